@@ -1,0 +1,71 @@
+/* render.h: output formats over decoded and tracked frames. */
+#ifndef LAYERSCOPE_RENDER_H
+#define LAYERSCOPE_RENDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <layerscope/frame.h>
+#include <layerscope/decode.h>
+
+/*
+ * A sink receives a layer's fields as typed values; each output format
+ * implements one (JSON writes keys and values, the tree writes labelled
+ * lines), and lsc_fields_emit() walks a protocol's field table into it, so
+ * a field is described once for every format.
+ *
+ * `key` is the JSON name and `label` the text label; inside a list both are
+ * NULL.  `name` is a derived reading of the value ("IPv4" for 0x0800),
+ * shown apart from the wire value, or NULL.
+ */
+struct lsc_sink;
+struct lsc_sink_ops {
+	void (*uint)(struct lsc_sink *s, const char *key, const char *label,
+	             uint64_t v, unsigned hex_digits, const char *name);
+	/* v: 1 true, 0 false, -1 null */
+	void (*boolean)(struct lsc_sink *s, const char *key, const char *label,
+	                int v, const char *name);
+	/* v NULL is JSON null; `derived` marks text the wire does not carry */
+	void (*text)(struct lsc_sink *s, const char *key, const char *label,
+	             const char *v, bool derived);
+	void (*open)(struct lsc_sink *s, const char *key, const char *label, bool list);
+	void (*close)(struct lsc_sink *s, bool list);
+};
+struct lsc_sink {
+	const struct lsc_sink_ops *ops;
+	void *ctx;
+};
+
+/* Emits every field of `l` that was captured, in table order. */
+void lsc_fields_emit(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l);
+
+enum lsc_color { LSC_COLOR_NEVER = 0, LSC_COLOR_ALWAYS, LSC_COLOR_AUTO };
+
+struct lsc_render_opts {
+	bool color;            /* resolved: write ANSI colour */
+	bool mermaid;          /* ladder: emit Mermaid instead of text */
+	uint32_t chunk;        /* follow: reader's recv() size, 0 = off */
+	uint64_t follow;       /* follow: conversation number */
+	const char *source;    /* file name or interface, for headings */
+};
+
+/*
+ * One output format.  begin() returns the format's state (NULL on an
+ * allocation failure), frame() renders one decoded frame, end() finishes the
+ * output and frees the state.  All write to `out`, which the caller owns.
+ */
+struct lsc_renderer {
+	const char *name;
+	const char *help;
+	void *(*begin)(FILE *out, const struct lsc_render_opts *o);
+	void (*frame)(void *state, const struct lsc_frame *f);
+	int (*end)(void *state);
+};
+
+/* The renderer named `name`, or NULL. */
+const struct lsc_renderer *lsc_renderer_find(const char *name);
+/* Comma-separated names of every renderer, for usage messages. */
+const char *lsc_renderer_names(void);
+
+#endif

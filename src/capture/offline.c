@@ -1,0 +1,162 @@
+/* offline.c: opening pcap and pcapng files (or stdin), and learning their timestamp precision. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture-int.h"
+
+/*
+ * libpcap converts every timestamp to the precision the caller asks for but
+ * does not say what the file records.  We peek at the file's first bytes
+ * (the pcap magic, or the pcapng interface block's if_tsresol) and then hand
+ * libpcap a stream that replays those bytes before the rest, so stdin works
+ * as well as a file.
+ */
+#define PEEK_MAX 4096
+
+struct replay {
+	FILE *under;
+	unsigned char buf[PEEK_MAX];
+	size_t len, pos;
+};
+
+static ssize_t replay_read(void *cookie, char *out, size_t n)
+{
+	struct replay *r = cookie;
+	if (r->pos < r->len) {
+		size_t k = r->len - r->pos < n ? r->len - r->pos : n;
+		memcpy(out, r->buf + r->pos, k);
+		r->pos += k;
+		return (ssize_t)k;
+	}
+	size_t k = fread(out, 1, n, r->under);
+	if (k == 0 && ferror(r->under))
+		return -1;
+	return (ssize_t)k;
+}
+
+static int replay_close(void *cookie)
+{
+	struct replay *r = cookie;
+	int rc = r->under == stdin ? 0 : fclose(r->under);
+	free(r);
+	return rc;
+}
+
+static uint32_t rd32(const unsigned char *p, bool be)
+{
+	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+	          : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static uint16_t rd16(const unsigned char *p, bool be)
+{
+	return (uint16_t)(be ? p[0] << 8 | p[1] : p[1] << 8 | p[0]);
+}
+
+/* if_tsresol of the first interface block: 6 unless it says finer than 1 us. */
+static int pcapng_digits(const unsigned char *b, size_t n)
+{
+	if (n < 12)
+		return 6;
+	bool be = rd32(b + 8, true) == 0x1a2b3c4du;
+	size_t off = 0;
+	while (off + 12 <= n) {
+		uint32_t type = rd32(b + off, be), blen = rd32(b + off + 4, be);
+		if (blen < 12 || blen > n - off)
+			return 6;
+		if (type == 1 && blen >= 20) { /* interface description block */
+			size_t o = off + 16, end = off + blen - 4;
+			while (o + 4 <= end) {
+				uint16_t code = rd16(b + o, be), olen = rd16(b + o + 2, be);
+				if (code == 0 || o + 4 + olen > end)
+					break;
+				if (code == 9 && olen >= 1) {
+					unsigned v = b[o + 4];
+					unsigned digits = v & 0x80 ? ((v & 0x7f) * 3 + 9) / 10 : v;
+					return digits > 6 ? 9 : 6;
+				}
+				o += 4 + ((olen + 3u) & ~3u);
+			}
+			return 6;
+		}
+		off += blen;
+	}
+	return 6;
+}
+
+static int file_digits(const unsigned char *b, size_t n)
+{
+	if (n < 4)
+		return 6;
+	uint32_t magic = rd32(b, true);
+	if (magic == 0xa1b23c4du || magic == 0x4d3cb2a1u)
+		return 9;
+	if (magic == 0x0a0d0d0au)
+		return pcapng_digits(b, n);
+	return 6;
+}
+
+/* Turns libpcap's open error into one that names the file, the cause and a fix. */
+static void open_error(char *errbuf, const char *path, const char *pcaperr, size_t peeked)
+{
+	if (peeked == 0)
+		snprintf(errbuf, LSC_ERRBUF_SIZE,
+		         "%s: the file is empty, not a capture (record one with 'layerscope live -w %s')",
+		         path, path);
+	else if (strstr(pcaperr, "unknown file format") != NULL)
+		snprintf(errbuf, LSC_ERRBUF_SIZE,
+		         "%s: not a pcap or pcapng capture (%s); check the file name, or convert it with editcap",
+		         path, pcaperr);
+	else
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: cannot read the capture: %s", path, pcaperr);
+}
+
+struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *under = is_stdin ? stdin : fopen(path, "rb");
+	if (under == NULL) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s%s", path, strerror(errno),
+		         errno == ENOENT ? " (check the path; bundled captures are in captures/)" : "");
+		return NULL;
+	}
+	struct replay *r = calloc(1, sizeof *r);
+	if (r == NULL) {
+		if (!is_stdin)
+			fclose(under);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: out of memory", path);
+		return NULL;
+	}
+	r->under = under;
+	r->len = fread(r->buf, 1, sizeof r->buf, under);
+	if (r->len == 0 && ferror(under)) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
+		replay_close(r);
+		return NULL;
+	}
+	int digits = file_digits(r->buf, r->len);
+	size_t peeked = r->len;
+
+	cookie_io_functions_t io = { replay_read, NULL, NULL, replay_close };
+	FILE *fp = fopencookie(r, "rb", io);
+	if (fp == NULL) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
+		replay_close(r);
+		return NULL;
+	}
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, perr);
+	if (p == NULL) {
+		open_error(errbuf, is_stdin ? "stdin" : path, perr, peeked);
+		fclose(fp);
+		return NULL;
+	}
+	struct lsc_source *s = lsc_source_wrap(p, is_stdin ? "stdin" : path, false, digits, errbuf);
+	if (s == NULL)
+		pcap_close(p);
+	return s;
+}

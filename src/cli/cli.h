@@ -1,0 +1,62 @@
+/* cli.h: what the subcommands share: the command table, exit codes, error printing. */
+#ifndef LAYERSCOPE_CLI_H
+#define LAYERSCOPE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <layerscope/render.h>
+
+/* Exit status: DESIGN.md's contract with scripts. */
+#define LSC_EXIT_OK      0
+#define LSC_EXIT_FAILURE 1
+#define LSC_EXIT_USAGE   2
+
+struct lsc_cmd {
+	const char *name;
+	const char *synopsis; /* the arguments, as in the usage line */
+	const char *summary;  /* one line for `layerscope --help` */
+	int (*run)(int argc, char **argv);
+};
+
+/* Every subcommand, for main.c and the help text. */
+extern const struct lsc_cmd lsc_cmd_read;
+extern const struct lsc_cmd lsc_cmd_server;
+extern const struct lsc_cmd lsc_cmd_client;
+
+/* "layerscope CMD: message" on stderr; returns `status` so callers can `return lsc_fail(...)`. */
+int lsc_fail(int status, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A usage error: the message, then "try 'layerscope CMD --help'"; returns LSC_EXIT_USAGE. */
+int lsc_usage_error(const struct lsc_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Prints "usage: layerscope CMD SYNOPSIS" and the option lines in `help`. */
+void lsc_print_usage(FILE *out, const struct lsc_cmd *cmd, const char *help);
+
+/* Parses "auto", "always", "never" into *out; -1 when none of them. */
+int lsc_parse_color(const char *s, enum lsc_color *out);
+/* Resolves a colour choice for `fp`: NO_COLOR and isatty decide "auto". */
+bool lsc_color_enabled(enum lsc_color c, FILE *fp);
+
+/* Parses a decimal unsigned integer within [min, max]; -1 when it is not one. */
+int lsc_parse_u64(const char *s, unsigned long long min, unsigned long long max,
+                  unsigned long long *out);
+
+/*
+ * Writes frames from a source through a renderer until the end, `count`
+ * frames (0: all), or a closed output.  Shared by read and live.
+ */
+struct lsc_source;
+struct lsc_pipeline_opts {
+	const struct lsc_renderer *renderer;
+	struct lsc_render_opts ropts;
+	unsigned long long count;
+	bool track;      /* run the track stage */
+	FILE *out;
+	const char *cmd; /* for messages */
+};
+int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o);
+
+#endif

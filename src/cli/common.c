@@ -1,0 +1,127 @@
+/* common.c: error messages, option parsing helpers and the shared read/live pipeline. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <layerscope/decode.h>
+#include <layerscope/source.h>
+
+#include "cli.h"
+
+static void vmsg(const char *cmd, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "layerscope %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int lsc_fail(int status, const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(cmd, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+int lsc_usage_error(const struct lsc_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(cmd->name, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "usage: layerscope %s %s\n(see 'layerscope %s --help')\n",
+	        cmd->name, cmd->synopsis, cmd->name);
+	return LSC_EXIT_USAGE;
+}
+
+void lsc_print_usage(FILE *out, const struct lsc_cmd *cmd, const char *help)
+{
+	fprintf(out, "usage: layerscope %s %s\n\n%s\n\n%s", cmd->name, cmd->synopsis,
+	        cmd->summary, help);
+}
+
+int lsc_parse_color(const char *s, enum lsc_color *out)
+{
+	if (strcmp(s, "auto") == 0)
+		*out = LSC_COLOR_AUTO;
+	else if (strcmp(s, "always") == 0)
+		*out = LSC_COLOR_ALWAYS;
+	else if (strcmp(s, "never") == 0)
+		*out = LSC_COLOR_NEVER;
+	else
+		return -1;
+	return 0;
+}
+
+bool lsc_color_enabled(enum lsc_color c, FILE *fp)
+{
+	if (c == LSC_COLOR_ALWAYS)
+		return true;
+	if (c == LSC_COLOR_NEVER)
+		return false;
+	const char *nc = getenv("NO_COLOR");
+	if (nc != NULL && *nc != '\0')
+		return false;
+	const char *term = getenv("TERM");
+	if (term != NULL && strcmp(term, "dumb") == 0)
+		return false;
+	return isatty(fileno(fp)) != 0;
+}
+
+int lsc_parse_u64(const char *s, unsigned long long min, unsigned long long max,
+                  unsigned long long *out)
+{
+	char *end;
+	if (s == NULL || *s == '\0' || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* A closed pipe (`| head`) is the reader saying "enough": not an error. */
+static bool output_gone(FILE *out)
+{
+	return ferror(out) && (errno == EPIPE);
+}
+
+int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o)
+{
+	char err[LSC_ERRBUF_SIZE];
+	static struct lsc_frame frame; /* large; one per process, reused */
+	void *st = o->renderer->begin(o->out, &o->ropts);
+	if (st == NULL)
+		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory starting the %s output",
+		                o->renderer->name);
+	unsigned long long shown = 0;
+	int rc, status = LSC_EXIT_OK;
+	while ((o->count == 0 || shown < o->count) && (rc = lsc_source_next(src, &frame, err)) != 0) {
+		if (rc < 0) {
+			o->renderer->end(st);
+			fflush(o->out);
+			return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "%s (the frames before it were shown)", err);
+		}
+		lsc_decode_frame(&frame);
+		o->renderer->frame(st, &frame);
+		shown++;
+		if (ferror(o->out))
+			break;
+	}
+	if (o->renderer->end(st) != 0)
+		status = LSC_EXIT_FAILURE;
+	if (fflush(o->out) != 0 || ferror(o->out)) {
+		if (output_gone(o->out))
+			return LSC_EXIT_OK;
+		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "writing the output: %s", strerror(errno));
+	}
+	return status;
+}

@@ -1,0 +1,52 @@
+/* main.c: the layerscope command: finds the subcommand in the table and runs it. */
+#include <config.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct lsc_cmd *const commands[] = {
+	&lsc_cmd_read,
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: layerscope COMMAND [OPTIONS] [ARGS]\n\n"
+	             "Shows the TCP/IP layers of every frame an echo server and client exchange.\n\n"
+	             "commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(out, "\n'layerscope COMMAND --help' shows a command's options; "
+	             "'man layerscope' the whole manual.\n");
+}
+
+int main(int argc, char **argv)
+{
+	/* A closed pipe is reported as a write error (EPIPE), handled per command. */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (argc < 2) {
+		usage(stderr);
+		return LSC_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return LSC_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return LSC_EXIT_OK;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i]->name) == 0)
+			return commands[i]->run(argc - 1, argv + 1);
+
+	fprintf(stderr, "layerscope: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return LSC_EXIT_USAGE;
+}

@@ -1,0 +1,60 @@
+/* payload.c: the bytes no decoder claimed: application data, or what follows a damaged header. */
+#include <config.h>
+
+#include "decode-int.h"
+
+/* The driver appends payload layers itself; this runs only if a table names one. */
+static void decode_payload(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c, struct lsc_next *next)
+{
+	(void)f;
+	(void)next;
+	l->hdr_len = (uint32_t)lsc_cur_left(c);
+	l->u.payload.length = l->hdr_len;
+}
+
+#define LSC_PREVIEW_BYTES 64
+
+/* A printable preview of the first bytes, escaped; derived, never the wire value. */
+static void emit_text(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
+                      const struct lsc_field *fd)
+{
+	char buf[LSC_PREVIEW_BYTES * 4 + 4];
+	struct lsc_strbuf b;
+	uint32_t n = lsc_layer_captured(f, l);
+	lsc_sb_init(&b, buf, sizeof buf);
+	for (uint32_t i = 0; i < n && i < LSC_PREVIEW_BYTES; i++) {
+		uint8_t ch = f->data[l->offset + i];
+		if (ch == '\n')
+			lsc_sb_puts(&b, "\\n");
+		else if (ch == '\r')
+			lsc_sb_puts(&b, "\\r");
+		else if (ch == '\t')
+			lsc_sb_puts(&b, "\\t");
+		else if (ch == '\\')
+			lsc_sb_puts(&b, "\\\\");
+		else if (ch >= 0x20 && ch < 0x7f)
+			lsc_sb_putc(&b, (char)ch);
+		else
+			lsc_sb_printf(&b, "\\x%02x", ch);
+	}
+	if (n > LSC_PREVIEW_BYTES)
+		lsc_sb_puts(&b, "...");
+	s->ops->text(s, fd->key, fd->label, buf, true);
+}
+
+static const struct lsc_field payload_fields[] = {
+	LSC_FIELD("length", "Length", LSC_FT_UINT, payload.length, 0, NULL),
+	LSC_FIELD_CUSTOM("text", "Text", 0, emit_text),
+};
+
+static void payload_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
+{
+	(void)f;
+	lsc_sb_u64(b, l->u.payload.length);
+	lsc_sb_puts(b, " B");
+}
+
+const struct lsc_proto_info lsc_proto_payload = {
+	LSC_PROTO_PAYLOAD, LSC_TCPIP_APPLICATION, "payload", "Payload", "Payload",
+	decode_payload, payload_fields, LSC_NELEM(payload_fields), payload_summary,
+};

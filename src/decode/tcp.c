@@ -1,0 +1,251 @@
+/* tcp.c: Transmission Control Protocol (RFC 9293): header, every option (RFC 7323, 2018), checksum. */
+#include <config.h>
+
+#include "decode-int.h"
+
+/* The length each known option kind must have; 0: any length >= 2. */
+static uint8_t opt_fixed_len(uint8_t kind)
+{
+	switch (kind) {
+	case LSC_TCPOPT_MSS: return 4;
+	case LSC_TCPOPT_WSCALE: return 3;
+	case LSC_TCPOPT_SACK_PERM: return 2;
+	case LSC_TCPOPT_TIMESTAMP: return 10;
+	default: return 0;
+	}
+}
+
+/* Reads the values of a well-formed option of a known kind into o->v. */
+static void opt_values(struct lsc_tcp_opt *o, struct lsc_cur *c)
+{
+	uint16_t v16;
+	uint8_t v8;
+	switch (o->kind) {
+	case LSC_TCPOPT_MSS:
+		(void)lsc_cur_be16(c, &v16);
+		o->v[0] = v16;
+		o->nvals = 1;
+		break;
+	case LSC_TCPOPT_WSCALE:
+		(void)lsc_cur_u8(c, &v8);
+		o->v[0] = v8;
+		o->nvals = 1;
+		break;
+	case LSC_TCPOPT_TIMESTAMP:
+		(void)lsc_cur_be32(c, &o->v[0]);
+		(void)lsc_cur_be32(c, &o->v[1]);
+		o->nvals = 2;
+		break;
+	case LSC_TCPOPT_SACK:
+		/* 8 bytes a block, at most 4 blocks in 40 option bytes. */
+		for (unsigned i = 0; i < 8 && lsc_cur_left(c) >= 4; i++)
+			(void)lsc_cur_be32(c, &o->v[o->nvals++]);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Walks the options in [20, data_offset).  A length byte that is missing,
+ * below 2 or past the header makes the layer malformed: the rest of the
+ * option bytes cannot be told apart.
+ */
+static void parse_options(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c)
+{
+	struct lsc_tcp *t = &l->u.tcp;
+	t->opt_first = f->ntcp_opts;
+	while (lsc_cur_left(c) > 0 && f->ntcp_opts < LSC_MAX_TCP_OPTS) {
+		struct lsc_tcp_opt *o = &f->tcp_opts[f->ntcp_opts];
+		memset(o, 0, sizeof *o);
+		o->offset = (uint8_t)(c->off - l->offset);
+		(void)lsc_cur_u8(c, &o->kind);
+		o->length = 1;
+		f->ntcp_opts++;
+		t->opt_count++;
+		if (o->kind == LSC_TCPOPT_EOL)
+			return; /* the rest is padding */
+		if (o->kind == LSC_TCPOPT_NOP)
+			continue;
+		if (lsc_cur_u8(c, &o->length))
+			return lsc_layer_malformed(l, "TCP option length missing");
+		if (o->length < 2)
+			return lsc_layer_malformed(l, "TCP option length < 2");
+		if (o->length - 2u > lsc_cur_left(c))
+			return lsc_layer_malformed(l, "TCP option runs past the header");
+		struct lsc_cur oc = lsc_cur_sub(c, o->length - 2u, NULL);
+		uint8_t want = opt_fixed_len(o->kind);
+		if ((want && o->length != want) ||
+		    (o->kind == LSC_TCPOPT_SACK && (o->length - 2u) % 8 != 0))
+			o->bad = true;
+		else
+			opt_values(o, &oc);
+		(void)lsc_cur_skip(c, o->length - 2u);
+	}
+}
+
+static void decode_tcp(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c, struct lsc_next *next)
+{
+	struct lsc_tcp *t = &l->u.tcp;
+	uint8_t off_res = 0, flags8 = 0;
+	const struct lsc_layer *ip = lsc_decode_enclosing_ip(f, l);
+	/* The segment length the IP layer claims; the cursor may hold less. */
+	uint32_t seg_len = ip != NULL ? ip->body_len : (uint32_t)lsc_cur_left(c);
+
+	l->hdr_len = 20;
+	if (lsc_cur_be16(c, &t->sport) || lsc_cur_be16(c, &t->dport) ||
+	    lsc_cur_be32(c, &t->seq) || lsc_cur_be32(c, &t->ack) ||
+	    lsc_cur_u8(c, &off_res) || lsc_cur_u8(c, &flags8) ||
+	    lsc_cur_be16(c, &t->window) || lsc_cur_be16(c, &t->checksum) ||
+	    lsc_cur_be16(c, &t->urgent)) {
+		t->data_offset = (uint8_t)((off_res >> 4) * 4);
+		t->flags = (uint16_t)((off_res & 0x0f) << 8 | flags8);
+		return lsc_layer_truncated(l, "TCP header cut short (needs 20 bytes)");
+	}
+	t->data_offset = (uint8_t)((off_res >> 4) * 4);
+	t->flags = (uint16_t)((off_res & 0x0f) << 8 | flags8);
+
+	if (t->data_offset < 20)
+		return lsc_layer_malformed(l, "TCP data offset < 20");
+	if (t->data_offset > seg_len)
+		return lsc_layer_malformed(l, "TCP data offset past the segment");
+	l->hdr_len = t->data_offset;
+	if (lsc_cur_left(c) < t->data_offset - 20u)
+		return lsc_layer_truncated(l, "TCP options cut short");
+
+	struct lsc_cur oc = lsc_cur_sub(c, t->data_offset - 20u, NULL);
+	parse_options(f, l, &oc);
+	if (l->flags & LSC_LF_MALFORMED)
+		return;
+
+	t->payload_length = seg_len - t->data_offset;
+	l->body_len = t->payload_length;
+	t->csum = lsc_csum_l4(f, l, ip, 6, seg_len, t->checksum);
+	next->limit = t->payload_length;
+}
+
+/* ---- fields -------------------------------------------------------------- */
+
+static const char *const flag_names[] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR" };
+
+static void emit_flags(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
+                       const struct lsc_field *fd)
+{
+	(void)f;
+	s->ops->open(s, fd->key, fd->label, true);
+	for (unsigned i = 0; i < 8; i++)
+		if (l->u.tcp.flags & (1u << i))
+			s->ops->text(s, NULL, NULL, flag_names[i], false);
+	s->ops->close(s, true);
+}
+
+static const char *opt_key(uint8_t kind)
+{
+	switch (kind) {
+	case LSC_TCPOPT_EOL: return "eol";
+	case LSC_TCPOPT_NOP: return "nop";
+	case LSC_TCPOPT_MSS: return "mss";
+	case LSC_TCPOPT_WSCALE: return "wscale";
+	case LSC_TCPOPT_SACK_PERM: return "sack_perm";
+	case LSC_TCPOPT_SACK: return "sack";
+	case LSC_TCPOPT_TIMESTAMP: return "timestamp";
+	default: return NULL;
+	}
+}
+
+static void emit_one_option(struct lsc_sink *s, const struct lsc_tcp_opt *o)
+{
+	const char *key = opt_key(o->kind);
+	s->ops->open(s, NULL, NULL, false);
+	if (key == NULL || o->bad) {
+		s->ops->uint(s, "kind", "Kind", o->kind, 0, NULL);
+		s->ops->uint(s, "length", "Length", o->length, 0, NULL);
+		if (o->bad)
+			s->ops->text(s, "error", "Error", "length impossible for this kind", true);
+		s->ops->close(s, false);
+		return;
+	}
+	s->ops->text(s, "kind", "Kind", key, false);
+	switch (o->kind) {
+	case LSC_TCPOPT_MSS:
+		s->ops->uint(s, "value", "Value", o->v[0], 0, NULL);
+		break;
+	case LSC_TCPOPT_WSCALE:
+		s->ops->uint(s, "shift", "Shift", o->v[0], 0, NULL);
+		s->ops->uint(s, "multiplier", "Multiplier", o->v[0] <= 14 ? 1u << o->v[0] : 16384u, 0, NULL);
+		break;
+	case LSC_TCPOPT_TIMESTAMP:
+		s->ops->uint(s, "tsval", "TSval", o->v[0], 0, NULL);
+		s->ops->uint(s, "tsecr", "TSecr", o->v[1], 0, NULL);
+		break;
+	case LSC_TCPOPT_SACK:
+		s->ops->open(s, "blocks", "Blocks", true);
+		for (unsigned i = 0; i + 1 < o->nvals; i += 2) {
+			s->ops->open(s, NULL, NULL, true);
+			s->ops->uint(s, NULL, NULL, o->v[i], 0, NULL);
+			s->ops->uint(s, NULL, NULL, o->v[i + 1], 0, NULL);
+			s->ops->close(s, true);
+		}
+		s->ops->close(s, true);
+		break;
+	default:
+		break;
+	}
+	s->ops->close(s, false);
+}
+
+static void emit_options(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
+                         const struct lsc_field *fd)
+{
+	s->ops->open(s, fd->key, fd->label, true);
+	for (unsigned i = 0; i < l->u.tcp.opt_count; i++)
+		emit_one_option(s, &f->tcp_opts[l->u.tcp.opt_first + i]);
+	s->ops->close(s, true);
+}
+
+static const struct lsc_field tcp_fields[] = {
+	LSC_FIELD("sport", "Source port", LSC_FT_UINT, tcp.sport, 2, NULL),
+	LSC_FIELD("dport", "Destination port", LSC_FT_UINT, tcp.dport, 4, NULL),
+	LSC_FIELD("seq", "Sequence number (raw)", LSC_FT_UINT, tcp.seq, 8, NULL),
+	LSC_FIELD("ack", "Acknowledgment number (raw)", LSC_FT_UINT, tcp.ack, 12, NULL),
+	LSC_FIELD("data_offset", "Header length", LSC_FT_UINT, tcp.data_offset, 13, NULL),
+	LSC_FIELD_CUSTOM("flags", "Flags", 14, emit_flags),
+	LSC_FIELD("flags_raw", "Flag bits", LSC_FT_HEX, tcp.flags, 14, NULL),
+	LSC_FIELD("window", "Window", LSC_FT_UINT, tcp.window, 16, NULL),
+	LSC_FIELD("checksum", "Checksum", LSC_FT_HEX, tcp.checksum, 18, NULL),
+	LSC_FIELD("checksum_ok", "Checksum status", LSC_FT_CSUM, tcp.csum, 20, lsc_field_csum),
+	LSC_FIELD("urgent", "Urgent pointer", LSC_FT_UINT, tcp.urgent, 20, NULL),
+	LSC_FIELD_CUSTOM("options", "Options", 20, emit_options),
+	LSC_FIELD("payload_length", "Payload length", LSC_FT_UINT, tcp.payload_length, 20, NULL),
+};
+
+/* tcpdump's flag letters: S F R P . (ACK) U E W. */
+void lsc_tcp_flag_letters(struct lsc_strbuf *b, uint16_t flags)
+{
+	static const struct { uint16_t bit; char ch; } letters[] = {
+		{ LSC_TCP_SYN, 'S' }, { LSC_TCP_FIN, 'F' }, { LSC_TCP_RST, 'R' }, { LSC_TCP_PSH, 'P' },
+		{ LSC_TCP_ACK, '.' }, { LSC_TCP_URG, 'U' }, { LSC_TCP_ECE, 'E' }, { LSC_TCP_CWR, 'W' },
+	};
+	for (size_t i = 0; i < LSC_NELEM(letters); i++)
+		if (flags & letters[i].bit)
+			lsc_sb_putc(b, letters[i].ch);
+	if ((flags & 0xff) == 0)
+		lsc_sb_puts(b, "none");
+}
+
+static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
+{
+	const struct lsc_tcp *t = &l->u.tcp;
+	(void)f;
+	lsc_sb_printf(b, "%u → %u [", t->sport, t->dport);
+	lsc_tcp_flag_letters(b, t->flags);
+	lsc_sb_printf(b, "] seq %u", t->seq);
+	if (t->flags & LSC_TCP_ACK)
+		lsc_sb_printf(b, " ack %u", t->ack);
+	lsc_sb_printf(b, " win %u len %u", t->window, t->payload_length);
+}
+
+const struct lsc_proto_info lsc_proto_tcp = {
+	LSC_PROTO_TCP, LSC_TCPIP_TRANSPORT, "tcp", "TCP", "Transmission Control Protocol",
+	decode_tcp, tcp_fields, LSC_NELEM(tcp_fields), tcp_summary,
+};

@@ -1,0 +1,31 @@
+/* render.c: the table of output formats. */
+#include <config.h>
+
+#include <string.h>
+
+#include "render-int.h"
+
+static const struct lsc_renderer *const renderers[] = {
+	&lsc_render_json,
+};
+
+const struct lsc_renderer *lsc_renderer_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof renderers / sizeof renderers[0]; i++)
+		if (strcmp(renderers[i]->name, name) == 0)
+			return renderers[i];
+	return NULL;
+}
+
+const char *lsc_renderer_names(void)
+{
+	static char names[128];
+	if (names[0] == '\0') {
+		for (size_t i = 0; i < sizeof renderers / sizeof renderers[0]; i++) {
+			if (i)
+				strncat(names, ", ", sizeof names - strlen(names) - 1);
+			strncat(names, renderers[i]->name, sizeof names - strlen(names) - 1);
+		}
+	}
+	return names;
+}
