@@ -66,8 +66,9 @@ uint8_t lsc_csum_l4(const struct lsc_frame *f, const struct lsc_layer *l,
 	 * field holds only the folded pseudo-header sum; a capture on the sending
 	 * host (and every capture on lo) sees that partial value.
 	 */
-	uint16_t partial = lsc_csum_fold(ph);
-	if (field == partial || field == (uint16_t)(0xffffu ^ partial))
+	unsigned partial = lsc_csum_fold(ph);
+	unsigned inverted = 0xffffu & ~partial;
+	if ((unsigned)field == partial || (unsigned)field == inverted)
 		return LSC_CSUM_OFFLOAD;
 	return LSC_CSUM_BAD;
 }
