@@ -21,8 +21,12 @@ struct lsc_cmd {
 
 /* Every subcommand, for main.c and the help text. */
 extern const struct lsc_cmd lsc_cmd_read;
-extern const struct lsc_cmd lsc_cmd_server;
-extern const struct lsc_cmd lsc_cmd_client;
+/* @live */
+/* @report */
+/* @server */
+/* @client */
+/* @craft */
+/* @demo */
 
 /* "layerscope CMD: message" on stderr; returns `status` so callers can `return lsc_fail(...)`. */
 int lsc_fail(int status, const char *cmd, const char *fmt, ...)

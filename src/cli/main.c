@@ -9,6 +9,12 @@
 
 static const struct lsc_cmd *const commands[] = {
 	&lsc_cmd_read,
+	/* @live */
+	/* @report */
+	/* @server */
+	/* @client */
+	/* @craft */
+	/* @demo */
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
