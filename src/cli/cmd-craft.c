@@ -390,25 +390,30 @@ static int emit(const struct craft_args *a, const struct lsc_craft *c, struct ls
 	return LSC_EXIT_OK;
 }
 
-/* The closing words: what was done, and what the network will do with it. */
-static void tell(const struct craft_args *a, const struct lsc_craft *c, size_t len, FILE *talk)
+/*
+ * The closing words: what was done, and what the network will do with it.
+ * A blank line parts them from the frames when both share a stream.
+ */
+static void tell(const struct craft_args *a, const struct lsc_craft *c, size_t len, FILE *talk,
+                 bool apart)
 {
 	static char text[2048];
 	struct lsc_strbuf b;
 	const char *s = a->count == 1 ? "" : "s";
+	const char *sep = apart ? "" : "\n";
 
 	if (a->write != NULL) {
-		fprintf(talk, "\nWrote %llu frame%s of %zu bytes to %s; nothing was sent.\n",
-		        a->count, s, len, a->write);
+		fprintf(talk, "%sWrote %llu frame%s of %zu bytes to %s; nothing was sent.\n",
+		        sep, a->count, s, len, a->write);
 		return;
 	}
 	if (c->ifname != NULL)
-		fprintf(talk, "\nSent %llu frame%s of %zu bytes on the link layer of %s.\n",
-		        a->count, s, len, c->ifname);
+		fprintf(talk, "%sSent %llu frame%s of %zu bytes through the link layer of %s.\n",
+		        sep, a->count, s, len, c->ifname);
 	else
-		fprintf(talk, "\nSent %llu datagram%s of %zu bytes through a raw IPv%u socket; the "
+		fprintf(talk, "%sSent %llu datagram%s of %zu bytes through a raw IPv%u socket; the "
 		        "kernel adds the\nlink-layer header when it routes %s (-i IFACE builds it here).\n",
-		        a->count, s, len, c->family, a->count == 1 ? "it" : "them");
+		        sep, a->count, s, len, c->family, a->count == 1 ? "it" : "them");
 	lsc_sb_init(&b, text, sizeof text);
 	lsc_craft_explain(c, &b);
 	fprintf(talk, "\n%s", text);
@@ -444,7 +449,9 @@ static int run_craft(int argc, char **argv)
 	rc = emit(&a, &c, o, bytes, len, r, out);
 	if (lsc_craft_close(o, err) != 0 && rc == LSC_EXIT_OK)
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+	/* JSON keeps its stream to itself: the words go to stderr. */
+	FILE *talk = strcmp(r->name, "json") == 0 ? stderr : out;
 	if (rc == LSC_EXIT_OK)
-		tell(&a, &c, len, strcmp(r->name, "json") == 0 ? stderr : out);
+		tell(&a, &c, len, talk, talk != out);
 	return rc;
 }

@@ -59,7 +59,7 @@ static int open_context(struct lsc_craft_out *o, const struct lsc_craft *c, char
 
 	if (c->ifname != NULL) {
 		type = LIBNET_LINK;
-		o->how = "link layer";
+		o->how = "link-layer (packet) socket";
 		e = probe_raw(AF_PACKET, SOCK_RAW, 0);
 	} else if (c->family == 6) {
 		type = LIBNET_RAW6;
