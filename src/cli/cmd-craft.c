@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -94,6 +95,39 @@ struct craft_args {
 	enum lsc_color color;
 };
 
+/* Options whose text is checked later, once the kind of frame is known. */
+static const struct {
+	int opt;
+	size_t at; /* offset of the const char * in struct craft_args */
+} text_opts[] = {
+	{ OPT_TO, offsetof(struct craft_args, to) },
+	{ OPT_FROM, offsetof(struct craft_args, from) },
+	{ OPT_FLAGS, offsetof(struct craft_args, flags) },
+	{ OPT_SEQ, offsetof(struct craft_args, seq) },
+	{ OPT_ACK, offsetof(struct craft_args, ack) },
+	{ OPT_WIN, offsetof(struct craft_args, win) },
+	{ OPT_MSS, offsetof(struct craft_args, mss) },
+	{ OPT_ID, offsetof(struct craft_args, id) },
+	{ OPT_TTL, offsetof(struct craft_args, ttl) },
+	{ OPT_PAYLOAD, offsetof(struct craft_args, payload) },
+	{ OPT_DST_MAC, offsetof(struct craft_args, dst_mac) },
+	{ 'i', offsetof(struct craft_args, ifname) },
+	{ 'w', offsetof(struct craft_args, write) },
+	{ 'f', offsetof(struct craft_args, format) },
+};
+
+static bool store_text(struct craft_args *a, int opt, const char *arg)
+{
+	for (size_t i = 0; i < sizeof text_opts / sizeof text_opts[0]; i++) {
+		if (text_opts[i].opt == opt) {
+			memcpy((char *)a + text_opts[i].at, &arg, sizeof arg);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Returns 0 to go on, -1 when --help was shown, else an exit status. */
 static int parse_args(int argc, char **argv, struct craft_args *a)
 {
 	const struct lsc_cmd *cmd = &lsc_cmd_craft;
@@ -104,21 +138,9 @@ static int parse_args(int argc, char **argv, struct craft_args *a)
 	a->color = LSC_COLOR_AUTO;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "i:c:w:f:h", craft_opts, NULL)) != -1) {
+		if (store_text(a, opt, optarg))
+			continue;
 		switch (opt) {
-		case OPT_TO: a->to = optarg; break;
-		case OPT_FROM: a->from = optarg; break;
-		case OPT_FLAGS: a->flags = optarg; break;
-		case OPT_SEQ: a->seq = optarg; break;
-		case OPT_ACK: a->ack = optarg; break;
-		case OPT_WIN: a->win = optarg; break;
-		case OPT_MSS: a->mss = optarg; break;
-		case OPT_ID: a->id = optarg; break;
-		case OPT_TTL: a->ttl = optarg; break;
-		case OPT_PAYLOAD: a->payload = optarg; break;
-		case OPT_DST_MAC: a->dst_mac = optarg; break;
-		case 'i': a->ifname = optarg; break;
-		case 'w': a->write = optarg; break;
-		case 'f': a->format = optarg; break;
 		case 'c':
 			if (lsc_parse_u64(optarg, 1, ~0ull, &a->count))
 				return lsc_usage_error(cmd, "-c wants a count >= 1, not '%s'", optarg);
@@ -172,25 +194,36 @@ static int parse_kind(int argc, char **argv, struct lsc_craft *c, const char **a
 	return 0;
 }
 
-/* Options that only one kind of frame has. */
+#define KIND(k) (1u << (k))
+
+/* Options that only some kinds of frame have. */
+static const struct {
+	size_t at; /* offset of the option's text in struct craft_args */
+	const char *name;
+	unsigned kinds;
+} kind_opts[] = {
+	{ offsetof(struct craft_args, flags), "--flags", KIND(LSC_CRAFT_TCP) },
+	{ offsetof(struct craft_args, ack), "--ack", KIND(LSC_CRAFT_TCP) },
+	{ offsetof(struct craft_args, win), "--win", KIND(LSC_CRAFT_TCP) },
+	{ offsetof(struct craft_args, mss), "--mss", KIND(LSC_CRAFT_TCP) },
+	{ offsetof(struct craft_args, seq), "--seq", KIND(LSC_CRAFT_TCP) | KIND(LSC_CRAFT_ICMP_ECHO) },
+	{ offsetof(struct craft_args, id), "--id", KIND(LSC_CRAFT_ICMP_ECHO) },
+	{ offsetof(struct craft_args, to), "--to", ~KIND(LSC_CRAFT_ARP) },
+	{ offsetof(struct craft_args, ttl), "--ttl", ~KIND(LSC_CRAFT_ARP) },
+	{ offsetof(struct craft_args, payload), "--payload", ~KIND(LSC_CRAFT_ARP) },
+};
+
 static int check_kind_options(const struct craft_args *a, const struct lsc_craft *c,
                               const char *kind)
 {
 	const struct lsc_cmd *cmd = &lsc_cmd_craft;
-	bool tcp = c->kind == LSC_CRAFT_TCP, icmp = c->kind == LSC_CRAFT_ICMP_ECHO;
-	const char *bad = NULL;
 
-	if (!tcp && a->flags) bad = "--flags";
-	else if (!tcp && a->ack) bad = "--ack";
-	else if (!tcp && a->win) bad = "--win";
-	else if (!tcp && a->mss) bad = "--mss";
-	else if (!tcp && !icmp && a->seq) bad = "--seq";
-	else if (!icmp && a->id) bad = "--id";
-	else if (c->kind == LSC_CRAFT_ARP && a->payload) bad = "--payload";
-	else if (c->kind == LSC_CRAFT_ARP && a->to) bad = "--to";
-	else if (c->kind == LSC_CRAFT_ARP && a->ttl) bad = "--ttl";
-	if (bad != NULL)
-		return lsc_usage_error(cmd, "%s does not apply to a %s frame", bad, kind);
+	for (size_t i = 0; i < sizeof kind_opts / sizeof kind_opts[0]; i++) {
+		const char *text;
+		memcpy(&text, (const char *)a + kind_opts[i].at, sizeof text);
+		if (text != NULL && !(kind_opts[i].kinds & KIND(c->kind)))
+			return lsc_usage_error(cmd, "%s does not apply to %s frames", kind_opts[i].name, kind);
+	}
 	if (a->dst_mac && !a->ifname)
 		return lsc_usage_error(cmd, "--dst-mac needs -i IFACE: without it the kernel builds the link layer");
 	if (c->kind == LSC_CRAFT_ARP && !a->ifname)
@@ -331,8 +364,8 @@ static int describe(int argc, char **argv, const struct craft_args *a, struct ls
 		size_t n = strlen(a->payload);
 		uint32_t max = lsc_craft_payload_max(c);
 		if (n > max)
-			return lsc_usage_error(&lsc_cmd_craft, "the payload is %zu bytes, but a %s frame over "
-			                       "IPv%u carries at most %u (the IP length field is 16 bits)",
+			return lsc_usage_error(&lsc_cmd_craft, "the payload is %zu bytes, but %s frames over "
+			                       "IPv%u carry at most %u (the IP length field is 16 bits)",
 			                       n, kind_name(c), c->family, max);
 		c->payload = (const uint8_t *)a->payload;
 		c->payload_len = (uint32_t)n;
@@ -403,8 +436,8 @@ static void tell(const struct craft_args *a, const struct lsc_craft *c, size_t l
 	const char *sep = apart ? "" : "\n";
 
 	if (a->write != NULL) {
-		fprintf(talk, "%sWrote %llu frame%s of %zu bytes to %s; nothing was sent.\n",
-		        sep, a->count, s, len, a->write);
+		fprintf(talk, "%sWrote %llu frame%s of %zu bytes to %s; nothing was sent.\n", sep,
+		        a->count, s, len, strcmp(a->write, "-") == 0 ? "standard output" : a->write);
 		return;
 	}
 	if (c->ifname != NULL)

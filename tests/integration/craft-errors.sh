@@ -9,19 +9,28 @@ fails=0
 work=$(mktemp -d "$top_builddir/craft-errors.XXXXXX") || exit 99
 trap 'rm -rf "$work"' EXIT INT TERM
 
-# expect STATUS NEEDLE ARGS...: the exit status and a piece of stderr.
-expect() {
-	want=$1 needle=$2
-	shift 2
-	"$LAYERSCOPE" craft "$@" >"$work/out" 2>"$work/err"
+# run_as WHO STATUS NEEDLE ARGS...: `craft ARGS` run by WHO ("" for this process)
+# must exit with STATUS and say NEEDLE on stderr.
+run_as() {
+	who=$1 want=$2 needle=$3
+	shift 3
+	if [ -n "$who" ]; then
+		$who "$work/layerscope" craft "$@" >"$work/out" 2>"$work/err"
+	else
+		"$LAYERSCOPE" craft "$@" >"$work/out" 2>"$work/err"
+	fi
 	got=$?
 	if [ "$got" -ne "$want" ] || ! grep -qF -- "$needle" "$work/err"; then
-		echo "FAIL: craft $* -> exit $got (want $want), stderr lacks '$needle':"
+		echo "FAIL: ${who:+($who) }craft $* -> exit $got (want $want), stderr lacks '$needle':"
 		sed 's/^/    /' "$work/err"
 		fails=$((fails + 1))
 	else
-		echo "ok: craft $* -> $got: $(head -n 1 "$work/err" | cut -c1-100)"
+		echo "ok: ${who:+(unprivileged) }craft $* -> $got: $(grep -m1 . "$work/err" | cut -c1-100)"
 	fi
+}
+
+expect() {
+	run_as "" "$@"
 }
 
 # usage errors: exit 2
@@ -43,8 +52,8 @@ expect 2 "--seq wants a number from 0 to 4294967295" tcp --to 127.0.0.1:80 --seq
 expect 2 "--win wants a number from 0 to 65535" tcp --to 127.0.0.1:80 --win -1
 expect 2 "--mss wants a number" tcp --to 127.0.0.1:80 --mss 65536
 expect 2 "--ttl wants a number from 0 to 255" udp --to 127.0.0.1:80 --ttl 256
-expect 2 "--mss does not apply to a UDP frame" udp --to 127.0.0.1:80 --mss 1460
-expect 2 "--flags does not apply to a ICMP echo frame" icmp echo --to 127.0.0.1 --flags S
+expect 2 "--mss does not apply to UDP frames" udp --to 127.0.0.1:80 --mss 1460
+expect 2 "--flags does not apply to ICMP echo frames" icmp echo --to 127.0.0.1 --flags S
 expect 2 "only echo requests" icmp --to 127.0.0.1
 expect 2 "ICMP has no ports" icmp echo --to 127.0.0.1:80
 expect 2 "--seq wants a number from 0 to 65535" icmp echo --to 127.0.0.1 --seq 65536
@@ -60,12 +69,12 @@ expect 2 "only TCP and UDP have ports" icmp echo --to 127.0.0.1 --from 127.0.0.1
 
 # payload limits: the IP length field is 16 bits
 big=$(head -c 65496 /dev/zero | tr '\0' a)
-expect 2 "the payload is 65496 bytes, but a TCP frame over IPv4 carries at most 65495" \
+expect 2 "the payload is 65496 bytes, but TCP frames over IPv4 carry at most 65495" \
 	tcp --to 127.0.0.1:80 --payload "$big"
 expect 0 "nothing was sent" tcp --to 127.0.0.1:80 --payload "$(printf '%s' "$big" | cut -c2-)" \
 	-w "$work/max4.pcap" -f json
 big6=$(head -c 65528 /dev/zero | tr '\0' b)
-expect 2 "carries at most 65527" udp --to '[::1]:80' --payload "$big6"
+expect 2 "carry at most 65527" udp --to '[::1]:80' --payload "$big6"
 expect 0 "nothing was sent" udp --to '[::1]:80' --payload "$(printf '%s' "$big6" | cut -c2-)" \
 	-w "$work/max6.pcap" -f json
 
@@ -98,17 +107,7 @@ if [ -z "$as_user" ]; then
 	echo "note: cannot run without CAP_NET_RAW here (no setpriv or no 'nobody'); privilege checks skipped"
 else
 	unpriv() {
-		want=$1 needle=$2
-		shift 2
-		$as_user "$work/layerscope" craft "$@" >"$work/out" 2>"$work/err"
-		got=$?
-		if [ "$got" -ne "$want" ] || ! grep -qF -- "$needle" "$work/err"; then
-			echo "FAIL: unprivileged craft $* -> exit $got (want $want), stderr lacks '$needle':"
-			sed 's/^/    /' "$work/err"
-			fails=$((fails + 1))
-		else
-			echo "ok: unprivileged craft $* -> $got: $(head -n 1 "$work/err" | cut -c1-100)"
-		fi
+		run_as "$as_user" "$@"
 	}
 	unpriv 1 "CAP_NET_RAW" tcp --to 127.0.0.1:9 --flags S
 	unpriv 1 "-w FILE" tcp --to 127.0.0.1:9 --flags S

@@ -253,22 +253,20 @@ def ts_transport(L, c, w):
         tequal(udp, "udp.length", 8 + len(pay), w)
         tequal(udp, "udp.checksum.status", 1, w)
         tequal(udp, "udp.payload", hexpay, w)
-    elif c["ip"]["v"] == 4:
-        icmp = L.get("icmp", {})
-        tequal(icmp, "icmp.type", 8, w)
-        tequal(icmp, "icmp.code", 0, w)
-        tequal(icmp, "icmp.ident", c["icmp"]["id"], w)
-        tequal(icmp, "icmp.seq", c["icmp"]["seq"], w)
-        tequal(icmp, "icmp.checksum.status", 1, w)
-        tequal(L, "data.data", hexpay, w)
     else:
-        icmp = L.get("icmpv6", {})
-        tequal(icmp, "icmpv6.type", 128, w)
-        tequal(icmp, "icmpv6.code", 0, w)
-        tequal(icmp, "icmpv6.echo.identifier", c["icmp"]["id"], w)
-        tequal(icmp, "icmpv6.echo.sequence_number", c["icmp"]["seq"], w)
-        tequal(icmp, "icmpv6.checksum.status", 1, w)
+        proto, echo, ident, seq = ICMP_KEYS[c["ip"]["v"]]
+        icmp = L.get(proto, {})
+        tequal(icmp, proto + ".type", echo, w)
+        tequal(icmp, proto + ".code", 0, w)
+        tequal(icmp, ident, c["icmp"]["id"], w)
+        tequal(icmp, seq, c["icmp"]["seq"], w)
+        tequal(icmp, proto + ".checksum.status", 1, w)
         tequal(L, "data.data", hexpay, w)
+
+
+# tshark's names for an echo request: protocol, type, identifier, sequence number.
+ICMP_KEYS = {4: ("icmp", 8, "icmp.ident", "icmp.seq"),
+             6: ("icmpv6", 128, "icmpv6.echo.identifier", "icmpv6.echo.sequence_number")}
 
 
 def check_tshark(path, c, what):
