@@ -167,17 +167,18 @@ def udp_closed_and_echo(d):
     try:
         out, err = craft(["udp", "--to", "127.0.0.1:%d" % port, "--payload", "anyone?"], what=what)
         check("port unreachable" in " ".join(err.split()), what + ": explains port unreachable")
-        craft(["icmp", "echo", "--to", "127.0.0.1", "--id", "4242", "--seq", "7", "--payload", "hi"],
-              what=what)
-        cap.wait_for(4)
+        out, err = craft(["icmp", "echo", "--to", "127.0.0.1", "--id", "4242", "--seq", "7",
+                          "--payload", "hi", "-c", "2"], what=what)
+        equal(len(out.splitlines()), 2, what + ": -c 2 shows two frames")
+        cap.wait_for(6)
     finally:
         cap.stop()
     rc, out, err = run([TCPDUMP, "-n", "-r", path])
     lines = out.splitlines()
     check(any("udp port %d unreachable" % port in l for l in lines),
           what + ": ICMP port unreachable seen: %r" % lines)
-    check(any("ICMP echo request, id 4242, seq 7" in l for l in lines), what + ": the request: %r" % lines)
-    check(any("ICMP echo reply, id 4242, seq 7" in l for l in lines), what + ": the reply: %r" % lines)
+    equal(sum("ICMP echo request, id 4242, seq 7" in l for l in lines), 2, what + ": -c 2 sends two requests")
+    equal(sum("ICMP echo reply, id 4242, seq 7" in l for l in lines), 2, what + ": and both are answered")
 
 
 def sh(*args):
