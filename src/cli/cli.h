@@ -26,6 +26,7 @@ extern const struct lsc_cmd lsc_cmd_read;
 /* @server */
 /* @client */
 /* @craft */
+extern const struct lsc_cmd lsc_cmd_craft;
 /* @demo */
 
 /* "layerscope CMD: message" on stderr; returns `status` so callers can `return lsc_fail(...)`. */

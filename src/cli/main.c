@@ -14,6 +14,7 @@ static const struct lsc_cmd *const commands[] = {
 	/* @server */
 	/* @client */
 	/* @craft */
+	&lsc_cmd_craft,
 	/* @demo */
 };
 

@@ -96,6 +96,8 @@ static uint8_t resolve(const struct lsc_frame *f, const struct lsc_next *next, s
 				return LSC_PROTO_NONE;
 			unsigned v = f->data[off] >> 4;
 			p = v == 4 ? LSC_PROTO_IPV4 : v == 6 ? LSC_PROTO_IPV6 : LSC_PROTO_NONE;
+			if (proto_table[p] == NULL)
+				p = LSC_PROTO_NONE; /* a version whose decoder is not built in */
 		}
 		return p;
 	case LSC_NEXT_ETHERTYPE:
