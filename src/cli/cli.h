@@ -40,6 +40,9 @@ int lsc_usage_error(const struct lsc_cmd *cmd, const char *fmt, ...)
 /* Prints "usage: layerscope CMD SYNOPSIS" and the option lines in `help`. */
 void lsc_print_usage(FILE *out, const struct lsc_cmd *cmd, const char *help);
 
+/* The default format: the tree for a person at a terminal, lines for a pipe. */
+const struct lsc_renderer *lsc_default_renderer(FILE *out);
+
 /* Parses "auto", "always", "never" into *out; -1 when none of them. */
 int lsc_parse_color(const char *s, enum lsc_color *out);
 /* Resolves a colour choice for `fp`: NO_COLOR and isatty decide "auto". */

@@ -377,8 +377,7 @@ static const struct lsc_renderer *pick_renderer(const char *format, FILE *out)
 {
 	if (format != NULL)
 		return lsc_renderer_find(format);
-	const struct lsc_renderer *r = lsc_renderer_find(isatty(fileno(out)) ? "tree" : "line");
-	return r != NULL ? r : lsc_renderer_find("json");
+	return lsc_default_renderer(out);
 }
 
 /* Emits the frame `count` times and shows each as `read` would; an exit status. */

@@ -38,13 +38,6 @@ static const struct option read_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The default format: the tree for a person at a terminal, lines for a pipe. */
-static const struct lsc_renderer *default_renderer(FILE *out)
-{
-	const struct lsc_renderer *r = lsc_renderer_find(isatty(fileno(out)) ? "tree" : "line");
-	return r != NULL ? r : lsc_renderer_find("json");
-}
-
 static int run_read(int argc, char **argv)
 {
 	const struct lsc_cmd *cmd = &lsc_cmd_read;
@@ -83,7 +76,7 @@ static int run_read(int argc, char **argv)
 		return lsc_usage_error(cmd, "no capture file given");
 	const char *path = argv[optind++];
 	if (po.renderer == NULL)
-		po.renderer = default_renderer(po.out);
+		po.renderer = lsc_default_renderer(po.out);
 	po.ropts.color = lsc_color_enabled(color, po.out);
 	po.ropts.source = path;
 

@@ -12,6 +12,8 @@
 
 #include "cli.h"
 
+static void vmsg(const char *cmd, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
 	fflush(stdout);
@@ -44,6 +46,12 @@ void lsc_print_usage(FILE *out, const struct lsc_cmd *cmd, const char *help)
 {
 	fprintf(out, "usage: layerscope %s %s\n\n%s\n\n%s", cmd->name, cmd->synopsis,
 	        cmd->summary, help);
+}
+
+const struct lsc_renderer *lsc_default_renderer(FILE *out)
+{
+	const struct lsc_renderer *r = lsc_renderer_find(isatty(fileno(out)) ? "tree" : "line");
+	return r != NULL ? r : lsc_renderer_find("json");
 }
 
 int lsc_parse_color(const char *s, enum lsc_color *out)

@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <layerscope/decode.h>
 #include <layerscope/flow.h>
@@ -26,6 +27,25 @@ static void *json_begin(FILE *out, const struct lsc_render_opts *o)
 	return st;
 }
 
+/*
+ * Whether the protocol's own fields include a "length" (UDP's length field,
+ * a payload's length).  The contract names both the layer's header length
+ * and those fields "length"; a JSON object cannot hold the key twice, so the
+ * protocol's field wins and the header length stays in "header_length".
+ */
+static bool has_own_length(unsigned proto)
+{
+	static int8_t known[LSC_PROTO_COUNT]; /* 0 unknown, 1 yes, -1 no */
+	if (known[proto] == 0) {
+		const struct lsc_proto_info *pi = lsc_proto_get(proto);
+		known[proto] = -1;
+		for (size_t i = 0; pi != NULL && i < pi->nfields; i++)
+			if (pi->fields[i].key != NULL && strcmp(pi->fields[i].key, "length") == 0)
+				known[proto] = 1;
+	}
+	return known[proto] > 0;
+}
+
 static void json_layer(struct json_state *st, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	struct lsc_json *j = &st->j;
@@ -37,7 +57,11 @@ static void json_layer(struct json_state *st, const struct lsc_frame *f, const s
 	lsc_json_str(j, pi->key);
 	lsc_json_key(j, "offset");
 	lsc_json_u64(j, l->offset);
-	lsc_json_key(j, "length");
+	if (!has_own_length(l->proto)) {
+		lsc_json_key(j, "length");
+		lsc_json_u64(j, l->hdr_len);
+	}
+	lsc_json_key(j, "header_length");
 	lsc_json_u64(j, l->hdr_len);
 	if (l->flags & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED)) {
 		lsc_json_key(j, "malformed");
