@@ -1,0 +1,275 @@
+/* text.c: what the text formats (line, tree, hex) share: numbers, colour, the clock, the layer stack. */
+#include <config.h>
+
+#include <string.h>
+#include <time.h>
+
+#include <layerscope/decode.h>
+#include <layerscope/strbuf.h>
+
+#include "render-int.h"
+
+void lsc_put_u64(FILE *o, uint64_t v)
+{
+	char tmp[20];
+	size_t i = sizeof tmp;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	fwrite_unlocked(tmp + i, 1, sizeof tmp - i, o);
+}
+
+static const char hexd[] = "0123456789abcdef";
+
+void lsc_put_hex(FILE *o, uint64_t v, unsigned digits)
+{
+	char tmp[18];
+	unsigned n = 0;
+	if (digits > 16)
+		digits = 16;
+	do {
+		tmp[sizeof tmp - 1 - n++] = hexd[v & 15];
+		v >>= 4;
+	} while (v != 0 && n < 16);
+	while (n < digits)
+		tmp[sizeof tmp - 1 - n++] = '0';
+	tmp[sizeof tmp - 1 - n++] = 'x';
+	tmp[sizeof tmp - 1 - n++] = '0';
+	fwrite_unlocked(tmp + sizeof tmp - n, 1, n, o);
+}
+
+void lsc_put_fixed(FILE *o, int64_t v, unsigned digits)
+{
+	uint64_t scale = 1;
+	if (digits > 18)
+		digits = 18;
+	for (unsigned i = 0; i < digits; i++)
+		scale *= 10;
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	if (v < 0)
+		putc_unlocked('-', o);
+	lsc_put_u64(o, a / scale);
+	if (digits == 0)
+		return;
+	char frac[20];
+	uint64_t r = a % scale;
+	for (unsigned i = digits; i > 0; i--) {
+		frac[i - 1] = (char)('0' + r % 10);
+		r /= 10;
+	}
+	putc_unlocked('.', o);
+	fwrite_unlocked(frac, 1, digits, o);
+}
+
+void lsc_put_spaces(FILE *o, unsigned n)
+{
+	static const char sp[] = "                                ";
+	while (n > 0) {
+		unsigned k = n < sizeof sp - 1 ? n : (unsigned)(sizeof sp - 1);
+		fwrite_unlocked(sp, 1, k, o);
+		n -= k;
+	}
+}
+
+void lsc_text_init(struct lsc_text *t, FILE *out, bool color)
+{
+	memset(t, 0, sizeof *t);
+	t->out = out;
+	t->color = color;
+	tzset(); /* localtime_r need not read TZ itself */
+}
+
+void lsc_text_style(struct lsc_text *t, const char *sgr)
+{
+	if (!t->color)
+		return;
+	fputs_unlocked("\033[", t->out);
+	fputs_unlocked(sgr, t->out);
+	putc_unlocked('m', t->out);
+}
+
+void lsc_text_end(struct lsc_text *t)
+{
+	if (t->color)
+		fputs_unlocked("\033[0m", t->out);
+}
+
+const char *lsc_text_layer_sgr(unsigned tcpip, bool alt)
+{
+	/* link cyan, network green, transport yellow, application magenta */
+	static const char *const plain[] = { "36", "32", "33", "35" };
+	static const char *const second[] = { "1;36", "1;32", "1;33", "1;35" };
+	if (tcpip > LSC_TCPIP_APPLICATION)
+		return LSC_SGR_RESET;
+	return alt ? second[tcpip] : plain[tcpip];
+}
+
+/* Formats the wall clock of second `sec` once; frames of the same second reuse it. */
+static void clock_update(struct lsc_text *t, int64_t sec)
+{
+	struct tm tm;
+	time_t tt = (time_t)sec;
+	if (t->clock_valid && t->clock_sec == sec)
+		return;
+	if (localtime_r(&tt, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	if (strftime(t->hms, sizeof t->hms, "%H:%M:%S", &tm) == 0)
+		strcpy(t->hms, "--:--:--");
+	if (strftime(t->date, sizeof t->date, "%Y-%m-%d", &tm) == 0)
+		strcpy(t->date, "----------");
+	if (strftime(t->zone, sizeof t->zone, "%Z", &tm) == 0)
+		t->zone[0] = '\0';
+	t->clock_sec = sec;
+	t->clock_valid = true;
+}
+
+static unsigned ts_digits(const struct lsc_frame *f)
+{
+	return f->ts_digits == 9 ? 9u : 6u;
+}
+
+void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f)
+{
+	clock_update(t, f->ts_sec);
+	fputs_unlocked(t->hms, t->out);
+	char frac[12];
+	unsigned d = ts_digits(f);
+	uint32_t v = d == 9 ? f->ts_nsec : f->ts_nsec / 1000u;
+	frac[0] = '.';
+	for (unsigned i = d; i > 0; i--) {
+		frac[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	fwrite_unlocked(frac, 1, d + 1, t->out);
+}
+
+bool lsc_layer_damaged(const struct lsc_layer *l)
+{
+	return (l->flags & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED)) != 0;
+}
+
+const char *lsc_layer_damage_word(const struct lsc_layer *l)
+{
+	/* Cut short by the parent's length field is the packet's own fault. */
+	return (l->flags & LSC_LF_MALFORMED) ? "malformed" : "truncated";
+}
+
+static void put_summary(struct lsc_text *t, const struct lsc_frame *f, const struct lsc_layer *l)
+{
+	const struct lsc_proto_info *pi = lsc_proto_get(l->proto);
+	char buf[64];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, buf, sizeof buf);
+	if (pi->summary != NULL)
+		pi->summary(&b, f, l);
+	fputs_unlocked(buf, t->out);
+}
+
+void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
+{
+	bool first = true, quoting = false;
+	if (f->link_unsupported) {
+		lsc_text_style(t, LSC_SGR_DAMAGE);
+		lsc_text_puts(t, lsc_linktype_name(f->linktype));
+		putc_unlocked('?', t->out);
+		lsc_text_end(t);
+		first = false;
+	}
+	for (unsigned i = 0; i < f->nlayers; i++) {
+		const struct lsc_layer *l = &f->layers[i];
+		if (!first) {
+			lsc_text_style(t, LSC_SGR_DIM);
+			lsc_text_puts(t, " › ");
+			lsc_text_end(t);
+		}
+		first = false;
+		if ((l->flags & LSC_LF_QUOTED) && !quoting) {
+			putc_unlocked('[', t->out);
+			quoting = true;
+		}
+		bool bad = lsc_layer_damaged(l);
+		lsc_text_style(t, bad ? LSC_SGR_DAMAGE : lsc_text_layer_sgr(lsc_layer_tcpip(f, l), false));
+		if (l->proto == LSC_PROTO_PAYLOAD) {
+			put_summary(t, f, l);
+		} else {
+			lsc_text_puts(t, lsc_proto_get(l->proto)->abbrev);
+			if (bad)
+				putc_unlocked('!', t->out);
+			else if (l->flags & LSC_LF_CLIPPED)
+				lsc_text_puts(t, "…");
+		}
+		lsc_text_end(t);
+	}
+	if (quoting)
+		putc_unlocked(']', t->out);
+	if (first)
+		lsc_text_puts(t, "(empty)");
+}
+
+void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
+{
+	FILE *o = t->out;
+	lsc_text_style(t, LSC_SGR_BOLD);
+	fputs_unlocked("Frame ", o);
+	lsc_put_u64(o, f->number);
+	lsc_text_end(t);
+	fputs_unlocked(" · ", o);
+	clock_update(t, f->ts_sec);
+	fputs_unlocked(t->date, o);
+	putc_unlocked(' ', o);
+	lsc_text_clock(t, f);
+	if (t->zone[0] != '\0') {
+		putc_unlocked(' ', o);
+		fputs_unlocked(t->zone, o);
+	}
+	fputs_unlocked(" · +", o);
+	unsigned d = ts_digits(f);
+	lsc_put_fixed(o, d == 9 ? f->rel_ns : f->rel_ns / 1000, d);
+	fputs_unlocked(" s · ", o);
+	lsc_put_u64(o, f->caplen);
+	if (f->caplen != f->len) {
+		fputs_unlocked(" of ", o);
+		lsc_put_u64(o, f->len);
+		fputs_unlocked(" bytes captured", o);
+	} else {
+		fputs_unlocked(" bytes", o);
+	}
+	fputs_unlocked(" · ", o);
+	fputs_unlocked(lsc_linktype_name(f->linktype), o);
+}
+
+void lsc_text_range(struct lsc_text *t, const struct lsc_layer *l)
+{
+	FILE *o = t->out;
+	if (l->cap_len == 0) {
+		fputs_unlocked("at byte ", o);
+		lsc_put_u64(o, l->offset);
+		fputs_unlocked(" (none of its ", o);
+		lsc_put_u64(o, l->hdr_len);
+		fputs_unlocked(" bytes captured)", o);
+		return;
+	}
+	fputs_unlocked("bytes ", o);
+	lsc_put_u64(o, l->offset);
+	fputs_unlocked("–", o);
+	lsc_put_u64(o, (uint64_t)l->offset + l->cap_len - 1);
+	fputs_unlocked(" (", o);
+	lsc_put_u64(o, l->cap_len);
+	if (l->cap_len < l->hdr_len) {
+		fputs_unlocked(" of ", o);
+		lsc_put_u64(o, l->hdr_len);
+		fputs_unlocked(" captured)", o);
+	} else {
+		fputs_unlocked(l->cap_len == 1 ? " byte)" : " bytes)", o);
+	}
+}
+
+uint32_t lsc_proto_fixed_len(const struct lsc_proto_info *pi)
+{
+	uint32_t n = 0;
+	for (size_t i = 0; i < pi->nfields; i++)
+		if (pi->fields[i].wire_end > n)
+			n = pi->fields[i].wire_end;
+	return n;
+}
