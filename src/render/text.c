@@ -11,13 +11,11 @@
 
 void lsc_put_u64(FILE *o, uint64_t v)
 {
-	char tmp[20];
-	size_t i = sizeof tmp;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	fwrite_unlocked(tmp + i, 1, sizeof tmp - i, o);
+	char buf[24];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_u64(&b, v);
+	fwrite_unlocked(buf, 1, b.len, o);
 }
 
 static const char hexd[] = "0123456789abcdef";
