@@ -23,7 +23,6 @@
  */
 
 #define HEX_PER_LINE 16
-#define HEX_LINE_MAX 1024
 
 struct hex_state {
 	struct lsc_text t;
@@ -80,7 +79,6 @@ static void assign_marks(struct hex_state *st, const struct lsc_frame *f)
 static void legend(struct hex_state *st, const struct lsc_frame *f)
 {
 	struct lsc_text *t = &st->t;
-	FILE *o = t->out;
 	size_t title_w = 0;
 	uint64_t claimed = 0;
 	for (unsigned i = 0; i < f->nlayers; i++) {
@@ -91,83 +89,59 @@ static void legend(struct hex_state *st, const struct lsc_frame *f)
 	}
 	if (f->link_unsupported) {
 		lsc_text_style(t, LSC_SGR_DAMAGE);
-		fputs_unlocked("  link type ", o);
-		fputs_unlocked(lsc_linktype_name(f->linktype), o);
-		fputs_unlocked(" is not decoded: its bytes follow undecoded", o);
+		lsc_text_puts(t, "  link type ");
+		lsc_text_puts(t, lsc_linktype_name(f->linktype));
+		lsc_text_puts(t, " is not decoded: its bytes follow undecoded");
 		lsc_text_end(t);
-		putc_unlocked('\n', o);
+		lsc_text_putc(t, '\n');
 	}
 	for (unsigned i = 0; i < f->nlayers; i++) {
 		const struct lsc_layer *l = &f->layers[i];
 		const struct lsc_proto_info *pi = lsc_proto_get(l->proto);
 		const char *tcpip = lsc_tcpip_title(lsc_layer_tcpip(f, l));
-		fputs_unlocked("  ", o);
+		lsc_text_puts(t, "  ");
 		lsc_text_style(t, st->sgr[i]);
-		putc_unlocked(st->letter[i], o);
-		fputs_unlocked("  ", o);
-		fputs_unlocked(tcpip, o);
+		lsc_text_putc(t, st->letter[i]);
+		lsc_text_puts(t, "  ");
+		lsc_text_puts(t, tcpip);
 		lsc_text_end(t);
-		lsc_put_spaces(o, (unsigned)(13 - strlen(tcpip)));
-		fputs_unlocked(pi->title, o);
-		lsc_put_spaces(o, (unsigned)(title_w - strlen(pi->title) + 2));
+		lsc_text_spaces(t, (unsigned)(13 - strlen(tcpip)));
+		lsc_text_puts(t, pi->title);
+		lsc_text_spaces(t, (unsigned)(title_w - strlen(pi->title) + 2));
 		lsc_text_range(t, l);
 		if (l->flags & LSC_LF_QUOTED)
-			fputs_unlocked(" [quoted]", o);
+			lsc_text_puts(t, " [quoted]");
 		if (lsc_layer_damaged(l)) {
 			lsc_text_style(t, LSC_SGR_DAMAGE);
-			fputs_unlocked("  ! ", o);
-			fputs_unlocked(lsc_layer_damage_word(l), o);
+			lsc_text_puts(t, "  ! ");
+			lsc_text_puts(t, lsc_layer_damage_word(l));
 			if (l->reason != NULL) {
-				fputs_unlocked(": ", o);
-				fputs_unlocked(l->reason, o);
+				lsc_text_puts(t, ": ");
+				lsc_text_puts(t, l->reason);
 			}
 			lsc_text_end(t);
 		}
-		putc_unlocked('\n', o);
+		lsc_text_putc(t, '\n');
 	}
 	if (claimed < f->caplen) {
 		lsc_text_style(t, LSC_SGR_DIM);
-		fputs_unlocked("  .  bytes no layer claims (padding, a trailer)", o);
+		lsc_text_puts(t, "  .  bytes no layer claims (padding, a trailer)");
 		lsc_text_end(t);
-		putc_unlocked('\n', o);
+		lsc_text_putc(t, '\n');
 	}
 	if (f->caplen == 0)
-		fputs_unlocked("  (no bytes captured)\n", o);
-}
-
-/* A line under construction; sized for 16 bytes each with a colour change. */
-struct hex_line {
-	char b[HEX_LINE_MAX];
-	size_t n;
-};
-
-static void hl_puts(struct hex_line *h, const char *s)
-{
-	size_t k = strlen(s);
-	if (k > sizeof h->b - h->n)
-		k = sizeof h->b - h->n;
-	memcpy(h->b + h->n, s, k);
-	h->n += k;
-}
-
-static void hl_putc(struct hex_line *h, char c)
-{
-	if (h->n < sizeof h->b)
-		h->b[h->n++] = c;
+		lsc_text_puts(t, "  (no bytes captured)\n");
 }
 
 /* Switches colour to `sgr` (NULL: plain) when it differs from *cur. */
-static void hl_color(struct hex_line *h, const char **cur, const char *sgr)
+static void switch_color(struct lsc_text *t, const char **cur, const char *sgr)
 {
 	if (*cur == sgr)
 		return;
 	if (*cur != NULL)
-		hl_puts(h, "\033[0m");
-	if (sgr != NULL) {
-		hl_puts(h, "\033[");
-		hl_puts(h, sgr);
-		hl_putc(h, 'm');
-	}
+		lsc_text_end(t);
+	if (sgr != NULL)
+		lsc_text_style(t, sgr);
 	*cur = sgr;
 }
 
@@ -192,78 +166,68 @@ static void line_owners(const struct lsc_frame *f, uint32_t start, uint32_t n, u
 static void dump_line(struct hex_state *st, const struct lsc_frame *f, uint32_t start, unsigned width,
                       unsigned *li)
 {
-	struct hex_line h;
+	struct lsc_text *t = &st->t;
 	const char *cur = NULL;
-	bool color = st->t.color;
 	uint32_t n = f->caplen - start < HEX_PER_LINE ? f->caplen - start : HEX_PER_LINE;
 	int own[HEX_PER_LINE];
+	char hex[3] = { 0, 0, ' ' };
 
 	line_owners(f, start, n, li, own);
-	h.n = 0;
-	hl_puts(&h, "  ");
+	lsc_text_puts(t, "  ");
 	for (unsigned d = width; d > 0; d--)
-		hl_putc(&h, hexd[(start >> (4 * (d - 1))) & 15]);
-	hl_puts(&h, "  ");
+		lsc_text_putc(t, hexd[(start >> (4 * (d - 1))) & 15]);
+	lsc_text_puts(t, "  ");
 	for (uint32_t k = 0; k < HEX_PER_LINE; k++) {
 		if (k == 8)
-			hl_putc(&h, ' ');
+			lsc_text_putc(t, ' ');
 		if (k >= n) {
-			if (color)
-				hl_color(&h, &cur, NULL);
-			hl_puts(&h, "   ");
+			switch_color(t, &cur, NULL);
+			lsc_text_puts(t, "   ");
 			continue;
 		}
-		if (color)
-			hl_color(&h, &cur, own[k] < 0 ? LSC_SGR_DIM : st->sgr[own[k]]);
+		switch_color(t, &cur, own[k] < 0 ? LSC_SGR_DIM : st->sgr[own[k]]);
 		uint8_t v = f->data[start + k];
-		hl_putc(&h, hexd[v >> 4]);
-		hl_putc(&h, hexd[v & 15]);
-		hl_putc(&h, ' ');
+		hex[0] = hexd[v >> 4];
+		hex[1] = hexd[v & 15];
+		lsc_text_putn(t, hex, 3);
 	}
-	if (color)
-		hl_color(&h, &cur, NULL);
-	hl_putc(&h, ' ');
+	switch_color(t, &cur, NULL);
+	lsc_text_putc(t, ' ');
 	for (uint32_t k = 0; k < n; k++) {
-		if (color)
-			hl_color(&h, &cur, own[k] < 0 ? LSC_SGR_DIM : st->sgr[own[k]]);
+		switch_color(t, &cur, own[k] < 0 ? LSC_SGR_DIM : st->sgr[own[k]]);
 		uint8_t v = f->data[start + k];
-		hl_putc(&h, v >= 0x20 && v < 0x7f ? (char)v : '.');
+		lsc_text_putc(t, v >= 0x20 && v < 0x7f ? (char)v : '.');
 	}
-	if (color) {
-		hl_color(&h, &cur, NULL);
-	} else {
-		for (uint32_t k = n; k < HEX_PER_LINE; k++)
-			hl_putc(&h, ' ');
-		hl_puts(&h, "  ");
+	switch_color(t, &cur, NULL);
+	if (!t->color) {
+		/* the marker column: the letter of each byte's layer */
+		lsc_text_spaces(t, HEX_PER_LINE - n + 2);
 		for (uint32_t k = 0; k < n; k++)
-			hl_putc(&h, own[k] < 0 ? '.' : st->letter[own[k]]);
+			lsc_text_putc(t, own[k] < 0 ? '.' : st->letter[own[k]]);
 	}
-	/* no trailing blanks: trim what padding left at the end */
-	while (h.n > 0 && h.b[h.n - 1] == ' ')
-		h.n--;
-	hl_putc(&h, '\n');
-	fwrite_unlocked(h.b, 1, h.n, st->t.out);
+	lsc_text_putc(t, '\n');
 }
 
 static void hex_frame(void *state, const struct lsc_frame *f)
 {
 	struct hex_state *st = state;
-	FILE *o = st->t.out;
 	unsigned width = 4, li = 0;
 	while (width < 8 && f->caplen > (1u << (4 * width)))
 		width++;
 
 	lsc_text_frame_heading(&st->t, f);
-	putc_unlocked('\n', o);
+	lsc_text_putc(&st->t, '\n');
 	assign_marks(st, f);
 	legend(st, f);
 	for (uint32_t off = 0; off < f->caplen; off += HEX_PER_LINE)
 		dump_line(st, f, off, width, &li);
-	putc_unlocked('\n', o);
+	lsc_text_putc(&st->t, '\n');
+	lsc_text_flush(&st->t);
 }
 
 static int hex_end(void *state)
 {
+	lsc_text_flush(&((struct hex_state *)state)->t);
 	free(state);
 	return 0;
 }

@@ -34,14 +34,13 @@ struct line_state {
 
 static void kv_sep(struct line_state *st, const char *key)
 {
-	FILE *o = st->t.out;
 	unsigned d = st->kv_depth;
 	if (!st->kv_first[d])
-		putc_unlocked(d == 0 ? ' ' : ',', o);
+		lsc_text_putc(&st->t, d == 0 ? ' ' : ',');
 	st->kv_first[d] = false;
 	if (key != NULL) {
-		fputs_unlocked(key, o);
-		putc_unlocked('=', o);
+		lsc_text_puts(&st->t, key);
+		lsc_text_putc(&st->t, '=');
 	}
 }
 
@@ -52,9 +51,9 @@ static void kv_uint(struct lsc_sink *s, const char *key, const char *label, uint
 	(void)label, (void)name;
 	kv_sep(st, key);
 	if (hex_digits)
-		lsc_put_hex(st->t.out, v, hex_digits);
+		lsc_text_hex(&st->t, v, hex_digits);
 	else
-		lsc_put_u64(st->t.out, v);
+		lsc_text_u64(&st->t, v);
 }
 
 static void kv_bool(struct lsc_sink *s, const char *key, const char *label, int v, const char *name)
@@ -62,7 +61,7 @@ static void kv_bool(struct lsc_sink *s, const char *key, const char *label, int 
 	struct line_state *st = s->ctx;
 	(void)label, (void)name;
 	kv_sep(st, key);
-	fputs_unlocked(v < 0 ? "null" : v ? "true" : "false", st->t.out);
+	lsc_text_puts(&st->t, v < 0 ? "null" : v ? "true" : "false");
 }
 
 static void kv_text(struct lsc_sink *s, const char *key, const char *label, const char *v, bool derived)
@@ -72,7 +71,7 @@ static void kv_text(struct lsc_sink *s, const char *key, const char *label, cons
 	if (v == NULL)
 		return; /* nothing to say */
 	kv_sep(st, key);
-	fputs_unlocked(v, st->t.out);
+	lsc_text_puts(&st->t, v);
 }
 
 static void kv_open(struct lsc_sink *s, const char *key, const char *label, bool list)
@@ -80,7 +79,7 @@ static void kv_open(struct lsc_sink *s, const char *key, const char *label, bool
 	struct line_state *st = s->ctx;
 	(void)label;
 	kv_sep(st, key);
-	putc_unlocked(list ? '[' : '{', st->t.out);
+	lsc_text_putc(&st->t, list ? '[' : '{');
 	if (st->kv_depth + 1 < KV_MAX_DEPTH)
 		st->kv_depth++;
 	st->kv_first[st->kv_depth] = true;
@@ -89,7 +88,7 @@ static void kv_open(struct lsc_sink *s, const char *key, const char *label, bool
 static void kv_close(struct lsc_sink *s, bool list)
 {
 	struct line_state *st = s->ctx;
-	putc_unlocked(list ? ']' : '}', st->t.out);
+	lsc_text_putc(&st->t, list ? ']' : '}');
 	if (st->kv_depth > 0)
 		st->kv_depth--;
 }
@@ -148,10 +147,10 @@ static void layer_text(struct line_state *st, const struct lsc_frame *f, const s
 		struct lsc_strbuf b;
 		lsc_sb_init(&b, buf, sizeof buf);
 		pi->summary(&b, f, l);
-		fputs_unlocked("  ", st->t.out);
-		fputs_unlocked(buf, st->t.out);
+		lsc_text_puts(&st->t, "  ");
+		lsc_text_puts(&st->t, buf);
 	} else if (has_fields(pi, l)) {
-		fputs_unlocked("  ", st->t.out);
+		lsc_text_puts(&st->t, "  ");
 		kv_start(st);
 		lsc_fields_emit(&st->kv, f, l);
 	}
@@ -159,7 +158,6 @@ static void layer_text(struct line_state *st, const struct lsc_frame *f, const s
 
 static void line_summaries(struct line_state *st, const struct lsc_frame *f)
 {
-	FILE *o = st->t.out;
 	bool upper = has_upper(f), any = false;
 	for (unsigned i = 0; i < f->nlayers; i++) {
 		const struct lsc_layer *l = &f->layers[i];
@@ -173,11 +171,11 @@ static void line_summaries(struct line_state *st, const struct lsc_frame *f)
 	if (any)
 		return;
 	if (f->link_unsupported) {
-		fputs_unlocked("  link type ", o);
-		fputs_unlocked(lsc_linktype_name(f->linktype), o);
-		fputs_unlocked(" is not decoded", o);
+		lsc_text_puts(&st->t, "  link type ");
+		lsc_text_puts(&st->t, lsc_linktype_name(f->linktype));
+		lsc_text_puts(&st->t, " is not decoded");
 	} else if (f->caplen == 0) {
-		fputs_unlocked("  no bytes captured", o);
+		lsc_text_puts(&st->t, "  no bytes captured");
 	}
 }
 
@@ -189,10 +187,10 @@ static void line_flow(struct line_state *st, const struct lsc_frame *f)
 {
 	if (!f->has_flow)
 		return;
-	fputs_unlocked("  flow{", st->t.out);
+	lsc_text_puts(&st->t, "  flow{");
 	kv_start(st);
 	lsc_flow_fields_emit(&st->kv, f);
-	putc_unlocked('}', st->t.out);
+	lsc_text_putc(&st->t, '}');
 }
 
 static void line_damage(struct line_state *st, const struct lsc_frame *f)
@@ -202,10 +200,10 @@ static void line_damage(struct line_state *st, const struct lsc_frame *f)
 		if (!lsc_layer_damaged(l))
 			continue;
 		lsc_text_style(&st->t, LSC_SGR_DAMAGE);
-		fputs_unlocked("  ! ", st->t.out);
-		fputs_unlocked(lsc_layer_damage_word(l), st->t.out);
-		fputs_unlocked(": ", st->t.out);
-		fputs_unlocked(l->reason != NULL ? l->reason : lsc_proto_get(l->proto)->abbrev, st->t.out);
+		lsc_text_puts(&st->t, "  ! ");
+		lsc_text_puts(&st->t, lsc_layer_damage_word(l));
+		lsc_text_puts(&st->t, ": ");
+		lsc_text_puts(&st->t, l->reason != NULL ? l->reason : lsc_proto_get(l->proto)->abbrev);
 		lsc_text_end(&st->t);
 	}
 }
@@ -214,9 +212,9 @@ static void line_notes(struct line_state *st, const struct lsc_frame *f)
 {
 	for (unsigned i = 0; i < f->nnotes; i++) {
 		lsc_text_style(&st->t, LSC_SGR_DIM);
-		fputs_unlocked("  [", st->t.out);
-		fputs_unlocked(f->notes[i], st->t.out);
-		putc_unlocked(']', st->t.out);
+		lsc_text_puts(&st->t, "  [");
+		lsc_text_puts(&st->t, f->notes[i]);
+		lsc_text_putc(&st->t, ']');
 		lsc_text_end(&st->t);
 	}
 }
@@ -224,21 +222,22 @@ static void line_notes(struct line_state *st, const struct lsc_frame *f)
 static void line_frame(void *state, const struct lsc_frame *f)
 {
 	struct line_state *st = state;
-	FILE *o = st->t.out;
-	lsc_put_u64(o, f->number);
-	fputs_unlocked("  ", o);
+	lsc_text_u64(&st->t, f->number);
+	lsc_text_puts(&st->t, "  ");
 	lsc_text_clock(&st->t, f);
-	fputs_unlocked("  ", o);
+	lsc_text_puts(&st->t, "  ");
 	lsc_text_stack(&st->t, f);
 	line_summaries(st, f);
 	line_flow(st, f);
 	line_damage(st, f);
 	line_notes(st, f);
-	putc_unlocked('\n', o);
+	lsc_text_putc(&st->t, '\n');
+	lsc_text_flush(&st->t);
 }
 
 static int line_end(void *state)
 {
+	lsc_text_flush(&((struct line_state *)state)->t);
 	free(state);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <layerscope/render.h>
 
@@ -16,15 +17,12 @@ extern const struct lsc_renderer lsc_render_hex;
 /* ---- text output shared by line, tree and hex (text.c) ------------------- */
 
 /*
- * Numbers are written digit by digit into the caller's FILE (no printf on
- * the hot path); the FILE's own buffer batches the writes.
+ * Numbers are written digit by digit (no printf on the hot path).  These
+ * write to a FILE, for jsonw.c; the text formats use the lsc_text_ ones.
  */
 void lsc_put_u64(FILE *o, uint64_t v);
-/* `v` as lowercase hex, zero-padded to `digits`, with a 0x prefix. */
-void lsc_put_hex(FILE *o, uint64_t v, unsigned digits);
 /* v / 10^digits with exactly `digits` decimals; v may be negative. */
 void lsc_put_fixed(FILE *o, int64_t v, unsigned digits);
-void lsc_put_spaces(FILE *o, unsigned n);
 
 /* ANSI SGR styles.  A renderer writes them only when colour is on. */
 #define LSC_SGR_RESET  "0"
@@ -32,10 +30,14 @@ void lsc_put_spaces(FILE *o, unsigned n);
 #define LSC_SGR_DIM    "2"
 #define LSC_SGR_DAMAGE "1;31"
 
+#define LSC_TEXT_BUF 8192
+
 /*
- * A text renderer's output: the FILE, whether to colour, and the wall-clock
- * text of the last second seen, so local time is computed once a second
- * rather than once a frame.
+ * A text renderer's output.  Text gathers in `buf` and goes to the FILE in
+ * one write a frame (lsc_text_flush): one bounds check and a memcpy per
+ * piece instead of a stdio call per piece.  The clock fields hold the
+ * wall-clock text of the last second seen, so local time is computed once a
+ * second rather than once a frame.
  */
 struct lsc_text {
 	FILE *out;
@@ -45,14 +47,44 @@ struct lsc_text {
 	char hms[16];  /* "HH:MM:SS" */
 	char date[16]; /* "YYYY-MM-DD" */
 	char zone[16]; /* "UTC", "CET" */
+	size_t n;      /* bytes waiting in buf */
+	char buf[LSC_TEXT_BUF];
 };
 
 void lsc_text_init(struct lsc_text *t, FILE *out, bool color);
+/* Hands what is buffered to the FILE; renderers call it at the end of each frame. */
+void lsc_text_flush(struct lsc_text *t);
+
+static inline void lsc_text_putn(struct lsc_text *t, const char *s, size_t n)
+{
+	if (n > LSC_TEXT_BUF - t->n) {
+		lsc_text_flush(t);
+		if (n > LSC_TEXT_BUF) {
+			fwrite_unlocked(s, 1, n, t->out);
+			return;
+		}
+	}
+	memcpy(t->buf + t->n, s, n);
+	t->n += n;
+}
 
 static inline void lsc_text_puts(struct lsc_text *t, const char *s)
 {
-	fputs_unlocked(s, t->out);
+	lsc_text_putn(t, s, strlen(s));
 }
+
+static inline void lsc_text_putc(struct lsc_text *t, char c)
+{
+	if (t->n == LSC_TEXT_BUF)
+		lsc_text_flush(t);
+	t->buf[t->n++] = c;
+}
+
+void lsc_text_u64(struct lsc_text *t, uint64_t v);
+/* `v` as lowercase hex, zero-padded to `digits`, with a 0x prefix. */
+void lsc_text_hex(struct lsc_text *t, uint64_t v, unsigned digits);
+void lsc_text_fixed(struct lsc_text *t, int64_t v, unsigned digits);
+void lsc_text_spaces(struct lsc_text *t, unsigned n);
 
 /* Starts an SGR style (a no-op without colour); lsc_text_end() returns to plain. */
 void lsc_text_style(struct lsc_text *t, const char *sgr);

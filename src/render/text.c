@@ -9,18 +9,71 @@
 
 #include "render-int.h"
 
+/* Decimal digits of v, by the one formatter strbuf.c has. */
+static size_t fmt_u64(char *dst, size_t cap, uint64_t v)
+{
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, dst, cap);
+	lsc_sb_u64(&b, v);
+	return b.len;
+}
+
+#define FIXED_MAX 48
+
+/* v / 10^digits with exactly `digits` decimals, into dst of FIXED_MAX bytes. */
+static size_t fmt_fixed(char *dst, int64_t v, unsigned digits)
+{
+	struct lsc_strbuf b;
+	uint64_t scale = 1;
+	char frac[20];
+	if (digits > 18)
+		digits = 18;
+	for (unsigned i = 0; i < digits; i++)
+		scale *= 10;
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	lsc_sb_init(&b, dst, FIXED_MAX);
+	if (v < 0)
+		lsc_sb_putc(&b, '-');
+	lsc_sb_u64(&b, a / scale);
+	if (digits == 0)
+		return b.len;
+	uint64_t r = a % scale;
+	for (unsigned i = digits; i > 0; i--) {
+		frac[i - 1] = (char)('0' + r % 10);
+		r /= 10;
+	}
+	lsc_sb_putc(&b, '.');
+	lsc_sb_putn(&b, frac, digits);
+	return b.len;
+}
+
 void lsc_put_u64(FILE *o, uint64_t v)
 {
 	char buf[24];
-	struct lsc_strbuf b;
-	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_u64(&b, v);
-	fwrite_unlocked(buf, 1, b.len, o);
+	fwrite_unlocked(buf, 1, fmt_u64(buf, sizeof buf, v), o);
+}
+
+void lsc_put_fixed(FILE *o, int64_t v, unsigned digits)
+{
+	char buf[FIXED_MAX];
+	fwrite_unlocked(buf, 1, fmt_fixed(buf, v, digits), o);
+}
+
+void lsc_text_u64(struct lsc_text *t, uint64_t v)
+{
+	char buf[24];
+	lsc_text_putn(t, buf, fmt_u64(buf, sizeof buf, v));
+}
+
+void lsc_text_fixed(struct lsc_text *t, int64_t v, unsigned digits)
+{
+	char buf[FIXED_MAX];
+	lsc_text_putn(t, buf, fmt_fixed(buf, v, digits));
 }
 
 static const char hexd[] = "0123456789abcdef";
 
-void lsc_put_hex(FILE *o, uint64_t v, unsigned digits)
+void lsc_text_hex(struct lsc_text *t, uint64_t v, unsigned digits)
 {
 	char tmp[18];
 	unsigned n = 0;
@@ -34,40 +87,26 @@ void lsc_put_hex(FILE *o, uint64_t v, unsigned digits)
 		tmp[sizeof tmp - 1 - n++] = '0';
 	tmp[sizeof tmp - 1 - n++] = 'x';
 	tmp[sizeof tmp - 1 - n++] = '0';
-	fwrite_unlocked(tmp + sizeof tmp - n, 1, n, o);
+	lsc_text_putn(t, tmp + sizeof tmp - n, n);
 }
 
-void lsc_put_fixed(FILE *o, int64_t v, unsigned digits)
+void lsc_text_spaces(struct lsc_text *t, unsigned n)
 {
-	uint64_t scale = 1;
-	if (digits > 18)
-		digits = 18;
-	for (unsigned i = 0; i < digits; i++)
-		scale *= 10;
-	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	if (v < 0)
-		putc_unlocked('-', o);
-	lsc_put_u64(o, a / scale);
-	if (digits == 0)
-		return;
-	char frac[20];
-	uint64_t r = a % scale;
-	for (unsigned i = digits; i > 0; i--) {
-		frac[i - 1] = (char)('0' + r % 10);
-		r /= 10;
-	}
-	putc_unlocked('.', o);
-	fwrite_unlocked(frac, 1, digits, o);
-}
-
-void lsc_put_spaces(FILE *o, unsigned n)
-{
-	static const char sp[] = "                                ";
 	while (n > 0) {
-		unsigned k = n < sizeof sp - 1 ? n : (unsigned)(sizeof sp - 1);
-		fwrite_unlocked(sp, 1, k, o);
-		n -= k;
+		if (t->n == LSC_TEXT_BUF)
+			lsc_text_flush(t);
+		size_t k = LSC_TEXT_BUF - t->n < n ? LSC_TEXT_BUF - t->n : n;
+		memset(t->buf + t->n, ' ', k);
+		t->n += k;
+		n -= (unsigned)k;
 	}
+}
+
+void lsc_text_flush(struct lsc_text *t)
+{
+	if (t->n > 0)
+		fwrite_unlocked(t->buf, 1, t->n, t->out);
+	t->n = 0;
 }
 
 void lsc_text_init(struct lsc_text *t, FILE *out, bool color)
@@ -82,15 +121,15 @@ void lsc_text_style(struct lsc_text *t, const char *sgr)
 {
 	if (!t->color)
 		return;
-	fputs_unlocked("\033[", t->out);
-	fputs_unlocked(sgr, t->out);
-	putc_unlocked('m', t->out);
+	lsc_text_puts(t, "\033[");
+	lsc_text_puts(t, sgr);
+	lsc_text_putc(t, 'm');
 }
 
 void lsc_text_end(struct lsc_text *t)
 {
 	if (t->color)
-		fputs_unlocked("\033[0m", t->out);
+		lsc_text_puts(t, "\033[0m");
 }
 
 const char *lsc_text_layer_sgr(unsigned tcpip, bool alt)
@@ -130,7 +169,7 @@ static unsigned ts_digits(const struct lsc_frame *f)
 void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f)
 {
 	clock_update(t, f->ts_sec);
-	fputs_unlocked(t->hms, t->out);
+	lsc_text_puts(t, t->hms);
 	char frac[12];
 	unsigned d = ts_digits(f);
 	uint32_t v = d == 9 ? f->ts_nsec : f->ts_nsec / 1000u;
@@ -139,7 +178,7 @@ void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f)
 		frac[i] = (char)('0' + v % 10);
 		v /= 10;
 	}
-	fwrite_unlocked(frac, 1, d + 1, t->out);
+	lsc_text_putn(t, frac, d + 1);
 }
 
 bool lsc_layer_damaged(const struct lsc_layer *l)
@@ -161,7 +200,7 @@ static void put_summary(struct lsc_text *t, const struct lsc_frame *f, const str
 	lsc_sb_init(&b, buf, sizeof buf);
 	if (pi->summary != NULL)
 		pi->summary(&b, f, l);
-	fputs_unlocked(buf, t->out);
+	lsc_text_puts(t, buf);
 }
 
 void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
@@ -170,7 +209,7 @@ void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
 	if (f->link_unsupported) {
 		lsc_text_style(t, LSC_SGR_DAMAGE);
 		lsc_text_puts(t, lsc_linktype_name(f->linktype));
-		putc_unlocked('?', t->out);
+		lsc_text_putc(t, '?');
 		lsc_text_end(t);
 		first = false;
 	}
@@ -183,7 +222,7 @@ void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
 		}
 		first = false;
 		if ((l->flags & LSC_LF_QUOTED) && !quoting) {
-			putc_unlocked('[', t->out);
+			lsc_text_putc(t, '[');
 			quoting = true;
 		}
 		bool bad = lsc_layer_damaged(l);
@@ -193,73 +232,71 @@ void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
 		} else {
 			lsc_text_puts(t, lsc_proto_get(l->proto)->abbrev);
 			if (bad)
-				putc_unlocked('!', t->out);
+				lsc_text_putc(t, '!');
 			else if (l->flags & LSC_LF_CLIPPED)
 				lsc_text_puts(t, "…");
 		}
 		lsc_text_end(t);
 	}
 	if (quoting)
-		putc_unlocked(']', t->out);
+		lsc_text_putc(t, ']');
 	if (first)
 		lsc_text_puts(t, "(empty)");
 }
 
 void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
 {
-	FILE *o = t->out;
 	lsc_text_style(t, LSC_SGR_BOLD);
-	fputs_unlocked("Frame ", o);
-	lsc_put_u64(o, f->number);
+	lsc_text_puts(t, "Frame ");
+	lsc_text_u64(t, f->number);
 	lsc_text_end(t);
-	fputs_unlocked(" · ", o);
+	lsc_text_puts(t, " · ");
 	clock_update(t, f->ts_sec);
-	fputs_unlocked(t->date, o);
-	putc_unlocked(' ', o);
+	lsc_text_puts(t, t->date);
+	lsc_text_putc(t, ' ');
 	lsc_text_clock(t, f);
 	if (t->zone[0] != '\0') {
-		putc_unlocked(' ', o);
-		fputs_unlocked(t->zone, o);
+		lsc_text_putc(t, ' ');
+		lsc_text_puts(t, t->zone);
 	}
-	fputs_unlocked(" · +", o);
+	lsc_text_puts(t, " · +");
 	unsigned d = ts_digits(f);
-	lsc_put_fixed(o, d == 9 ? f->rel_ns : f->rel_ns / 1000, d);
-	fputs_unlocked(" s · ", o);
-	lsc_put_u64(o, f->caplen);
+	lsc_text_fixed(t, d == 9 ? f->rel_ns : f->rel_ns / 1000, d);
+	lsc_text_puts(t, " s · ");
+	lsc_text_u64(t, f->caplen);
 	if (f->caplen != f->len) {
-		fputs_unlocked(" of ", o);
-		lsc_put_u64(o, f->len);
-		fputs_unlocked(" bytes captured", o);
+		lsc_text_puts(t, " of ");
+		lsc_text_u64(t, f->len);
+		lsc_text_puts(t, " bytes captured");
 	} else {
-		fputs_unlocked(" bytes", o);
+		lsc_text_puts(t, " bytes");
 	}
-	fputs_unlocked(" · ", o);
-	fputs_unlocked(lsc_linktype_name(f->linktype), o);
+	lsc_text_puts(t, " · ");
+	lsc_text_puts(t, lsc_linktype_name(f->linktype));
 }
 
 void lsc_text_range(struct lsc_text *t, const struct lsc_layer *l)
 {
-	FILE *o = t->out;
 	if (l->cap_len == 0) {
-		fputs_unlocked("at byte ", o);
-		lsc_put_u64(o, l->offset);
-		fputs_unlocked(" (none of its ", o);
-		lsc_put_u64(o, l->hdr_len);
-		fputs_unlocked(" bytes captured)", o);
+		lsc_text_puts(t, "at byte ");
+		lsc_text_u64(t, l->offset);
+		lsc_text_puts(t, " (none of its ");
+		lsc_text_u64(t, l->hdr_len);
+		lsc_text_puts(t, " bytes captured)");
 		return;
 	}
-	fputs_unlocked("bytes ", o);
-	lsc_put_u64(o, l->offset);
-	fputs_unlocked("–", o);
-	lsc_put_u64(o, (uint64_t)l->offset + l->cap_len - 1);
-	fputs_unlocked(" (", o);
-	lsc_put_u64(o, l->cap_len);
+	lsc_text_puts(t, "bytes ");
+	lsc_text_u64(t, l->offset);
+	lsc_text_puts(t, "–");
+	lsc_text_u64(t, (uint64_t)l->offset + l->cap_len - 1);
+	lsc_text_puts(t, " (");
+	lsc_text_u64(t, l->cap_len);
 	if (l->cap_len < l->hdr_len) {
-		fputs_unlocked(" of ", o);
-		lsc_put_u64(o, l->hdr_len);
-		fputs_unlocked(" captured)", o);
+		lsc_text_puts(t, " of ");
+		lsc_text_u64(t, l->hdr_len);
+		lsc_text_puts(t, " captured)");
 	} else {
-		fputs_unlocked(l->cap_len == 1 ? " byte)" : " bytes)", o);
+		lsc_text_puts(t, l->cap_len == 1 ? " byte)" : " bytes)");
 	}
 }
 

@@ -59,7 +59,7 @@ struct tree_state {
 static void end_line(struct tree_state *st)
 {
 	if (st->line_open) {
-		putc_unlocked('\n', st->t.out);
+		lsc_text_putc(&st->t, '\n');
 		st->line_open = false;
 	}
 }
@@ -67,7 +67,7 @@ static void end_line(struct tree_state *st)
 static void start_line(struct tree_state *st, unsigned indent)
 {
 	end_line(st);
-	lsc_put_spaces(st->t.out, indent);
+	lsc_text_spaces(&st->t, indent);
 	st->line_open = true;
 }
 
@@ -80,16 +80,16 @@ static unsigned label_pad(const char *label, unsigned width)
 
 static void put_label(struct tree_state *st, const char *label, unsigned width)
 {
-	fputs_unlocked(label, st->t.out);
-	lsc_put_spaces(st->t.out, label_pad(label, width));
+	lsc_text_puts(&st->t, label);
+	lsc_text_spaces(&st->t, label_pad(label, width));
 }
 
 static void put_derived(struct tree_state *st, const char *s)
 {
 	lsc_text_style(&st->t, LSC_SGR_DIM);
-	putc_unlocked('[', st->t.out);
-	fputs_unlocked(s, st->t.out);
-	putc_unlocked(']', st->t.out);
+	lsc_text_putc(&st->t, '[');
+	lsc_text_puts(&st->t, s);
+	lsc_text_putc(&st->t, ']');
 	lsc_text_end(&st->t);
 }
 
@@ -97,7 +97,7 @@ static void put_derived(struct tree_state *st, const char *s)
 static void inline_sep(struct tree_state *st, const struct tree_level *lv)
 {
 	if (lv->n > 0)
-		fputs_unlocked(lv->list && lv->labelled ? " " : ", ", st->t.out);
+		lsc_text_puts(&st->t, lv->list && lv->labelled ? " " : ", ");
 }
 
 /*
@@ -117,18 +117,18 @@ static void begin_value(struct tree_state *st, const char *label, bool is_text)
 	case MODE_BLOCK_LIST:
 		if (!st->line_open) {
 			start_line(st, lv->indent + 2);
-			fputs_unlocked("• ", st->t.out);
+			lsc_text_puts(&st->t, "• ");
 		} else if (lv->n > 0) {
-			fputs_unlocked(", ", st->t.out);
+			lsc_text_puts(&st->t, ", ");
 		} else {
-			lsc_put_spaces(st->t.out, lv->pad);
+			lsc_text_spaces(&st->t, lv->pad);
 		}
 		break;
 	default:
 		inline_sep(st, lv);
 		if (label != NULL && !(is_text && !lv->list && lv->n == 0)) {
-			fputs_unlocked(label, st->t.out);
-			putc_unlocked(' ', st->t.out);
+			lsc_text_puts(&st->t, label);
+			lsc_text_putc(&st->t, ' ');
 		}
 		break;
 	}
@@ -148,11 +148,11 @@ static void t_uint(struct lsc_sink *s, const char *key, const char *label, uint6
 	(void)key;
 	begin_value(st, label, false);
 	if (hex_digits)
-		lsc_put_hex(st->t.out, v, hex_digits);
+		lsc_text_hex(&st->t, v, hex_digits);
 	else
-		lsc_put_u64(st->t.out, v);
+		lsc_text_u64(&st->t, v);
 	if (name != NULL) {
-		putc_unlocked(' ', st->t.out);
+		lsc_text_putc(&st->t, ' ');
 		put_derived(st, name);
 	}
 	end_value(st);
@@ -168,7 +168,7 @@ static void t_bool(struct lsc_sink *s, const char *key, const char *label, int v
 	else if (v < 0)
 		put_derived(st, "unknown");
 	else
-		fputs_unlocked(v ? "yes" : "no", st->t.out);
+		lsc_text_puts(&st->t, v ? "yes" : "no");
 	end_value(st);
 }
 
@@ -179,12 +179,12 @@ static void t_text(struct lsc_sink *s, const char *key, const char *label, const
 	begin_value(st, label, true);
 	if (v == NULL) {
 		lsc_text_style(&st->t, LSC_SGR_DIM);
-		fputs_unlocked("—", st->t.out);
+		lsc_text_puts(&st->t, "—");
 		lsc_text_end(&st->t);
 	} else if (derived) {
 		put_derived(st, v);
 	} else {
-		fputs_unlocked(v, st->t.out);
+		lsc_text_puts(&st->t, v);
 	}
 	end_value(st);
 }
@@ -208,7 +208,7 @@ static void t_open(struct lsc_sink *s, const char *key, const char *label, bool 
 		start_line(st, parent->indent);
 		child->pad = 0;
 		if (label != NULL) {
-			fputs_unlocked(label, st->t.out);
+			lsc_text_puts(&st->t, label);
 			child->pad = label_pad(label, st->depth == 0 ? st->label_w : (unsigned)strlen(label) + 2);
 		}
 		if (list) {
@@ -221,21 +221,21 @@ static void t_open(struct lsc_sink *s, const char *key, const char *label, bool 
 		break;
 	case MODE_BLOCK_LIST:
 		start_line(st, parent->indent + 2);
-		fputs_unlocked("• ", st->t.out);
+		lsc_text_puts(&st->t, "• ");
 		if (list)
-			putc_unlocked('[', st->t.out);
+			lsc_text_putc(&st->t, '[');
 		child->mode = MODE_INLINE;
 		break;
 	default:
 		inline_sep(st, parent);
 		if (label != NULL) {
-			fputs_unlocked(label, st->t.out);
-			putc_unlocked(' ', st->t.out);
+			lsc_text_puts(&st->t, label);
+			lsc_text_putc(&st->t, ' ');
 		}
 		if (!list)
-			putc_unlocked('(', st->t.out);
+			lsc_text_putc(&st->t, '(');
 		else if (label == NULL)
-			putc_unlocked('[', st->t.out);
+			lsc_text_putc(&st->t, '[');
 		child->mode = MODE_INLINE;
 		break;
 	}
@@ -256,19 +256,19 @@ static void t_close(struct lsc_sink *s, bool list)
 	const struct tree_level *parent = &st->lv[st->depth - 1];
 	if (child->mode == MODE_BLOCK_LIST) {
 		if (child->n == 0) {
-			lsc_put_spaces(st->t.out, child->pad);
+			lsc_text_spaces(&st->t, child->pad);
 			lsc_text_style(&st->t, LSC_SGR_DIM);
-			fputs_unlocked("(none)", st->t.out);
+			lsc_text_puts(&st->t, "(none)");
 			lsc_text_end(&st->t);
 		}
 		end_line(st);
 	} else if (child->mode == MODE_INLINE) {
 		if (!list)
-			fputs_unlocked(parent->mode == MODE_INLINE ? ")" : "", st->t.out);
+			lsc_text_puts(&st->t, parent->mode == MODE_INLINE ? ")" : "");
 		else if (!child->labelled)
-			putc_unlocked(']', st->t.out);
+			lsc_text_putc(&st->t, ']');
 		else if (child->n == 0)
-			fputs_unlocked("(none)", st->t.out);
+			lsc_text_puts(&st->t, "(none)");
 	}
 	st->depth--;
 	if (st->depth == 0)
@@ -321,15 +321,15 @@ static void put_column(struct tree_state *st, const char *name, const char *sgr)
 {
 	start_line(st, 0);
 	lsc_text_style(&st->t, sgr);
-	fputs_unlocked(name, st->t.out);
+	lsc_text_puts(&st->t, name);
 	lsc_text_end(&st->t);
 	size_t n = strlen(name);
-	lsc_put_spaces(st->t.out, n < TREE_COL ? (unsigned)(TREE_COL - n) : 1u);
+	lsc_text_spaces(&st->t, n < TREE_COL ? (unsigned)(TREE_COL - n) : 1u);
 }
 
 static void put_tag(struct tree_state *st, const char *tag)
 {
-	putc_unlocked(' ', st->t.out);
+	lsc_text_putc(&st->t, ' ');
 	put_derived(st, tag);
 }
 
@@ -338,13 +338,12 @@ static void tree_layer(struct tree_state *st, const struct lsc_frame *f, const s
 {
 	const struct lsc_proto_info *pi = lsc_proto_get(l->proto);
 	unsigned tcpip = lsc_layer_tcpip(f, l);
-	FILE *o = st->t.out;
 
 	put_column(st, lsc_tcpip_title(tcpip), lsc_text_layer_sgr(tcpip, alt));
 	lsc_text_style(&st->t, LSC_SGR_BOLD);
-	fputs_unlocked(pi->title, o);
+	lsc_text_puts(&st->t, pi->title);
 	lsc_text_end(&st->t);
-	fputs_unlocked(" · ", o);
+	lsc_text_puts(&st->t, " · ");
 	lsc_text_range(&st->t, l);
 	if (l->flags & LSC_LF_QUOTED)
 		put_tag(st, "quoted inside the ICMP error");
@@ -356,11 +355,11 @@ static void tree_layer(struct tree_state *st, const struct lsc_frame *f, const s
 	if (lsc_layer_damaged(l)) {
 		start_line(st, TREE_COL);
 		lsc_text_style(&st->t, LSC_SGR_DAMAGE);
-		fputs_unlocked("! ", o);
-		fputs_unlocked(lsc_layer_damage_word(l), o);
+		lsc_text_puts(&st->t, "! ");
+		lsc_text_puts(&st->t, lsc_layer_damage_word(l));
 		if (l->reason != NULL) {
-			fputs_unlocked(": ", o);
-			fputs_unlocked(l->reason, o);
+			lsc_text_puts(&st->t, ": ");
+			lsc_text_puts(&st->t, l->reason);
 		}
 		lsc_text_end(&st->t);
 		end_line(st);
@@ -377,7 +376,7 @@ static void tree_flow(struct tree_state *st, const struct lsc_frame *f)
 		return;
 	start_line(st, 0);
 	lsc_text_style(&st->t, LSC_SGR_BOLD);
-	fputs_unlocked("Conversation", st->t.out);
+	lsc_text_puts(&st->t, "Conversation");
 	lsc_text_end(&st->t);
 	end_line(st);
 	fields_reset(st, FLOW_LABEL_W);
@@ -392,8 +391,8 @@ static void tree_notes(struct tree_state *st, const struct lsc_frame *f)
 			put_column(st, "Notes", LSC_SGR_BOLD);
 		else
 			start_line(st, TREE_COL);
-		fputs_unlocked("• ", st->t.out);
-		fputs_unlocked(f->notes[i], st->t.out);
+		lsc_text_puts(&st->t, "• ");
+		lsc_text_puts(&st->t, f->notes[i]);
 		end_line(st);
 	}
 }
@@ -401,21 +400,20 @@ static void tree_notes(struct tree_state *st, const struct lsc_frame *f)
 static void tree_frame(void *state, const struct lsc_frame *f)
 {
 	struct tree_state *st = state;
-	FILE *o = st->t.out;
 	lsc_text_frame_heading(&st->t, f);
-	putc_unlocked('\n', o);
+	lsc_text_putc(&st->t, '\n');
 	if (f->link_unsupported) {
 		put_column(st, lsc_tcpip_title(LSC_TCPIP_LINK), LSC_SGR_DAMAGE);
 		lsc_text_style(&st->t, LSC_SGR_DAMAGE);
-		fputs_unlocked("link type ", o);
-		fputs_unlocked(lsc_linktype_name(f->linktype), o);
-		fputs_unlocked(" is not decoded: its bytes follow undecoded", o);
+		lsc_text_puts(&st->t, "link type ");
+		lsc_text_puts(&st->t, lsc_linktype_name(f->linktype));
+		lsc_text_puts(&st->t, " is not decoded: its bytes follow undecoded");
 		lsc_text_end(&st->t);
 		end_line(st);
 	}
 	if (f->caplen == 0) {
 		start_line(st, TREE_COL);
-		fputs_unlocked("(no bytes captured)", o);
+		lsc_text_puts(&st->t, "(no bytes captured)");
 		end_line(st);
 	}
 	for (unsigned i = 0; i < f->nlayers; i++) {
@@ -425,11 +423,13 @@ static void tree_frame(void *state, const struct lsc_frame *f)
 	}
 	tree_flow(st, f);
 	tree_notes(st, f);
-	putc_unlocked('\n', o);
+	lsc_text_putc(&st->t, '\n');
+	lsc_text_flush(&st->t);
 }
 
 static int tree_end(void *state)
 {
+	lsc_text_flush(&((struct tree_state *)state)->t);
 	free(state);
 	return 0;
 }

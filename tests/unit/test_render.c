@@ -118,27 +118,57 @@ static void test_table(void **state)
 
 static void test_numbers(void **state)
 {
+	static struct lsc_text t;
 	char *buf = NULL;
 	size_t len = 0;
 	(void)state;
 	FILE *m = open_memstream(&buf, &len);
-	lsc_put_u64(m, 0);
-	putc(' ', m);
-	lsc_put_u64(m, UINT64_MAX);
-	putc(' ', m);
-	lsc_put_hex(m, 0x800, 4);
-	putc(' ', m);
-	lsc_put_hex(m, 0, 2);
-	putc(' ', m);
-	lsc_put_fixed(m, -1500, 3);
-	putc(' ', m);
-	lsc_put_fixed(m, 72574, 9);
-	putc(' ', m);
-	lsc_put_spaces(m, 40);
-	putc('|', m);
+	lsc_text_init(&t, m, false);
+	lsc_text_u64(&t, 0);
+	lsc_text_putc(&t, ' ');
+	lsc_text_u64(&t, UINT64_MAX);
+	lsc_text_putc(&t, ' ');
+	lsc_text_hex(&t, 0x800, 4);
+	lsc_text_putc(&t, ' ');
+	lsc_text_hex(&t, 0, 2);
+	lsc_text_putc(&t, ' ');
+	lsc_text_fixed(&t, -1500, 3);
+	lsc_text_putc(&t, ' ');
+	lsc_text_fixed(&t, 72574, 9);
+	lsc_text_putc(&t, ' ');
+	lsc_text_spaces(&t, 40);
+	lsc_text_putc(&t, '|');
+	lsc_text_flush(&t);
+	lsc_put_u64(m, 42);
+	lsc_put_fixed(m, 5, 1);
 	fclose(m);
 	assert_string_equal(buf, "0 18446744073709551615 0x0800 0x00 -1.500 0.000072574 "
-	                         "                                        |");
+	                         "                                        |420.5");
+	free(buf);
+}
+
+/* Text longer than the buffer, in pieces and in one piece, arrives whole and in order. */
+static void test_buffer_overflow(void **state)
+{
+	static struct lsc_text t;
+	static char big[3 * LSC_TEXT_BUF + 7];
+	char *buf = NULL;
+	size_t len = 0;
+	(void)state;
+	for (size_t i = 0; i < sizeof big - 1; i++)
+		big[i] = (char)('a' + i % 26);
+	FILE *m = open_memstream(&buf, &len);
+	lsc_text_init(&t, m, false);
+	for (size_t i = 0; i + 1 < sizeof big; i += 5)
+		lsc_text_putn(&t, big + i, i + 5 < sizeof big - 1 ? 5 : sizeof big - 1 - i);
+	lsc_text_putc(&t, '|');
+	lsc_text_puts(&t, big);
+	lsc_text_flush(&t);
+	fclose(m);
+	assert_int_equal(len, 2 * (sizeof big - 1) + 1);
+	assert_memory_equal(buf, big, sizeof big - 1);
+	assert_int_equal(buf[sizeof big - 1], '|');
+	assert_memory_equal(buf + sizeof big, big, sizeof big - 1);
 	free(buf);
 }
 
@@ -436,6 +466,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_buffer_overflow),
 		cmocka_unit_test(test_line_syn),
 		cmocka_unit_test(test_line_nanoseconds_and_payload),
 		cmocka_unit_test(test_line_color),
