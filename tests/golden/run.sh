@@ -37,6 +37,14 @@ if [ ! -x "$bin" ]; then
 	echo "golden: $bin is not built: run make first, or set LAYERSCOPE=path/to/layerscope" >&2
 	exit 99
 fi
+# Expected outputs must come from the code as it is: refuse a stale binary.
+if [ "$mode" = update ]; then
+	newer=$(find "$top/src" "$top/include" -name '*.[ch]' -newer "$bin" 2>/dev/null | head -n 1)
+	if [ -n "$newer" ]; then
+		echo "golden: $bin is older than $newer: run make first" >&2
+		exit 99
+	fi
+fi
 if [ ! -r "$list" ]; then
 	echo "golden: $list is missing" >&2
 	exit 99
