@@ -77,6 +77,10 @@ static void json_layer(struct json_state *st, const struct lsc_frame *f, const s
 		lsc_json_key(j, "clipped");
 		lsc_json_bool(j, true);
 	}
+	if (l->flags & LSC_LF_FRAGMENT) {
+		lsc_json_key(j, "fragment");
+		lsc_json_bool(j, true);
+	}
 	lsc_fields_emit(&st->sink, f, l);
 	lsc_json_close(j, '}');
 }

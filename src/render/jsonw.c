@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "jsonw.h"
+#include "render-int.h"
 
 void lsc_json_init(struct lsc_json *j, FILE *out)
 {
@@ -95,21 +96,10 @@ void lsc_json_close(struct lsc_json *j, char bracket)
 	j->after_key = false;
 }
 
-static void put_u64(FILE *o, uint64_t v)
-{
-	char tmp[20];
-	size_t i = sizeof tmp;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	fwrite_unlocked(tmp + i, 1, sizeof tmp - i, o);
-}
-
 void lsc_json_u64(struct lsc_json *j, uint64_t v)
 {
 	sep(j);
-	put_u64(j->out, v);
+	lsc_put_u64(j->out, v);
 }
 
 void lsc_json_i64(struct lsc_json *j, int64_t v)
@@ -117,32 +107,16 @@ void lsc_json_i64(struct lsc_json *j, int64_t v)
 	sep(j);
 	if (v < 0) {
 		putc_unlocked('-', j->out);
-		put_u64(j->out, (uint64_t)0 - (uint64_t)v);
+		lsc_put_u64(j->out, (uint64_t)0 - (uint64_t)v);
 	} else {
-		put_u64(j->out, (uint64_t)v);
+		lsc_put_u64(j->out, (uint64_t)v);
 	}
 }
 
 void lsc_json_fixed(struct lsc_json *j, int64_t v, unsigned digits)
 {
-	uint64_t scale = 1;
-	for (unsigned i = 0; i < digits; i++)
-		scale *= 10;
 	sep(j);
-	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	if (v < 0)
-		putc_unlocked('-', j->out);
-	put_u64(j->out, a / scale);
-	if (digits == 0)
-		return;
-	char frac[20];
-	uint64_t r = a % scale;
-	for (unsigned i = digits; i > 0; i--) {
-		frac[i - 1] = (char)('0' + r % 10);
-		r /= 10;
-	}
-	putc_unlocked('.', j->out);
-	fwrite_unlocked(frac, 1, digits, j->out);
+	lsc_put_fixed(j->out, v, digits);
 }
 
 void lsc_json_bool(struct lsc_json *j, bool v)

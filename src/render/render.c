@@ -6,6 +6,9 @@
 #include "render-int.h"
 
 static const struct lsc_renderer *const renderers[] = {
+	&lsc_render_line,
+	&lsc_render_tree,
+	&lsc_render_hex,
 	&lsc_render_json,
 };
 
