@@ -57,19 +57,21 @@ int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 		s->count++;
 		if (s->dumper != NULL)
 			pcap_dump((u_char *)s->dumper, h, data);
+		/* The handle runs at nanosecond precision when it can (see offline.c). */
+		uint32_t nsec = (uint32_t)(s->nano ? h->ts.tv_usec : h->ts.tv_usec * 1000);
+		if (!s->have_first) {
+			/* rel counts from the input's first frame, filtered or not, as tshark's does */
+			s->have_first = true;
+			s->first_sec = h->ts.tv_sec;
+			s->first_nsec = nsec;
+		}
 		if (s->have_filter && !pcap_offline_filter(&s->filter, h, data))
 			continue;
 
 		f->number = s->count;
 		f->ts_sec = h->ts.tv_sec;
-		/* The handle runs at nanosecond precision when it can (see offline.c). */
-		f->ts_nsec = (uint32_t)(s->nano ? h->ts.tv_usec : h->ts.tv_usec * 1000);
+		f->ts_nsec = nsec;
 		f->ts_digits = (uint8_t)s->ts_digits;
-		if (!s->have_first) {
-			s->have_first = true;
-			s->first_sec = f->ts_sec;
-			s->first_nsec = f->ts_nsec;
-		}
 		f->rel_ns = (f->ts_sec - s->first_sec) * 1000000000LL +
 		            ((int64_t)f->ts_nsec - (int64_t)s->first_nsec);
 		f->caplen = h->caplen;

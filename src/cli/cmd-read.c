@@ -19,7 +19,8 @@ static const char read_help[] =
 	"  -h, --help           this help\n"
 	"\n"
 	"FILE is a pcap or pcapng capture, '-' for standard input.  FILTER is a\n"
-	"libpcap filter expression, as in tcpdump (see pcap-filter(7)).\n";
+	"libpcap filter expression, as in tcpdump (see pcap-filter(7)).  Options may\n"
+	"follow FILE; '--' ends them.\n";
 
 static int run_read(int argc, char **argv);
 
@@ -49,7 +50,7 @@ static int run_read(int argc, char **argv)
 	po.out = stdout;
 	po.cmd = cmd->name;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+f:c:h", read_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:c:h", read_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			po.renderer = lsc_renderer_find(optarg);
