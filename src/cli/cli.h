@@ -24,7 +24,9 @@ extern const struct lsc_cmd lsc_cmd_read;
 /* @live */
 /* @report */
 /* @server */
+extern const struct lsc_cmd lsc_cmd_server;
 /* @client */
+extern const struct lsc_cmd lsc_cmd_client;
 /* @craft */
 /* @demo */
 
