@@ -53,6 +53,8 @@ uint64_t lsc_hist_quantile(const struct lsc_hist *h, double q)
 		rank++;
 	if (rank == 0)
 		rank = 1;
+	if (rank >= h->count)
+		return h->max; /* the largest value is known exactly */
 	uint64_t seen = 0;
 	for (unsigned i = 0; i < LSC_HIST_BUCKETS; i++) {
 		seen += h->b[i];
