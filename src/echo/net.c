@@ -183,10 +183,14 @@ fail:
 
 void lsc_net_refused(char *err, const char *host, uint16_t port, bool udp)
 {
+	bool v6 = strchr(host, ':') != NULL; /* an IPv6 address takes brackets before the port */
+	char portopt[16] = "";
+	if (port != LSC_ECHO_PORT)
+		snprintf(portopt, sizeof portopt, " --port %u", (unsigned)port);
 	snprintf(err, LSC_ERRBUF_SIZE,
-	         "nothing listens on %s:%u%s — start `layerscope server%s`%s, or check --host and --port",
-	         host, (unsigned)port, udp ? " (UDP: the host answered port unreachable)" : "",
-	         udp ? " --udp" : "", port != LSC_ECHO_PORT ? " with that --port" : "");
+	         "nothing listens on %s%s%s:%u%s — start `layerscope server%s%s`, or check --host and --port",
+	         v6 ? "[" : "", host, v6 ? "]" : "", (unsigned)port,
+	         udp ? " (UDP: the host answered port unreachable)" : "", udp ? " --udp" : "", portopt);
 }
 
 /* One address: socket, connect; the fd or -1 with errno. */

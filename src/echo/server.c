@@ -138,6 +138,12 @@ static void conn_close(struct conn *c, const char *why)
 
 static void on_conn(struct lsc_evloop *l, int fd, void *data, int mask);
 
+/* Why a send or recv error ends a connection, in the words of the close line. */
+static const char *io_error(int e)
+{
+	return e == ECONNRESET ? "reset by peer" : e == EPIPE ? "peer gone: broken pipe" : strerror(e);
+}
+
 /*
  * Sets read and write interest from the buffer: write while echo waits; read
  * while the back-pressure rule allows.  Returns -1 when it closed `c`.
@@ -186,7 +192,7 @@ static int conn_flush(struct conn *c)
 	if (w < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return 0;
-		conn_close(c, errno == EPIPE ? "peer gone: broken pipe" : strerror(errno));
+		conn_close(c, io_error(errno));
 		return -1;
 	}
 	lsc_ebuf_consume(&c->out, (size_t)w);
@@ -206,7 +212,7 @@ static int conn_echo_direct(struct conn *c, size_t n)
 	ssize_t w = lsc_sock_send(s->o.explain, c->fd, s->scratch, n, 0);
 	if (w < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			conn_close(c, errno == EPIPE ? "peer gone: broken pipe" : strerror(errno));
+			conn_close(c, io_error(errno));
 			return -1;
 		}
 		w = 0;
@@ -236,7 +242,7 @@ static int conn_read(struct conn *c)
 	if (r < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return 0;
-		conn_close(c, errno == ECONNRESET ? "reset by peer" : strerror(errno));
+		conn_close(c, io_error(errno));
 		return -1;
 	}
 	if (r == 0) {
