@@ -57,7 +57,7 @@ struct lsc_explain_event {
 	const char *opt;               /* setsockopt option name ("SO_REUSEADDR") */
 	const char *name;              /* getaddrinfo host */
 	struct sockaddr_storage addr;  /* bind, connect, sendto: the target; accept, recvfrom: the peer */
-	struct sockaddr_storage local; /* accept, connect: this end once known */
+	struct sockaddr_storage local; /* bind, listen, accept, connect: this end once known */
 	const char *note;              /* an explanation after the result, or the whole NOTE */
 };
 

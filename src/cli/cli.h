@@ -27,6 +27,8 @@ extern const struct lsc_cmd lsc_cmd_read;
 extern const struct lsc_cmd lsc_cmd_server;
 /* @client */
 extern const struct lsc_cmd lsc_cmd_client;
+/* SIGINT and SIGTERM call `fn`; no SA_RESTART, so a blocked call returns EINTR and sees the stop. */
+void lsc_catch_stop(void (*fn)(int sig));
 /* @craft */
 /* @demo */
 

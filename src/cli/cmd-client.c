@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -276,13 +275,8 @@ static int run_load(struct client_args *a, FILE *out)
 	struct lsc_echo_load *ld = lsc_echo_load_new(&a->l, err);
 	if (ld == NULL)
 		return lsc_fail(LSC_EXIT_FAILURE, "client", "%s", err);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
 	running_load = ld;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	lsc_catch_stop(on_signal);
 	int rc = lsc_echo_load_run(ld, &r, err);
 	running_load = NULL;
 	lsc_echo_load_free(ld);

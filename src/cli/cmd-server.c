@@ -58,17 +58,6 @@ static void on_signal(int sig)
 		lsc_echo_server_stop(running);
 }
 
-/* No SA_RESTART: epoll_wait returns EINTR at once and the loop sees the stop. */
-static void catch_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 static void summary(FILE *out, const struct lsc_echo_stats *st, bool udp)
 {
 	if (stop_signal != 0)
@@ -148,7 +137,7 @@ static int run_server(int argc, char **argv)
 		lsc_explain_init(&ex, stdout, fmt, "server");
 		o.explain = &ex;
 	}
-	catch_signals();
+	lsc_catch_stop(on_signal);
 	struct lsc_echo_server *s = lsc_echo_server_new(&o, err);
 	if (s == NULL)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);

@@ -182,6 +182,9 @@ static void sb_result(struct lsc_strbuf *b, const struct lsc_explain_event *ev)
 		lsc_sb_puts(b, " from ");
 		sb_addr(b, &ev->local);
 	}
+	if (ev->result >= 0 && ev->call == LSC_CALL_BIND && has_addr(&ev->local) &&
+	    lsc_net_port((const struct sockaddr *)&ev->addr) == 0)
+		lsc_sb_printf(b, " (port %u chosen)", (unsigned)lsc_net_port((const struct sockaddr *)&ev->local));
 	const char *m = result_meaning(ev);
 	if (ev->call == LSC_CALL_GETADDRINFO)
 		m = NULL; /* its error text comes as the note */

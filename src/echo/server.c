@@ -539,10 +539,11 @@ struct lsc_echo_server *lsc_echo_server_new(const struct lsc_echo_server_opts *o
 	/* Thousands of clients need thousands of descriptors; a low limit only lowers the ceiling. */
 	char ignored[LSC_ERRBUF_SIZE];
 	(void)lsc_echo_raise_nofile(0, ignored);
+	/* Listeners first: the exercise's first socket is descriptor 3, and so is ours. */
+	if ((s->o.bind == NULL ? listen_default(s, err) : listen_named(s, err)) != 0)
+		goto fail;
 	s->loop = lsc_ev_new(err);
 	if (s->loop == NULL)
-		goto fail;
-	if ((s->o.bind == NULL ? listen_default(s, err) : listen_named(s, err)) != 0)
 		goto fail;
 	for (int i = 0; i < s->nls; i++)
 		if (lsc_ev_add(s->loop, s->ls[i].fd, LSC_EV_READ, s->o.udp ? on_datagram : on_accept, s, err) != 0)
@@ -594,8 +595,12 @@ void lsc_echo_server_free(struct lsc_echo_server *s)
 {
 	if (s == NULL)
 		return;
-	if (s->loop != NULL)
+	if (s->loop != NULL) {
 		close_all(s);
+	} else {
+		for (int i = 0; i < s->nls; i++)
+			lsc_sock_close(s->o.explain, s->ls[i].fd);
+	}
 	lsc_ev_free(s->loop);
 	free(s->scratch);
 	free(s);

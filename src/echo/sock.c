@@ -74,6 +74,8 @@ int lsc_sock_bind(struct lsc_explain *ex, int fd, const struct sockaddr *sa, soc
 	int rc = bind(fd, sa, len);
 	if (ex != NULL) {
 		copy_addr(&ev.addr, sa, len);
+		if (rc == 0) /* port 0 asks the kernel to choose: say what it chose */
+			lsc_net_local(fd, &ev.local);
 		done(ex, &ev, rc);
 	}
 	return rc;
@@ -86,6 +88,8 @@ int lsc_sock_listen(struct lsc_explain *ex, int fd, int backlog)
 	int rc = listen(fd, backlog);
 	if (ex != NULL) {
 		ev.arg = backlog;
+		if (rc == 0)
+			lsc_net_local(fd, &ev.local);
 		done(ex, &ev, rc);
 	}
 	return rc;

@@ -92,8 +92,8 @@ start_server exs --explain
 kill -TERM "$SPID"
 wait_exit "$SPID" 10
 ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z'
-grep -Eq "^$ts server socket\(AF_INET6, SOCK_STREAM\|SOCK_NONBLOCK\) = [0-9]+$" "$T/exs.out" || fail "no socket() line"
-grep -Eq "^$ts server bind\([0-9]+, \[::\]:0\) = 0$" "$T/exs.out" || fail "no bind() line"
+grep -Eq "^$ts server socket\(AF_INET6, SOCK_STREAM\|SOCK_NONBLOCK\) = 3$" "$T/exs.out" || fail "no socket() line"
+grep -Eq "^$ts server bind\(3, \[::\]:0\) = 0 \(port $PORT chosen\)$" "$T/exs.out" || fail "no bind() line"
 grep -Eq "^$ts server listen\([0-9]+, [0-9]+\) = 0$" "$T/exs.out" || fail "no listen() line"
 grep -Eq "^$ts server accept\([0-9]+\) = [0-9]+ ← 127\.0\.0\.1:[0-9]+$" "$T/exs.out" || fail "no accept() line"
 grep -Eq "^$ts server recv\([0-9]+, 2048\) = 2$" "$T/exs.out" || fail "no recv() = 2 line"
