@@ -39,8 +39,9 @@ static const char client_help[] =
 static int run_client(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_client = {
-	"client", "[--udp] [--host H] [--port N] [--chunk N] [--explain[=FMT]] [MESSAGE...]\n"
-	          "       layerscope client --load C [--duration S] [--size B] [--host H] [--port N]",
+	"client", "[--udp] [--host H] [--port N] [--chunk N] [--timeout S] [--quiet]\n"
+	          "                         [--explain[=FMT]] [MESSAGE...]\n"
+	          "       layerscope client --load C [--duration S] [--size B|MIN-MAX] [--host H] [--port N]",
 	"send a message to the echo server and check the echo (or measure it under load)",
 	run_client,
 };

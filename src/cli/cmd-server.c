@@ -25,9 +25,9 @@ static const char server_help[] =
 	"  -h, --help            this help\n"
 	"\n"
 	"Reads up to 2048 bytes at a time and echoes them back byte for byte.  A client\n"
-	"that sends but does not read is paused once 16 KiB of its echo wait (back-pressure),\n"
-	"so it cannot grow the server or stall the others.  Ctrl-C or SIGTERM closes every\n"
-	"connection and prints a summary.\n";
+	"that sends but does not read is no longer read from once 16 KiB of its echo\n"
+	"wait (back-pressure), so it cannot grow the server or stall the others.\n"
+	"Ctrl-C or SIGTERM closes every connection and prints a summary.\n";
 
 static int run_server(int argc, char **argv);
 

@@ -33,6 +33,23 @@ printf 'line one\nline two\n' | "$L" client -p "$PORT" --chunk 64 >"$T/cs.out" 2
 expect_in "$T/cs.out" 'received 18 bytes: "line one\nline two\n"'
 pass "stdin: 3 MB of random bytes and escaped text"
 
+# A client that closes its sending side first still gets its whole echo.
+python3 - "$PORT" <<'PY' || fail "half-closed client: echo incomplete"
+import os, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+msg = os.urandom(200000)
+s.sendall(msg)
+s.shutdown(socket.SHUT_WR)
+got = bytearray()
+while True:
+    d = s.recv(65536)
+    if not d:
+        break
+    got += d
+sys.exit(0 if bytes(got) == msg else "got %d of %d bytes" % (len(got), len(msg)))
+PY
+pass "shutdown(SHUT_WR) after sending: the whole echo still comes, then the close"
+
 expect_in "$T/tcp.out" "#1 connected: 127.0.0.1:"
 expect_in "$T/tcp.out" "#1 received 27 bytes: \"hello world, this is a test\""
 expect_in "$T/tcp.out" "#2 connected: [::1]:"
