@@ -45,6 +45,33 @@ run_expect 1 "no reply from 127.0.0.1:$(cat "$T/silent.port") (UDP) within 300 m
 	"$L" client --udp -H 127.0.0.1 -p "$(cat "$T/silent.port")" --timeout 0.3 hello
 pass "UDP: refusal and timeout each have their message"
 
+# ---- TCP timeouts: a listener whose queue is full drops the handshake; one that never echoes --
+python3 - "$T/full.port" <<'PY' &
+import socket, sys, time
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(0)  # never accepts: once its queue is full, new handshakes are dropped
+held = []
+for _ in range(4):
+    s = socket.socket()
+    s.setblocking(False)
+    s.connect_ex(l.getsockname())
+    held.append(s)
+time.sleep(0.3)
+open(sys.argv[1], "w").write(str(l.getsockname()[1]))
+time.sleep(60)
+PY
+track $!
+for _ in $(seq 1 100); do [ -s "$T/full.port" ] && break; sleep 0.05; done
+[ -s "$T/full.port" ] || fail "the full listener did not start"
+"$L" client -H 127.0.0.1 -p "$(cat "$T/full.port")" --timeout 0.5 hello >"$T/run.out" 2>"$T/run.err"
+rc=$?
+[ "$rc" -eq 1 ] || fail "client to a full listen queue: exit $rc, want 1"
+# Where the kernel queues the handshake anyway, the wait for the echo times out instead.
+grep -Eq "connecting to 127\.0\.0\.1:[0-9]+ timed out after 500 ms|no echo from 127\.0\.0\.1:[0-9]+ within 500 ms" "$T/run.err" ||
+	fail "no timeout message: $(cat "$T/run.err")"
+pass "TCP: a dropped handshake or a silent server ends in a timeout, exit 1"
+
 # ---- names and addresses ---------------------------------------------------------------
 # Resolution fails in a network namespace of our own with nothing in it: no query leaves the host.
 if unshare -n true 2>/dev/null; then
