@@ -34,6 +34,7 @@ struct conn {
 
 struct listener {
 	int fd;
+	bool dual; /* [::] with IPV6_V6ONLY off: IPv4 clients arrive here too */
 	struct sockaddr_storage addr;
 };
 
@@ -437,6 +438,8 @@ static int add_listener(struct lsc_echo_server *s, const struct sockaddr *sa, so
 	if (fd < 0)
 		return -1;
 	s->ls[s->nls].fd = fd;
+	s->ls[s->nls].dual = at.ss_family == AF_INET6 && v6only == 0 &&
+	                     IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)&at)->sin6_addr);
 	lsc_net_local(fd, &s->ls[s->nls].addr);
 	if (s->ls[s->nls].addr.ss_family == 0)
 		memcpy(&s->ls[s->nls].addr, &at, len);
@@ -503,9 +506,7 @@ static void say_listening(struct lsc_echo_server *s)
 		const struct sockaddr_storage *ss = &s->ls[i].addr;
 		lsc_net_addr_text((const struct sockaddr *)ss, a, sizeof a);
 		lsc_sb_printf(&b, "%s%s", i ? ", " : "", a);
-		if (ss->ss_family == AF_INET6 && s->o.bind == NULL &&
-		    IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)ss)->sin6_addr))
-			dual = true;
+		dual |= s->ls[i].dual;
 	}
 	announce(s, "listening on %s (%s%s)%s", list, proto(s), dual ? ", IPv4 and IPv6" : "",
 	    s->o.max_conns ? "" : " — stop with Ctrl-C");
