@@ -26,16 +26,20 @@ void lsc_net_unmap(struct sockaddr_storage *ss)
 	memcpy(ss, &s4, sizeof s4);
 }
 
+/* Callers hand in any sockaddr pointer: copy rather than cast to the stricter-aligned forms. */
 void lsc_net_ip_text(const struct sockaddr *sa, char *buf, size_t cap)
 {
 	char t[INET6_ADDRSTRLEN] = "?";
 	if (sa->sa_family == AF_INET) {
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, t, sizeof t);
+		struct sockaddr_in s4;
+		memcpy(&s4, sa, sizeof s4);
+		inet_ntop(AF_INET, &s4.sin_addr, t, sizeof t);
 	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-		inet_ntop(AF_INET6, &s6->sin6_addr, t, sizeof t);
+		struct sockaddr_in6 s6;
 		char ifname[IF_NAMESIZE];
-		if (s6->sin6_scope_id != 0 && if_indextoname(s6->sin6_scope_id, ifname) != NULL) {
+		memcpy(&s6, sa, sizeof s6);
+		inet_ntop(AF_INET6, &s6.sin6_addr, t, sizeof t);
+		if (s6.sin6_scope_id != 0 && if_indextoname(s6.sin6_scope_id, ifname) != NULL) {
 			snprintf(buf, cap, "%s%%%s", t, ifname);
 			return;
 		}
@@ -45,10 +49,16 @@ void lsc_net_ip_text(const struct sockaddr *sa, char *buf, size_t cap)
 
 uint16_t lsc_net_port(const struct sockaddr *sa)
 {
-	if (sa->sa_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
-	if (sa->sa_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	struct sockaddr_in6 s6;
+	struct sockaddr_in s4;
+	if (sa->sa_family == AF_INET) {
+		memcpy(&s4, sa, sizeof s4);
+		return ntohs(s4.sin_port);
+	}
+	if (sa->sa_family == AF_INET6) {
+		memcpy(&s6, sa, sizeof s6);
+		return ntohs(s6.sin6_port);
+	}
 	return 0;
 }
 

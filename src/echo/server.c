@@ -52,6 +52,7 @@ struct lsc_echo_server {
 	size_t scratch_cap;
 };
 
+__attribute__((format(printf, 2, 0)))
 static void vsay(const struct lsc_echo_server *s, const char *fmt, va_list ap)
 {
 	vfprintf(s->o.log, fmt, ap);
