@@ -12,8 +12,10 @@ command -v socat >/dev/null || { echo "echo-bench: socat is needed (apt-get inst
 T=$(mktemp -d "${TMPDIR:-/tmp}/lsc-bench.XXXXXX")
 PIDS=""
 cleanup() {
-	for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done
-	wait 2>/dev/null
+	{
+		for p in $PIDS; do kill -KILL "$p"; done
+		wait
+	} 2>/dev/null # the shell's "Killed" notices too
 	rm -rf "$T"
 }
 trap cleanup EXIT
