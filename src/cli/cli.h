@@ -24,7 +24,11 @@ extern const struct lsc_cmd lsc_cmd_read;
 /* @live */
 /* @report */
 /* @server */
+extern const struct lsc_cmd lsc_cmd_server;
 /* @client */
+extern const struct lsc_cmd lsc_cmd_client;
+/* SIGINT and SIGTERM call `fn`; no SA_RESTART, so a blocked call returns EINTR and sees the stop. */
+void lsc_catch_stop(void (*fn)(int sig));
 /* @craft */
 extern const struct lsc_cmd lsc_cmd_craft;
 /* @demo */

@@ -12,7 +12,9 @@ static const struct lsc_cmd *const commands[] = {
 	/* @live */
 	/* @report */
 	/* @server */
+	&lsc_cmd_server,
 	/* @client */
+	&lsc_cmd_client,
 	/* @craft */
 	&lsc_cmd_craft,
 	/* @demo */
