@@ -22,6 +22,7 @@ struct lsc_cmd {
 /* Every subcommand, for main.c and the help text. */
 extern const struct lsc_cmd lsc_cmd_read;
 /* @live */
+extern const struct lsc_cmd lsc_cmd_live;
 /* @report */
 /* @server */
 /* @client */
@@ -44,6 +45,9 @@ int lsc_parse_color(const char *s, enum lsc_color *out);
 /* Resolves a colour choice for `fp`: NO_COLOR and isatty decide "auto". */
 bool lsc_color_enabled(enum lsc_color c, FILE *fp);
 
+/* The default format: the tree for a person at a terminal, lines for a pipe (json until they exist). */
+const struct lsc_renderer *lsc_renderer_default(FILE *out);
+
 /* Parses a decimal unsigned integer within [min, max]; -1 when it is not one. */
 int lsc_parse_u64(const char *s, unsigned long long min, unsigned long long max,
                   unsigned long long *out);
@@ -60,6 +64,10 @@ struct lsc_pipeline_opts {
 	bool track;      /* run the track stage */
 	FILE *out;
 	const char *cmd; /* for messages */
+	bool flush_each; /* live to a terminal or pipe: each frame shows as it arrives */
+	/* Called after decode (and track), before render: live's process owners. */
+	void (*annotate)(struct lsc_frame *f, void *ctx);
+	void *annotate_ctx;
 };
 int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o);
 

@@ -74,6 +74,12 @@ bool lsc_color_enabled(enum lsc_color c, FILE *fp)
 	return isatty(fileno(fp)) != 0;
 }
 
+const struct lsc_renderer *lsc_renderer_default(FILE *out)
+{
+	const struct lsc_renderer *r = lsc_renderer_find(isatty(fileno(out)) ? "tree" : "line");
+	return r != NULL ? r : lsc_renderer_find("json");
+}
+
 int lsc_parse_u64(const char *s, unsigned long long min, unsigned long long max,
                   unsigned long long *out)
 {
@@ -111,8 +117,12 @@ int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 			return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "%s (the frames before it were shown)", err);
 		}
 		lsc_decode_frame(&frame);
+		if (o->annotate != NULL)
+			o->annotate(&frame, o->annotate_ctx);
 		o->renderer->frame(st, &frame);
 		shown++;
+		if (o->flush_each)
+			fflush(o->out);
 		if (ferror(o->out))
 			break;
 	}
