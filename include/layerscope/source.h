@@ -51,14 +51,15 @@ void lsc_source_close(struct lsc_source *s);
 struct lsc_live_opts {
 	const char *iface;    /* NULL: "lo"; "any" captures on every interface */
 	uint32_t snaplen;     /* bytes kept of each frame; 0: 262144, as tcpdump */
-	uint32_t buffer_kib;  /* kernel ring size in KiB; 0: libpcap's default (2 MiB) */
+	uint32_t buffer_kib;  /* kernel ring size in KiB; 0: 8192 */
 	bool promisc;         /* promiscuous mode; off by default */
+	bool immediate;       /* each frame at once (TPACKET_V2), not in blocks of up to 25 ms */
 };
 
 /*
- * Opens a live capture (pcap_create, then pcap_activate) in immediate mode,
- * so frames arrive as they happen, at nanosecond timestamps where the kernel
- * gives them.  Needs root or CAP_NET_RAW,CAP_NET_ADMIN.  On failure returns
+ * Opens a live capture (pcap_create, then pcap_activate), handing frames over
+ * in blocks at most 25 ms old (or each at once, in immediate mode), at
+ * nanosecond timestamps where the kernel gives them.  Needs root or CAP_NET_RAW,CAP_NET_ADMIN.  On failure returns
  * NULL with the cause and the fix in `errbuf` (no such interface, permission,
  * interface down, ...).  A warning from pcap_activate -- the capture works,
  * but not quite as asked -- goes into `warning`, which is empty otherwise;

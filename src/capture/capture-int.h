@@ -53,12 +53,17 @@ struct lsc_owner_key {
 	uint8_t remote[16];
 };
 
-/* The socket tables of /proc, read again on a miss at most every 200 ms. */
+/*
+ * The socket tables of /proc, read again on a miss at most every 200 ms, and
+ * at least every 2 s -- only when `may_refresh`: a capture falling behind
+ * answers from what it has rather than wait for /proc.
+ */
 struct lsc_owner_table;
 struct lsc_owner_table *lsc_owner_table_new(void);
 void lsc_owner_table_free(struct lsc_owner_table *t);
 /* 0 with *o filled when a live process holds the socket for k, else -1. */
-int lsc_owner_table_lookup(struct lsc_owner_table *t, const struct lsc_owner_key *k, struct lsc_owner *o);
+int lsc_owner_table_lookup(struct lsc_owner_table *t, const struct lsc_owner_key *k, struct lsc_owner *o,
+                           bool may_refresh);
 
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t lsc_owner_now_ms(void);

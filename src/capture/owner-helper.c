@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
@@ -30,19 +31,30 @@
  */
 #define HELPER_CAPS     ((1ull << CAP_SYS_PTRACE) | (1ull << CAP_DAC_READ_SEARCH))
 #define HELPER_START_MS 5000
-#define HELPER_REPLY_MS 1000
+#define HELPER_REPLY_MS 500   /* longest a frame waits for its owner */
+#define HELPER_LOST_MS  3000  /* a question unanswered this long is asked again */
 #define CACHE_SLOTS     1024  /* direct-mapped: a collision replaces the older answer */
 #define CACHE_HIT_MS    1000  /* how long an owner is believed without asking again */
 #define CACHE_MISS_MS   200   /* ... and a "nobody": the helper re-reads at most this often anyway */
+/*
+ * A frame may wait for its owner only while the capture keeps up: once the
+ * frame in hand is older than this, the question goes out without waiting
+ * and the answer serves the frames after it.  Owners are worth less than
+ * frames dropped by a full kernel buffer.
+ */
+#define OWNER_LAG_MS    100
 
 struct owner_req {
 	uint32_t seq;
+	uint8_t may_refresh; /* the capture is keeping up: the helper may read /proc again */
+	uint8_t pad[3];
 	struct lsc_owner_key key;
 };
 
 struct owner_rep {
 	uint32_t seq;
 	int32_t found;
+	struct lsc_owner_key key;
 	struct lsc_owner owner;
 };
 
@@ -53,15 +65,19 @@ struct owner_hello {
 
 struct cache_ent {
 	struct lsc_owner_key key;
-	struct lsc_owner owner; /* pid 0: nobody owns it */
-	int64_t expires_ms;
+	struct lsc_owner owner; /* pid 0: nobody owns it, or not known yet */
+	int64_t expires_ms;     /* answered: believed until then */
+	int64_t asked_ms;       /* pending: when the question went out */
+	uint32_t seq;           /* pending: the question's number */
 	bool used;
+	bool pending;           /* asked the helper, no answer yet */
 };
 
 struct lsc_owners {
 	int fd;                       /* the helper's socket, or -1: look up in-process */
 	pid_t pid;
 	uint32_t seq;
+	uint32_t outstanding;         /* questions sent and not answered */
 	bool broken;                  /* the helper is gone: no more lookups */
 	struct lsc_owner_table *table; /* in-process (not root) */
 	struct cache_ent cache[CACHE_SLOTS];
@@ -80,8 +96,8 @@ static void helper_serve(int fd, struct lsc_owner_table *t)
 			return; /* the capture closed its end, or is gone */
 		if ((size_t)n != sizeof req)
 			continue;
-		struct owner_rep rep = { .seq = req.seq };
-		rep.found = lsc_owner_table_lookup(t, &req.key, &rep.owner) == 0;
+		struct owner_rep rep = { .seq = req.seq, .key = req.key };
+		rep.found = lsc_owner_table_lookup(t, &req.key, &rep.owner, req.may_refresh != 0) == 0;
 		if (send(fd, &rep, sizeof rep, MSG_NOSIGNAL) < 0)
 			return;
 	}
@@ -210,32 +226,6 @@ void lsc_owners_close(struct lsc_owners *o)
 
 /* ---- lookups through the cache ------------------------------------------ */
 
-static int ask_helper(struct lsc_owners *o, const struct lsc_owner_key *k, struct lsc_owner *out)
-{
-	struct owner_req req = { ++o->seq, *k };
-	struct owner_rep rep;
-	if (send(o->fd, &req, sizeof req, MSG_NOSIGNAL) != (ssize_t)sizeof req) {
-		o->broken = true;
-		return -1;
-	}
-	/* An answer to an earlier question that timed out is skipped. */
-	for (;;) {
-		ssize_t n = recv_within(o->fd, &rep, sizeof rep, HELPER_REPLY_MS);
-		if (n == -2)
-			return -1; /* the helper is busy reading /proc: no owner this time */
-		if (n <= 0) {
-			o->broken = true;
-			return -1;
-		}
-		if ((size_t)n == sizeof rep && rep.seq == req.seq)
-			break;
-	}
-	if (!rep.found)
-		return -1;
-	*out = rep.owner;
-	return 0;
-}
-
 static size_t key_slot(const struct lsc_owner_key *k)
 {
 	/* FNV-1a over the key's bytes; the key has no implicit padding. */
@@ -246,28 +236,98 @@ static size_t key_slot(const struct lsc_owner_key *k)
 	return h % CACHE_SLOTS;
 }
 
-static void lookup(struct lsc_owners *o, const struct lsc_owner_key *k, struct lsc_owner *out)
+static void settle(struct cache_ent *e, const struct lsc_owner *owner, bool found, int64_t now)
+{
+	e->pending = false;
+	if (found)
+		e->owner = *owner;
+	else
+		memset(&e->owner, 0, sizeof e->owner);
+	e->expires_ms = now + (found ? CACHE_HIT_MS : CACHE_MISS_MS);
+}
+
+/* Files an answer under its question; an answer to a question since replaced in the cache is dropped. */
+static void take_reply(struct lsc_owners *o, const struct owner_rep *rep)
+{
+	struct cache_ent *e = &o->cache[key_slot(&rep->key)];
+	if (o->outstanding > 0)
+		o->outstanding--;
+	/* The answer is as old as the question: it expires from when it was asked. */
+	if (e->used && e->pending && e->seq == rep->seq && memcmp(&e->key, &rep->key, sizeof e->key) == 0)
+		settle(e, &rep->owner, rep->found != 0, e->asked_ms);
+}
+
+/* Reads answers until the one to `seq` (0: none in particular, just what is there) or `ms` passes. */
+static void read_replies(struct lsc_owners *o, uint32_t seq, int ms)
+{
+	struct owner_rep rep;
+	while (o->outstanding > 0 && !o->broken) {
+		ssize_t n = recv_within(o->fd, &rep, sizeof rep, ms);
+		if (n == -2)
+			return;
+		if (n <= 0) {
+			o->broken = true;
+			return;
+		}
+		if ((size_t)n != sizeof rep)
+			continue;
+		take_reply(o, &rep);
+		if (seq != 0 && rep.seq == seq)
+			return;
+	}
+}
+
+static void ask_helper(struct lsc_owners *o, struct cache_ent *e, bool may_block)
+{
+	int64_t now = lsc_owner_now_ms();
+	struct owner_req req = { .seq = ++o->seq, .may_refresh = may_block, .key = e->key };
+	if (req.seq == 0)
+		req.seq = ++o->seq;
+	/* A helper far behind fills the socket buffer: then no owner rather than a wait. */
+	if (send(o->fd, &req, sizeof req, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)sizeof req) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			o->broken = true;
+		settle(e, NULL, false, now);
+		return;
+	}
+	o->outstanding++;
+	e->pending = true;
+	e->seq = req.seq;
+	e->asked_ms = now;
+	if (may_block)
+		read_replies(o, req.seq, HELPER_REPLY_MS);
+}
+
+static void lookup(struct lsc_owners *o, const struct lsc_owner_key *k, bool may_block,
+                   struct lsc_owner *out)
 {
 	struct cache_ent *e = &o->cache[key_slot(k)];
 	int64_t now = lsc_owner_now_ms();
-	if (e->used && now < e->expires_ms && memcmp(&e->key, k, sizeof *k) == 0) {
-		*out = e->owner;
-		return;
+	if (e->used && memcmp(&e->key, k, sizeof *k) == 0) {
+		if (e->pending && now - e->asked_ms < HELPER_LOST_MS) {
+			if (may_block)
+				read_replies(o, e->seq, HELPER_REPLY_MS);
+			*out = e->owner;
+			return;
+		}
+		if (!e->pending && now < e->expires_ms) {
+			*out = e->owner;
+			return;
+		}
 	}
-	memset(out, 0, sizeof *out);
-	int rc;
-	if (o->table != NULL)
-		rc = lsc_owner_table_lookup(o->table, k, out);
-	else if (!o->broken)
-		rc = ask_helper(o, k, out);
-	else
-		return;
-	if (rc != 0)
-		memset(out, 0, sizeof *out);
+	memset(e, 0, sizeof *e);
 	e->used = true;
 	e->key = *k;
-	e->owner = *out;
-	e->expires_ms = now + (rc == 0 ? CACHE_HIT_MS : CACHE_MISS_MS);
+	if (o->table != NULL) {
+		struct lsc_owner found;
+		bool ok = lsc_owner_table_lookup(o->table, k, &found, may_block) == 0;
+		settle(e, &found, ok, now);
+	} else if (!o->broken) {
+		ask_helper(o, e, may_block);
+	} else {
+		settle(e, NULL, false, now);
+	}
+	*out = e->owner;
 }
 
 /* The two endpoints of a TCP or UDP frame as keys: the sender's socket, then the receiver's. */
@@ -307,6 +367,15 @@ static bool frame_keys(const struct lsc_frame *f, struct lsc_owner_key *src, str
 	return true;
 }
 
+/* How far behind real time the frame in hand is. */
+static int64_t lag_ms(const struct lsc_frame *f)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return ((int64_t)now.tv_sec - f->ts_sec) * 1000 +
+	       ((int64_t)now.tv_nsec - (int64_t)f->ts_nsec) / 1000000;
+}
+
 void lsc_owners_annotate(struct lsc_owners *o, struct lsc_frame *f)
 {
 	struct lsc_owner_key src, dst;
@@ -315,7 +384,10 @@ void lsc_owners_annotate(struct lsc_owners *o, struct lsc_frame *f)
 	f->has_owner = false;
 	if (o == NULL || !frame_keys(f, &src, &dst))
 		return;
-	lookup(o, &src, &f->src_owner);
-	lookup(o, &dst, &f->dst_owner);
+	bool may_block = lag_ms(f) < OWNER_LAG_MS;
+	if (o->outstanding > 0)
+		read_replies(o, 0, 0); /* answers to earlier questions, without waiting */
+	lookup(o, &src, may_block, &f->src_owner);
+	lookup(o, &dst, may_block, &f->dst_owner);
 	f->has_owner = f->src_owner.pid != 0 || f->dst_owner.pid != 0;
 }

@@ -23,14 +23,20 @@
  * The kernel lists every socket of the network namespace in /proc/net/tcp
  * (and udp, tcp6, udp6) with its local and remote address and its inode; a
  * process holds the socket as an fd whose link reads "socket:[INODE]".  A
- * refresh reads both into one array of sockets, each with the first (lowest)
- * pid holding it; a lookup is a scan of that array.  Memory is bounded by OWNER_MAX_SOCKETS.
+ * refresh reads the lists into one array, keeps the owners it already knew
+ * (by inode) and looks for the owners of new sockets only; a lookup is a scan
+ * of that array.  Sockets without an inode (TIME_WAIT, a handshake in
+ * progress) are skipped: no process holds them.  Memory is bounded by
+ * OWNER_MAX_SOCKETS.
  */
 #define OWNER_MAX_SOCKETS  65536
 #define OWNER_MAX_LOCAL    256   /* interface addresses remembered */
+#define OWNER_HOT          8     /* processes that owned new sockets lately: looked at first */
 #define OWNER_MIN_REFRESH  200   /* ms between two refreshes a miss may cause */
 #define OWNER_MAX_AGE      2000  /* ms a hit may come from before the tables are read again */
 #define TCP_LISTEN         0x0a  /* st column of /proc/net/tcp */
+#define PID_UNSEEN         0     /* a new socket: its owner not looked for yet */
+#define PID_NONE           (-1)  /* looked for: no process we can see holds it */
 
 struct sock_ent {
 	uint8_t local[16], remote[16]; /* IPv4 as ::ffff:a.b.c.d */
@@ -46,6 +52,8 @@ struct lsc_owner_table {
 	size_t nsocks, cap;
 	uint8_t local[OWNER_MAX_LOCAL][16];
 	size_t nlocal;
+	int32_t hot[OWNER_HOT];
+	size_t nhot;
 	bool loaded;
 	int64_t refreshed_ms;
 };
@@ -142,8 +150,8 @@ static int parse_line(const char *line, uint8_t proto, struct sock_ent *e)
 	e->state = (uint8_t)state;
 	e->proto = proto;
 	e->inode = inode;
-	e->pid = 0;
-	return 0;
+	e->pid = PID_UNSEEN;
+	return inode != 0 ? 0 : -1;
 }
 
 static void read_sockets(struct lsc_owner_table *t, const char *path, uint8_t proto)
@@ -163,7 +171,7 @@ static void read_sockets(struct lsc_owner_table *t, const char *path, uint8_t pr
 			t->socks = n;
 			t->cap = cap;
 		}
-		/* The heading line does not parse, and is skipped with any line that does not. */
+		/* The heading line does not parse; it is skipped with every socket without an inode. */
 		if (parse_line(line, proto, &t->socks[t->nsocks]) == 0)
 			t->nsocks++;
 	}
@@ -191,45 +199,136 @@ static uint64_t socket_inode(const char *link)
 	return *end == ']' ? v : 0;
 }
 
-/* Gives each socket in `idx` the lowest pid that holds it; sockets of no visible process keep pid 0. */
-static void scan_fds(struct lsc_owner_table *t, const struct inode_ref *idx, size_t n)
+/* Gives the sockets in `idx` still PID_UNSEEN that `pid` holds to it; returns how many. */
+static size_t scan_pid(struct lsc_owner_table *t, int32_t pid, const struct inode_ref *idx, size_t n)
 {
-	DIR *proc = opendir("/proc");
-	if (proc == NULL)
-		return;
-	struct dirent *pe;
-	while ((pe = readdir(proc)) != NULL) {
-		if (!isdigit((unsigned char)pe->d_name[0]))
-			continue;
-		char path[sizeof pe->d_name + 16];
-		snprintf(path, sizeof path, "/proc/%s/fd", pe->d_name);
-		/* Other users' processes need the helper's capabilities; without them they are skipped. */
-		int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0)
-			continue;
-		DIR *fds = fdopendir(dfd);
-		if (fds == NULL) {
-			close(dfd);
-			continue;
-		}
-		int32_t pid = (int32_t)strtol(pe->d_name, NULL, 10);
-		struct dirent *fe;
-		while ((fe = readdir(fds)) != NULL) {
-			char link[64];
-			ssize_t k = readlinkat(dfd, fe->d_name, link, sizeof link - 1);
-			if (k <= 0)
-				continue;
-			link[k] = '\0';
-			struct inode_ref key = { socket_inode(link), 0 };
-			if (key.inode == 0)
-				continue;
-			const struct inode_ref *hit = bsearch(&key, idx, n, sizeof *idx, cmp_inode);
-			if (hit != NULL && t->socks[hit->sock].pid == 0)
-				t->socks[hit->sock].pid = pid;
-		}
-		closedir(fds);
+	char path[32];
+	size_t found = 0;
+	snprintf(path, sizeof path, "/proc/%" PRId32 "/fd", pid);
+	/* Other users' processes need the helper's capabilities; without them they are skipped. */
+	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	DIR *fds = fdopendir(dfd);
+	if (fds == NULL) {
+		close(dfd);
+		return 0;
 	}
-	closedir(proc);
+	struct dirent *fe;
+	while ((fe = readdir(fds)) != NULL) {
+		char link[64];
+		ssize_t k = readlinkat(dfd, fe->d_name, link, sizeof link - 1);
+		if (k <= 0)
+			continue;
+		link[k] = '\0';
+		struct inode_ref key = { socket_inode(link), 0 };
+		if (key.inode == 0)
+			continue;
+		const struct inode_ref *hit = bsearch(&key, idx, n, sizeof *idx, cmp_inode);
+		if (hit != NULL && t->socks[hit->sock].pid == PID_UNSEEN) {
+			t->socks[hit->sock].pid = pid;
+			found++;
+		}
+	}
+	closedir(fds);
+	return found;
+}
+
+/* Puts `pid` first in the list of processes that recently owned new sockets. */
+static void hot_touch(struct lsc_owner_table *t, int32_t pid)
+{
+	size_t i = 0;
+	while (i < t->nhot && t->hot[i] != pid)
+		i++;
+	if (i == t->nhot && t->nhot < OWNER_HOT)
+		t->nhot++;
+	if (i == OWNER_HOT)
+		i = OWNER_HOT - 1;
+	memmove(t->hot + 1, t->hot, i * sizeof t->hot[0]);
+	t->hot[0] = pid;
+}
+
+static bool is_hot(const struct lsc_owner_table *t, int32_t pid)
+{
+	for (size_t i = 0; i < t->nhot; i++)
+		if (t->hot[i] == pid)
+			return true;
+	return false;
+}
+
+/*
+ * Finds the owners of the sockets that are new since the last refresh.  The
+ * processes that owned new sockets lately (a server, a load generator) are
+ * looked at first; only what they do not hold costs a walk of every process,
+ * which stops as soon as nothing is left to find.  A socket no process shows
+ * becomes PID_NONE and is not looked for again.
+ */
+static void resolve_new(struct lsc_owner_table *t)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->nsocks; i++)
+		n += t->socks[i].pid == PID_UNSEEN;
+	if (n == 0)
+		return;
+	struct inode_ref *idx = malloc(n * sizeof *idx);
+	if (idx == NULL)
+		return;
+	n = 0;
+	for (size_t i = 0; i < t->nsocks; i++)
+		if (t->socks[i].pid == PID_UNSEEN)
+			idx[n++] = (struct inode_ref){ t->socks[i].inode, i };
+	qsort(idx, n, sizeof *idx, cmp_inode);
+
+	size_t left = n;
+	int32_t hot[OWNER_HOT];
+	size_t nhot = t->nhot;
+	memcpy(hot, t->hot, sizeof hot);
+	for (size_t i = 0; i < nhot && left > 0; i++)
+		left -= scan_pid(t, hot[i], idx, n);
+	DIR *proc = left > 0 ? opendir("/proc") : NULL;
+	if (proc != NULL) {
+		struct dirent *pe;
+		while (left > 0 && (pe = readdir(proc)) != NULL) {
+			if (!isdigit((unsigned char)pe->d_name[0]))
+				continue;
+			int32_t pid = (int32_t)strtol(pe->d_name, NULL, 10);
+			if (is_hot(t, pid))
+				continue;
+			size_t found = scan_pid(t, pid, idx, n);
+			if (found > 0)
+				hot_touch(t, pid);
+			left -= found;
+		}
+		closedir(proc);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (t->socks[idx[i].sock].pid == PID_UNSEEN)
+			t->socks[idx[i].sock].pid = PID_NONE;
+	free(idx);
+}
+
+/* The owners already known, by inode, so a refresh only looks for new sockets' owners. */
+static struct inode_ref *known_owners(const struct lsc_owner_table *t, size_t *n)
+{
+	struct inode_ref *prev = malloc((t->nsocks ? t->nsocks : 1) * sizeof *prev);
+	*n = 0;
+	if (prev == NULL)
+		return NULL;
+	for (size_t i = 0; i < t->nsocks; i++)
+		if (t->socks[i].pid != PID_UNSEEN) /* sock: the pid, reused as a number */
+			prev[(*n)++] = (struct inode_ref){ t->socks[i].inode, (size_t)(int64_t)t->socks[i].pid };
+	qsort(prev, *n, sizeof *prev, cmp_inode);
+	return prev;
+}
+
+static void carry_owners(struct lsc_owner_table *t, const struct inode_ref *prev, size_t n)
+{
+	for (size_t i = 0; i < t->nsocks && n > 0; i++) {
+		struct inode_ref key = { t->socks[i].inode, 0 };
+		const struct inode_ref *hit = bsearch(&key, prev, n, sizeof *prev, cmp_inode);
+		if (hit != NULL)
+			t->socks[i].pid = (int32_t)(int64_t)hit->sock;
+	}
 }
 
 static void read_local_addrs(struct lsc_owner_table *t)
@@ -254,23 +353,18 @@ static void read_local_addrs(struct lsc_owner_table *t)
 
 static void refresh(struct lsc_owner_table *t, int64_t now)
 {
+	size_t nprev;
+	struct inode_ref *prev = known_owners(t, &nprev);
 	t->nsocks = 0;
 	read_sockets(t, "/proc/net/tcp", 6);
 	read_sockets(t, "/proc/net/tcp6", 6);
 	read_sockets(t, "/proc/net/udp", 17);
 	read_sockets(t, "/proc/net/udp6", 17);
+	if (prev != NULL)
+		carry_owners(t, prev, nprev);
+	free(prev);
+	resolve_new(t);
 	read_local_addrs(t);
-
-	struct inode_ref *idx = malloc((t->nsocks ? t->nsocks : 1) * sizeof *idx);
-	if (idx != NULL) {
-		size_t n = 0;
-		for (size_t i = 0; i < t->nsocks; i++)
-			if (t->socks[i].inode != 0)
-				idx[n++] = (struct inode_ref){ t->socks[i].inode, i };
-		qsort(idx, n, sizeof *idx, cmp_inode);
-		scan_fds(t, idx, n);
-		free(idx);
-	}
 	t->loaded = true;
 	t->refreshed_ms = now;
 }
@@ -283,14 +377,14 @@ static void refresh(struct lsc_owner_table *t, int64_t now)
  * with inode 0), the listener on that port; for UDP, the socket bound to the
  * port.  A specific bound address wins over a wildcard.
  */
-static const struct sock_ent *find(const struct lsc_owner_table *t, const struct lsc_owner_key *k)
+static struct sock_ent *find(struct lsc_owner_table *t, const struct lsc_owner_key *k)
 {
-	const struct sock_ent *best = NULL;
+	struct sock_ent *best = NULL;
 	int best_score = 0;
 	bool local = addr_is_local(t, k->local);
 	for (size_t i = 0; i < t->nsocks; i++) {
-		const struct sock_ent *e = &t->socks[i];
-		if (e->proto != k->proto || e->lport != k->lport || e->pid == 0)
+		struct sock_ent *e = &t->socks[i];
+		if (e->proto != k->proto || e->lport != k->lport || e->pid <= 0)
 			continue;
 		int score = 0;
 		if (e->rport == k->rport && memcmp(e->remote, k->remote, 16) == 0 &&
@@ -339,20 +433,26 @@ void lsc_owner_table_free(struct lsc_owner_table *t)
 	free(t);
 }
 
-int lsc_owner_table_lookup(struct lsc_owner_table *t, const struct lsc_owner_key *k, struct lsc_owner *o)
+int lsc_owner_table_lookup(struct lsc_owner_table *t, const struct lsc_owner_key *k, struct lsc_owner *o,
+                           bool may_refresh)
 {
 	int64_t now = lsc_owner_now_ms();
-	if (!t->loaded || now - t->refreshed_ms >= OWNER_MAX_AGE)
+	if (may_refresh && (!t->loaded || now - t->refreshed_ms >= OWNER_MAX_AGE))
 		refresh(t, now);
-	const struct sock_ent *e = find(t, k);
-	if (e == NULL && now - t->refreshed_ms >= OWNER_MIN_REFRESH) {
+	struct sock_ent *e = find(t, k);
+	if (e == NULL && may_refresh && now - t->refreshed_ms >= OWNER_MIN_REFRESH) {
 		refresh(t, now);
 		e = find(t, k);
 	}
-	/* A process that is gone by now is not shown: its pid may already be someone else's. */
-	if (e == NULL || read_comm(e->pid, o->comm) != 0)
+	if (e == NULL)
 		return -1;
+	/* A process that is gone is not shown (its pid may be someone else's by now); look again next time. */
+	if (read_comm(e->pid, o->comm) != 0) {
+		e->pid = PID_UNSEEN;
+		return -1;
+	}
 	o->pid = e->pid;
+	hot_touch(t, e->pid);
 	return 0;
 }
 

@@ -155,8 +155,8 @@ if daemon_uid=$(id -u daemon 2>/dev/null); then
 		fail "SIGTERM: exit $rc; $(cat "$tmp/z.err")"
 fi
 
-# ---- SIGINT (Ctrl-C) stops cleanly too ----------------------------------------
-"$LAYERSCOPE" live -i lo -f json "tcp port $(free_port)" >"$tmp/int.json" 2>"$tmp/int.err" &
+# ---- SIGINT (Ctrl-C) stops cleanly too, in immediate mode -----------------------
+"$LAYERSCOPE" live -i lo -f json --immediate "tcp port $(free_port)" >"$tmp/int.json" 2>"$tmp/int.err" &
 live=$!
 started $live
 wait_for "$tmp/int.err" "listening on lo" || fail "live did not start for SIGINT"

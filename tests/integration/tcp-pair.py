@@ -23,14 +23,14 @@ def server(port, ready):
     s.listen(1)
     s.settimeout(TIMEOUT)
     open(ready, "w").close()
-    c, _ = s.accept()
-    s.close()
+    c, _ = s.accept()  # the listener stays open, as an echo server's does
     c.settimeout(TIMEOUT)
     data = c.recv(2048)
     c.sendall(data)
     while c.recv(2048):  # until the client's FIN
         pass
     c.close()
+    s.close()
 
 
 def client(port, message):
