@@ -85,17 +85,17 @@ td_count() { awk -v what="$2" '$0 ~ what { print $1 }' "$1"; }
 # "... N frames read; N received by the filter, N dropped by the kernel, ..." from layerscope's.
 ls_count() { sed -n "s/.* \([0-9][0-9]*\) $2.*/\1/p" "$1" | tail -n 1; }
 
-echo "live capture of $conns echo connections on lo ($(native_load && echo "layerscope client --load" || echo "bench/echo-load.py, $threads threads"))"
-printf '%-6s %8s %10s %10s %12s %12s\n' format seconds td-frames td-dropped ls-frames ls-dropped
-for fmt in json line; do
-	has_format "$fmt" || continue
+# One row: LABEL, then layerscope live's options.
+row() {
+	label=$1
+	shift
 	port=$(free_port)
 	start_server "$port"
 	tcpdump -i lo -n -w /dev/null "tcp port $port" 2>"$tmp/td.err" &
 	td=$!
 	bg="$bg $td"
 	# shellcheck disable=SC2086 # $buffer is "-B KiB" or nothing
-	"$ls" live -i lo -f "$fmt" $buffer "tcp port $port" >/dev/null 2>"$tmp/ls.err" &
+	"$ls" live -i lo "$@" $buffer "tcp port $port" >/dev/null 2>"$tmp/ls.err" &
 	lsp=$!
 	bg="$bg $lsp"
 	wait_for "$tmp/td.err" "listening on"
@@ -112,7 +112,16 @@ for fmt in json line; do
 	wait "$server" 2>/dev/null || true
 	bg=""
 
-	printf '%-6s %8.2f %10s %10s %12s %12s\n' "$fmt" "$(echo "$t1 - $t0" | bc)" \
+	printf '%-18s %8.2f %10s %10s %12s %12s\n' "$label" "$(echo "$t1 - $t0" | bc)" \
 		"$(td_count "$tmp/td.err" "packets captured")" "$(td_count "$tmp/td.err" "dropped by kernel")" \
 		"$(ls_count "$tmp/ls.err" "frames read")" "$(ls_count "$tmp/ls.err" "dropped by the kernel")"
+}
+
+echo "live capture of $conns echo connections on lo ($(native_load && echo "layerscope client --load" || echo "bench/echo-load.py, $threads threads")), load average $(cut -d' ' -f1 /proc/loadavg)"
+echo "(kernel drops on lo count both copies of a frame, the sent and the received one)"
+printf '%-18s %8s %10s %10s %12s %12s\n' format seconds td-frames td-dropped ls-frames ls-dropped
+for fmt in json line; do
+	has_format "$fmt" || continue
+	row "$fmt" -f "$fmt"
 done
+row "json --no-process" -f json --no-process

@@ -43,6 +43,14 @@
  * frames dropped by a full kernel buffer.
  */
 #define OWNER_LAG_MS    100
+/*
+ * ... and at most once per this many ms: on a busy host each wait is a
+ * round trip through the scheduler, so the other questions go out without
+ * waiting and their answers serve the frames that follow.  Light traffic
+ * (a person running the echo pair) waits every time, so even the SYN shows
+ * who called connect().
+ */
+#define OWNER_WAIT_EVERY_MS 200
 
 struct owner_req {
 	uint32_t seq;
@@ -79,6 +87,7 @@ struct lsc_owners {
 	uint32_t seq;
 	uint32_t outstanding;         /* questions sent and not answered */
 	bool broken;                  /* the helper is gone: no more lookups */
+	int64_t waited_ms;            /* when a frame last waited for an answer */
 	struct lsc_owner_table *table; /* in-process (not root) */
 	struct cache_ent cache[CACHE_SLOTS];
 };
@@ -294,8 +303,10 @@ static void ask_helper(struct lsc_owners *o, struct cache_ent *e, bool may_block
 	e->pending = true;
 	e->seq = req.seq;
 	e->asked_ms = now;
-	if (may_block)
+	if (may_block) {
+		o->waited_ms = now;
 		read_replies(o, req.seq, HELPER_REPLY_MS);
+	}
 }
 
 static void lookup(struct lsc_owners *o, const struct lsc_owner_key *k, bool may_block,
@@ -305,8 +316,10 @@ static void lookup(struct lsc_owners *o, const struct lsc_owner_key *k, bool may
 	int64_t now = lsc_owner_now_ms();
 	if (e->used && memcmp(&e->key, k, sizeof *k) == 0) {
 		if (e->pending && now - e->asked_ms < HELPER_LOST_MS) {
-			if (may_block)
+			if (may_block) {
+				o->waited_ms = now;
 				read_replies(o, e->seq, HELPER_REPLY_MS);
+			}
 			*out = e->owner;
 			return;
 		}
@@ -320,6 +333,8 @@ static void lookup(struct lsc_owners *o, const struct lsc_owner_key *k, bool may
 	e->key = *k;
 	if (o->table != NULL) {
 		struct lsc_owner found;
+		if (may_block)
+			o->waited_ms = now;
 		bool ok = lsc_owner_table_lookup(o->table, k, &found, may_block) == 0;
 		settle(e, &found, ok, now);
 	} else if (!o->broken) {
@@ -384,7 +399,9 @@ void lsc_owners_annotate(struct lsc_owners *o, struct lsc_frame *f)
 	f->has_owner = false;
 	if (o == NULL || !frame_keys(f, &src, &dst))
 		return;
-	bool may_block = lag_ms(f) < OWNER_LAG_MS;
+	/* Decided once a frame: its two sockets are looked up alike. */
+	bool may_block = lag_ms(f) < OWNER_LAG_MS &&
+	                 lsc_owner_now_ms() - o->waited_ms >= OWNER_WAIT_EVERY_MS;
 	if (o->outstanding > 0)
 		read_replies(o, 0, 0); /* answers to earlier questions, without waiting */
 	lookup(o, &src, may_block, &f->src_owner);

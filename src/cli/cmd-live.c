@@ -26,6 +26,7 @@ static const char live_help[] =
 	"      --promisc          promiscuous mode: frames for other hosts too\n"
 	"      --immediate        hand over each frame at once instead of within 25 ms;\n"
 	"                         costs a 128 KiB slot per frame on lo: drops come sooner\n"
+	"      --no-process       do not look up the process owning each socket\n"
 	"  -L, --list             list the interfaces with their addresses and exit\n"
 	"      --color WHEN       auto, always or never (default auto; NO_COLOR is honoured)\n"
 	"  -h, --help             this help\n"
@@ -57,6 +58,7 @@ static const struct option live_opts[] = {
 	{ "list", no_argument, NULL, 'L' },
 	{ "promisc", no_argument, NULL, 'P' },
 	{ "immediate", no_argument, NULL, 'I' },
+	{ "no-process", no_argument, NULL, 'N' },
 	{ "color", required_argument, NULL, 'C' },
 	{ "colour", required_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
@@ -70,6 +72,7 @@ struct live_args {
 	const char *write;
 	const char *user;
 	bool list;
+	bool no_process;
 };
 
 /* ---- stopping ----------------------------------------------------------- */
@@ -154,6 +157,9 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 			break;
 		case 'I':
 			a->lo.immediate = true;
+			break;
+		case 'N':
+			a->no_process = true;
 			break;
 		case 'C':
 			if (lsc_parse_color(optarg, &a->color))
@@ -259,8 +265,8 @@ static int run_live(int argc, char **argv)
 		return lsc_usage_error(cmd, "%s", err);
 
 	/* The owner helper is forked first, so it inherits neither the capture nor the file. */
-	struct lsc_owners *owners = lsc_owners_open(&target, err);
-	if (owners == NULL)
+	struct lsc_owners *owners = a.no_process ? NULL : lsc_owners_open(&target, err);
+	if (owners == NULL && !a.no_process)
 		lsc_fail(0, cmd->name, "warning: frames will show no process: %s", err);
 
 	struct lsc_source *src = NULL;
