@@ -38,9 +38,9 @@
 #define CACHE_MISS_MS   200   /* ... and a "nobody": the helper re-reads at most this often anyway */
 /*
  * A frame may wait for its owner only while the capture keeps up: once the
- * frame in hand is older than this, the question goes out without waiting
- * and the answer serves the frames after it.  Owners are worth less than
- * frames dropped by a full kernel buffer.
+ * frame in hand is older than this, only answers already at hand are used,
+ * until the capture has caught up.  Owners are worth less than frames
+ * dropped by a full kernel buffer.
  */
 #define OWNER_LAG_MS    100
 /*
@@ -286,10 +286,17 @@ static void read_replies(struct lsc_owners *o, uint32_t seq, int ms)
 	}
 }
 
-static void ask_helper(struct lsc_owners *o, struct cache_ent *e, bool may_block)
+/* How much a frame may spend on its owners. */
+enum ask {
+	ASK_CACHED, /* the capture is falling behind: answers already at hand only */
+	ASK_LATER,  /* ask, and let the answer serve the frames after this one */
+	ASK_WAIT    /* ask and wait for the answer */
+};
+
+static void ask_helper(struct lsc_owners *o, struct cache_ent *e, enum ask mode)
 {
 	int64_t now = lsc_owner_now_ms();
-	struct owner_req req = { .seq = ++o->seq, .may_refresh = may_block, .key = e->key };
+	struct owner_req req = { .seq = ++o->seq, .may_refresh = mode == ASK_WAIT, .key = e->key };
 	if (req.seq == 0)
 		req.seq = ++o->seq;
 	/* A helper far behind fills the socket buffer: then no owner rather than a wait. */
@@ -303,20 +310,21 @@ static void ask_helper(struct lsc_owners *o, struct cache_ent *e, bool may_block
 	e->pending = true;
 	e->seq = req.seq;
 	e->asked_ms = now;
-	if (may_block) {
+	if (mode == ASK_WAIT) {
 		o->waited_ms = now;
 		read_replies(o, req.seq, HELPER_REPLY_MS);
 	}
 }
 
-static void lookup(struct lsc_owners *o, const struct lsc_owner_key *k, bool may_block,
+static void lookup(struct lsc_owners *o, const struct lsc_owner_key *k, enum ask mode,
                    struct lsc_owner *out)
 {
 	struct cache_ent *e = &o->cache[key_slot(k)];
 	int64_t now = lsc_owner_now_ms();
+	memset(out, 0, sizeof *out);
 	if (e->used && memcmp(&e->key, k, sizeof *k) == 0) {
 		if (e->pending && now - e->asked_ms < HELPER_LOST_MS) {
-			if (may_block) {
+			if (mode == ASK_WAIT) {
 				o->waited_ms = now;
 				read_replies(o, e->seq, HELPER_REPLY_MS);
 			}
@@ -328,19 +336,19 @@ static void lookup(struct lsc_owners *o, const struct lsc_owner_key *k, bool may
 			return;
 		}
 	}
+	if (mode == ASK_CACHED || (o->table == NULL && o->broken))
+		return;
 	memset(e, 0, sizeof *e);
 	e->used = true;
 	e->key = *k;
 	if (o->table != NULL) {
 		struct lsc_owner found;
-		if (may_block)
+		if (mode == ASK_WAIT)
 			o->waited_ms = now;
-		bool ok = lsc_owner_table_lookup(o->table, k, &found, may_block) == 0;
+		bool ok = lsc_owner_table_lookup(o->table, k, &found, mode == ASK_WAIT) == 0;
 		settle(e, &found, ok, now);
-	} else if (!o->broken) {
-		ask_helper(o, e, may_block);
 	} else {
-		settle(e, NULL, false, now);
+		ask_helper(o, e, mode);
 	}
 	*out = e->owner;
 }
@@ -400,11 +408,11 @@ void lsc_owners_annotate(struct lsc_owners *o, struct lsc_frame *f)
 	if (o == NULL || !frame_keys(f, &src, &dst))
 		return;
 	/* Decided once a frame: its two sockets are looked up alike. */
-	bool may_block = lag_ms(f) < OWNER_LAG_MS &&
-	                 lsc_owner_now_ms() - o->waited_ms >= OWNER_WAIT_EVERY_MS;
+	enum ask mode = lag_ms(f) >= OWNER_LAG_MS ? ASK_CACHED :
+	                lsc_owner_now_ms() - o->waited_ms >= OWNER_WAIT_EVERY_MS ? ASK_WAIT : ASK_LATER;
 	if (o->outstanding > 0)
 		read_replies(o, 0, 0); /* answers to earlier questions, without waiting */
-	lookup(o, &src, may_block, &f->src_owner);
-	lookup(o, &dst, may_block, &f->dst_owner);
+	lookup(o, &src, mode, &f->src_owner);
+	lookup(o, &dst, mode, &f->dst_owner);
 	f->has_owner = f->src_owner.pid != 0 || f->dst_owner.pid != 0;
 }
