@@ -35,6 +35,8 @@
 #define OWNER_MIN_REFRESH  200   /* ms between two refreshes a miss may cause */
 #define OWNER_MAX_AGE      2000  /* ms a hit may come from before the tables are read again */
 #define TCP_LISTEN         0x0a  /* st column of /proc/net/tcp */
+#define COMM_SLOTS         64    /* command names kept, by pid */
+#define COMM_MS            1000  /* how long a command name (and that its process lives) is believed */
 #define PID_UNSEEN         0     /* a new socket: its owner not looked for yet */
 #define PID_NONE           (-1)  /* looked for: no process we can see holds it */
 
@@ -54,6 +56,11 @@ struct lsc_owner_table {
 	size_t nlocal;
 	int32_t hot[OWNER_HOT];
 	size_t nhot;
+	struct comm_ent {
+		int32_t pid;
+		char comm[16];
+		int64_t read_ms;
+	} comms[COMM_SLOTS];
 	bool loaded;
 	int64_t refreshed_ms;
 };
@@ -420,6 +427,22 @@ static int read_comm(int32_t pid, char comm[16])
 	return 0;
 }
 
+/* read_comm(), remembered for COMM_MS: one answer each for a busy server's many connections. */
+static int cached_comm(struct lsc_owner_table *t, int32_t pid, char comm[16], int64_t now)
+{
+	struct comm_ent *c = &t->comms[(uint32_t)pid % COMM_SLOTS];
+	if (c->pid != pid || now - c->read_ms >= COMM_MS) {
+		if (read_comm(pid, c->comm) != 0) {
+			c->pid = 0;
+			return -1;
+		}
+		c->pid = pid;
+		c->read_ms = now;
+	}
+	memcpy(comm, c->comm, 16);
+	return 0;
+}
+
 struct lsc_owner_table *lsc_owner_table_new(void)
 {
 	return calloc(1, sizeof(struct lsc_owner_table));
@@ -447,7 +470,7 @@ int lsc_owner_table_lookup(struct lsc_owner_table *t, const struct lsc_owner_key
 	if (e == NULL)
 		return -1;
 	/* A process that is gone is not shown (its pid may be someone else's by now); look again next time. */
-	if (read_comm(e->pid, o->comm) != 0) {
+	if (cached_comm(t, e->pid, o->comm, now) != 0) {
 		e->pid = PID_UNSEEN;
 		return -1;
 	}
