@@ -88,6 +88,27 @@ static void assert_mine(struct lsc_owner_table *t, const struct lsc_owner_key *k
 	assert_string_equal(o.comm, comm);
 }
 
+static void assert_nobodys(struct lsc_owner_table *t, const struct lsc_owner_key *k)
+{
+	struct lsc_owner o;
+	assert_int_equal(lsc_owner_table_lookup(t, k, &o, true), -1);
+}
+
+/* A listener on 127.0.0.1 and a client connected to it; the accepted socket in *afd when afd is not NULL. */
+static void connected_pair(int *lfd, int *cfd, int *afd, uint16_t *port, uint16_t *cport)
+{
+	*lfd = bound_socket(AF_INET, SOCK_STREAM, "127.0.0.1", port, true);
+	*cfd = bound_socket(AF_INET, SOCK_STREAM, "127.0.0.1", cport, false);
+	assert_true(*lfd >= 0 && *cfd >= 0);
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(*port) };
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	assert_int_equal(connect(*cfd, (struct sockaddr *)&to, sizeof to), 0);
+	if (afd != NULL) {
+		*afd = accept(*lfd, NULL, NULL);
+		assert_true(*afd >= 0);
+	}
+}
+
 static void test_tcp_listener(void **state)
 {
 	(void)state;
@@ -100,9 +121,8 @@ static void test_tcp_listener(void **state)
 	make_key(&k, 6, "127.0.0.1", port, "127.0.0.1", 40000);
 	assert_mine(t, &k);
 	/* The same port over UDP is nobody's. */
-	struct lsc_owner o;
 	make_key(&k, 17, "127.0.0.1", port, "127.0.0.1", 40000);
-	assert_int_equal(lsc_owner_table_lookup(t, &k, &o, true), -1);
+	assert_nobodys(t, &k);
 	close(fd);
 	lsc_owner_table_free(t);
 }
@@ -112,7 +132,6 @@ static void test_wildcard_only_for_local_addresses(void **state)
 	(void)state;
 	struct lsc_owner_table *t = lsc_owner_table_new();
 	struct lsc_owner_key k;
-	struct lsc_owner o;
 	uint16_t port;
 	int fd = bound_socket(AF_INET, SOCK_STREAM, "0.0.0.0", &port, true);
 	assert_true(fd >= 0);
@@ -120,7 +139,7 @@ static void test_wildcard_only_for_local_addresses(void **state)
 	assert_mine(t, &k);
 	/* A remote host's port that happens to equal ours: not our listener. */
 	make_key(&k, 6, "203.0.113.9", port, "127.0.0.1", 40001);
-	assert_int_equal(lsc_owner_table_lookup(t, &k, &o, true), -1);
+	assert_nobodys(t, &k);
 	close(fd);
 	lsc_owner_table_free(t);
 }
@@ -131,14 +150,8 @@ static void test_connected_socket(void **state)
 	struct lsc_owner_table *t = lsc_owner_table_new();
 	struct lsc_owner_key k;
 	uint16_t port, cport;
-	int lfd = bound_socket(AF_INET, SOCK_STREAM, "127.0.0.1", &port, true);
-	int cfd = bound_socket(AF_INET, SOCK_STREAM, "127.0.0.1", &cport, false);
-	assert_true(lfd >= 0 && cfd >= 0);
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
-	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-	assert_int_equal(connect(cfd, (struct sockaddr *)&to, sizeof to), 0);
-	int afd = accept(lfd, NULL, NULL);
-	assert_true(afd >= 0);
+	int lfd, cfd, afd;
+	connected_pair(&lfd, &cfd, &afd, &port, &cport);
 	/* The client's ephemeral port has no listener: only the exact 4-tuple finds it. */
 	make_key(&k, 6, "127.0.0.1", cport, "127.0.0.1", port);
 	assert_mine(t, &k);
@@ -189,13 +202,12 @@ static void test_found_after_a_refresh(void **state)
 	(void)state;
 	struct lsc_owner_table *t = lsc_owner_table_new();
 	struct lsc_owner_key k;
-	struct lsc_owner o;
 	uint16_t port;
 	/* Bound but not listening: in the table, but no SYN goes to it. */
 	int fd = bound_socket(AF_INET, SOCK_STREAM, "127.0.0.1", &port, false);
 	assert_true(fd >= 0);
 	make_key(&k, 6, "127.0.0.1", port, "127.0.0.1", 40004);
-	assert_int_equal(lsc_owner_table_lookup(t, &k, &o, true), -1);
+	assert_nobodys(t, &k);
 	assert_int_equal(listen(fd, 1), 0);
 	/* Past the 200 ms a miss must wait before the tables are read again. */
 	struct timespec wait = { 0, 300 * 1000000L };
@@ -244,13 +256,9 @@ static void test_annotate_frame(void **state)
 	char err[LSC_ERRBUF_SIZE];
 	struct lsc_priv_target target;
 	uint16_t port, cport;
+	int lfd, cfd;
 	assert_int_equal(lsc_priv_resolve("nobody", &target, err), 0);
-	int lfd = bound_socket(AF_INET, SOCK_STREAM, "127.0.0.1", &port, true);
-	int cfd = bound_socket(AF_INET, SOCK_STREAM, "127.0.0.1", &cport, false);
-	assert_true(lfd >= 0 && cfd >= 0);
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
-	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-	assert_int_equal(connect(cfd, (struct sockaddr *)&to, sizeof to), 0);
+	connected_pair(&lfd, &cfd, NULL, &port, &cport);
 
 	/* As root this goes through the helper process; otherwise in-process. */
 	struct lsc_owners *o = lsc_owners_open(&target, err);
