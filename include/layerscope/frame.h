@@ -259,6 +259,12 @@ struct lsc_flow_ann {
 	int64_t rtt_ns;       /* round-trip time to ref_frame, -1 when none */
 };
 
+/* The process that owns a socket of this host (live capture only). */
+struct lsc_owner {
+	int32_t pid;   /* 0: not known */
+	char comm[16]; /* /proc/PID/comm: the command name, cut at 15 bytes */
+};
+
 /* Direction of a frame as the capture saw it, when the link type says. */
 enum lsc_frame_dir {
 	LSC_DIR_UNKNOWN = 0,
@@ -290,6 +296,11 @@ struct lsc_frame {
 	/* Filled by the track stage; has_flow says whether `flow` is valid. */
 	bool has_flow;
 	struct lsc_flow_ann flow;
+
+	/* Filled by the owner lookup of a live capture (source.h); reset by the source. */
+	bool has_owner;            /* at least one of the two is known */
+	struct lsc_owner src_owner; /* the socket that sent the frame */
+	struct lsc_owner dst_owner; /* the socket it is for */
 
 	/* Notes from any stage, rendered in order. */
 	uint8_t nnotes;

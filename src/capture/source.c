@@ -36,6 +36,23 @@ int lsc_source_set_filter(struct lsc_source *s, const char *expr, char *errbuf)
 		         expr, pcap_geterr(s->pcap));
 		return -1;
 	}
+	/*
+	 * Live, the kernel filters (pcap_setfilter): frames that do not match
+	 * never cross into user space, which is what keeps a busy interface from
+	 * overflowing the capture buffer.  Frame numbers then count matching
+	 * frames only, as tcpdump's and tshark's capture filters do, and -w
+	 * writes exactly the frames shown.  A file keeps every frame's number.
+	 */
+	if (s->live) {
+		int rc = pcap_setfilter(s->pcap, &s->filter);
+		pcap_freecode(&s->filter);
+		if (rc != 0) {
+			snprintf(errbuf, LSC_ERRBUF_SIZE, "cannot apply the filter '%s': %s",
+			         expr, pcap_geterr(s->pcap));
+			return -1;
+		}
+		return 0;
+	}
 	s->have_filter = true;
 	return 0;
 }
@@ -78,6 +95,7 @@ int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 		f->len = h->len;
 		f->linktype = pcap_datalink(s->pcap);
 		f->direction = LSC_DIR_UNKNOWN;
+		f->has_owner = false;
 		f->data = data;
 		return 1;
 	}

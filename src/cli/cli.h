@@ -22,6 +22,7 @@ struct lsc_cmd {
 /* Every subcommand, for main.c and the help text. */
 extern const struct lsc_cmd lsc_cmd_read;
 /* @live */
+extern const struct lsc_cmd lsc_cmd_live;
 /* @report */
 /* @server */
 extern const struct lsc_cmd lsc_cmd_server;
@@ -68,6 +69,10 @@ struct lsc_pipeline_opts {
 	bool track;      /* run the track stage */
 	FILE *out;
 	const char *cmd; /* for messages */
+	bool flush_each; /* live to a terminal or pipe: each frame shows as it arrives */
+	/* Called after decode (and track), before render: live's process owners. */
+	void (*annotate)(struct lsc_frame *f, void *ctx);
+	void *annotate_ctx;
 };
 int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o);
 

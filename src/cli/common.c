@@ -120,8 +120,12 @@ int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 			return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "%s (the frames before it were shown)", err);
 		}
 		lsc_decode_frame(&frame);
+		if (o->annotate != NULL)
+			o->annotate(&frame, o->annotate_ctx);
 		o->renderer->frame(st, &frame);
 		shown++;
+		if (o->flush_each)
+			fflush(o->out);
 		if (ferror(o->out))
 			break;
 	}

@@ -10,6 +10,7 @@
 static const struct lsc_cmd *const commands[] = {
 	&lsc_cmd_read,
 	/* @live */
+	&lsc_cmd_live,
 	/* @report */
 	/* @server */
 	&lsc_cmd_server,

@@ -7,6 +7,7 @@
 #include <layerscope/decode.h>
 #include <layerscope/flow.h>
 #include <layerscope/render.h>
+#include <layerscope/source.h>
 
 #include "jsonw.h"
 #include "render-int.h"
@@ -114,6 +115,12 @@ static void json_frame(void *state, const struct lsc_frame *f)
 		lsc_json_key(j, "flow");
 		lsc_json_open(j, '{');
 		lsc_flow_fields_emit(&st->sink, f);
+		lsc_json_close(j, '}');
+	}
+	if (f->has_owner) { /* live capture: the processes owning the two sockets */
+		lsc_json_key(j, "process");
+		lsc_json_open(j, '{');
+		lsc_owner_fields_emit(&st->sink, f);
 		lsc_json_close(j, '}');
 	}
 	lsc_json_key(j, "notes");
