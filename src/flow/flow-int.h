@@ -21,15 +21,16 @@ struct flow_key {
 	uint8_t proto;
 };
 
-/* A segment one end sent and the other has not acknowledged yet. */
+/* A segment one end sent recently. */
 struct tcp_seg {
 	uint64_t frame;
 	uint32_t seq;     /* absolute */
 	uint32_t len;     /* payload bytes */
 	uint8_t ctl;      /* LSC_TCP_SYN / LSC_TCP_FIN: one phantom byte each */
+	bool acked;       /* the peer acknowledged all of it */
 };
 
-#define TCP_RING 4 /* unacknowledged segments remembered per end: enough to name originals */
+#define TCP_RING 4 /* segments remembered per end: enough to name what is acked or resent */
 
 /* Per-end flags in tcp_end.flags. */
 #define END_BASE_SET    0x01u /* base (the ISN, or seq - 1 mid-stream) is known */

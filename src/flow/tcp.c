@@ -97,10 +97,16 @@ static void set_bases(struct tcp_end *me, struct tcp_end *peer, const struct seg
 
 /* ---- unacknowledged segments ------------------------------------------------ */
 
+/* Remembers a segment; when full, forgets the oldest acknowledged one, else the oldest. */
 static void ring_add(struct tcp_end *e, const struct seg *s)
 {
 	if (e->nring == TCP_RING) {
-		memmove(e->ring, e->ring + 1, (TCP_RING - 1) * sizeof e->ring[0]);
+		unsigned drop = 0;
+		while (drop < TCP_RING - 1 && !e->ring[drop].acked)
+			drop++;
+		if (!e->ring[drop].acked)
+			drop = 0;
+		memmove(e->ring + drop, e->ring + drop + 1, (TCP_RING - 1 - drop) * sizeof e->ring[0]);
 		e->nring--;
 	}
 	struct tcp_seg *g = &e->ring[e->nring++];
@@ -108,9 +114,10 @@ static void ring_add(struct tcp_end *e, const struct seg *s)
 	g->seq = s->seq;
 	g->len = s->len;
 	g->ctl = (uint8_t)(s->fl & (SYN | FIN));
+	g->acked = false;
 }
 
-/* The frame that first carried `seq`, or `fallback` when it fell out of the ring. */
+/* The frame that first carried `seq`, or `fallback` when it is no longer remembered. */
 static uint64_t ring_original(const struct tcp_end *e, uint32_t seq, uint64_t fallback)
 {
 	for (unsigned i = 0; i < e->nring; i++)
@@ -119,23 +126,21 @@ static uint64_t ring_original(const struct tcp_end *e, uint32_t seq, uint64_t fa
 	return fallback;
 }
 
-/* Drops the peer's segments `ack` covers; names the one it completes exactly. */
+/* Marks the peer's segments `ack` covers; names the one it completes exactly. */
 static void ring_ack(struct tcp_end *peer, uint32_t ack, struct lsc_flow_ann *a)
 {
-	unsigned keep = 0;
 	for (unsigned i = 0; i < peer->nring; i++) {
-		const struct tcp_seg *g = &peer->ring[i];
+		struct tcp_seg *g = &peer->ring[i];
+		if (g->acked || !SEQ_LE(seg_end(g), ack))
+			continue;
+		g->acked = true;
 		if (seg_end(g) == ack) {
 			a->acks_frame = g->frame;
 			a->acks_seq = g->seq - peer->base;
 			a->acks_len = g->len;
 			a->acks_ctl = g->ctl;
 		}
-		if (SEQ_LE(seg_end(g), ack))
-			continue;
-		peer->ring[keep++] = *g;
 	}
-	peer->nring = (uint8_t)keep;
 }
 
 /* ---- expert analysis (heuristics, after Wireshark's tcp.analysis.*) ---------- */
@@ -301,6 +306,12 @@ static void syn_segment(struct conv *c, unsigned r, const struct seg *s, struct 
 		a->socket_call = tc->hs_total == 4 ? LSC_CALL_KERNEL : LSC_CALL_LISTEN;
 		if (!(me->flags & END_SYNACK_SENT)) {
 			me->flags |= END_SAW_SYN | END_SYNACK_SENT;
+			/* Simultaneous open: the SYN-ACK repeats this end's SYN by design.
+			 * (Wireshark calls it a retransmission.) */
+			if (tc->hs_total == 4 && (a->analysis & LSC_FA_RETRANSMISSION)) {
+				a->analysis &= ~LSC_FA_RETRANSMISSION;
+				a->ref_frame = 0;
+			}
 			me->syn_step = tc->hs_total == 4 ? ((peer->flags & END_SYNACK_SENT) ? 4 : 3) : 2;
 			if (closed_or_listening(st[r]))
 				st[r] = LSC_TCPS_SYN_RECEIVED;
