@@ -183,8 +183,8 @@ void lsc_flow_endpoint_text(struct lsc_strbuf *b, unsigned family, const struct 
 /*
  * Puts one direction's TCP payload back in sequence order: bytes are handed
  * to `out` once each, in order; segments that arrive early wait in a buffer
- * of at most `cap` bytes; bytes already delivered (retransmissions) are
- * dropped.  When the buffer is full, or at lsc_reasm_finish(), the missing
+ * of at most `cap` bytes; bytes already delivered (retransmissions), or
+ * before the stream's start, are dropped.  When the buffer is full, or at lsc_reasm_finish(), the missing
  * bytes are skipped and reported as a gap (data NULL).
  */
 struct lsc_reasm_chunk {
@@ -203,10 +203,12 @@ void lsc_reasm_free(struct lsc_reasm *r);
 /*
  * Adds `len` captured bytes at relative sequence `seq`; `claimed` is the
  * segment's payload length on the wire (>= len when the capture cut it).
- * The first segment added sets where the stream starts.
  */
 void lsc_reasm_add(struct lsc_reasm *r, uint64_t frame, uint32_t seq,
                    const uint8_t *data, uint32_t len, uint32_t claimed);
+
+/* Where the stream starts (relative 1 after a SYN); else the first segment added says. */
+void lsc_reasm_start(struct lsc_reasm *r, uint32_t seq);
 
 /* Delivers what waits in the buffer, gaps included. */
 void lsc_reasm_finish(struct lsc_reasm *r);

@@ -159,13 +159,17 @@ static void add_piece(struct lsc_reasm *r, uint64_t frame, uint32_t seq, const u
 		wait_for(r, frame, seq, data, len);
 }
 
+void lsc_reasm_start(struct lsc_reasm *r, uint32_t seq)
+{
+	r->started = true;
+	r->next = seq;
+}
+
 void lsc_reasm_add(struct lsc_reasm *r, uint64_t frame, uint32_t seq, const uint8_t *data,
                    uint32_t len, uint32_t claimed)
 {
-	if (!r->started) {
-		r->started = true;
-		r->next = seq;
-	}
+	if (!r->started)
+		lsc_reasm_start(r, seq);
 	add_piece(r, frame, seq, data, len);
 	/* Bytes on the wire the capture did not keep (a short snaplen). */
 	if (claimed > len)

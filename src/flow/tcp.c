@@ -43,8 +43,9 @@ void lsc_flow_tcp_start(struct conv *c, struct flow_pkt *p)
 		client = !(h->flags & ACK);
 	} else {
 		/* Mid-stream the first sender is taken for the client, unless it
-		 * speaks from a well-known port to an ephemeral one. */
-		client = !(h->sport < 1024 && h->dport >= 1024);
+		 * speaks from the lower port, a well-known one or one facing an
+		 * ephemeral port (Linux hands those out from 32768). */
+		client = !(h->sport < h->dport && (h->sport < 1024 || h->dport >= 32768));
 		c->pub.midstream = true;
 	}
 	lsc_flow_begin(c, p, client);

@@ -42,6 +42,11 @@ static void *follow_begin(FILE *out, const struct lsc_render_opts *o)
 	fw->block = -1;
 	fw->rs[0] = lsc_reasm_new(FOLLOW_BUFFER, deliver, fw);
 	fw->rs[1] = lsc_reasm_new(FOLLOW_BUFFER, deliver, fw);
+	if (fw->rs[0] != NULL && fw->rs[1] != NULL) {
+		/* Relative numbers put every stream's first byte at 1 (flow.h). */
+		lsc_reasm_start(fw->rs[0], 1);
+		lsc_reasm_start(fw->rs[1], 1);
+	}
 	if (fw->rs[0] == NULL || fw->rs[1] == NULL) {
 		lsc_reasm_free(fw->rs[0]);
 		lsc_reasm_free(fw->rs[1]);
@@ -104,15 +109,22 @@ static void block_header(struct follow *fw)
 		        fw->c.ipproto == 6 ? "segments as they arrived" : "datagrams as they arrived", fw->chunk);
 }
 
+/* The arrivals column: "frame 4  seq 1..16  15 bytes". */
+static void arrival(char *buf, size_t cap, uint64_t frame, bool datagram, uint32_t seq, uint32_t len,
+                    bool late)
+{
+	if (datagram)
+		snprintf(buf, cap, "frame %" PRIu64 "  %" PRIu32 " byte%s", frame, len, PLURAL(len));
+	else
+		snprintf(buf, cap, "frame %" PRIu64 "  seq %" PRIu32 "..%" PRIu32 "  %" PRIu32 " byte%s%s", frame,
+		         seq, seq + len, len, PLURAL(len), late ? " (late)" : "");
+}
+
 /* One arrival, then the recv() results the reader gets from it, side by side. */
 static void chunk_rows(struct follow *fw, const struct lsc_reasm_chunk *ch, bool datagram)
 {
 	char left[64];
-	if (datagram)
-		snprintf(left, sizeof left, "frame %" PRIu64 "  %" PRIu32 " bytes", ch->frame, ch->len);
-	else
-		snprintf(left, sizeof left, "frame %" PRIu64 "  seq %" PRIu32 "..%" PRIu32 "  %" PRIu32 " bytes%s",
-		         ch->frame, ch->rel_seq, ch->rel_seq + ch->len, ch->len, ch->late ? " (late)" : "");
+	arrival(left, sizeof left, ch->frame, datagram, ch->rel_seq, ch->len, ch->late);
 	uint32_t off = 0;
 	do {
 		uint32_t n = ch->len - off < fw->chunk ? ch->len - off : fw->chunk;
@@ -135,7 +147,9 @@ static void deliver(const struct lsc_reasm_chunk *ch, void *ctx)
 	block_header(fw);
 	fw->delivered += ch->len;
 	if (ch->data == NULL) {
-		fprintf(fw->out, "%s[%" PRIu32 " bytes missing from the capture]\n", fw->chunk ? "  " : "", ch->len);
+		end_line(fw);
+		fprintf(fw->out, "%s[%" PRIu32 " byte%s missing from the capture]\n", fw->chunk ? "  " : "",
+		        ch->len, PLURAL(ch->len));
 		return;
 	}
 	if (fw->chunk != 0)
@@ -147,11 +161,12 @@ static void deliver(const struct lsc_reasm_chunk *ch, void *ctx)
 /* A TCP segment that gave the reader nothing new, on the arrivals side. */
 static void idle_row(struct follow *fw, const struct lsc_frame *f, uint32_t len)
 {
+	char left[64];
 	if (fw->chunk == 0)
 		return;
 	block_header(fw);
-	fprintf(fw->out, "  frame %-6" PRIu64 " seq %" PRIu32 "  %" PRIu32 " bytes %s\n", f->number,
-	        f->flow.rel_seq, len,
+	arrival(left, sizeof left, f->number, false, f->flow.rel_seq, len, false);
+	fprintf(fw->out, "  %-40s| %s\n", left,
 	        (f->flow.analysis & LSC_FA_RETRANSMISSION) ? "(retransmission: already received)"
 	                                                   : "(early: waits for the bytes before it)");
 }

@@ -87,11 +87,13 @@ static enum group row_group(const struct row *r)
 static const char *const group_names[] = { "", "handshake", "data", "teardown" };
 
 /* What the arrow means: the socket call, the step, and events the flags do not show. */
-static void row_notes(struct lsc_strbuf *b, const struct row *r)
+static void row_notes(struct lsc_strbuf *b, const struct lconv *lc, const struct row *r)
 {
 	const char *call = lsc_sock_call_name(r->a.socket_call);
 	if (call != NULL)
 		lsc_sb_puts(b, call);
+	if (r->a.event == LSC_EV_RST && lc->c.refused && r->a.dir == LSC_FLOW_S2C)
+		lsc_sb_puts(b, ": connection refused");
 	if (r->a.step != 0) {
 		lsc_sb_puts(b, b->len ? ", " : "");
 		lsc_flow_step_text(b, &r->a);
@@ -128,7 +130,7 @@ static void text_row(struct ladder *ld, const struct lconv *lc, const struct row
 	lsc_sb_init(&nb, notes, sizeof notes);
 	lsc_sb_init(&tb, t, sizeof t);
 	lsc_render_segment_label(&lb, r->flags, &r->a, r->len);
-	row_notes(&nb, r);
+	row_notes(&nb, lc, r);
 	lsc_render_duration(&tb, r->ns - lc->c.first_ns);
 
 	int fill = LANE - 2 - 2 - (int)lb.len; /* two dashes and the arrow head, a space each side */
@@ -233,7 +235,7 @@ static void mermaid_diagram(struct ladder *ld, const struct lconv *lc)
 		lsc_sb_init(&lb, label, sizeof label);
 		lsc_sb_init(&nb, notes, sizeof notes);
 		lsc_render_segment_label(&lb, r->flags, &r->a, r->len);
-		row_notes(&nb, r);
+		row_notes(&nb, lc, r);
 		if (row_group(r) != g && row_group(r) != G_NONE) {
 			if (g != G_NONE)
 				fputs("    end\n", ld->out);

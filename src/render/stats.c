@@ -98,7 +98,8 @@ int lsc_stats_write(struct lsc_stats *st, FILE *out)
 {
 	if (lsc_flow_foreach(st->t, add_row, st) != 0)
 		return -1;
-	qsort(st->rows, st->n, sizeof st->rows[0], by_id);
+	if (st->n > 1)
+		qsort(st->rows, st->n, sizeof st->rows[0], by_id);
 
 	uint32_t ntcp = 0;
 	int wc = 6, ws = 6, wst = 5, wh = 7;
@@ -114,6 +115,8 @@ int lsc_stats_write(struct lsc_stats *st, FILE *out)
 	}
 	fprintf(out, "Conversations: %" PRIu64 " (TCP %" PRIu32 ", UDP %" PRIu32 ")\n",
 	        st->n + st->dropped, ntcp, st->n - ntcp);
+	if (st->n == 0)
+		return 0;
 	fprintf(out, "%6s  %-5s  %-*s  %-*s  %-*s  %-*s  %8s  %10s  %10s  %11s  %11s  %s\n", "#", "proto",
 	        wc, "client", ws, "server", wst, "state", wh, "history", "frames", "bytes c>s", "bytes s>c",
 	        "duration s", "hs rtt s", "notes");
