@@ -104,7 +104,7 @@ void lsc_flow_fields_emit(struct lsc_sink *s, const struct lsc_frame *f);
 
 /* ---- the tracker ----------------------------------------------------------- */
 
-#define LSC_FLOW_DEFAULT_MAX 65536u /* conversations kept at once, by default */
+#define LSC_FLOW_DEFAULT_MAX 32768u /* conversations kept at once, by default */
 #define LSC_FLOW_HISTORY_MAX 24     /* letters in a history string */
 
 /* One side of a conversation. IPv4 addresses use the first 4 bytes of addr. */

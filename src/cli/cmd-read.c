@@ -25,7 +25,7 @@ static const char read_help[] =
 	"                       them, next to the segments as they arrived\n"
 	"      --mermaid        with -f ladder: a Mermaid sequenceDiagram instead of text\n"
 	"      --no-track       no conversation tracking (no flow annotations)\n"
-	"      --max-flows N    conversations tracked at once (default 65536; the least\n"
+	"      --max-flows N    conversations tracked at once (default 32768; the least\n"
 	"                       recently seen makes room)\n"
 	"  -h, --help           this help\n"
 	"\n"

@@ -21,15 +21,14 @@ struct flow_key {
 	uint8_t proto;
 };
 
-/* A segment one end sent recently. */
+/* A segment one end sent recently; its SYN/FIN bits and state sit in tcp_end.ring_ctl. */
 struct tcp_seg {
 	uint64_t frame;
 	uint32_t seq;     /* absolute */
 	uint32_t len;     /* payload bytes */
-	uint8_t ctl;      /* LSC_TCP_SYN / LSC_TCP_FIN: one phantom byte each */
-	bool acked;       /* the peer acknowledged all of it */
 };
 
+#define RING_ACKED 0x80u /* in ring_ctl: the peer acknowledged all of it */
 #define TCP_RING 4 /* segments remembered per end: enough to name what is acked or resent */
 
 /* Per-end flags in tcp_end.flags. */
@@ -62,6 +61,7 @@ struct tcp_end {
 	uint8_t syn_step;          /* the handshake step of this end's SYN or SYN-ACK */
 	uint8_t fin_step;          /* the teardown step of this end's FIN */
 	uint8_t nring;
+	uint8_t ring_ctl[TCP_RING]; /* LSC_TCP_SYN / LSC_TCP_FIN (one phantom byte each), RING_ACKED */
 	struct tcp_seg ring[TCP_RING];
 };
 
@@ -95,12 +95,14 @@ struct udp_conv {
 
 /* One slot of the pool: the public summary first, then what tracking needs. */
 struct conv {
-	struct lsc_flow_conv pub;
+	/* What a lookup reads comes first: one cache line. */
 	struct flow_key key;
 	uint8_t client_side;       /* the key side (0/1) of the client */
 	uint8_t hlen;              /* letters in pub.history */
 	uint32_t hnext;            /* next slot in the hash chain, index + 1; 0 ends it */
 	uint32_t lru_prev, lru_next; /* index + 1; head = most recently seen */
+	uint32_t touch;            /* the tracker's lookup count when last moved to the head */
+	struct lsc_flow_conv pub;
 	union {
 		struct tcp_conv tcp;
 		struct udp_conv udp;

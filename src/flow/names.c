@@ -44,24 +44,30 @@ const char *lsc_sock_call_name(unsigned call) { return NAME(call_names, call); }
 const char *lsc_flow_step_name(unsigned kind) { return NAME(step_names, kind); }
 const char *lsc_flow_analysis_name(unsigned bit) { return NAME(analysis_names, bit); }
 
-/* Fields after the contract's: each end's state, the step, expert flags, related frames. */
+/*
+ * Fields after the contract's: each end's state always (TCP), the rest only
+ * when they say something, since every field costs every frame.
+ */
 static void emit_extra(struct lsc_sink *s, const struct lsc_flow_ann *a)
 {
-	char step[32];
-	struct lsc_strbuf b;
 	if (a->tcp) {
 		s->ops->text(s, "client_state", "Client state", lsc_tcp_state_name(a->end_state[0]), true);
 		s->ops->text(s, "server_state", "Server state", lsc_tcp_state_name(a->end_state[1]), true);
-		s->ops->uint(s, "next_seq", "Next sequence number", a->next_seq, 0, NULL);
 	}
-	lsc_sb_init(&b, step, sizeof step);
-	lsc_flow_step_text(&b, a);
-	s->ops->text(s, "step", "Step", b.len ? step : NULL, true);
-	s->ops->open(s, "analysis", "Expert analysis (heuristics)", true);
-	for (unsigned i = 0; i < LSC_FA_COUNT; i++)
-		if (a->analysis & (1u << i))
-			s->ops->text(s, NULL, NULL, lsc_flow_analysis_name(i), true);
-	s->ops->close(s, true);
+	if (a->step != 0) {
+		char step[32];
+		struct lsc_strbuf b;
+		lsc_sb_init(&b, step, sizeof step);
+		lsc_flow_step_text(&b, a);
+		s->ops->text(s, "step", "Step", step, true);
+	}
+	if (a->analysis != 0) {
+		s->ops->open(s, "analysis", "Expert analysis (heuristics)", true);
+		for (unsigned i = 0; i < LSC_FA_COUNT; i++)
+			if (a->analysis & (1u << i))
+				s->ops->text(s, NULL, NULL, lsc_flow_analysis_name(i), true);
+		s->ops->close(s, true);
+	}
 	if (a->acks_frame)
 		s->ops->uint(s, "acks_frame", "Acknowledges the segment of frame", a->acks_frame, 0, NULL);
 	if (a->ref_frame)

@@ -18,6 +18,8 @@ struct lsc_flow_tracker {
 	uint32_t mask;
 	uint32_t lru_head, lru_tail;
 	uint32_t next_id;
+	uint32_t ticks;          /* lookups so far, for the lazy move to the head */
+	uint32_t fresh_ticks;    /* how recent a move keeps a conversation where it is */
 	uint64_t evicted;
 	lsc_flow_conv_fn retire;
 	void *retire_ctx;
@@ -35,8 +37,10 @@ struct lsc_flow_tracker *lsc_flow_new(uint32_t max_flows)
 	while (nb < t->cap * 2u)
 		nb <<= 1;
 	t->mask = nb - 1;
-	/* calloc: pages the pool never reaches are never touched. */
-	t->pool = calloc(t->cap, sizeof *t->pool);
+	t->fresh_ticks = t->cap / 8;
+	/* Never touched here: a slot is cleared when a conversation takes it,
+	 * so the pages of slots never used are never faulted in. */
+	t->pool = malloc((size_t)t->cap * sizeof *t->pool);
 	t->bucket = calloc(nb, sizeof *t->bucket);
 	t->next_id = 1;
 	if (t->pool == NULL || t->bucket == NULL) {
@@ -132,6 +136,24 @@ static void hash_unlink(struct lsc_flow_tracker *t, struct conv *c)
 	c->hnext = 0;
 }
 
+/*
+ * LRU, lazily: a conversation moved to the head within the last cap/8
+ * lookups stays where it is, at most a quarter of the list from the head,
+ * so only conversations unseen for that long ever reach the tail.  That
+ * spares three cache misses (neighbours and head) on most frames.
+ */
+static void touch(struct lsc_flow_tracker *t, struct conv *c)
+{
+	t->ticks++;
+	if (t->ticks - c->touch < t->fresh_ticks)
+		return;
+	c->touch = t->ticks;
+	if (t->lru_head != index1(t, c)) {
+		lru_unlink(t, c);
+		lru_push_front(t, c);
+	}
+}
+
 /* Clears a slot's conversation state and gives it the next id; links stay. */
 static void fresh_state(struct lsc_flow_tracker *t, struct conv *c)
 {
@@ -166,10 +188,7 @@ struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_ke
 	for (uint32_t i = *head; i; i = slot(t, i)->hnext) {
 		struct conv *c = slot(t, i);
 		if (memcmp(&c->key, k, sizeof *k) == 0) {
-			if (t->lru_head != i) {
-				lru_unlink(t, c);
-				lru_push_front(t, c);
-			}
+			touch(t, c);
 			*fresh = false;
 			return c;
 		}
@@ -179,6 +198,7 @@ struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_ke
 	c->hnext = 0;
 	c->lru_prev = c->lru_next = 0;
 	fresh_state(t, c);
+	c->touch = ++t->ticks;
 	/* take_slot may have unlinked a slot from this very bucket. */
 	head = &t->bucket[key_hash(k) & t->mask];
 	c->hnext = *head;

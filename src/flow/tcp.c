@@ -26,9 +26,10 @@ static uint32_t ctl_len(uint16_t fl)
 	return (fl & (SYN | FIN)) ? 1 : 0;
 }
 
-static uint32_t seg_end(const struct tcp_seg *g)
+/* Where segment i of an end's ring ends, its SYN or FIN counted. */
+static uint32_t seg_end(const struct tcp_end *e, unsigned i)
 {
-	return g->seq + g->len + (g->ctl ? 1 : 0);
+	return e->ring[i].seq + e->ring[i].len + ((e->ring_ctl[i] & (SYN | FIN)) ? 1 : 0);
 }
 
 /* ---- starting a conversation ------------------------------------------------ */
@@ -103,26 +104,27 @@ static void ring_add(struct tcp_end *e, const struct seg *s)
 {
 	if (e->nring == TCP_RING) {
 		unsigned drop = 0;
-		while (drop < TCP_RING - 1 && !e->ring[drop].acked)
+		while (drop < TCP_RING - 1 && !(e->ring_ctl[drop] & RING_ACKED))
 			drop++;
-		if (!e->ring[drop].acked)
+		if (!(e->ring_ctl[drop] & RING_ACKED))
 			drop = 0;
-		memmove(e->ring + drop, e->ring + drop + 1, (TCP_RING - 1 - drop) * sizeof e->ring[0]);
+		unsigned rest = TCP_RING - 1 - drop;
+		memmove(e->ring + drop, e->ring + drop + 1, rest * sizeof e->ring[0]);
+		memmove(e->ring_ctl + drop, e->ring_ctl + drop + 1, rest);
 		e->nring--;
 	}
-	struct tcp_seg *g = &e->ring[e->nring++];
-	g->frame = s->frame;
-	g->seq = s->seq;
-	g->len = s->len;
-	g->ctl = (uint8_t)(s->fl & (SYN | FIN));
-	g->acked = false;
+	unsigned i = e->nring++;
+	e->ring[i].frame = s->frame;
+	e->ring[i].seq = s->seq;
+	e->ring[i].len = s->len;
+	e->ring_ctl[i] = (uint8_t)(s->fl & (SYN | FIN));
 }
 
 /* The frame that first carried `seq`, or `fallback` when it is no longer remembered. */
 static uint64_t ring_original(const struct tcp_end *e, uint32_t seq, uint64_t fallback)
 {
 	for (unsigned i = 0; i < e->nring; i++)
-		if (SEQ_LE(e->ring[i].seq, seq) && SEQ_LT(seq, seg_end(&e->ring[i])))
+		if (SEQ_LE(e->ring[i].seq, seq) && SEQ_LT(seq, seg_end(e, i)))
 			return e->ring[i].frame;
 	return fallback;
 }
@@ -131,15 +133,14 @@ static uint64_t ring_original(const struct tcp_end *e, uint32_t seq, uint64_t fa
 static void ring_ack(struct tcp_end *peer, uint32_t ack, struct lsc_flow_ann *a)
 {
 	for (unsigned i = 0; i < peer->nring; i++) {
-		struct tcp_seg *g = &peer->ring[i];
-		if (g->acked || !SEQ_LE(seg_end(g), ack))
+		if ((peer->ring_ctl[i] & RING_ACKED) || !SEQ_LE(seg_end(peer, i), ack))
 			continue;
-		g->acked = true;
-		if (seg_end(g) == ack) {
-			a->acks_frame = g->frame;
-			a->acks_seq = g->seq - peer->base;
-			a->acks_len = g->len;
-			a->acks_ctl = g->ctl;
+		peer->ring_ctl[i] |= RING_ACKED;
+		if (seg_end(peer, i) == ack) {
+			a->acks_frame = peer->ring[i].frame;
+			a->acks_seq = peer->ring[i].seq - peer->base;
+			a->acks_len = peer->ring[i].len;
+			a->acks_ctl = peer->ring_ctl[i] & (SYN | FIN);
 		}
 	}
 }

@@ -103,12 +103,28 @@ void lsc_flow_begin(struct conv *c, struct flow_pkt *p, bool sender_is_client)
 	p->role = role_of(c, p->side);
 }
 
-static const char letter_set[] = "SHADFRTWGCQ";
+/* The history letters an end records once each; anything else ('^') is a mark. */
+static uint16_t letter_bit(char letter)
+{
+	switch (letter) {
+	case 'S': return 0x001;
+	case 'H': return 0x002;
+	case 'A': return 0x004;
+	case 'D': return 0x008;
+	case 'F': return 0x010;
+	case 'R': return 0x020;
+	case 'T': return 0x040;
+	case 'W': return 0x080;
+	case 'G': return 0x100;
+	case 'C': return 0x200;
+	case 'Q': return 0x400;
+	default: return 0;
+	}
+}
 
 void lsc_flow_history(struct conv *c, uint16_t *letters, unsigned role, char letter)
 {
-	const char *at = strchr(letter_set, letter);
-	uint16_t bit = at != NULL ? (uint16_t)(1u << (at - letter_set)) : 0;
+	uint16_t bit = letter_bit(letter);
 	if (bit != 0 && letters != NULL && (*letters & bit))
 		return;
 	if (c->hlen >= LSC_FLOW_HISTORY_MAX)
@@ -170,8 +186,13 @@ void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f)
 void lsc_flow_step_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a)
 {
 	const char *kind = lsc_flow_step_name(a->step_kind);
-	if (kind != NULL && a->step != 0)
-		lsc_sb_printf(b, "%s %u/%u", kind, a->step, a->step_total);
+	if (kind == NULL || a->step == 0)
+		return;
+	lsc_sb_puts(b, kind);
+	lsc_sb_putc(b, ' ');
+	lsc_sb_u64(b, a->step);
+	lsc_sb_putc(b, '/');
+	lsc_sb_u64(b, a->step_total);
 }
 
 void lsc_flow_ack_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a)
