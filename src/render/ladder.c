@@ -159,21 +159,33 @@ static void text_bar(FILE *out, const char *label)
 	fputs("+\n", out);
 }
 
+/* A diagram's heading and its two participants. */
+struct names {
+	char head[160], client[64], server[64];
+};
+
+static void diagram_names(const struct lconv *lc, struct names *n)
+{
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, n->head, sizeof n->head);
+	lsc_render_conv_heading(&b, &lc->c);
+	if (lc->continued)
+		lsc_sb_puts(&b, " (continued)");
+	lsc_sb_init(&b, n->client, sizeof n->client);
+	lsc_flow_endpoint_text(&b, lc->c.family, &lc->c.ep[0]);
+	lsc_sb_init(&b, n->server, sizeof n->server);
+	lsc_flow_endpoint_text(&b, lc->c.family, &lc->c.ep[1]);
+}
+
 static void text_diagram(struct ladder *ld, const struct lconv *lc)
 {
 	const struct lsc_flow_conv *c = &lc->c;
-	char head[160], cl[64], sv[64];
-	struct lsc_strbuf hb, cb, sb;
-	lsc_sb_init(&hb, head, sizeof head);
-	lsc_sb_init(&cb, cl, sizeof cl);
-	lsc_sb_init(&sb, sv, sizeof sv);
-	lsc_render_conv_heading(&hb, c);
-	lsc_flow_endpoint_text(&cb, c->family, &c->ep[0]);
-	lsc_flow_endpoint_text(&sb, c->family, &c->ep[1]);
+	struct names n;
+	diagram_names(lc, &n);
 
-	fprintf(ld->out, "%s%s\n\n", head, lc->continued ? " (continued)" : "");
+	fprintf(ld->out, "%s\n\n", n.head);
 	fprintf(ld->out, "%7s  %10s  %-*s%s\n", "frame", "time (s)", LANE + 1, "client", "server");
-	fprintf(ld->out, "%7s  %10s  %-*s%s\n", "", "", LANE + 1, cl, sv);
+	fprintf(ld->out, "%7s  %10s  %-*s%s\n", "", "", LANE + 1, n.client, n.server);
 	enum group g = G_NONE;
 	for (uint32_t i = lc->head; i; i = ld->rows[i - 1].next) {
 		const struct row *r = &ld->rows[i - 1];
@@ -216,17 +228,11 @@ static const char *mermaid_arrow(const struct row *r)
 static void mermaid_diagram(struct ladder *ld, const struct lconv *lc)
 {
 	const struct lsc_flow_conv *c = &lc->c;
-	char head[160], cl[64], sv[64];
-	struct lsc_strbuf hb, cb, sb;
-	lsc_sb_init(&hb, head, sizeof head);
-	lsc_sb_init(&cb, cl, sizeof cl);
-	lsc_sb_init(&sb, sv, sizeof sv);
-	lsc_render_conv_heading(&hb, c);
-	lsc_flow_endpoint_text(&cb, c->family, &c->ep[0]);
-	lsc_flow_endpoint_text(&sb, c->family, &c->ep[1]);
+	struct names n;
+	diagram_names(lc, &n);
 
-	fprintf(ld->out, "sequenceDiagram\n    %%%% %s%s\n", head, lc->continued ? " (continued)" : "");
-	fprintf(ld->out, "    participant C as client %s\n    participant S as server %s\n", cl, sv);
+	fprintf(ld->out, "sequenceDiagram\n    %%%% %s\n", n.head);
+	fprintf(ld->out, "    participant C as client %s\n    participant S as server %s\n", n.client, n.server);
 	enum group g = G_NONE;
 	for (uint32_t i = lc->head; i; i = ld->rows[i - 1].next) {
 		const struct row *r = &ld->rows[i - 1];

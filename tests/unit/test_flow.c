@@ -531,10 +531,13 @@ static void test_midstream(void **state)
 	assert_int_equal(ann.conv->handshake_rtt_ns, -1);
 	lsc_flow_free(t);
 
-	/* First heard from the well-known port: that side is taken for the server. */
+	/* The lower port is the server's when it is well known or faces an ephemeral one. */
 	t = tracker(0);
-	s2c(t, 888888, 777777, P | A, 10);
+	tcp_from(t, SERVER, 5000, CLIENT, 6000, 1, 1, A, 1000, 0);
 	assert_int_equal(ann.dir, LSC_FLOW_C2S);
+	s2c(t, 888888, 777777, P | A, 10);       /* 8082 -> 40000 */
+	assert_int_equal(ann.dir, LSC_FLOW_S2C);
+	assert_int_equal(ann.conv->ep[1].port, SPORT);
 	tcp_from(t, SERVER, 80, CLIENT, CPORT, 1, 1, A, 1000, 0);
 	assert_int_equal(ann.dir, LSC_FLOW_S2C);
 	assert_int_equal(ann.conv->ep[1].port, 80);
