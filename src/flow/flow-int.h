@@ -19,6 +19,7 @@ struct flow_key {
 	uint16_t port[2];
 	uint8_t family;
 	uint8_t proto;
+	uint8_t zero[2];  /* kept 0: the key is hashed as five 8-byte words */
 };
 
 /* A segment one end sent recently; its SYN/FIN bits and state sit in tcp_end.ring_ctl. */
