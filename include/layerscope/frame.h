@@ -241,6 +241,8 @@ struct lsc_layer {
 	} u;
 };
 
+struct lsc_flow_conv;
+
 /* Conversation annotations, filled by the track stage (flow.h). */
 struct lsc_flow_ann {
 	uint32_t id;          /* 0: the frame belongs to no tracked conversation */
@@ -257,6 +259,14 @@ struct lsc_flow_ann {
 	uint32_t analysis;    /* LSC_FA_* expert bits */
 	uint64_t ref_frame;   /* a related frame (the request of a reply, the original of a retransmission) */
 	int64_t rtt_ns;       /* round-trip time to ref_frame, -1 when none */
+	/* Added by the track stage's TCP observer (flow.h). */
+	uint8_t end_state[2]; /* the client's and the server's own state (RFC 9293), enum lsc_tcp_state */
+	uint8_t acks_ctl;     /* LSC_TCP_SYN / LSC_TCP_FIN of the segment acks_frame sent */
+	uint32_t next_seq;    /* relative sequence number after this segment (with SYN and FIN) */
+	uint32_t acks_seq;    /* relative seq of the peer segment this ACK completes */
+	uint32_t acks_len;    /* its payload bytes: rel_ack = acks_seq + acks_len (+1 for SYN/FIN) */
+	uint64_t acks_frame;  /* the frame of that segment, 0 when this ACK completes none */
+	const struct lsc_flow_conv *conv; /* the conversation; valid until the tracker's next frame */
 };
 
 /* The process that owns a socket of this host (live capture only). */

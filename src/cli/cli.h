@@ -3,6 +3,7 @@
 #define LAYERSCOPE_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <layerscope/render.h>
@@ -67,6 +68,8 @@ struct lsc_pipeline_opts {
 	struct lsc_render_opts ropts;
 	unsigned long long count;
 	bool track;      /* run the track stage */
+	bool stats;      /* print the conversation table after the frames (needs track) */
+	uint32_t max_flows; /* the tracker's cap, 0: LSC_FLOW_DEFAULT_MAX */
 	FILE *out;
 	const char *cmd; /* for messages */
 	bool flush_each; /* live to a terminal or pipe: each frame shows as it arrives */

@@ -249,6 +249,7 @@ static int run_live(int argc, char **argv)
 	a.color = LSC_COLOR_AUTO;
 	a.po.out = stdout;
 	a.po.cmd = cmd->name;
+	a.po.track = true; /* conversations, as read shows them */
 	int rc = parse_args(argc, argv, &a);
 	if (rc != 0)
 		return rc < 0 ? LSC_EXIT_OK : rc;

@@ -237,7 +237,8 @@ static const struct lsc_layer *innermost(const struct lsc_frame *f, unsigned tcp
 		const struct lsc_layer *l = &f->layers[i];
 		if (l->flags & LSC_LF_QUOTED)
 			break;
-		if (proto_table[l->proto]->tcpip == tcpip && l->proto != LSC_PROTO_ARP)
+		if (proto_table[l->proto] != NULL && proto_table[l->proto]->tcpip == tcpip &&
+		    l->proto != LSC_PROTO_ARP)
 			found = l;
 	}
 	return found;
