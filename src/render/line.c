@@ -180,17 +180,69 @@ static void line_summaries(struct line_state *st, const struct lsc_frame *f)
 }
 
 /*
- * The conversation part, once the track stage annotates frames: the flow
- * fields as key=value (conversation, direction, state, event, socket call).
+ * The conversation tag: where the frame stands and what caused it, in the
+ * words of the sockets exercise: "[#1 c2s] syn · handshake 1/3 · connect()".
+ * The tree and JSON carry every flow field; a line keeps to these.
  */
 static void line_flow(struct line_state *st, const struct lsc_frame *f)
 {
+	const struct lsc_flow_ann *a = &f->flow;
+	const char *dir = lsc_flow_dir_name(a->dir);
+	const char *event = lsc_flow_event_name(a->event);
+	const char *call = lsc_sock_call_name(a->socket_call);
+	char step[48];
+	struct lsc_strbuf b;
+
 	if (!f->has_flow)
 		return;
-	lsc_text_puts(&st->t, "  flow{");
-	kv_start(st);
-	lsc_flow_fields_emit(&st->kv, f);
-	lsc_text_putc(&st->t, '}');
+	lsc_sb_init(&b, step, sizeof step);
+	lsc_flow_step_text(&b, a);
+	lsc_text_style(&st->t, LSC_SGR_BOLD);
+	lsc_text_puts(&st->t, "  [#");
+	lsc_text_u64(&st->t, a->id);
+	if (dir != NULL) {
+		lsc_text_putc(&st->t, ' ');
+		lsc_text_puts(&st->t, dir);
+	}
+	lsc_text_puts(&st->t, "] ");
+	lsc_text_end(&st->t);
+	lsc_text_puts(&st->t, event != NULL ? event : "-");
+	if (b.len > 0) {
+		lsc_text_puts(&st->t, " · ");
+		lsc_text_puts(&st->t, step);
+	}
+	if (call != NULL) {
+		lsc_text_puts(&st->t, " · ");
+		lsc_text_puts(&st->t, call);
+	}
+}
+
+/* Live capture: the processes owning the two sockets, "pid 812 server → pid 901 client". */
+static void line_owner_side(struct line_state *st, const struct lsc_owner *o)
+{
+	if (o->pid == 0) {
+		lsc_text_putc(&st->t, '?');
+		return;
+	}
+	lsc_text_puts(&st->t, "pid ");
+	lsc_text_u64(&st->t, (uint64_t)o->pid);
+	if (o->comm[0] != '\0') {
+		lsc_text_putc(&st->t, ' ');
+		lsc_text_puts(&st->t, o->comm);
+	}
+}
+
+static void line_owner(struct line_state *st, const struct lsc_frame *f)
+{
+	if (!f->has_owner)
+		return;
+	lsc_text_style(&st->t, LSC_SGR_DIM);
+	lsc_text_puts(&st->t, "  (");
+	line_owner_side(st, &f->src_owner);
+	lsc_text_puts(&st->t, " → ");
+	line_owner_side(st, &f->dst_owner);
+	lsc_text_putc(&st->t, ')');
+	lsc_text_end(&st->t);
 }
 
 static void line_damage(struct line_state *st, const struct lsc_frame *f)
@@ -229,6 +281,7 @@ static void line_frame(void *state, const struct lsc_frame *f)
 	lsc_text_stack(&st->t, f);
 	line_summaries(st, f);
 	line_flow(st, f);
+	line_owner(st, f);
 	line_damage(st, f);
 	line_notes(st, f);
 	lsc_text_putc(&st->t, '\n');

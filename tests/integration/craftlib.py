@@ -49,8 +49,9 @@ def cleanup(d):
 
 
 def read_json(path, *filt):
-    """`layerscope read -f json FILE`: a list of frame objects."""
-    rc, out, err = run([LAYERSCOPE, "read", "-f", "json", path] + list(filt))
+    """`layerscope read -f json --no-track FILE`: a list of frame objects."""
+    # --no-track: craft shows a frame as built, with no conversation around it
+    rc, out, err = run([LAYERSCOPE, "read", "-f", "json", "--no-track", path] + list(filt))
     check(rc == 0, "read -f json %s exits 0 (got %d: %s)" % (path, rc, err.strip()))
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 

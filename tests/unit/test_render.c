@@ -111,7 +111,7 @@ static const char *summary_of(const struct lsc_frame *f, unsigned proto, char *b
 static void test_table(void **state)
 {
 	(void)state;
-	assert_string_equal(lsc_renderer_names(), "line, tree, hex, json");
+	assert_string_equal(lsc_renderer_names(), "line, tree, hex, json, ladder, follow, none");
 	assert_null(lsc_renderer_find("xml"));
 	assert_string_equal(lsc_renderer_find("hex")->name, "hex");
 }
@@ -289,10 +289,14 @@ static void test_line_quoted_notes_flow(void **state)
 	f.flow.state = LSC_TCPS_ESTABLISHED;
 	f.flow.event = LSC_EV_DATA;
 	f.flow.socket_call = LSC_CALL_SEND;
+	f.flow.rtt_ns = -1;
+	f.has_owner = true;
+	f.src_owner.pid = 812;
+	memcpy(f.src_owner.comm, "client", 7);
 	char *out = render("line", false, &f);
 	assert_contains(out, "ETH › IPv4 › [TCP › 5 B]  ");
 	assert_lacks(out, "40950 →"); /* a quoted header is the ICMP error's to sum up */
-	assert_contains(out, "  flow{id=3 dir=c2s state=ESTABLISHED event=data socket_call=send()}");
+	assert_contains(out, "  [#3 c2s] data · send()  (pid 812 client → ?)");
 	assert_contains(out, "  [a note for you]\n");
 	free(out);
 
