@@ -14,6 +14,7 @@ struct lsc_stats {
 	struct lsc_flow_tracker *t;
 	uint32_t max, n, cap;
 	uint64_t dropped;     /* conversations past max (or past memory) */
+	bool finished;        /* the tracker's conversations were added and the rows sorted */
 	struct lsc_flow_conv *rows;
 };
 
@@ -94,12 +95,29 @@ static int width(int w, const char *s)
 	return n > w ? n : w;
 }
 
-int lsc_stats_write(struct lsc_stats *st, FILE *out)
+int lsc_stats_finish(struct lsc_stats *st)
 {
+	if (st->finished)
+		return 0;
 	if (lsc_flow_foreach(st->t, add_row, st) != 0)
 		return -1;
 	if (st->n > 1)
 		qsort(st->rows, st->n, sizeof st->rows[0], by_id);
+	st->finished = true;
+	return 0;
+}
+
+const struct lsc_flow_conv *lsc_stats_rows(const struct lsc_stats *st, uint32_t *n, uint64_t *dropped)
+{
+	*n = st->n;
+	*dropped = st->dropped;
+	return st->rows;
+}
+
+int lsc_stats_write(struct lsc_stats *st, FILE *out)
+{
+	if (lsc_stats_finish(st) != 0)
+		return -1;
 
 	uint32_t ntcp = 0;
 	int wc = 6, ws = 6, wst = 5, wh = 7;
