@@ -12,6 +12,7 @@
 
 #include "cli.h"
 
+__attribute__((format(printf, 2, 0)))
 static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
 	fflush(stdout);
