@@ -53,6 +53,9 @@ uint8_t lsc_csum_l4(const struct lsc_frame *f, const struct lsc_layer *l,
 uint8_t lsc_csum_plain(const struct lsc_frame *f, const struct lsc_layer *l,
                        const struct lsc_layer *ip, uint32_t len);
 
+/* Whether an IPv4 or IPv6 layer carries a fragment (more follow, or an offset). */
+bool lsc_decode_ip_fragment(const struct lsc_layer *ip);
+
 /* The innermost network layer before `l` (the pseudo-header's owner), or NULL. */
 const struct lsc_layer *lsc_decode_enclosing_ip(const struct lsc_frame *f,
                                                 const struct lsc_layer *l);

@@ -225,7 +225,20 @@ static void test_fragments(void **state)
 	assert_false(l->flags & LSC_LF_FRAGMENT);
 	const struct lsc_layer *u = test_layer(&f, LSC_PROTO_UDP);
 	assert_int_equal(u->u.udp.sport, 42989);
+	/* the UDP length counts the whole datagram, this fragment holds 1448 bytes of it */
 	assert_int_equal(u->u.udp.length, 3008);
+	assert_int_equal(u->flags & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED), 0);
+	assert_int_equal(u->body_len, 1440);
+	assert_int_equal(u->u.udp.csum, LSC_CSUM_UNKNOWN);
+	test_frame_free(&f);
+
+	/* the same for IPv4 (udp.c once called this "UDP length past the IP payload") */
+	test_decode(&f, DLT_EN10MB, frag4_frame, sizeof frag4_frame);
+	u = test_layer(&f, LSC_PROTO_UDP);
+	assert_true(test_layer(&f, LSC_PROTO_IPV4)->u.ipv4.mf);
+	assert_int_equal(u->u.udp.length, 3008);
+	assert_int_equal(u->flags & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED), 0);
+	assert_int_equal(u->body_len, 1472);
 	test_frame_free(&f);
 
 	test_decode(&f, DLT_EN10MB, frag2_frame, sizeof frag2_frame);
