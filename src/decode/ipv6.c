@@ -90,10 +90,8 @@ static void scan_fragment(struct lsc_ipv6 *ip, struct lsc_cur *c)
 	ip->frag_mf = (off_m & 1u) != 0;
 }
 
-static void record_ext(struct lsc_frame *f, struct lsc_layer *l, uint8_t type, uint32_t len)
+static void record_ext(struct lsc_ipv6 *ip, uint8_t type, uint32_t len)
 {
-	struct lsc_ipv6 *ip = &l->u.ipv6;
-	(void)f;
 	if (ip->next_ext < LSC_MAX_IP6_EXT) {
 		ip->ext[ip->next_ext].type = type;
 		ip->ext[ip->next_ext].length = (uint16_t)len;
@@ -113,11 +111,14 @@ static uint8_t walk_ext(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur
 	struct lsc_cur body = lsc_cur_sub(c, claim, NULL);
 	uint8_t nh = ip->next_header;
 	uint32_t used = 0;
+	bool misplaced = false;
 
 	while (is_ext(nh)) {
 		uint8_t nxt, len_byte;
-		if (nh == LSC_IP6_HOPOPTS && ip->ext_count > 0)
+		if (nh == LSC_IP6_HOPOPTS && ip->ext_count > 0 && !misplaced) {
 			lsc_frame_note(f, "IPv6 hop-by-hop header not first (RFC 8200 4.1)");
+			misplaced = true;
+		}
 		l->hdr_len = 40 + used + 2;
 		if (claim - used < 2) {
 			lsc_layer_malformed(l, "IPv6 extension header runs past the payload length");
@@ -145,7 +146,7 @@ static uint8_t walk_ext(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur
 		else if (nh == LSC_IP6_FRAGMENT)
 			scan_fragment(ip, &eh);
 		(void)lsc_cur_skip(&body, len - 2);
-		record_ext(f, l, nh, len);
+		record_ext(ip, nh, len);
 		used += len;
 		nh = nxt;
 		if (ip->has_frag && ip->frag_offset != 0)
