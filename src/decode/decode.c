@@ -78,6 +78,7 @@ static const struct lsc_dispatch ipproto_table[] = {
 	{ 17, LSC_PROTO_UDP },
 	{ 41, LSC_PROTO_IPV6 },
 	{ 58, LSC_PROTO_ICMPV6 },
+	{ 143, LSC_PROTO_ETH }, /* Ethernet in IPv6 (SRv6, RFC 8986) */
 };
 
 static uint8_t dispatch(const struct lsc_dispatch *t, size_t n, uint32_t key)
@@ -366,6 +367,7 @@ const char *lsc_ipproto_name(uint8_t proto)
 	case 112: return "VRRP";
 	case 132: return "SCTP";
 	case 135: return "Mobility";
+	case 143: return "Ethernet";
 	default: return NULL;
 	}
 }
