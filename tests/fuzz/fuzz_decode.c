@@ -1,4 +1,4 @@
-/* fuzz_decode.c: libFuzzer target: any bytes as a frame of a supported link type, decoded, then rendered by every renderer. */
+/* fuzz_decode.c: libFuzzer target: any bytes as a frame of a supported link type, decoded, summarized, rendered by every renderer. */
 #include <config.h>
 
 #include <stdio.h>
@@ -9,6 +9,7 @@
 
 #include <layerscope/decode.h>
 #include <layerscope/render.h>
+#include <layerscope/strbuf.h>
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -79,6 +80,19 @@ static void render(const struct lsc_renderer *r, const struct lsc_frame *f, int 
 	free(buf);
 }
 
+/* Every layer's one-line summary, as the line and tree formats call them. */
+static void summarize(const struct lsc_frame *f)
+{
+	char buf[256];
+	struct lsc_strbuf b;
+	for (unsigned i = 0; i < f->nlayers; i++) {
+		const struct lsc_proto_info *pi = lsc_proto_get(f->layers[i].proto);
+		lsc_sb_init(&b, buf, sizeof buf);
+		if (pi != NULL && pi->summary != NULL)
+			pi->summary(&b, f, &f->layers[i]);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct lsc_frame f;
@@ -94,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.caplen = (uint32_t)(size - 2);
 	f.len = f.caplen + (data[1] & 1 ? 100 : 0); /* sometimes a snaplen-cut frame */
 	lsc_decode_frame(&f);
+	summarize(&f);
 	for (size_t i = 0; i < nrenderers; i++)
 		render(renderers[i], &f, (int)(data[0] & 1));
 	return 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include <layerscope/render.h>
+#include <layerscope/strbuf.h>
 
 #include "unit.h"
 
@@ -52,6 +53,17 @@ static inline void test_json_has(const struct lsc_frame *f, const char *needle)
 	if (strstr(text, needle) == NULL)
 		fail_msg("JSON lacks %s in %s", needle, text);
 	free(text);
+}
+
+/* Asserts the one-line summary of layer `i`. */
+static inline void test_summary_is(const struct lsc_frame *f, unsigned i, const char *want)
+{
+	char buf[256];
+	struct lsc_strbuf b;
+	assert_true(i < f->nlayers);
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_proto_get(f->layers[i].proto)->summary(&b, f, &f->layers[i]);
+	assert_string_equal(buf, want);
 }
 
 /* A heap copy of `bytes` to edit before decoding; free() it. */

@@ -41,6 +41,7 @@ static void test_request_reply(void **state)
 	assert_memory_equal(a->spa, "\x0a\x63\x00\x02", 4);
 	assert_memory_equal(a->tpa, "\x0a\x63\x00\x01", 4);
 	assert_false(lsc_frame_damaged(&f));
+	test_summary_is(&f, 1, "who-has 10.99.0.1 tell 10.99.0.2");
 	test_json_has(&f, "\"proto\":\"arp\",\"offset\":14,\"length\":28,\"htype\":1,\"ptype\":2048,"
 	                  "\"hlen\":6,\"plen\":4,\"op\":1,\"sha\":\"a2:ec:79:a1:99:0c\",\"spa\":\"10.99.0.2\","
 	                  "\"tha\":\"00:00:00:00:00:00\",\"tpa\":\"10.99.0.1\"");
@@ -49,6 +50,7 @@ static void test_request_reply(void **state)
 	test_decode(&f, DLT_EN10MB, arp_reply, sizeof arp_reply);
 	a = &test_layer(&f, LSC_PROTO_ARP)->u.arp;
 	assert_int_equal(a->op, 2);
+	test_summary_is(&f, 1, "10.99.0.1 is-at 12:c4:df:10:68:3a");
 	test_json_has(&f, "\"sha\":\"12:c4:df:10:68:3a\",\"spa\":\"10.99.0.1\","
 	                  "\"tha\":\"a2:ec:79:a1:99:0c\",\"tpa\":\"10.99.0.2\"");
 	test_frame_free(&f);
@@ -94,6 +96,7 @@ static void test_rarp(void **state)
 	test_decode(&f, DLT_EN10MB, p, sizeof p);
 	const struct lsc_layer *l = test_layer(&f, LSC_PROTO_ARP);
 	assert_int_equal(l->u.arp.op, 3);
+	test_summary_is(&f, 1, "who-is 00:00:00:00:00:00 tell a2:ec:79:a1:99:0c");
 	assert_false(l->flags & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED));
 	test_frame_free(&f);
 

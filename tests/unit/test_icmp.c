@@ -78,6 +78,7 @@ static void test_echo(void **state)
 	assert_int_equal(ic->csum, LSC_CSUM_GOOD);
 	assert_ptr_equal(lsc_frame_transport(&f), l);
 	assert_int_equal(f.layers[3].u.payload.length, 16);
+	test_summary_is(&f, 2, "echo request id 4660 seq 1");
 	test_json_has(&f, "\"proto\":\"icmp\",\"offset\":34,\"length\":8,\"type\":8,\"code\":0,"
 	                  "\"checksum\":51387,\"checksum_ok\":true,\"id\":4660,\"seq\":1}");
 	test_frame_free(&f);
@@ -124,6 +125,7 @@ static void test_error_quotes_tcp(void **state)
 	assert_ptr_equal(lsc_frame_find(&f, LSC_PROTO_IPV4), &f.layers[1]);
 	assert_null(lsc_frame_find(&f, LSC_PROTO_TCP));
 	assert_false(lsc_frame_damaged(&f));
+	test_summary_is(&f, 2, "time exceeded: TTL exceeded in transit");
 	test_json_has(&f, "\"type\":11,\"code\":0,\"checksum\":46382,\"checksum_ok\":true}");
 	test_json_has(&f, "\"proto\":\"tcp\",\"offset\":62,\"length\":40,\"quoted\":true,"
 	                  "\"sport\":57588,\"dport\":8082,\"seq\":3948325538");
@@ -191,6 +193,7 @@ static void test_error_quotes_udp(void **state)
 	assert_int_equal(f.nlayers, 6);
 	assert_int_equal(f.layers[2].u.icmp.type, 3);
 	assert_int_equal(f.layers[2].u.icmp.code, 3);
+	test_summary_is(&f, 2, "destination unreachable: port unreachable");
 	const struct lsc_layer *u = &f.layers[4];
 	assert_int_equal(u->proto, LSC_PROTO_UDP);
 	assert_true(u->flags & LSC_LF_QUOTED);
@@ -298,6 +301,7 @@ static void test_echo6(void **state)
 	assert_int_equal(l->u.icmp.id, 0x4321);
 	assert_int_equal(l->u.icmp.seq, 7);
 	assert_int_equal(l->u.icmp.csum, LSC_CSUM_GOOD);
+	test_summary_is(&f, 2, "echo request id 17185 seq 7");
 	test_json_has(&f, "\"proto\":\"icmpv6\",\"offset\":54,\"length\":8,\"type\":128,\"code\":0,"
 	                  "\"checksum\":9279,\"checksum_ok\":true,\"id\":17185,\"seq\":7}");
 	test_frame_free(&f);
@@ -326,6 +330,7 @@ static void test_error6_quotes_udp(void **state)
 	const struct lsc_layer *ic = &f.layers[2], *qip = &f.layers[3], *qu = &f.layers[4];
 	assert_int_equal(ic->u.icmp.type, 1);
 	assert_int_equal(ic->u.icmp.code, 4);
+	test_summary_is(&f, 2, "destination unreachable: port unreachable");
 	assert_int_equal(ic->u.icmp.csum, LSC_CSUM_GOOD);
 	assert_int_equal(qip->proto, LSC_PROTO_IPV6);
 	assert_true(qip->flags & LSC_LF_QUOTED);

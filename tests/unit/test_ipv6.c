@@ -166,6 +166,7 @@ static void test_fixed_header(void **state)
 	assert_int_equal(ip->upper, 58);
 	assert_int_equal(ip->hop_limit, 64);
 	assert_int_equal(ip->next_ext, 0);
+	test_summary_is(&f, 1, "fd00:99::2 → fd00:99::1 hlim 64");
 	assert_int_equal(test_layer(&f, LSC_PROTO_ICMPV6)->u.icmp.csum, LSC_CSUM_GOOD);
 	test_json_has(&f, "\"proto\":\"ipv6\",\"offset\":14,\"length\":40,\"src\":\"fd00:99::2\","
 	                  "\"dst\":\"fd00:99::1\",\"version\":6,\"traffic_class\":0,\"flow_label\":935941,"
@@ -186,6 +187,7 @@ static void test_ext_chain(void **state)
 	assert_int_equal(l->hdr_len, 840);
 	assert_int_equal(l->body_len, 18);
 	assert_int_equal(ip->upper, 17);
+	test_summary_is(&f, 1, "2001:db8::1 → 2001:db8::2 hlim 64 ext 100");
 	static const uint8_t types[LSC_MAX_IP6_EXT] = { 0, 43, 44, 60, 43, 44, 60, 43 };
 	for (unsigned i = 0; i < LSC_MAX_IP6_EXT; i++) {
 		assert_int_equal(ip->ext[i].type, types[i]);
@@ -302,6 +304,7 @@ static void test_fragments(void **state)
 	assert_int_equal(l->u.ipv6.frag_offset, 1448);
 	assert_true(l->u.ipv6.frag_mf);
 	assert_true(l->flags & LSC_LF_FRAGMENT);
+	test_summary_is(&f, 1, "fd00:99::2 → fd00:99::1 hlim 64 ext 1 frag 1448+");
 	assert_int_equal(f.nlayers, 3);
 	assert_int_equal(f.layers[2].proto, LSC_PROTO_PAYLOAD);
 	assert_int_equal(f.layers[2].offset, 62);

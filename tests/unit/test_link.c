@@ -121,6 +121,7 @@ static void test_llc_stp(void **state)
 	assert_int_equal(f.layers[2].proto, LSC_PROTO_PAYLOAD);
 	assert_int_equal(f.layers[2].u.payload.length, 35);
 	assert_false(lsc_frame_damaged(&f));
+	test_summary_is(&f, 1, "DSAP 0x42 (Spanning Tree BPDU) SSAP 0x42 U-frame UI");
 	test_json_has(&f, "\"proto\":\"llc\",\"offset\":14,\"length\":3,\"ieee8023_length\":38,"
 	                  "\"dsap\":66,\"ssap\":66,\"control\":3");
 	test_frame_free(&f);
@@ -155,6 +156,7 @@ static void test_llc_snap(void **state)
 	assert_int_equal(f.layers[2].proto, LSC_PROTO_ARP);
 	assert_int_equal(f.layers[2].u.arp.op, 1);
 	test_json_has(&f, "\"oui\":0,\"pid\":2054");
+	test_summary_is(&f, 1, "DSAP 0xaa (SNAP) SSAP 0xaa U-frame UI OUI 0x000000 PID 0x0806");
 	test_frame_free(&f);
 }
 
@@ -241,6 +243,8 @@ static void test_vlan_stacked(void **state)
 	assert_int_equal(inner->u.vlan.pcp, 5);
 	assert_int_equal(inner->u.vlan.dei, 1);
 	assert_int_equal(inner->u.vlan.type, 0x0800);
+	test_summary_is(&f, 1, "s-vlan 200 pcp 3");
+	test_summary_is(&f, 2, "vlan 100 pcp 5 dei");
 	const struct lsc_layer *u = test_layer(&f, LSC_PROTO_UDP);
 	assert_int_equal(u->u.udp.sport, 34854);
 	assert_int_equal(u->u.udp.dport, 9);
@@ -312,6 +316,7 @@ static void test_sll_fields(void **state)
 	assert_int_equal(s->addrlen, 6);
 	assert_int_equal(s->protocol, 0x0800);
 	assert_int_equal(f.direction, LSC_DIR_IN);
+	test_summary_is(&f, 0, "unicast to us from 00:00:00:00:00:00");
 	assert_int_equal(test_layer(&f, LSC_PROTO_IPV4)->offset, 16);
 	assert_int_equal(test_layer(&f, LSC_PROTO_UDP)->u.udp.sport, 46597);
 	test_json_has(&f, "\"proto\":\"sll\",\"offset\":0,\"length\":16,\"pkttype\":0,\"hatype\":772,"
@@ -387,6 +392,7 @@ static void test_sll2_fields(void **state)
 	assert_int_equal(l->u.sll.addrlen, 6);
 	assert_int_equal(f.direction, LSC_DIR_IN);
 	assert_int_equal(test_layer(&f, LSC_PROTO_IPV4)->offset, 20);
+	test_summary_is(&f, 0, "ifindex 1 unicast to us from 00:00:00:00:00:00");
 	test_json_has(&f, "\"proto\":\"sll2\",\"offset\":0,\"length\":20,\"protocol\":2048,\"ifindex\":1,"
 	                  "\"hatype\":772,\"pkttype\":0,\"addrlen\":6,\"addr\":\"00:00:00:00:00:00\"");
 	test_frame_free(&f);
@@ -421,6 +427,7 @@ static void test_null_families(void **state)
 	assert_int_equal(f.layers[0].u.null.family, 2);
 	assert_int_equal(f.layers[0].u.null.order, LSC_NULL_LE);
 	assert_int_equal(test_layer(&f, LSC_PROTO_UDP)->u.udp.dport, 53);
+	test_summary_is(&f, 0, "family 2 (IPv4)");
 	test_json_has(&f, "\"proto\":\"null\",\"offset\":0,\"length\":4,\"family\":2");
 	test_frame_free(&f);
 
