@@ -80,7 +80,7 @@ static void test_echo(void **state)
 	assert_int_equal(f.layers[3].u.payload.length, 16);
 	test_summary_is(&f, 2, "echo request id 4660 seq 1");
 	test_json_has(&f, "\"proto\":\"icmp\",\"offset\":34,\"length\":8,\"type\":8,\"code\":0,"
-	                  "\"checksum\":51387,\"checksum_ok\":true,\"id\":4660,\"seq\":1}");
+	                  "\"checksum\":51387,\"checksum_ok\":true,\"id\":4660,\"seq\":1");
 	test_frame_free(&f);
 
 	uint8_t *p = test_copy(echo_frame, sizeof echo_frame);
@@ -126,7 +126,7 @@ static void test_error_quotes_tcp(void **state)
 	assert_null(lsc_frame_find(&f, LSC_PROTO_TCP));
 	assert_false(lsc_frame_damaged(&f));
 	test_summary_is(&f, 2, "time exceeded: TTL exceeded in transit");
-	test_json_has(&f, "\"type\":11,\"code\":0,\"checksum\":46382,\"checksum_ok\":true}");
+	test_json_has(&f, "\"type\":11,\"code\":0,\"checksum\":46382,\"checksum_ok\":true");
 	test_json_has(&f, "\"proto\":\"tcp\",\"offset\":62,\"length\":40,\"quoted\":true,"
 	                  "\"sport\":57588,\"dport\":8082,\"seq\":3948325538");
 	test_frame_free(&f);
@@ -177,7 +177,7 @@ static void test_error_quotes_8_bytes(void **state)
 		assert_int_equal(qtcp->u.tcp.seq, 3948325538u);
 		assert_false(lsc_frame_damaged(&f));
 		char *json = test_json(&f);
-		assert_non_null(strstr(json, "\"sport\":57588,\"dport\":8082,\"seq\":3948325538}"));
+		assert_non_null(strstr(json, "\"sport\":57588,\"dport\":8082,\"seq\":3948325538,\"header_length\":20}"));
 		assert_null(strstr(json, "\"ack\""));
 		free(json);
 		test_frame_free(&f);
@@ -204,7 +204,7 @@ static void test_error_quotes_udp(void **state)
 	assert_true(f.layers[5].flags & LSC_LF_QUOTED);
 	assert_int_equal(f.layers[5].u.payload.length, 5);
 	assert_false(lsc_frame_damaged(&f));
-	test_json_has(&f, "\"proto\":\"udp\",\"offset\":62,\"length\":8,\"quoted\":true,"
+	test_json_has(&f, "\"proto\":\"udp\",\"offset\":62,\"quoted\":true,"
 	                  "\"sport\":34854,\"dport\":9");
 	test_frame_free(&f);
 }
@@ -303,7 +303,7 @@ static void test_echo6(void **state)
 	assert_int_equal(l->u.icmp.csum, LSC_CSUM_GOOD);
 	test_summary_is(&f, 2, "echo request id 17185 seq 7");
 	test_json_has(&f, "\"proto\":\"icmpv6\",\"offset\":54,\"length\":8,\"type\":128,\"code\":0,"
-	                  "\"checksum\":9279,\"checksum_ok\":true,\"id\":17185,\"seq\":7}");
+	                  "\"checksum\":9279,\"checksum_ok\":true,\"id\":17185,\"seq\":7");
 	test_frame_free(&f);
 
 	test_decode(&f, DLT_EN10MB, echo6_reply_frame, sizeof echo6_reply_frame);

@@ -170,7 +170,7 @@ static void test_fixed_header(void **state)
 	assert_int_equal(test_layer(&f, LSC_PROTO_ICMPV6)->u.icmp.csum, LSC_CSUM_GOOD);
 	test_json_has(&f, "\"proto\":\"ipv6\",\"offset\":14,\"length\":40,\"src\":\"fd00:99::2\","
 	                  "\"dst\":\"fd00:99::1\",\"version\":6,\"traffic_class\":0,\"flow_label\":935941,"
-	                  "\"payload_length\":24,\"next_header\":58,\"hop_limit\":64,\"ext\":[]}");
+	                  "\"payload_length\":24,\"next_header\":58,\"hop_limit\":64,\"ext\":[]");
 	test_frame_free(&f);
 }
 
