@@ -89,6 +89,16 @@ static int pick_format(const struct lsc_cmd *cmd, const char *fmt, const char *o
 	return 0;
 }
 
+static int cleanup(struct lsc_report *rep, struct lsc_flow_tracker *t, struct lsc_source *src, char *filter,
+                   int rc)
+{
+	lsc_report_free(rep);
+	lsc_flow_free(t);
+	lsc_source_close(src);
+	free(filter);
+	return rc;
+}
+
 static int run_report(int argc, char **argv)
 {
 	const struct lsc_cmd *cmd = &lsc_cmd_report;
@@ -156,6 +166,8 @@ static int run_report(int argc, char **argv)
 		rc = feed(cmd, src, t, rep);
 		lsc_report_frames_read(rep, lsc_source_count(src));
 		bool failed = lsc_report_write(rep, out, err) != 0;
+		if (failed && !to_file && errno == EPIPE) /* `| head`: the reader has enough */
+			return cleanup(rep, t, src, filter, rc);
 		if (failed)
 			lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 		if (to_file && fclose(out) != 0 && !failed) {
@@ -168,9 +180,5 @@ static int run_report(int argc, char **argv)
 				fprintf(stderr, "layerscope %s: %s removed: it would be incomplete\n", cmd->name, outpath);
 		}
 	}
-	lsc_report_free(rep);
-	lsc_flow_free(t);
-	lsc_source_close(src);
-	free(filter);
-	return rc;
+	return cleanup(rep, t, src, filter, rc);
 }

@@ -129,6 +129,17 @@ void lsc_ladder_notes(struct lsc_strbuf *b, const struct lsc_flow_conv *c, const
 	}
 }
 
+void lsc_ladder_texts(struct lsc_ladder_texts *t, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r)
+{
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, t->label, sizeof t->label);
+	lsc_ladder_label(&b, r);
+	lsc_sb_init(&b, t->notes, sizeof t->notes);
+	lsc_ladder_notes(&b, c, r);
+	lsc_sb_init(&b, t->time, sizeof t->time);
+	lsc_render_duration(&b, r->ns - c->first_ns);
+}
+
 static void put_repeat(FILE *out, char ch, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -137,29 +148,23 @@ static void put_repeat(FILE *out, char ch, int n)
 
 static void text_row(FILE *out, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r)
 {
-	char label[96], notes[160], t[32];
-	struct lsc_strbuf lb, nb, tb;
-	lsc_sb_init(&lb, label, sizeof label);
-	lsc_sb_init(&nb, notes, sizeof notes);
-	lsc_sb_init(&tb, t, sizeof t);
-	lsc_ladder_label(&lb, r);
-	lsc_ladder_notes(&nb, c, r);
-	lsc_render_duration(&tb, r->ns - c->first_ns);
+	struct lsc_ladder_texts t;
+	lsc_ladder_texts(&t, c, r);
 
-	int fill = LANE - 2 - 2 - (int)lb.len; /* two dashes and the arrow head, a space each side */
+	int fill = LANE - 2 - 2 - (int)strlen(t.label); /* two dashes and the arrow head, a space each side */
 	if (fill < 1)
 		fill = 1;
-	fprintf(out, "%7" PRIu64 "  %10s  |", r->frame, t);
+	fprintf(out, "%7" PRIu64 "  %10s  |", r->frame, t.time);
 	if (r->a.dir == LSC_FLOW_C2S) {
-		fprintf(out, "-- %s ", label);
+		fprintf(out, "-- %s ", t.label);
 		put_repeat(out, '-', fill);
 		fputs(">|", out);
 	} else {
 		fputc('<', out);
 		put_repeat(out, '-', fill);
-		fprintf(out, " %s --|", label);
+		fprintf(out, " %s --|", t.label);
 	}
-	fprintf(out, "%s%s\n", nb.len ? "  " : "", notes);
+	fprintf(out, "%s%s\n", t.notes[0] ? "  " : "", t.notes);
 }
 
 static void text_bar(FILE *out, const char *label)
@@ -244,12 +249,8 @@ void lsc_ladder_mermaid(FILE *out, const struct lsc_ladder_diagram *d)
 	unsigned g = LSC_LG_NONE;
 	for (uint32_t i = d->head; i; i = d->rows[i - 1].next) {
 		const struct lsc_ladder_row *r = &d->rows[i - 1];
-		char label[96], notes[160];
-		struct lsc_strbuf lb, nb;
-		lsc_sb_init(&lb, label, sizeof label);
-		lsc_sb_init(&nb, notes, sizeof notes);
-		lsc_ladder_label(&lb, r);
-		lsc_ladder_notes(&nb, c, r);
+		struct lsc_ladder_texts t;
+		lsc_ladder_texts(&t, c, r);
 		if (lsc_ladder_group(r) != g && lsc_ladder_group(r) != LSC_LG_NONE) {
 			if (g != LSC_LG_NONE)
 				fputs("    end\n", out);
@@ -260,10 +261,10 @@ void lsc_ladder_mermaid(FILE *out, const struct lsc_ladder_diagram *d)
 		bool c2s = r->a.dir == LSC_FLOW_C2S;
 		fprintf(out, "    %s%s%s: %" PRIu64 ". ", c2s ? "C" : "S", mermaid_arrow(r), c2s ? "S" : "C",
 		        r->frame);
-		mermaid_text(out, label);
-		if (nb.len) {
+		mermaid_text(out, t.label);
+		if (t.notes[0]) {
 			fputs(", ", out);
-			mermaid_text(out, notes);
+			mermaid_text(out, t.notes);
 		}
 		fputc('\n', out);
 	}

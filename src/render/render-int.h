@@ -143,6 +143,13 @@ void lsc_render_conv_heading(struct lsc_strbuf *b, const struct lsc_flow_conv *c
 /* "[S.] seq=0 ack=1", "[P.] seq=1 ack=1 len=15", "UDP len=9". */
 void lsc_render_segment_label(struct lsc_strbuf *b, uint16_t flags, const struct lsc_flow_ann *a,
                               uint32_t len);
+/* The cells of a conversation's row in the --stats table (stats.c), and in reports. */
+struct lsc_conv_cells {
+	char client[64], server[64]; /* "127.0.0.1:40950" */
+	char dur[32], rtt[32];       /* seconds; the handshake RTT "-" when none was seen */
+	char notes[48];              /* "mid-stream,refused,port-reuse" */
+};
+void lsc_conv_cells(const struct lsc_flow_conv *c, struct lsc_conv_cells *x);
 /* The frame's own transport payload as captured: sets *data, returns its length. */
 uint32_t lsc_render_payload(const struct lsc_frame *f, const uint8_t **data);
 
@@ -170,6 +177,11 @@ const char *lsc_ladder_group_name(unsigned g); /* "handshake", "data", "teardown
 void lsc_ladder_label(struct lsc_strbuf *b, const struct lsc_ladder_row *r);
 /* What the arrow means: "connect(), handshake 1/3", "send()", "accept(), handshake 3/3, rtt 0.000029 s". */
 void lsc_ladder_notes(struct lsc_strbuf *b, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r);
+/* An arrow's label, its notes, and its time since the conversation began ("0.000073"). */
+struct lsc_ladder_texts {
+	char label[96], notes[160], time[32];
+};
+void lsc_ladder_texts(struct lsc_ladder_texts *t, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r);
 
 /* A diagram: the conversation's summary and its rows, from rows[head - 1] along `next`. */
 struct lsc_ladder_diagram {

@@ -138,7 +138,7 @@ static const char css[] =
 	".box .box{margin-left:6px}\n"
 	".bh{font-size:14px}.bh .tl{color:var(--c);font-weight:700;text-transform:uppercase;font-size:11.5px;"
 	"letter-spacing:.06em;margin-right:.5em}.bh .sp{color:var(--dim);margin-left:.6em;font-size:13px}\n"
-	".bh .tag{color:var(--bad);margin-left:.6em;font-size:13px}\n"
+	".bh .tag{color:var(--dim);font-style:italic;margin-left:.6em;font-size:13px}\n"
 	".sum{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:13px;margin:2px 0 4px}\n"
 	".dmg{color:var(--bad);font-weight:600;font-size:14px}\n"
 	".box.conv{--c:#57606a;--bg:#f6f8fa}\n"
@@ -251,6 +251,7 @@ static void hex_dump(FILE *o, const struct lsc_frame *f)
 static void frame_stack(FILE *o, const struct lsc_frame *f)
 {
 	char cls[8];
+	bool quoting = false;
 	fputs("<p class=\"stack\">", o);
 	if (f->link_unsupported) {
 		fputs("<span class=\"chip bad\">", o);
@@ -264,6 +265,9 @@ static void frame_stack(FILE *o, const struct lsc_frame *f)
 		layer_class(cls, f, i);
 		if (i > 0 || f->link_unsupported)
 			fputs("<span class=\"sep\">›</span>", o);
+		if ((l->flags & LSC_LF_QUOTED) && !quoting) /* the datagram an ICMP error quotes back */
+			fputs("<span class=\"sep\">[</span>", o);
+		quoting = (l->flags & LSC_LF_QUOTED) != 0;
 		fprintf(o, "<span class=\"chip %s\">", cls);
 		lsc_sb_init(&b, sum, sizeof sum);
 		if (l->proto == LSC_PROTO_PAYLOAD)
@@ -274,6 +278,8 @@ static void frame_stack(FILE *o, const struct lsc_frame *f)
 		fputs(lsc_layer_damaged(l) ? "!" : "", o);
 		fputs("</span>", o);
 	}
+	if (quoting)
+		fputs("<span class=\"sep\">]</span>", o);
 	if (f->nlayers == 0 && !f->link_unsupported)
 		fputs("<span class=\"d\">no bytes captured</span>", o);
 	fputs("</p>\n", o);
@@ -403,119 +409,59 @@ static void html_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 
 /* ---- the summary -------------------------------------------------------------------- */
 
-static void summary(struct lsc_report *r, FILE *o)
+static void mix_row(FILE *o, const struct lsc_report_mix_row *m)
 {
-	char buf[256];
-	struct lsc_strbuf b;
-	uint32_t nconv;
-	uint64_t dropped;
-	lsc_report_convs(r, &nconv, &dropped);
-
-	fputs("<section id=\"summary\">\n<h2>Capture summary</h2>\n<table class=\"kv\">\n", o);
-	kv(o, "File", r->o.source);
-	if (r->o.filter != NULL)
-		kv(o, "Filter", r->o.filter);
-	lsc_sb_init(&b, buf, sizeof buf);
-	for (unsigned i = 0; i < r->nlinktypes; i++)
-		lsc_sb_printf(&b, "%s%s", i ? ", " : "", lsc_linktype_name(r->linktypes[i]));
-	if (r->more_linktypes)
-		lsc_sb_puts(&b, ", …");
-	kv(o, "Link type", r->nlinktypes ? buf : "—");
-	if (r->frames != 0) {
-		lsc_sb_init(&b, buf, sizeof buf);
-		lsc_report_time(&b, r->first_ns, r->ts_digits);
-		kv(o, "First frame", buf);
-		lsc_sb_init(&b, buf, sizeof buf);
-		lsc_report_time(&b, r->last_ns, r->ts_digits);
-		kv(o, "Last frame", buf);
-		lsc_sb_init(&b, buf, sizeof buf);
-		lsc_render_duration(&b, r->last_ns - r->first_ns);
-		lsc_sb_puts(&b, " s");
-		kv(o, "Time span", buf);
+	if (m->first)
+		fprintf(o, "%s<tbody class=\"k%u\"><tr><th class=\"lay\" rowspan=\"%u\">%s</th>",
+		        m->layer ? "</tbody>\n" : "", m->layer, m->rows, lsc_tcpip_title(m->layer));
+	else
+		fputs("<tr>", o);
+	if (m->proto == NULL) {
+		fputs("<td><span class=\"d\">none at this layer</span></td>", o);
+	} else {
+		fputs("<td>", o);
+		esc(o, m->proto->title);
+		fputs(" <code>", o);
+		esc(o, m->proto->key);
+		fputs("</code></td>", o);
 	}
-	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64, r->frames);
-	if (r->o.filter != NULL)
-		lsc_sb_printf(&b, " matching the filter, of %" PRIu64 " read", r->frames_read);
-	kv(o, "Frames", buf);
-	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64 " captured", r->bytes);
-	if (r->wire_bytes != r->bytes)
-		lsc_sb_printf(&b, ", %" PRIu64 " on the wire", r->wire_bytes);
-	kv(o, "Bytes", buf);
-	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64 " (%" PRIu32 " listed", nconv + dropped, nconv);
-	lsc_sb_printf(&b, "%s; %" PRIu64 " frame%s outside any)", dropped ? ", the rest counted" : "",
-	              r->untracked, PLURAL(r->untracked));
-	kv(o, "Conversations", buf);
-	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64 " damaged (truncated or malformed), %" PRIu64 " with notes", r->damaged,
-	              r->noted);
-	kv(o, "Frames of note", buf);
-	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64 " of %" PRIu64 "%s", r->detailed, r->frames,
-	              r->detailed < r->frames ? " (raise --frames for more)" : "");
-	kv(o, "Frames in detail", buf);
-	fputs("</table>\n", o);
+	td_u64(o, m->frames);
+	td_text(o, "n", m->pct);
+	if (m->proto == NULL)
+		fputs("<td class=\"n\"></td>", o);
+	else
+		td_u64(o, m->bytes);
+	fprintf(o, "<td><span class=\"bar%s\" style=\"width:%s%%\"></span></td></tr>\n",
+	        m->proto == NULL ? " u" : "", m->pct);
 }
 
-static void mix_table(struct lsc_report *r, FILE *o)
+static void summary(struct lsc_report *r, FILE *o)
 {
-	char pct[16];
+	fputs("<section id=\"summary\">\n<h2>Capture summary</h2>\n<table class=\"kv\">\n", o);
+	lsc_report_summary(r, kv, o);
+	fputs("</table>\n<h3>Protocol mix by layer</h3>\n<div class=\"scroll\"><table class=\"grid mix\">\n"
+	      "<thead><tr><th>Layer</th><th>Protocol</th><th class=\"n\">Frames</th><th class=\"n\">% of frames"
+	      "</th><th class=\"n\">Bytes</th><th style=\"width:30%\"></th></tr></thead>\n", o);
+	lsc_report_mix(r, mix_row, o);
+	fputs(r->frames ? "</tbody></table></div>\n</section>\n" : "</table></div>\n</section>\n", o);
+}
+
+/* A paragraph of text the core words. */
+static void para(FILE *o, const char *cls, void (*words)(struct lsc_strbuf *b, const struct lsc_report *r),
+                 const struct lsc_report *r)
+{
+	char buf[512];
 	struct lsc_strbuf b;
-	fputs("<h3>Protocol mix by layer</h3>\n<div class=\"scroll\"><table class=\"grid mix\">\n<thead><tr>"
-	      "<th>Layer</th><th>Protocol</th><th class=\"n\">Frames</th><th class=\"n\">% of frames</th>"
-	      "<th class=\"n\">Bytes</th><th style=\"width:30%\"></th></tr></thead>\n", o);
-	for (unsigned t = 0; t < 4; t++) {
-		unsigned rows = r->mix_none[t] != 0;
-		for (unsigned p = 0; p < LSC_PROTO_COUNT; p++)
-			rows += r->mix[t][p].frames != 0;
-		fprintf(o, "<tbody class=\"k%u\">", t);
-		bool first = true;
-		for (unsigned p = 0; p <= LSC_PROTO_COUNT; p++) {
-			bool none = p == LSC_PROTO_COUNT;
-			uint64_t n = none ? r->mix_none[t] : r->mix[t][p].frames;
-			if (n == 0)
-				continue;
-			fputs("<tr>", o);
-			if (first)
-				fprintf(o, "<th class=\"lay\" rowspan=\"%u\">%s</th>", rows, lsc_tcpip_title(t));
-			first = false;
-			if (none) {
-				fputs("<td><span class=\"d\">none at this layer</span></td>", o);
-			} else {
-				const struct lsc_proto_info *pi = lsc_proto_get(p);
-				fputs("<td>", o);
-				esc(o, pi->title);
-				fputs(" <code>", o);
-				esc(o, pi->key);
-				fputs("</code></td>", o);
-			}
-			td_u64(o, n);
-			lsc_sb_init(&b, pct, sizeof pct);
-			lsc_report_percent(&b, n, r->frames);
-			td_text(o, "n", pct);
-			if (none)
-				fputs("<td class=\"n\"></td>", o);
-			else
-				td_u64(o, r->mix[t][p].bytes);
-			fprintf(o, "<td><span class=\"bar%s\" style=\"width:%s%%\"></span></td></tr>\n",
-			        none ? " u" : "", pct);
-		}
-		fputs("</tbody>\n", o);
-	}
-	fputs("</table></div>\n</section>\n", o);
+	lsc_sb_init(&b, buf, sizeof buf);
+	words(&b, r);
+	if (b.len == 0)
+		return;
+	fprintf(o, "<p%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+	esc(o, buf);
+	fputs("</p>\n", o);
 }
 
 /* ---- the layer model ------------------------------------------------------------------ */
-
-static const char *const model_text[4] = {
-	"One hop on one medium: MAC addresses, and a type field naming what the frame carries.",
-	"Host to host across routers: IP addresses, the time to live, fragments.",
-	"Process to process: ports pick the socket; TCP adds sequence numbers, acknowledgements, "
-	"the handshake and the teardown (UDP sends datagrams as they come).",
-	"What the programs say: the bytes send() hands to the kernel and recv() returns.",
-};
 
 static void model(struct lsc_report *r, FILE *o)
 {
@@ -533,9 +479,10 @@ static void model(struct lsc_report *r, FILE *o)
 		fprintf(o, "<a href=\"#f%" PRIu64 "\">%" PRIu64 "</a>", f->number, f->number);
 	else
 		fprintf(o, "%" PRIu64, f->number);
-	fprintf(o, ", %s, shows which of its %" PRIu32 " bytes belong to which layer:</p>\n",
-	        r->model_app ? "the first that carries application data" : "the first of the capture", f->caplen);
-	fputs("<div class=\"bytebar\">", o);
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_report_model_intro(&b, r);
+	esc(o, buf);
+	fputs("</p>\n<div class=\"bytebar\">", o);
 	for (unsigned i = 0; i < f->nlayers; i++) {
 		const struct lsc_layer *l = &f->layers[i];
 		layer_class(cls, f, i);
@@ -551,20 +498,12 @@ static void model(struct lsc_report *r, FILE *o)
 	fputs("</div>\n<table class=\"model\">\n", o);
 	for (unsigned t = 4; t-- > 0;) {
 		fprintf(o, "<tr class=\"k%u\"><th>%u · %s</th><td>", t, t + 1, lsc_tcpip_title(t));
-		esc(o, model_text[t]);
+		esc(o, lsc_report_model_text[t]);
 		fputs("</td><td>", o);
-		bool any = false;
-		for (unsigned i = 0; i < f->nlayers; i++) {
-			const struct lsc_layer *l = &f->layers[i];
-			if (lsc_layer_tcpip(f, l) != t || (l->flags & LSC_LF_QUOTED))
-				continue;
-			lsc_sb_init(&b, buf, sizeof buf);
-			lsc_sb_printf(&b, "%s%s: ", any ? "; " : "", lsc_proto_get(l->proto)->title);
-			lsc_report_layer_span(&b, l);
+		lsc_sb_init(&b, buf, sizeof buf);
+		if (lsc_report_model_cell(&b, f, t))
 			esc(o, buf);
-			any = true;
-		}
-		if (!any)
+		else
 			fputs("<span class=\"d\">not in this frame</span>", o);
 		fputs("</td></tr>\n", o);
 	}
@@ -575,84 +514,54 @@ static void model(struct lsc_report *r, FILE *o)
 
 /* ---- conversations ------------------------------------------------------------------ */
 
-static void conv_notes(struct lsc_strbuf *b, const struct lsc_flow_conv *c)
-{
-	if (c->midstream)
-		lsc_sb_puts(b, "mid-stream");
-	if (c->refused)
-		lsc_sb_printf(b, "%srefused", b->len ? ", " : "");
-	if (c->port_reused)
-		lsc_sb_printf(b, "%sport reused", b->len ? ", " : "");
-}
-
 static void conv_row(struct lsc_report *r, FILE *o, const struct lsc_flow_conv *c)
 {
-	char buf[96];
-	struct lsc_strbuf b;
+	struct lsc_conv_cells x;
 	struct lsc_ladder_diagram d;
 	uint32_t nrows;
+	lsc_conv_cells(c, &x);
 	if (lsc_report_diagram(r, c, &d, &nrows))
 		fprintf(o, "<tr><td class=\"n\"><a href=\"#c%" PRIu32 "\">%" PRIu32 "</a></td>", c->id, c->id);
 	else
 		fprintf(o, "<tr><td class=\"n\">%" PRIu32 "</td>", c->id);
 	fprintf(o, "<td>%s</td>", c->ipproto == 6 ? "TCP" : "UDP");
-	for (unsigned end = 0; end < 2; end++) {
-		lsc_sb_init(&b, buf, sizeof buf);
-		lsc_flow_endpoint_text(&b, c->family, &c->ep[end]);
-		td_text(o, "m", buf);
-	}
+	td_text(o, "m", x.client);
+	td_text(o, "m", x.server);
 	const char *svc = lsc_report_conv_service(c);
 	td_text(o, NULL, svc != NULL ? svc : "");
-	if (c->ipproto == 6) {
+	if (c->ipproto == 6)
 		fprintf(o, "<td class=\"m\">%s<br><span class=\"d\">client %s, server %s</span></td>",
 		        lsc_tcp_state_name(c->state), lsc_tcp_state_name(c->end_state[0]),
 		        lsc_tcp_state_name(c->end_state[1]));
-	} else {
+	else
 		fputs("<td class=\"m\">UDP</td>", o);
-	}
 	td_text(o, "m", c->history);
 	td_u64(o, c->frames[0] + c->frames[1]);
 	td_u64(o, c->bytes[0]);
 	td_u64(o, c->bytes[1]);
-	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_render_duration(&b, c->last_ns - c->first_ns);
-	td_text(o, "n", buf);
-	lsc_sb_init(&b, buf, sizeof buf);
-	if (c->handshake_rtt_ns >= 0)
-		lsc_render_duration(&b, c->handshake_rtt_ns);
-	else
-		lsc_sb_puts(&b, "—");
-	td_text(o, "n", buf);
-	lsc_sb_init(&b, buf, sizeof buf);
-	conv_notes(&b, c);
-	td_text(o, NULL, buf);
+	td_text(o, "n", x.dur);
+	td_text(o, "n", x.rtt);
+	td_text(o, NULL, x.notes);
 	fputs("</tr>\n", o);
 }
 
 static void conv_table(struct lsc_report *r, FILE *o)
 {
-	uint32_t n, ntcp = 0;
+	uint32_t n;
 	uint64_t dropped;
 	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
-	for (uint32_t i = 0; i < n; i++)
-		ntcp += c[i].ipproto == 6;
-	fprintf(o, "<section id=\"conversations\">\n<h2>Conversations</h2>\n<p>%" PRIu64 " conversation%s: %"
-	           PRIu32 " TCP, %" PRIu32 " UDP. The client is the side that sent the first SYN (UDP: the "
-	           "first sender). The history string has a letter per event, upper case from the client, "
-	           "lower case from the server (docs/flow.md).</p>\n",
-	        n + dropped, PLURAL(n + dropped), ntcp, n - ntcp);
-	if (n == 0) {
-		fputs("</section>\n", o);
-		return;
+	fputs("<section id=\"conversations\">\n<h2>Conversations</h2>\n", o);
+	para(o, NULL, lsc_report_conv_intro, r);
+	if (n != 0) {
+		fputs("<div class=\"scroll\"><table class=\"grid convs\">\n<thead><tr><th class=\"n\">#</th>"
+		      "<th>Proto</th><th>Client</th><th>Server</th><th>Service</th><th>State reached</th>"
+		      "<th>History</th><th class=\"n\">Frames</th><th class=\"n\">Bytes c→s</th>"
+		      "<th class=\"n\">Bytes s→c</th><th class=\"n\">Duration s</th>"
+		      "<th class=\"n\">Handshake RTT s</th><th>Notes</th></tr></thead>\n<tbody>\n", o);
+		for (uint32_t i = 0; i < n; i++)
+			conv_row(r, o, &c[i]);
+		fputs("</tbody></table></div>\n", o);
 	}
-	fputs("<div class=\"scroll\"><table class=\"grid convs\">\n<thead><tr><th class=\"n\">#</th>"
-	      "<th>Proto</th><th>Client</th><th>Server</th><th>Service</th><th>State reached</th>"
-	      "<th>History</th><th class=\"n\">Frames</th><th class=\"n\">Bytes c→s</th>"
-	      "<th class=\"n\">Bytes s→c</th><th class=\"n\">Duration s</th><th class=\"n\">Handshake RTT s</th>"
-	      "<th>Notes</th></tr></thead>\n<tbody>\n", o);
-	for (uint32_t i = 0; i < n; i++)
-		conv_row(r, o, &c[i]);
-	fputs("</tbody></table></div>\n", o);
 	if (dropped != 0)
 		fprintf(o, "<p class=\"note\">%" PRIu64 " more conversation%s counted but not listed.</p>\n",
 		        dropped, PLURAL(dropped));
@@ -718,34 +627,28 @@ static void svg_participant(FILE *o, int x, const char *role, const char *addr, 
 
 static void svg_arrow(FILE *o, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r, uint32_t k)
 {
-	char label[96], notes[160], t[32];
-	struct lsc_strbuf lb, nb, tb;
-	lsc_sb_init(&lb, label, sizeof label);
-	lsc_sb_init(&nb, notes, sizeof notes);
-	lsc_sb_init(&tb, t, sizeof t);
-	lsc_ladder_label(&lb, r);
-	lsc_ladder_notes(&nb, c, r);
-	lsc_render_duration(&tb, r->ns - c->first_ns);
+	struct lsc_ladder_texts t;
+	lsc_ladder_texts(&t, c, r);
 
 	int top = SVG_TOP + (int)k * SVG_ROW, y = top + 24;
 	bool c2s = r->a.dir == LSC_FLOW_C2S;
 	int from = c2s ? SVG_CX : SVG_SX, to = c2s ? SVG_SX : SVG_CX, dx = c2s ? -10 : 10;
 	fprintf(o, "<a href=\"#f%" PRIu64 "\"><title>Frame %" PRIu64 ": ", r->frame, r->frame);
-	esc(o, label);
-	if (nb.len) {
+	esc(o, t.label);
+	if (t.notes[0]) {
 		fputs(" — ", o);
-		esc(o, notes);
+		esc(o, t.notes);
 	}
 	fprintf(o, "</title><g class=\"ar g%u%s%s\">", lsc_ladder_group(r),
 	        r->a.event == LSC_EV_RST ? " rst" : "", r->a.event == LSC_EV_RETRANSMISSION ? " rtx" : "");
 	fprintf(o, "<rect class=\"hit\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>", top, SVG_W, SVG_ROW);
 	fprintf(o, "<text class=\"fn\" x=\"14\" y=\"%d\">%" PRIu64 "</text>", y - 3, r->frame);
-	svg_text(o, "tm", 14, y + 11, NULL, t);
+	svg_text(o, "tm", 14, y + 11, NULL, t.time);
 	fprintf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", from, y, to + dx, y);
 	fprintf(o, "<polygon points=\"%d,%d %d,%d %d,%d\"/>", to, y, to + dx, y - 5, to + dx, y + 5);
-	svg_text(o, "lb", (SVG_CX + SVG_SX) / 2, y - 6, "middle", label);
-	if (nb.len)
-		svg_text(o, "nt", (SVG_CX + SVG_SX) / 2, y + 15, "middle", notes);
+	svg_text(o, "lb", (SVG_CX + SVG_SX) / 2, y - 6, "middle", t.label);
+	if (t.notes[0])
+		svg_text(o, "nt", (SVG_CX + SVG_SX) / 2, y + 15, "middle", t.notes);
 	fputs("</g></a>\n", o);
 }
 
@@ -771,18 +674,37 @@ static void svg_ladder(FILE *o, const struct lsc_ladder_diagram *d, uint32_t nro
 	fputs("</svg>\n", o);
 }
 
+/* The rest of the ladder's caption: state, history, bytes each way, and what --frames left out. */
+static void ladder_after(FILE *o, const struct lsc_flow_conv *c, uint32_t nrows)
+{
+	char buf[160];
+	struct lsc_strbuf b;
+	fputs("<p class=\"after\">", o);
+	if (c->ipproto == 6)
+		fprintf(o, "State %s (client %s, server %s) · ", lsc_tcp_state_name(c->state),
+		        lsc_tcp_state_name(c->end_state[0]), lsc_tcp_state_name(c->end_state[1]));
+	fputs("history <code>", o);
+	esc(o, c->history);
+	fprintf(o, "</code> · client sent %" PRIu64 " byte%s in %" PRIu64 " frame%s, server %" PRIu64
+	           " byte%s in %" PRIu64 " frame%s</p>\n",
+	        c->bytes[0], PLURAL(c->bytes[0]), c->frames[0], PLURAL(c->frames[0]),
+	        c->bytes[1], PLURAL(c->bytes[1]), c->frames[1], PLURAL(c->frames[1]));
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_report_ladder_rest(&b, c, nrows);
+	if (b.len != 0) {
+		fputs("<p class=\"note\">", o);
+		esc(o, buf);
+		fputs("</p>\n", o);
+	}
+}
+
 static void ladders(struct lsc_report *r, FILE *o)
 {
 	uint32_t n;
 	uint64_t dropped;
 	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
-	uint32_t drawn = lsc_report_ndiagrams(r);
 	fputs("<section id=\"ladders\">\n<h2>Ladder diagrams</h2>\n", o);
-	fprintf(o, "<p>Time runs down the page; each arrow is one frame, labelled as tcpdump writes it (flags, "
-	           "relative sequence and acknowledgement numbers, payload length) with the socket call that "
-	           "most likely caused it. Click an arrow for the frame's layers. %" PRIu32 " of %" PRIu64
-	           " conversation%s drawn%s.</p>\n", drawn, n + dropped, PLURAL(n + dropped),
-	        drawn < n + dropped ? ": the others have no frame among those shown in detail" : "");
+	para(o, NULL, lsc_report_ladder_intro, r);
 	for (uint32_t i = 0; i < n; i++) {
 		struct lsc_ladder_diagram d;
 		struct lsc_ladder_names nm;
@@ -803,20 +725,8 @@ static void ladders(struct lsc_report *r, FILE *o)
 		}
 		fputs("</figcaption>\n<div class=\"scroll\">", o);
 		svg_ladder(o, &d, nrows);
-		fputs("</div>\n<p class=\"after\">", o);
-		if (c[i].ipproto == 6)
-			fprintf(o, "State %s (client %s, server %s) · ", lsc_tcp_state_name(c[i].state),
-			        lsc_tcp_state_name(c[i].end_state[0]), lsc_tcp_state_name(c[i].end_state[1]));
-		fputs("history <code>", o);
-		esc(o, c[i].history);
-		fprintf(o, "</code> · client sent %" PRIu64 " byte%s in %" PRIu64 " frame%s, server %" PRIu64
-		           " byte%s in %" PRIu64 " frame%s</p>\n",
-		        c[i].bytes[0], PLURAL(c[i].bytes[0]), c[i].frames[0], PLURAL(c[i].frames[0]),
-		        c[i].bytes[1], PLURAL(c[i].bytes[1]), c[i].frames[1], PLURAL(c[i].frames[1]));
-		uint64_t total = c[i].frames[0] + c[i].frames[1];
-		if (total > nrows)
-			fprintf(o, "<p class=\"note\">%" PRIu64 " later frame%s of this conversation are past the "
-			           "frames shown in detail and not drawn.</p>\n", total - nrows, PLURAL(total - nrows));
+		fputs("</div>\n", o);
+		ladder_after(o, &c[i], nrows);
 		fputs("</figure>\n", o);
 	}
 	fputs("</section>\n", o);
@@ -853,17 +763,11 @@ static void html_head(struct lsc_report *r, FILE *o)
 	      "<a href=\"#conversations\">Conversations</a><a href=\"#ladders\">Ladder diagrams</a>"
 	      "<a href=\"#frames\">Frames</a></nav>\n</header>\n<main>\n", o);
 	summary(r, o);
-	mix_table(r, o);
 	model(r, o);
 	conv_table(r, o);
 	ladders(r, o);
-	fputs("<section id=\"frames\">\n<h2>Frames</h2>\n<p>Each frame as its layers, outermost first: every "
-	      "box holds a header's fields and, inside it, what the header carries. The bytes below are "
-	      "coloured by the layer they belong to; grey bytes belong to none (padding, a trailer).", o);
-	if (r->detailed < r->frames)
-		fprintf(o, " The first %" PRIu64 " of %" PRIu64 " frames are shown (--frames); the summaries above "
-		           "count them all.", r->detailed, r->frames);
-	fputs("</p>\n", o);
+	fputs("<section id=\"frames\">\n<h2>Frames</h2>\n", o);
+	para(o, NULL, lsc_report_frames_intro, r);
 }
 
 static void html_tail(struct lsc_report *r, FILE *o)

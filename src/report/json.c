@@ -170,12 +170,8 @@ static void ladder(struct lsc_report *r, struct lsc_json *j, const struct lsc_fl
 		nrows = 0;
 	for (uint32_t i = nrows ? d.head : 0; i; i = d.rows[i - 1].next) {
 		const struct lsc_ladder_row *row = &d.rows[i - 1];
-		char label[96], notes[160];
-		struct lsc_strbuf lb, nb;
-		lsc_sb_init(&lb, label, sizeof label);
-		lsc_sb_init(&nb, notes, sizeof notes);
-		lsc_ladder_label(&lb, row);
-		lsc_ladder_notes(&nb, c, row);
+		struct lsc_ladder_texts t;
+		lsc_ladder_texts(&t, c, row);
 		lsc_json_open(j, '{');
 		key_u64(j, "frame", row->frame);
 		key_str(j, "dir", lsc_flow_dir_name(row->a.dir));
@@ -183,8 +179,8 @@ static void ladder(struct lsc_report *r, struct lsc_json *j, const struct lsc_fl
 		key_str(j, "group", row->a.tcp ? lsc_ladder_group_name(lsc_ladder_group(row)) : NULL);
 		key_str(j, "event", lsc_flow_event_name(row->a.event));
 		key_str(j, "socket_call", lsc_sock_call_name(row->a.socket_call));
-		key_str(j, "label", label);
-		key_str(j, "notes", notes);
+		key_str(j, "label", t.label);
+		key_str(j, "notes", t.notes);
 		lsc_json_close(j, '}');
 	}
 	lsc_json_close(j, ']');

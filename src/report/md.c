@@ -22,38 +22,39 @@ struct md_state {
 
 /* ---- escaping ------------------------------------------------------------------- */
 
-/* Calls put() for each character, replacing control characters and invalid UTF-8 by U+FFFD. */
-static void each_char(FILE *o, const char *s, void (*put)(FILE *o, const unsigned char *c, unsigned n))
+static bool alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/*
+ * Writes s with control characters and invalid UTF-8 replaced by U+FFFD;
+ * with `escape`, also a backslash before every character Markdown could
+ * read as markup.  An underscore between letters or digits is left alone:
+ * it cannot start or end emphasis there (CommonMark 6.2), and TIME_WAIT
+ * reads better.
+ */
+static void put_text(FILE *o, const char *s, bool escape)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
 		unsigned n = *p < 0x80 ? 1 : lsc_report_utf8_len(p);
 		if (n == 0 || *p < 0x20 || *p == 0x7f) {
-			put(o, (const unsigned char *)"\xef\xbf\xbd", 3);
+			fputs("\xef\xbf\xbd", o);
 			p++;
-		} else {
-			put(o, p, n);
-			p += n;
+			continue;
 		}
+		bool inword = *p == '_' && p > (const unsigned char *)s && alnum(p[-1]) && alnum(p[1]);
+		if (escape && n == 1 && !inword && strchr("\\`*_[]<>|&~#!", *p) != NULL)
+			fputc('\\', o);
+		fwrite(p, 1, n, o);
+		p += n;
 	}
 }
 
-static void put_escaped(FILE *o, const unsigned char *c, unsigned n)
-{
-	if (n == 1 && strchr("\\`*_[]<>|&~#!", *c) != NULL)
-		fputc('\\', o);
-	fwrite(c, 1, n, o);
-}
-
-static void put_plain(FILE *o, const unsigned char *c, unsigned n)
-{
-	fwrite(c, 1, n, o);
-}
-
-/* Text with every character Markdown could read as markup escaped. */
 static void esc(FILE *o, const char *s)
 {
-	each_char(o, s, put_escaped);
+	put_text(o, s, true);
 }
 
 /* A code span, its fence longer than any run of backticks inside (CommonMark 6.1). */
@@ -68,7 +69,7 @@ static void code(FILE *o, const char *s)
 	for (size_t i = 0; i <= longest; i++)
 		fputc('`', o);
 	fputs(pad ? " " : "", o);
-	each_char(o, s, put_plain);
+	put_text(o, s, false);
 	fputs(pad ? " " : "", o);
 	for (size_t i = 0; i <= longest; i++)
 		fputc('`', o);
@@ -272,95 +273,44 @@ static void row(FILE *o, const char *k, const char *v)
 	fputs(" |\n", o);
 }
 
+static void mix_row(FILE *o, const struct lsc_report_mix_row *m)
+{
+	fprintf(o, "| %s | ", m->first ? lsc_tcpip_title(m->layer) : "");
+	if (m->proto == NULL) {
+		fputs("_none at this layer_", o);
+	} else {
+		esc(o, m->proto->title);
+		fputs(" (", o);
+		code(o, m->proto->key);
+		fputs(")", o);
+	}
+	fprintf(o, " | %" PRIu64 " | %s | ", m->frames, m->pct);
+	if (m->proto != NULL)
+		fprintf(o, "%" PRIu64, m->bytes);
+	fputs(" |\n", o);
+}
+
 static void summary(struct lsc_report *r, FILE *o)
 {
-	char buf[256];
-	struct lsc_strbuf b;
-	uint32_t nconv;
-	uint64_t dropped;
-	lsc_report_convs(r, &nconv, &dropped);
 	fputs("## Capture summary <a id=\"summary\"></a>\n\n| | |\n|---|---|\n", o);
-	row(o, "File", r->o.source);
-	if (r->o.filter != NULL)
-		row(o, "Filter", r->o.filter);
-	lsc_sb_init(&b, buf, sizeof buf);
-	for (unsigned i = 0; i < r->nlinktypes; i++)
-		lsc_sb_printf(&b, "%s%s", i ? ", " : "", lsc_linktype_name(r->linktypes[i]));
-	if (r->more_linktypes)
-		lsc_sb_puts(&b, ", …");
-	row(o, "Link type", r->nlinktypes ? buf : "—");
-	if (r->frames != 0) {
-		lsc_sb_init(&b, buf, sizeof buf);
-		lsc_report_time(&b, r->first_ns, r->ts_digits);
-		row(o, "First frame", buf);
-		lsc_sb_init(&b, buf, sizeof buf);
-		lsc_report_time(&b, r->last_ns, r->ts_digits);
-		row(o, "Last frame", buf);
-		lsc_sb_init(&b, buf, sizeof buf);
-		lsc_render_duration(&b, r->last_ns - r->first_ns);
-		lsc_sb_puts(&b, " s");
-		row(o, "Time span", buf);
-	}
-	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64, r->frames);
-	if (r->o.filter != NULL)
-		lsc_sb_printf(&b, " matching the filter, of %" PRIu64 " read", r->frames_read);
-	row(o, "Frames", buf);
-	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64 " captured", r->bytes);
-	if (r->wire_bytes != r->bytes)
-		lsc_sb_printf(&b, ", %" PRIu64 " on the wire", r->wire_bytes);
-	row(o, "Bytes", buf);
-	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64 " (%" PRIu32 " listed%s; %" PRIu64 " frame%s outside any)", nconv + dropped,
-	              nconv, dropped ? ", the rest counted" : "", r->untracked, PLURAL(r->untracked));
-	row(o, "Conversations", buf);
-	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64 " damaged (truncated or malformed), %" PRIu64 " with notes", r->damaged,
-	              r->noted);
-	row(o, "Frames of note", buf);
-	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64 " of %" PRIu64 "%s", r->detailed, r->frames,
-	              r->detailed < r->frames ? " (raise --frames for more)" : "");
-	row(o, "Frames in detail", buf);
-
+	lsc_report_summary(r, row, o);
 	fputs("\n### Protocol mix by layer\n\n| Layer | Protocol | Frames | % of frames | Bytes |\n"
 	      "|---|---|---:|---:|---:|\n", o);
-	for (unsigned t = 0; t < 4; t++) {
-		bool first = true;
-		for (unsigned p = 0; p <= LSC_PROTO_COUNT; p++) {
-			bool none = p == LSC_PROTO_COUNT;
-			uint64_t n = none ? r->mix_none[t] : r->mix[t][p].frames;
-			if (n == 0)
-				continue;
-			lsc_sb_init(&b, buf, sizeof buf);
-			lsc_report_percent(&b, n, r->frames);
-			fprintf(o, "| %s | ", first ? lsc_tcpip_title(t) : "");
-			if (none) {
-				fputs("_none at this layer_", o);
-			} else {
-				esc(o, lsc_proto_get(p)->title);
-				fputs(" (", o);
-				code(o, lsc_proto_get(p)->key);
-				fputs(")", o);
-			}
-			fprintf(o, " | %" PRIu64 " | %s | ", n, buf);
-			if (!none)
-				fprintf(o, "%" PRIu64, r->mix[t][p].bytes);
-			fputs(" |\n", o);
-			first = false;
-		}
-	}
+	lsc_report_mix(r, mix_row, o);
 	fputc('\n', o);
 }
 
-static const char *const model_text[4] = {
-	"one hop on one medium: MAC addresses, and a type field naming what the frame carries",
-	"host to host across routers: IP addresses, the time to live, fragments",
-	"process to process: ports pick the socket; TCP adds sequence numbers, acknowledgements, the "
-	"handshake and the teardown (UDP sends datagrams as they come)",
-	"what the programs say: the bytes send() hands to the kernel and recv() returns",
-};
+/* A paragraph of text the core words, and a blank line. */
+static void para(FILE *o, void (*words)(struct lsc_strbuf *b, const struct lsc_report *r),
+                 const struct lsc_report *r)
+{
+	char buf[512];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, buf, sizeof buf);
+	words(&b, r);
+	esc(o, buf);
+	fputs("\n\n", o);
+}
 
 static void model(struct lsc_report *r, FILE *o)
 {
@@ -378,26 +328,19 @@ static void model(struct lsc_report *r, FILE *o)
 		fprintf(o, "[%" PRIu64 "](#f%" PRIu64 ")", f->number, f->number);
 	else
 		fprintf(o, "%" PRIu64, f->number);
-	fprintf(o, ", %s, shows which of its %" PRIu32 " bytes belong to which layer:\n\n",
-	        r->model_app ? "the first that carries application data" : "the first of the capture", f->caplen);
+	para(o, lsc_report_model_intro, r);
 	boxes(o, f);
 	fprintf(o, "| Layer | What it does | In frame %" PRIu64 " |\n|---|---|---|\n", f->number);
 	for (unsigned t = 4; t-- > 0;) {
 		fprintf(o, "| %u · %s | ", t + 1, lsc_tcpip_title(t));
-		esc(o, model_text[t]);
+		esc(o, lsc_report_model_text[t]);
 		fputs(" | ", o);
-		bool any = false;
-		for (unsigned i = 0; i < f->nlayers; i++) {
-			const struct lsc_layer *l = &f->layers[i];
-			if (lsc_layer_tcpip(f, l) != t || (l->flags & LSC_LF_QUOTED))
-				continue;
-			lsc_sb_init(&b, buf, sizeof buf);
-			lsc_sb_printf(&b, "%s%s: ", any ? "; " : "", lsc_proto_get(l->proto)->title);
-			lsc_report_layer_span(&b, l);
+		lsc_sb_init(&b, buf, sizeof buf);
+		if (lsc_report_model_cell(&b, f, t))
 			esc(o, buf);
-			any = true;
-		}
-		fputs(any ? " |\n" : "_not in this frame_ |\n", o);
+		else
+			fputs("_not in this frame_", o);
+		fputs(" |\n", o);
 	}
 	fputc('\n', o);
 	const struct lsc_renderer *hex = ((struct md_state *)r->fs)->hex;
@@ -411,53 +354,35 @@ static void model(struct lsc_report *r, FILE *o)
 
 static void conv_table(struct lsc_report *r, FILE *o)
 {
-	char buf[96];
-	struct lsc_strbuf b;
-	uint32_t n, ntcp = 0;
+	uint32_t n;
 	uint64_t dropped;
 	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
-	for (uint32_t i = 0; i < n; i++)
-		ntcp += c[i].ipproto == 6;
-	fprintf(o, "## Conversations <a id=\"conversations\"></a>\n\n%" PRIu64 " conversation%s: %" PRIu32
-	           " TCP, %" PRIu32 " UDP. The client is the side that sent the first SYN (UDP: the first "
-	           "sender). The history has a letter per event, upper case from the client, lower case from "
-	           "the server (docs/flow.md).\n\n", n + dropped, PLURAL(n + dropped), ntcp, n - ntcp);
-	if (n == 0)
-		return;
-	fputs("| # | Proto | Client | Server | Service | State reached | History | Frames | Bytes c→s | "
-	      "Bytes s→c | Duration s | Handshake RTT s | Notes |\n"
-	      "|---:|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|\n", o);
+	fputs("## Conversations <a id=\"conversations\"></a>\n\n", o);
+	para(o, lsc_report_conv_intro, r);
+	if (n != 0)
+		fputs("| # | Proto | Client | Server | Service | State reached | History | Frames | Bytes c→s | "
+		      "Bytes s→c | Duration s | Handshake RTT s | Notes |\n"
+		      "|---:|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|\n", o);
 	for (uint32_t i = 0; i < n; i++) {
+		struct lsc_conv_cells x;
 		struct lsc_ladder_diagram d;
 		uint32_t nrows;
+		lsc_conv_cells(&c[i], &x);
 		if (lsc_report_diagram(r, &c[i], &d, &nrows))
 			fprintf(o, "| [%" PRIu32 "](#c%" PRIu32 ") | ", c[i].id, c[i].id);
 		else
 			fprintf(o, "| %" PRIu32 " | ", c[i].id);
 		fprintf(o, "%s | ", c[i].ipproto == 6 ? "TCP" : "UDP");
-		for (unsigned end = 0; end < 2; end++) {
-			lsc_sb_init(&b, buf, sizeof buf);
-			lsc_flow_endpoint_text(&b, c[i].family, &c[i].ep[end]);
-			esc(o, buf);
+		const char *svc = lsc_report_conv_service(&c[i]);
+		const char *cells[] = { x.client, x.server, svc != NULL ? svc : "", lsc_tcp_state_name(c[i].state),
+		                        c[i].history };
+		for (size_t k = 0; k < sizeof cells / sizeof cells[0]; k++) {
+			esc(o, cells[k]);
 			fputs(" | ", o);
 		}
-		const char *svc = lsc_report_conv_service(&c[i]);
-		esc(o, svc != NULL ? svc : "");
-		fprintf(o, " | %s | ", lsc_tcp_state_name(c[i].state));
-		esc(o, c[i].history);
-		fprintf(o, " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | ", c[i].frames[0] + c[i].frames[1],
-		        c[i].bytes[0], c[i].bytes[1]);
-		lsc_sb_init(&b, buf, sizeof buf);
-		lsc_render_duration(&b, c[i].last_ns - c[i].first_ns);
-		lsc_sb_puts(&b, " | ");
-		if (c[i].handshake_rtt_ns >= 0)
-			lsc_render_duration(&b, c[i].handshake_rtt_ns);
-		else
-			lsc_sb_puts(&b, "—");
-		lsc_sb_puts(&b, " | ");
-		lsc_sb_printf(&b, "%s%s%s", c[i].midstream ? "mid-stream " : "", c[i].refused ? "refused " : "",
-		              c[i].port_reused ? "port reused" : "");
-		fputs(buf, o);
+		fprintf(o, "%" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %s | %s | ", c[i].frames[0] + c[i].frames[1],
+		        c[i].bytes[0], c[i].bytes[1], x.dur, x.rtt);
+		esc(o, x.notes);
 		fputs(" |\n", o);
 	}
 	if (dropped != 0)
@@ -470,15 +395,13 @@ static void ladders(struct lsc_report *r, FILE *o)
 	uint32_t n;
 	uint64_t dropped;
 	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
-	uint32_t drawn = lsc_report_ndiagrams(r);
-	fprintf(o, "## Ladder diagrams <a id=\"ladders\"></a>\n\nTime runs down; each arrow is one frame, "
-	           "labelled as tcpdump writes it (flags, relative sequence and acknowledgement numbers, payload "
-	           "length) with the socket call that most likely caused it. %" PRIu32 " of %" PRIu64
-	           " conversation%s drawn%s.\n\n", drawn, n + dropped, PLURAL(n + dropped),
-	        drawn < n + dropped ? ": the others have no frame among those shown in detail" : "");
+	fputs("## Ladder diagrams <a id=\"ladders\"></a>\n\n", o);
+	para(o, lsc_report_ladder_intro, r);
 	for (uint32_t i = 0; i < n; i++) {
 		struct lsc_ladder_diagram d;
 		uint32_t nrows;
+		char buf[160];
+		struct lsc_strbuf b;
 		if (!lsc_report_diagram(r, &c[i], &d, &nrows))
 			continue;
 		const char *svc = lsc_report_conv_service(&c[i]);
@@ -493,10 +416,12 @@ static void ladders(struct lsc_report *r, FILE *o)
 		fputs("```\n\n```text\n", o);
 		lsc_ladder_text(o, &d);
 		fputs("```\n\n", o);
-		uint64_t total = c[i].frames[0] + c[i].frames[1];
-		if (total > nrows)
-			fprintf(o, "%" PRIu64 " later frame%s of this conversation are past the frames shown in detail "
-			           "and not drawn.\n\n", total - nrows, PLURAL(total - nrows));
+		lsc_sb_init(&b, buf, sizeof buf);
+		lsc_report_ladder_rest(&b, &c[i], nrows);
+		if (b.len != 0) {
+			esc(o, buf);
+			fputs("\n\n", o);
+		}
 	}
 }
 
@@ -523,13 +448,8 @@ static void md_head(struct lsc_report *r, FILE *o)
 	model(r, o);
 	conv_table(r, o);
 	ladders(r, o);
-	fputs("## Frames <a id=\"frames\"></a>\n\nEach frame as its layers, outermost first: every box holds a "
-	      "header and, inside it, what the header carries; then each layer's fields, and the bytes with a "
-	      "letter per byte naming its layer.", o);
-	if (r->detailed < r->frames)
-		fprintf(o, " The first %" PRIu64 " of %" PRIu64 " frames are shown (--frames); the summaries above "
-		           "count them all.", r->detailed, r->frames);
-	fputs("\n\n", o);
+	fputs("## Frames <a id=\"frames\"></a>\n\n", o);
+	para(o, lsc_report_frames_intro, r);
 }
 
 static void md_tail(struct lsc_report *r, FILE *o)

@@ -125,6 +125,37 @@ unsigned lsc_report_utf8_len(const unsigned char *s);
 /* Percent of `part` in `whole` with one decimal: "92.3". */
 void lsc_report_percent(struct lsc_strbuf *b, uint64_t part, uint64_t whole);
 
+/* ---- what every format says, each in its own markup (report.c) ------------- */
+
+/* The capture summary as rows of (label, value), in order. */
+typedef void (*lsc_report_row_fn)(FILE *o, const char *label, const char *value);
+void lsc_report_summary(const struct lsc_report *r, lsc_report_row_fn row, FILE *o);
+
+/* One row of the protocol mix: a protocol at a TCP/IP layer, or (proto NULL) the frames without one. */
+struct lsc_report_mix_row {
+	unsigned layer;          /* enum lsc_tcpip */
+	const struct lsc_proto_info *proto;
+	bool first;              /* the layer's first row */
+	unsigned rows;           /* the layer's rows */
+	uint64_t frames, bytes;
+	char pct[16];            /* of all frames: "92.3" */
+};
+typedef void (*lsc_report_mix_fn)(FILE *o, const struct lsc_report_mix_row *m);
+void lsc_report_mix(const struct lsc_report *r, lsc_report_mix_fn fn, FILE *o);
+
+/* What each TCP/IP layer does, in one sentence, indexed by enum lsc_tcpip. */
+extern const char *const lsc_report_model_text[4];
+/* The model frame's layers at one TCP/IP layer: "Ethernet II: header 14 B · bytes 0–13"; false when none. */
+bool lsc_report_model_cell(struct lsc_strbuf *b, const struct lsc_frame *f, unsigned tcpip);
+/* What follows "Frame N" in the model's introduction. */
+void lsc_report_model_intro(struct lsc_strbuf *b, const struct lsc_report *r);
+/* The paragraphs before the conversation table, the ladders and the frames. */
+void lsc_report_conv_intro(struct lsc_strbuf *b, const struct lsc_report *r);
+void lsc_report_ladder_intro(struct lsc_strbuf *b, const struct lsc_report *r);
+void lsc_report_frames_intro(struct lsc_strbuf *b, const struct lsc_report *r);
+/* Under a ladder cut by --frames: how many of its frames are not drawn; nothing otherwise. */
+void lsc_report_ladder_rest(struct lsc_strbuf *b, const struct lsc_flow_conv *c, uint32_t nrows);
+
 /* ---- fields as labelled rows, for HTML and Markdown (fields.c) ------------- */
 
 /*

@@ -485,3 +485,151 @@ unsigned lsc_report_utf8_len(const unsigned char *s)
 		return 0;
 	return n;
 }
+
+void lsc_report_summary(const struct lsc_report *r, lsc_report_row_fn row, FILE *o)
+{
+	char buf[256];
+	struct lsc_strbuf b;
+	uint32_t nconv;
+	uint64_t dropped;
+	lsc_report_convs(r, &nconv, &dropped);
+	row(o, "File", r->o.source);
+	if (r->o.filter != NULL)
+		row(o, "Filter", r->o.filter);
+	lsc_sb_init(&b, buf, sizeof buf);
+	for (unsigned i = 0; i < r->nlinktypes; i++)
+		lsc_sb_printf(&b, "%s%s", i ? ", " : "", lsc_linktype_name(r->linktypes[i]));
+	if (r->more_linktypes)
+		lsc_sb_puts(&b, ", …");
+	row(o, "Link type", r->nlinktypes ? buf : "—");
+	if (r->frames != 0) {
+		lsc_sb_init(&b, buf, sizeof buf);
+		lsc_report_time(&b, r->first_ns, r->ts_digits);
+		row(o, "First frame", buf);
+		lsc_sb_init(&b, buf, sizeof buf);
+		lsc_report_time(&b, r->last_ns, r->ts_digits);
+		row(o, "Last frame", buf);
+		lsc_sb_init(&b, buf, sizeof buf);
+		lsc_render_duration(&b, r->last_ns - r->first_ns);
+		lsc_sb_puts(&b, " s");
+		row(o, "Time span", buf);
+	}
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_printf(&b, "%" PRIu64, r->frames);
+	if (r->o.filter != NULL)
+		lsc_sb_printf(&b, " matching the filter, of %" PRIu64 " read", r->frames_read);
+	row(o, "Frames", buf);
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_printf(&b, "%" PRIu64 " captured", r->bytes);
+	if (r->wire_bytes != r->bytes)
+		lsc_sb_printf(&b, ", %" PRIu64 " on the wire", r->wire_bytes);
+	row(o, "Bytes", buf);
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_printf(&b, "%" PRIu64 " (%" PRIu32 " listed%s; %" PRIu64 " frame%s outside any)", nconv + dropped,
+	              nconv, dropped ? ", the rest counted" : "", r->untracked, PLURAL(r->untracked));
+	row(o, "Conversations", buf);
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_printf(&b, "%" PRIu64 " damaged (truncated or malformed), %" PRIu64 " with notes", r->damaged,
+	              r->noted);
+	row(o, "Frames of note", buf);
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_printf(&b, "%" PRIu64 " of %" PRIu64 "%s", r->detailed, r->frames,
+	              r->detailed < r->frames ? " (raise --frames for more)" : "");
+	row(o, "Frames in detail", buf);
+}
+
+void lsc_report_mix(const struct lsc_report *r, lsc_report_mix_fn fn, FILE *o)
+{
+	for (unsigned t = 0; t < 4; t++) {
+		struct lsc_report_mix_row m = { .layer = t, .first = true };
+		for (unsigned p = 0; p < LSC_PROTO_COUNT; p++)
+			m.rows += r->mix[t][p].frames != 0;
+		m.rows += r->mix_none[t] != 0;
+		for (unsigned p = 0; p <= LSC_PROTO_COUNT; p++) {
+			bool none = p == LSC_PROTO_COUNT;
+			m.frames = none ? r->mix_none[t] : r->mix[t][p].frames;
+			if (m.frames == 0)
+				continue;
+			m.proto = none ? NULL : lsc_proto_get(p);
+			m.bytes = none ? 0 : r->mix[t][p].bytes;
+			struct lsc_strbuf b;
+			lsc_sb_init(&b, m.pct, sizeof m.pct);
+			lsc_report_percent(&b, m.frames, r->frames);
+			fn(o, &m);
+			m.first = false;
+		}
+	}
+}
+
+const char *const lsc_report_model_text[4] = {
+	"One hop on one medium: MAC addresses, and a type field naming what the frame carries.",
+	"Host to host across routers: IP addresses, the time to live, fragments.",
+	"Process to process: ports pick the socket; TCP adds sequence numbers, acknowledgements, "
+	"the handshake and the teardown (UDP sends datagrams as they come).",
+	"What the programs say: the bytes send() hands to the kernel and recv() returns.",
+};
+
+bool lsc_report_model_cell(struct lsc_strbuf *b, const struct lsc_frame *f, unsigned tcpip)
+{
+	bool any = false;
+	for (unsigned i = 0; i < f->nlayers; i++) {
+		const struct lsc_layer *l = &f->layers[i];
+		if (lsc_layer_tcpip(f, l) != tcpip || (l->flags & LSC_LF_QUOTED))
+			continue;
+		lsc_sb_printf(b, "%s%s: ", any ? "; " : "", lsc_proto_get(l->proto)->title);
+		lsc_report_layer_span(b, l);
+		any = true;
+	}
+	return any;
+}
+
+void lsc_report_model_intro(struct lsc_strbuf *b, const struct lsc_report *r)
+{
+	lsc_sb_printf(b, ", %s, shows which of its %" PRIu32 " bytes belong to which layer:",
+	              r->model_app ? "the first that carries application data" : "the first of the capture",
+	              r->model->caplen);
+}
+
+void lsc_report_conv_intro(struct lsc_strbuf *b, const struct lsc_report *r)
+{
+	uint32_t n, ntcp = 0;
+	uint64_t dropped;
+	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
+	for (uint32_t i = 0; i < n; i++)
+		ntcp += c[i].ipproto == 6;
+	lsc_sb_printf(b, "%" PRIu64 " conversation%s: %" PRIu32 " TCP, %" PRIu32 " UDP. The client is the side "
+	              "that sent the first SYN (UDP: the first sender). The history has a letter per event, "
+	              "upper case from the client, lower case from the server (docs/flow.md).",
+	              n + dropped, PLURAL(n + dropped), ntcp, n - ntcp);
+}
+
+void lsc_report_ladder_intro(struct lsc_strbuf *b, const struct lsc_report *r)
+{
+	uint32_t n;
+	uint64_t dropped;
+	lsc_report_convs(r, &n, &dropped);
+	uint32_t drawn = lsc_report_ndiagrams(r);
+	lsc_sb_printf(b, "Time runs down; each arrow is one frame, labelled as tcpdump writes it (flags, relative "
+	              "sequence and acknowledgement numbers, payload length) with the socket call that most "
+	              "likely caused it. %" PRIu32 " of %" PRIu64 " conversation%s drawn%s.", drawn, n + dropped,
+	              PLURAL(n + dropped),
+	              drawn < n + dropped ? ": the others have no frame among those shown in detail" : "");
+}
+
+void lsc_report_ladder_rest(struct lsc_strbuf *b, const struct lsc_flow_conv *c, uint32_t nrows)
+{
+	uint64_t total = c->frames[0] + c->frames[1];
+	if (total > nrows)
+		lsc_sb_printf(b, "%" PRIu64 " later frame%s of this conversation are past the frames shown in detail "
+		              "and not drawn.", total - nrows, PLURAL(total - nrows));
+}
+
+void lsc_report_frames_intro(struct lsc_strbuf *b, const struct lsc_report *r)
+{
+	lsc_sb_puts(b, "Each frame as its layers, outermost first: every box holds a header's fields and, inside "
+	            "it, what the header carries; below them, the frame's bytes marked by the layer they belong "
+	            "to.");
+	if (r->detailed < r->frames)
+		lsc_sb_printf(b, " The first %" PRIu64 " of %" PRIu64 " frames are shown (--frames); the summaries "
+		              "above count them all.", r->detailed, r->frames);
+}
