@@ -564,8 +564,8 @@ void lsc_report_mix(const struct lsc_report *r, lsc_report_mix_fn fn, FILE *o)
 const char *const lsc_report_model_text[4] = {
 	"One hop on one medium: MAC addresses, and a type field naming what the frame carries.",
 	"Host to host across routers: IP addresses, the time to live, fragments.",
-	"Process to process: ports pick the socket; TCP adds sequence numbers, acknowledgements, "
-	"the handshake and the teardown (UDP sends datagrams as they come).",
+	("Process to process: ports pick the socket; TCP adds sequence numbers, acknowledgements, "
+	 "the handshake and the teardown (UDP sends datagrams as they come)."),
 	"What the programs say: the bytes send() hands to the kernel and recv() returns.",
 };
 
