@@ -1,6 +1,7 @@
 /* replay.c: the demo without capturing: the bundled capture and the socket calls recorded beside it. */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -56,6 +57,78 @@ static int64_t parse_stamp(const char *s)
 	return (int64_t)timegm(&tm) * 1000000000LL + ns;
 }
 
+/* "10.1.1.5:41994" or "[fd00::5]:41994" into a name for `role`; false when it is neither. */
+static bool parse_end(const char *s, struct demo_name *n, const char *role)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	size_t len = colon != NULL ? (size_t)(colon - s) : 0;
+	if (len == 0 || len >= sizeof host)
+		return false;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	if (host[0] == '[' && host[len - 1] == ']') {
+		memmove(host, host + 1, len - 2);
+		host[len - 2] = '\0';
+	}
+	memset(n, 0, sizeof *n);
+	n->port = (uint16_t)strtoul(colon + 1, NULL, 10);
+	n->family = inet_pton(AF_INET, host, n->addr) == 1 ? 4 : inet_pton(AF_INET6, host, n->addr) == 1 ? 6 : 0;
+	snprintf(n->role, sizeof n->role, "%s", role);
+	return n->family != 0;
+}
+
+/*
+ * The recorded clients all speak as "client", one after another: each
+ * getaddrinfo() starts the next, "client N", and its connect() names its
+ * end, as the live demo's hook does ("connect(3, 10.1.1.1:8082) = 0 from
+ * 10.1.1.5:41994", docs/echo.md).
+ */
+static void number_client(struct demo_item *it, unsigned *clients)
+{
+	const char *comma = strstr(it->text, ", ");
+	if (strcmp(it->role, "server") == 0 && strncmp(it->text, "bind(", 5) == 0 && comma != NULL) {
+		/* "bind(3, [::]:8082) = 0": the server's port */
+		char addr[80];
+		size_t n = strcspn(comma + 2, ")");
+		if (n < sizeof addr) {
+			memcpy(addr, comma + 2, n);
+			addr[n] = '\0';
+			if (parse_end(addr, &it->names[0], "server"))
+				it->nnames = 1;
+		}
+		return;
+	}
+	if (strcmp(it->role, "client") != 0)
+		return;
+	if (strncmp(it->text, "getaddrinfo(", 12) == 0)
+		++*clients;
+	snprintf(it->role, sizeof it->role, "client %u", *clients ? *clients : 1);
+	const char *from = strstr(it->text, " from ");
+	if (strncmp(it->text, "connect(", 8) != 0 || from == NULL)
+		return;
+	struct demo_name *n = &it->names[0];
+	if (!parse_end(from + 6, n, it->role))
+		return;
+	it->nnames = 1;
+	const char *to = strchr(it->text, ' ');
+	const char *end = to != NULL ? strchr(to, ')') : NULL;
+	char target[80];
+	if (end == NULL || (size_t)(end - to - 1) >= sizeof target)
+		return;
+	memcpy(target, to + 1, (size_t)(end - to - 1));
+	target[end - to - 1] = '\0';
+	it->names[1] = *n;
+	it->names[1].host = true;
+	snprintf(it->names[1].role, sizeof it->names[1].role, "client host");
+	if (parse_end(target, &it->names[2], "server host")) {
+		it->names[2].host = true;
+		it->nnames = 3;
+	} else {
+		it->nnames = 2;
+	}
+}
+
 /* One line "TIME ROLE CALL..." of --explain text; ROLE is one word ("server", "client"). */
 static struct demo_item *call_item(char *line)
 {
@@ -82,6 +155,7 @@ static struct demo_item *call_item(char *line)
 static int load_calls(struct demo_queue *q, const char *path, FILE *log)
 {
 	char line[1024];
+	unsigned clients = 0;
 	FILE *fp = fopen(path, "re");
 	if (fp == NULL) {
 		fprintf(log, "layerscope demo: %s: %s: the frames are shown without the socket calls\n", path,
@@ -90,6 +164,8 @@ static int load_calls(struct demo_queue *q, const char *path, FILE *log)
 	}
 	while (fgets(line, sizeof line, fp) != NULL) {
 		struct demo_item *it = call_item(line);
+		if (it != NULL)
+			number_client(it, &clients);
 		if (it != NULL && demo_queue_push(q, it) != 0) {
 			fclose(fp);
 			return -1;

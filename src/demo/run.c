@@ -31,6 +31,8 @@
 #define SETTLE_MS  200
 #define TICK_MS    50
 #define SERVER_WAIT_MS 3000
+/* Between clients, so that one's teardown is over before the next connects: a clearer timeline. */
+#define CLIENT_GAP_MS  100
 
 struct demo;
 
@@ -178,6 +180,8 @@ static void *clients_thread(void *arg)
 	const char *msg = d->o->message;
 	for (unsigned i = 0; i < d->o->clients; i++) {
 		struct lsc_echo_client_opts co;
+		if (i > 0)
+			sleep_ms(CLIENT_GAP_MS);
 		struct lsc_echo_client_result res;
 		char err[LSC_ERRBUF_SIZE];
 		memset(&co, 0, sizeof co);
@@ -373,7 +377,7 @@ static int setup(struct demo *d, struct demo_net *net, const char *path, char *e
 		return -1;
 	if (lsc_priv_drop(&t, said, err) != 0)
 		return -1;
-	fprintf(d->o->log, "layerscope demo: %s; the server, the clients and the decoder run so\n", said);
+	fprintf(d->o->log, "layerscope demo: %s: the server, the clients and the decoder run unprivileged\n", said);
 	return 0;
 }
 
