@@ -98,6 +98,13 @@ struct lsc_sll {
 
 struct lsc_null {
 	uint32_t family; /* in the capturing host's byte order, decided per frame */
+	uint8_t order;   /* enum lsc_null_order: how the family was read */
+};
+
+enum lsc_null_order {
+	LSC_NULL_LE = 0,  /* DLT_NULL from a little-endian host */
+	LSC_NULL_BE,      /* DLT_NULL from a big-endian host */
+	LSC_NULL_NETWORK  /* DLT_LOOP: always network byte order */
 };
 
 struct lsc_arp {
@@ -144,8 +151,14 @@ struct lsc_ipv6 {
 	uint8_t next_header; /* the fixed header's */
 	uint8_t hop_limit;
 	uint8_t upper;       /* the protocol after the last extension header */
-	uint8_t next_ext;
+	uint8_t next_ext;    /* entries used in ext[] */
 	struct lsc_ip6ext ext[LSC_MAX_IP6_EXT];
+	uint16_t ext_count;  /* extension headers walked, listed or not */
+	uint32_t ext_bytes;  /* their total length */
+	bool jumbo;          /* payload length 0 with a Jumbo Payload option (RFC 2675) */
+	uint32_t jumbo_length;
+	bool has_final_dst;  /* a routing header names the final destination */
+	uint8_t final_dst[16];
 	bool has_frag;       /* a fragment extension header was seen */
 	bool frag_mf;
 	uint16_t frag_offset; /* bytes */

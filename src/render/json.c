@@ -62,8 +62,6 @@ static void json_layer(struct json_state *st, const struct lsc_frame *f, const s
 		lsc_json_key(j, "length");
 		lsc_json_u64(j, l->hdr_len);
 	}
-	lsc_json_key(j, "header_length");
-	lsc_json_u64(j, l->hdr_len);
 	if (l->flags & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED)) {
 		lsc_json_key(j, "malformed");
 		lsc_json_str(j, l->reason ? l->reason : "malformed");
@@ -83,6 +81,8 @@ static void json_layer(struct json_state *st, const struct lsc_frame *f, const s
 		lsc_json_bool(j, true);
 	}
 	lsc_fields_emit(&st->sink, f, l);
+	lsc_json_key(j, "header_length");
+	lsc_json_u64(j, l->hdr_len);
 	lsc_json_close(j, '}');
 }
 
