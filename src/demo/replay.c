@@ -13,7 +13,7 @@
 #include <layerscope/frame.h>
 
 #include "demo-int.h"
-#include "paths.h"
+#include "src/demo/paths.h" /* generated: where make install puts the captures */
 
 const char *lsc_demo_captures_dir(void)
 {
