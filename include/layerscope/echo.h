@@ -179,6 +179,7 @@ struct lsc_echo_client_opts {
 	uint16_t port;               /* 0: LSC_ECHO_PORT */
 	size_t chunk;                /* TCP recv() size; 0: LSC_ECHO_CHUNK (UDP reads the whole datagram) */
 	int timeout_ms;              /* connect and each wait for the reply; 0: LSC_ECHO_TIMEOUT_MS */
+	bool half_close;             /* TCP: shutdown(SHUT_WR) once everything is sent, then read the rest */
 	FILE *log;                   /* human lines (connected, each chunk received); NULL: none */
 	struct lsc_explain *explain; /* NULL: no narration */
 };

@@ -1,0 +1,1 @@
+#define LSC_CAPTURES_DIR "/usr/local/share/layerscope/captures"
