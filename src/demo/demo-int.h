@@ -11,7 +11,7 @@
 #include <layerscope/source.h> /* LSC_ERRBUF_SIZE */
 
 /*
- * echo.h and flow.h both name their call enums LSC_CALL_*, so no file may
+ * echo.h and flow.h both name their call enums LSC_ECHO_CALL_*, so no file may
  * include both: run.c speaks to the echo pair, show.c to the pipeline, and
  * what passes between them is plain data.
  */

@@ -105,13 +105,13 @@ static void names_from(struct demo_item *it, const struct narrator *n, const str
 {
 	if (ev->result < 0)
 		return;
-	if (n->client && ev->call == LSC_CALL_CONNECT) {
+	if (n->client && ev->call == LSC_ECHO_CALL_CONNECT) {
 		name_add(it, &ev->local, false, n->role);
 		if (n->d->o->hosts) {
 			name_add(it, &ev->local, true, "client host");
 			name_add(it, &ev->addr, true, "server host");
 		}
-	} else if (!n->client && (ev->call == LSC_CALL_LISTEN || (ev->call == LSC_CALL_BIND && n->d->o->udp))) {
+	} else if (!n->client && (ev->call == LSC_ECHO_CALL_LISTEN || (ev->call == LSC_ECHO_CALL_BIND && n->d->o->udp))) {
 		name_add(it, &ev->local, false, n->role);
 	}
 }
