@@ -96,6 +96,9 @@ static uint8_t resolve(const struct lsc_frame *f, const struct lsc_next *next, s
 				return LSC_PROTO_NONE;
 			unsigned v = f->data[off] >> 4;
 			p = v == 4 ? LSC_PROTO_IPV4 : v == 6 ? LSC_PROTO_IPV6 : LSC_PROTO_NONE;
+			/* The version may name a protocol this build has no decoder for. */
+			if (proto_table[p] == NULL)
+				p = LSC_PROTO_NONE;
 		}
 		return p;
 	case LSC_NEXT_ETHERTYPE:
@@ -151,8 +154,11 @@ void lsc_decode_frame(struct lsc_frame *f)
 	struct lsc_next next = { LSC_NEXT_LINKTYPE, (uint32_t)f->linktype, LSC_LIMIT_ALL };
 
 	reset(f);
-	if (!lsc_linktype_supported(f->linktype))
+	if (!lsc_linktype_supported(f->linktype)) {
 		f->link_unsupported = true;
+		lsc_frame_note(f, "link type %s is not decoded: the frame is shown as bytes",
+		               lsc_linktype_name(f->linktype));
+	}
 
 	/* One layer per turn; the last slot is kept for the payload. */
 	while (f->nlayers < LSC_MAX_LAYERS - 1) {
