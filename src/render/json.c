@@ -37,8 +37,10 @@ static void json_layer(struct json_state *st, const struct lsc_frame *f, const s
 	lsc_json_str(j, pi->key);
 	lsc_json_key(j, "offset");
 	lsc_json_u64(j, l->offset);
-	lsc_json_key(j, "length");
-	lsc_json_u64(j, l->hdr_len);
+	if (l->proto != LSC_PROTO_PAYLOAD) { /* the payload's own field table says its length */
+		lsc_json_key(j, "length");
+		lsc_json_u64(j, l->hdr_len);
+	}
 	if (l->flags & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED)) {
 		lsc_json_key(j, "malformed");
 		lsc_json_str(j, l->reason ? l->reason : "malformed");
