@@ -41,7 +41,7 @@ static uint32_t pseudo_sum(const struct lsc_layer *ip, uint8_t ipproto, uint32_t
 	return sum;
 }
 
-static bool is_fragment(const struct lsc_layer *ip)
+bool lsc_decode_ip_fragment(const struct lsc_layer *ip)
 {
 	if (ip->proto == LSC_PROTO_IPV4)
 		return ip->u.ipv4.mf || ip->u.ipv4.frag_offset != 0;
@@ -52,7 +52,7 @@ uint8_t lsc_csum_l4(const struct lsc_frame *f, const struct lsc_layer *l,
                     const struct lsc_layer *ip, uint8_t ipproto,
                     uint32_t seg_len, uint16_t field)
 {
-	if (ip == NULL || is_fragment(ip))
+	if (ip == NULL || lsc_decode_ip_fragment(ip))
 		return LSC_CSUM_UNKNOWN;
 	if (l->offset > f->caplen || seg_len > f->caplen - l->offset)
 		return LSC_CSUM_UNKNOWN; /* the segment was not captured whole */
