@@ -20,9 +20,11 @@ import ipaddress
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 
 # Protocols tshark must not decode where we show payload.  The decode branch
@@ -246,23 +248,67 @@ class TsFrame:
         self.protocols = (self.frame.fields.get("frame.protocols") or [""])[0].split(":")
 
 
-def run_tshark(tshark, path):
+def tshark_json(tshark, path):
+    """tshark's frames of one file: (frames or None, its complaints, exit status)."""
     protos = " ".join(list(TS_PROTO) + ["frame", "_ws.malformed", "_ws.short"])
     cmd = [tshark] + TSHARK_OPTS + ["-r", path, "-T", "json", "-J", protos]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err = "\n".join(l for l in p.stderr.decode("utf-8", "replace").splitlines()
+                    if l.strip() and not l.startswith("Running as user"))
     text = p.stdout.decode("utf-8", "replace").strip()
     if not text:
-        return [], p.stderr.decode("utf-8", "replace")
+        return [], err, p.returncode
     try:
         doc = json.loads(text, object_pairs_hook=pairs_hook)
     except ValueError as e:
-        return None, "tshark output is not JSON: %s" % e
+        return None, "tshark output is not JSON: %s" % e, p.returncode
     frames = []
     for pkt in doc:
         src = dict(pkt).get("_source")
         layers = dict(src).get("layers") if src else None
         frames.append(TsFrame(layers or []))
-    return frames, p.stderr.decode("utf-8", "replace")
+    return frames, err, p.returncode
+
+
+def tshark_batch(tshark, paths, tmpdir):
+    """
+    tshark's frames of several pcap files from one tshark run: {path: frames}.
+
+    tshark spends most of a second starting up, so files are merged into one
+    pcapng (mergecap -a -I none keeps one interface per input file, in order)
+    and told apart again by frame.interface_id.  A file mergecap refuses is
+    left out (it goes through tshark alone); anything odd gives {} and every
+    file goes through tshark alone, which is always the reference.
+    """
+    paths = list(paths)
+    merged = os.path.join(tmpdir, "batch-%d.pcapng" % os.getpid())
+    while paths:
+        p = subprocess.run(["mergecap", "-a", "-I", "none", "-F", "pcapng", "-w", merged] + paths,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if p.returncode == 0:
+            break
+        m = re.search(r'file "([^"]+)"', p.stderr.decode("utf-8", "replace"))
+        if not m or m.group(1) not in paths:
+            return {}
+        paths.remove(m.group(1))
+    if not paths:
+        return {}
+    try:
+        frames, err, rc = tshark_json(tshark, merged)
+    finally:
+        os.unlink(merged)
+    if frames is None or err or rc != 0:
+        return {}
+    out = dict((p, []) for p in paths)
+    for t in frames:
+        _, iface = t.frame.first(["frame.interface_id"])
+        if iface is None or int(iface) >= len(paths):
+            return {}
+        got = out[paths[int(iface)]]
+        got.append(t)
+        # Frame numbers count from 1 in each file, not across the batch.
+        t.frame.fields["frame.number"] = [str(len(got))]
+    return out
 
 
 # ---- our side ---------------------------------------------------------------
@@ -350,6 +396,7 @@ class Report:
         self.fields = 0
         self.skipped_layers = 0
         self.unreadable = []   # files tshark cannot read at all
+        self.tshark_runs = 0
         self.exempt = {}
         self.bad = []
 
@@ -366,6 +413,7 @@ class Report:
         self.fields += o.fields
         self.skipped_layers += o.skipped_layers
         self.unreadable += o.unreadable
+        self.tshark_runs += o.tshark_runs
         for k, v in o.exempt.items():
             self.exempt[k] = self.exempt.get(k, 0) + v
         self.bad.extend(o.bad)
@@ -593,33 +641,37 @@ def compare_layers(ctx, ours, ts):
         occ[lay["proto"]] = occ.get(lay["proto"], 0) + 1
         compare_layer(ctx, lay, tsl, occ[lay["proto"]], last_ip, ours.get("len", 0))
         if "malformed" in lay:
+            if not lay.get("truncated"):
+                # We call the header impossible where tshark finds no error.
+                ctx.check("%s#%d.malformed" % (lay["proto"], occ[lay["proto"]]),
+                          lay["malformed"], None, "decoded without error")
             return
         if lay["proto"] in ("ipv4", "ipv6"):
             last_ip = lay
 
 
-def check_file(args):
-    layerscope, tshark, path = args
+def compare_file(path, ours, ts):
+    """Compares one file: `ours` from run_ours(), `ts` from tshark_json()."""
     rep = Report()
     rep.files = 1
-    ours, rc, err, bad_json = run_ours(layerscope, path)
+    frames, rc, err, bad_json = ours
     if bad_json:
         rep.disagree(path, 0, "output", bad_json, "NDJSON")
         return rep
     if rc not in (0, 1) or "runtime error" in err or "Sanitizer" in err:
         rep.disagree(path, 0, "exit", "status %d: %s" % (rc, err.strip()[:300]), "0 or 1")
         return rep
-    ts, terr = run_tshark(tshark, path)
-    if ts is None:
+    tframes, terr, trc = ts
+    if tframes is None:
         rep.disagree(path, 0, "tshark", terr, "")
         return rep
-    if not ts and terr.strip():
-        rep.unreadable.append((path, terr.strip().splitlines()[-1]))
+    if not tframes and trc != 0:
+        rep.unreadable.append((path, terr.splitlines()[-1] if terr else "exit %d" % trc))
         return rep
-    if rc == 0 and len(ours) != len(ts):
-        rep.disagree(path, 0, "frame count", len(ours), len(ts))
+    if rc == 0 and len(frames) != len(tframes):
+        rep.disagree(path, 0, "frame count", len(frames), len(tframes))
     snaplen = pcap_snaplen(path)
-    for o, t in zip(ours, ts):
+    for o, t in zip(frames, tframes):
         rep.frames += 1
         _, tcap = t.frame.first(["frame.cap_len"])
         clipped = snaplen is not None and tcap is not None and o.get("caplen") == snaplen < int(tcap)
@@ -627,6 +679,27 @@ def check_file(args):
         compare_frame_fields(ctx, o, t, snaplen)
         compare_layers(ctx, o, t)
     return rep
+
+
+def check_batch(args):
+    """One job: a few files, the pcap ones through one tshark run, any doubt settled file by file."""
+    layerscope, tshark, paths, tmpdir = args
+    ours = dict((p, run_ours(layerscope, p)) for p in paths)
+    mergeable = [p for p in paths if p.endswith(".pcap") and ours[p][1] == 0 and not ours[p][3]]
+    batch = tshark_batch(tshark, mergeable, tmpdir) if len(mergeable) > 1 else {}
+    total = Report()
+    total.tshark_runs = 1 if batch else 0
+    for p in paths:
+        rep = None
+        if p in batch:
+            rep = compare_file(p, ours[p], (batch[p], "", 0))
+            if rep.bad:
+                rep = None  # a doubt: tshark on the file alone decides
+        if rep is None:
+            rep = compare_file(p, ours[p], tshark_json(tshark, p))
+            rep.tshark_runs = 1
+        total.merge(rep)
+    return total
 
 
 def captures():
@@ -652,14 +725,24 @@ def main(argv):
               % os.environ.get("CORPORA"))
         return 77
     jobs = int(os.environ.get("DIFF_JOBS", "0")) or os.cpu_count() or 2
+    per_batch = int(os.environ.get("DIFF_BATCH", "24"))
+    if not shutil.which("mergecap"):
+        per_batch = 1  # no batching without mergecap: one tshark run a file
     t0 = time.time()
     total = Report()
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-        for rep in pool.map(check_file, [(layerscope, tshark, f) for f in files]):
-            total.merge(rep)
+    tmpdir = tempfile.mkdtemp(prefix="lsc-diff.")
+    # Interleave the files over the batches, so big and small ones mix.
+    nb = max(1, (len(files) + per_batch - 1) // per_batch)
+    batches = [files[i::nb] for i in range(nb)]
+    try:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+            for rep in pool.map(check_batch, [(layerscope, tshark, b, tmpdir) for b in batches]):
+                total.merge(rep)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
     dt = time.time() - t0
-    print("diff-tshark: %d files, %d frames, %d layers, %d fields compared in %.1f s (%d jobs)"
-          % (total.files, total.frames, total.layers, total.fields, dt, jobs))
+    print("diff-tshark: %d files, %d frames, %d layers, %d fields compared in %.1f s (%d jobs, %d tshark runs)"
+          % (total.files, total.frames, total.layers, total.fields, dt, jobs, total.tshark_runs))
     print("diff-tshark: %d layers skipped (tshark flags them malformed)" % total.skipped_layers)
     for path, why in total.unreadable:
         print("diff-tshark: tshark cannot read %s: %s" % (path, why))
