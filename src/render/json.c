@@ -101,7 +101,9 @@ static void json_frame(void *state, const struct lsc_frame *f)
 
 static int json_end(void *state)
 {
-	free(state);
+	struct json_state *st = state;
+	lsc_json_flush(&st->j);
+	free(st);
 	return 0;
 }
 
