@@ -4,8 +4,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <sys/socket.h>
 
 #include <layerscope/strbuf.h>
 
@@ -97,13 +95,53 @@ void lsc_sb_ipv4(struct lsc_strbuf *b, const uint8_t a[4])
 	}
 }
 
-/* RFC 5952 text as the C library writes it (tshark uses the same), so the
- * differential test compares like with like. */
+static void put_hex16(struct lsc_strbuf *b, unsigned w)
+{
+	char t[4];
+	size_t n = 0;
+	for (int shift = 12; shift >= 0; shift -= 4)
+		if ((w >> shift) != 0 || shift == 0)
+			t[n++] = hexdigits[(w >> shift) & 15];
+	lsc_sb_putn(b, t, n);
+}
+
+/*
+ * RFC 5952 text exactly as glibc's inet_ntop() writes it (the differential
+ * test holds tshark's text to the same rules): lowercase, no leading zeros,
+ * the first longest run of two or more zero groups as "::", and the last 32
+ * bits as a dotted quad for ::a.b.c.d and ::ffff:a.b.c.d.  By hand, because
+ * inet_ntop() formats each group with sprintf.
+ */
 void lsc_sb_ipv6(struct lsc_strbuf *b, const uint8_t a[16])
 {
-	char t[INET6_ADDRSTRLEN];
-	if (inet_ntop(AF_INET6, a, t, sizeof t) != NULL)
-		lsc_sb_puts(b, t);
-	else
-		lsc_sb_puts(b, "?");
+	unsigned w[8];
+	int best = -1, best_len = 0;
+	for (int i = 0; i < 8; i++)
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	for (int i = 0; i < 8;) {
+		int k = i;
+		while (k < 8 && w[k] == 0)
+			k++;
+		if (k - i > best_len && k - i >= 2) {
+			best = i;
+			best_len = k - i;
+		}
+		i = k > i ? k : i + 1;
+	}
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				lsc_sb_putc(b, ':');
+			continue;
+		}
+		if (i != 0)
+			lsc_sb_putc(b, ':');
+		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
+			lsc_sb_ipv4(b, a + 12);
+			return;
+		}
+		put_hex16(b, w[i]);
+	}
+	if (best >= 0 && best + best_len == 8)
+		lsc_sb_putc(b, ':');
 }
