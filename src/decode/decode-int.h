@@ -45,7 +45,7 @@ uint8_t lsc_csum_l4(const struct lsc_frame *f, const struct lsc_layer *l,
                     const struct lsc_layer *ip, uint8_t ipproto,
                     uint32_t seg_len, uint16_t field);
 
-/* Whether an IPv4 or IPv6 layer is a fragment (first or later) of a datagram. */
+/* Whether an IPv4 or IPv6 layer carries a fragment (more follow, or an offset). */
 bool lsc_decode_ip_fragment(const struct lsc_layer *ip);
 
 /* The innermost network layer before `l` (the pseudo-header's owner), or NULL. */

@@ -15,13 +15,12 @@ static void decode_udp(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur 
 		return lsc_layer_truncated(l, "UDP header cut short (needs 8 bytes)");
 	if (u->length < 8)
 		return lsc_layer_malformed(l, "UDP length < 8");
-	l->body_len = u->length - 8u;
-	if (u->length > ip_len) {
-		/* A first fragment: the length counts the whole datagram, not this part. */
-		if (ip == NULL || !lsc_decode_ip_fragment(ip))
-			return lsc_layer_malformed(l, "UDP length past the IP payload");
-		l->body_len = ip_len - 8u; /* ip_len >= 8: the header was read within it */
-	}
+	/* A first fragment holds only part of the datagram its length counts. */
+	bool frag = ip != NULL && lsc_decode_ip_fragment(ip);
+	if (u->length > ip_len && !frag)
+		return lsc_layer_malformed(l, "UDP length past the IP payload");
+
+	l->body_len = (u->length > ip_len ? ip_len : u->length) - 8u;
 	if (u->checksum == 0 && ip != NULL && ip->proto == LSC_PROTO_IPV4)
 		u->csum = LSC_CSUM_ABSENT; /* RFC 768: zero means none was computed */
 	else
