@@ -143,6 +143,10 @@ FIELDS = [
     (("udp",), "length", ["udp.length"], conv_int),
 ]
 
+# Fields the contract asks for only sometimes (ICMP id and seq: echo only);
+# tshark shows them for more types.  Compared when both have them.
+OPTIONAL = {("icmp", "id"), ("icmp", "seq"), ("icmpv6", "id"), ("icmpv6", "seq")}
+
 # Our checksum verdict and where tshark keeps its own.  tshark's status:
 # 0 bad, 1 good, 2 unverified, 3 not present, 4 illegal; only 0 and 1 are
 # verdicts to compare.
@@ -397,6 +401,7 @@ class Report:
         self.skipped_layers = 0
         self.unreadable = []   # files tshark cannot read at all
         self.tshark_runs = 0
+        self.per_field = {}    # "proto.key" -> times compared
         self.exempt = {}
         self.bad = []
 
@@ -414,6 +419,8 @@ class Report:
         self.skipped_layers += o.skipped_layers
         self.unreadable += o.unreadable
         self.tshark_runs += o.tshark_runs
+        for k, v in o.per_field.items():
+            self.per_field[k] = self.per_field.get(k, 0) + v
         for k, v in o.exempt.items():
             self.exempt[k] = self.exempt.get(k, 0) + v
         self.bad.extend(o.bad)
@@ -430,6 +437,8 @@ class Ctx:
 
     def check(self, where, ours, theirs, shown=None):
         self.rep.fields += 1
+        key = re.sub(r"#\d+", "", where)
+        self.rep.per_field[key] = self.rep.per_field.get(key, 0) + 1
         if ours != theirs:
             self.rep.disagree(self.path, self.frame, where, ours, theirs if shown is None else shown)
             return False
@@ -539,7 +548,7 @@ def compare_layer(ctx, layer, ts, occ, enclosing_ip, frame_len):
         if truncated and key in TRUNCATED_SKIP:
             continue
         if key not in layer:
-            if tval is not None and not truncated:
+            if tval is not None and not truncated and (layer["proto"], key) not in OPTIONAL:
                 ctx.check(where + "." + key, "(absent)", tval)
             continue
         if tval is None:
@@ -593,6 +602,10 @@ def compare_frame_fields(ctx, ours, ts, snaplen):
         compare_time(ctx, ours.get("ts", ""), epoch)
 
 
+def link_undecoded(ours):
+    return any(n.startswith("link type ") and "not decoded" in n for n in ours.get("notes", []))
+
+
 def ts_chain(ts):
     """tshark's layers in order: (name, instance or None) for each protocol of frame.protocols."""
     by_name = {}
@@ -623,14 +636,21 @@ def compare_layers(ctx, ours, ts):
         mine = TS_PROTO.get(tok)
         lay = layers[i] if i < len(layers) else None
         if lay is None or lay["proto"] == "payload":
-            # Where we stop, tshark must not go on with a protocol we decode.
+            # Where we stop, tshark must not go on with a protocol we decode
+            # (unless the link type is one we do not decode at all).
             prev = layers[i - 1] if i > 0 else None
             if mine and set(mine) & set(MUST_DECODE) and nxt != "_ws.malformed" \
-                    and not (tsl and tsl.errors) and not (prev and "malformed" in prev):
+                    and not (tsl and tsl.errors) and not (prev and "malformed" in prev) \
+                    and not (i == 0 and link_undecoded(ours)):
                 ctx.check("layers[%d]" % i, lay["proto"] if lay else "(none)", tok,
                           "%s (must decode)" % tok)
             return
         if mine is None or lay["proto"] not in mine:
+            if mine is None and lay.get("malformed") and not lay.get("truncated"):
+                # We show an impossible header (a bad IP version) where tshark
+                # shows no protocol at all: both reject it.
+                ctx.rep.exempt_one("a header both reject: malformed here, undissected in tshark")
+                return
             ctx.check("layers[%d]" % i, lay["proto"], tok)
             return
         if tsl is None or tsl.errors or nxt == "_ws.malformed":
@@ -648,6 +668,10 @@ def compare_layers(ctx, ours, ts):
             return
         if lay["proto"] in ("ipv4", "ipv6"):
             last_ip = lay
+    # tshark's chain ended: we must not have decoded a layer past it.
+    extra = layers[len(chain)] if len(chain) < len(layers) else None
+    if extra is not None and extra["proto"] != "payload":
+        ctx.check("layers[%d]" % len(chain), extra["proto"], "(none)")
 
 
 def compare_file(path, ours, ts):
@@ -748,6 +772,17 @@ def main(argv):
         print("diff-tshark: tshark cannot read %s: %s" % (path, why))
     for why, n in sorted(total.exempt.items()):
         print("diff-tshark: exempt %d: %s" % (n, why))
+    by_proto = {}
+    for k, v in total.per_field.items():
+        by_proto[k.split(".")[0]] = by_proto.get(k.split(".")[0], 0) + v
+    print("diff-tshark: fields by layer: %s" % ", ".join(
+        "%s %d" % kv for kv in sorted(by_proto.items()) if not kv[0].startswith("layers")))
+    # A row of FIELDS never compared while its protocol was: a wrong tshark name?
+    never = ["%s.%s" % (protos[0], key) for protos, key, _, _ in FIELDS
+             if any(by_proto.get(p) for p in protos)
+             and not any(total.per_field.get("%s.%s" % (p, key)) for p in protos)]
+    if never:
+        print("diff-tshark: never compared (tshark had no value): %s" % ", ".join(never))
     print("diff-tshark: MUST_DECODE = %s" % ", ".join(MUST_DECODE))
     print("diff-tshark: %d disagreements" % len(total.bad))
     for path, fno, where, ours, theirs in total.bad[:MAX_SHOWN]:
