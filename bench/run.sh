@@ -20,6 +20,11 @@ ls=$out/layerscope
 tcpdump=${TCPDUMP:-$(command -v tcpdump)}
 tshark=${TSHARK:-$(command -v tshark)}
 TIME=/usr/bin/time
+# Everyone prints UTC: with TZ unset, glibc's localtime() looks at
+# /etc/localtime for every frame tcpdump prints, which is not tcpdump's speed.
+TZ=UTC
+LC_ALL=C
+export TZ LC_ALL
 
 die() {
 	echo "bench: $*" >&2

@@ -768,8 +768,9 @@ def main(argv):
     print("diff-tshark: %d files, %d frames, %d layers, %d fields compared in %.1f s (%d jobs, %d tshark runs)"
           % (total.files, total.frames, total.layers, total.fields, dt, jobs, total.tshark_runs))
     print("diff-tshark: %d layers skipped (tshark flags them malformed)" % total.skipped_layers)
-    for path, why in total.unreadable:
-        print("diff-tshark: tshark cannot read %s: %s" % (path, why))
+    if total.unreadable:
+        print("diff-tshark: %d files tshark cannot read (link types it lacks, bad versions): %s"
+              % (len(total.unreadable), " ".join(sorted(os.path.basename(p) for p, _ in total.unreadable))))
     for why, n in sorted(total.exempt.items()):
         print("diff-tshark: exempt %d: %s" % (n, why))
     by_proto = {}
