@@ -113,7 +113,11 @@ void lsc_decode_frame(struct lsc_frame *f);
 void lsc_layer_truncated(struct lsc_layer *l, const char *reason);
 void lsc_layer_malformed(struct lsc_layer *l, const char *reason);
 
-/* Whether any layer of the frame is truncated or malformed. */
+/*
+ * Whether any layer of the frame is truncated or malformed.  A quoted header
+ * cut short where its ICMP error's quote ends is not damage (RFC 792 quotes
+ * only 8 bytes past the IP header), unless the capture itself was cut.
+ */
 bool lsc_frame_damaged(const struct lsc_frame *f);
 
 /* libpcap's name for a DLT ("EN10MB"), or "DLT_<n>" in a static buffer. */

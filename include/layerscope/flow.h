@@ -2,6 +2,7 @@
 #ifndef LAYERSCOPE_FLOW_H
 #define LAYERSCOPE_FLOW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <layerscope/frame.h>
@@ -26,6 +27,12 @@ enum lsc_tcp_state {
 	LSC_TCPS_CLOSED,
 	LSC_TCPS_RESET,
 	LSC_TCPS_UDP,
+	/* States of one end only (lsc_flow_ann.end_state), RFC 9293 names. */
+	LSC_TCPS_LISTEN,
+	LSC_TCPS_FIN_WAIT_1,
+	LSC_TCPS_FIN_WAIT_2,
+	LSC_TCPS_CLOSE_WAIT,
+	LSC_TCPS_LAST_ACK,
 	LSC_TCPS_COUNT
 };
 
@@ -80,13 +87,130 @@ enum lsc_flow_step {
 #define LSC_FA_KEEP_ALIVE     0x0020u
 #define LSC_FA_PORT_REUSE     0x0040u
 #define LSC_FA_LOST_SEGMENT   0x0080u
+#define LSC_FA_ZERO_WINDOW_PROBE 0x0100u
+#define LSC_FA_KEEP_ALIVE_ACK 0x0200u
+#define LSC_FA_ACKED_UNSEEN   0x0400u /* acknowledges bytes the capture never showed */
+#define LSC_FA_COUNT          11      /* bits above, for lsc_flow_analysis_name() */
 
 const char *lsc_flow_dir_name(unsigned dir);       /* "c2s", "s2c" */
 const char *lsc_tcp_state_name(unsigned state);    /* "ESTABLISHED" */
 const char *lsc_flow_event_name(unsigned event);   /* "syn-ack" */
 const char *lsc_sock_call_name(unsigned call);     /* "connect()", or NULL */
+const char *lsc_flow_step_name(unsigned kind);     /* "handshake", "teardown", or NULL */
+const char *lsc_flow_analysis_name(unsigned bit);  /* bit index 0..LSC_FA_COUNT-1: "retransmission" */
 
 /* Emits the frame's flow annotation (f->flow) as fields: the JSON "flow" object. */
 void lsc_flow_fields_emit(struct lsc_sink *s, const struct lsc_frame *f);
+
+/* ---- the tracker ----------------------------------------------------------- */
+
+#define LSC_FLOW_DEFAULT_MAX 32768u /* conversations kept at once, by default */
+#define LSC_FLOW_HISTORY_MAX 24     /* letters in a history string */
+
+/* One side of a conversation. IPv4 addresses use the first 4 bytes of addr. */
+struct lsc_flow_endpoint {
+	uint8_t addr[16];
+	uint16_t port;
+};
+
+/*
+ * What the tracker knows of one conversation, for tables and diagrams.
+ * Arrays of two are indexed [0] client, [1] server (lsc_flow_ann.dir - 1).
+ */
+struct lsc_flow_conv {
+	uint32_t id;             /* from 1, in order of first appearance */
+	uint8_t family;          /* 4 or 6 */
+	uint8_t ipproto;         /* 6 (TCP) or 17 (UDP) */
+	uint8_t state;           /* enum lsc_tcp_state, the conversation's */
+	uint8_t end_state[2];    /* TCP: each end's own state */
+	bool midstream;          /* TCP: the capture started after the handshake */
+	bool refused;            /* TCP: a RST answered the SYN */
+	bool port_reused;        /* TCP: started by a new SYN on a closed conversation's ports */
+	struct lsc_flow_endpoint ep[2];
+	uint64_t frames[2];      /* frames each end sent */
+	uint64_t bytes[2];       /* payload bytes each end sent, retransmissions included */
+	uint64_t first_frame, last_frame;
+	int64_t first_ns, last_ns;   /* capture times, nanoseconds since the epoch */
+	int64_t handshake_rtt_ns;    /* first SYN..handshake ACK, -1 when not seen */
+	char history[LSC_FLOW_HISTORY_MAX + 1]; /* Zeek-style: docs/flow.md */
+};
+
+struct lsc_flow_tracker;
+
+/*
+ * A tracker holding at most `max_flows` conversations (0: the default).
+ * Its memory is allocated here, once: tracking never allocates per frame.
+ * When full, the least recently seen conversation makes room.  NULL when
+ * out of memory.
+ */
+struct lsc_flow_tracker *lsc_flow_new(uint32_t max_flows);
+void lsc_flow_free(struct lsc_flow_tracker *t);
+
+/*
+ * Annotates a decoded frame: sets f->has_flow and f->flow when the frame's
+ * own network and transport layers (never those quoted in an ICMP error)
+ * are IPv4/IPv6 and TCP/UDP, and may add notes.  Frames must come in
+ * capture order.  Never re-reads the frame's bytes.
+ */
+void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f);
+
+/* Called with a conversation about to leave the table (evicted, or replaced on port reuse). */
+typedef void (*lsc_flow_conv_fn)(const struct lsc_flow_conv *c, void *ctx);
+void lsc_flow_on_retire(struct lsc_flow_tracker *t, lsc_flow_conv_fn fn, void *ctx);
+
+/* Calls fn for every conversation still in the table, in id order; -1 when out of memory. */
+int lsc_flow_foreach(const struct lsc_flow_tracker *t, lsc_flow_conv_fn fn, void *ctx);
+
+/* Conversations in the table now, and how many were evicted to make room. */
+uint32_t lsc_flow_count(const struct lsc_flow_tracker *t);
+uint64_t lsc_flow_evicted(const struct lsc_flow_tracker *t);
+
+/* ---- text for renderers -------------------------------------------------- */
+
+struct lsc_strbuf;
+
+/* "handshake 2/3", "teardown 3/4"; nothing when the frame has no step. */
+void lsc_flow_step_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a);
+
+/* "ack 16 = peer seq 1 + 15 bytes (frame 4)"; nothing when acks_frame is 0. */
+void lsc_flow_ack_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a);
+
+/* "127.0.0.1:40950", "[::1]:8082". */
+void lsc_flow_endpoint_text(struct lsc_strbuf *b, unsigned family, const struct lsc_flow_endpoint *e);
+
+/* ---- reassembly, for read --follow ----------------------------------------- */
+
+/*
+ * Puts one direction's TCP payload back in sequence order: bytes are handed
+ * to `out` once each, in order; segments that arrive early wait in a buffer
+ * of at most `cap` bytes; bytes already delivered (retransmissions), or
+ * before the stream's start, are dropped.  When the buffer is full, or at lsc_reasm_finish(), the missing
+ * bytes are skipped and reported as a gap (data NULL).
+ */
+struct lsc_reasm_chunk {
+	uint64_t frame;        /* the frame that carried the bytes */
+	uint32_t rel_seq;      /* relative sequence number of data[0] */
+	const uint8_t *data;   /* NULL: a gap of len bytes the capture lacks */
+	uint32_t len;
+	bool late;             /* arrived out of order and waited in the buffer */
+};
+typedef void (*lsc_reasm_fn)(const struct lsc_reasm_chunk *c, void *ctx);
+
+struct lsc_reasm;
+struct lsc_reasm *lsc_reasm_new(uint32_t cap, lsc_reasm_fn out, void *ctx);
+void lsc_reasm_free(struct lsc_reasm *r);
+
+/*
+ * Adds `len` captured bytes at relative sequence `seq`; `claimed` is the
+ * segment's payload length on the wire (>= len when the capture cut it).
+ */
+void lsc_reasm_add(struct lsc_reasm *r, uint64_t frame, uint32_t seq,
+                   const uint8_t *data, uint32_t len, uint32_t claimed);
+
+/* Where the stream starts (relative 1 after a SYN); else the first segment added says. */
+void lsc_reasm_start(struct lsc_reasm *r, uint32_t seq);
+
+/* Delivers what waits in the buffer, gaps included. */
+void lsc_reasm_finish(struct lsc_reasm *r);
 
 #endif

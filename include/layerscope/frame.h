@@ -98,6 +98,13 @@ struct lsc_sll {
 
 struct lsc_null {
 	uint32_t family; /* in the capturing host's byte order, decided per frame */
+	uint8_t order;   /* enum lsc_null_order: how the family was read */
+};
+
+enum lsc_null_order {
+	LSC_NULL_LE = 0,  /* DLT_NULL from a little-endian host */
+	LSC_NULL_BE,      /* DLT_NULL from a big-endian host */
+	LSC_NULL_NETWORK  /* DLT_LOOP: always network byte order */
 };
 
 struct lsc_arp {
@@ -144,8 +151,14 @@ struct lsc_ipv6 {
 	uint8_t next_header; /* the fixed header's */
 	uint8_t hop_limit;
 	uint8_t upper;       /* the protocol after the last extension header */
-	uint8_t next_ext;
+	uint8_t next_ext;    /* entries used in ext[] */
 	struct lsc_ip6ext ext[LSC_MAX_IP6_EXT];
+	uint16_t ext_count;  /* extension headers walked, listed or not */
+	uint32_t ext_bytes;  /* their total length */
+	bool jumbo;          /* payload length 0 with a Jumbo Payload option (RFC 2675) */
+	uint32_t jumbo_length;
+	bool has_final_dst;  /* a routing header names the final destination */
+	uint8_t final_dst[16];
 	bool has_frag;       /* a fragment extension header was seen */
 	bool frag_mf;
 	uint16_t frag_offset; /* bytes */
@@ -241,6 +254,8 @@ struct lsc_layer {
 	} u;
 };
 
+struct lsc_flow_conv;
+
 /* Conversation annotations, filled by the track stage (flow.h). */
 struct lsc_flow_ann {
 	uint32_t id;          /* 0: the frame belongs to no tracked conversation */
@@ -257,6 +272,20 @@ struct lsc_flow_ann {
 	uint32_t analysis;    /* LSC_FA_* expert bits */
 	uint64_t ref_frame;   /* a related frame (the request of a reply, the original of a retransmission) */
 	int64_t rtt_ns;       /* round-trip time to ref_frame, -1 when none */
+	/* Added by the track stage's TCP observer (flow.h). */
+	uint8_t end_state[2]; /* the client's and the server's own state (RFC 9293), enum lsc_tcp_state */
+	uint8_t acks_ctl;     /* LSC_TCP_SYN / LSC_TCP_FIN of the segment acks_frame sent */
+	uint32_t next_seq;    /* relative sequence number after this segment (with SYN and FIN) */
+	uint32_t acks_seq;    /* relative seq of the peer segment this ACK completes */
+	uint32_t acks_len;    /* its payload bytes: rel_ack = acks_seq + acks_len (+1 for SYN/FIN) */
+	uint64_t acks_frame;  /* the frame of that segment, 0 when this ACK completes none */
+	const struct lsc_flow_conv *conv; /* the conversation; valid until the tracker's next frame */
+};
+
+/* The process that owns a socket of this host (live capture only). */
+struct lsc_owner {
+	int32_t pid;   /* 0: not known */
+	char comm[16]; /* /proc/PID/comm: the command name, cut at 15 bytes */
 };
 
 /* Direction of a frame as the capture saw it, when the link type says. */
@@ -290,6 +319,11 @@ struct lsc_frame {
 	/* Filled by the track stage; has_flow says whether `flow` is valid. */
 	bool has_flow;
 	struct lsc_flow_ann flow;
+
+	/* Filled by the owner lookup of a live capture (source.h); reset by the source. */
+	bool has_owner;            /* at least one of the two is known */
+	struct lsc_owner src_owner; /* the socket that sent the frame */
+	struct lsc_owner dst_owner; /* the socket it is for */
 
 	/* Notes from any stage, rendered in order. */
 	uint8_t nnotes;

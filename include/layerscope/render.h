@@ -63,6 +63,19 @@ struct lsc_renderer {
 	int (*end)(void *state);
 };
 
+/*
+ * read --stats: the conversation table.  lsc_stats_new() follows tracker
+ * `t` so that conversations it evicts still get their row; at most
+ * `max_rows` rows are kept (0: four times LSC_FLOW_DEFAULT_MAX), later ones
+ * are counted.  lsc_stats_write() adds the conversations still in the
+ * tracker and prints the table in conversation order; -1 when out of memory.
+ */
+struct lsc_flow_tracker;
+struct lsc_stats;
+struct lsc_stats *lsc_stats_new(struct lsc_flow_tracker *t, uint32_t max_rows);
+int lsc_stats_write(struct lsc_stats *st, FILE *out);
+void lsc_stats_free(struct lsc_stats *st);
+
 /* The renderer named `name`, or NULL. */
 const struct lsc_renderer *lsc_renderer_find(const char *name);
 /* Comma-separated names of every renderer, for usage messages. */

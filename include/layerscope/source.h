@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <layerscope/frame.h>
 
@@ -43,6 +44,112 @@ int lsc_source_ts_digits(const struct lsc_source *s);
 uint64_t lsc_source_count(const struct lsc_source *s);
 
 void lsc_source_close(struct lsc_source *s);
+
+/* ---- live capture (live.c) ---------------------------------------------- */
+
+/* Options of a live capture; a zero value means the default. */
+struct lsc_live_opts {
+	const char *iface;    /* NULL: "lo"; "any" captures on every interface */
+	uint32_t snaplen;     /* bytes kept of each frame; 0: 262144, as tcpdump */
+	uint32_t buffer_kib;  /* kernel ring size in KiB; 0: 8192 */
+	bool promisc;         /* promiscuous mode; off by default */
+	bool immediate;       /* each frame at once (TPACKET_V2), not in blocks of up to 25 ms */
+};
+
+/*
+ * Opens a live capture (pcap_create, then pcap_activate), handing frames over
+ * in blocks at most 25 ms old (or each at once, in immediate mode), at
+ * nanosecond timestamps where the kernel gives them.  Needs root or CAP_NET_RAW,CAP_NET_ADMIN.  On failure returns
+ * NULL with the cause and the fix in `errbuf` (no such interface, permission,
+ * interface down, ...).  A warning from pcap_activate -- the capture works,
+ * but not quite as asked -- goes into `warning`, which is empty otherwise;
+ * both buffers hold LSC_ERRBUF_SIZE bytes.
+ */
+struct lsc_source *lsc_source_open_live(const struct lsc_live_opts *o, char *warning, char *errbuf);
+
+/*
+ * Also writes every frame that lsc_source_next() reads to a pcap file
+ * (pcap_dump_open: open it before dropping privileges).  Returns 0, or -1
+ * with the cause in errbuf.  The file is flushed and closed with the source.
+ */
+int lsc_source_write_to(struct lsc_source *s, const char *path, char *errbuf);
+
+/* Makes a blocked or later lsc_source_next() return 0 (pcap_breakloop); safe in a signal handler. */
+void lsc_source_stop(struct lsc_source *s);
+
+/* Counts of a live capture, from pcap_stats. */
+struct lsc_live_stats {
+	uint64_t read;           /* frames lsc_source_next() read */
+	uint64_t received;       /* frames the kernel passed to the capture */
+	uint64_t dropped_kernel; /* no room in the capture buffer: read too slowly */
+	uint64_t dropped_iface;  /* dropped by the interface or its driver */
+};
+
+/* Fills `st`; returns -1 with the cause in errbuf for a file source or a failed pcap_stats. */
+int lsc_source_stats(struct lsc_source *s, struct lsc_live_stats *st, char *errbuf);
+
+/*
+ * Writes the interfaces libpcap can capture on (pcap_findalldevs) to `out`,
+ * one block each: name, flags, description, then its addresses.  Returns 0,
+ * or -1 with the cause in errbuf.
+ */
+int lsc_live_list(FILE *out, char *errbuf);
+
+/* ---- privileges (privdrop.c) -------------------------------------------- */
+
+/* Who to become after the capture is open. */
+struct lsc_priv_target {
+	char user[64];
+	uint32_t uid;
+	uint32_t gid;
+};
+
+/*
+ * Looks up the account `user` for lsc_priv_drop().  Returns 0, or -1 with
+ * "no such user" and the fix in errbuf.  Refuses root: that would drop nothing.
+ */
+int lsc_priv_resolve(const char *user, struct lsc_priv_target *t, char *errbuf);
+
+/*
+ * Drops every privilege for good, once the capture and output files are open:
+ * as root, switches to t's user (setgroups, setresgid, setresuid) and clears
+ * every capability; without root, clears the capabilities the binary was
+ * granted (setcap) and stays the invoking user.  Sets no_new_privs.  Then
+ * verifies: the ids all equal the target's, CapEff and CapPrm in
+ * /proc/self/status are 0, and setuid(0) fails.  Returns 0 with one line
+ * saying what was dropped in `report` (LSC_ERRBUF_SIZE bytes), or -1 with
+ * the failed step in errbuf; a caller must not go on after -1.
+ */
+int lsc_priv_drop(const struct lsc_priv_target *t, char *report, char *errbuf);
+
+/* ---- process owners (owner.c, ownerd.c) --------------------------------- */
+
+struct lsc_owners;
+struct lsc_sink;
+
+/*
+ * Starts the lookup of the process that owns each local frame's socket
+ * (/proc/net/{tcp,udp}{,6} for the socket's inode, /proc/PID/fd for the
+ * process).  As root, call it before lsc_priv_drop(): it forks a small
+ * helper that keeps only CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, as user
+ * `t`, to read other users' /proc/PID/fd, and answers over a socketpair.
+ * Without root it looks up in-process and sees only the caller's own
+ * processes.  Returns NULL with the cause in errbuf.
+ */
+struct lsc_owners *lsc_owners_open(const struct lsc_priv_target *t, char *errbuf);
+
+/*
+ * Sets f->src_owner, f->dst_owner and f->has_owner for a decoded TCP or UDP
+ * frame whose endpoints are sockets of this host.  Answers are cached; the
+ * tables are read again on a miss at most every 200 ms.
+ */
+void lsc_owners_annotate(struct lsc_owners *o, struct lsc_frame *f);
+
+/* Stops the helper and frees everything; NULL is fine. */
+void lsc_owners_close(struct lsc_owners *o);
+
+/* Emits f's owners as fields ("src", "dst": {pid, comm} or null): the JSON "process" object. */
+void lsc_owner_fields_emit(struct lsc_sink *s, const struct lsc_frame *f);
 
 /* Joins argv[0..argc) with spaces into one filter expression (malloc'd), or NULL when argc is 0. */
 char *lsc_filter_join(int argc, char **argv);

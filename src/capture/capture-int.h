@@ -28,4 +28,47 @@ struct lsc_source {
 /* Allocates a source around an opened handle; NULL (errbuf filled) on ENOMEM. */
 struct lsc_source *lsc_source_wrap(pcap_t *p, const char *name, bool live, int ts_digits, char *errbuf);
 
+/* ---- privileges (privdrop.c) ---- */
+
+/*
+ * Drops to t's user (as root) or to the caller's own ids (not root), keeping
+ * only the capabilities in `keep` (a mask of 1 << CAP_*), sets no_new_privs
+ * and non-dumpable, then verifies with lsc_priv_verify().  0, or -1 with the
+ * failed step in errbuf.
+ */
+int lsc_priv_drop_keep(const struct lsc_priv_target *t, uint64_t keep, char *errbuf);
+
+/* Checks that the real, effective and saved ids are uid/gid, the effective and permitted capabilities exactly `caps`. */
+int lsc_priv_verify(uint32_t uid, uint32_t gid, uint64_t caps, char *errbuf);
+
+/* ---- process owners (owner.c) ---- */
+
+/* One socket endpoint of this host and its peer; addresses in IPv6 form (IPv4 as ::ffff:a.b.c.d). */
+struct lsc_owner_key {
+	uint8_t proto;  /* 6 TCP, 17 UDP */
+	uint8_t pad;
+	uint16_t lport;
+	uint16_t rport;
+	uint8_t pad2[2];
+	uint8_t local[16];
+	uint8_t remote[16];
+};
+
+/*
+ * The socket tables of /proc, read again on a miss at most every 200 ms, and
+ * at least every 2 s -- only when `may_refresh`: a capture falling behind
+ * answers from what it has rather than wait for /proc.
+ */
+struct lsc_owner_table;
+struct lsc_owner_table *lsc_owner_table_new(void);
+void lsc_owner_table_free(struct lsc_owner_table *t);
+/* 0 with *o filled when a live process holds the socket for k, else -1. */
+int lsc_owner_table_lookup(struct lsc_owner_table *t, const struct lsc_owner_key *k, struct lsc_owner *o,
+                           bool may_refresh);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t lsc_owner_now_ms(void);
+/* Writes an IPv4 address as ::ffff:a.b.c.d. */
+void lsc_owner_addr4(uint8_t out[16], const uint8_t v4[4]);
+
 #endif

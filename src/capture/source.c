@@ -36,6 +36,23 @@ int lsc_source_set_filter(struct lsc_source *s, const char *expr, char *errbuf)
 		         expr, pcap_geterr(s->pcap));
 		return -1;
 	}
+	/*
+	 * Live, the kernel filters (pcap_setfilter): frames that do not match
+	 * never cross into user space, which is what keeps a busy interface from
+	 * overflowing the capture buffer.  Frame numbers then count matching
+	 * frames only, as tcpdump's and tshark's capture filters do, and -w
+	 * writes exactly the frames shown.  A file keeps every frame's number.
+	 */
+	if (s->live) {
+		int rc = pcap_setfilter(s->pcap, &s->filter);
+		pcap_freecode(&s->filter);
+		if (rc != 0) {
+			snprintf(errbuf, LSC_ERRBUF_SIZE, "cannot apply the filter '%s': %s",
+			         expr, pcap_geterr(s->pcap));
+			return -1;
+		}
+		return 0;
+	}
 	s->have_filter = true;
 	return 0;
 }
@@ -69,7 +86,8 @@ static void read_error(const struct lsc_source *s, char *errbuf)
  * unsigned here.  A fraction of a second or more (a corrupt stamp) carries
  * into the seconds, so the fraction always has the file's digits.
  */
-static void set_time(const struct lsc_source *s, struct lsc_frame *f, const struct timeval *tv)
+static void frame_time(const struct lsc_source *s, const struct timeval *tv, int64_t *out_sec,
+                       uint32_t *out_nsec)
 {
 	int64_t sec = tv->tv_sec;
 	int64_t frac = s->nano ? (int64_t)tv->tv_usec : (int64_t)tv->tv_usec * 1000;
@@ -85,8 +103,8 @@ static void set_time(const struct lsc_source *s, struct lsc_frame *f, const stru
 		frac += NSEC_PER_SEC;
 		carry--;
 	}
-	f->ts_sec = sec + carry;
-	f->ts_nsec = (uint32_t)frac;
+	*out_sec = sec + carry;
+	*out_nsec = (uint32_t)frac;
 }
 
 int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
@@ -106,23 +124,30 @@ int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 		s->count++;
 		if (s->dumper != NULL)
 			pcap_dump((u_char *)s->dumper, h, data);
+		/* The handle runs at nanosecond precision when it can (see offline.c). */
+		int64_t sec;
+		uint32_t nsec;
+		frame_time(s, &h->ts, &sec, &nsec);
+		if (!s->have_first) {
+			/* rel counts from the input's first frame, filtered or not, as tshark's does */
+			s->have_first = true;
+			s->first_sec = sec;
+			s->first_nsec = nsec;
+		}
 		if (s->have_filter && !pcap_offline_filter(&s->filter, h, data))
 			continue;
 
 		f->number = s->count;
-		set_time(s, f, &h->ts);
+		f->ts_sec = sec;
+		f->ts_nsec = nsec;
 		f->ts_digits = (uint8_t)s->ts_digits;
-		if (!s->have_first) {
-			s->have_first = true;
-			s->first_sec = f->ts_sec;
-			s->first_nsec = f->ts_nsec;
-		}
 		f->rel_ns = (f->ts_sec - s->first_sec) * 1000000000LL +
 		            ((int64_t)f->ts_nsec - (int64_t)s->first_nsec);
 		f->caplen = h->caplen;
 		f->len = h->len;
 		f->linktype = pcap_datalink(s->pcap);
 		f->direction = LSC_DIR_UNKNOWN;
+		f->has_owner = false;
 		f->data = data;
 		return 1;
 	}

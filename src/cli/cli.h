@@ -3,6 +3,7 @@
 #define LAYERSCOPE_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <layerscope/render.h>
@@ -22,10 +23,16 @@ struct lsc_cmd {
 /* Every subcommand, for main.c and the help text. */
 extern const struct lsc_cmd lsc_cmd_read;
 /* @live */
+extern const struct lsc_cmd lsc_cmd_live;
 /* @report */
 /* @server */
+extern const struct lsc_cmd lsc_cmd_server;
 /* @client */
+extern const struct lsc_cmd lsc_cmd_client;
+/* SIGINT and SIGTERM call `fn`; no SA_RESTART, so a blocked call returns EINTR and sees the stop. */
+void lsc_catch_stop(void (*fn)(int sig));
 /* @craft */
+extern const struct lsc_cmd lsc_cmd_craft;
 /* @demo */
 
 /* "layerscope CMD: message" on stderr; returns `status` so callers can `return lsc_fail(...)`. */
@@ -38,6 +45,9 @@ int lsc_usage_error(const struct lsc_cmd *cmd, const char *fmt, ...)
 
 /* Prints "usage: layerscope CMD SYNOPSIS" and the option lines in `help`. */
 void lsc_print_usage(FILE *out, const struct lsc_cmd *cmd, const char *help);
+
+/* The default format: the tree for a person at a terminal, lines for a pipe. */
+const struct lsc_renderer *lsc_default_renderer(FILE *out);
 
 /* Parses "auto", "always", "never" into *out; -1 when none of them. */
 int lsc_parse_color(const char *s, enum lsc_color *out);
@@ -58,8 +68,14 @@ struct lsc_pipeline_opts {
 	struct lsc_render_opts ropts;
 	unsigned long long count;
 	bool track;      /* run the track stage */
+	bool stats;      /* print the conversation table after the frames (needs track) */
+	uint32_t max_flows; /* the tracker's cap, 0: LSC_FLOW_DEFAULT_MAX */
 	FILE *out;
 	const char *cmd; /* for messages */
+	bool flush_each; /* live to a terminal or pipe: each frame shows as it arrives */
+	/* Called after decode (and track), before render: live's process owners. */
+	void (*annotate)(struct lsc_frame *f, void *ctx);
+	void *annotate_ctx;
 };
 int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o);
 

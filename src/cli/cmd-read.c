@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,19 +13,30 @@
 
 static const char read_help[] =
 	"options:\n"
-	"  -f, --format FORMAT  output format: line, tree, hex, json (default: tree on a\n"
-	"                       terminal, line otherwise)\n"
+	"  -f, --format FORMAT  output format: line, tree, hex, json, ladder, none (default:\n"
+	"                       tree on a terminal, line otherwise)\n"
 	"  -c, --count N        stop after N frames that pass the filter\n"
 	"      --color WHEN     auto, always or never (default auto; NO_COLOR is honoured)\n"
+	"      --stats          after the frames, the conversation table (with -f none: the\n"
+	"                       table alone)\n"
+	"      --follow N       conversation N's application bytes in order, each direction\n"
+	"                       marked (N as in --stats and the flow id)\n"
+	"      --chunk B        with --follow: how a reader calling recv() with B bytes gets\n"
+	"                       them, next to the segments as they arrived\n"
+	"      --mermaid        with -f ladder: a Mermaid sequenceDiagram instead of text\n"
+	"      --no-track       no conversation tracking (no flow annotations)\n"
+	"      --max-flows N    conversations tracked at once (default 32768; the least\n"
+	"                       recently seen makes room)\n"
 	"  -h, --help           this help\n"
 	"\n"
 	"FILE is a pcap or pcapng capture, '-' for standard input.  FILTER is a\n"
-	"libpcap filter expression, as in tcpdump (see pcap-filter(7)).\n";
+	"libpcap filter expression, as in tcpdump (see pcap-filter(7)).  Options may\n"
+	"follow FILE; '--' ends them.\n";
 
 static int run_read(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_read = {
-	"read", "[-f FORMAT] [-c N] [--color WHEN] FILE [FILTER...]",
+	"read", "[-f FORMAT] [-c N] [--color WHEN] [--stats] [--follow N [--chunk B]] FILE [FILTER...]",
 	"decode a capture file and show every frame as its layers",
 	run_read,
 };
@@ -35,14 +47,72 @@ static const struct option read_opts[] = {
 	{ "color", required_argument, NULL, 'C' },
 	{ "colour", required_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "stats", no_argument, NULL, 'S' },
+	{ "follow", required_argument, NULL, 'F' },
+	{ "chunk", required_argument, NULL, 'B' },
+	{ "mermaid", no_argument, NULL, 'M' },
+	{ "no-track", no_argument, NULL, 'T' },
+	{ "max-flows", required_argument, NULL, 'X' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The default format: the tree for a person at a terminal, lines for a pipe. */
-static const struct lsc_renderer *default_renderer(FILE *out)
+/* Options of the track stage and its formats; 0, or a usage error's status. */
+static int track_option(const struct lsc_cmd *cmd, int opt, struct lsc_pipeline_opts *po)
 {
-	const struct lsc_renderer *r = lsc_renderer_find(isatty(fileno(out)) ? "tree" : "line");
-	return r != NULL ? r : lsc_renderer_find("json");
+	unsigned long long v;
+	switch (opt) {
+	case 'S':
+		po->stats = true;
+		return 0;
+	case 'F':
+		if (lsc_parse_u64(optarg, 1, UINT32_MAX, &v))
+			return lsc_usage_error(cmd, "--follow wants a conversation number >= 1, not '%s'", optarg);
+		po->ropts.follow = v;
+		return 0;
+	case 'B':
+		if (lsc_parse_u64(optarg, 1, 1u << 30, &v))
+			return lsc_usage_error(cmd, "--chunk wants a recv() size in bytes >= 1, not '%s'", optarg);
+		po->ropts.chunk = (uint32_t)v;
+		return 0;
+	case 'M':
+		po->ropts.mermaid = true;
+		return 0;
+	case 'T':
+		po->track = false;
+		return 0;
+	case 'X':
+		if (lsc_parse_u64(optarg, 1, 1u << 30, &v))
+			return lsc_usage_error(cmd, "--max-flows wants a count >= 1, not '%s'", optarg);
+		po->max_flows = (uint32_t)v;
+		return 0;
+	default:
+		return lsc_usage_error(cmd, "unknown option");
+	}
+}
+
+/* Combinations that cannot work, caught before the file is opened. */
+static int check_track_options(const struct lsc_cmd *cmd, struct lsc_pipeline_opts *po, bool format_given)
+{
+	const struct lsc_renderer *follow = lsc_renderer_find("follow");
+	if (po->ropts.follow != 0) {
+		if (format_given && po->renderer != follow)
+			return lsc_usage_error(cmd, "--follow writes its own output: drop -f %s", po->renderer->name);
+		po->renderer = follow;
+	} else if (po->renderer == follow) {
+		return lsc_usage_error(cmd, "-f follow needs --follow N (the conversation number)");
+	}
+	if (po->ropts.chunk != 0 && po->ropts.follow == 0)
+		return lsc_usage_error(cmd, "--chunk goes with --follow N");
+	if (po->ropts.mermaid && po->renderer != lsc_renderer_find("ladder"))
+		return lsc_usage_error(cmd, "--mermaid goes with -f ladder");
+	if (!po->track) {
+		if (po->stats || po->ropts.follow != 0)
+			return lsc_usage_error(cmd, "--%s needs conversation tracking: drop --no-track",
+			                       po->stats ? "stats" : "follow");
+		if (po->renderer == lsc_renderer_find("ladder"))
+			return lsc_usage_error(cmd, "-f ladder needs conversation tracking: drop --no-track");
+	}
+	return 0;
 }
 
 static int run_read(int argc, char **argv)
@@ -53,16 +123,19 @@ static int run_read(int argc, char **argv)
 	char err[LSC_ERRBUF_SIZE];
 	int opt;
 
+	bool format_given = false;
 	po.out = stdout;
 	po.cmd = cmd->name;
+	po.track = true;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+f:c:h", read_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:c:h", read_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			po.renderer = lsc_renderer_find(optarg);
 			if (po.renderer == NULL)
 				return lsc_usage_error(cmd, "unknown format '%s' (formats: %s)", optarg,
 				                       lsc_renderer_names());
+			format_given = true;
 			break;
 		case 'c':
 			if (lsc_parse_u64(optarg, 1, ~0ull, &po.count))
@@ -75,15 +148,22 @@ static int run_read(int argc, char **argv)
 		case 'h':
 			lsc_print_usage(stdout, cmd, read_help);
 			return LSC_EXIT_OK;
-		default:
-			return lsc_usage_error(cmd, "unknown option");
+		default: {
+			int rc = track_option(cmd, opt, &po);
+			if (rc != 0)
+				return rc;
+			break;
+		}
 		}
 	}
 	if (optind >= argc)
 		return lsc_usage_error(cmd, "no capture file given");
 	const char *path = argv[optind++];
 	if (po.renderer == NULL)
-		po.renderer = default_renderer(po.out);
+		po.renderer = lsc_default_renderer(po.out);
+	int usage = check_track_options(cmd, &po, format_given);
+	if (usage != 0)
+		return usage;
 	po.ropts.color = lsc_color_enabled(color, po.out);
 	po.ropts.source = path;
 

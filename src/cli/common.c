@@ -2,16 +2,19 @@
 #include <config.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <layerscope/decode.h>
+#include <layerscope/flow.h>
 #include <layerscope/source.h>
 
 #include "cli.h"
 
+__attribute__((format(printf, 2, 0)))
 static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
 	fflush(stdout);
@@ -44,6 +47,12 @@ void lsc_print_usage(FILE *out, const struct lsc_cmd *cmd, const char *help)
 {
 	fprintf(out, "usage: layerscope %s %s\n\n%s\n\n%s", cmd->name, cmd->synopsis,
 	        cmd->summary, help);
+}
+
+const struct lsc_renderer *lsc_default_renderer(FILE *out)
+{
+	const struct lsc_renderer *r = lsc_renderer_find(isatty(fileno(out)) ? "tree" : "line");
+	return r != NULL ? r : lsc_renderer_find("json");
 }
 
 int lsc_parse_color(const char *s, enum lsc_color *out)
@@ -94,34 +103,92 @@ static bool output_gone(FILE *out)
 	return ferror(out) && (errno == EPIPE);
 }
 
+/* The track stage and the table --stats prints; both NULL when tracking is off. */
+struct pipeline_track {
+	struct lsc_flow_tracker *flows;
+	struct lsc_stats *stats;
+};
+
+static int track_begin(struct pipeline_track *pt, const struct lsc_pipeline_opts *o)
+{
+	pt->flows = NULL;
+	pt->stats = NULL;
+	if (!o->track)
+		return 0;
+	pt->flows = lsc_flow_new(o->max_flows);
+	if (pt->flows == NULL)
+		return -1;
+	if (o->stats && (pt->stats = lsc_stats_new(pt->flows, 0)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void track_end(struct pipeline_track *pt)
+{
+	lsc_stats_free(pt->stats);
+	lsc_flow_free(pt->flows);
+}
+
 int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 {
 	char err[LSC_ERRBUF_SIZE];
 	static struct lsc_frame frame; /* large; one per process, reused */
+	struct pipeline_track pt;
+	if (track_begin(&pt, o) != 0) {
+		track_end(&pt);
+		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory for the conversation table "
+		                "(try a smaller --max-flows)");
+	}
 	void *st = o->renderer->begin(o->out, &o->ropts);
-	if (st == NULL)
+	if (st == NULL) {
+		track_end(&pt);
 		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory starting the %s output",
 		                o->renderer->name);
+	}
 	unsigned long long shown = 0;
 	int rc, status = LSC_EXIT_OK;
 	while ((o->count == 0 || shown < o->count) && (rc = lsc_source_next(src, &frame, err)) != 0) {
 		if (rc < 0) {
 			o->renderer->end(st);
 			fflush(o->out);
+			track_end(&pt);
 			return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "%s (the frames before it were shown)", err);
 		}
 		lsc_decode_frame(&frame);
+		if (o->annotate != NULL)
+			o->annotate(&frame, o->annotate_ctx);
+		if (pt.flows != NULL)
+			lsc_flow_track(pt.flows, &frame);
 		o->renderer->frame(st, &frame);
 		shown++;
+		if (o->flush_each)
+			fflush(o->out);
 		if (ferror(o->out))
 			break;
 	}
 	if (o->renderer->end(st) != 0)
 		status = LSC_EXIT_FAILURE;
+	if (pt.stats != NULL && !ferror(o->out)) {
+		if (strcmp(o->renderer->name, "none") != 0)
+			fputc('\n', o->out);
+		if (lsc_stats_write(pt.stats, o->out) != 0)
+			status = lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory sorting the conversation table");
+	}
+	track_end(&pt);
 	if (fflush(o->out) != 0 || ferror(o->out)) {
 		if (output_gone(o->out))
 			return LSC_EXIT_OK;
 		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "writing the output: %s", strerror(errno));
 	}
 	return status;
+}
+
+void lsc_catch_stop(void (*fn)(int sig))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }

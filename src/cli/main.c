@@ -10,10 +10,14 @@
 static const struct lsc_cmd *const commands[] = {
 	&lsc_cmd_read,
 	/* @live */
+	&lsc_cmd_live,
 	/* @report */
 	/* @server */
+	&lsc_cmd_server,
 	/* @client */
+	&lsc_cmd_client,
 	/* @craft */
+	&lsc_cmd_craft,
 	/* @demo */
 };
 

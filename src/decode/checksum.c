@@ -32,8 +32,10 @@ static uint32_t pseudo_sum(const struct lsc_layer *ip, uint8_t ipproto, uint32_t
 		sum = lsc_csum_add(sum, ip->u.ipv4.src, 4);
 		sum = lsc_csum_add(sum, ip->u.ipv4.dst, 4);
 	} else {
-		sum = lsc_csum_add(sum, ip->u.ipv6.src, 16);
-		sum = lsc_csum_add(sum, ip->u.ipv6.dst, 16);
+		/* RFC 8200 8.1: with a routing header, the final destination. */
+		const struct lsc_ipv6 *ip6 = &ip->u.ipv6;
+		sum = lsc_csum_add(sum, ip6->src, 16);
+		sum = lsc_csum_add(sum, ip6->has_final_dst ? ip6->final_dst : ip6->dst, 16);
 	}
 	sum += ipproto;
 	sum += seg_len >> 16;
@@ -71,4 +73,15 @@ uint8_t lsc_csum_l4(const struct lsc_frame *f, const struct lsc_layer *l,
 	if ((unsigned)field == partial || (unsigned)field == inverted)
 		return LSC_CSUM_OFFLOAD;
 	return LSC_CSUM_BAD;
+}
+
+uint8_t lsc_csum_plain(const struct lsc_frame *f, const struct lsc_layer *l,
+                       const struct lsc_layer *ip, uint32_t len)
+{
+	if (ip != NULL && lsc_decode_ip_fragment(ip))
+		return LSC_CSUM_UNKNOWN;
+	if (l->offset > f->caplen || len > f->caplen - l->offset)
+		return LSC_CSUM_UNKNOWN;
+	return lsc_csum_fold(lsc_csum_add(0, f->data + l->offset, len)) == 0xffff
+	               ? LSC_CSUM_GOOD : LSC_CSUM_BAD;
 }

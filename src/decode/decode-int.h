@@ -45,12 +45,73 @@ uint8_t lsc_csum_l4(const struct lsc_frame *f, const struct lsc_layer *l,
                     const struct lsc_layer *ip, uint8_t ipproto,
                     uint32_t seg_len, uint16_t field);
 
+/*
+ * Verifies a checksum that covers `len` bytes from l->offset and no
+ * pseudo-header (ICMP): UNKNOWN when bytes are missing or `ip` (may be NULL)
+ * is a fragment, else GOOD or BAD.
+ */
+uint8_t lsc_csum_plain(const struct lsc_frame *f, const struct lsc_layer *l,
+                       const struct lsc_layer *ip, uint32_t len);
+
 /* Whether an IPv4 or IPv6 layer carries a fragment (more follow, or an offset). */
 bool lsc_decode_ip_fragment(const struct lsc_layer *ip);
 
 /* The innermost network layer before `l` (the pseudo-header's owner), or NULL. */
 const struct lsc_layer *lsc_decode_enclosing_ip(const struct lsc_frame *f,
                                                 const struct lsc_layer *l);
+
+/* ---- Helpers the decoders share ------------------------------------------ */
+
+/* The layer before `l` (its parent), or NULL when `l` is the first. */
+static inline const struct lsc_layer *lsc_decode_parent(const struct lsc_frame *f,
+                                                        const struct lsc_layer *l)
+{
+	return l > f->layers ? l - 1 : NULL;
+}
+
+/*
+ * Names the child of a header whose type field is an EtherType or, at 1500
+ * and below, an IEEE 802.3 length (Ethernet, VLAN tags).  `c` is positioned
+ * after the header; the child's first bytes may be peeked at, never past
+ * the window.  In ether.c.
+ */
+void lsc_decode_next_ethertype(struct lsc_frame *f, const struct lsc_cur *c,
+                               struct lsc_next *next, uint16_t type);
+
+/* Linux cooked capture, shared by sll.c and sll2.c (defined in sll.c). */
+/* Sets the frame's direction from pkttype and names the child from hatype and protocol. */
+void lsc_sll_finish(struct lsc_frame *f, const struct lsc_layer *l, struct lsc_next *next);
+const char *lsc_sll_field_pkttype(const struct lsc_layer *l, uint64_t v);
+const char *lsc_sll_field_hatype(const struct lsc_layer *l, uint64_t v);
+const char *lsc_sll_field_protocol(const struct lsc_layer *l, uint64_t v);
+void lsc_sll_emit_addr(struct lsc_sink *s, const struct lsc_frame *f,
+                       const struct lsc_layer *l, const struct lsc_field *fd);
+void lsc_sll_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l);
+
+/*
+ * ICMP and ICMPv6 share one decoder, field table and summary (icmp.c); a
+ * kind says what differs.  icmpv6.c defines lsc_icmpv6_kind.
+ */
+struct lsc_icmp_kind {
+	const char *cut_reason;   /* the header was cut short */
+	uint8_t echo_request, echo_reply;
+	uint8_t quote_proto;      /* what an error message quotes: LSC_PROTO_IPV4 / _IPV6 */
+	bool (*is_error)(uint8_t type);
+	/* The checksum verdict over the msg_len-byte message; `ip` may be NULL. */
+	uint8_t (*checksum)(const struct lsc_frame *f, const struct lsc_layer *l,
+	                    const struct lsc_layer *ip, uint32_t msg_len);
+	const char *(*type_name)(uint8_t type);
+	const char *(*code_name)(uint8_t type, uint8_t code);
+	/* Fields the 4 bytes after the checksum hold for some types (MTU, pointer ...). */
+	void (*emit_rest)(struct lsc_sink *s, const struct lsc_icmp *ic);
+};
+extern const struct lsc_icmp_kind lsc_icmpv6_kind;
+
+void lsc_icmp_decode(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c,
+                     struct lsc_next *next);
+void lsc_icmp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l);
+#define LSC_ICMP_NFIELDS 7
+extern const struct lsc_field lsc_icmp_fields[LSC_ICMP_NFIELDS];
 
 /* ---- Helpers the field tables share -------------------------------------- */
 
@@ -61,6 +122,8 @@ const char *lsc_ipproto_name(uint8_t proto);
 /* Field-table adapters for the two above. */
 const char *lsc_field_ethertype(const struct lsc_layer *l, uint64_t v);
 const char *lsc_field_ipproto(const struct lsc_layer *l, uint64_t v);
+/* An EtherType's name, or "802.3 length" at 1500 and below (ether.c). */
+const char *lsc_field_ethertype_or_length(const struct lsc_layer *l, uint64_t v);
 /* "correct", "incorrect", "unverified (offload)"... for an enum lsc_csum. */
 const char *lsc_field_csum(const struct lsc_layer *l, uint64_t v);
 

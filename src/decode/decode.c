@@ -12,7 +12,16 @@
 /* Indexed by enum lsc_proto. */
 static const struct lsc_proto_info *const proto_table[LSC_PROTO_COUNT] = {
 	[LSC_PROTO_ETH] = &lsc_proto_eth,
+	[LSC_PROTO_LLC] = &lsc_proto_llc,
+	[LSC_PROTO_VLAN] = &lsc_proto_vlan,
+	[LSC_PROTO_SLL] = &lsc_proto_sll,
+	[LSC_PROTO_SLL2] = &lsc_proto_sll2,
+	[LSC_PROTO_NULL] = &lsc_proto_null,
+	[LSC_PROTO_ARP] = &lsc_proto_arp,
 	[LSC_PROTO_IPV4] = &lsc_proto_ipv4,
+	[LSC_PROTO_IPV6] = &lsc_proto_ipv6,
+	[LSC_PROTO_ICMP] = &lsc_proto_icmp,
+	[LSC_PROTO_ICMPV6] = &lsc_proto_icmpv6,
 	[LSC_PROTO_TCP] = &lsc_proto_tcp,
 	[LSC_PROTO_UDP] = &lsc_proto_udp,
 	[LSC_PROTO_PAYLOAD] = &lsc_proto_payload,
@@ -55,6 +64,7 @@ static const struct lsc_dispatch linktype_table[] = {
 static const struct lsc_dispatch ethertype_table[] = {
 	{ 0x0800, LSC_PROTO_IPV4 },
 	{ 0x0806, LSC_PROTO_ARP },
+	{ 0x8035, LSC_PROTO_ARP }, /* RARP shares ARP's format */
 	{ 0x86dd, LSC_PROTO_IPV6 },
 	{ 0x8100, LSC_PROTO_VLAN },
 	{ 0x88a8, LSC_PROTO_VLAN },
@@ -68,6 +78,7 @@ static const struct lsc_dispatch ipproto_table[] = {
 	{ 17, LSC_PROTO_UDP },
 	{ 41, LSC_PROTO_IPV6 },
 	{ 58, LSC_PROTO_ICMPV6 },
+	{ 143, LSC_PROTO_ETH }, /* Ethernet in IPv6 (SRv6, RFC 8986) */
 };
 
 static uint8_t dispatch(const struct lsc_dispatch *t, size_t n, uint32_t key)
@@ -96,9 +107,8 @@ static uint8_t resolve(const struct lsc_frame *f, const struct lsc_next *next, s
 				return LSC_PROTO_NONE;
 			unsigned v = f->data[off] >> 4;
 			p = v == 4 ? LSC_PROTO_IPV4 : v == 6 ? LSC_PROTO_IPV6 : LSC_PROTO_NONE;
-			/* The version may name a protocol this build has no decoder for. */
 			if (proto_table[p] == NULL)
-				p = LSC_PROTO_NONE;
+				p = LSC_PROTO_NONE; /* a version whose decoder is not built in */
 		}
 		return p;
 	case LSC_NEXT_ETHERTYPE:
@@ -151,14 +161,13 @@ static void reset(struct lsc_frame *f)
 void lsc_decode_frame(struct lsc_frame *f)
 {
 	size_t off = 0, end = f->caplen;
+	/* Where the bytes run out: the capture, or inside an ICMP error the quote. */
+	size_t data_end = f->caplen;
 	struct lsc_next next = { LSC_NEXT_LINKTYPE, (uint32_t)f->linktype, LSC_LIMIT_ALL };
 
 	reset(f);
-	if (!lsc_linktype_supported(f->linktype)) {
+	if (!lsc_linktype_supported(f->linktype))
 		f->link_unsupported = true;
-		lsc_frame_note(f, "link type %s is not decoded: the frame is shown as bytes",
-		               lsc_linktype_name(f->linktype));
-	}
 
 	/* One layer per turn; the last slot is kept for the payload. */
 	while (f->nlayers < LSC_MAX_LAYERS - 1) {
@@ -171,15 +180,22 @@ void lsc_decode_frame(struct lsc_frame *f)
 		struct lsc_layer *l = append(f, proto, off);
 		struct lsc_cur c;
 		struct lsc_next child = { LSC_NEXT_NONE, 0, LSC_LIMIT_ALL };
+		bool was_quoting = f->quoting;
 		lsc_cur_init(&c, f->data, off, end);
 		proto_table[proto]->decode(f, l, &c, &child);
 
 		/* A header never extends past what was captured; trust nothing. */
 		size_t hdr = l->hdr_len <= end - off ? l->hdr_len : end - off;
 		l->cap_len = (uint32_t)hdr;
-		/* Cut short by the parent's length field, not by the capture. */
-		if ((l->flags & LSC_LF_TRUNCATED) && end < f->caplen)
+		/*
+		 * Cut short by the parent's length field, not by the capture.  An ICMP
+		 * error quotes only the start of a datagram: a quoted header that runs
+		 * to the quote's end is truncated, as if the capture ended there.
+		 */
+		if ((l->flags & LSC_LF_TRUNCATED) && end < data_end)
 			l->flags |= LSC_LF_MALFORMED;
+		if (f->quoting && !was_quoting)
+			data_end = end;
 		if (l->flags & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED)) {
 			off += hdr;
 			break;
@@ -206,9 +222,17 @@ void lsc_decode_frame(struct lsc_frame *f)
 
 bool lsc_frame_damaged(const struct lsc_frame *f)
 {
-	for (unsigned i = 0; i < f->nlayers; i++)
-		if (f->layers[i].flags & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED))
+	bool cut = false; /* an own layer claims bytes the capture lacks */
+	for (unsigned i = 0; i < f->nlayers; i++) {
+		uint8_t fl = f->layers[i].flags;
+		if (!(fl & LSC_LF_QUOTED) && (fl & LSC_LF_CLIPPED))
+			cut = true;
+		/* An ICMP error quoting only part of a datagram is doing its job. */
+		if ((fl & LSC_LF_QUOTED) && !(fl & LSC_LF_MALFORMED) && !cut)
+			continue;
+		if (fl & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED))
 			return true;
+	}
 	return false;
 }
 
@@ -241,7 +265,8 @@ static const struct lsc_layer *innermost(const struct lsc_frame *f, unsigned tcp
 		const struct lsc_layer *l = &f->layers[i];
 		if (l->flags & LSC_LF_QUOTED)
 			break;
-		if (proto_table[l->proto]->tcpip == tcpip && l->proto != LSC_PROTO_ARP)
+		if (proto_table[l->proto] != NULL && proto_table[l->proto]->tcpip == tcpip &&
+		    l->proto != LSC_PROTO_ARP)
 			found = l;
 	}
 	return found;
@@ -345,6 +370,7 @@ const char *lsc_ipproto_name(uint8_t proto)
 	case 112: return "VRRP";
 	case 132: return "SCTP";
 	case 135: return "Mobility";
+	case 143: return "Ethernet";
 	default: return NULL;
 	}
 }

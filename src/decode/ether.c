@@ -9,21 +9,37 @@
 static void decode_eth(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c, struct lsc_next *next)
 {
 	struct lsc_eth *e = &l->u.eth;
-	(void)f;
 	l->hdr_len = 14;
 	if (lsc_cur_bytes(c, e->dst, 6) || lsc_cur_bytes(c, e->src, 6) || lsc_cur_be16(c, &e->type))
 		return lsc_layer_truncated(l, "Ethernet header cut short (needs 14 bytes)");
-	if (e->type <= LSC_ETH_MAX_LENGTH) {
-		next->table = LSC_NEXT_PROTO;
-		next->key = LSC_PROTO_LLC;
-		next->limit = e->type; /* 802.3: the field is the LLC frame's length */
-		return;
-	}
-	next->table = LSC_NEXT_ETHERTYPE;
-	next->key = e->type;
+	lsc_decode_next_ethertype(f, c, next, e->type);
 }
 
-static const char *eth_type_name(const struct lsc_layer *l, uint64_t v)
+void lsc_decode_next_ethertype(struct lsc_frame *f, const struct lsc_cur *c,
+                               struct lsc_next *next, uint16_t type)
+{
+	if (type > LSC_ETH_MAX_LENGTH) {
+		next->table = LSC_NEXT_ETHERTYPE;
+		next->key = type;
+		return;
+	}
+	next->limit = type; /* 802.3: the field is the length of what follows */
+	/*
+	 * Novell's "raw 802.3" puts IPX straight after the length, with no LLC
+	 * header; IPX's checksum field, always 0xffff, sits where DSAP and SSAP
+	 * would be (0xff is no valid LSAP pair for LLC).
+	 */
+	struct lsc_cur peek = *c;
+	uint16_t first;
+	if (type >= 2 && lsc_cur_be16(&peek, &first) == 0 && first == 0xffff) {
+		lsc_frame_note(f, "802.3 frame without an LLC header: Novell raw IPX");
+		return;
+	}
+	next->table = LSC_NEXT_PROTO;
+	next->key = LSC_PROTO_LLC;
+}
+
+const char *lsc_field_ethertype_or_length(const struct lsc_layer *l, uint64_t v)
 {
 	(void)l;
 	if (v <= LSC_ETH_MAX_LENGTH)
@@ -34,7 +50,7 @@ static const char *eth_type_name(const struct lsc_layer *l, uint64_t v)
 static const struct lsc_field eth_fields[] = {
 	LSC_FIELD("dst", "Destination", LSC_FT_MAC, eth.dst, 6, NULL),
 	LSC_FIELD("src", "Source", LSC_FT_MAC, eth.src, 12, NULL),
-	LSC_FIELD("type", "Type", LSC_FT_HEX, eth.type, 14, eth_type_name),
+	LSC_FIELD("type", "Type", LSC_FT_HEX, eth.type, 14, lsc_field_ethertype_or_length),
 };
 
 static void eth_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)

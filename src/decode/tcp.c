@@ -236,13 +236,29 @@ void lsc_tcp_flag_letters(struct lsc_strbuf *b, uint16_t flags)
 static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	const struct lsc_tcp *t = &l->u.tcp;
-	(void)f;
-	lsc_sb_printf(b, "%u → %u [", t->sport, t->dport);
+	/* Once the track stage has run, numbers are relative, as tcpdump prints them. */
+	bool rel = f->has_flow && f->flow.tcp && !(l->flags & LSC_LF_QUOTED);
+	uint32_t seq = rel ? f->flow.rel_seq : t->seq;
+
+	lsc_sb_u64(b, t->sport);
+	lsc_sb_puts(b, " → ");
+	lsc_sb_u64(b, t->dport);
+	lsc_sb_puts(b, " [");
 	lsc_tcp_flag_letters(b, t->flags);
-	lsc_sb_printf(b, "] seq %u", t->seq);
-	if (t->flags & LSC_TCP_ACK)
-		lsc_sb_printf(b, " ack %u", t->ack);
-	lsc_sb_printf(b, " win %u len %u", t->window, t->payload_length);
+	lsc_sb_puts(b, "] seq ");
+	lsc_sb_u64(b, seq);
+	if (t->payload_length > 0) {
+		lsc_sb_putc(b, ':');
+		lsc_sb_u64(b, (uint32_t)(seq + t->payload_length));
+	}
+	if (t->flags & LSC_TCP_ACK) {
+		lsc_sb_puts(b, " ack ");
+		lsc_sb_u64(b, rel ? f->flow.rel_ack : t->ack);
+	}
+	lsc_sb_puts(b, " win ");
+	lsc_sb_u64(b, t->window);
+	lsc_sb_puts(b, " len ");
+	lsc_sb_u64(b, t->payload_length);
 }
 
 const struct lsc_proto_info lsc_proto_tcp = {

@@ -5,12 +5,14 @@
 
 #include <layerscope/flow.h>
 #include <layerscope/render.h>
+#include <layerscope/strbuf.h>
 
 static const char *const dir_names[] = { NULL, "c2s", "s2c" };
 
 static const char *const state_names[LSC_TCPS_COUNT] = {
 	NULL, "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT", "CLOSING",
-	"TIME_WAIT", "CLOSED", "RESET", "UDP",
+	"TIME_WAIT", "CLOSED", "RESET", "UDP", "LISTEN", "FIN_WAIT_1", "FIN_WAIT_2",
+	"CLOSE_WAIT", "LAST_ACK",
 };
 
 static const char *const event_names[LSC_EV_COUNT] = {
@@ -24,12 +26,55 @@ static const char *const call_names[LSC_CALL_COUNT] = {
 	"shutdown()", "kernel", "sendto()",
 };
 
+static const char *const step_names[] = { NULL, "handshake", "teardown" };
+
+/* Indexed by bit number of the LSC_FA_* flags. */
+static const char *const analysis_names[LSC_FA_COUNT] = {
+	"retransmission", "out-of-order", "duplicate-ack", "zero-window", "window-update",
+	"keep-alive", "port-reuse", "lost-segment", "zero-window-probe", "keep-alive-ack",
+	"acked-unseen",
+};
+
 #define NAME(tab, i) ((i) < sizeof(tab) / sizeof((tab)[0]) ? (tab)[i] : NULL)
 
 const char *lsc_flow_dir_name(unsigned dir) { return NAME(dir_names, dir); }
 const char *lsc_tcp_state_name(unsigned state) { return NAME(state_names, state); }
 const char *lsc_flow_event_name(unsigned event) { return NAME(event_names, event); }
 const char *lsc_sock_call_name(unsigned call) { return NAME(call_names, call); }
+const char *lsc_flow_step_name(unsigned kind) { return NAME(step_names, kind); }
+const char *lsc_flow_analysis_name(unsigned bit) { return NAME(analysis_names, bit); }
+
+/*
+ * Fields after the contract's: each end's state always (TCP), the rest only
+ * when they say something, since every field costs every frame.
+ */
+static void emit_extra(struct lsc_sink *s, const struct lsc_flow_ann *a)
+{
+	if (a->tcp) {
+		s->ops->text(s, "client_state", "Client state", lsc_tcp_state_name(a->end_state[0]), true);
+		s->ops->text(s, "server_state", "Server state", lsc_tcp_state_name(a->end_state[1]), true);
+	}
+	if (a->step != 0) {
+		char step[32];
+		struct lsc_strbuf b;
+		lsc_sb_init(&b, step, sizeof step);
+		lsc_flow_step_text(&b, a);
+		s->ops->text(s, "step", "Step", step, true);
+	}
+	if (a->analysis != 0) {
+		s->ops->open(s, "analysis", "Expert analysis (heuristics)", true);
+		for (unsigned i = 0; i < LSC_FA_COUNT; i++)
+			if (a->analysis & (1u << i))
+				s->ops->text(s, NULL, NULL, lsc_flow_analysis_name(i), true);
+		s->ops->close(s, true);
+	}
+	if (a->acks_frame)
+		s->ops->uint(s, "acks_frame", "Acknowledges the segment of frame", a->acks_frame, 0, NULL);
+	if (a->ref_frame)
+		s->ops->uint(s, "ref_frame", "Related frame", a->ref_frame, 0, NULL);
+	if (a->rtt_ns >= 0)
+		s->ops->uint(s, "rtt_ns", "Round-trip time (ns)", (uint64_t)a->rtt_ns, 0, NULL);
+}
 
 void lsc_flow_fields_emit(struct lsc_sink *s, const struct lsc_frame *f)
 {
@@ -43,4 +88,5 @@ void lsc_flow_fields_emit(struct lsc_sink *s, const struct lsc_frame *f)
 	}
 	s->ops->text(s, "event", "Event", lsc_flow_event_name(a->event), true);
 	s->ops->text(s, "socket_call", "Socket call", lsc_sock_call_name(a->socket_call), true);
+	emit_extra(s, a);
 }

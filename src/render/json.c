@@ -2,10 +2,13 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <layerscope/decode.h>
 #include <layerscope/flow.h>
 #include <layerscope/render.h>
+#include <layerscope/source.h>
+#include <layerscope/strbuf.h>
 
 #include "jsonw.h"
 #include "render-int.h"
@@ -26,6 +29,25 @@ static void *json_begin(FILE *out, const struct lsc_render_opts *o)
 	return st;
 }
 
+/*
+ * Whether the protocol's own fields include a "length" (UDP's length field,
+ * a payload's length).  The contract names both the layer's header length
+ * and those fields "length"; a JSON object cannot hold the key twice, so the
+ * protocol's field wins and the header length stays in "header_length".
+ */
+static bool has_own_length(unsigned proto)
+{
+	static int8_t known[LSC_PROTO_COUNT]; /* 0 unknown, 1 yes, -1 no */
+	if (known[proto] == 0) {
+		const struct lsc_proto_info *pi = lsc_proto_get(proto);
+		known[proto] = -1;
+		for (size_t i = 0; pi != NULL && i < pi->nfields; i++)
+			if (pi->fields[i].key != NULL && strcmp(pi->fields[i].key, "length") == 0)
+				known[proto] = 1;
+	}
+	return known[proto] > 0;
+}
+
 static void json_layer(struct json_state *st, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	struct lsc_json *j = &st->j;
@@ -37,7 +59,7 @@ static void json_layer(struct json_state *st, const struct lsc_frame *f, const s
 	lsc_json_str(j, pi->key);
 	lsc_json_key(j, "offset");
 	lsc_json_u64(j, l->offset);
-	if (l->proto != LSC_PROTO_PAYLOAD) { /* the payload's own field table says its length */
+	if (!has_own_length(l->proto)) {
 		lsc_json_key(j, "length");
 		lsc_json_u64(j, l->hdr_len);
 	}
@@ -55,8 +77,26 @@ static void json_layer(struct json_state *st, const struct lsc_frame *f, const s
 		lsc_json_key(j, "clipped");
 		lsc_json_bool(j, true);
 	}
+	if (l->flags & LSC_LF_FRAGMENT) {
+		lsc_json_key(j, "fragment");
+		lsc_json_bool(j, true);
+	}
 	lsc_fields_emit(&st->sink, f, l);
+	lsc_json_key(j, "header_length");
+	lsc_json_u64(j, l->hdr_len);
 	lsc_json_close(j, '}');
+}
+
+/* "link type DBUS is not decoded: the frame is shown as bytes" */
+static void link_note(struct lsc_json *j, int linktype)
+{
+	char note[LSC_NOTE_LEN];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, note, sizeof note);
+	lsc_sb_puts(&b, "link type ");
+	lsc_sb_puts(&b, lsc_linktype_name(linktype));
+	lsc_sb_puts(&b, " is not decoded: the frame is shown as bytes");
+	lsc_json_str(j, note);
 }
 
 static void json_frame(void *state, const struct lsc_frame *f)
@@ -90,8 +130,16 @@ static void json_frame(void *state, const struct lsc_frame *f)
 		lsc_flow_fields_emit(&st->sink, f);
 		lsc_json_close(j, '}');
 	}
+	if (f->has_owner) { /* live capture: the processes owning the two sockets */
+		lsc_json_key(j, "process");
+		lsc_json_open(j, '{');
+		lsc_owner_fields_emit(&st->sink, f);
+		lsc_json_close(j, '}');
+	}
 	lsc_json_key(j, "notes");
 	lsc_json_open(j, '[');
+	if (f->link_unsupported) /* what the text formats print in their heading */
+		link_note(j, f->linktype);
 	for (unsigned i = 0; i < f->nnotes; i++)
 		lsc_json_str(j, f->notes[i]);
 	lsc_json_close(j, ']');

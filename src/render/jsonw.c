@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <layerscope/strbuf.h>
+
 #include "jsonw.h"
 
 void lsc_json_init(struct lsc_json *j, FILE *out)
@@ -146,35 +148,29 @@ void lsc_json_close(struct lsc_json *j, char bracket)
 		lsc_json_flush(j); /* a whole top-level value: hand it over */
 }
 
-static const char digit_pairs[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
-/* Writes v in decimal at p, two digits a division; returns the digits written (at most 20). */
-static size_t fmt_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	size_t i = sizeof tmp;
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * r, 2);
-	}
-	if (v >= 10) {
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * v, 2);
-	} else {
-		tmp[--i] = (char)('0' + v);
-	}
-	memcpy(p, tmp + i, sizeof tmp - i);
-	return sizeof tmp - i;
-}
-
+/* Decimal text of v, by the one formatter strbuf.c has, straight into the buffer. */
 static void put_u64(struct lsc_json *j, uint64_t v)
 {
-	j->len += fmt_u64(room(j, 20), v);
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, room(j, 21), 21); /* 20 digits and strbuf's NUL */
+	lsc_sb_u64(&b, v);
+	j->len += b.len;
+}
+
+/*
+ * The low `digits` (at most 18) decimal digits of r < 10^digits, zero padded,
+ * at p: the digits of 10^digits + r without its leading 1.
+ */
+static void fmt_frac(char *p, uint64_t r, unsigned digits)
+{
+	char t[21];
+	struct lsc_strbuf b;
+	uint64_t scale = 1;
+	for (unsigned i = 0; i < digits; i++)
+		scale *= 10;
+	lsc_sb_init(&b, t, sizeof t);
+	lsc_sb_u64(&b, scale + r % scale);
+	memcpy(p, t + 1, digits);
 }
 
 void lsc_json_u64(struct lsc_json *j, uint64_t v)
@@ -191,15 +187,6 @@ void lsc_json_i64(struct lsc_json *j, int64_t v)
 		put_u64(j, (uint64_t)0 - (uint64_t)v);
 	} else {
 		put_u64(j, (uint64_t)v);
-	}
-}
-
-/* Writes the low `digits` decimal digits of r, zero padded, at p. */
-static void fmt_frac(char *p, uint64_t r, unsigned digits)
-{
-	for (unsigned i = digits; i > 0; i--) {
-		p[i - 1] = (char)('0' + r % 10);
-		r /= 10;
 	}
 }
 
@@ -346,7 +333,10 @@ void lsc_format_rfc3339(char *buf, size_t cap, int64_t sec, uint32_t nsec, unsig
 		*p++ = '0';
 	if (year < 10)
 		*p++ = '0';
-	p += fmt_u64(p, (uint64_t)year);
+	struct lsc_strbuf yb;
+	lsc_sb_init(&yb, p, 21);
+	lsc_sb_u64(&yb, (uint64_t)year);
+	p += yb.len;
 	*p++ = '-';
 	p = two(p, month);
 	*p++ = '-';

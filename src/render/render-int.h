@@ -2,8 +2,140 @@
 #ifndef LAYERSCOPE_RENDER_INT_H
 #define LAYERSCOPE_RENDER_INT_H
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
 #include <layerscope/render.h>
 
 extern const struct lsc_renderer lsc_render_json;
+extern const struct lsc_renderer lsc_render_line;
+extern const struct lsc_renderer lsc_render_tree;
+extern const struct lsc_renderer lsc_render_hex;
+
+/* ---- text output shared by line, tree and hex (text.c) ------------------- */
+
+/*
+ * Numbers are written digit by digit (no printf on the hot path).  These
+ * write to a FILE, for jsonw.c; the text formats use the lsc_text_ ones.
+ */
+void lsc_put_u64(FILE *o, uint64_t v);
+/* v / 10^digits with exactly `digits` decimals; v may be negative. */
+void lsc_put_fixed(FILE *o, int64_t v, unsigned digits);
+
+/* ANSI SGR styles.  A renderer writes them only when colour is on. */
+#define LSC_SGR_RESET  "0"
+#define LSC_SGR_BOLD   "1"
+#define LSC_SGR_DIM    "2"
+#define LSC_SGR_DAMAGE "1;31"
+
+#define LSC_TEXT_BUF 8192
+
+/*
+ * A text renderer's output.  Text gathers in `buf` and goes to the FILE in
+ * one write a frame (lsc_text_flush): one bounds check and a memcpy per
+ * piece instead of a stdio call per piece.  The clock fields hold the
+ * wall-clock text of the last second seen, so local time is computed once a
+ * second rather than once a frame.
+ */
+struct lsc_text {
+	FILE *out;
+	bool color;
+	bool clock_valid;
+	int64_t clock_sec;
+	char hms[16];  /* "HH:MM:SS" */
+	char date[16]; /* "YYYY-MM-DD" */
+	char zone[16]; /* "UTC", "CET" */
+	size_t n;      /* bytes waiting in buf */
+	char buf[LSC_TEXT_BUF];
+};
+
+void lsc_text_init(struct lsc_text *t, FILE *out, bool color);
+/* Hands what is buffered to the FILE; renderers call it at the end of each frame. */
+void lsc_text_flush(struct lsc_text *t);
+
+static inline void lsc_text_putn(struct lsc_text *t, const char *s, size_t n)
+{
+	if (n > LSC_TEXT_BUF - t->n) {
+		lsc_text_flush(t);
+		if (n > LSC_TEXT_BUF) {
+			fwrite_unlocked(s, 1, n, t->out);
+			return;
+		}
+	}
+	memcpy(t->buf + t->n, s, n);
+	t->n += n;
+}
+
+static inline void lsc_text_puts(struct lsc_text *t, const char *s)
+{
+	lsc_text_putn(t, s, strlen(s));
+}
+
+static inline void lsc_text_putc(struct lsc_text *t, char c)
+{
+	if (t->n == LSC_TEXT_BUF)
+		lsc_text_flush(t);
+	t->buf[t->n++] = c;
+}
+
+void lsc_text_u64(struct lsc_text *t, uint64_t v);
+/* `v` as lowercase hex, zero-padded to `digits`, with a 0x prefix. */
+void lsc_text_hex(struct lsc_text *t, uint64_t v, unsigned digits);
+void lsc_text_fixed(struct lsc_text *t, int64_t v, unsigned digits);
+void lsc_text_spaces(struct lsc_text *t, unsigned n);
+
+/* Starts an SGR style (a no-op without colour); lsc_text_end() returns to plain. */
+void lsc_text_style(struct lsc_text *t, const char *sgr);
+void lsc_text_end(struct lsc_text *t);
+/* The colour of a TCP/IP layer; `alt` gives a second shade for a neighbour of the same layer. */
+const char *lsc_text_layer_sgr(unsigned tcpip, bool alt);
+
+/* "HH:MM:SS.ffffff" in local time, with the file's precision. */
+void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f);
+
+/* Whether a layer is truncated or malformed, and the word for it. */
+bool lsc_layer_damaged(const struct lsc_layer *l);
+const char *lsc_layer_damage_word(const struct lsc_layer *l);
+
+/*
+ * The stack of layers as one line: "ETH › IPv4 › TCP › 15 B".  A damaged
+ * layer is marked "TCP!", one that claims more bytes than the capture holds
+ * "TCP…", quoted layers (inside an ICMP error) stand in
+ * brackets, an unsupported link type leads as "DBUS?", and the undecoded
+ * rest shows as its size.
+ */
+void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f);
+
+/*
+ * The heading of a frame in the tree and hex formats:
+ * "Frame 4 · 2026-11-24 05:16:47.403747 UTC · +0.000072 s · 81 bytes · EN10MB".
+ */
+void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f);
+
+/* A layer's bytes: "bytes 14–33 (20)", or how much of it was captured. */
+void lsc_text_range(struct lsc_text *t, const struct lsc_layer *l);
+
+/* Header bytes the layer's fixed fields need (the largest wire_end in its table). */
+uint32_t lsc_proto_fixed_len(const struct lsc_proto_info *pi);
+extern const struct lsc_renderer lsc_render_ladder;
+extern const struct lsc_renderer lsc_render_follow;
+extern const struct lsc_renderer lsc_render_none;
+
+/* flowtext.c: what the conversation renderers (ladder, follow, stats) share. */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+struct lsc_strbuf;
+struct lsc_flow_conv;
+struct lsc_flow_ann;
+/* Seconds with microseconds: "0.004395". */
+void lsc_render_duration(struct lsc_strbuf *b, int64_t ns);
+/* "Conversation 1: TCP  client 127.0.0.1:40950 -> server 127.0.0.1:33743". */
+void lsc_render_conv_heading(struct lsc_strbuf *b, const struct lsc_flow_conv *c);
+/* "[S.] seq=0 ack=1", "[P.] seq=1 ack=1 len=15", "UDP len=9". */
+void lsc_render_segment_label(struct lsc_strbuf *b, uint16_t flags, const struct lsc_flow_ann *a,
+                              uint32_t len);
+/* The frame's own transport payload as captured: sets *data, returns its length. */
+uint32_t lsc_render_payload(const struct lsc_frame *f, const uint8_t **data);
 
 #endif

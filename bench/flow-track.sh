@@ -1,0 +1,63 @@
+#!/bin/sh
+# flow-track.sh: what conversation tracking costs: read -f json with and without it, and peak memory.
+#
+# usage: bench/flow-track.sh [LAYERSCOPE]   (make bench-flow builds an optimized one first)
+# Uses bench/out/bench-1m.pcap when it exists (the shared 1M-frame capture),
+# else writes bench/out/flow-1m.pcap with bench/flow-gen.py.  Needs hyperfine
+# and GNU time; prints the rate ratio (the goal: >= 0.9) and peak RSS by
+# frames read (the goal: flat once the conversation table is full).
+set -eu
+bin=${1:-./layerscope}
+here=$(dirname "$0")
+out=bench/out
+mkdir -p "$out"
+cap=$out/bench-1m.pcap
+if [ ! -s "$cap" ]; then
+	cap=$out/flow-1m.pcap
+	[ -s "$cap" ] || python3 "$here/flow-gen.py" "$cap" --frames 1000000
+fi
+convs=$("$bin" read -f none --stats "$cap" | sed -n 's/^Conversations: \([0-9]*\).*/\1/p')
+echo "capture: $cap ($(du -h "$cap" | cut -f1), $convs conversations)"
+
+hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$out/flow-track.json" \
+	-n track "$bin read -f json $cap" -n no-track "$bin read -f json --no-track $cap" \
+	-n track-none "$bin read -f none $cap" -n no-track-none "$bin read -f none --no-track $cap" \
+	--output=null >/dev/null
+python3 - "$out/flow-track.json" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+def med(n): return r[n]["median"]
+for fmt, a, b in (("json", "track", "no-track"), ("none", "track-none", "no-track-none")):
+    ratio = med(b) / med(a)
+    print(f"-f {fmt}: {med(a):.3f} s tracked, {med(b):.3f} s untracked: rate ratio {ratio:.3f}"
+          f" ({'ok' if ratio >= 0.9 else 'BELOW 0.9'})")
+PY
+
+# Instructions do not depend on what else the machine runs: count them too
+# (cachegrind, the first 100,000 frames), where valgrind is installed.
+if command -v valgrind >/dev/null; then
+	for fmt in json none; do
+		for mode in "" --no-track; do
+			ir=$(valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+				"$bin" read -f $fmt -c 100000 $mode "$cap" 2>&1 >/dev/null |
+				sed -n 's/.*I *refs: *//p' | tr -d ,)
+			echo "$fmt ${mode:-track} $ir"
+		done
+	done | awk '{ ir[$1 " " $2] = $3 }
+	END {
+		for (f in ir) split(f, k, " ")
+		n = split("json none", fmts, " ")
+		for (i = 1; i <= n; i++) {
+			t = ir[fmts[i] " track"]; u = ir[fmts[i] " --no-track"]
+			printf "-f %s: %.0f instructions a frame tracked, %.0f untracked: ratio %.3f\n",
+			       fmts[i], t / 100000, u / 100000, u / t
+		}
+	}'
+fi
+
+for n in 250000 500000 1000000; do
+	for mode in "" --no-track; do
+		kb=$( { /usr/bin/time -f %M "$bin" read -f json -c $n $mode "$cap" >/dev/null; } 2>&1 | tail -1)
+		echo "peak RSS after $n frames ${mode:-(tracked)}: $kb KiB"
+	done
+done

@@ -1,0 +1,156 @@
+/* cmd-server.c: `layerscope server`: the echo server of the sockets exercise (TCP or UDP, port 8082). */
+#include <config.h>
+
+#include <getopt.h>
+#include <signal.h>
+#include <string.h>
+
+#include <layerscope/echo.h>
+
+#include "cli.h"
+
+static const char server_help[] =
+	"options:\n"
+	"  -u, --udp             echo each UDP datagram to its sender (default: TCP)\n"
+	"  -p, --port N          port to listen on (default 8082; 0 lets the system choose)\n"
+	"  -b, --bind ADDR       listen on this address or name only (default: every\n"
+	"                        address, IPv4 and IPv6)\n"
+	"  -n, --max-conns N     exit (status 0) once N clients have come and gone\n"
+	"                        (UDP: after N datagrams)\n"
+	"  -q, --quiet           print no line per connection and message: only where it\n"
+	"                        listens, the summary and errors\n"
+	"  -e, --explain[=FMT]   narrate each socket call with its result and time:\n"
+	"                        text (default) or json (NDJSON on stdout; the other lines\n"
+	"                        then go to stderr)\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"Reads up to 2048 bytes at a time and echoes them back byte for byte.  A client\n"
+	"that sends but does not read is no longer read from once 16 KiB of its echo\n"
+	"wait (back-pressure), so it cannot grow the server or stall the others.\n"
+	"Ctrl-C or SIGTERM closes every connection and prints a summary.\n";
+
+static int run_server(int argc, char **argv);
+
+const struct lsc_cmd lsc_cmd_server = {
+	"server", "[--udp] [--port N] [--bind ADDR] [--max-conns N] [--quiet] [--explain[=FMT]]",
+	"run the echo server: accept clients and echo what they send",
+	run_server,
+};
+
+static const struct option server_opts[] = {
+	{ "udp", no_argument, NULL, 'u' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "bind", required_argument, NULL, 'b' },
+	{ "max-conns", required_argument, NULL, 'n' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "explain", optional_argument, NULL, 'e' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static struct lsc_echo_server *running;
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+	if (running != NULL)
+		lsc_echo_server_stop(running);
+}
+
+static void summary(FILE *out, const struct lsc_echo_stats *st, bool udp)
+{
+	if (stop_signal != 0)
+		fprintf(out, "stopped by %s; ", stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+	fprintf(out, "summary: %llu %s", (unsigned long long)st->connections,
+	        udp ? (st->connections == 1 ? "datagram" : "datagrams")
+	            : (st->connections == 1 ? "connection" : "connections"));
+	if (!udp)
+		fprintf(out, " (at most %llu at once)", (unsigned long long)st->peak);
+	fprintf(out, ", %llu bytes received, %llu bytes sent", (unsigned long long)st->bytes_in,
+	        (unsigned long long)st->bytes_out);
+	if (st->pauses > 0)
+		fprintf(out, ", reading paused %llu times for back-pressure", (unsigned long long)st->pauses);
+	if (st->unsent > 0)
+		fprintf(out, ", %llu bytes of echo unsent at close", (unsigned long long)st->unsent);
+	if (st->dropped > 0)
+		fprintf(out, ", %llu echoes dropped", (unsigned long long)st->dropped);
+	fputc('\n', out);
+	fflush(out);
+}
+
+static int run_server(int argc, char **argv)
+{
+	const struct lsc_cmd *cmd = &lsc_cmd_server;
+	struct lsc_echo_server_opts o = { 0 };
+	struct lsc_explain ex;
+	enum lsc_explain_format fmt = LSC_EXPLAIN_TEXT;
+	bool explain = false, quiet = false;
+	unsigned long long v;
+	char err[LSC_ERRBUF_SIZE];
+	int opt;
+
+	o.port = LSC_ECHO_PORT;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+up:b:n:qe::h", server_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'u':
+			o.udp = true;
+			break;
+		case 'p':
+			if (lsc_parse_u64(optarg, 0, 65535, &v))
+				return lsc_usage_error(cmd, "--port wants a port 0-65535, not '%s'", optarg);
+			o.port = (uint16_t)v;
+			break;
+		case 'b':
+			o.bind = optarg;
+			break;
+		case 'n':
+			if (lsc_parse_u64(optarg, 1, ~0ull, &v))
+				return lsc_usage_error(cmd, "--max-conns wants a count >= 1, not '%s'", optarg);
+			o.max_conns = v;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'e':
+			explain = true;
+			if (optarg != NULL && lsc_explain_parse_format(optarg, &fmt))
+				return lsc_usage_error(cmd, "--explain wants text or json, not '%s'", optarg);
+			break;
+		case 'h':
+			lsc_print_usage(stdout, cmd, server_help);
+			return LSC_EXIT_OK;
+		default:
+			return lsc_usage_error(cmd, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return lsc_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* NDJSON owns stdout; the lines for people move to stderr. */
+	FILE *people = explain && fmt == LSC_EXPLAIN_JSON ? stderr : stdout;
+	o.log = people;
+	o.quiet = quiet;
+	if (explain) {
+		lsc_explain_init(&ex, stdout, fmt, "server");
+		o.explain = &ex;
+	}
+	lsc_catch_stop(on_signal);
+	struct lsc_echo_server *s = lsc_echo_server_new(&o, err);
+	if (s == NULL)
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+	running = s;
+	if (stop_signal != 0)
+		lsc_echo_server_stop(s);
+	int rc = lsc_echo_server_run(s, err);
+	running = NULL;
+	struct lsc_echo_stats st;
+	lsc_echo_server_stats(s, &st);
+	lsc_echo_server_free(s);
+	if (rc != 0)
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+	summary(people, &st, o.udp);
+	return LSC_EXIT_OK;
+}

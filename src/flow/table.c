@@ -1,0 +1,239 @@
+/* table.c: the conversation table: a fixed pool, a chained hash on the 5-tuple, LRU eviction. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow-int.h"
+
+/*
+ * Everything is allocated by lsc_flow_new(): a pool of `cap` slots and a
+ * bucket array.  Slots and links are 1-based indices so that zeroed memory
+ * means "none" and the pool could move without fixing pointers.
+ */
+struct lsc_flow_tracker {
+	struct conv *pool;
+	uint32_t cap, used;
+	uint32_t *bucket;
+	uint32_t mask;
+	uint32_t lru_head, lru_tail;
+	uint32_t next_id;
+	uint32_t ticks;          /* lookups so far, for the lazy move to the head */
+	uint32_t fresh_ticks;    /* how recent a move keeps a conversation where it is */
+	uint64_t evicted;
+	lsc_flow_conv_fn retire;
+	void *retire_ctx;
+};
+
+struct lsc_flow_tracker *lsc_flow_new(uint32_t max_flows)
+{
+	struct lsc_flow_tracker *t = calloc(1, sizeof *t);
+	if (t == NULL)
+		return NULL;
+	t->cap = max_flows ? max_flows : LSC_FLOW_DEFAULT_MAX;
+	if (t->cap > (1u << 30))
+		t->cap = 1u << 30;
+	uint32_t nb = 1;
+	while (nb < t->cap * 2u)
+		nb <<= 1;
+	t->mask = nb - 1;
+	t->fresh_ticks = t->cap / 8;
+	/* Never touched here: a slot is cleared when a conversation takes it,
+	 * so the pages of slots never used are never faulted in. */
+	t->pool = malloc((size_t)t->cap * sizeof *t->pool);
+	t->bucket = calloc(nb, sizeof *t->bucket);
+	t->next_id = 1;
+	if (t->pool == NULL || t->bucket == NULL) {
+		lsc_flow_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void lsc_flow_free(struct lsc_flow_tracker *t)
+{
+	if (t == NULL)
+		return;
+	free(t->pool);
+	free(t->bucket);
+	free(t);
+}
+
+void lsc_flow_on_retire(struct lsc_flow_tracker *t, lsc_flow_conv_fn fn, void *ctx)
+{
+	t->retire = fn;
+	t->retire_ctx = ctx;
+}
+
+uint32_t lsc_flow_count(const struct lsc_flow_tracker *t)
+{
+	return t->used;
+}
+
+uint64_t lsc_flow_evicted(const struct lsc_flow_tracker *t)
+{
+	return t->evicted;
+}
+
+_Static_assert(sizeof(struct flow_key) % 8 == 0, "the key hashes as whole words");
+
+/* A 64-bit multiply-xorshift over the key's words. */
+static uint32_t key_hash(const struct flow_key *k)
+{
+	const uint8_t *p = (const uint8_t *)k;
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	for (size_t off = 0; off < sizeof *k; off += 8) {
+		uint64_t w;
+		memcpy(&w, p + off, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	return (uint32_t)h;
+}
+
+static struct conv *slot(const struct lsc_flow_tracker *t, uint32_t idx1)
+{
+	return &t->pool[idx1 - 1];
+}
+
+static uint32_t index1(const struct lsc_flow_tracker *t, const struct conv *c)
+{
+	return (uint32_t)(c - t->pool) + 1;
+}
+
+static void lru_unlink(struct lsc_flow_tracker *t, struct conv *c)
+{
+	if (c->lru_prev)
+		slot(t, c->lru_prev)->lru_next = c->lru_next;
+	else
+		t->lru_head = c->lru_next;
+	if (c->lru_next)
+		slot(t, c->lru_next)->lru_prev = c->lru_prev;
+	else
+		t->lru_tail = c->lru_prev;
+	c->lru_prev = c->lru_next = 0;
+}
+
+static void lru_push_front(struct lsc_flow_tracker *t, struct conv *c)
+{
+	uint32_t i = index1(t, c);
+	c->lru_prev = 0;
+	c->lru_next = t->lru_head;
+	if (t->lru_head)
+		slot(t, t->lru_head)->lru_prev = i;
+	t->lru_head = i;
+	if (t->lru_tail == 0)
+		t->lru_tail = i;
+}
+
+static void hash_unlink(struct lsc_flow_tracker *t, struct conv *c)
+{
+	uint32_t i = index1(t, c);
+	uint32_t *link = &t->bucket[key_hash(&c->key) & t->mask];
+	while (*link && *link != i)
+		link = &slot(t, *link)->hnext;
+	if (*link == i)
+		*link = c->hnext;
+	c->hnext = 0;
+}
+
+/*
+ * LRU, lazily: a conversation moved to the head within the last cap/8
+ * lookups stays where it is, at most a quarter of the list from the head,
+ * so only conversations unseen for that long ever reach the tail.  That
+ * spares three cache misses (neighbours and head) on most frames.
+ */
+static void touch(struct lsc_flow_tracker *t, struct conv *c)
+{
+	t->ticks++;
+	if (t->ticks - c->touch < t->fresh_ticks)
+		return;
+	c->touch = t->ticks;
+	if (t->lru_head != index1(t, c)) {
+		lru_unlink(t, c);
+		lru_push_front(t, c);
+	}
+}
+
+/* Clears a slot's conversation state and gives it the next id; links stay. */
+static void fresh_state(struct lsc_flow_tracker *t, struct conv *c)
+{
+	uint32_t hnext = c->hnext, prev = c->lru_prev, next = c->lru_next;
+	struct flow_key key = c->key;
+	memset(c, 0, sizeof *c);
+	c->key = key;
+	c->hnext = hnext;
+	c->lru_prev = prev;
+	c->lru_next = next;
+	c->pub.id = t->next_id++;
+	c->pub.handshake_rtt_ns = -1;
+}
+
+/* The slot for a new conversation: a free one, else the least recently seen. */
+static struct conv *take_slot(struct lsc_flow_tracker *t)
+{
+	if (t->used < t->cap)
+		return &t->pool[t->used++];
+	struct conv *c = slot(t, t->lru_tail);
+	if (t->retire)
+		t->retire(&c->pub, t->retire_ctx);
+	t->evicted++;
+	lru_unlink(t, c);
+	hash_unlink(t, c);
+	return c;
+}
+
+struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_key *k, bool *fresh)
+{
+	uint32_t *head = &t->bucket[key_hash(k) & t->mask];
+	for (uint32_t i = *head; i; i = slot(t, i)->hnext) {
+		struct conv *c = slot(t, i);
+		if (memcmp(&c->key, k, sizeof *k) == 0) {
+			touch(t, c);
+			*fresh = false;
+			return c;
+		}
+	}
+	struct conv *c = take_slot(t);
+	c->key = *k;
+	c->hnext = 0;
+	c->lru_prev = c->lru_next = 0;
+	fresh_state(t, c);
+	c->touch = ++t->ticks;
+	/* take_slot may have unlinked a slot from this very bucket. */
+	head = &t->bucket[key_hash(k) & t->mask];
+	c->hnext = *head;
+	*head = index1(t, c);
+	lru_push_front(t, c);
+	*fresh = true;
+	return c;
+}
+
+void lsc_flow_table_renew(struct lsc_flow_tracker *t, struct conv *c)
+{
+	if (t->retire)
+		t->retire(&c->pub, t->retire_ctx);
+	fresh_state(t, c);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct conv *x = *(const struct conv *const *)a, *y = *(const struct conv *const *)b;
+	return (x->pub.id > y->pub.id) - (x->pub.id < y->pub.id);
+}
+
+int lsc_flow_foreach(const struct lsc_flow_tracker *t, lsc_flow_conv_fn fn, void *ctx)
+{
+	if (t->used == 0)
+		return 0;
+	const struct conv **v = malloc(t->used * sizeof *v);
+	if (v == NULL)
+		return -1;
+	for (uint32_t i = 0; i < t->used; i++)
+		v[i] = &t->pool[i];
+	qsort(v, t->used, sizeof *v, by_id);
+	for (uint32_t i = 0; i < t->used; i++)
+		fn(&v[i]->pub, ctx);
+	free(v);
+	return 0;
+}

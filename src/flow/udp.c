@@ -1,0 +1,60 @@
+/* udp.c: the UDP observer (RFC 768): datagrams from sendto(), replies paired with their requests. */
+#include <config.h>
+
+#include <string.h>
+
+#include "flow-int.h"
+
+void lsc_flow_udp_start(struct conv *c, struct flow_pkt *p)
+{
+	lsc_flow_begin(c, p, true);
+	c->pub.state = LSC_TCPS_UDP;
+}
+
+/*
+ * Pairing is a heuristic: a datagram from the server answers the oldest
+ * client datagram still unanswered.  That fits request/response protocols
+ * (the echo exercise, DNS) and is labelled as a guess everywhere else.
+ */
+static void pair_reply(struct udp_conv *u, struct flow_pkt *p)
+{
+	struct lsc_flow_ann *a = &p->f->flow;
+	if (u->npending == 0)
+		return;
+	const struct udp_req q = u->pending[0];
+	memmove(u->pending, u->pending + 1, (u->npending - 1u) * sizeof u->pending[0]);
+	u->npending--;
+	a->ref_frame = q.frame;
+	a->rtt_ns = p->ns - q.ns;
+	lsc_frame_note(p->f, "heuristic: %s frame %llu, round trip %lld.%06lld ms",
+	               q.len == p->payload ? "echo reply to" : "reply to",
+	               (unsigned long long)q.frame, (long long)(a->rtt_ns / 1000000),
+	               (long long)(a->rtt_ns % 1000000));
+}
+
+static void push_request(struct udp_conv *u, const struct flow_pkt *p)
+{
+	if (u->npending == UDP_PENDING) {
+		memmove(u->pending, u->pending + 1, (UDP_PENDING - 1) * sizeof u->pending[0]);
+		u->npending--;
+	}
+	struct udp_req *q = &u->pending[u->npending++];
+	q->frame = p->f->number;
+	q->ns = p->ns;
+	q->len = p->payload;
+}
+
+void lsc_flow_udp_frame(struct conv *c, struct flow_pkt *p)
+{
+	struct udp_conv *u = &c->u.udp;
+	struct lsc_flow_ann *a = &p->f->flow;
+	a->event = LSC_EV_DATAGRAM;
+	a->socket_call = LSC_CALL_SENDTO;
+	if (p->role == 0)
+		push_request(u, p);
+	else
+		pair_reply(u, p);
+	lsc_flow_history(c, &u->letters[p->role], p->role, 'D');
+	if (p->l4->u.udp.csum == LSC_CSUM_BAD)
+		lsc_flow_history(c, &u->letters[p->role], p->role, 'C');
+}

@@ -1,0 +1,378 @@
+/* ladder.c: a sequence (ladder) diagram per conversation, as text or as a Mermaid sequenceDiagram. */
+#include <config.h>
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <layerscope/decode.h>
+#include <layerscope/flow.h>
+#include <layerscope/strbuf.h>
+
+#include "render-int.h"
+
+/*
+ * Frames are kept per conversation and a conversation's diagram is written
+ * when it closes (both FINs acknowledged, or a RST), or at the end.  Both
+ * pools are fixed: when either is full every pending diagram is written,
+ * and a conversation seen again later continues in a new block.
+ */
+#define LADDER_ROWS  65536
+#define LADDER_CONVS 4096
+#define LADDER_HASH  8192  /* buckets, a power of two */
+#define LANE         48    /* columns between the client's and the server's bar */
+
+struct row {
+	uint64_t frame;
+	int64_t ns;
+	uint32_t len;
+	uint32_t next;         /* the conversation's next row, index + 1 */
+	uint16_t flags;        /* TCP flags */
+	struct lsc_flow_ann a; /* conv is not kept: it is only valid during frame() */
+};
+
+struct lconv {
+	struct lsc_flow_conv c; /* as of its latest frame */
+	bool continued;         /* an earlier block of this conversation was written */
+	uint32_t head, tail;    /* rows, index + 1 */
+	uint32_t hnext;         /* hash chain, index + 1 */
+};
+
+struct ladder {
+	FILE *out;
+	bool mermaid;
+	bool written;           /* a diagram was written: separate the next */
+	uint64_t untracked;     /* frames of no TCP/UDP conversation */
+	uint32_t free_row;      /* free lists, index + 1 */
+	uint32_t free_conv;
+	uint32_t bucket[LADDER_HASH];
+	struct pending {
+		uint32_t id, ci;
+	} order[LADDER_CONVS];  /* flush_all()'s scratch */
+	struct lconv convs[LADDER_CONVS];
+	struct row rows[LADDER_ROWS];
+};
+
+static void *ladder_begin(FILE *out, const struct lsc_render_opts *o)
+{
+	struct ladder *ld = calloc(1, sizeof *ld);
+	if (ld == NULL)
+		return NULL;
+	ld->out = out;
+	ld->mermaid = o->mermaid;
+	for (uint32_t i = 0; i < LADDER_ROWS; i++)
+		ld->rows[i].next = i + 2 <= LADDER_ROWS ? i + 2 : 0;
+	for (uint32_t i = 0; i < LADDER_CONVS; i++)
+		ld->convs[i].hnext = i + 2 <= LADDER_CONVS ? i + 2 : 0;
+	ld->free_row = 1;
+	ld->free_conv = 1;
+	return ld;
+}
+
+/* ---- drawing one row -------------------------------------------------------- */
+
+enum group { G_NONE, G_HANDSHAKE, G_DATA, G_TEARDOWN };
+
+static enum group row_group(const struct row *r)
+{
+	if (!r->a.tcp)
+		return G_NONE;
+	if (r->a.step_kind == LSC_STEP_HANDSHAKE)
+		return G_HANDSHAKE;
+	if (r->a.step_kind == LSC_STEP_TEARDOWN || r->a.event == LSC_EV_RST)
+		return G_TEARDOWN;
+	return G_DATA;
+}
+
+static const char *const group_names[] = { "", "handshake", "data", "teardown" };
+
+/* What the arrow means: the socket call, the step, and events the flags do not show. */
+static void row_notes(struct lsc_strbuf *b, const struct lconv *lc, const struct row *r)
+{
+	const char *call = lsc_sock_call_name(r->a.socket_call);
+	if (call != NULL)
+		lsc_sb_puts(b, call);
+	if (r->a.event == LSC_EV_RST && lc->c.refused && r->a.dir == LSC_FLOW_S2C)
+		lsc_sb_puts(b, ": connection refused");
+	if (r->a.step != 0) {
+		lsc_sb_puts(b, b->len ? ", " : "");
+		lsc_flow_step_text(b, &r->a);
+	}
+	switch (r->a.event) {
+	case LSC_EV_RETRANSMISSION: case LSC_EV_OUT_OF_ORDER: case LSC_EV_DUP_ACK:
+	case LSC_EV_ZERO_WINDOW: case LSC_EV_WINDOW_UPDATE: case LSC_EV_KEEP_ALIVE:
+		lsc_sb_printf(b, "%s%s", b->len ? ", " : "", lsc_flow_event_name(r->a.event));
+		break;
+	default:
+		break;
+	}
+	if (r->a.rtt_ns >= 0) {
+		lsc_sb_puts(b, b->len ? ", " : "");
+		if (r->a.event != LSC_EV_HANDSHAKE_ACK)
+			lsc_sb_printf(b, "reply to %" PRIu64 ", ", r->a.ref_frame);
+		lsc_sb_puts(b, "rtt ");
+		lsc_render_duration(b, r->a.rtt_ns);
+		lsc_sb_puts(b, " s");
+	}
+}
+
+static void put_repeat(FILE *out, char ch, int n)
+{
+	for (int i = 0; i < n; i++)
+		fputc(ch, out);
+}
+
+static void text_row(struct ladder *ld, const struct lconv *lc, const struct row *r)
+{
+	char label[96], notes[160], t[32];
+	struct lsc_strbuf lb, nb, tb;
+	lsc_sb_init(&lb, label, sizeof label);
+	lsc_sb_init(&nb, notes, sizeof notes);
+	lsc_sb_init(&tb, t, sizeof t);
+	lsc_render_segment_label(&lb, r->flags, &r->a, r->len);
+	row_notes(&nb, lc, r);
+	lsc_render_duration(&tb, r->ns - lc->c.first_ns);
+
+	int fill = LANE - 2 - 2 - (int)lb.len; /* two dashes and the arrow head, a space each side */
+	if (fill < 1)
+		fill = 1;
+	fprintf(ld->out, "%7" PRIu64 "  %10s  |", r->frame, t);
+	if (r->a.dir == LSC_FLOW_C2S) {
+		fprintf(ld->out, "-- %s ", label);
+		put_repeat(ld->out, '-', fill);
+		fputs(">|", ld->out);
+	} else {
+		fputc('<', ld->out);
+		put_repeat(ld->out, '-', fill);
+		fprintf(ld->out, " %s --|", label);
+	}
+	fprintf(ld->out, "%s%s\n", nb.len ? "  " : "", notes);
+}
+
+static void text_bar(FILE *out, const char *label)
+{
+	int n = LANE - (int)strlen(label) - 2;
+	fprintf(out, "%7s  %10s  +", "", "");
+	put_repeat(out, '-', n / 2);
+	fprintf(out, " %s ", label);
+	put_repeat(out, '-', n - n / 2);
+	fputs("+\n", out);
+}
+
+/* A diagram's heading and its two participants. */
+struct names {
+	char head[160], client[64], server[64];
+};
+
+static void diagram_names(const struct lconv *lc, struct names *n)
+{
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, n->head, sizeof n->head);
+	lsc_render_conv_heading(&b, &lc->c);
+	if (lc->continued)
+		lsc_sb_puts(&b, " (continued)");
+	lsc_sb_init(&b, n->client, sizeof n->client);
+	lsc_flow_endpoint_text(&b, lc->c.family, &lc->c.ep[0]);
+	lsc_sb_init(&b, n->server, sizeof n->server);
+	lsc_flow_endpoint_text(&b, lc->c.family, &lc->c.ep[1]);
+}
+
+static void text_diagram(struct ladder *ld, const struct lconv *lc)
+{
+	const struct lsc_flow_conv *c = &lc->c;
+	struct names n;
+	diagram_names(lc, &n);
+
+	fprintf(ld->out, "%s\n\n", n.head);
+	fprintf(ld->out, "%7s  %10s  %-*s%s\n", "frame", "time (s)", LANE + 1, "client", "server");
+	fprintf(ld->out, "%7s  %10s  %-*s%s\n", "", "", LANE + 1, n.client, n.server);
+	enum group g = G_NONE;
+	for (uint32_t i = lc->head; i; i = ld->rows[i - 1].next) {
+		const struct row *r = &ld->rows[i - 1];
+		if (row_group(r) != g && row_group(r) != G_NONE) {
+			g = row_group(r);
+			text_bar(ld->out, group_names[g]);
+		}
+		text_row(ld, lc, r);
+	}
+	if (c->ipproto == 6)
+		fprintf(ld->out, "\nstate %s (client %s, server %s), history %s\n",
+		        lsc_tcp_state_name(c->state), lsc_tcp_state_name(c->end_state[0]),
+		        lsc_tcp_state_name(c->end_state[1]), c->history);
+	else
+		fprintf(ld->out, "\nhistory %s\n", c->history);
+	fprintf(ld->out, "client sent %" PRIu64 " byte%s in %" PRIu64 " frame%s, server %" PRIu64
+	                 " byte%s in %" PRIu64 " frame%s\n",
+	        c->bytes[0], PLURAL(c->bytes[0]), c->frames[0], PLURAL(c->frames[0]),
+	        c->bytes[1], PLURAL(c->bytes[1]), c->frames[1], PLURAL(c->frames[1]));
+}
+
+/* ---- Mermaid ------------------------------------------------------------------ */
+
+/* Mermaid reads ';' as a statement end and '#' as an entity: keep both out of messages. */
+static void mermaid_text(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == ';' || *s == '#' ? ',' : *s, out);
+}
+
+static const char *mermaid_arrow(const struct row *r)
+{
+	if (r->a.event == LSC_EV_RST)
+		return "-x";
+	if (r->a.event == LSC_EV_RETRANSMISSION)
+		return "-->>";
+	return "->>";
+}
+
+static void mermaid_diagram(struct ladder *ld, const struct lconv *lc)
+{
+	const struct lsc_flow_conv *c = &lc->c;
+	struct names n;
+	diagram_names(lc, &n);
+
+	fprintf(ld->out, "sequenceDiagram\n    %%%% %s\n", n.head);
+	fprintf(ld->out, "    participant C as client %s\n    participant S as server %s\n", n.client, n.server);
+	enum group g = G_NONE;
+	for (uint32_t i = lc->head; i; i = ld->rows[i - 1].next) {
+		const struct row *r = &ld->rows[i - 1];
+		char label[96], notes[160];
+		struct lsc_strbuf lb, nb;
+		lsc_sb_init(&lb, label, sizeof label);
+		lsc_sb_init(&nb, notes, sizeof notes);
+		lsc_render_segment_label(&lb, r->flags, &r->a, r->len);
+		row_notes(&nb, lc, r);
+		if (row_group(r) != g && row_group(r) != G_NONE) {
+			if (g != G_NONE)
+				fputs("    end\n", ld->out);
+			g = row_group(r);
+			fprintf(ld->out, "    rect rgb(%s)\n    Note over C,S: %s\n",
+			        g == G_DATA ? "240, 240, 240" : "225, 238, 255", group_names[g]);
+		}
+		bool c2s = r->a.dir == LSC_FLOW_C2S;
+		fprintf(ld->out, "    %s%s%s: %" PRIu64 ". ", c2s ? "C" : "S", mermaid_arrow(r), c2s ? "S" : "C",
+		        r->frame);
+		mermaid_text(ld->out, label);
+		if (nb.len) {
+			fputs(", ", ld->out);
+			mermaid_text(ld->out, notes);
+		}
+		fputc('\n', ld->out);
+	}
+	if (g != G_NONE)
+		fputs("    end\n", ld->out);
+	fprintf(ld->out, "    Note over C,S: %s%s history %s\n",
+	        c->ipproto == 6 ? lsc_tcp_state_name(c->state) : "", c->ipproto == 6 ? "," : "",
+	        c->history);
+}
+
+/* ---- keeping rows ------------------------------------------------------------- */
+
+static uint32_t *hash_link(struct ladder *ld, uint32_t id)
+{
+	uint32_t *link = &ld->bucket[(id * 2654435761u) & (LADDER_HASH - 1)];
+	while (*link && ld->convs[*link - 1].c.id != id)
+		link = &ld->convs[*link - 1].hnext;
+	return link;
+}
+
+/* Writes a conversation's diagram and gives its rows and slot back. */
+static void flush_conv(struct ladder *ld, uint32_t ci)
+{
+	struct lconv *lc = &ld->convs[ci - 1];
+	if (ld->written)
+		fputs(ld->mermaid ? "\n%% ----\n\n" : "\n\n", ld->out);
+	ld->written = true;
+	if (ld->mermaid)
+		mermaid_diagram(ld, lc);
+	else
+		text_diagram(ld, lc);
+	ld->rows[lc->tail - 1].next = ld->free_row;
+	ld->free_row = lc->head;
+	*hash_link(ld, lc->c.id) = lc->hnext;
+	lc->hnext = ld->free_conv;
+	ld->free_conv = ci;
+}
+
+static int by_conv_id(const void *a, const void *b)
+{
+	uint32_t x = ((const struct pending *)a)->id, y = ((const struct pending *)b)->id;
+	return (x > y) - (x < y);
+}
+
+/* Writes every pending diagram, in conversation order. */
+static void flush_all(struct ladder *ld)
+{
+	struct pending *order = ld->order;
+	uint32_t n = 0;
+	for (uint32_t b = 0; b < LADDER_HASH; b++)
+		for (uint32_t i = ld->bucket[b]; i; i = ld->convs[i - 1].hnext)
+			order[n++] = (struct pending){ ld->convs[i - 1].c.id, i };
+	qsort(order, n, sizeof order[0], by_conv_id);
+	for (uint32_t k = 0; k < n; k++)
+		flush_conv(ld, order[k].ci);
+}
+
+static bool conv_over(const struct lsc_flow_conv *c)
+{
+	return c->state == LSC_TCPS_TIME_WAIT || c->state == LSC_TCPS_CLOSED || c->state == LSC_TCPS_RESET;
+}
+
+static void ladder_frame(void *state, const struct lsc_frame *f)
+{
+	struct ladder *ld = state;
+	const struct lsc_layer *l4 = lsc_frame_transport(f);
+	if (!f->has_flow || f->flow.conv == NULL || l4 == NULL) {
+		ld->untracked++;
+		return;
+	}
+	if (ld->free_row == 0 || ld->free_conv == 0)
+		flush_all(ld);
+	uint32_t *link = hash_link(ld, f->flow.id);
+	uint32_t ci = *link;
+	if (ci == 0) {
+		ci = ld->free_conv;
+		struct lconv *lc = &ld->convs[ci - 1];
+		ld->free_conv = lc->hnext;
+		memset(lc, 0, sizeof *lc);
+		lc->c.id = f->flow.id;
+		lc->continued = f->number != f->flow.conv->first_frame;
+		*link = ci;
+	}
+	struct lconv *lc = &ld->convs[ci - 1];
+	lc->c = *f->flow.conv;
+
+	uint32_t ri = ld->free_row;
+	struct row *r = &ld->rows[ri - 1];
+	ld->free_row = r->next;
+	r->frame = f->number;
+	r->ns = f->ts_sec * 1000000000LL + f->ts_nsec;
+	r->len = l4->body_len;
+	r->flags = l4->proto == LSC_PROTO_TCP ? l4->u.tcp.flags : 0;
+	r->a = f->flow;
+	r->a.conv = NULL;
+	r->next = 0;
+	if (lc->tail)
+		ld->rows[lc->tail - 1].next = ri;
+	else
+		lc->head = ri;
+	lc->tail = ri;
+	if (lc->c.ipproto == 6 && conv_over(&lc->c))
+		flush_conv(ld, ci);
+}
+
+static int ladder_end(void *state)
+{
+	struct ladder *ld = state;
+	flush_all(ld);
+	if (ld->untracked != 0)
+		fprintf(ld->out, "%s%s(%" PRIu64 " frame%s outside any TCP or UDP conversation not shown)\n",
+		        ld->written ? "\n" : "", ld->mermaid ? "%% " : "", ld->untracked, PLURAL(ld->untracked));
+	free(ld);
+	return 0;
+}
+
+const struct lsc_renderer lsc_render_ladder = {
+	"ladder", "a sequence diagram per conversation (--mermaid for Mermaid)",
+	ladder_begin, ladder_frame, ladder_end,
+};

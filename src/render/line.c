@@ -1,0 +1,301 @@
+/* line.c: one line per frame, tcpdump -nn-like, with the stack of layers visible. */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include <layerscope/decode.h>
+#include <layerscope/flow.h>
+#include <layerscope/render.h>
+#include <layerscope/strbuf.h>
+
+#include "render-int.h"
+
+/*
+ *   4  05:16:47.403747  ETH › IPv4 › TCP › 15 B  127.0.0.1 → 127.0.0.1 ttl 64 id 33130  40950 → 33743 [P.] ...
+ *
+ * number, time, stack, then each layer's own summary.  Link layers are left
+ * out once a network layer follows (as tcpdump without -e), quoted layers
+ * are summed up by the ICMP error that quotes them, and a layer whose fixed
+ * header was not captured shows the fields it holds as key=value rather
+ * than a summary built from zeros.  Damage and notes close the line.
+ */
+
+#define KV_MAX_DEPTH 8
+
+struct line_state {
+	struct lsc_text t;
+	struct lsc_sink kv;
+	unsigned kv_depth;
+	bool kv_first[KV_MAX_DEPTH];
+	uint32_t fixed[LSC_PROTO_COUNT]; /* lsc_proto_fixed_len, per protocol */
+};
+
+/* ---- key=value sink: a layer's captured fields, or the flow, in one run --- */
+
+static void kv_sep(struct line_state *st, const char *key)
+{
+	unsigned d = st->kv_depth;
+	if (!st->kv_first[d])
+		lsc_text_putc(&st->t, d == 0 ? ' ' : ',');
+	st->kv_first[d] = false;
+	if (key != NULL) {
+		lsc_text_puts(&st->t, key);
+		lsc_text_putc(&st->t, '=');
+	}
+}
+
+static void kv_uint(struct lsc_sink *s, const char *key, const char *label, uint64_t v,
+                    unsigned hex_digits, const char *name)
+{
+	struct line_state *st = s->ctx;
+	(void)label, (void)name;
+	kv_sep(st, key);
+	if (hex_digits)
+		lsc_text_hex(&st->t, v, hex_digits);
+	else
+		lsc_text_u64(&st->t, v);
+}
+
+static void kv_bool(struct lsc_sink *s, const char *key, const char *label, int v, const char *name)
+{
+	struct line_state *st = s->ctx;
+	(void)label, (void)name;
+	kv_sep(st, key);
+	lsc_text_puts(&st->t, v < 0 ? "null" : v ? "true" : "false");
+}
+
+static void kv_text(struct lsc_sink *s, const char *key, const char *label, const char *v, bool derived)
+{
+	struct line_state *st = s->ctx;
+	(void)label, (void)derived;
+	if (v == NULL)
+		return; /* nothing to say */
+	kv_sep(st, key);
+	lsc_text_puts(&st->t, v);
+}
+
+static void kv_open(struct lsc_sink *s, const char *key, const char *label, bool list)
+{
+	struct line_state *st = s->ctx;
+	(void)label;
+	kv_sep(st, key);
+	lsc_text_putc(&st->t, list ? '[' : '{');
+	if (st->kv_depth + 1 < KV_MAX_DEPTH)
+		st->kv_depth++;
+	st->kv_first[st->kv_depth] = true;
+}
+
+static void kv_close(struct lsc_sink *s, bool list)
+{
+	struct line_state *st = s->ctx;
+	lsc_text_putc(&st->t, list ? ']' : '}');
+	if (st->kv_depth > 0)
+		st->kv_depth--;
+}
+
+static const struct lsc_sink_ops kv_ops = { kv_uint, kv_bool, kv_text, kv_open, kv_close };
+
+static void kv_start(struct line_state *st)
+{
+	st->kv_depth = 0;
+	st->kv_first[0] = true;
+}
+
+/* ---- the line ------------------------------------------------------------ */
+
+static void *line_begin(FILE *out, const struct lsc_render_opts *o)
+{
+	struct line_state *st = calloc(1, sizeof *st);
+	if (st == NULL)
+		return NULL;
+	lsc_text_init(&st->t, out, o->color);
+	st->kv.ops = &kv_ops;
+	st->kv.ctx = st;
+	for (unsigned p = 0; p < LSC_PROTO_COUNT; p++) {
+		const struct lsc_proto_info *pi = lsc_proto_get(p);
+		st->fixed[p] = pi != NULL ? lsc_proto_fixed_len(pi) : 0;
+	}
+	return st;
+}
+
+/* Whether a layer above the link layer was decoded (the link summary then adds nothing). */
+static bool has_upper(const struct lsc_frame *f)
+{
+	for (unsigned i = 0; i < f->nlayers; i++) {
+		const struct lsc_layer *l = &f->layers[i];
+		if (l->proto != LSC_PROTO_PAYLOAD && !(l->flags & LSC_LF_QUOTED) &&
+		    lsc_layer_tcpip(f, l) > LSC_TCPIP_LINK)
+			return true;
+	}
+	return false;
+}
+
+/* Whether any field of the layer was captured (else it has nothing to show). */
+static bool has_fields(const struct lsc_proto_info *pi, const struct lsc_layer *l)
+{
+	for (size_t i = 0; i < pi->nfields; i++)
+		if (pi->fields[i].wire_end <= l->cap_len)
+			return true;
+	return false;
+}
+
+static void layer_text(struct line_state *st, const struct lsc_frame *f, const struct lsc_layer *l)
+{
+	const struct lsc_proto_info *pi = lsc_proto_get(l->proto);
+	if (pi->summary != NULL && l->cap_len >= st->fixed[l->proto]) {
+		char buf[256];
+		struct lsc_strbuf b;
+		lsc_sb_init(&b, buf, sizeof buf);
+		pi->summary(&b, f, l);
+		lsc_text_puts(&st->t, "  ");
+		lsc_text_puts(&st->t, buf);
+	} else if (has_fields(pi, l)) {
+		lsc_text_puts(&st->t, "  ");
+		kv_start(st);
+		lsc_fields_emit(&st->kv, f, l);
+	}
+}
+
+static void line_summaries(struct line_state *st, const struct lsc_frame *f)
+{
+	bool upper = has_upper(f), any = false;
+	for (unsigned i = 0; i < f->nlayers; i++) {
+		const struct lsc_layer *l = &f->layers[i];
+		if (l->proto == LSC_PROTO_PAYLOAD || (l->flags & LSC_LF_QUOTED))
+			continue;
+		if (upper && lsc_layer_tcpip(f, l) == LSC_TCPIP_LINK)
+			continue;
+		layer_text(st, f, l);
+		any = true;
+	}
+	if (any)
+		return;
+	if (f->link_unsupported) {
+		lsc_text_puts(&st->t, "  link type ");
+		lsc_text_puts(&st->t, lsc_linktype_name(f->linktype));
+		lsc_text_puts(&st->t, " is not decoded");
+	} else if (f->caplen == 0) {
+		lsc_text_puts(&st->t, "  no bytes captured");
+	}
+}
+
+/*
+ * The conversation tag: where the frame stands and what caused it, in the
+ * words of the sockets exercise: "[#1 c2s] syn · handshake 1/3 · connect()".
+ * The tree and JSON carry every flow field; a line keeps to these.
+ */
+static void line_flow(struct line_state *st, const struct lsc_frame *f)
+{
+	const struct lsc_flow_ann *a = &f->flow;
+	const char *dir = lsc_flow_dir_name(a->dir);
+	const char *event = lsc_flow_event_name(a->event);
+	const char *call = lsc_sock_call_name(a->socket_call);
+	char step[48];
+	struct lsc_strbuf b;
+
+	if (!f->has_flow)
+		return;
+	lsc_sb_init(&b, step, sizeof step);
+	lsc_flow_step_text(&b, a);
+	lsc_text_style(&st->t, LSC_SGR_BOLD);
+	lsc_text_puts(&st->t, "  [#");
+	lsc_text_u64(&st->t, a->id);
+	if (dir != NULL) {
+		lsc_text_putc(&st->t, ' ');
+		lsc_text_puts(&st->t, dir);
+	}
+	lsc_text_puts(&st->t, "] ");
+	lsc_text_end(&st->t);
+	lsc_text_puts(&st->t, event != NULL ? event : "-");
+	if (b.len > 0) {
+		lsc_text_puts(&st->t, " · ");
+		lsc_text_puts(&st->t, step);
+	}
+	if (call != NULL) {
+		lsc_text_puts(&st->t, " · ");
+		lsc_text_puts(&st->t, call);
+	}
+}
+
+/* Live capture: the processes owning the two sockets, "pid 812 server → pid 901 client". */
+static void line_owner_side(struct line_state *st, const struct lsc_owner *o)
+{
+	if (o->pid == 0) {
+		lsc_text_putc(&st->t, '?');
+		return;
+	}
+	lsc_text_puts(&st->t, "pid ");
+	lsc_text_u64(&st->t, (uint64_t)o->pid);
+	if (o->comm[0] != '\0') {
+		lsc_text_putc(&st->t, ' ');
+		lsc_text_puts(&st->t, o->comm);
+	}
+}
+
+static void line_owner(struct line_state *st, const struct lsc_frame *f)
+{
+	if (!f->has_owner)
+		return;
+	lsc_text_style(&st->t, LSC_SGR_DIM);
+	lsc_text_puts(&st->t, "  (");
+	line_owner_side(st, &f->src_owner);
+	lsc_text_puts(&st->t, " → ");
+	line_owner_side(st, &f->dst_owner);
+	lsc_text_putc(&st->t, ')');
+	lsc_text_end(&st->t);
+}
+
+static void line_damage(struct line_state *st, const struct lsc_frame *f)
+{
+	for (unsigned i = 0; i < f->nlayers; i++) {
+		const struct lsc_layer *l = &f->layers[i];
+		if (!lsc_layer_damaged(l))
+			continue;
+		lsc_text_style(&st->t, LSC_SGR_DAMAGE);
+		lsc_text_puts(&st->t, "  ! ");
+		lsc_text_puts(&st->t, lsc_layer_damage_word(l));
+		lsc_text_puts(&st->t, ": ");
+		lsc_text_puts(&st->t, l->reason != NULL ? l->reason : lsc_proto_get(l->proto)->abbrev);
+		lsc_text_end(&st->t);
+	}
+}
+
+static void line_notes(struct line_state *st, const struct lsc_frame *f)
+{
+	for (unsigned i = 0; i < f->nnotes; i++) {
+		lsc_text_style(&st->t, LSC_SGR_DIM);
+		lsc_text_puts(&st->t, "  [");
+		lsc_text_puts(&st->t, f->notes[i]);
+		lsc_text_putc(&st->t, ']');
+		lsc_text_end(&st->t);
+	}
+}
+
+static void line_frame(void *state, const struct lsc_frame *f)
+{
+	struct line_state *st = state;
+	lsc_text_u64(&st->t, f->number);
+	lsc_text_puts(&st->t, "  ");
+	lsc_text_clock(&st->t, f);
+	lsc_text_puts(&st->t, "  ");
+	lsc_text_stack(&st->t, f);
+	line_summaries(st, f);
+	line_flow(st, f);
+	line_owner(st, f);
+	line_damage(st, f);
+	line_notes(st, f);
+	lsc_text_putc(&st->t, '\n');
+	lsc_text_flush(&st->t);
+}
+
+static int line_end(void *state)
+{
+	lsc_text_flush(&((struct line_state *)state)->t);
+	free(state);
+	return 0;
+}
+
+const struct lsc_renderer lsc_render_line = {
+	"line", "one line per frame: number, time, the stack of layers, each layer's summary",
+	line_begin, line_frame, line_end,
+};

@@ -1,0 +1,310 @@
+/* text.c: what the text formats (line, tree, hex) share: numbers, colour, the clock, the layer stack. */
+#include <config.h>
+
+#include <string.h>
+#include <time.h>
+
+#include <layerscope/decode.h>
+#include <layerscope/strbuf.h>
+
+#include "render-int.h"
+
+/* Decimal digits of v, by the one formatter strbuf.c has. */
+static size_t fmt_u64(char *dst, size_t cap, uint64_t v)
+{
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, dst, cap);
+	lsc_sb_u64(&b, v);
+	return b.len;
+}
+
+#define FIXED_MAX 48
+
+/* v / 10^digits with exactly `digits` decimals, into dst of FIXED_MAX bytes. */
+static size_t fmt_fixed(char *dst, int64_t v, unsigned digits)
+{
+	struct lsc_strbuf b;
+	uint64_t scale = 1;
+	char frac[20];
+	if (digits > 18)
+		digits = 18;
+	for (unsigned i = 0; i < digits; i++)
+		scale *= 10;
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	lsc_sb_init(&b, dst, FIXED_MAX);
+	if (v < 0)
+		lsc_sb_putc(&b, '-');
+	lsc_sb_u64(&b, a / scale);
+	if (digits == 0)
+		return b.len;
+	uint64_t r = a % scale;
+	for (unsigned i = digits; i > 0; i--) {
+		frac[i - 1] = (char)('0' + r % 10);
+		r /= 10;
+	}
+	lsc_sb_putc(&b, '.');
+	lsc_sb_putn(&b, frac, digits);
+	return b.len;
+}
+
+void lsc_put_u64(FILE *o, uint64_t v)
+{
+	char buf[24];
+	fwrite_unlocked(buf, 1, fmt_u64(buf, sizeof buf, v), o);
+}
+
+void lsc_put_fixed(FILE *o, int64_t v, unsigned digits)
+{
+	char buf[FIXED_MAX];
+	fwrite_unlocked(buf, 1, fmt_fixed(buf, v, digits), o);
+}
+
+void lsc_text_u64(struct lsc_text *t, uint64_t v)
+{
+	char buf[24];
+	lsc_text_putn(t, buf, fmt_u64(buf, sizeof buf, v));
+}
+
+void lsc_text_fixed(struct lsc_text *t, int64_t v, unsigned digits)
+{
+	char buf[FIXED_MAX];
+	lsc_text_putn(t, buf, fmt_fixed(buf, v, digits));
+}
+
+static const char hexd[] = "0123456789abcdef";
+
+void lsc_text_hex(struct lsc_text *t, uint64_t v, unsigned digits)
+{
+	char tmp[18];
+	unsigned n = 0;
+	if (digits > 16)
+		digits = 16;
+	do {
+		tmp[sizeof tmp - 1 - n++] = hexd[v & 15];
+		v >>= 4;
+	} while (v != 0 && n < 16);
+	while (n < digits)
+		tmp[sizeof tmp - 1 - n++] = '0';
+	tmp[sizeof tmp - 1 - n++] = 'x';
+	tmp[sizeof tmp - 1 - n++] = '0';
+	lsc_text_putn(t, tmp + sizeof tmp - n, n);
+}
+
+void lsc_text_spaces(struct lsc_text *t, unsigned n)
+{
+	while (n > 0) {
+		if (t->n == LSC_TEXT_BUF)
+			lsc_text_flush(t);
+		size_t k = LSC_TEXT_BUF - t->n < n ? LSC_TEXT_BUF - t->n : n;
+		memset(t->buf + t->n, ' ', k);
+		t->n += k;
+		n -= (unsigned)k;
+	}
+}
+
+void lsc_text_flush(struct lsc_text *t)
+{
+	if (t->n > 0)
+		fwrite_unlocked(t->buf, 1, t->n, t->out);
+	t->n = 0;
+}
+
+void lsc_text_init(struct lsc_text *t, FILE *out, bool color)
+{
+	memset(t, 0, sizeof *t);
+	t->out = out;
+	t->color = color;
+	tzset(); /* localtime_r need not read TZ itself */
+}
+
+void lsc_text_style(struct lsc_text *t, const char *sgr)
+{
+	if (!t->color)
+		return;
+	lsc_text_puts(t, "\033[");
+	lsc_text_puts(t, sgr);
+	lsc_text_putc(t, 'm');
+}
+
+void lsc_text_end(struct lsc_text *t)
+{
+	if (t->color)
+		lsc_text_puts(t, "\033[0m");
+}
+
+const char *lsc_text_layer_sgr(unsigned tcpip, bool alt)
+{
+	/* link cyan, network green, transport yellow, application magenta */
+	static const char *const plain[] = { "36", "32", "33", "35" };
+	static const char *const second[] = { "1;36", "1;32", "1;33", "1;35" };
+	if (tcpip > LSC_TCPIP_APPLICATION)
+		return LSC_SGR_RESET;
+	return alt ? second[tcpip] : plain[tcpip];
+}
+
+/* Formats the wall clock of second `sec` once; frames of the same second reuse it. */
+static void clock_update(struct lsc_text *t, int64_t sec)
+{
+	struct tm tm;
+	time_t tt = (time_t)sec;
+	if (t->clock_valid && t->clock_sec == sec)
+		return;
+	if (localtime_r(&tt, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	if (strftime(t->hms, sizeof t->hms, "%H:%M:%S", &tm) == 0)
+		strcpy(t->hms, "--:--:--");
+	if (strftime(t->date, sizeof t->date, "%Y-%m-%d", &tm) == 0)
+		strcpy(t->date, "----------");
+	if (strftime(t->zone, sizeof t->zone, "%Z", &tm) == 0)
+		t->zone[0] = '\0';
+	t->clock_sec = sec;
+	t->clock_valid = true;
+}
+
+static unsigned ts_digits(const struct lsc_frame *f)
+{
+	return f->ts_digits == 9 ? 9u : 6u;
+}
+
+void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f)
+{
+	clock_update(t, f->ts_sec);
+	lsc_text_puts(t, t->hms);
+	char frac[12];
+	unsigned d = ts_digits(f);
+	uint32_t v = d == 9 ? f->ts_nsec : f->ts_nsec / 1000u;
+	frac[0] = '.';
+	for (unsigned i = d; i > 0; i--) {
+		frac[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	lsc_text_putn(t, frac, d + 1);
+}
+
+bool lsc_layer_damaged(const struct lsc_layer *l)
+{
+	return (l->flags & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED)) != 0;
+}
+
+const char *lsc_layer_damage_word(const struct lsc_layer *l)
+{
+	/* Cut short by the parent's length field is the packet's own fault. */
+	return (l->flags & LSC_LF_MALFORMED) ? "malformed" : "truncated";
+}
+
+static void put_summary(struct lsc_text *t, const struct lsc_frame *f, const struct lsc_layer *l)
+{
+	const struct lsc_proto_info *pi = lsc_proto_get(l->proto);
+	char buf[64];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, buf, sizeof buf);
+	if (pi->summary != NULL)
+		pi->summary(&b, f, l);
+	lsc_text_puts(t, buf);
+}
+
+void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
+{
+	bool first = true, quoting = false;
+	if (f->link_unsupported) {
+		lsc_text_style(t, LSC_SGR_DAMAGE);
+		lsc_text_puts(t, lsc_linktype_name(f->linktype));
+		lsc_text_putc(t, '?');
+		lsc_text_end(t);
+		first = false;
+	}
+	for (unsigned i = 0; i < f->nlayers; i++) {
+		const struct lsc_layer *l = &f->layers[i];
+		if (!first) {
+			lsc_text_style(t, LSC_SGR_DIM);
+			lsc_text_puts(t, " › ");
+			lsc_text_end(t);
+		}
+		first = false;
+		if ((l->flags & LSC_LF_QUOTED) && !quoting) {
+			lsc_text_putc(t, '[');
+			quoting = true;
+		}
+		bool bad = lsc_layer_damaged(l);
+		lsc_text_style(t, bad ? LSC_SGR_DAMAGE : lsc_text_layer_sgr(lsc_layer_tcpip(f, l), false));
+		if (l->proto == LSC_PROTO_PAYLOAD) {
+			put_summary(t, f, l);
+		} else {
+			lsc_text_puts(t, lsc_proto_get(l->proto)->abbrev);
+			if (bad)
+				lsc_text_putc(t, '!');
+			else if (l->flags & LSC_LF_CLIPPED)
+				lsc_text_puts(t, "…");
+		}
+		lsc_text_end(t);
+	}
+	if (quoting)
+		lsc_text_putc(t, ']');
+	if (first)
+		lsc_text_puts(t, "(empty)");
+}
+
+void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
+{
+	lsc_text_style(t, LSC_SGR_BOLD);
+	lsc_text_puts(t, "Frame ");
+	lsc_text_u64(t, f->number);
+	lsc_text_end(t);
+	lsc_text_puts(t, " · ");
+	clock_update(t, f->ts_sec);
+	lsc_text_puts(t, t->date);
+	lsc_text_putc(t, ' ');
+	lsc_text_clock(t, f);
+	if (t->zone[0] != '\0') {
+		lsc_text_putc(t, ' ');
+		lsc_text_puts(t, t->zone);
+	}
+	lsc_text_puts(t, " · +");
+	unsigned d = ts_digits(f);
+	lsc_text_fixed(t, d == 9 ? f->rel_ns : f->rel_ns / 1000, d);
+	lsc_text_puts(t, " s · ");
+	lsc_text_u64(t, f->caplen);
+	if (f->caplen != f->len) {
+		lsc_text_puts(t, " of ");
+		lsc_text_u64(t, f->len);
+		lsc_text_puts(t, " bytes captured");
+	} else {
+		lsc_text_puts(t, " bytes");
+	}
+	lsc_text_puts(t, " · ");
+	lsc_text_puts(t, lsc_linktype_name(f->linktype));
+}
+
+void lsc_text_range(struct lsc_text *t, const struct lsc_layer *l)
+{
+	if (l->cap_len == 0) {
+		lsc_text_puts(t, "at byte ");
+		lsc_text_u64(t, l->offset);
+		lsc_text_puts(t, " (none of its ");
+		lsc_text_u64(t, l->hdr_len);
+		lsc_text_puts(t, " bytes captured)");
+		return;
+	}
+	lsc_text_puts(t, "bytes ");
+	lsc_text_u64(t, l->offset);
+	lsc_text_puts(t, "–");
+	lsc_text_u64(t, (uint64_t)l->offset + l->cap_len - 1);
+	lsc_text_puts(t, " (");
+	lsc_text_u64(t, l->cap_len);
+	if (l->cap_len < l->hdr_len) {
+		lsc_text_puts(t, " of ");
+		lsc_text_u64(t, l->hdr_len);
+		lsc_text_puts(t, " captured)");
+	} else {
+		lsc_text_puts(t, l->cap_len == 1 ? " byte)" : " bytes)");
+	}
+}
+
+uint32_t lsc_proto_fixed_len(const struct lsc_proto_info *pi)
+{
+	uint32_t n = 0;
+	for (size_t i = 0; i < pi->nfields; i++)
+		if (pi->fields[i].wire_end > n)
+			n = pi->fields[i].wire_end;
+	return n;
+}

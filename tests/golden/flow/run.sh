@@ -1,0 +1,52 @@
+#!/bin/sh
+# run.sh: the track stage's golden tests: each line of `list` against its NAME.out, byte for byte.
+# Needs $LAYERSCOPE, $CORPORA and $top_srcdir (set by make check); skips (77) without the corpora.
+here=${top_srcdir:-.}/tests/golden/flow
+: "${LAYERSCOPE:=./layerscope}"
+. "$here/lib.sh"
+if [ ! -d "${CORPORA:-}" ]; then
+	echo "SKIP: no corpora (set CORPORA)"
+	exit 77
+fi
+tmp=$(mktemp) || exit 1
+count=$(mktemp) || exit 1
+trap 'rm -f "$tmp" "$count"' EXIT
+fail=0
+
+check() {
+	echo "$1" >>"$count"
+	golden_read "$2" "$3" "$4" >"$tmp"
+	if ! cmp -s "$tmp" "$here/$1.out"; then
+		echo "FAIL: $1 ($2 $3 $4)"
+		diff -u "$here/$1.out" "$tmp" | head -40
+		fail=1
+	fi
+}
+golden_each check
+n=$(wc -l <"$count")
+echo "$n golden outputs checked"
+
+# The options' usage errors exit 2 and say what to do.
+usage() {
+	"$LAYERSCOPE" read "$@" "$CORPORA/local/lo_en10mb_nsec.pcap" >/dev/null 2>"$tmp"
+	rc=$?
+	if [ $rc -ne 2 ] || ! grep -q "$expect" "$tmp"; then
+		echo "FAIL: read $* exited $rc, wanted 2 and '$expect':"
+		cat "$tmp"
+		fail=1
+	fi
+}
+expect='drop --no-track' usage --no-track --stats
+expect='drop --no-track' usage --no-track -f ladder
+expect='goes with --follow' usage --chunk 16
+expect='goes with -f ladder' usage --mermaid
+expect='needs --follow' usage -f follow
+expect='conversation number' usage --follow 0
+expect='drop -f json' usage -f json --follow 1
+# A conversation the capture lacks is a runtime failure (1), named on stderr.
+"$LAYERSCOPE" read --follow 99 "$CORPORA/local/lo_en10mb_nsec.pcap" >/dev/null 2>"$tmp"
+if [ $? -ne 1 ] || ! grep -q "conversation 99 is not in the capture" "$tmp"; then
+	echo "FAIL: --follow 99 should exit 1 naming the conversation"
+	fail=1
+fi
+exit $fail

@@ -1,0 +1,229 @@
+#!/bin/sh
+# run.sh: golden tests: `layerscope read` over the captures of TESTLIST, diffed byte for byte with expected/.
+#
+#   tests/golden/run.sh [NAME...]            check every test, or the named ones
+#   tests/golden/run.sh --update [NAME...]   rewrite expected/NAME.out (update.sh calls this)
+#
+# Environment (make check sets them): LAYERSCOPE, the binary under test
+# (default: layerscope at the top of the tree); CORPORA, the peer captures
+# (default: ../shared/corpora beside the tree); top_srcdir.
+# Exit status: 0 all passed, 1 a test failed, 77 nothing could run (no
+# captures), 99 the harness itself could not run.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=${top_srcdir:-$(cd "$here/../.." && pwd)}
+bin=${LAYERSCOPE:-$top/layerscope}
+corpora=${CORPORA:-$top/../shared/corpora}
+list=$here/TESTLIST
+expdir=$here/expected
+
+# Same clock and bytes everywhere: times are shown in local time.
+TZ=UTC
+LC_ALL=C
+export TZ LC_ALL
+unset NO_COLOR
+
+mode=check
+if [ "${1-}" = "--update" ]; then
+	mode=update
+	shift
+fi
+names=" $* "
+full_diff=no
+[ $# -gt 0 ] && full_diff=yes
+
+if [ ! -x "$bin" ]; then
+	echo "golden: $bin is not built: run make first, or set LAYERSCOPE=path/to/layerscope" >&2
+	exit 99
+fi
+# Expected outputs must come from the code as it is: refuse a stale binary.
+if [ "$mode" = update ]; then
+	newer=$(find "$top/src" "$top/include" -name '*.[ch]' -newer "$bin" 2>/dev/null | head -n 1)
+	if [ -n "$newer" ]; then
+		echo "golden: $bin is older than $newer: run make first" >&2
+		exit 99
+	fi
+fi
+if [ ! -r "$list" ]; then
+	echo "golden: $list is missing" >&2
+	exit 99
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lsc-golden.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 99' INT TERM
+
+esc=$(printf '\033')
+passed=0 failed=0 skipped=0 updated=0 unchanged=0 errors=0
+seen=" "
+skip_note=
+
+# Replaces every occurrence of the capture's real path with its TESTLIST form,
+# so messages naming the file do not depend on where the tree lives.
+normalise() {
+	awk -v a="$1" -v b="$2" '{
+		out = ""
+		while ((i = index($0, a)) > 0) {
+			out = out substr($0, 1, i - 1) b
+			$0 = substr($0, i + length(a))
+		}
+		print out $0
+	}'
+}
+
+# Runs one test into $tmp/actual: stdout, then stderr and the exit status if any.
+run_one() {
+	name=$1 listed=$2 path=$3 format=$4 opts=$5 filter=$6
+	set -f
+	# shellcheck disable=SC2086 # options and filter are blank-separated words
+	"$bin" read -f "$format" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	set +f
+	{
+		cat "$tmp/out"
+		if [ -s "$tmp/err" ]; then
+			echo "--- stderr"
+			normalise "$path" "$listed" <"$tmp/err"
+		fi
+		if [ "$rc" -ne 0 ]; then
+			echo "--- exit $rc"
+		fi
+	} >"$tmp/actual"
+	return "$rc"
+}
+
+show_diff() {
+	diff -u --label "expected/$1.out" --label "actual" "$expdir/$1.out" "$tmp/actual" >"$tmp/diff"
+	lines=$(wc -l <"$tmp/diff")
+	if [ "$full_diff" = yes ] || [ "$lines" -le 60 ]; then
+		sed "s/$esc/\\\\e/g" "$tmp/diff"
+	else
+		head -n 60 "$tmp/diff" | sed "s/$esc/\\\\e/g"
+		echo "... $((lines - 60)) more diff lines: tests/golden/run.sh $1 shows them all"
+	fi
+}
+
+check_one() {
+	name=$1
+	if [ ! -f "$expdir/$name.out" ]; then
+		echo "FAIL $name: no expected/$name.out (a new test? run tests/golden/update.sh $name)"
+		failed=$((failed + 1))
+	elif cmp -s "$expdir/$name.out" "$tmp/actual"; then
+		echo "PASS $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name: layerscope read -f $2 $3 differs from expected/$name.out"
+		show_diff "$name"
+		failed=$((failed + 1))
+	fi
+}
+
+update_one() {
+	name=$1 rc=$2
+	# Never bake a crash or a sanitizer report into an expected output.
+	if [ "$rc" -gt 2 ] || grep -q -e 'Sanitizer' -e 'runtime error:' "$tmp/actual"; then
+		echo "ERROR $name: layerscope crashed or a sanitizer spoke (exit $rc); not updated:"
+		sed -n '/--- stderr/,$p' "$tmp/actual" | head -n 20
+		errors=$((errors + 1))
+		return
+	fi
+	if [ -f "$expdir/$name.out" ] && cmp -s "$expdir/$name.out" "$tmp/actual"; then
+		unchanged=$((unchanged + 1))
+		return
+	fi
+	if [ -f "$expdir/$name.out" ]; then
+		echo "updated $name ($(diff "$expdir/$name.out" "$tmp/actual" | grep -c '^[<>]') lines changed)"
+	else
+		echo "new     $name"
+	fi
+	cp "$tmp/actual" "$expdir/$name.out.tmp" && mv "$expdir/$name.out.tmp" "$expdir/$name.out"
+	updated=$((updated + 1))
+}
+
+while IFS= read -r line || [ -n "$line" ]; do
+	case $line in '' | '#'*) continue ;; esac
+	set -f
+	# shellcheck disable=SC2086
+	set -- $line
+	set +f
+	if [ $# -lt 3 ]; then
+		echo "golden: TESTLIST: '$line' needs NAME CAPTURE FORMAT" >&2
+		exit 99
+	fi
+	name=$1 listed=$2 format=$3
+	shift 3
+	case $seen in *" $name "*)
+		echo "golden: TESTLIST: $name is listed twice" >&2
+		exit 99
+	esac
+	seen="$seen$name "
+	case $names in "  ") ;; *" $name "*) ;; *) continue ;; esac
+
+	opts='' filter='' in_filter=no
+	for w in "$@"; do
+		if [ "$in_filter" = no ] && [ "$w" = "--" ]; then
+			in_filter=yes
+		elif [ "$in_filter" = yes ]; then
+			filter="$filter $w"
+		else
+			opts="$opts $w"
+		fi
+	done
+
+	# shellcheck disable=SC2016 # $CORPORA is literal text in TESTLIST
+	case $listed in
+	'$CORPORA/'*)
+		path=$corpora/${listed#'$CORPORA/'}
+		if [ ! -d "$corpora" ]; then
+			skip_note="the peer captures are not at $corpora (set CORPORA to their folder)"
+			echo "SKIP $name: no $listed"
+			skipped=$((skipped + 1))
+			continue
+		fi ;;
+	/*) path=$listed ;;
+	*) path=$top/$listed ;;
+	esac
+	if [ ! -r "$path" ]; then
+		echo "FAIL $name: capture $path is missing"
+		failed=$((failed + 1)) errors=$((errors + 1))
+		continue
+	fi
+
+	run_one "$name" "$listed" "$path" "$format" "$opts" "$filter"
+	rc=$?
+	if [ "$mode" = update ]; then
+		update_one "$name" "$rc"
+	else
+		check_one "$name" "$format$opts" "$listed$filter"
+	fi
+done <"$list"
+
+# Every name asked for must exist; every expected file must belong to a test.
+for n in $names; do
+	case $seen in *" $n "*) ;; *)
+		echo "golden: no test named $n in TESTLIST" >&2
+		errors=$((errors + 1)) failed=$((failed + 1)) ;;
+	esac
+done
+for f in "$expdir"/*.out; do
+	[ -e "$f" ] || continue
+	n=$(basename "$f" .out)
+	case $seen in *" $n "*) ;; *)
+		echo "note: expected/$n.out belongs to no test in TESTLIST (git rm it if the test is gone)" ;;
+	esac
+done
+
+[ -n "$skip_note" ] && echo "SKIP: $skip_note"
+if [ "$mode" = update ]; then
+	echo "golden update: $updated written, $unchanged unchanged, $skipped skipped, $errors errors"
+	[ "$errors" -eq 0 ] && [ "$skipped" -eq 0 ] || exit 1
+	[ "$updated" -eq 0 ] || echo "review the change with 'git diff tests/golden/expected' before committing"
+	exit 0
+fi
+echo "golden: $passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -gt 0 ]; then
+	echo "if a change is intended: tests/golden/update.sh NAME... (or no NAME for all), then review git diff"
+	exit 1
+fi
+[ "$passed" -eq 0 ] && [ "$skipped" -gt 0 ] && exit 77
+exit 0

@@ -1,0 +1,949 @@
+/* test_flow.c: the track stage: TCP state machine, relative numbers, events, expert flags, the table, UDP, reassembly. */
+#include <config.h>
+
+#include <pcap/dlt.h>
+#include <stdio.h>
+
+#include <layerscope/flow.h>
+#include <layerscope/strbuf.h>
+
+#include "unit.h"
+
+/* ---- frames built from bytes ---------------------------------------------- */
+
+static const uint8_t CLIENT[4] = { 10, 0, 0, 1 }, SERVER[4] = { 10, 0, 0, 2 };
+#define CPORT 40000
+#define SPORT 8082
+
+#define S LSC_TCP_SYN
+#define A LSC_TCP_ACK
+#define F LSC_TCP_FIN
+#define R LSC_TCP_RST
+#define P LSC_TCP_PSH
+
+static struct lsc_frame frame;
+static struct lsc_flow_ann ann;        /* the last frame's annotation, copied */
+static char notes[LSC_MAX_NOTES][LSC_NOTE_LEN];
+static unsigned nnotes;
+static uint64_t frame_no;
+static int64_t now_ns;
+static int64_t step_ns = 1000000;      /* time between frames */
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)(v >> 16)); put16(p + 2, (uint16_t)v); }
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | (i + 1 < n ? p[i + 1] : 0));
+	return sum;
+}
+
+/* Ethernet + IPv4 + a transport header of `proto`, with correct checksums. */
+static size_t build(uint8_t *b, uint8_t proto, const uint8_t *src, const uint8_t *dst, const uint8_t *l4,
+                    size_t l4len)
+{
+	memset(b, 0, 34);
+	b[12] = 0x08;
+	uint8_t *ip = b + 14;
+	ip[0] = 0x45;
+	put16(ip + 2, (uint16_t)(20 + l4len));
+	ip[8] = 64;
+	ip[9] = proto;
+	memcpy(ip + 12, src, 4);
+	memcpy(ip + 16, dst, 4);
+	put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+	memcpy(b + 34, l4, l4len);
+	uint8_t pseudo[12] = { 0 };
+	memcpy(pseudo, src, 4);
+	memcpy(pseudo + 4, dst, 4);
+	pseudo[9] = proto;
+	put16(pseudo + 10, (uint16_t)l4len);
+	uint8_t *sum = b + 34 + (proto == 6 ? 16 : 6);
+	put16(sum, csum_fold(csum_add(csum_add(0, pseudo, 12), b + 34, l4len)));
+	return 34 + l4len;
+}
+
+/* Decodes and tracks `n` bytes as the next frame; keeps its annotation and notes. */
+static bool track_bytes(struct lsc_flow_tracker *t, const uint8_t *bytes, size_t n)
+{
+	test_decode(&frame, DLT_EN10MB, bytes, n);
+	frame.number = ++frame_no;
+	now_ns += step_ns;
+	frame.ts_sec = now_ns / 1000000000;
+	frame.ts_nsec = (uint32_t)(now_ns % 1000000000);
+	lsc_flow_track(t, &frame);
+	bool has = frame.has_flow;
+	ann = frame.flow;
+	nnotes = frame.nnotes;
+	memcpy(notes, frame.notes, sizeof notes);
+	test_frame_free(&frame);
+	return has;
+}
+
+/* A TCP segment between the client and the server ports, `len` payload bytes of 'x'. */
+static void tcp_from(struct lsc_flow_tracker *t, const uint8_t *src, uint16_t sport, const uint8_t *dst,
+                     uint16_t dport, uint32_t seq, uint32_t ack, uint16_t flags, uint16_t win, uint16_t len)
+{
+	uint8_t l4[20 + 1500], b[34 + sizeof l4];
+	memset(l4, 0, 20);
+	put16(l4, sport);
+	put16(l4 + 2, dport);
+	put32(l4 + 4, seq);
+	put32(l4 + 8, ack);
+	l4[12] = 5 << 4;
+	l4[13] = (uint8_t)flags;
+	put16(l4 + 14, win);
+	memset(l4 + 20, 'x', len);
+	assert_true(track_bytes(t, b, build(b, 6, src, dst, l4, 20u + len)));
+}
+
+static void c2s(struct lsc_flow_tracker *t, uint32_t seq, uint32_t ack, uint16_t flags, uint16_t len)
+{
+	tcp_from(t, CLIENT, CPORT, SERVER, SPORT, seq, ack, flags, 1000, len);
+}
+
+static void s2c(struct lsc_flow_tracker *t, uint32_t seq, uint32_t ack, uint16_t flags, uint16_t len)
+{
+	tcp_from(t, SERVER, SPORT, CLIENT, CPORT, seq, ack, flags, 1000, len);
+}
+
+static void udp_from(struct lsc_flow_tracker *t, const uint8_t *src, uint16_t sport, const uint8_t *dst,
+                     uint16_t dport, uint16_t len)
+{
+	uint8_t l4[8 + 512], b[34 + sizeof l4];
+	put16(l4, sport);
+	put16(l4 + 2, dport);
+	put16(l4 + 4, (uint16_t)(8 + len));
+	put16(l4 + 6, 0);
+	memset(l4 + 8, 'u', len);
+	assert_true(track_bytes(t, b, build(b, 17, src, dst, l4, 8u + len)));
+}
+
+static bool has_note(const char *part)
+{
+	for (unsigned i = 0; i < nnotes; i++)
+		if (strstr(notes[i], part) != NULL)
+			return true;
+	return false;
+}
+
+/* Client ISN 1000, server ISN 5000. */
+#define CISN 1000u
+#define SISN 5000u
+
+static struct lsc_flow_tracker *tracker(uint32_t cap)
+{
+	struct lsc_flow_tracker *t = lsc_flow_new(cap);
+	assert_non_null(t);
+	frame_no = 0;
+	now_ns = 1000000000LL;
+	step_ns = 1000000;
+	return t;
+}
+
+static void handshake(struct lsc_flow_tracker *t)
+{
+	c2s(t, CISN, 0, S, 0);
+	s2c(t, SISN, CISN + 1, S | A, 0);
+	c2s(t, CISN + 1, SISN + 1, A, 0);
+}
+
+static void assert_ends(uint8_t client, uint8_t server)
+{
+	assert_string_equal(lsc_tcp_state_name(ann.end_state[0]), lsc_tcp_state_name(client));
+	assert_string_equal(lsc_tcp_state_name(ann.end_state[1]), lsc_tcp_state_name(server));
+}
+
+/* ---- the handshake, data and teardown ------------------------------------ */
+
+static void test_handshake(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	c2s(t, CISN, 0, S, 0);
+	assert_int_equal(ann.id, 1);
+	assert_int_equal(ann.dir, LSC_FLOW_C2S);
+	assert_true(ann.tcp);
+	assert_int_equal(ann.event, LSC_EV_SYN);
+	assert_int_equal(ann.socket_call, LSC_CALL_CONNECT);
+	assert_int_equal(ann.state, LSC_TCPS_SYN_SENT);
+	assert_ends(LSC_TCPS_SYN_SENT, LSC_TCPS_LISTEN);
+	assert_int_equal(ann.step_kind, LSC_STEP_HANDSHAKE);
+	assert_int_equal(ann.step, 1);
+	assert_int_equal(ann.step_total, 3);
+	assert_int_equal(ann.rel_seq, 0);
+	assert_int_equal(ann.next_seq, 1);
+
+	s2c(t, SISN, CISN + 1, S | A, 0);
+	assert_int_equal(ann.dir, LSC_FLOW_S2C);
+	assert_int_equal(ann.event, LSC_EV_SYN_ACK);
+	assert_int_equal(ann.socket_call, LSC_CALL_LISTEN);
+	assert_int_equal(ann.state, LSC_TCPS_SYN_RECEIVED);
+	assert_ends(LSC_TCPS_ESTABLISHED, LSC_TCPS_SYN_RECEIVED);
+	assert_int_equal(ann.step, 2);
+	assert_int_equal(ann.rel_seq, 0);
+	assert_int_equal(ann.rel_ack, 1);
+	assert_int_equal(ann.acks_frame, 1);
+	assert_int_equal(ann.acks_ctl, LSC_TCP_SYN);
+
+	c2s(t, CISN + 1, SISN + 1, A, 0);
+	assert_int_equal(ann.event, LSC_EV_HANDSHAKE_ACK);
+	assert_int_equal(ann.socket_call, LSC_CALL_ACCEPT);
+	assert_int_equal(ann.state, LSC_TCPS_ESTABLISHED);
+	assert_ends(LSC_TCPS_ESTABLISHED, LSC_TCPS_ESTABLISHED);
+	assert_int_equal(ann.step, 3);
+	assert_int_equal(ann.ref_frame, 1);
+	assert_int_equal(ann.rtt_ns, 2 * step_ns);
+	assert_int_equal(ann.rel_seq, 1);
+	assert_int_equal(ann.rel_ack, 1);
+	assert_int_equal(ann.analysis, 0);
+	assert_non_null(ann.conv);
+	assert_string_equal(ann.conv->history, "ShA");
+	assert_int_equal(ann.conv->handshake_rtt_ns, 2 * step_ns);
+	assert_false(ann.conv->midstream);
+	lsc_flow_free(t);
+}
+
+static void test_data_and_acks(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	handshake(t);
+	c2s(t, CISN + 1, SISN + 1, P | A, 5);
+	assert_int_equal(ann.event, LSC_EV_DATA);
+	assert_int_equal(ann.socket_call, LSC_CALL_SEND);
+	assert_int_equal(ann.step, 0);
+	assert_int_equal(ann.next_seq, 6);
+	s2c(t, SISN + 1, CISN + 6, A, 0);
+	assert_int_equal(ann.event, LSC_EV_ACK);
+	assert_int_equal(ann.socket_call, LSC_CALL_KERNEL);
+	assert_int_equal(ann.rel_ack, 6);
+	assert_int_equal(ann.acks_frame, 4);
+	assert_int_equal(ann.acks_seq, 1);
+	assert_int_equal(ann.acks_len, 5);
+
+	char buf[96];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_flow_ack_text(&b, &ann);
+	assert_string_equal(buf, "ack 6 = peer seq 1 + 5 bytes (frame 4)");
+
+	s2c(t, SISN + 1, CISN + 6, P | A, 5);
+	assert_int_equal(ann.event, LSC_EV_DATA);
+	assert_int_equal(ann.rel_seq, 1);
+	c2s(t, CISN + 6, SISN + 6, A, 0);
+	assert_int_equal(ann.rel_seq, 6);
+	assert_int_equal(ann.rel_ack, 6);
+	assert_string_equal(ann.conv->history, "ShADad");
+	assert_int_equal(ann.conv->bytes[0], 5);
+	assert_int_equal(ann.conv->bytes[1], 5);
+	assert_int_equal(ann.conv->frames[0], 4);
+	assert_int_equal(ann.conv->frames[1], 3);
+	lsc_flow_free(t);
+}
+
+static void test_close_four_steps(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	handshake(t);
+	c2s(t, CISN + 1, SISN + 1, F | A, 0);
+	assert_int_equal(ann.event, LSC_EV_FIN);
+	assert_int_equal(ann.socket_call, LSC_CALL_CLOSE);
+	assert_int_equal(ann.step_kind, LSC_STEP_TEARDOWN);
+	assert_int_equal(ann.step, 1);
+	assert_int_equal(ann.step_total, 4);
+	assert_int_equal(ann.state, LSC_TCPS_FIN_WAIT);
+	assert_ends(LSC_TCPS_FIN_WAIT_1, LSC_TCPS_CLOSE_WAIT);
+
+	s2c(t, SISN + 1, CISN + 2, A, 0);
+	assert_int_equal(ann.event, LSC_EV_ACK);
+	assert_int_equal(ann.step, 2);
+	assert_ends(LSC_TCPS_FIN_WAIT_2, LSC_TCPS_CLOSE_WAIT);
+	assert_int_equal(ann.acks_ctl, LSC_TCP_FIN);
+
+	s2c(t, SISN + 1, CISN + 2, F | A, 0);
+	assert_int_equal(ann.step, 3);
+	assert_int_equal(ann.state, LSC_TCPS_CLOSING);
+	assert_ends(LSC_TCPS_TIME_WAIT, LSC_TCPS_LAST_ACK);
+
+	c2s(t, CISN + 2, SISN + 2, A, 0);
+	assert_int_equal(ann.step, 4);
+	assert_int_equal(ann.state, LSC_TCPS_TIME_WAIT);
+	assert_ends(LSC_TCPS_TIME_WAIT, LSC_TCPS_CLOSED);
+	assert_string_equal(ann.conv->history, "ShAFaf");
+
+	char buf[32];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_flow_step_text(&b, &ann);
+	assert_string_equal(buf, "teardown 4/4");
+	lsc_flow_free(t);
+}
+
+/* The passive closer acknowledges the FIN and sends its own in one segment. */
+static void test_close_three_segments(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	handshake(t);
+	s2c(t, SISN + 1, CISN + 1, F | A, 0);
+	assert_int_equal(ann.step, 1);
+	assert_ends(LSC_TCPS_CLOSE_WAIT, LSC_TCPS_FIN_WAIT_1);
+	c2s(t, CISN + 1, SISN + 2, F | A, 0);
+	assert_int_equal(ann.step, 3);
+	assert_true(has_note("steps 2 and 3"));
+	assert_ends(LSC_TCPS_LAST_ACK, LSC_TCPS_TIME_WAIT);
+	s2c(t, SISN + 2, CISN + 2, A, 0);
+	assert_int_equal(ann.step, 4);
+	assert_int_equal(ann.state, LSC_TCPS_TIME_WAIT);
+	assert_ends(LSC_TCPS_CLOSED, LSC_TCPS_TIME_WAIT);
+	lsc_flow_free(t);
+}
+
+static void test_half_close(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	handshake(t);
+	c2s(t, CISN + 1, SISN + 1, F | A, 0);    /* shutdown(SHUT_WR) */
+	s2c(t, SISN + 1, CISN + 2, A, 0);
+	s2c(t, SISN + 1, CISN + 2, P | A, 10);   /* the server still sends */
+	assert_int_equal(ann.event, LSC_EV_DATA);
+	assert_true(has_note("half-close"));
+	assert_int_equal(ann.state, LSC_TCPS_FIN_WAIT);
+	assert_ends(LSC_TCPS_FIN_WAIT_2, LSC_TCPS_CLOSE_WAIT);
+	c2s(t, CISN + 2, SISN + 11, A, 0);       /* the client still reads */
+	assert_int_equal(ann.rel_ack, 11);
+	assert_int_equal(ann.analysis, 0);
+	s2c(t, SISN + 11, CISN + 2, F | A, 0);
+	assert_int_equal(ann.step, 3);
+	c2s(t, CISN + 2, SISN + 12, A, 0);
+	assert_int_equal(ann.state, LSC_TCPS_TIME_WAIT);
+	lsc_flow_free(t);
+}
+
+static void test_simultaneous_open(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	c2s(t, CISN, 0, S, 0);
+	s2c(t, SISN, 0, S, 0);
+	assert_int_equal(ann.event, LSC_EV_SYN);
+	assert_int_equal(ann.step, 2);
+	assert_int_equal(ann.step_total, 4);
+	assert_true(has_note("simultaneous open"));
+	assert_ends(LSC_TCPS_SYN_RECEIVED, LSC_TCPS_SYN_RECEIVED);
+	c2s(t, CISN, SISN + 1, S | A, 0);
+	assert_int_equal(ann.step, 3);
+	assert_ends(LSC_TCPS_SYN_RECEIVED, LSC_TCPS_ESTABLISHED);
+	s2c(t, SISN, CISN + 1, S | A, 0);
+	assert_int_equal(ann.step, 4);
+	assert_int_equal(ann.state, LSC_TCPS_ESTABLISHED);
+	assert_ends(LSC_TCPS_ESTABLISHED, LSC_TCPS_ESTABLISHED);
+	assert_int_equal(ann.analysis & LSC_FA_RETRANSMISSION, 0);
+	c2s(t, CISN + 1, SISN + 1, P | A, 3);
+	assert_int_equal(ann.event, LSC_EV_DATA);
+	assert_int_equal(ann.rel_seq, 1);
+	lsc_flow_free(t);
+}
+
+static void test_simultaneous_close(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	handshake(t);
+	c2s(t, CISN + 1, SISN + 1, F | A, 0);
+	s2c(t, SISN + 1, CISN + 1, F | A, 0);    /* sent before the client's FIN arrived */
+	assert_true(has_note("simultaneous close"));
+	assert_int_equal(ann.step, 2);
+	assert_int_equal(ann.state, LSC_TCPS_CLOSING);
+	assert_ends(LSC_TCPS_CLOSING, LSC_TCPS_CLOSING);
+	c2s(t, CISN + 2, SISN + 2, A, 0);
+	assert_int_equal(ann.step, 3);
+	assert_ends(LSC_TCPS_CLOSING, LSC_TCPS_TIME_WAIT);
+	s2c(t, SISN + 2, CISN + 2, A, 0);
+	assert_int_equal(ann.step, 4);
+	assert_int_equal(ann.state, LSC_TCPS_TIME_WAIT);
+	assert_ends(LSC_TCPS_TIME_WAIT, LSC_TCPS_TIME_WAIT);
+	lsc_flow_free(t);
+}
+
+/* ---- RST in each state ---------------------------------------------------- */
+
+static void assert_reset(void)
+{
+	assert_int_equal(ann.event, LSC_EV_RST);
+	assert_int_equal(ann.state, LSC_TCPS_RESET);
+	assert_ends(LSC_TCPS_CLOSED, LSC_TCPS_CLOSED);
+}
+
+static void test_rst_refused(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	c2s(t, CISN, 0, S, 0);
+	s2c(t, 0, CISN + 1, R | A, 0);
+	assert_reset();
+	assert_int_equal(ann.socket_call, LSC_CALL_KERNEL);
+	assert_true(has_note("connection refused"));
+	assert_true(ann.conv->refused);
+	assert_string_equal(ann.conv->history, "Sr");
+	lsc_flow_free(t);
+}
+
+static void test_rst_syn_received(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	c2s(t, CISN, 0, S, 0);
+	s2c(t, SISN, CISN + 1, S | A, 0);
+	c2s(t, CISN + 1, 0, R, 0);
+	assert_reset();
+	assert_int_equal(ann.rel_ack, 0); /* no ACK flag: shown raw, as tshark does */
+	assert_false(ann.conv->refused);
+	lsc_flow_free(t);
+}
+
+static void test_rst_established(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	handshake(t);
+	s2c(t, SISN + 1, CISN + 1, R | A, 0);
+	assert_reset();
+	assert_int_equal(ann.socket_call, LSC_CALL_CLOSE);
+	assert_true(has_note("heuristic: abortive close"));
+	lsc_flow_free(t);
+}
+
+static void test_rst_fin_wait(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	handshake(t);
+	c2s(t, CISN + 1, SISN + 1, F | A, 0);
+	s2c(t, SISN + 1, CISN + 2, R | A, 0);
+	assert_reset();
+	lsc_flow_free(t);
+}
+
+static void test_rst_after_close(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	handshake(t);
+	c2s(t, CISN + 1, SISN + 1, F | A, 0);
+	s2c(t, SISN + 1, CISN + 2, F | A, 0);
+	c2s(t, CISN + 2, SISN + 2, A, 0);
+	c2s(t, CISN + 2, 0, R, 0);               /* from the end in TIME_WAIT */
+	assert_reset();
+	assert_int_equal(ann.socket_call, LSC_CALL_KERNEL);
+	assert_true(has_note("already closed"));
+	lsc_flow_free(t);
+}
+
+/* ---- retransmission, reuse, mid-stream ------------------------------------ */
+
+static void test_retransmitted_syn(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	c2s(t, CISN, 0, S, 0);
+	step_ns = 1000000000; /* the SYN timer: a second later */
+	c2s(t, CISN, 0, S, 0);
+	assert_int_equal(ann.id, 1);
+	assert_int_equal(ann.event, LSC_EV_RETRANSMISSION);
+	assert_true(ann.analysis & LSC_FA_RETRANSMISSION);
+	assert_int_equal(ann.socket_call, LSC_CALL_KERNEL);
+	assert_int_equal(ann.ref_frame, 1);
+	assert_int_equal(ann.step, 1);
+	assert_int_equal(ann.rel_seq, 0);
+	assert_true(has_note("heuristic: retransmission"));
+	step_ns = 1000000;
+	s2c(t, SISN, CISN + 1, S | A, 0);
+	c2s(t, CISN + 1, SISN + 1, A, 0);
+	assert_int_equal(ann.event, LSC_EV_HANDSHAKE_ACK);
+	/* from the latest SYN, as Wireshark measures it */
+	assert_int_equal(ann.conv->handshake_rtt_ns, 2 * step_ns);
+	assert_string_equal(ann.conv->history, "SThA");
+	lsc_flow_free(t);
+}
+
+static uint32_t retired[8];
+static unsigned nretired;
+
+static void on_retire(const struct lsc_flow_conv *c, void *ctx)
+{
+	(void)ctx;
+	if (nretired < 8)
+		retired[nretired++] = c->id;
+}
+
+static void test_port_reuse(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	nretired = 0;
+	lsc_flow_on_retire(t, on_retire, NULL);
+	handshake(t);
+	c2s(t, CISN + 1, SISN + 1, F | A, 0);
+	s2c(t, SISN + 1, CISN + 2, F | A, 0);
+	c2s(t, CISN + 2, SISN + 2, A, 0);
+	assert_int_equal(ann.id, 1);
+	c2s(t, 90000, 0, S, 0);
+	assert_int_equal(ann.id, 2);
+	assert_true(ann.analysis & LSC_FA_PORT_REUSE);
+	assert_true(has_note("port reuse"));
+	assert_int_equal(ann.event, LSC_EV_SYN);
+	assert_int_equal(ann.rel_seq, 0);
+	assert_int_equal(ann.state, LSC_TCPS_SYN_SENT);
+	assert_true(ann.conv->port_reused);
+	assert_int_equal(nretired, 1);
+	assert_int_equal(retired[0], 1);
+	assert_int_equal(lsc_flow_count(t), 1);
+	lsc_flow_free(t);
+}
+
+static void test_midstream(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	c2s(t, 777777, 888888, P | A, 10);
+	assert_true(ann.conv->midstream);
+	assert_true(has_note("mid-conversation"));
+	assert_int_equal(ann.state, LSC_TCPS_ESTABLISHED);
+	assert_int_equal(ann.dir, LSC_FLOW_C2S);
+	assert_int_equal(ann.rel_seq, 1);
+	assert_int_equal(ann.rel_ack, 1);
+	s2c(t, 888888, 777787, A, 0);
+	assert_int_equal(ann.rel_seq, 1);
+	assert_int_equal(ann.rel_ack, 11);
+	assert_int_equal(ann.analysis, 0);
+	assert_int_equal(ann.conv->handshake_rtt_ns, -1);
+	lsc_flow_free(t);
+
+	/* The lower port is the server's when it is well known or faces an ephemeral one. */
+	t = tracker(0);
+	tcp_from(t, SERVER, 5000, CLIENT, 6000, 1, 1, A, 1000, 0);
+	assert_int_equal(ann.dir, LSC_FLOW_C2S);
+	s2c(t, 888888, 777777, P | A, 10);       /* 8082 -> 40000 */
+	assert_int_equal(ann.dir, LSC_FLOW_S2C);
+	assert_int_equal(ann.conv->ep[1].port, SPORT);
+	tcp_from(t, SERVER, 80, CLIENT, CPORT, 1, 1, A, 1000, 0);
+	assert_int_equal(ann.dir, LSC_FLOW_S2C);
+	assert_int_equal(ann.conv->ep[1].port, 80);
+	assert_int_equal(ann.conv->history[0], '^');
+	lsc_flow_free(t);
+}
+
+static void test_synack_first(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	s2c(t, SISN, CISN + 1, S | A, 0);
+	assert_int_equal(ann.dir, LSC_FLOW_S2C);
+	assert_true(has_note("SYN was not captured"));
+	assert_int_equal(ann.state, LSC_TCPS_SYN_RECEIVED);
+	c2s(t, CISN + 1, SISN + 1, A, 0);
+	assert_int_equal(ann.event, LSC_EV_HANDSHAKE_ACK);
+	assert_int_equal(ann.state, LSC_TCPS_ESTABLISHED);
+	assert_int_equal(ann.rel_seq, 1);
+	assert_int_equal(ann.rel_ack, 1);
+	lsc_flow_free(t);
+}
+
+/* The sequence space wraps past 2^32: relative numbers go on counting. */
+static void test_seq_wraparound(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	uint32_t isn = 0xfffffff0u;
+	c2s(t, isn, 0, S, 0);
+	s2c(t, SISN, isn + 1, S | A, 0);
+	c2s(t, isn + 1, SISN + 1, A, 0);
+	for (uint32_t i = 0; i < 4; i++) {
+		c2s(t, isn + 1 + i * 10, SISN + 1, P | A, 10);
+		assert_int_equal(ann.rel_seq, 1 + i * 10);
+		assert_int_equal(ann.analysis, 0);
+		s2c(t, SISN + 1, isn + 11 + i * 10, A, 0);
+		assert_int_equal(ann.rel_ack, 11 + i * 10);
+		assert_int_equal(ann.analysis, 0);
+	}
+	/* An old segment from before the wrap is still behind the stream. */
+	step_ns = 500000000;
+	c2s(t, isn + 1, SISN + 1, P | A, 10);
+	assert_true(ann.analysis & LSC_FA_RETRANSMISSION);
+	assert_int_equal(ann.ref_frame, 4);
+	lsc_flow_free(t);
+}
+
+/* ---- expert heuristics ----------------------------------------------------- */
+
+static void test_duplicate_acks(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	handshake(t);
+	c2s(t, CISN + 1, SISN + 1, A, 100);
+	c2s(t, CISN + 201, SISN + 1, A, 100);   /* 101..201 never arrives */
+	assert_true(ann.analysis & LSC_FA_LOST_SEGMENT);
+	assert_true(has_note("not captured"));
+	s2c(t, SISN + 1, CISN + 101, A, 0);
+	assert_int_equal(ann.event, LSC_EV_ACK);
+	uint64_t first = frame_no;
+	for (unsigned i = 1; i <= 3; i++) {
+		s2c(t, SISN + 1, CISN + 101, A, 0);
+		assert_int_equal(ann.event, LSC_EV_DUP_ACK);
+		assert_int_equal(ann.socket_call, LSC_CALL_KERNEL);
+		assert_int_equal(ann.ref_frame, first);
+		char want[64];
+		snprintf(want, sizeof want, "duplicate ACK #%u", i);
+		assert_true(has_note(want));
+	}
+	/* Fast retransmission of what the duplicates ask for. */
+	step_ns = 1000;
+	c2s(t, CISN + 101, SISN + 1, A, 100);
+	assert_int_equal(ann.event, LSC_EV_RETRANSMISSION);
+	assert_string_equal(ann.conv->history, "ShADGaT");
+	lsc_flow_free(t);
+}
+
+static void test_windows_and_keepalive(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	handshake(t);
+	c2s(t, CISN + 1, SISN + 1, A, 50);
+	tcp_from(t, SERVER, SPORT, CLIENT, CPORT, SISN + 1, CISN + 51, A, 0, 0);
+	assert_int_equal(ann.event, LSC_EV_ZERO_WINDOW);
+	assert_true(ann.analysis & LSC_FA_ZERO_WINDOW);
+	assert_true(has_note("heuristic: zero window"));
+	c2s(t, CISN + 51, SISN + 1, A, 1);      /* the probe */
+	assert_true(ann.analysis & LSC_FA_ZERO_WINDOW_PROBE);
+	assert_int_equal(ann.event, LSC_EV_KEEP_ALIVE);
+	tcp_from(t, SERVER, SPORT, CLIENT, CPORT, SISN + 1, CISN + 51, A, 0, 0);
+	tcp_from(t, SERVER, SPORT, CLIENT, CPORT, SISN + 1, CISN + 51, A, 4000, 0);
+	assert_int_equal(ann.event, LSC_EV_WINDOW_UPDATE);
+	assert_int_equal(ann.socket_call, LSC_CALL_RECV);
+	c2s(t, CISN + 51, SISN + 1, A, 20);
+	s2c(t, SISN + 1, CISN + 71, A, 0);
+	step_ns = 7200000000LL;                  /* two hours of silence */
+	c2s(t, CISN + 70, SISN + 1, A, 0);
+	assert_int_equal(ann.event, LSC_EV_KEEP_ALIVE);
+	assert_true(ann.analysis & LSC_FA_KEEP_ALIVE);
+	assert_int_equal(ann.socket_call, LSC_CALL_KERNEL);
+	step_ns = 1000000;
+	s2c(t, SISN + 1, CISN + 71, A, 0);
+	assert_true(ann.analysis & LSC_FA_KEEP_ALIVE_ACK);
+	assert_int_equal(ann.analysis & LSC_FA_DUP_ACK, 0);
+	assert_non_null(strchr(ann.conv->history, 'w'));
+	lsc_flow_free(t);
+}
+
+static void test_out_of_order(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	handshake(t);
+	step_ns = 100000; /* 0.1 ms apart, within the 2 ms handshake RTT */
+	c2s(t, CISN + 1, SISN + 1, A, 10);
+	c2s(t, CISN + 21, SISN + 1, A, 10);
+	c2s(t, CISN + 11, SISN + 1, A, 10);
+	assert_int_equal(ann.event, LSC_EV_OUT_OF_ORDER);
+	assert_true(ann.analysis & LSC_FA_OUT_OF_ORDER);
+	assert_int_equal(ann.analysis & LSC_FA_RETRANSMISSION, 0);
+	assert_int_equal(ann.socket_call, LSC_CALL_SEND);
+	lsc_flow_free(t);
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+static void test_lru_eviction(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(2);
+	nretired = 0;
+	lsc_flow_on_retire(t, on_retire, NULL);
+	static const uint8_t third[4] = { 10, 0, 0, 3 };
+	tcp_from(t, CLIENT, 1001, SERVER, 80, 1, 0, S, 1000, 0);   /* id 1 */
+	tcp_from(t, CLIENT, 1002, SERVER, 80, 1, 0, S, 1000, 0);   /* id 2 */
+	tcp_from(t, SERVER, 80, CLIENT, 1001, 9, 2, S | A, 1000, 0); /* touches 1 */
+	assert_int_equal(ann.id, 1);
+	tcp_from(t, third, 1003, SERVER, 80, 1, 0, S, 1000, 0);    /* id 3 evicts 2 */
+	assert_int_equal(ann.id, 3);
+	assert_int_equal(nretired, 1);
+	assert_int_equal(retired[0], 2);
+	assert_int_equal(lsc_flow_count(t), 2);
+	assert_int_equal(lsc_flow_evicted(t), 1);
+	tcp_from(t, CLIENT, 1001, SERVER, 80, 2, 10, A, 1000, 0);
+	assert_int_equal(ann.id, 1);                                /* still there */
+	tcp_from(t, CLIENT, 1002, SERVER, 80, 1, 0, S, 1000, 0);   /* comes back new */
+	assert_int_equal(ann.id, 4);
+	assert_int_equal(retired[1], 3);
+	lsc_flow_free(t);
+}
+
+static void collect_id(const struct lsc_flow_conv *c, void *ctx)
+{
+	uint32_t *ids = ctx;
+	ids[ids[0]++ + 1] = c->id;
+}
+
+static void test_foreach_order(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(8);
+	for (uint16_t p = 0; p < 5; p++)
+		tcp_from(t, CLIENT, (uint16_t)(2000 + p * 7919 % 13), SERVER, 80, 1, 0, S, 1000, 0);
+	uint32_t ids[8] = { 0 };
+	assert_int_equal(lsc_flow_foreach(t, collect_id, ids), 0);
+	assert_int_equal(ids[0], 5);
+	for (uint32_t i = 1; i <= 5; i++)
+		assert_int_equal(ids[i], i);
+	lsc_flow_free(t);
+}
+
+/* ---- UDP -------------------------------------------------------------------- */
+
+static void test_udp_pairs(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	step_ns = 250000;
+	udp_from(t, CLIENT, CPORT, SERVER, SPORT, 12);
+	assert_false(ann.tcp);
+	assert_int_equal(ann.event, LSC_EV_DATAGRAM);
+	assert_int_equal(ann.socket_call, LSC_CALL_SENDTO);
+	assert_int_equal(ann.state, LSC_TCPS_UDP);
+	assert_int_equal(ann.dir, LSC_FLOW_C2S);
+	udp_from(t, CLIENT, CPORT, SERVER, SPORT, 5);
+	udp_from(t, SERVER, SPORT, CLIENT, CPORT, 12);
+	assert_int_equal(ann.dir, LSC_FLOW_S2C);
+	assert_int_equal(ann.ref_frame, 1);
+	assert_int_equal(ann.rtt_ns, 500000);
+	assert_true(has_note("heuristic: echo reply to frame 1"));
+	udp_from(t, SERVER, SPORT, CLIENT, CPORT, 7);
+	assert_int_equal(ann.ref_frame, 2);
+	assert_true(has_note("heuristic: reply to frame 2"));
+	udp_from(t, SERVER, SPORT, CLIENT, CPORT, 7);
+	assert_int_equal(ann.ref_frame, 0);   /* nothing left to answer */
+	assert_string_equal(ann.conv->history, "Dd");
+	assert_int_equal(ann.conv->bytes[0], 17);
+	lsc_flow_free(t);
+}
+
+/* ---- frames that are not tracked ------------------------------------------ */
+
+static void test_not_tracked(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	uint8_t l4[20] = { 0 }, b[64];
+	put16(l4, CPORT);
+	put16(l4 + 2, SPORT);
+	l4[12] = 5 << 4;
+	l4[13] = S;
+	size_t n = build(b, 6, CLIENT, SERVER, l4, 20);
+	assert_false(track_bytes(t, b, n - 1));          /* TCP header cut short */
+	b[14 + 6] = 0x20;                                /* more fragments */
+	assert_false(track_bytes(t, b, n));
+
+	/* An ICMP error quoting a TCP header: the quoted ports are not this frame's. */
+	static struct lsc_frame f;
+	memset(&f, 0, sizeof f);
+	f.number = 1;
+	f.nlayers = 5;
+	f.layers[0].proto = LSC_PROTO_ETH;
+	f.layers[1].proto = LSC_PROTO_IPV4;
+	f.layers[2].proto = LSC_PROTO_ICMP;
+	f.layers[3].proto = LSC_PROTO_IPV4;
+	f.layers[3].flags = LSC_LF_QUOTED;
+	f.layers[4].proto = LSC_PROTO_TCP;
+	f.layers[4].flags = LSC_LF_QUOTED;
+	f.layers[4].cap_len = 20;
+	lsc_flow_track(t, &f);
+	assert_false(f.has_flow);
+	assert_int_equal(lsc_flow_count(t), 0);
+	lsc_flow_free(t);
+}
+
+/* IPv6 needs its decoder; the key and the rest are shared with IPv4. */
+static void test_ipv6(void **state)
+{
+	(void)state;
+	if (lsc_proto_get(LSC_PROTO_IPV6) == NULL)
+		skip();
+	static struct lsc_frame f;
+	memset(&f, 0, sizeof f);
+	f.number = 1;
+	f.len = f.caplen = 74;
+	f.nlayers = 2;
+	f.layers[0].proto = LSC_PROTO_IPV6;
+	f.layers[0].u.ipv6.src[15] = 1;
+	f.layers[0].u.ipv6.dst[15] = 2;
+	f.layers[1].proto = LSC_PROTO_TCP;
+	f.layers[1].offset = 40;
+	f.layers[1].hdr_len = f.layers[1].cap_len = 20;
+	f.layers[1].u.tcp.sport = CPORT;
+	f.layers[1].u.tcp.dport = SPORT;
+	f.layers[1].u.tcp.seq = CISN;
+	f.layers[1].u.tcp.flags = S;
+	struct lsc_flow_tracker *t = tracker(0);
+	lsc_flow_track(t, &f);
+	assert_true(f.has_flow);
+	assert_int_equal(f.flow.conv->family, 6);
+	assert_int_equal(f.flow.event, LSC_EV_SYN);
+	char buf[64];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_flow_endpoint_text(&b, 6, &f.flow.conv->ep[1]);
+	assert_string_equal(buf, "[::2]:8082");
+	lsc_flow_free(t);
+}
+
+/* ---- names ------------------------------------------------------------------ */
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(lsc_tcp_state_name(LSC_TCPS_FIN_WAIT_2), "FIN_WAIT_2");
+	assert_string_equal(lsc_tcp_state_name(LSC_TCPS_TIME_WAIT), "TIME_WAIT");
+	assert_null(lsc_tcp_state_name(LSC_TCPS_COUNT));
+	assert_string_equal(lsc_flow_event_name(LSC_EV_DUP_ACK), "duplicate-ack");
+	assert_string_equal(lsc_sock_call_name(LSC_CALL_ACCEPT), "accept()");
+	assert_string_equal(lsc_flow_step_name(LSC_STEP_TEARDOWN), "teardown");
+	assert_string_equal(lsc_flow_analysis_name(0), "retransmission");
+	assert_string_equal(lsc_flow_analysis_name(LSC_FA_COUNT - 1), "acked-unseen");
+	assert_null(lsc_flow_analysis_name(LSC_FA_COUNT));
+	char buf[64];
+	struct lsc_strbuf b;
+	struct lsc_flow_endpoint e = { { 127, 0, 0, 1 }, 8082 };
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_flow_endpoint_text(&b, 4, &e);
+	assert_string_equal(buf, "127.0.0.1:8082");
+}
+
+/* ---- reassembly ------------------------------------------------------------ */
+
+static char got[256];
+static size_t ngot;
+static unsigned ngaps, nlate;
+
+static void collect(const struct lsc_reasm_chunk *c, void *ctx)
+{
+	(void)ctx;
+	if (c->data == NULL) {
+		ngaps++;
+		memset(got + ngot, '?', c->len);
+	} else {
+		memcpy(got + ngot, c->data, c->len);
+	}
+	nlate += c->late;
+	ngot += c->len;
+	got[ngot] = '\0';
+}
+
+static struct lsc_reasm *reasm(uint32_t cap)
+{
+	ngot = ngaps = nlate = 0;
+	got[0] = '\0';
+	struct lsc_reasm *r = lsc_reasm_new(cap, collect, NULL);
+	assert_non_null(r);
+	return r;
+}
+
+#define ADD(r, seq, s) lsc_reasm_add(r, 1, seq, (const uint8_t *)(s), (uint32_t)strlen(s), (uint32_t)strlen(s))
+
+static void test_reasm_order(void **state)
+{
+	(void)state;
+	struct lsc_reasm *r = reasm(64);
+	ADD(r, 1, "hello ");
+	ADD(r, 11, "d");                  /* early */
+	ADD(r, 9, "rl");                  /* early */
+	assert_string_equal(got, "hello ");
+	ADD(r, 1, "hello ");              /* retransmission: dropped */
+	ADD(r, 5, "o wo");                /* overlaps: only "wo" is new */
+	assert_string_equal(got, "hello world");
+	assert_int_equal(nlate, 2);
+	ADD(r, 12, "!");
+	lsc_reasm_finish(r);
+	assert_string_equal(got, "hello world!");
+	assert_int_equal(ngaps, 0);
+	lsc_reasm_free(r);
+}
+
+static void test_reasm_gaps(void **state)
+{
+	(void)state;
+	struct lsc_reasm *r = reasm(8);
+	ADD(r, 100, "ab");
+	ADD(r, 105, "fg");                /* 102..105 never comes */
+	assert_string_equal(got, "ab");
+	lsc_reasm_finish(r);
+	assert_string_equal(got, "ab???fg");
+	assert_int_equal(ngaps, 1);
+	lsc_reasm_free(r);
+
+	/* The buffer fills: the missing bytes are given up as a gap. */
+	r = reasm(4);
+	ADD(r, 1, "a");
+	ADD(r, 3, "cd");
+	ADD(r, 5, "ef");
+	assert_string_equal(got, "a");
+	ADD(r, 7, "gh");                  /* no room left for it to wait */
+	assert_string_equal(got, "a?cdefgh");
+	assert_int_equal(ngaps, 1);
+	lsc_reasm_free(r);
+
+	/* A short snaplen: the segment's tail is reported missing. */
+	r = reasm(16);
+	lsc_reasm_add(r, 1, 1, (const uint8_t *)"abc", 3, 6);
+	ADD(r, 7, "g");
+	assert_string_equal(got, "abc???g");
+	lsc_reasm_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_handshake),
+		cmocka_unit_test(test_data_and_acks),
+		cmocka_unit_test(test_close_four_steps),
+		cmocka_unit_test(test_close_three_segments),
+		cmocka_unit_test(test_half_close),
+		cmocka_unit_test(test_simultaneous_open),
+		cmocka_unit_test(test_simultaneous_close),
+		cmocka_unit_test(test_rst_refused),
+		cmocka_unit_test(test_rst_syn_received),
+		cmocka_unit_test(test_rst_established),
+		cmocka_unit_test(test_rst_fin_wait),
+		cmocka_unit_test(test_rst_after_close),
+		cmocka_unit_test(test_retransmitted_syn),
+		cmocka_unit_test(test_port_reuse),
+		cmocka_unit_test(test_midstream),
+		cmocka_unit_test(test_synack_first),
+		cmocka_unit_test(test_seq_wraparound),
+		cmocka_unit_test(test_duplicate_acks),
+		cmocka_unit_test(test_windows_and_keepalive),
+		cmocka_unit_test(test_out_of_order),
+		cmocka_unit_test(test_lru_eviction),
+		cmocka_unit_test(test_foreach_order),
+		cmocka_unit_test(test_udp_pairs),
+		cmocka_unit_test(test_not_tracked),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_reasm_order),
+		cmocka_unit_test(test_reasm_gaps),
+	};
+	return cmocka_run_group_tests_name("flow", tests, NULL, NULL);
+}
