@@ -41,14 +41,28 @@ void lsc_sb_putc(struct lsc_strbuf *b, char ch)
 	lsc_sb_putn(b, &ch, 1);
 }
 
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* Two digits a division: every number the renderers print goes through here. */
 void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v)
 {
 	char tmp[20];
 	size_t i = sizeof tmp;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * v, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
 	lsc_sb_putn(b, tmp + i, sizeof tmp - i);
 }
 
