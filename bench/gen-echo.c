@@ -7,7 +7,7 @@
 #include <pcap/pcap.h>
 
 /*
- * The traffic the sockets exercise makes, at scale: clients on 10.0.0.0/16
+ * The traffic the sockets exercise makes, at scale: clients on 10.0.0.0/24
  * and fd00::/64 talk to an echo server on port 8082.  A TCP conversation is
  * the handshake (with Linux's SYN options), a few request/echo exchanges with
  * timestamps on every segment, and the FIN teardown; a UDP conversation is a
@@ -18,6 +18,14 @@
  */
 
 #define ECHO_PORT 8082
+/*
+ * A pool of clients, each reusing a few source ports (as TIME_WAIT expires):
+ * a few thousand distinct conversations, as in a load test of one server,
+ * rather than one per connection (which makes tcpdump's table of TCP
+ * conversations, not its printing, the thing measured).
+ */
+#define ECHO_CLIENTS 250
+#define ECHO_PORTS_PER_CLIENT 16
 #define MAX_FRAME 1600
 
 struct endpoint {
@@ -187,7 +195,7 @@ static void setup(struct conv *c, uint64_t n, int v6)
 	static const uint8_t srv_mac[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x01 };
 	static const uint8_t srv4[4] = { 10, 0, 0, 1 };
 	static const uint8_t srv6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
-	uint16_t host = (uint16_t)(2 + n % 60000);
+	uint16_t host = (uint16_t)(2 + n % ECHO_CLIENTS);
 
 	memset(c, 0, sizeof *c);
 	c->v6 = v6;
@@ -207,7 +215,7 @@ static void setup(struct conv *c, uint64_t n, int v6)
 	memcpy(c->cli.ip6, srv6, 16);
 	c->cli.ip6[14] = (uint8_t)(host >> 8);
 	c->cli.ip6[15] = (uint8_t)host;
-	c->cli.port = (uint16_t)(32768 + n % 28000);
+	c->cli.port = (uint16_t)(32768 + n / ECHO_CLIENTS % ECHO_PORTS_PER_CLIENT);
 	c->cli.seq = (uint32_t)(n * 40503u + 12345u);
 	c->cli.tsval = (uint32_t)(n * 69069u);
 }

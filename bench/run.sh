@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh: `make bench`: layerscope read against tcpdump and tshark on 1,000,000 echo frames: frames/s and peak RSS.
 #
-# Expects bench/out/layerscope (built -O2 without sanitizers by `make bench`)
+# Expects $LAYERSCOPE (the -O2 build without sanitizers `make bench` makes)
 # and bench/out/gen-echo.  Writes the captures into bench/out/ once and reuses
 # them.  Each run writes to /dev/null; the best of $BENCH_RUNS runs counts
 # (the fastest is the one least disturbed by the rest of the machine).
@@ -16,7 +16,7 @@ out=${BENCH_OUT:-bench/out}
 frames=${BENCH_FRAMES:-1000000}
 tframes=${BENCH_TSHARK_FRAMES:-100000}
 runs=${BENCH_RUNS:-3}
-ls=$out/layerscope
+ls=${LAYERSCOPE:-$out/layerscope-opt}
 tcpdump=${TCPDUMP:-$(command -v tcpdump)}
 tshark=${TSHARK:-$(command -v tshark)}
 TIME=/usr/bin/time
