@@ -87,12 +87,26 @@ void lsc_sb_printf(struct lsc_strbuf *b, const char *fmt, ...)
 
 static const char hexdigits[] = "0123456789abcdef";
 
+/*
+ * Address text is built in a local buffer and appended once: these run
+ * several times a frame, and a strbuf append per character is most of their
+ * cost.
+ */
 void lsc_sb_hexcolon(struct lsc_strbuf *b, const uint8_t *p, size_t n)
 {
+	char t[48];
+	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		char t[3] = { hexdigits[p[i] >> 4], hexdigits[p[i] & 15], ':' };
-		lsc_sb_putn(b, t, i + 1 < n ? 3 : 2);
+		if (k + 3 > sizeof t) { /* long addresses go in pieces */
+			lsc_sb_putn(b, t, k);
+			k = 0;
+		}
+		if (i > 0)
+			t[k++] = ':';
+		t[k++] = hexdigits[p[i] >> 4];
+		t[k++] = hexdigits[p[i] & 15];
 	}
+	lsc_sb_putn(b, t, k);
 }
 
 void lsc_sb_mac(struct lsc_strbuf *b, const uint8_t mac[6])
@@ -100,23 +114,37 @@ void lsc_sb_mac(struct lsc_strbuf *b, const uint8_t mac[6])
 	lsc_sb_hexcolon(b, mac, 6);
 }
 
-void lsc_sb_ipv4(struct lsc_strbuf *b, const uint8_t a[4])
+/* The dotted quad at t; returns its length (at most 15). */
+static size_t ipv4_text(char *t, const uint8_t a[4])
 {
+	size_t k = 0;
 	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
 		if (i)
-			lsc_sb_putc(b, '.');
-		lsc_sb_u64(b, a[i]);
+			t[k++] = '.';
+		if (v >= 100)
+			t[k++] = (char)('0' + v / 100);
+		if (v >= 10)
+			t[k++] = (char)('0' + v / 10 % 10);
+		t[k++] = (char)('0' + v % 10);
 	}
+	return k;
 }
 
-static void put_hex16(struct lsc_strbuf *b, unsigned w)
+void lsc_sb_ipv4(struct lsc_strbuf *b, const uint8_t a[4])
 {
-	char t[4];
+	char t[16];
+	lsc_sb_putn(b, t, ipv4_text(t, a));
+}
+
+/* A group without leading zeros at t; returns its length (1 to 4). */
+static size_t hex16_text(char *t, unsigned w)
+{
 	size_t n = 0;
 	for (int shift = 12; shift >= 0; shift -= 4)
 		if ((w >> shift) != 0 || shift == 0)
 			t[n++] = hexdigits[(w >> shift) & 15];
-	lsc_sb_putn(b, t, n);
+	return n;
 }
 
 /*
@@ -128,34 +156,37 @@ static void put_hex16(struct lsc_strbuf *b, unsigned w)
  */
 void lsc_sb_ipv6(struct lsc_strbuf *b, const uint8_t a[16])
 {
+	char t[LSC_ADDRSTRLEN];
+	size_t k = 0;
 	unsigned w[8];
 	int best = -1, best_len = 0;
 	for (int i = 0; i < 8; i++)
 		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
 	for (int i = 0; i < 8;) {
-		int k = i;
-		while (k < 8 && w[k] == 0)
-			k++;
-		if (k - i > best_len && k - i >= 2) {
+		int j = i;
+		while (j < 8 && w[j] == 0)
+			j++;
+		if (j - i > best_len && j - i >= 2) {
 			best = i;
-			best_len = k - i;
+			best_len = j - i;
 		}
-		i = k > i ? k : i + 1;
+		i = j > i ? j : i + 1;
 	}
 	for (int i = 0; i < 8; i++) {
 		if (best >= 0 && i >= best && i < best + best_len) {
 			if (i == best)
-				lsc_sb_putc(b, ':');
+				t[k++] = ':';
 			continue;
 		}
 		if (i != 0)
-			lsc_sb_putc(b, ':');
+			t[k++] = ':';
 		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
-			lsc_sb_ipv4(b, a + 12);
-			return;
+			k += ipv4_text(t + k, a + 12);
+			break;
 		}
-		put_hex16(b, w[i]);
+		k += hex16_text(t + k, w[i]);
 	}
 	if (best >= 0 && best + best_len == 8)
-		lsc_sb_putc(b, ':');
+		t[k++] = ':';
+	lsc_sb_putn(b, t, k);
 }
