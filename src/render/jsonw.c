@@ -73,35 +73,32 @@ static const char esc_table[256] = {
 	[0x1d] = 'u', [0x1e] = 'u', [0x1f] = 'u', [0x7f] = 'u',
 };
 
-#define ESC_MAX 6 /* \u00XX: the most one byte becomes */
+/* Writes the escape of one byte that needs one. */
+static void put_escape(struct lsc_json *j, unsigned char ch)
+{
+	char e[6] = { '\\', esc_table[ch], '0', '0', hexd[ch >> 4], hexd[ch & 15] };
+	if (e[1] == 'u') {
+		e[2] = '0'; /* \u00XX */
+		put(j, e, 6);
+	} else {
+		put(j, e, 2);
+	}
+}
 
 void lsc_json_strn(struct lsc_json *j, const char *s, size_t n)
 {
 	sep(j);
 	putch(j, '"');
-	while (n > 0) {
-		/* Room for the worst case of a chunk, then write straight into it. */
-		size_t chunk = n < LSC_JSON_BUF / ESC_MAX ? n : LSC_JSON_BUF / ESC_MAX;
-		char *p = room(j, chunk * ESC_MAX), *start = p;
-		for (size_t i = 0; i < chunk; i++) {
-			unsigned char ch = (unsigned char)s[i];
-			char e = esc_table[ch];
-			if (e == 0) {
-				*p++ = (char)ch;
-			} else if (e != 'u') {
-				p[0] = '\\';
-				p[1] = e;
-				p += 2;
-			} else {
-				memcpy(p, "\\u00", 4);
-				p[4] = hexd[ch >> 4];
-				p[5] = hexd[ch & 15];
-				p += 6;
-			}
-		}
-		j->len += (size_t)(p - start);
-		s += chunk;
-		n -= chunk;
+	size_t i = 0;
+	while (i < n) {
+		size_t k = i;
+		while (k < n && esc_table[(unsigned char)s[k]] == 0)
+			k++;
+		put(j, s + i, k - i); /* the run of bytes that go as they are */
+		if (k == n)
+			break;
+		put_escape(j, (unsigned char)s[k]);
+		i = k + 1;
 	}
 	putch(j, '"');
 }
