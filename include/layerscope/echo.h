@@ -23,20 +23,20 @@
 enum lsc_explain_format { LSC_EXPLAIN_TEXT = 0, LSC_EXPLAIN_JSON };
 
 enum lsc_sockcall {
-	LSC_CALL_GETADDRINFO = 0,
-	LSC_CALL_SOCKET,
-	LSC_CALL_SETSOCKOPT,
-	LSC_CALL_BIND,
-	LSC_CALL_LISTEN,
-	LSC_CALL_ACCEPT,
-	LSC_CALL_CONNECT,
-	LSC_CALL_RECV,
-	LSC_CALL_SEND,
-	LSC_CALL_RECVFROM,
-	LSC_CALL_SENDTO,
-	LSC_CALL_SHUTDOWN,
-	LSC_CALL_CLOSE,
-	LSC_CALL_NOTE, /* not a call: what the program decided (back-pressure, a limit) */
+	LSC_ECHO_CALL_GETADDRINFO = 0,
+	LSC_ECHO_CALL_SOCKET,
+	LSC_ECHO_CALL_SETSOCKOPT,
+	LSC_ECHO_CALL_BIND,
+	LSC_ECHO_CALL_LISTEN,
+	LSC_ECHO_CALL_ACCEPT,
+	LSC_ECHO_CALL_CONNECT,
+	LSC_ECHO_CALL_RECV,
+	LSC_ECHO_CALL_SEND,
+	LSC_ECHO_CALL_RECVFROM,
+	LSC_ECHO_CALL_SENDTO,
+	LSC_ECHO_CALL_SHUTDOWN,
+	LSC_ECHO_CALL_CLOSE,
+	LSC_ECHO_CALL_NOTE, /* not a call: what the program decided (back-pressure, a limit) */
 };
 
 /*
@@ -179,6 +179,7 @@ struct lsc_echo_client_opts {
 	uint16_t port;               /* 0: LSC_ECHO_PORT */
 	size_t chunk;                /* TCP recv() size; 0: LSC_ECHO_CHUNK (UDP reads the whole datagram) */
 	int timeout_ms;              /* connect and each wait for the reply; 0: LSC_ECHO_TIMEOUT_MS */
+	bool half_close;             /* TCP: shutdown(SHUT_WR) once everything is sent, then read the rest */
 	FILE *log;                   /* human lines (connected, each chunk received); NULL: none */
 	struct lsc_explain *explain; /* NULL: no narration */
 };

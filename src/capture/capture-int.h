@@ -15,6 +15,7 @@ struct lsc_source {
 	bool live;
 	int ts_digits;          /* 6 or 9: the precision the input records */
 	bool nano;              /* the handle gives tv_usec in nanoseconds */
+	bool ts_unsigned;       /* a pcap file: its 32-bit time fields are unsigned */
 	uint64_t count;         /* frames read, before the filter */
 	bool have_first;
 	int64_t first_sec;      /* timestamp of frame 1, for rel */

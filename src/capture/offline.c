@@ -111,8 +111,17 @@ static void open_error(char *errbuf, const char *path, const char *pcaperr, size
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
 		         "%s: not a pcap or pcapng capture (%s); check the file name, or convert it with editcap",
 		         path, pcaperr);
+	else if (strstr(pcaperr, "version") != NULL || strstr(pcaperr, "archaic") != NULL)
+		snprintf(errbuf, LSC_ERRBUF_SIZE,
+		         "%s: a capture format version libpcap cannot read (%s); rewrite it with "
+		         "'editcap -F pcap %s OUT.pcap'", path, pcaperr, path);
+	else if (strstr(pcaperr, "truncated") != NULL)
+		snprintf(errbuf, LSC_ERRBUF_SIZE,
+		         "%s: the file is cut short inside its header (%s); it holds no frames", path, pcaperr);
 	else
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: cannot read the capture: %s", path, pcaperr);
+		snprintf(errbuf, LSC_ERRBUF_SIZE,
+		         "%s: libpcap refuses the capture: %s (a corrupt file or a variant libpcap does not "
+		         "read; check it with 'capinfos %s')", path, pcaperr, path);
 }
 
 struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
@@ -141,6 +150,8 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 	}
 	int digits = file_digits(r->buf, r->len);
 	size_t peeked = r->len;
+	/* Classic pcap, not pcapng: its time fields are unsigned 32-bit. */
+	bool pcap_file = r->len >= 4 && rd32(r->buf, true) != 0x0a0d0d0au;
 
 	cookie_io_functions_t io = { replay_read, NULL, NULL, replay_close };
 	FILE *fp = fopencookie(r, "rb", io);
@@ -158,5 +169,7 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 	struct lsc_source *s = lsc_source_wrap(p, is_stdin ? "stdin" : path, false, digits, errbuf);
 	if (s == NULL)
 		pcap_close(p);
+	else
+		s->ts_unsigned = pcap_file;
 	return s;
 }

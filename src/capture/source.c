@@ -57,6 +57,56 @@ int lsc_source_set_filter(struct lsc_source *s, const char *expr, char *errbuf)
 	return 0;
 }
 
+/* Says which frame of a file could not be read, why, and what to do. */
+static void read_error(const struct lsc_source *s, char *errbuf)
+{
+	const char *perr = pcap_geterr(s->pcap);
+	unsigned long long n = (unsigned long long)s->count + 1;
+	if (s->live)
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s", s->name, perr);
+	else if (strstr(perr, "truncated") != NULL)
+		snprintf(errbuf, LSC_ERRBUF_SIZE,
+		         "%s: the file ends in the middle of frame %llu (%s); it was cut short, "
+		         "as by a capture that was killed", s->name, n, perr);
+	else if (strstr(perr, "different from the type of the first interface") != NULL)
+		snprintf(errbuf, LSC_ERRBUF_SIZE,
+		         "%s: the file mixes interfaces of different link types, which libpcap cannot "
+		         "read (%s; stopped before frame %llu): keep one interface with "
+		         "tshark -r FILE -Y 'frame.interface_id == 0' -w OUT", s->name, perr, n);
+	else
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: cannot read frame %llu: %s", s->name, n, perr);
+}
+
+#define NSEC_PER_SEC 1000000000LL
+
+/*
+ * The frame's time from libpcap's.  A pcap file stores seconds and the
+ * fraction as unsigned 32-bit fields, but libpcap reads them as signed
+ * (a stamp past 2038 comes back negative), so they are taken back as
+ * unsigned here.  A fraction of a second or more (a corrupt stamp) carries
+ * into the seconds, so the fraction always has the file's digits.
+ */
+static void frame_time(const struct lsc_source *s, const struct timeval *tv, int64_t *out_sec,
+                       uint32_t *out_nsec)
+{
+	int64_t sec = tv->tv_sec;
+	int64_t frac = s->nano ? (int64_t)tv->tv_usec : (int64_t)tv->tv_usec * 1000;
+	if (s->ts_unsigned && s->nano) {
+		sec = (uint32_t)tv->tv_sec;
+		/* libpcap scaled a microsecond file's signed field by 1000. */
+		frac = s->ts_digits == 9 ? (int64_t)(uint32_t)tv->tv_usec
+		                         : (int64_t)(uint32_t)(tv->tv_usec / 1000) * 1000;
+	}
+	int64_t carry = frac / NSEC_PER_SEC;
+	frac %= NSEC_PER_SEC;
+	if (frac < 0) {
+		frac += NSEC_PER_SEC;
+		carry--;
+	}
+	*out_sec = sec + carry;
+	*out_nsec = (uint32_t)frac;
+}
+
 int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 {
 	for (;;) {
@@ -68,25 +118,27 @@ int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 		if (rc == PCAP_ERROR_BREAK)
 			return 0;
 		if (rc < 0) {
-			snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s", s->name, pcap_geterr(s->pcap));
+			read_error(s, errbuf);
 			return -1;
 		}
 		s->count++;
 		if (s->dumper != NULL)
 			pcap_dump((u_char *)s->dumper, h, data);
 		/* The handle runs at nanosecond precision when it can (see offline.c). */
-		uint32_t nsec = (uint32_t)(s->nano ? h->ts.tv_usec : h->ts.tv_usec * 1000);
+		int64_t sec;
+		uint32_t nsec;
+		frame_time(s, &h->ts, &sec, &nsec);
 		if (!s->have_first) {
 			/* rel counts from the input's first frame, filtered or not, as tshark's does */
 			s->have_first = true;
-			s->first_sec = h->ts.tv_sec;
+			s->first_sec = sec;
 			s->first_nsec = nsec;
 		}
 		if (s->have_filter && !pcap_offline_filter(&s->filter, h, data))
 			continue;
 
 		f->number = s->count;
-		f->ts_sec = h->ts.tv_sec;
+		f->ts_sec = sec;
 		f->ts_nsec = nsec;
 		f->ts_digits = (uint8_t)s->ts_digits;
 		f->rel_ns = (f->ts_sec - s->first_sec) * 1000000000LL +

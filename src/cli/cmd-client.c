@@ -21,6 +21,8 @@ static const char client_help[] =
 	"  -p, --port N          the server's port (default 8082)\n"
 	"  -c, --chunk N         read the echo N bytes per recv() (default 16; TCP)\n"
 	"  -t, --timeout S       seconds to wait for the connection and for the echo (default 5)\n"
+	"      --half-close      after sending, shutdown(SHUT_WR): the FIN goes out while\n"
+	"                        the echo still comes back (TCP)\n"
 	"  -q, --quiet           print nothing but errors; the exit status tells\n"
 	"  -e, --explain[=FMT]   narrate each socket call with its result and time:\n"
 	"                        text (default) or json (NDJSON on stdout; the other\n"
@@ -40,13 +42,13 @@ static int run_client(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_client = {
 	"client", "[--udp] [--host H] [--port N] [--chunk N] [--timeout S] [--quiet]\n"
-	          "                         [--explain[=FMT]] [MESSAGE...]\n"
+	          "                         [--half-close] [--explain[=FMT]] [MESSAGE...]\n"
 	          "       layerscope client --load C [--duration S] [--size B|MIN-MAX] [--host H] [--port N]",
 	"send a message to the echo server and check the echo (or measure it under load)",
 	run_client,
 };
 
-enum { OPT_SEED = 256 };
+enum { OPT_SEED = 256, OPT_HALF_CLOSE };
 
 static const struct option client_opts[] = {
 	{ "udp", no_argument, NULL, 'u' },
@@ -60,6 +62,7 @@ static const struct option client_opts[] = {
 	{ "duration", required_argument, NULL, 'd' },
 	{ "size", required_argument, NULL, 's' },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "half-close", no_argument, NULL, OPT_HALF_CLOSE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -170,6 +173,9 @@ static int parse_args(int argc, char **argv, struct client_args *a)
 			a->l.seed = v;
 			a->load_only = true;
 			break;
+		case OPT_HALF_CLOSE:
+			a->c.half_close = true;
+			break;
 		case 'h':
 			lsc_print_usage(stdout, cmd, client_help);
 			return LSC_EXIT_OK;
@@ -179,6 +185,9 @@ static int parse_args(int argc, char **argv, struct client_args *a)
 	}
 	if (a->load_only && !a->load)
 		return lsc_usage_error(cmd, "--duration, --size and --seed go with --load C");
+	if (a->c.half_close && (a->c.udp || a->load))
+		return lsc_usage_error(cmd, "--half-close closes one direction of a TCP connection; "
+		                       "leave out --udp and --load");
 	if (a->load && a->c.udp)
 		return lsc_usage_error(cmd, "--load measures TCP round trips; leave out --udp");
 	if (a->load && optind < argc)

@@ -20,6 +20,7 @@ static const struct lsc_cmd *const commands[] = {
 	/* @craft */
 	&lsc_cmd_craft,
 	/* @demo */
+	&lsc_cmd_demo,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -1,20 +1,34 @@
 /* checksum.c: the Internet checksum (RFC 1071) and the transport pseudo-headers (RFC 9293, 768, 8200). */
 #include <config.h>
 
+#include <string.h>
+#include <arpa/inet.h>
+
 #include "decode-int.h"
 
 uint32_t lsc_csum_add(uint32_t sum, const uint8_t *p, size_t n)
 {
-	/* 64-bit accumulator: no carry is lost before the fold, for any n. */
+	/* 64-bit accumulator: no carry is lost before the fold, for any n below 2^34. */
 	uint64_t acc = sum;
 	size_t i = 0;
+	/*
+	 * Four bytes a step: a big-endian 32-bit word is two 16-bit words, and
+	 * 2^32 = 1 modulo 0xffff, so the fold below keeps the one's complement
+	 * sum exact (RFC 1071 2(B)).
+	 */
+	for (; i + 4 <= n; i += 4) {
+		uint32_t w;
+		memcpy(&w, p + i, 4); /* any alignment */
+		acc += ntohl(w);
+	}
 	for (; i + 1 < n; i += 2)
 		acc += (uint32_t)p[i] << 8 | p[i + 1];
 	if (i < n)
 		acc += (uint32_t)p[i] << 8;
-	while (acc >> 32)
-		acc = (acc & 0xffffffffu) + (acc >> 32);
-	return (uint32_t)acc;
+	/* Folded to 16 bits, so callers may add two sums or a few fields without overflow. */
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	return lsc_csum_fold((uint32_t)acc);
 }
 
 uint16_t lsc_csum_fold(uint32_t sum)

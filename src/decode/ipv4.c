@@ -123,9 +123,17 @@ static void ipv4_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 	lsc_sb_ipv4(b, ip->src);
 	lsc_sb_puts(b, " → ");
 	lsc_sb_ipv4(b, ip->dst);
-	lsc_sb_printf(b, " ttl %u id %u", ip->ttl, ip->id);
-	if (ip->mf || ip->frag_offset)
-		lsc_sb_printf(b, " frag %u%s", ip->frag_offset, ip->mf ? "+" : "");
+	/* No printf here: the line format calls this for every frame. */
+	lsc_sb_puts(b, " ttl ");
+	lsc_sb_u64(b, ip->ttl);
+	lsc_sb_puts(b, " id ");
+	lsc_sb_u64(b, ip->id);
+	if (ip->mf || ip->frag_offset) {
+		lsc_sb_puts(b, " frag ");
+		lsc_sb_u64(b, ip->frag_offset);
+		if (ip->mf)
+			lsc_sb_putc(b, '+');
+	}
 }
 
 const struct lsc_proto_info lsc_proto_ipv4 = {

@@ -275,11 +275,19 @@ static void ipv6_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 	lsc_sb_ipv6(b, ip->src);
 	lsc_sb_puts(b, " → ");
 	lsc_sb_ipv6(b, ip->dst);
-	lsc_sb_printf(b, " hlim %u", ip->hop_limit);
-	if (ip->ext_count > 0)
-		lsc_sb_printf(b, " ext %u", ip->ext_count);
-	if (ip->has_frag && (ip->frag_mf || ip->frag_offset))
-		lsc_sb_printf(b, " frag %u%s", ip->frag_offset, ip->frag_mf ? "+" : "");
+	/* No printf here: the line format calls this for every frame. */
+	lsc_sb_puts(b, " hlim ");
+	lsc_sb_u64(b, ip->hop_limit);
+	if (ip->ext_count > 0) {
+		lsc_sb_puts(b, " ext ");
+		lsc_sb_u64(b, ip->ext_count);
+	}
+	if (ip->has_frag && (ip->frag_mf || ip->frag_offset)) {
+		lsc_sb_puts(b, " frag ");
+		lsc_sb_u64(b, ip->frag_offset);
+		if (ip->frag_mf)
+			lsc_sb_putc(b, '+');
+	}
 }
 
 const struct lsc_proto_info lsc_proto_ipv6 = {

@@ -1,6 +1,8 @@
 /* payload.c: the bytes no decoder claimed: application data, or what follows a damaged header. */
 #include <config.h>
 
+#include <string.h>
+
 #include "decode-int.h"
 
 /* The driver appends payload layers itself; this runs only if a table names one. */
@@ -14,31 +16,40 @@ static void decode_payload(struct lsc_frame *f, struct lsc_layer *l, struct lsc_
 
 #define LSC_PREVIEW_BYTES 64
 
-/* A printable preview of the first bytes, escaped; derived, never the wire value. */
+static const char hexd[] = "0123456789abcdef";
+
+/*
+ * A printable preview of the first bytes, escaped; derived, never the wire
+ * value.  Built by hand: a binary payload would otherwise cost one printf a
+ * byte, more than decoding the whole frame.
+ */
 static void emit_text(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
                       const struct lsc_field *fd)
 {
 	char buf[LSC_PREVIEW_BYTES * 4 + 4];
-	struct lsc_strbuf b;
+	size_t o = 0;
 	uint32_t n = lsc_layer_captured(f, l);
-	lsc_sb_init(&b, buf, sizeof buf);
+	const uint8_t *p = f->data + l->offset;
 	for (uint32_t i = 0; i < n && i < LSC_PREVIEW_BYTES; i++) {
-		uint8_t ch = f->data[l->offset + i];
-		if (ch == '\n')
-			lsc_sb_puts(&b, "\\n");
-		else if (ch == '\r')
-			lsc_sb_puts(&b, "\\r");
-		else if (ch == '\t')
-			lsc_sb_puts(&b, "\\t");
-		else if (ch == '\\')
-			lsc_sb_puts(&b, "\\\\");
-		else if (ch >= 0x20 && ch < 0x7f)
-			lsc_sb_putc(&b, (char)ch);
-		else
-			lsc_sb_printf(&b, "\\x%02x", ch);
+		uint8_t ch = p[i];
+		char esc = ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch == '\t' ? 't' : ch == '\\' ? '\\' : 0;
+		if (esc) {
+			buf[o++] = '\\';
+			buf[o++] = esc;
+		} else if (ch >= 0x20 && ch < 0x7f) {
+			buf[o++] = (char)ch;
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hexd[ch >> 4];
+			buf[o++] = hexd[ch & 15];
+		}
 	}
-	if (n > LSC_PREVIEW_BYTES)
-		lsc_sb_puts(&b, "...");
+	if (n > LSC_PREVIEW_BYTES) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
 	s->ops->text(s, fd->key, fd->label, buf, true);
 }
 

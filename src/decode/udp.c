@@ -39,7 +39,11 @@ static const struct lsc_field udp_fields[] = {
 static void udp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	(void)f;
-	lsc_sb_printf(b, "%u → %u len %u", l->u.udp.sport, l->u.udp.dport, l->body_len);
+	lsc_sb_u64(b, l->u.udp.sport);
+	lsc_sb_puts(b, " → ");
+	lsc_sb_u64(b, l->u.udp.dport);
+	lsc_sb_puts(b, " len ");
+	lsc_sb_u64(b, l->body_len);
 }
 
 const struct lsc_proto_info lsc_proto_udp = {

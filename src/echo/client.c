@@ -133,6 +133,7 @@ static int tcp_exchange(struct client *c, int fd, const uint8_t *msg, size_t len
                         struct lsc_echo_client_result *res, char *err)
 {
 	uint8_t *buf = malloc(c->chunk);
+	bool shut = false;
 	int rc = -1;
 	if (buf == NULL) {
 		snprintf(err, LSC_ERRBUF_SIZE, "out of memory for a %zu-byte chunk", c->chunk);
@@ -154,6 +155,14 @@ static int tcp_exchange(struct client *c, int fd, const uint8_t *msg, size_t len
 		if ((rev & (POLLOUT | POLLERR | POLLHUP)) && res->sent < len &&
 		    tcp_send_some(c, fd, msg, len, res, err) != 0)
 			goto out;
+		/* Half-close: the FIN says "no more from me"; the echo keeps coming the other way. */
+		if (c->o->half_close && !shut && res->sent == len) {
+			if (lsc_sock_shutdown(c->o->explain, fd, SHUT_WR) != 0) {
+				snprintf(err, LSC_ERRBUF_SIZE, "shutdown(SHUT_WR): %s", strerror(errno));
+				goto out;
+			}
+			shut = true;
+		}
 		if ((rev & (POLLIN | POLLERR | POLLHUP)) && tcp_recv_some(c, fd, buf, msg, len, res, err) != 0)
 			goto out;
 	}

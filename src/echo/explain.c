@@ -16,20 +16,20 @@
 #define TS_DIGITS 6
 
 static const char *const call_names[] = {
-	[LSC_CALL_GETADDRINFO] = "getaddrinfo",
-	[LSC_CALL_SOCKET] = "socket",
-	[LSC_CALL_SETSOCKOPT] = "setsockopt",
-	[LSC_CALL_BIND] = "bind",
-	[LSC_CALL_LISTEN] = "listen",
-	[LSC_CALL_ACCEPT] = "accept",
-	[LSC_CALL_CONNECT] = "connect",
-	[LSC_CALL_RECV] = "recv",
-	[LSC_CALL_SEND] = "send",
-	[LSC_CALL_RECVFROM] = "recvfrom",
-	[LSC_CALL_SENDTO] = "sendto",
-	[LSC_CALL_SHUTDOWN] = "shutdown",
-	[LSC_CALL_CLOSE] = "close",
-	[LSC_CALL_NOTE] = "note",
+	[LSC_ECHO_CALL_GETADDRINFO] = "getaddrinfo",
+	[LSC_ECHO_CALL_SOCKET] = "socket",
+	[LSC_ECHO_CALL_SETSOCKOPT] = "setsockopt",
+	[LSC_ECHO_CALL_BIND] = "bind",
+	[LSC_ECHO_CALL_LISTEN] = "listen",
+	[LSC_ECHO_CALL_ACCEPT] = "accept",
+	[LSC_ECHO_CALL_CONNECT] = "connect",
+	[LSC_ECHO_CALL_RECV] = "recv",
+	[LSC_ECHO_CALL_SEND] = "send",
+	[LSC_ECHO_CALL_RECVFROM] = "recvfrom",
+	[LSC_ECHO_CALL_SENDTO] = "sendto",
+	[LSC_ECHO_CALL_SHUTDOWN] = "shutdown",
+	[LSC_ECHO_CALL_CLOSE] = "close",
+	[LSC_ECHO_CALL_NOTE] = "note",
 };
 
 static const char *call_name(enum lsc_sockcall c)
@@ -108,40 +108,40 @@ static void sb_call(struct lsc_strbuf *b, const struct lsc_explain_event *ev)
 	lsc_sb_puts(b, call_name(ev->call));
 	lsc_sb_putc(b, '(');
 	switch (ev->call) {
-	case LSC_CALL_GETADDRINFO:
+	case LSC_ECHO_CALL_GETADDRINFO:
 		lsc_sb_printf(b, "\"%s\", \"%d\"", ev->name ? ev->name : "", ev->arg);
 		break;
-	case LSC_CALL_SOCKET:
+	case LSC_ECHO_CALL_SOCKET:
 		sb_family(b, ev->family);
 		lsc_sb_puts(b, ", ");
 		sb_type(b, ev->type);
 		break;
-	case LSC_CALL_SETSOCKOPT:
+	case LSC_ECHO_CALL_SETSOCKOPT:
 		lsc_sb_printf(b, "%d, %s, %d", ev->fd, ev->opt ? ev->opt : "?", ev->arg);
 		break;
-	case LSC_CALL_BIND:
-	case LSC_CALL_CONNECT:
+	case LSC_ECHO_CALL_BIND:
+	case LSC_ECHO_CALL_CONNECT:
 		lsc_sb_printf(b, "%d, ", ev->fd);
 		sb_addr(b, &ev->addr);
 		break;
-	case LSC_CALL_LISTEN:
+	case LSC_ECHO_CALL_LISTEN:
 		lsc_sb_printf(b, "%d, %d", ev->fd, ev->arg);
 		break;
-	case LSC_CALL_RECV:
-	case LSC_CALL_SEND:
-	case LSC_CALL_RECVFROM:
+	case LSC_ECHO_CALL_RECV:
+	case LSC_ECHO_CALL_SEND:
+	case LSC_ECHO_CALL_RECVFROM:
 		lsc_sb_printf(b, "%d, %zu", ev->fd, ev->len);
 		break;
-	case LSC_CALL_SENDTO:
+	case LSC_ECHO_CALL_SENDTO:
 		lsc_sb_printf(b, "%d, %zu, ", ev->fd, ev->len);
 		sb_addr(b, &ev->addr);
 		break;
-	case LSC_CALL_SHUTDOWN:
+	case LSC_ECHO_CALL_SHUTDOWN:
 		lsc_sb_printf(b, "%d, %s", ev->fd, how_name(ev->arg));
 		break;
-	case LSC_CALL_ACCEPT:
-	case LSC_CALL_CLOSE:
-	case LSC_CALL_NOTE:
+	case LSC_ECHO_CALL_ACCEPT:
+	case LSC_ECHO_CALL_CLOSE:
+	case LSC_ECHO_CALL_NOTE:
 		lsc_sb_printf(b, "%d", ev->fd);
 		break;
 	}
@@ -154,16 +154,16 @@ static const char *result_meaning(const struct lsc_explain_event *ev)
 	if (ev->result < 0)
 		return ev->err == EAGAIN ? "would block: try again when ready" :
 		       ev->err == EINPROGRESS ? "handshake under way" : strerror(ev->err);
-	if (ev->call == LSC_CALL_RECV && ev->result == 0)
+	if (ev->call == LSC_ECHO_CALL_RECV && ev->result == 0)
 		return ev->len > 0 ? "peer closed" : NULL;
-	if ((ev->call == LSC_CALL_SEND || ev->call == LSC_CALL_SENDTO) && (size_t)ev->result < ev->len)
+	if ((ev->call == LSC_ECHO_CALL_SEND || ev->call == LSC_ECHO_CALL_SENDTO) && (size_t)ev->result < ev->len)
 		return "partial: the rest waits";
 	return NULL;
 }
 
 static void sb_result(struct lsc_strbuf *b, const struct lsc_explain_event *ev)
 {
-	if (ev->call == LSC_CALL_GETADDRINFO) {
+	if (ev->call == LSC_ECHO_CALL_GETADDRINFO) {
 		if (ev->result < 0)
 			lsc_sb_puts(b, " = error");
 		else
@@ -173,20 +173,20 @@ static void sb_result(struct lsc_strbuf *b, const struct lsc_explain_event *ev)
 	} else {
 		lsc_sb_printf(b, " = %lld", ev->result);
 	}
-	if (ev->result >= 0 && (ev->call == LSC_CALL_ACCEPT || ev->call == LSC_CALL_RECVFROM) &&
+	if (ev->result >= 0 && (ev->call == LSC_ECHO_CALL_ACCEPT || ev->call == LSC_ECHO_CALL_RECVFROM) &&
 	    has_addr(&ev->addr)) {
 		lsc_sb_puts(b, " ← ");
 		sb_addr(b, &ev->addr);
 	}
-	if (ev->result >= 0 && ev->call == LSC_CALL_CONNECT && has_addr(&ev->local)) {
+	if (ev->result >= 0 && ev->call == LSC_ECHO_CALL_CONNECT && has_addr(&ev->local)) {
 		lsc_sb_puts(b, " from ");
 		sb_addr(b, &ev->local);
 	}
-	if (ev->result >= 0 && ev->call == LSC_CALL_BIND && has_addr(&ev->local) &&
+	if (ev->result >= 0 && ev->call == LSC_ECHO_CALL_BIND && has_addr(&ev->local) &&
 	    lsc_net_port((const struct sockaddr *)&ev->addr) == 0)
 		lsc_sb_printf(b, " (port %u chosen)", (unsigned)lsc_net_port((const struct sockaddr *)&ev->local));
 	const char *m = result_meaning(ev);
-	if (ev->call == LSC_CALL_GETADDRINFO)
+	if (ev->call == LSC_ECHO_CALL_GETADDRINFO)
 		m = NULL; /* its error text comes as the note */
 	if (m != NULL)
 		lsc_sb_printf(b, " (%s)", m);
@@ -198,7 +198,7 @@ size_t lsc_explain_call_text(const struct lsc_explain_event *ev, char *buf, size
 {
 	struct lsc_strbuf b;
 	lsc_sb_init(&b, buf, cap);
-	if (ev->call == LSC_CALL_NOTE) {
+	if (ev->call == LSC_ECHO_CALL_NOTE) {
 		lsc_sb_printf(&b, "note: %s", ev->note ? ev->note : "");
 		return b.len;
 	}
@@ -228,13 +228,13 @@ static void json_fields(struct lsc_json *j, const struct lsc_explain_event *ev)
 	char t[64];
 	struct lsc_strbuf b;
 	switch (ev->call) {
-	case LSC_CALL_GETADDRINFO:
+	case LSC_ECHO_CALL_GETADDRINFO:
 		lsc_json_key(j, "host");
 		lsc_json_str(j, ev->name);
 		lsc_json_key(j, "port");
 		lsc_json_i64(j, ev->arg);
 		break;
-	case LSC_CALL_SOCKET:
+	case LSC_ECHO_CALL_SOCKET:
 		lsc_json_key(j, "family");
 		lsc_sb_init(&b, t, sizeof t);
 		sb_family(&b, ev->family);
@@ -244,31 +244,31 @@ static void json_fields(struct lsc_json *j, const struct lsc_explain_event *ev)
 		sb_type(&b, ev->type);
 		lsc_json_str(j, t);
 		break;
-	case LSC_CALL_SETSOCKOPT:
+	case LSC_ECHO_CALL_SETSOCKOPT:
 		lsc_json_key(j, "option");
 		lsc_json_str(j, ev->opt);
 		lsc_json_key(j, "value");
 		lsc_json_i64(j, ev->arg);
 		break;
-	case LSC_CALL_LISTEN:
+	case LSC_ECHO_CALL_LISTEN:
 		lsc_json_key(j, "backlog");
 		lsc_json_i64(j, ev->arg);
 		break;
-	case LSC_CALL_SHUTDOWN:
+	case LSC_ECHO_CALL_SHUTDOWN:
 		lsc_json_key(j, "how");
 		lsc_json_str(j, how_name(ev->arg));
 		break;
-	case LSC_CALL_RECV:
-	case LSC_CALL_SEND:
-	case LSC_CALL_RECVFROM:
-	case LSC_CALL_SENDTO:
+	case LSC_ECHO_CALL_RECV:
+	case LSC_ECHO_CALL_SEND:
+	case LSC_ECHO_CALL_RECVFROM:
+	case LSC_ECHO_CALL_SENDTO:
 		lsc_json_key(j, "len");
 		lsc_json_u64(j, ev->len);
 		break;
 	default:
 		break;
 	}
-	bool peer = ev->call == LSC_CALL_ACCEPT || ev->call == LSC_CALL_RECVFROM;
+	bool peer = ev->call == LSC_ECHO_CALL_ACCEPT || ev->call == LSC_ECHO_CALL_RECVFROM;
 	json_addr(j, peer ? "peer" : "addr", &ev->addr);
 	json_addr(j, "local", &ev->local);
 }
@@ -290,11 +290,11 @@ static void write_json(FILE *out, const char *role, const char *ts, const char *
 		lsc_json_key(&j, "fd");
 		lsc_json_i64(&j, ev->fd);
 	}
-	if (ev->call != LSC_CALL_NOTE) {
+	if (ev->call != LSC_ECHO_CALL_NOTE) {
 		lsc_json_key(&j, "result");
 		lsc_json_i64(&j, ev->result);
 	}
-	if (ev->result < 0 && ev->call != LSC_CALL_GETADDRINFO && ev->call != LSC_CALL_NOTE) {
+	if (ev->result < 0 && ev->call != LSC_ECHO_CALL_GETADDRINFO && ev->call != LSC_ECHO_CALL_NOTE) {
 		lsc_json_key(&j, "errno");
 		lsc_json_str(&j, lsc_net_errno_name(ev->err));
 	}

@@ -44,7 +44,7 @@ static void copy_addr(struct sockaddr_storage *dst, const struct sockaddr *sa, s
 int lsc_sock_socket(struct lsc_explain *ex, int family, int type)
 {
 	struct lsc_explain_event ev;
-	ev_init(ex, &ev, LSC_CALL_SOCKET, -1);
+	ev_init(ex, &ev, LSC_ECHO_CALL_SOCKET, -1);
 	int fd = socket(family, type | SOCK_CLOEXEC, 0);
 	if (ex != NULL) {
 		ev.family = family;
@@ -57,7 +57,7 @@ int lsc_sock_socket(struct lsc_explain *ex, int family, int type)
 int lsc_sock_setopt(struct lsc_explain *ex, int fd, int level, int name, const char *optname, int val)
 {
 	struct lsc_explain_event ev;
-	ev_init(ex, &ev, LSC_CALL_SETSOCKOPT, fd);
+	ev_init(ex, &ev, LSC_ECHO_CALL_SETSOCKOPT, fd);
 	int rc = setsockopt(fd, level, name, &val, sizeof val);
 	if (ex != NULL) {
 		ev.opt = optname;
@@ -70,7 +70,7 @@ int lsc_sock_setopt(struct lsc_explain *ex, int fd, int level, int name, const c
 int lsc_sock_bind(struct lsc_explain *ex, int fd, const struct sockaddr *sa, socklen_t len)
 {
 	struct lsc_explain_event ev;
-	ev_init(ex, &ev, LSC_CALL_BIND, fd);
+	ev_init(ex, &ev, LSC_ECHO_CALL_BIND, fd);
 	int rc = bind(fd, sa, len);
 	if (ex != NULL) {
 		copy_addr(&ev.addr, sa, len);
@@ -84,7 +84,7 @@ int lsc_sock_bind(struct lsc_explain *ex, int fd, const struct sockaddr *sa, soc
 int lsc_sock_listen(struct lsc_explain *ex, int fd, int backlog)
 {
 	struct lsc_explain_event ev;
-	ev_init(ex, &ev, LSC_CALL_LISTEN, fd);
+	ev_init(ex, &ev, LSC_ECHO_CALL_LISTEN, fd);
 	int rc = listen(fd, backlog);
 	if (ex != NULL) {
 		ev.arg = backlog;
@@ -98,7 +98,7 @@ int lsc_sock_listen(struct lsc_explain *ex, int fd, int backlog)
 int lsc_sock_accept(struct lsc_explain *ex, int lfd, struct sockaddr_storage *peer)
 {
 	struct lsc_explain_event ev;
-	ev_init(ex, &ev, LSC_CALL_ACCEPT, lfd);
+	ev_init(ex, &ev, LSC_ECHO_CALL_ACCEPT, lfd);
 	socklen_t len = sizeof *peer;
 	int fd;
 	do
@@ -146,7 +146,7 @@ int lsc_sock_connect(struct lsc_explain *ex, int fd, const struct sockaddr *sa, 
                      int timeout_ms)
 {
 	struct lsc_explain_event ev;
-	ev_init(ex, &ev, LSC_CALL_CONNECT, fd);
+	ev_init(ex, &ev, LSC_ECHO_CALL_CONNECT, fd);
 	int rc = connect(fd, sa, len);
 	if (rc < 0 && errno == EINTR)
 		rc = connect_wait(fd, timeout_ms);
@@ -163,7 +163,7 @@ int lsc_sock_connect(struct lsc_explain *ex, int fd, const struct sockaddr *sa, 
 ssize_t lsc_sock_recv(struct lsc_explain *ex, int fd, void *buf, size_t n, int flags)
 {
 	struct lsc_explain_event ev;
-	ev_init(ex, &ev, LSC_CALL_RECV, fd);
+	ev_init(ex, &ev, LSC_ECHO_CALL_RECV, fd);
 	ssize_t r;
 	do
 		r = recv(fd, buf, n, flags);
@@ -178,7 +178,7 @@ ssize_t lsc_sock_recv(struct lsc_explain *ex, int fd, void *buf, size_t n, int f
 ssize_t lsc_sock_send(struct lsc_explain *ex, int fd, const void *buf, size_t n, int flags)
 {
 	struct lsc_explain_event ev;
-	ev_init(ex, &ev, LSC_CALL_SEND, fd);
+	ev_init(ex, &ev, LSC_ECHO_CALL_SEND, fd);
 	ssize_t r;
 	do
 		r = send(fd, buf, n, flags | MSG_NOSIGNAL);
@@ -194,7 +194,7 @@ ssize_t lsc_sock_recvfrom(struct lsc_explain *ex, int fd, void *buf, size_t n,
                           struct sockaddr_storage *peer)
 {
 	struct lsc_explain_event ev;
-	ev_init(ex, &ev, LSC_CALL_RECVFROM, fd);
+	ev_init(ex, &ev, LSC_ECHO_CALL_RECVFROM, fd);
 	socklen_t len = sizeof *peer;
 	ssize_t r;
 	do
@@ -215,7 +215,7 @@ ssize_t lsc_sock_sendto(struct lsc_explain *ex, int fd, const void *buf, size_t 
                         const struct sockaddr *sa, socklen_t len)
 {
 	struct lsc_explain_event ev;
-	ev_init(ex, &ev, LSC_CALL_SENDTO, fd);
+	ev_init(ex, &ev, LSC_ECHO_CALL_SENDTO, fd);
 	ssize_t r;
 	do
 		r = sendto(fd, buf, n, MSG_NOSIGNAL, sa, len);
@@ -231,7 +231,7 @@ ssize_t lsc_sock_sendto(struct lsc_explain *ex, int fd, const void *buf, size_t 
 int lsc_sock_shutdown(struct lsc_explain *ex, int fd, int how)
 {
 	struct lsc_explain_event ev;
-	ev_init(ex, &ev, LSC_CALL_SHUTDOWN, fd);
+	ev_init(ex, &ev, LSC_ECHO_CALL_SHUTDOWN, fd);
 	int rc = shutdown(fd, how);
 	if (ex != NULL) {
 		ev.arg = how;
@@ -244,7 +244,7 @@ int lsc_sock_shutdown(struct lsc_explain *ex, int fd, int how)
 int lsc_sock_close(struct lsc_explain *ex, int fd)
 {
 	struct lsc_explain_event ev;
-	ev_init(ex, &ev, LSC_CALL_CLOSE, fd);
+	ev_init(ex, &ev, LSC_ECHO_CALL_CLOSE, fd);
 	int rc = close(fd);
 	if (ex != NULL) {
 		done(ex, &ev, rc);
@@ -272,7 +272,7 @@ int lsc_sock_resolve(struct lsc_explain *ex, const char *host, uint16_t port, bo
                      struct addrinfo **res, char *err)
 {
 	struct lsc_explain_event ev;
-	ev_init(ex, &ev, LSC_CALL_GETADDRINFO, -1);
+	ev_init(ex, &ev, LSC_ECHO_CALL_GETADDRINFO, -1);
 	struct addrinfo hints = { 0 };
 	char service[8];
 	snprintf(service, sizeof service, "%u", (unsigned)port);
@@ -312,7 +312,7 @@ void lsc_sock_note(struct lsc_explain *ex, int fd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	ev_init(ex, &ev, LSC_CALL_NOTE, fd);
+	ev_init(ex, &ev, LSC_ECHO_CALL_NOTE, fd);
 	ev.note = text;
 	lsc_explain_emit(ex, &ev);
 }

@@ -4,8 +4,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <sys/socket.h>
 
 #include <layerscope/strbuf.h>
 
@@ -43,14 +41,28 @@ void lsc_sb_putc(struct lsc_strbuf *b, char ch)
 	lsc_sb_putn(b, &ch, 1);
 }
 
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* Two digits a division: every number the renderers print goes through here. */
 void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v)
 {
 	char tmp[20];
 	size_t i = sizeof tmp;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * v, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
 	lsc_sb_putn(b, tmp + i, sizeof tmp - i);
 }
 
@@ -75,12 +87,26 @@ void lsc_sb_printf(struct lsc_strbuf *b, const char *fmt, ...)
 
 static const char hexdigits[] = "0123456789abcdef";
 
+/*
+ * Address text is built in a local buffer and appended once: these run
+ * several times a frame, and a strbuf append per character is most of their
+ * cost.
+ */
 void lsc_sb_hexcolon(struct lsc_strbuf *b, const uint8_t *p, size_t n)
 {
+	char t[48];
+	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		char t[3] = { hexdigits[p[i] >> 4], hexdigits[p[i] & 15], ':' };
-		lsc_sb_putn(b, t, i + 1 < n ? 3 : 2);
+		if (k + 3 > sizeof t) { /* long addresses go in pieces */
+			lsc_sb_putn(b, t, k);
+			k = 0;
+		}
+		if (i > 0)
+			t[k++] = ':';
+		t[k++] = hexdigits[p[i] >> 4];
+		t[k++] = hexdigits[p[i] & 15];
 	}
+	lsc_sb_putn(b, t, k);
 }
 
 void lsc_sb_mac(struct lsc_strbuf *b, const uint8_t mac[6])
@@ -88,22 +114,79 @@ void lsc_sb_mac(struct lsc_strbuf *b, const uint8_t mac[6])
 	lsc_sb_hexcolon(b, mac, 6);
 }
 
-void lsc_sb_ipv4(struct lsc_strbuf *b, const uint8_t a[4])
+/* The dotted quad at t; returns its length (at most 15). */
+static size_t ipv4_text(char *t, const uint8_t a[4])
 {
+	size_t k = 0;
 	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
 		if (i)
-			lsc_sb_putc(b, '.');
-		lsc_sb_u64(b, a[i]);
+			t[k++] = '.';
+		if (v >= 100)
+			t[k++] = (char)('0' + v / 100);
+		if (v >= 10)
+			t[k++] = (char)('0' + v / 10 % 10);
+		t[k++] = (char)('0' + v % 10);
 	}
+	return k;
 }
 
-/* RFC 5952 text as the C library writes it (tshark uses the same), so the
- * differential test compares like with like. */
+void lsc_sb_ipv4(struct lsc_strbuf *b, const uint8_t a[4])
+{
+	char t[16];
+	lsc_sb_putn(b, t, ipv4_text(t, a));
+}
+
+/* A group without leading zeros at t; returns its length (1 to 4). */
+static size_t hex16_text(char *t, unsigned w)
+{
+	size_t n = 0;
+	for (int shift = 12; shift >= 0; shift -= 4)
+		if ((w >> shift) != 0 || shift == 0)
+			t[n++] = hexdigits[(w >> shift) & 15];
+	return n;
+}
+
+/*
+ * RFC 5952 text exactly as glibc's inet_ntop() writes it (the differential
+ * test holds tshark's text to the same rules): lowercase, no leading zeros,
+ * the first longest run of two or more zero groups as "::", and the last 32
+ * bits as a dotted quad for ::a.b.c.d and ::ffff:a.b.c.d.  By hand, because
+ * inet_ntop() formats each group with sprintf.
+ */
 void lsc_sb_ipv6(struct lsc_strbuf *b, const uint8_t a[16])
 {
-	char t[INET6_ADDRSTRLEN];
-	if (inet_ntop(AF_INET6, a, t, sizeof t) != NULL)
-		lsc_sb_puts(b, t);
-	else
-		lsc_sb_puts(b, "?");
+	char t[LSC_ADDRSTRLEN];
+	size_t k = 0;
+	unsigned w[8];
+	int best = -1, best_len = 0;
+	for (int i = 0; i < 8; i++)
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	for (int i = 0; i < 8;) {
+		int j = i;
+		while (j < 8 && w[j] == 0)
+			j++;
+		if (j - i > best_len && j - i >= 2) {
+			best = i;
+			best_len = j - i;
+		}
+		i = j > i ? j : i + 1;
+	}
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				t[k++] = ':';
+			continue;
+		}
+		if (i != 0)
+			t[k++] = ':';
+		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
+			k += ipv4_text(t + k, a + 12);
+			break;
+		}
+		k += hex16_text(t + k, w[i]);
+	}
+	if (best >= 0 && best + best_len == 8)
+		t[k++] = ':';
+	lsc_sb_putn(b, t, k);
 }

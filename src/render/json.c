@@ -8,6 +8,7 @@
 #include <layerscope/flow.h>
 #include <layerscope/render.h>
 #include <layerscope/source.h>
+#include <layerscope/strbuf.h>
 
 #include "jsonw.h"
 #include "render-int.h"
@@ -86,6 +87,18 @@ static void json_layer(struct json_state *st, const struct lsc_frame *f, const s
 	lsc_json_close(j, '}');
 }
 
+/* "link type DBUS is not decoded: the frame is shown as bytes" */
+static void link_note(struct lsc_json *j, int linktype)
+{
+	char note[LSC_NOTE_LEN];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, note, sizeof note);
+	lsc_sb_puts(&b, "link type ");
+	lsc_sb_puts(&b, lsc_linktype_name(linktype));
+	lsc_sb_puts(&b, " is not decoded: the frame is shown as bytes");
+	lsc_json_str(j, note);
+}
+
 static void json_frame(void *state, const struct lsc_frame *f)
 {
 	struct json_state *st = state;
@@ -125,6 +138,8 @@ static void json_frame(void *state, const struct lsc_frame *f)
 	}
 	lsc_json_key(j, "notes");
 	lsc_json_open(j, '[');
+	if (f->link_unsupported) /* what the text formats print in their heading */
+		link_note(j, f->linktype);
 	for (unsigned i = 0; i < f->nnotes; i++)
 		lsc_json_str(j, f->notes[i]);
 	lsc_json_close(j, ']');
@@ -134,7 +149,9 @@ static void json_frame(void *state, const struct lsc_frame *f)
 
 static int json_end(void *state)
 {
-	free(state);
+	struct json_state *st = state;
+	lsc_json_flush(&st->j);
+	free(st);
 	return 0;
 }
 

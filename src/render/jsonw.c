@@ -2,10 +2,10 @@
 #include <config.h>
 
 #include <string.h>
-#include <time.h>
+
+#include <layerscope/strbuf.h>
 
 #include "jsonw.h"
-#include "render-int.h"
 
 void lsc_json_init(struct lsc_json *j, FILE *out)
 {
@@ -13,6 +13,39 @@ void lsc_json_init(struct lsc_json *j, FILE *out)
 	j->depth = 0;
 	j->first[0] = true;
 	j->after_key = false;
+	j->len = 0;
+}
+
+void lsc_json_flush(struct lsc_json *j)
+{
+	if (j->len > 0)
+		fwrite_unlocked(j->buf, 1, j->len, j->out);
+	j->len = 0;
+}
+
+/* Where the next n bytes (n <= LSC_JSON_BUF) go; flushes first when they do not fit. */
+static inline char *room(struct lsc_json *j, size_t n)
+{
+	if (n > LSC_JSON_BUF - j->len)
+		lsc_json_flush(j);
+	return j->buf + j->len;
+}
+
+static inline void putch(struct lsc_json *j, char ch)
+{
+	*room(j, 1) = ch;
+	j->len++;
+}
+
+static void put(struct lsc_json *j, const char *s, size_t n)
+{
+	if (n > LSC_JSON_BUF) {
+		lsc_json_flush(j);
+		fwrite_unlocked(s, 1, n, j->out);
+		return;
+	}
+	memcpy(room(j, n), s, n);
+	j->len += n;
 }
 
 /* The comma before a value or key, unless it follows a key or opens a container. */
@@ -23,40 +56,51 @@ static void sep(struct lsc_json *j)
 		return;
 	}
 	if (j->depth > 0 && !j->first[j->depth])
-		putc_unlocked(',', j->out);
+		putch(j, ',');
 	j->first[j->depth] = false;
-}
-
-static void raw(struct lsc_json *j, const char *s)
-{
-	fputs_unlocked(s, j->out);
 }
 
 static const char hexd[] = "0123456789abcdef";
 
+/* How a byte goes into a JSON string: 0 as it is, 'u' as \u00XX, else '\' and this letter. */
+static const char esc_table[256] = {
+	['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
+	['"'] = '"', ['\\'] = '\\',
+	[0x00] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u', [0x05] = 'u',
+	[0x06] = 'u', [0x07] = 'u', [0x0b] = 'u', [0x0e] = 'u', [0x0f] = 'u', [0x10] = 'u',
+	[0x11] = 'u', [0x12] = 'u', [0x13] = 'u', [0x14] = 'u', [0x15] = 'u', [0x16] = 'u',
+	[0x17] = 'u', [0x18] = 'u', [0x19] = 'u', [0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u',
+	[0x1d] = 'u', [0x1e] = 'u', [0x1f] = 'u', [0x7f] = 'u',
+};
+
+/* Writes the escape of one byte that needs one. */
+static void put_escape(struct lsc_json *j, unsigned char ch)
+{
+	char e[6] = { '\\', esc_table[ch], '0', '0', hexd[ch >> 4], hexd[ch & 15] };
+	if (e[1] == 'u') {
+		e[2] = '0'; /* \u00XX */
+		put(j, e, 6);
+	} else {
+		put(j, e, 2);
+	}
+}
+
 void lsc_json_strn(struct lsc_json *j, const char *s, size_t n)
 {
 	sep(j);
-	FILE *o = j->out;
-	putc_unlocked('"', o);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		switch (ch) {
-		case '"': raw(j, "\\\""); break;
-		case '\\': raw(j, "\\\\"); break;
-		case '\n': raw(j, "\\n"); break;
-		case '\r': raw(j, "\\r"); break;
-		case '\t': raw(j, "\\t"); break;
-		default:
-			if (ch < 0x20 || ch == 0x7f) {
-				char u[7] = { '\\', 'u', '0', '0', hexd[ch >> 4], hexd[ch & 15], 0 };
-				raw(j, u);
-			} else {
-				putc_unlocked((int)ch, o);
-			}
-		}
+	putch(j, '"');
+	size_t i = 0;
+	while (i < n) {
+		size_t k = i;
+		while (k < n && esc_table[(unsigned char)s[k]] == 0)
+			k++;
+		put(j, s + i, k - i); /* the run of bytes that go as they are */
+		if (k == n)
+			break;
+		put_escape(j, (unsigned char)s[k]);
+		i = k + 1;
 	}
-	putc_unlocked('"', o);
+	putch(j, '"');
 }
 
 void lsc_json_str(struct lsc_json *j, const char *s)
@@ -69,20 +113,23 @@ void lsc_json_str(struct lsc_json *j, const char *s)
 
 void lsc_json_key(struct lsc_json *j, const char *key)
 {
+	size_t n = strlen(key); /* keys are the program's own ASCII names */
 	sep(j);
-	j->after_key = false;
-	FILE *o = j->out;
-	putc_unlocked('"', o);
-	fputs_unlocked(key, o); /* keys are the program's own ASCII names */
-	putc_unlocked('"', o);
-	putc_unlocked(':', o);
+	if (n + 3 > LSC_JSON_BUF)
+		n = LSC_JSON_BUF - 3;
+	char *p = room(j, n + 3);
+	p[0] = '"';
+	memcpy(p + 1, key, n);
+	p[n + 1] = '"';
+	p[n + 2] = ':';
+	j->len += n + 3;
 	j->after_key = true;
 }
 
 void lsc_json_open(struct lsc_json *j, char bracket)
 {
 	sep(j);
-	putc_unlocked(bracket, j->out);
+	putch(j, bracket);
 	if (j->depth + 1 < LSC_JSON_MAX_DEPTH)
 		j->depth++;
 	j->first[j->depth] = true;
@@ -90,50 +137,95 @@ void lsc_json_open(struct lsc_json *j, char bracket)
 
 void lsc_json_close(struct lsc_json *j, char bracket)
 {
-	putc_unlocked(bracket, j->out);
+	putch(j, bracket);
 	if (j->depth > 0)
 		j->depth--;
 	j->after_key = false;
+	if (j->depth == 0)
+		lsc_json_flush(j); /* a whole top-level value: hand it over */
+}
+
+/* Decimal text of v, by the one formatter strbuf.c has, straight into the buffer. */
+static void put_u64(struct lsc_json *j, uint64_t v)
+{
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, room(j, 21), 21); /* 20 digits and strbuf's NUL */
+	lsc_sb_u64(&b, v);
+	j->len += b.len;
+}
+
+/*
+ * The low `digits` (at most 18) decimal digits of r < 10^digits, zero padded,
+ * at p: the digits of 10^digits + r without its leading 1.
+ */
+static void fmt_frac(char *p, uint64_t r, unsigned digits)
+{
+	char t[21];
+	struct lsc_strbuf b;
+	uint64_t scale = 1;
+	for (unsigned i = 0; i < digits; i++)
+		scale *= 10;
+	lsc_sb_init(&b, t, sizeof t);
+	lsc_sb_u64(&b, scale + r % scale);
+	memcpy(p, t + 1, digits);
 }
 
 void lsc_json_u64(struct lsc_json *j, uint64_t v)
 {
 	sep(j);
-	lsc_put_u64(j->out, v);
+	put_u64(j, v);
 }
 
 void lsc_json_i64(struct lsc_json *j, int64_t v)
 {
 	sep(j);
 	if (v < 0) {
-		putc_unlocked('-', j->out);
-		lsc_put_u64(j->out, (uint64_t)0 - (uint64_t)v);
+		putch(j, '-');
+		put_u64(j, (uint64_t)0 - (uint64_t)v);
 	} else {
-		lsc_put_u64(j->out, (uint64_t)v);
+		put_u64(j, (uint64_t)v);
 	}
 }
 
 void lsc_json_fixed(struct lsc_json *j, int64_t v, unsigned digits)
 {
+	uint64_t scale = 1;
+	if (digits > 18)
+		digits = 18;
+	for (unsigned i = 0; i < digits; i++)
+		scale *= 10;
 	sep(j);
-	lsc_put_fixed(j->out, v, digits);
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	if (v < 0)
+		putch(j, '-');
+	put_u64(j, a / scale);
+	if (digits == 0)
+		return;
+	char *p = room(j, digits + 1);
+	p[0] = '.';
+	fmt_frac(p + 1, a % scale, digits);
+	j->len += digits + 1;
 }
 
 void lsc_json_bool(struct lsc_json *j, bool v)
 {
 	sep(j);
-	raw(j, v ? "true" : "false");
+	if (v)
+		put(j, "true", 4);
+	else
+		put(j, "false", 5);
 }
 
 void lsc_json_null(struct lsc_json *j)
 {
 	sep(j);
-	raw(j, "null");
+	put(j, "null", 4);
 }
 
 void lsc_json_newline(struct lsc_json *j)
 {
-	putc_unlocked('\n', j->out);
+	putch(j, '\n');
+	lsc_json_flush(j);
 	j->depth = 0;
 	j->first[0] = true;
 	j->after_key = false;
@@ -192,18 +284,82 @@ void lsc_json_sink(struct lsc_sink *s, struct lsc_json *j)
 	s->ctx = j;
 }
 
+/*
+ * The civil (proleptic Gregorian) date of a day counted from 1970-01-01,
+ * for any day: shift to an era of 400 years that starts on March 1st, where
+ * leap days fall at the end of a year, then back to January-based months.
+ */
+static void civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day)
+{
+	days += 719468; /* from 0000-03-01 */
+	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+	unsigned doe = (unsigned)(days - era * 146097);                          /* [0, 146096] */
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;     /* [0, 399] */
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                   /* [0, 365] */
+	unsigned mp = (5 * doy + 2) / 153;                                        /* March = 0 */
+	*day = doy - (153 * mp + 2) / 5 + 1;
+	*month = mp < 10 ? mp + 3 : mp - 9;
+	*year = (int64_t)yoe + era * 400 + (*month <= 2);
+}
+
+static char *two(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
 void lsc_format_rfc3339(char *buf, size_t cap, int64_t sec, uint32_t nsec, unsigned digits)
 {
-	struct tm tm;
-	time_t t = (time_t)sec;
-	if (gmtime_r(&t, &tm) == NULL)
-		memset(&tm, 0, sizeof tm);
-	size_t n = strftime(buf, cap, "%Y-%m-%dT%H:%M:%S", &tm);
-	uint32_t frac = nsec;
-	for (unsigned i = digits; i < 9; i++)
-		frac /= 10;
-	if (digits > 0)
-		snprintf(buf + n, cap - n, ".%0*uZ", (int)digits, frac);
-	else
-		snprintf(buf + n, cap - n, "Z");
+	/* By hand: gmtime_r, strftime and snprintf cost more than the rest of a frame. */
+	char t[64], *p = t;
+	int64_t days = sec / 86400, rem = sec % 86400, year;
+	unsigned month, day;
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	civil_from_days(days, &year, &month, &day);
+	if (year < 0) {
+		*p++ = '-';
+		year = -year;
+	}
+	if (year < 1000) /* at least four digits */
+		*p++ = '0';
+	if (year < 100)
+		*p++ = '0';
+	if (year < 10)
+		*p++ = '0';
+	struct lsc_strbuf yb;
+	lsc_sb_init(&yb, p, 21);
+	lsc_sb_u64(&yb, (uint64_t)year);
+	p += yb.len;
+	*p++ = '-';
+	p = two(p, month);
+	*p++ = '-';
+	p = two(p, day);
+	*p++ = 'T';
+	p = two(p, (unsigned)(rem / 3600));
+	*p++ = ':';
+	p = two(p, (unsigned)(rem / 60 % 60));
+	*p++ = ':';
+	p = two(p, (unsigned)(rem % 60));
+	if (digits > 9)
+		digits = 9;
+	if (digits > 0) {
+		uint32_t frac = nsec % 1000000000u;
+		for (unsigned i = digits; i < 9; i++)
+			frac /= 10;
+		*p++ = '.';
+		fmt_frac(p, frac, digits);
+		p += digits;
+	}
+	*p++ = 'Z';
+	size_t n = (size_t)(p - t);
+	if (cap == 0)
+		return;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, t, n);
+	buf[n] = '\0';
 }

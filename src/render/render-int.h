@@ -94,6 +94,8 @@ const char *lsc_text_layer_sgr(unsigned tcpip, bool alt);
 
 /* "HH:MM:SS.ffffff" in local time, with the file's precision. */
 void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f);
+/* The same for any instant (`digits` 6 or 9): socket calls on the frames' clock. */
+void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned digits);
 
 /* Whether a layer is truncated or malformed, and the word for it. */
 bool lsc_layer_damaged(const struct lsc_layer *l);

@@ -168,11 +168,15 @@ static unsigned ts_digits(const struct lsc_frame *f)
 
 void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f)
 {
-	clock_update(t, f->ts_sec);
+	lsc_text_clock_at(t, f->ts_sec, f->ts_nsec, ts_digits(f));
+}
+
+void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned d)
+{
+	clock_update(t, sec);
 	lsc_text_puts(t, t->hms);
 	char frac[12];
-	unsigned d = ts_digits(f);
-	uint32_t v = d == 9 ? f->ts_nsec : f->ts_nsec / 1000u;
+	uint32_t v = d == 9 ? nsec : nsec / 1000u;
 	frac[0] = '.';
 	for (unsigned i = d; i > 0; i--) {
 		frac[i] = (char)('0' + v % 10);

@@ -7,6 +7,7 @@
 #include <layerscope/decode.h>
 #include <layerscope/flow.h>
 #include <layerscope/render.h>
+#include <layerscope/source.h>
 
 #include "render-int.h"
 
@@ -29,6 +30,7 @@
 #define TREE_COL       13 /* width of the TCP/IP layer column */
 #define TREE_MAX_DEPTH 8
 #define FLOW_LABEL_W   26
+#define PROCESS_LABEL_W 19 /* "Receiving process" and two spaces */
 
 enum tree_mode {
 	MODE_BLOCK = 0, /* one field a line */
@@ -384,6 +386,21 @@ static void tree_flow(struct tree_state *st, const struct lsc_frame *f)
 	end_line(st);
 }
 
+/* Live capture: the processes owning the frame's two sockets, as the JSON "process" object. */
+static void tree_process(struct tree_state *st, const struct lsc_frame *f)
+{
+	if (!f->has_owner)
+		return;
+	start_line(st, 0);
+	lsc_text_style(&st->t, LSC_SGR_BOLD);
+	lsc_text_puts(&st->t, "Process");
+	lsc_text_end(&st->t);
+	end_line(st);
+	fields_reset(st, PROCESS_LABEL_W);
+	lsc_owner_fields_emit(&st->sink, f);
+	end_line(st);
+}
+
 static void tree_notes(struct tree_state *st, const struct lsc_frame *f)
 {
 	for (unsigned i = 0; i < f->nnotes; i++) {
@@ -422,6 +439,7 @@ static void tree_frame(void *state, const struct lsc_frame *f)
 		tree_layer(st, f, l, alt);
 	}
 	tree_flow(st, f);
+	tree_process(st, f);
 	tree_notes(st, f);
 	lsc_text_putc(&st->t, '\n');
 	lsc_text_flush(&st->t);

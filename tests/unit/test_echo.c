@@ -193,43 +193,43 @@ static void test_explain_text_calls(void **state)
 {
 	struct lsc_explain_event ev;
 	(void)state;
-	ev_make(&ev, LSC_CALL_SOCKET, -1, 3);
+	ev_make(&ev, LSC_ECHO_CALL_SOCKET, -1, 3);
 	ev.family = AF_INET6;
 	ev.type = SOCK_STREAM | SOCK_NONBLOCK;
 	assert_text(&ev, "socket(AF_INET6, SOCK_STREAM|SOCK_NONBLOCK) = 3");
 
-	ev_make(&ev, LSC_CALL_BIND, 3, 0);
+	ev_make(&ev, LSC_ECHO_CALL_BIND, 3, 0);
 	set_v6(&ev.addr, "::", 8082);
 	assert_text(&ev, "bind(3, [::]:8082) = 0");
 
-	ev_make(&ev, LSC_CALL_LISTEN, 3, 0);
+	ev_make(&ev, LSC_ECHO_CALL_LISTEN, 3, 0);
 	ev.arg = 128;
 	assert_text(&ev, "listen(3, 128) = 0");
 
-	ev_make(&ev, LSC_CALL_ACCEPT, 3, 4);
+	ev_make(&ev, LSC_ECHO_CALL_ACCEPT, 3, 4);
 	set_v4(&ev.addr, "127.0.0.1", 42006);
 	assert_text(&ev, "accept(3) = 4 ← 127.0.0.1:42006");
 
-	ev_make(&ev, LSC_CALL_RECV, 4, 5);
+	ev_make(&ev, LSC_ECHO_CALL_RECV, 4, 5);
 	ev.len = 2048;
 	assert_text(&ev, "recv(4, 2048) = 5");
 	ev.result = 0;
 	assert_text(&ev, "recv(4, 2048) = 0 (peer closed)");
 
-	ev_make(&ev, LSC_CALL_SEND, 4, 5);
+	ev_make(&ev, LSC_ECHO_CALL_SEND, 4, 5);
 	ev.len = 5;
 	assert_text(&ev, "send(4, 5) = 5");
 	ev.result = 2;
 	assert_text(&ev, "send(4, 5) = 2 (partial: the rest waits)");
 
-	ev_make(&ev, LSC_CALL_CLOSE, 4, 0);
+	ev_make(&ev, LSC_ECHO_CALL_CLOSE, 4, 0);
 	assert_text(&ev, "close(4) = 0");
 
-	ev_make(&ev, LSC_CALL_SHUTDOWN, 4, 0);
+	ev_make(&ev, LSC_ECHO_CALL_SHUTDOWN, 4, 0);
 	ev.arg = SHUT_WR;
 	assert_text(&ev, "shutdown(4, SHUT_WR) = 0");
 
-	ev_make(&ev, LSC_CALL_SETSOCKOPT, 3, 0);
+	ev_make(&ev, LSC_ECHO_CALL_SETSOCKOPT, 3, 0);
 	ev.opt = "SO_REUSEADDR";
 	ev.arg = 1;
 	assert_text(&ev, "setsockopt(3, SO_REUSEADDR, 1) = 0");
@@ -239,32 +239,32 @@ static void test_explain_text_results(void **state)
 {
 	struct lsc_explain_event ev;
 	(void)state;
-	ev_make(&ev, LSC_CALL_CONNECT, 3, -1);
+	ev_make(&ev, LSC_ECHO_CALL_CONNECT, 3, -1);
 	ev.err = ECONNREFUSED;
 	set_v4(&ev.addr, "127.0.0.1", 8082);
 	assert_text(&ev, "connect(3, 127.0.0.1:8082) = -1 ECONNREFUSED (Connection refused)");
 
-	ev_make(&ev, LSC_CALL_CONNECT, 3, 0);
+	ev_make(&ev, LSC_ECHO_CALL_CONNECT, 3, 0);
 	set_v6(&ev.addr, "::1", 8082);
 	set_v6(&ev.local, "::1", 50000);
 	assert_text(&ev, "connect(3, [::1]:8082) = 0 from [::1]:50000");
 
-	ev_make(&ev, LSC_CALL_RECV, 4, -1);
+	ev_make(&ev, LSC_ECHO_CALL_RECV, 4, -1);
 	ev.len = 16;
 	ev.err = EAGAIN;
 	assert_text(&ev, "recv(4, 16) = -1 EAGAIN (would block: try again when ready)");
 
-	ev_make(&ev, LSC_CALL_RECVFROM, 3, 5);
+	ev_make(&ev, LSC_ECHO_CALL_RECVFROM, 3, 5);
 	ev.len = 65536;
 	set_v4(&ev.addr, "10.0.0.2", 5000);
 	assert_text(&ev, "recvfrom(3, 65536) = 5 ← 10.0.0.2:5000");
 
-	ev_make(&ev, LSC_CALL_SENDTO, 3, 5);
+	ev_make(&ev, LSC_ECHO_CALL_SENDTO, 3, 5);
 	ev.len = 5;
 	set_v4(&ev.addr, "10.0.0.2", 5000);
 	assert_text(&ev, "sendto(3, 5, 10.0.0.2:5000) = 5");
 
-	ev_make(&ev, LSC_CALL_GETADDRINFO, -1, 2);
+	ev_make(&ev, LSC_ECHO_CALL_GETADDRINFO, -1, 2);
 	ev.name = "localhost";
 	ev.arg = 8082;
 	assert_text(&ev, "getaddrinfo(\"localhost\", \"8082\") = 2 addresses");
@@ -272,13 +272,13 @@ static void test_explain_text_results(void **state)
 	ev.note = "Name or service not known";
 	assert_text(&ev, "getaddrinfo(\"localhost\", \"8082\") = error (Name or service not known)");
 
-	ev_make(&ev, LSC_CALL_NOTE, 4, 0);
+	ev_make(&ev, LSC_ECHO_CALL_NOTE, 4, 0);
 	ev.note = "stop reading fd 4";
 	assert_text(&ev, "note: stop reading fd 4");
 
 	/* A cut never overflows and stays terminated. */
 	char small[8];
-	ev_make(&ev, LSC_CALL_CLOSE, 4, 0);
+	ev_make(&ev, LSC_ECHO_CALL_CLOSE, 4, 0);
 	lsc_explain_call_text(&ev, small, sizeof small);
 	assert_string_equal(small, "close(4");
 }
@@ -298,7 +298,7 @@ static void test_explain_write_text(void **state)
 {
 	struct lsc_explain_event ev;
 	(void)state;
-	ev_make(&ev, LSC_CALL_ACCEPT, 3, 4);
+	ev_make(&ev, LSC_ECHO_CALL_ACCEPT, 3, 4);
 	set_v4(&ev.addr, "127.0.0.1", 42006);
 	char *s = write_to_string(LSC_EXPLAIN_TEXT, "server", &ev);
 	/* The frames' timestamp format: RFC 3339 UTC, microseconds. */
@@ -310,7 +310,7 @@ static void test_explain_write_json(void **state)
 {
 	struct lsc_explain_event ev;
 	(void)state;
-	ev_make(&ev, LSC_CALL_ACCEPT, 3, 4);
+	ev_make(&ev, LSC_ECHO_CALL_ACCEPT, 3, 4);
 	set_v4(&ev.addr, "127.0.0.1", 42006);
 	set_v4(&ev.local, "127.0.0.1", 8082);
 	char *s = write_to_string(LSC_EXPLAIN_JSON, "server", &ev);
@@ -321,7 +321,7 @@ static void test_explain_write_json(void **state)
 		"\"text\":\"accept(3) = 4 ← 127.0.0.1:42006\"}\n");
 	free(s);
 
-	ev_make(&ev, LSC_CALL_RECV, 4, -1);
+	ev_make(&ev, LSC_ECHO_CALL_RECV, 4, -1);
 	ev.len = 2048;
 	ev.err = ECONNRESET;
 	s = write_to_string(LSC_EXPLAIN_JSON, "client \"2\"", &ev);
@@ -331,7 +331,7 @@ static void test_explain_write_json(void **state)
 		"\"text\":\"recv(4, 2048) = -1 ECONNRESET (Connection reset by peer)\"}\n");
 	free(s);
 
-	ev_make(&ev, LSC_CALL_SOCKET, -1, 3);
+	ev_make(&ev, LSC_ECHO_CALL_SOCKET, -1, 3);
 	ev.family = AF_INET;
 	ev.type = SOCK_DGRAM;
 	s = write_to_string(LSC_EXPLAIN_JSON, "client", &ev);
@@ -370,13 +370,13 @@ static void test_explain_emit(void **state)
 	ex.hook = hook;
 	ex.hook_ctx = &seen;
 	memset(&ev, 0, sizeof ev);
-	ev.call = LSC_CALL_CLOSE;
+	ev.call = LSC_ECHO_CALL_CLOSE;
 	ev.fd = 9;
 	time_t before = time(NULL);
 	lsc_explain_emit(&ex, &ev);
 	fclose(f);
 	assert_int_equal(seen.calls, 1);
-	assert_int_equal(seen.last, LSC_CALL_CLOSE);
+	assert_int_equal(seen.last, LSC_ECHO_CALL_CLOSE);
 	assert_true(seen.sec >= before && seen.sec <= time(NULL));
 	assert_non_null(strstr(buf, " server close(9) = 0\n"));
 	assert_int_equal(buf[4], '-');

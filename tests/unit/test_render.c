@@ -345,6 +345,25 @@ static void test_tree_layers(void **state)
 	test_frame_free(&f);
 }
 
+/* Live capture's socket owners: a "Process" section, each side with pid and command, or a dash. */
+static void test_tree_process(void **state)
+{
+	static struct lsc_frame f;
+	(void)state;
+	decode_at(&f, DLT_EN10MB, syn_frame, sizeof syn_frame, 6);
+	char *out = render("tree", false, &f);
+	assert_lacks(out, "\nProcess\n");
+	free(out);
+	f.has_owner = true;
+	f.src_owner.pid = 4242;
+	strcpy(f.src_owner.comm, "layerscope");
+	out = render("tree", false, &f);
+	assert_contains(out, "\nProcess\n             Sending process\n               PID  4242\n"
+	                     "               Command  [layerscope]\n             Receiving process  —\n");
+	free(out);
+	test_frame_free(&f);
+}
+
 static void test_tree_nested_and_payload(void **state)
 {
 	static struct lsc_frame f;
@@ -479,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_line_empty_and_unsupported),
 		cmocka_unit_test(test_line_quoted_notes_flow),
 		cmocka_unit_test(test_tree_layers),
+		cmocka_unit_test(test_tree_process),
 		cmocka_unit_test(test_tree_nested_and_payload),
 		cmocka_unit_test(test_tree_color),
 		cmocka_unit_test(test_tree_damage),

@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# record.sh: records the bundled teaching captures between two network namespaces joined by a veth pair.
+#
+#     sudo captures/record.sh [OUTDIR]       (default: this folder)
+#
+# Client host 10.1.1.5 / fd00::5, server host 10.1.1.1 / fd00::1, as in the
+# tutorial's figure; the Ethernet addresses are the veth pair's own.  The
+# traffic is made by the project's own programs (layerscope server, client,
+# craft) and recorded by `layerscope live -w` on the server's side of the
+# pair (tcpdump only for the SLL2 link type, which live does not select).
+# Every run makes new addresses, ports and sequence numbers: the captures are
+# the same in kind, not byte for byte.  captures/README.md says what each
+# one shows.  Needs root, iproute2, nft (nftables) for the loss, python3.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-$here}
+LS=${LAYERSCOPE:-$here/../layerscope}
+PORT=8082
+MSG='Hello from the layerscope echo exercise!'
+
+die() { echo "record.sh: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || die "needs root for network namespaces and capture: sudo $0 $*"
+[ -x "$LS" ] || die "$LS: no layerscope binary — build it (make), or set LAYERSCOPE"
+command -v ip >/dev/null || die "needs ip (iproute2): bash .ci/deps"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+tag=lsrec$$
+C=$tag-client
+S=$tag-server
+tmp=$(mktemp -d)
+live_pid= srv_pid=
+
+cleanup() {
+	[ -n "$live_pid" ] && kill "$live_pid" 2>/dev/null && wait "$live_pid" 2>/dev/null
+	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
+	ip netns del "$C" 2>/dev/null || true
+	ip netns del "$S" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+inC() { ip netns exec "$C" "$@"; }
+inS() { ip netns exec "$S" "$@"; }
+
+# ---- the two hosts --------------------------------------------------------------
+
+ip netns add "$C"
+ip netns add "$S"
+ip link add veth-client netns "$C" type veth peer name veth-server netns "$S"
+ip -n "$C" link set lo up
+ip -n "$S" link set lo up
+ip -n "$C" addr add 10.1.1.5/24 dev veth-client
+ip -n "$S" addr add 10.1.1.1/24 dev veth-server
+# nodad: usable at once, without duplicate address detection's wait
+ip -n "$C" addr add fd00::5/64 dev veth-client nodad
+ip -n "$S" addr add fd00::1/64 dev veth-server nodad
+ip -n "$C" link set veth-client up
+ip -n "$S" link set veth-server up
+
+# ---- helpers --------------------------------------------------------------------
+
+wait_for() { # SECONDS COMMAND...: until COMMAND succeeds
+	local n=$(($1 * 20)); shift
+	until "$@" >/dev/null 2>&1; do
+		n=$((n - 1)); [ "$n" -gt 0 ] || return 1
+		sleep 0.05
+	done
+}
+
+forget_neighbours() {
+	ip -n "$C" neigh flush all
+	ip -n "$S" neigh flush all
+}
+
+capture() { # NAME [live options and FILTER...]
+	local name=$1; shift
+	ip netns exec "$S" "$LS" live -i veth-server --immediate --no-process -f none -w "$out/$name.pcap" "$@" \
+		2>"$tmp/$name.live" &
+	live_pid=$!
+	wait_for 5 grep -q 'listening on' "$tmp/$name.live" || die "$name: live did not start: $(cat "$tmp/$name.live")"
+}
+
+end_capture() { # the last frames (the final ACK) follow the programs by microseconds
+	sleep 0.3
+	kill -INT "$live_pid"
+	wait "$live_pid" || die "live failed: $(cat "$tmp"/*.live)"
+	live_pid=
+}
+
+server() { # [server options]: starts it in the server's host, waits until it listens
+	ip netns exec "$S" "$LS" server --explain "$@" >"$tmp/server.out" 2>&1 &
+	srv_pid=$!
+	local ss_opt=-Hltn
+	case " $* " in *" --udp "*) ss_opt=-Hlun ;; esac
+	wait_for 5 sh -c "ip netns exec $S ss $ss_opt 'sport = :$PORT' | grep -q ." || die "the server did not start"
+}
+
+end_server() { # waits for a server that exits by itself (--max-conns), else stops it
+	if [ "${1:-}" = stop ]; then kill -TERM "$srv_pid"; fi
+	wait "$srv_pid" || die "the server failed: $(cat "$tmp/server.out")"
+	srv_pid=
+}
+
+client() { inC "$LS" client -H 10.1.1.1 --explain "$@" >>"$tmp/client.out" 2>&1; }
+
+# The narration: the lines of --explain text (the others are the programs' own).
+calls() { # NAME: server's and clients' calls, merged in time order
+	cat "$tmp/server.out" "$tmp/client.out" | grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' | sort -s -k1,1 >"$out/$1.calls"
+}
+
+reset_logs() { : >"$tmp/server.out"; : >"$tmp/client.out"; }
+
+# ---- the captures ----------------------------------------------------------------
+
+# The exercise: three clients, 16-byte reads, the server exits after the third.
+reset_logs; forget_neighbours
+server --max-conns 3
+capture exercise "tcp port $PORT or arp"
+for i in 1 2 3; do client "$MSG"; sleep 0.1; done
+end_server
+end_capture
+calls exercise
+
+# ARP before the first frame: an empty neighbour cache, one exchange, everything captured.
+reset_logs; forget_neighbours
+server --max-conns 1
+capture arp-first "arp or tcp port $PORT"
+client "who is 10.1.1.1?"
+end_server
+end_capture
+
+# UDP echo: one datagram each way, three times.
+reset_logs
+server --udp --max-conns 3
+capture udp-echo "udp port $PORT"
+for i in 1 2 3; do client --udp "$MSG"; sleep 0.1; done
+end_server
+end_capture
+calls udp-echo
+
+# IPv6: the same exercise over fd00::5 -> fd00::1.
+reset_logs
+server --max-conns 1
+capture ipv6-echo "tcp port $PORT"
+inC "$LS" client -H fd00::1 "$MSG" >/dev/null
+end_server
+end_capture
+
+# Connection refused: nothing listens, the SYN is answered by RST.
+capture refused "tcp port $PORT"
+if inC "$LS" client -H 10.1.1.1 --timeout 2 "$MSG" >/dev/null 2>"$tmp/refused.err"; then
+	die "refused: the connection was accepted"
+fi
+grep -q 'nothing listens' "$tmp/refused.err" || die "refused: $(cat "$tmp/refused.err")"
+end_capture
+
+# ICMP port unreachable: a UDP datagram to a port nothing listens on.
+capture icmp-unreachable "udp or icmp"
+inC "$LS" client --udp -H 10.1.1.1 -p 9 --timeout 1 "anyone on port 9?" >/dev/null 2>&1 || true
+end_capture
+
+# A message larger than the MSS: the MTU of the pair lowered to 600 bytes (MSS 548).
+# gso_max_segs 1: the kernel hands each segment to the pair (and the capture)
+# on its own, as a real NIC puts them on the wire, instead of one large GSO
+# block that only the NIC would cut.
+ip -n "$C" link set veth-client mtu 600 gso_max_segs 1
+ip -n "$S" link set veth-server mtu 600 gso_max_segs 1
+server --max-conns 1
+capture mss-split "tcp port $PORT"
+head -c 2000 /dev/zero | tr '\0' 'x' | inC "$LS" client -H 10.1.1.1 --quiet
+end_server
+end_capture
+ip -n "$C" link set veth-client mtu 1500 gso_max_segs 65535
+ip -n "$S" link set veth-server mtu 1500 gso_max_segs 65535
+
+# Half-close: the client's FIN goes out while the echo still comes back.  The
+# message is 8000 bytes so that the echo cannot all be back before the FIN.
+# When the FIN leaves is the kernel's choice (it may follow the whole echo):
+# record again, a few times at most, until the capture shows the echo after it.
+for try in 1 2 3 4 5 6; do
+	server --max-conns 1
+	capture half-close "tcp port $PORT"
+	head -c 8000 /dev/zero | tr '\0' 'h' | inC "$LS" client -H 10.1.1.1 --half-close --quiet
+	end_server
+	end_capture
+	"$LS" read -f line "$out/half-close.pcap" | grep -q 'half-close' && break
+done
+
+# Loss and retransmission: the server's host drops the first data segment it
+# receives (after the capture saw it); the client's kernel sends it again.
+command -v nft >/dev/null || die "needs nft (nftables) for the loss: bash .ci/deps"
+inS nft -f - <<EOF
+table inet lossy {
+	chain input {
+		type filter hook input priority 0;
+		tcp dport $PORT tcp flags & psh == psh numgen inc mod 2 == 0 drop
+	}
+}
+EOF
+server --max-conns 1
+capture retransmission "tcp port $PORT"
+inC "$LS" client -H 10.1.1.1 "$MSG" >/dev/null
+end_server
+end_capture
+inS nft delete table inet lossy
+
+# The -i any link type: Linux cooked capture v2 (tcpdump -y LINUX_SLL2).
+command -v tcpdump >/dev/null || die "needs tcpdump for the SLL2 capture: bash .ci/deps"
+server --max-conns 1
+ip netns exec "$S" tcpdump -i any -y LINUX_SLL2 -U -n -Z root -w "$out/sll2-any.pcap" "tcp port $PORT" 2>"$tmp/sll2.live" &
+live_pid=$!
+wait_for 5 grep -q 'listening on' "$tmp/sll2.live" || die "tcpdump did not start: $(cat "$tmp/sll2.live")"
+sleep 0.5 # tcpdump says it listens a moment before its "any" socket sees frames
+inC "$LS" client -H 10.1.1.1 "$MSG" >/dev/null
+end_server
+end_capture
+
+# A VLAN-tagged exchange: VLAN 10 on the pair, for real where the kernel has
+# 802.1Q; else the same exchange recorded untagged and tagged by vlan-tag.py.
+if ip -n "$C" link add link veth-client name veth-client.10 type vlan id 10 2>/dev/null; then
+	ip -n "$S" link add link veth-server name veth-server.10 type vlan id 10
+	ip -n "$C" addr add 10.1.10.5/24 dev veth-client.10
+	ip -n "$S" addr add 10.1.10.1/24 dev veth-server.10
+	ip -n "$C" link set veth-client.10 up
+	ip -n "$S" link set veth-server.10 up
+	server --max-conns 1
+	capture vlan "vlan and tcp port $PORT"
+	inC "$LS" client -H 10.1.10.1 "$MSG" >/dev/null
+	end_server
+	end_capture
+else
+	echo "record.sh: this kernel has no 802.1Q (ip link add type vlan failed): tagging the recorded exchange with vlan-tag.py" >&2
+	server --max-conns 1
+	capture vlan-untagged "tcp port $PORT"
+	inC "$LS" client -H 10.1.1.1 "$MSG" >/dev/null
+	end_server
+	end_capture
+	python3 "$here/vlan-tag.py" "$out/vlan-untagged.pcap" "$out/vlan.pcap" 10
+	rm -f "$out/vlan-untagged.pcap"
+fi
+
+# A crafted SYN: the server's kernel answers SYN-ACK, the client's kernel RST
+# (no socket of the client host owns that connection: it came from a raw socket).
+server
+capture crafted-syn "tcp port $PORT"
+inC "$LS" craft tcp --to 10.1.1.1:$PORT --flags S --mss 1460 -f none >/dev/null 2>"$tmp/craft.err" ||
+	die "craft: $(cat "$tmp/craft.err")"
+end_capture
+end_server stop
+
+chmod 0644 "$out"/*.pcap "$out"/*.calls
+echo "record.sh: wrote $(ls "$out"/*.pcap | wc -l) captures to $out"

@@ -1,0 +1,129 @@
+#!/bin/sh
+# demo.sh: `layerscope demo`, `--hosts`, `--udp` run to completion as root and show the handshake,
+# the data, the teardown, the socket calls, the ladders and the table; -w re-reads; without root
+# it runs in a user namespace or replays the bundled capture, and says which.
+LS=${LAYERSCOPE:-./layerscope}
+top=${top_srcdir:-.}
+export LAYERSCOPE_CAPTURES="$top/captures"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "demo: needs root (capture, namespaces); skipped"
+	exit 77
+fi
+tmp=$(mktemp -d)
+chmod 0777 "$tmp" # the unprivileged run writes here too
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+fail() { echo "FAIL: $*"; failed=1; }
+has() { # FILE PATTERN WHAT: grep -E PATTERN in FILE
+	if grep -Eq -- "$2" "$1"; then echo "ok   $3"; else fail "$3 (no /$2/ in $1)"; sed -n 1,40p "$1"; fi
+}
+count() { grep -Ec -- "$2" "$1"; }
+
+# Each exercise's socket calls and the frames they cause, in the timeline.
+tcp_timeline() { # OUT: three clients' TCP exchange
+	has "$1" 'client 1 +connect\([0-9]+, [0-9.]+:8082\) = 0 from' "connect() narrated"
+	has "$1" 'server +accept\([0-9]+\) = [0-9]+ ←' "accept() narrated"
+	has "$1" 'client 1 +recv\([0-9]+, 16\) = 16' "the client reads 16 bytes per recv()"
+	has "$1" 'client 3 +close\([0-9]+\) = 0' "close() narrated"
+	[ "$(count "$1" 'client [0-9] → server +\[S\] seq=0 · syn · handshake 1/3 · connect\(\)')" -eq 3 ] &&
+		echo "ok   three SYNs, each from connect()" || fail "three SYNs from connect()"
+	has "$1" 'server → client 2 +\[S\.\] seq=0 ack=1 · syn-ack · handshake 2/3' "the SYN-ACK"
+	has "$1" 'client 3 → server +\[\.\] seq=1 ack=1 · handshake-ack · handshake 3/3 · accept\(\)' "the handshake's ACK"
+	has "$1" 'len=40 · data · send\(\)' "the data, from send()"
+	has "$1" 'Hello from the layerscope echo exercise!' "the message in the payload"
+	has "$1" 'fin · teardown 1/4 · close\(\)' "the first FIN, from close()"
+	has "$1" 'teardown 4/4' "the teardown completes"
+	has "$1" '^==== each conversation as a ladder' "the ladders"
+	has "$1" '^Conversation 3: TCP' "the third conversation's ladder"
+	has "$1" '^Conversations: 3 \(TCP 3, UDP 0\)' "the conversation table"
+	has "$1" 'ShADadFf' "a textbook history in the table"
+}
+
+# Time order: every line's clock is not before the previous one's.
+in_order() { # OUT
+	if grep -Eo '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}' "$1" | sort -c 2>/dev/null; then
+		echo "ok   calls and frames in time order"
+	else
+		fail "calls and frames out of time order in $1"
+	fi
+}
+
+# ---- lo, TCP, -w FILE -------------------------------------------------------------
+"$LS" demo --color never -w "$tmp/lo.pcap" >"$tmp/lo.out" 2>"$tmp/lo.err" || { fail "demo exit $?"; cat "$tmp/lo.err"; }
+tcp_timeline "$tmp/lo.out"
+in_order "$tmp/lo.out"
+has "$tmp/lo.err" 'dropped privileges to nobody' "drops to nobody after opening the capture"
+has "$tmp/lo.err" "3 of 3 clients got their echo back intact; 30 frames written to $tmp/lo.pcap" "says where the capture is"
+shown=$(count "$tmp/lo.out" '^[0-9:.]+ +frame [0-9]+ ')
+reread=$("$LS" read -f line "$tmp/lo.pcap" | wc -l)
+[ "$shown" -eq 30 ] && [ "$reread" -eq "$shown" ] && echo "ok   -w re-reads: $reread frames, as shown" ||
+	fail "-w: $shown frames shown, $reread re-read"
+"$LS" read -f line "$tmp/lo.pcap" | grep -q 'syn · handshake 1/3 · connect()' && echo "ok   read tracks the written capture" ||
+	fail "read of the -w capture"
+
+# ---- two hosts ---------------------------------------------------------------------
+before=$(ip -o link | wc -l)
+"$LS" demo --hosts --color never >"$tmp/hosts.out" 2>"$tmp/hosts.err" || { fail "demo --hosts exit $?"; cat "$tmp/hosts.err"; }
+tcp_timeline "$tmp/hosts.out"
+in_order "$tmp/hosts.out"
+has "$tmp/hosts.err" 'capturing on veth-server' "captures on the server's veth"
+has "$tmp/hosts.out" 'client host → server host +ARP who-has 10\.1\.1\.1 tell 10\.1\.1\.5' "ARP asks before the first SYN"
+has "$tmp/hosts.out" 'server host → client host +ARP 10\.1\.1\.1 is-at' "ARP answers"
+first_arp=$(grep -n 'ARP who-has' "$tmp/hosts.out" | head -1 | cut -d: -f1)
+first_syn=$(grep -n 'handshake 1/3' "$tmp/hosts.out" | head -1 | cut -d: -f1)
+[ -n "$first_arp" ] && [ -n "$first_syn" ] && [ "$first_arp" -lt "$first_syn" ] &&
+	echo "ok   ARP before the handshake" || fail "ARP before the handshake"
+macs=$(grep -Eo 'ETH [0-9a-f:]{17} → [0-9a-f:]{17} › IPv4 10\.1\.1\.5' "$tmp/hosts.out" | head -1)
+case "$macs" in
+"" | *00:00:00:00:00:00*) fail "real Ethernet addresses ($macs)" ;;
+*) echo "ok   real, distinct Ethernet addresses: $macs" ;;
+esac
+[ "$(ip -o link | wc -l)" -eq "$before" ] && ! ip -o link | grep -q veth-server &&
+	echo "ok   the namespaces and the veth pair are gone" || fail "namespaces or veth left behind"
+
+# ---- UDP -----------------------------------------------------------------------------
+"$LS" demo --udp --color never >"$tmp/udp.out" 2>"$tmp/udp.err" || { fail "demo --udp exit $?"; cat "$tmp/udp.err"; }
+in_order "$tmp/udp.out"
+has "$tmp/udp.out" 'server +recvfrom\([0-9]+, 65536\) = 40 ←' "recvfrom() narrated"
+has "$tmp/udp.out" 'server +sendto\([0-9]+, 40, 127\.0\.0\.1:[0-9]+\) = 40' "sendto() narrated"
+has "$tmp/udp.out" 'client 1 → server +UDP len=40 · datagram · sendto\(\)' "the request datagram"
+has "$tmp/udp.out" 'server → client 1 +UDP len=40 · datagram · sendto\(\) · reply to frame 1' "the reply, paired"
+has "$tmp/udp.out" '^Conversations: 3 \(TCP 0, UDP 3\)' "the UDP conversation table"
+
+# ---- without root: a user namespace, or the bundled capture -----------------------------
+if command -v setpriv >/dev/null; then
+	setpriv --reuid nobody --regid nogroup --clear-groups "$LS" demo --color never -w "$tmp/nobody.pcap" \
+		>"$tmp/nobody.out" 2>"$tmp/nobody.err"
+	rc=$?
+	[ "$rc" -eq 0 ] && echo "ok   as nobody: exit 0" || { fail "as nobody: exit $rc"; cat "$tmp/nobody.err"; }
+	if grep -q 'user and network namespace' "$tmp/nobody.err"; then
+		echo "ok   as nobody: ran in a user namespace"
+	else
+		has "$tmp/nobody.err" 'not root, and .*bundled capture' "as nobody: says why it replays"
+	fi
+	tcp_timeline "$tmp/nobody.out"
+else
+	fail "setpriv is missing (util-linux)"
+fi
+
+# ---- the replay, asked for -----------------------------------------------------------------
+"$LS" demo --replay --color never -w "$tmp/replay.pcap" >"$tmp/replay.out" 2>"$tmp/replay.err" ||
+	{ fail "demo --replay exit $?"; cat "$tmp/replay.err"; }
+has "$tmp/replay.err" 'replaying .*exercise\.pcap' "--replay names the bundled capture"
+tcp_timeline "$tmp/replay.out"
+cmp -s "$tmp/replay.pcap" "$top/captures/exercise.pcap" && echo "ok   --replay -w writes the capture shown" ||
+	fail "--replay -w"
+"$LS" demo --replay --udp --color never >"$tmp/replay-udp.out" 2>/dev/null &&
+	has "$tmp/replay-udp.out" 'reply to frame 1' "--replay --udp shows the UDP exercise" || fail "--replay --udp"
+
+# ---- usage errors ----------------------------------------------------------------------------
+"$LS" demo --clients 0 >/dev/null 2>"$tmp/u.err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q 'from 1 to 64' "$tmp/u.err" && echo "ok   --clients 0 is a usage error" || fail "--clients 0: exit $rc"
+"$LS" demo --bogus >/dev/null 2>&1; rc=$?
+[ "$rc" -eq 2 ] && echo "ok   an unknown option is a usage error" || fail "--bogus: exit $rc"
+LAYERSCOPE_CAPTURES=/nonexistent "$LS" demo --replay >/dev/null 2>"$tmp/m.err"; rc=$?
+[ "$rc" -eq 1 ] && grep -q 'LAYERSCOPE_CAPTURES' "$tmp/m.err" && echo "ok   a missing bundled capture says how to fix it" ||
+	fail "missing capture: exit $rc"
+
+exit $failed
