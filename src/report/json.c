@@ -241,6 +241,7 @@ static void json_head(struct lsc_report *r, FILE *o)
 	lsc_json_key(j, "conversations");
 	lsc_json_open(j, '[');
 	for (uint32_t i = 0; i < n; i++) {
+		lsc_json_flush(j); /* the writer buffers: its text goes before the newline */
 		fputc('\n', o);
 		conversation(r, j, &c[i]);
 	}
@@ -248,6 +249,7 @@ static void json_head(struct lsc_report *r, FILE *o)
 	key_u64(j, "conversations_not_listed", dropped);
 	lsc_json_key(j, "frames");
 	lsc_json_open(j, '[');
+	lsc_json_flush(j); /* before the frames, which are copied to `o` directly */
 	fputc('\n', o);
 }
 
