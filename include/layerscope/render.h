@@ -71,10 +71,21 @@ struct lsc_renderer {
  * tracker and prints the table in conversation order; -1 when out of memory.
  */
 struct lsc_flow_tracker;
+struct lsc_flow_conv;
 struct lsc_stats;
 struct lsc_stats *lsc_stats_new(struct lsc_flow_tracker *t, uint32_t max_rows);
 int lsc_stats_write(struct lsc_stats *st, FILE *out);
 void lsc_stats_free(struct lsc_stats *st);
+
+/*
+ * For other tables of conversations (reports): lsc_stats_finish() adds the
+ * conversations still in the tracker and sorts the rows by conversation
+ * number, once (later calls do nothing); -1 when out of memory.  Then
+ * lsc_stats_rows() gives the rows, their number in *n, and in *dropped
+ * how many more were counted but not kept.
+ */
+int lsc_stats_finish(struct lsc_stats *st);
+const struct lsc_flow_conv *lsc_stats_rows(const struct lsc_stats *st, uint32_t *n, uint64_t *dropped);
 
 /* The renderer named `name`, or NULL. */
 const struct lsc_renderer *lsc_renderer_find(const char *name);

@@ -25,6 +25,7 @@ extern const struct lsc_cmd lsc_cmd_read;
 /* @live */
 extern const struct lsc_cmd lsc_cmd_live;
 /* @report */
+extern const struct lsc_cmd lsc_cmd_report;
 /* @server */
 extern const struct lsc_cmd lsc_cmd_server;
 /* @client */

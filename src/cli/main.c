@@ -12,6 +12,7 @@ static const struct lsc_cmd *const commands[] = {
 	/* @live */
 	&lsc_cmd_live,
 	/* @report */
+	&lsc_cmd_report,
 	/* @server */
 	&lsc_cmd_server,
 	/* @client */

@@ -147,13 +147,9 @@ static void switch_color(struct lsc_text *t, const char **cur, const char *sgr)
 
 static const char hexd[] = "0123456789abcdef";
 
-/*
- * The owner of each byte of one line: the layer whose captured header span
- * holds it, or -1.  Spans are in order and never overlap, so one index
- * moves forward through the frame.
- */
-static void line_owners(const struct lsc_frame *f, uint32_t start, uint32_t n, unsigned *li, int *own)
+void lsc_hex_owners(const struct lsc_frame *f, uint32_t start, uint32_t n, unsigned *li, int *own)
 {
+	/* Spans are in order and never overlap, so one index moves forward through the frame. */
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t b = start + k;
 		while (*li < f->nlayers &&
@@ -172,7 +168,7 @@ static void dump_line(struct hex_state *st, const struct lsc_frame *f, uint32_t 
 	int own[HEX_PER_LINE];
 	char hex[3] = { 0, 0, ' ' };
 
-	line_owners(f, start, n, li, own);
+	lsc_hex_owners(f, start, n, li, own);
 	lsc_text_puts(t, "  ");
 	for (unsigned d = width; d > 0; d--)
 		lsc_text_putc(t, hexd[(start >> (4 * (d - 1))) & 15]);

@@ -22,15 +22,6 @@
 #define LADDER_HASH  8192  /* buckets, a power of two */
 #define LANE         48    /* columns between the client's and the server's bar */
 
-struct row {
-	uint64_t frame;
-	int64_t ns;
-	uint32_t len;
-	uint32_t next;         /* the conversation's next row, index + 1 */
-	uint16_t flags;        /* TCP flags */
-	struct lsc_flow_ann a; /* conv is not kept: it is only valid during frame() */
-};
-
 struct lconv {
 	struct lsc_flow_conv c; /* as of its latest frame */
 	bool continued;         /* an earlier block of this conversation was written */
@@ -50,7 +41,7 @@ struct ladder {
 		uint32_t id, ci;
 	} order[LADDER_CONVS];  /* flush_all()'s scratch */
 	struct lconv convs[LADDER_CONVS];
-	struct row rows[LADDER_ROWS];
+	struct lsc_ladder_row rows[LADDER_ROWS];
 };
 
 static void *ladder_begin(FILE *out, const struct lsc_render_opts *o)
@@ -69,30 +60,52 @@ static void *ladder_begin(FILE *out, const struct lsc_render_opts *o)
 	return ld;
 }
 
-/* ---- drawing one row -------------------------------------------------------- */
+/* ---- drawing (shared with reports: render-int.h) ---------------------------- */
 
-enum group { G_NONE, G_HANDSHAKE, G_DATA, G_TEARDOWN };
-
-static enum group row_group(const struct row *r)
+bool lsc_ladder_row_set(struct lsc_ladder_row *r, const struct lsc_frame *f)
 {
-	if (!r->a.tcp)
-		return G_NONE;
-	if (r->a.step_kind == LSC_STEP_HANDSHAKE)
-		return G_HANDSHAKE;
-	if (r->a.step_kind == LSC_STEP_TEARDOWN || r->a.event == LSC_EV_RST)
-		return G_TEARDOWN;
-	return G_DATA;
+	const struct lsc_layer *l4 = lsc_frame_transport(f);
+	if (!f->has_flow || f->flow.conv == NULL || l4 == NULL)
+		return false;
+	r->frame = f->number;
+	r->ns = f->ts_sec * 1000000000LL + f->ts_nsec;
+	r->len = l4->body_len;
+	r->flags = l4->proto == LSC_PROTO_TCP ? l4->u.tcp.flags : 0;
+	r->a = f->flow;
+	r->a.conv = NULL; /* only valid while the frame is current */
+	r->next = 0;
+	return true;
 }
 
-static const char *const group_names[] = { "", "handshake", "data", "teardown" };
+unsigned lsc_ladder_group(const struct lsc_ladder_row *r)
+{
+	if (!r->a.tcp)
+		return LSC_LG_NONE;
+	if (r->a.step_kind == LSC_STEP_HANDSHAKE)
+		return LSC_LG_HANDSHAKE;
+	if (r->a.step_kind == LSC_STEP_TEARDOWN || r->a.event == LSC_EV_RST)
+		return LSC_LG_TEARDOWN;
+	return LSC_LG_DATA;
+}
+
+const char *lsc_ladder_group_name(unsigned g)
+{
+	static const char *const names[] = { "", "handshake", "data", "teardown" };
+	return g < sizeof names / sizeof names[0] ? names[g] : "";
+}
+
+void lsc_ladder_label(struct lsc_strbuf *b, const struct lsc_ladder_row *r)
+{
+	lsc_render_segment_label(b, r->flags, &r->a, r->len);
+}
 
 /* What the arrow means: the socket call, the step, and events the flags do not show. */
-static void row_notes(struct lsc_strbuf *b, const struct lconv *lc, const struct row *r)
+void lsc_ladder_notes(struct lsc_strbuf *b, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r)
 {
 	const char *call = lsc_sock_call_name(r->a.socket_call);
 	if (call != NULL)
 		lsc_sb_puts(b, call);
-	if (r->a.event == LSC_EV_RST && lc->c.refused && r->a.dir == LSC_FLOW_S2C)
+	if (r->a.event == LSC_EV_RST && c->refused && r->a.dir == LSC_FLOW_S2C)
 		lsc_sb_puts(b, ": connection refused");
 	if (r->a.step != 0) {
 		lsc_sb_puts(b, b->len ? ", " : "");
@@ -116,37 +129,42 @@ static void row_notes(struct lsc_strbuf *b, const struct lconv *lc, const struct
 	}
 }
 
+void lsc_ladder_texts(struct lsc_ladder_texts *t, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r)
+{
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, t->label, sizeof t->label);
+	lsc_ladder_label(&b, r);
+	lsc_sb_init(&b, t->notes, sizeof t->notes);
+	lsc_ladder_notes(&b, c, r);
+	lsc_sb_init(&b, t->time, sizeof t->time);
+	lsc_render_duration(&b, r->ns - c->first_ns);
+}
+
 static void put_repeat(FILE *out, char ch, int n)
 {
 	for (int i = 0; i < n; i++)
 		fputc(ch, out);
 }
 
-static void text_row(struct ladder *ld, const struct lconv *lc, const struct row *r)
+static void text_row(FILE *out, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r)
 {
-	char label[96], notes[160], t[32];
-	struct lsc_strbuf lb, nb, tb;
-	lsc_sb_init(&lb, label, sizeof label);
-	lsc_sb_init(&nb, notes, sizeof notes);
-	lsc_sb_init(&tb, t, sizeof t);
-	lsc_render_segment_label(&lb, r->flags, &r->a, r->len);
-	row_notes(&nb, lc, r);
-	lsc_render_duration(&tb, r->ns - lc->c.first_ns);
+	struct lsc_ladder_texts t;
+	lsc_ladder_texts(&t, c, r);
 
-	int fill = LANE - 2 - 2 - (int)lb.len; /* two dashes and the arrow head, a space each side */
+	int fill = LANE - 2 - 2 - (int)strlen(t.label); /* two dashes and the arrow head, a space each side */
 	if (fill < 1)
 		fill = 1;
-	fprintf(ld->out, "%7" PRIu64 "  %10s  |", r->frame, t);
+	fprintf(out, "%7" PRIu64 "  %10s  |", r->frame, t.time);
 	if (r->a.dir == LSC_FLOW_C2S) {
-		fprintf(ld->out, "-- %s ", label);
-		put_repeat(ld->out, '-', fill);
-		fputs(">|", ld->out);
+		fprintf(out, "-- %s ", t.label);
+		put_repeat(out, '-', fill);
+		fputs(">|", out);
 	} else {
-		fputc('<', ld->out);
-		put_repeat(ld->out, '-', fill);
-		fprintf(ld->out, " %s --|", label);
+		fputc('<', out);
+		put_repeat(out, '-', fill);
+		fprintf(out, " %s --|", t.label);
 	}
-	fprintf(ld->out, "%s%s\n", nb.len ? "  " : "", notes);
+	fprintf(out, "%s%s\n", t.notes[0] ? "  " : "", t.notes);
 }
 
 static void text_bar(FILE *out, const char *label)
@@ -159,50 +177,45 @@ static void text_bar(FILE *out, const char *label)
 	fputs("+\n", out);
 }
 
-/* A diagram's heading and its two participants. */
-struct names {
-	char head[160], client[64], server[64];
-};
-
-static void diagram_names(const struct lconv *lc, struct names *n)
+void lsc_ladder_names(const struct lsc_ladder_diagram *d, struct lsc_ladder_names *n)
 {
 	struct lsc_strbuf b;
 	lsc_sb_init(&b, n->head, sizeof n->head);
-	lsc_render_conv_heading(&b, &lc->c);
-	if (lc->continued)
+	lsc_render_conv_heading(&b, d->c);
+	if (d->continued)
 		lsc_sb_puts(&b, " (continued)");
 	lsc_sb_init(&b, n->client, sizeof n->client);
-	lsc_flow_endpoint_text(&b, lc->c.family, &lc->c.ep[0]);
+	lsc_flow_endpoint_text(&b, d->c->family, &d->c->ep[0]);
 	lsc_sb_init(&b, n->server, sizeof n->server);
-	lsc_flow_endpoint_text(&b, lc->c.family, &lc->c.ep[1]);
+	lsc_flow_endpoint_text(&b, d->c->family, &d->c->ep[1]);
 }
 
-static void text_diagram(struct ladder *ld, const struct lconv *lc)
+void lsc_ladder_text(FILE *out, const struct lsc_ladder_diagram *d)
 {
-	const struct lsc_flow_conv *c = &lc->c;
-	struct names n;
-	diagram_names(lc, &n);
+	const struct lsc_flow_conv *c = d->c;
+	struct lsc_ladder_names n;
+	lsc_ladder_names(d, &n);
 
-	fprintf(ld->out, "%s\n\n", n.head);
-	fprintf(ld->out, "%7s  %10s  %-*s%s\n", "frame", "time (s)", LANE + 1, "client", "server");
-	fprintf(ld->out, "%7s  %10s  %-*s%s\n", "", "", LANE + 1, n.client, n.server);
-	enum group g = G_NONE;
-	for (uint32_t i = lc->head; i; i = ld->rows[i - 1].next) {
-		const struct row *r = &ld->rows[i - 1];
-		if (row_group(r) != g && row_group(r) != G_NONE) {
-			g = row_group(r);
-			text_bar(ld->out, group_names[g]);
+	fprintf(out, "%s\n\n", n.head);
+	fprintf(out, "%7s  %10s  %-*s%s\n", "frame", "time (s)", LANE + 1, "client", "server");
+	fprintf(out, "%7s  %10s  %-*s%s\n", "", "", LANE + 1, n.client, n.server);
+	unsigned g = LSC_LG_NONE;
+	for (uint32_t i = d->head; i; i = d->rows[i - 1].next) {
+		const struct lsc_ladder_row *r = &d->rows[i - 1];
+		if (lsc_ladder_group(r) != g && lsc_ladder_group(r) != LSC_LG_NONE) {
+			g = lsc_ladder_group(r);
+			text_bar(out, lsc_ladder_group_name(g));
 		}
-		text_row(ld, lc, r);
+		text_row(out, c, r);
 	}
 	if (c->ipproto == 6)
-		fprintf(ld->out, "\nstate %s (client %s, server %s), history %s\n",
+		fprintf(out, "\nstate %s (client %s, server %s), history %s\n",
 		        lsc_tcp_state_name(c->state), lsc_tcp_state_name(c->end_state[0]),
 		        lsc_tcp_state_name(c->end_state[1]), c->history);
 	else
-		fprintf(ld->out, "\nhistory %s\n", c->history);
-	fprintf(ld->out, "client sent %" PRIu64 " byte%s in %" PRIu64 " frame%s, server %" PRIu64
-	                 " byte%s in %" PRIu64 " frame%s\n",
+		fprintf(out, "\nhistory %s\n", c->history);
+	fprintf(out, "client sent %" PRIu64 " byte%s in %" PRIu64 " frame%s, server %" PRIu64
+	             " byte%s in %" PRIu64 " frame%s\n",
 	        c->bytes[0], PLURAL(c->bytes[0]), c->frames[0], PLURAL(c->frames[0]),
 	        c->bytes[1], PLURAL(c->bytes[1]), c->frames[1], PLURAL(c->frames[1]));
 }
@@ -216,7 +229,7 @@ static void mermaid_text(FILE *out, const char *s)
 		fputc(*s == ';' || *s == '#' ? ',' : *s, out);
 }
 
-static const char *mermaid_arrow(const struct row *r)
+static const char *mermaid_arrow(const struct lsc_ladder_row *r)
 {
 	if (r->a.event == LSC_EV_RST)
 		return "-x";
@@ -225,43 +238,39 @@ static const char *mermaid_arrow(const struct row *r)
 	return "->>";
 }
 
-static void mermaid_diagram(struct ladder *ld, const struct lconv *lc)
+void lsc_ladder_mermaid(FILE *out, const struct lsc_ladder_diagram *d)
 {
-	const struct lsc_flow_conv *c = &lc->c;
-	struct names n;
-	diagram_names(lc, &n);
+	const struct lsc_flow_conv *c = d->c;
+	struct lsc_ladder_names n;
+	lsc_ladder_names(d, &n);
 
-	fprintf(ld->out, "sequenceDiagram\n    %%%% %s\n", n.head);
-	fprintf(ld->out, "    participant C as client %s\n    participant S as server %s\n", n.client, n.server);
-	enum group g = G_NONE;
-	for (uint32_t i = lc->head; i; i = ld->rows[i - 1].next) {
-		const struct row *r = &ld->rows[i - 1];
-		char label[96], notes[160];
-		struct lsc_strbuf lb, nb;
-		lsc_sb_init(&lb, label, sizeof label);
-		lsc_sb_init(&nb, notes, sizeof notes);
-		lsc_render_segment_label(&lb, r->flags, &r->a, r->len);
-		row_notes(&nb, lc, r);
-		if (row_group(r) != g && row_group(r) != G_NONE) {
-			if (g != G_NONE)
-				fputs("    end\n", ld->out);
-			g = row_group(r);
-			fprintf(ld->out, "    rect rgb(%s)\n    Note over C,S: %s\n",
-			        g == G_DATA ? "240, 240, 240" : "225, 238, 255", group_names[g]);
+	fprintf(out, "sequenceDiagram\n    %%%% %s\n", n.head);
+	fprintf(out, "    participant C as client %s\n    participant S as server %s\n", n.client, n.server);
+	unsigned g = LSC_LG_NONE;
+	for (uint32_t i = d->head; i; i = d->rows[i - 1].next) {
+		const struct lsc_ladder_row *r = &d->rows[i - 1];
+		struct lsc_ladder_texts t;
+		lsc_ladder_texts(&t, c, r);
+		if (lsc_ladder_group(r) != g && lsc_ladder_group(r) != LSC_LG_NONE) {
+			if (g != LSC_LG_NONE)
+				fputs("    end\n", out);
+			g = lsc_ladder_group(r);
+			fprintf(out, "    rect rgb(%s)\n    Note over C,S: %s\n",
+			        g == LSC_LG_DATA ? "240, 240, 240" : "225, 238, 255", lsc_ladder_group_name(g));
 		}
 		bool c2s = r->a.dir == LSC_FLOW_C2S;
-		fprintf(ld->out, "    %s%s%s: %" PRIu64 ". ", c2s ? "C" : "S", mermaid_arrow(r), c2s ? "S" : "C",
+		fprintf(out, "    %s%s%s: %" PRIu64 ". ", c2s ? "C" : "S", mermaid_arrow(r), c2s ? "S" : "C",
 		        r->frame);
-		mermaid_text(ld->out, label);
-		if (nb.len) {
-			fputs(", ", ld->out);
-			mermaid_text(ld->out, notes);
+		mermaid_text(out, t.label);
+		if (t.notes[0]) {
+			fputs(", ", out);
+			mermaid_text(out, t.notes);
 		}
-		fputc('\n', ld->out);
+		fputc('\n', out);
 	}
-	if (g != G_NONE)
-		fputs("    end\n", ld->out);
-	fprintf(ld->out, "    Note over C,S: %s%s history %s\n",
+	if (g != LSC_LG_NONE)
+		fputs("    end\n", out);
+	fprintf(out, "    Note over C,S: %s%s history %s\n",
 	        c->ipproto == 6 ? lsc_tcp_state_name(c->state) : "", c->ipproto == 6 ? "," : "",
 	        c->history);
 }
@@ -283,10 +292,11 @@ static void flush_conv(struct ladder *ld, uint32_t ci)
 	if (ld->written)
 		fputs(ld->mermaid ? "\n%% ----\n\n" : "\n\n", ld->out);
 	ld->written = true;
+	struct lsc_ladder_diagram d = { &lc->c, lc->continued, ld->rows, lc->head };
 	if (ld->mermaid)
-		mermaid_diagram(ld, lc);
+		lsc_ladder_mermaid(ld->out, &d);
 	else
-		text_diagram(ld, lc);
+		lsc_ladder_text(ld->out, &d);
 	ld->rows[lc->tail - 1].next = ld->free_row;
 	ld->free_row = lc->head;
 	*hash_link(ld, lc->c.id) = lc->hnext;
@@ -321,8 +331,8 @@ static bool conv_over(const struct lsc_flow_conv *c)
 static void ladder_frame(void *state, const struct lsc_frame *f)
 {
 	struct ladder *ld = state;
-	const struct lsc_layer *l4 = lsc_frame_transport(f);
-	if (!f->has_flow || f->flow.conv == NULL || l4 == NULL) {
+	struct lsc_ladder_row row;
+	if (!lsc_ladder_row_set(&row, f)) {
 		ld->untracked++;
 		return;
 	}
@@ -343,15 +353,9 @@ static void ladder_frame(void *state, const struct lsc_frame *f)
 	lc->c = *f->flow.conv;
 
 	uint32_t ri = ld->free_row;
-	struct row *r = &ld->rows[ri - 1];
+	struct lsc_ladder_row *r = &ld->rows[ri - 1];
 	ld->free_row = r->next;
-	r->frame = f->number;
-	r->ns = f->ts_sec * 1000000000LL + f->ts_nsec;
-	r->len = l4->body_len;
-	r->flags = l4->proto == LSC_PROTO_TCP ? l4->u.tcp.flags : 0;
-	r->a = f->flow;
-	r->a.conv = NULL;
-	r->next = 0;
+	*r = row;
 	if (lc->tail)
 		ld->rows[lc->tail - 1].next = ri;
 	else

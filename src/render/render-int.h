@@ -119,6 +119,14 @@ void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f);
 /* A layer's bytes: "bytes 14–33 (20)", or how much of it was captured. */
 void lsc_text_range(struct lsc_text *t, const struct lsc_layer *l);
 
+/*
+ * The layer owning each of the bytes start..start+n-1: the index of the
+ * layer whose captured header span holds it, or -1 (padding, a trailer).
+ * *li starts at 0 for a frame's first byte and carries over between calls
+ * that walk the frame forward.
+ */
+void lsc_hex_owners(const struct lsc_frame *f, uint32_t start, uint32_t n, unsigned *li, int *own);
+
 /* Header bytes the layer's fixed fields need (the largest wire_end in its table). */
 uint32_t lsc_proto_fixed_len(const struct lsc_proto_info *pi);
 extern const struct lsc_renderer lsc_render_ladder;
@@ -137,7 +145,60 @@ void lsc_render_conv_heading(struct lsc_strbuf *b, const struct lsc_flow_conv *c
 /* "[S.] seq=0 ack=1", "[P.] seq=1 ack=1 len=15", "UDP len=9". */
 void lsc_render_segment_label(struct lsc_strbuf *b, uint16_t flags, const struct lsc_flow_ann *a,
                               uint32_t len);
+/* The cells of a conversation's row in the --stats table (stats.c), and in reports. */
+struct lsc_conv_cells {
+	char client[64], server[64]; /* "127.0.0.1:40950" */
+	char dur[32], rtt[32];       /* seconds; the handshake RTT "-" when none was seen */
+	char notes[48];              /* "mid-stream,refused,port-reuse" */
+};
+void lsc_conv_cells(const struct lsc_flow_conv *c, struct lsc_conv_cells *x);
 /* The frame's own transport payload as captured: sets *data, returns its length. */
 uint32_t lsc_render_payload(const struct lsc_frame *f, const uint8_t **data);
+
+/*
+ * ladder.c: one conversation's sequence diagram, shared by -f ladder and
+ * the reports (src/report/), which keep rows their own way and draw them
+ * the same way.
+ */
+struct lsc_ladder_row {
+	uint64_t frame;
+	int64_t ns;            /* capture time */
+	uint32_t len;          /* transport payload bytes */
+	uint32_t next;         /* the conversation's next row, index + 1 into the caller's array; 0 ends */
+	uint16_t flags;        /* TCP flags */
+	struct lsc_flow_ann a; /* a.conv is NULL: it is only valid while the frame is current */
+};
+/* Fills a row from a tracked frame (next = 0); false when the frame is in no conversation. */
+bool lsc_ladder_row_set(struct lsc_ladder_row *r, const struct lsc_frame *f);
+
+/* The part of the conversation a row belongs to: bars in text, bands in drawings. */
+enum lsc_ladder_group { LSC_LG_NONE = 0, LSC_LG_HANDSHAKE, LSC_LG_DATA, LSC_LG_TEARDOWN };
+unsigned lsc_ladder_group(const struct lsc_ladder_row *r);
+const char *lsc_ladder_group_name(unsigned g); /* "handshake", "data", "teardown"; "" */
+/* The arrow's label: "[S.] seq=0 ack=1", "UDP len=9". */
+void lsc_ladder_label(struct lsc_strbuf *b, const struct lsc_ladder_row *r);
+/* What the arrow means: "connect(), handshake 1/3", "send()", "accept(), handshake 3/3, rtt 0.000029 s". */
+void lsc_ladder_notes(struct lsc_strbuf *b, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r);
+/* An arrow's label, its notes, and its time since the conversation began ("0.000073"). */
+struct lsc_ladder_texts {
+	char label[96], notes[160], time[32];
+};
+void lsc_ladder_texts(struct lsc_ladder_texts *t, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r);
+
+/* A diagram: the conversation's summary and its rows, from rows[head - 1] along `next`. */
+struct lsc_ladder_diagram {
+	const struct lsc_flow_conv *c;
+	bool continued;        /* an earlier block of this conversation was drawn */
+	const struct lsc_ladder_row *rows;
+	uint32_t head;         /* index + 1; 0: no rows */
+};
+/* The heading ("Conversation 1: TCP  client ... -> server ...") and the two participants. */
+struct lsc_ladder_names {
+	char head[160], client[64], server[64];
+};
+void lsc_ladder_names(const struct lsc_ladder_diagram *d, struct lsc_ladder_names *n);
+/* The diagram as text (the -f ladder layout) and as a Mermaid sequenceDiagram. */
+void lsc_ladder_text(FILE *out, const struct lsc_ladder_diagram *d);
+void lsc_ladder_mermaid(FILE *out, const struct lsc_ladder_diagram *d);
 
 #endif

@@ -14,6 +14,7 @@ struct lsc_stats {
 	struct lsc_flow_tracker *t;
 	uint32_t max, n, cap;
 	uint64_t dropped;     /* conversations past max (or past memory) */
+	bool finished;        /* the tracker's conversations were added and the rows sorted */
 	struct lsc_flow_conv *rows;
 };
 
@@ -61,11 +62,7 @@ static int by_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-struct cells {
-	char client[64], server[64], dur[32], rtt[32], notes[48];
-};
-
-static void row_cells(const struct lsc_flow_conv *c, struct cells *x)
+void lsc_conv_cells(const struct lsc_flow_conv *c, struct lsc_conv_cells *x)
 {
 	struct lsc_strbuf b;
 	lsc_sb_init(&b, x->client, sizeof x->client);
@@ -94,19 +91,36 @@ static int width(int w, const char *s)
 	return n > w ? n : w;
 }
 
-int lsc_stats_write(struct lsc_stats *st, FILE *out)
+int lsc_stats_finish(struct lsc_stats *st)
 {
+	if (st->finished)
+		return 0;
 	if (lsc_flow_foreach(st->t, add_row, st) != 0)
 		return -1;
 	if (st->n > 1)
 		qsort(st->rows, st->n, sizeof st->rows[0], by_id);
+	st->finished = true;
+	return 0;
+}
+
+const struct lsc_flow_conv *lsc_stats_rows(const struct lsc_stats *st, uint32_t *n, uint64_t *dropped)
+{
+	*n = st->n;
+	*dropped = st->dropped;
+	return st->rows;
+}
+
+int lsc_stats_write(struct lsc_stats *st, FILE *out)
+{
+	if (lsc_stats_finish(st) != 0)
+		return -1;
 
 	uint32_t ntcp = 0;
 	int wc = 6, ws = 6, wst = 5, wh = 7;
 	for (uint32_t i = 0; i < st->n; i++) {
-		struct cells x;
+		struct lsc_conv_cells x;
 		const struct lsc_flow_conv *c = &st->rows[i];
-		row_cells(c, &x);
+		lsc_conv_cells(c, &x);
 		ntcp += c->ipproto == 6;
 		wc = width(wc, x.client);
 		ws = width(ws, x.server);
@@ -121,9 +135,9 @@ int lsc_stats_write(struct lsc_stats *st, FILE *out)
 	        wc, "client", ws, "server", wst, "state", wh, "history", "frames", "bytes c>s", "bytes s>c",
 	        "duration s", "hs rtt s", "notes");
 	for (uint32_t i = 0; i < st->n; i++) {
-		struct cells x;
+		struct lsc_conv_cells x;
 		const struct lsc_flow_conv *c = &st->rows[i];
-		row_cells(c, &x);
+		lsc_conv_cells(c, &x);
 		fprintf(out, "%6" PRIu32 "  %-5s  %-*s  %-*s  %-*s  %-*s  %8" PRIu64 "  %10" PRIu64 "  %10" PRIu64
 		             "  %11s  %11s%s%s\n",
 		        c->id, c->ipproto == 6 ? "TCP" : "UDP", wc, x.client, ws, x.server, wst,

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh: golden tests: `layerscope read` over the captures of TESTLIST, diffed byte for byte with expected/.
+# run.sh: golden tests: `layerscope read` (or `report`) over the captures of TESTLIST, diffed byte for byte with expected/.
 #
 #   tests/golden/run.sh [NAME...]            check every test, or the named ones
 #   tests/golden/run.sh --update [NAME...]   rewrite expected/NAME.out (update.sh calls this)
@@ -76,7 +76,10 @@ run_one() {
 	name=$1 listed=$2 path=$3 format=$4 opts=$5 filter=$6
 	set -f
 	# shellcheck disable=SC2086 # options and filter are blank-separated words
-	"$bin" read -f "$format" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err"
+	case $format in
+	report:*) "$bin" report -f "${format#report:}" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
+	*) "$bin" read -f "$format" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
+	esac
 	rc=$?
 	set +f
 	{
@@ -112,7 +115,10 @@ check_one() {
 		echo "PASS $name"
 		passed=$((passed + 1))
 	else
-		echo "FAIL $name: layerscope read -f $2 $3 differs from expected/$name.out"
+		case $2 in
+		report:*) echo "FAIL $name: layerscope report -f ${2#report:} $3 differs from expected/$name.out" ;;
+		*) echo "FAIL $name: layerscope read -f $2 $3 differs from expected/$name.out" ;;
+		esac
 		show_diff "$name"
 		failed=$((failed + 1))
 	fi

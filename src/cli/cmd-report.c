@@ -1,0 +1,184 @@
+/* cmd-report.c: `layerscope report`: a whole capture explained in one HTML page, Markdown or JSON. */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <layerscope/decode.h>
+#include <layerscope/flow.h>
+#include <layerscope/report.h>
+#include <layerscope/source.h>
+
+#include "cli.h"
+
+static const char report_help[] =
+	"options:\n"
+	"  -f, --format FORMAT  html, md or json (default: from OUT's suffix; without -o,\n"
+	"                       md on a terminal and html otherwise)\n"
+	"  -o, --output OUT     write the report to OUT ('-': standard output, the default)\n"
+	"      --frames N       show the first N frames in detail: a section each and their\n"
+	"                       arrows in the ladders (default 1000; 0: summaries only).\n"
+	"                       The summaries and the conversation table count every frame\n"
+	"  -h, --help           this help\n"
+	"\n"
+	"FILE is a pcap or pcapng capture, '-' for standard input.  FILTER is a libpcap\n"
+	"filter expression, as in tcpdump (see pcap-filter(7)).  The HTML is one\n"
+	"self-contained page (inline CSS and SVG, no scripts) that prints well.\n";
+
+static int run_report(int argc, char **argv);
+
+const struct lsc_cmd lsc_cmd_report = {
+	"report", "[-f html|md|json] [-o OUT] [--frames N] FILE [FILTER...]",
+	"explain a whole capture: summary, layer model, conversations, ladders, frames",
+	run_report,
+};
+
+static const struct option report_opts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "frames", required_argument, NULL, 'N' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The name the report shows: the file's base name, so it says nothing of the reader's directories. */
+static const char *shown_name(const char *path)
+{
+	if (strcmp(path, "-") == 0)
+		return "standard input";
+	const char *slash = strrchr(path, '/');
+	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+}
+
+/* Reads every frame into the report; LSC_EXIT_OK, or a failure already printed. */
+static int feed(const struct lsc_cmd *cmd, struct lsc_source *src, struct lsc_flow_tracker *t,
+                struct lsc_report *rep)
+{
+	static struct lsc_frame frame; /* large; one per process, reused */
+	char err[LSC_ERRBUF_SIZE];
+	int rc;
+	while ((rc = lsc_source_next(src, &frame, err)) > 0) {
+		lsc_decode_frame(&frame);
+		lsc_flow_track(t, &frame);
+		lsc_report_frame(rep, &frame);
+	}
+	if (rc < 0)
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s (the report covers the frames before it)", err);
+	return LSC_EXIT_OK;
+}
+
+/* Decides the format from -f, else OUT's suffix, else where the output goes. */
+static int pick_format(const struct lsc_cmd *cmd, const char *fmt, const char *out, int *format)
+{
+	if (fmt != NULL) {
+		*format = lsc_report_format_find(fmt);
+		if (*format < 0)
+			return lsc_usage_error(cmd, "unknown format '%s' (formats: %s)", fmt, lsc_report_format_names());
+	} else if (out != NULL && strcmp(out, "-") != 0) {
+		*format = lsc_report_format_for_path(out);
+		if (*format < 0)
+			return lsc_usage_error(cmd, "cannot tell the format from '%s': name it with -f (%s) or end "
+			                       "OUT with one of %s", out, lsc_report_format_names(),
+			                       lsc_report_suffixes());
+	} else {
+		*format = isatty(STDOUT_FILENO) ? LSC_REPORT_MD : LSC_REPORT_HTML;
+	}
+	return 0;
+}
+
+static int cleanup(struct lsc_report *rep, struct lsc_flow_tracker *t, struct lsc_source *src, char *filter,
+                   int rc)
+{
+	lsc_report_free(rep);
+	lsc_flow_free(t);
+	lsc_source_close(src);
+	free(filter);
+	return rc;
+}
+
+static int run_report(int argc, char **argv)
+{
+	const struct lsc_cmd *cmd = &lsc_cmd_report;
+	struct lsc_report_opts ro = { 0 };
+	const char *fmt = NULL, *outpath = NULL;
+	unsigned long long frames = LSC_REPORT_DEFAULT_FRAMES;
+	char err[LSC_ERRBUF_SIZE];
+	int opt, format;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "f:o:h", report_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			fmt = optarg;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'N':
+			if (lsc_parse_u64(optarg, 0, UINT32_MAX, &frames))
+				return lsc_usage_error(cmd, "--frames wants a frame count >= 0, not '%s'", optarg);
+			break;
+		case 'h':
+			lsc_print_usage(stdout, cmd, report_help);
+			return LSC_EXIT_OK;
+		default:
+			return lsc_usage_error(cmd, "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return lsc_usage_error(cmd, "no capture file given");
+	int rc = pick_format(cmd, fmt, outpath, &format);
+	if (rc != 0)
+		return rc;
+	const char *path = argv[optind++];
+
+	struct lsc_source *src = lsc_source_open_file(path, err);
+	if (src == NULL)
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+	char *filter = lsc_filter_join(argc - optind, argv + optind);
+	if (filter != NULL && lsc_source_set_filter(src, filter, err) != 0) {
+		free(filter);
+		lsc_source_close(src);
+		return lsc_usage_error(cmd, "%s", err);
+	}
+
+	ro.format = (unsigned)format;
+	ro.max_frames = frames;
+	ro.source = shown_name(path);
+	ro.filter = filter;
+	ro.version = PACKAGE_VERSION;
+	struct lsc_flow_tracker *t = lsc_flow_new(0);
+	struct lsc_report *rep = t != NULL ? lsc_report_new(&ro, t, err) : NULL;
+	FILE *out = stdout;
+	bool to_file = outpath != NULL && strcmp(outpath, "-") != 0;
+	if (t == NULL) {
+		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "out of memory for the conversation table");
+	} else if (rep == NULL) {
+		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+	} else if (to_file && (out = fopen(outpath, "w")) == NULL) {
+		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "cannot write %s: %s — choose a writable path with -o",
+		              outpath, strerror(errno));
+	} else {
+		/* A capture cut short still gets its report, of the frames before the cut. */
+		rc = feed(cmd, src, t, rep);
+		lsc_report_frames_read(rep, lsc_source_count(src));
+		bool failed = lsc_report_write(rep, out, err) != 0;
+		if (failed && !to_file && errno == EPIPE) /* `| head`: the reader has enough */
+			return cleanup(rep, t, src, filter, rc);
+		if (failed)
+			lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+		if (to_file && fclose(out) != 0 && !failed) {
+			lsc_fail(LSC_EXIT_FAILURE, cmd->name, "writing %s: %s", outpath, strerror(errno));
+			failed = true;
+		}
+		if (failed) {
+			rc = LSC_EXIT_FAILURE;
+			if (to_file && unlink(outpath) == 0)
+				fprintf(stderr, "layerscope %s: %s removed: it would be incomplete\n", cmd->name, outpath);
+		}
+	}
+	return cleanup(rep, t, src, filter, rc);
+}

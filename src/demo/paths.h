@@ -1,1 +1,0 @@
-#define LSC_CAPTURES_DIR "/usr/local/share/layerscope/captures"

@@ -1,0 +1,488 @@
+/* md.c: the report as Markdown (CommonMark with GitHub tables): the same content as the HTML, as text. */
+#include <config.h>
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report-int.h"
+
+/*
+ * Diagrams that HTML draws are text here: the nested boxes and the byte
+ * dump (the hex renderer's own output) in code blocks, each ladder as a
+ * Mermaid block and as the text ladder of `read -f ladder`.  Values stand
+ * in code spans and everything else is backslash-escaped, so nothing from
+ * the capture can open a link, an HTML tag or a table cell.
+ */
+
+struct md_state {
+	const struct lsc_renderer *hex;
+	void *hex_tmp; /* the hex renderer writing frame dumps into the temporary file */
+};
+
+/* ---- escaping ------------------------------------------------------------------- */
+
+static bool alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/*
+ * Writes s with control characters and invalid UTF-8 replaced by U+FFFD;
+ * with `escape`, also a backslash before every character Markdown could
+ * read as markup.  An underscore between letters or digits is left alone:
+ * it cannot start or end emphasis there (CommonMark 6.2), and TIME_WAIT
+ * reads better.
+ */
+static void put_text(FILE *o, const char *s, bool escape)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned n = *p < 0x80 ? 1 : lsc_report_utf8_len(p);
+		if (n == 0 || *p < 0x20 || *p == 0x7f) {
+			fputs("\xef\xbf\xbd", o);
+			p++;
+			continue;
+		}
+		bool inword = *p == '_' && p > (const unsigned char *)s && alnum(p[-1]) && alnum(p[1]);
+		if (escape && n == 1 && !inword && strchr("\\`*_[]<>|&~#!", *p) != NULL)
+			fputc('\\', o);
+		fwrite(p, 1, n, o);
+		p += n;
+	}
+}
+
+static void esc(FILE *o, const char *s)
+{
+	put_text(o, s, true);
+}
+
+/* A code span, its fence longer than any run of backticks inside (CommonMark 6.1). */
+static void code(FILE *o, const char *s)
+{
+	size_t run = 0, longest = 0, n = strlen(s);
+	for (const char *p = s; *p; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		longest = run > longest ? run : longest;
+	}
+	bool pad = n == 0 || s[0] == '`' || s[n - 1] == '`' || s[0] == ' ';
+	for (size_t i = 0; i <= longest; i++)
+		fputc('`', o);
+	fputs(pad ? " " : "", o);
+	put_text(o, s, false);
+	fputs(pad ? " " : "", o);
+	for (size_t i = 0; i <= longest; i++)
+		fputc('`', o);
+}
+
+static void derived(FILE *o, const char *s)
+{
+	fputc('_', o);
+	esc(o, s);
+	fputc('_', o);
+}
+
+static const struct lsc_report_markup markup = {
+	esc, code, derived,
+	"- **", "**: ", "\n",
+	"", "\n  - ", "", "",
+	"none",
+};
+
+/* ---- nested boxes as text ---------------------------------------------------------- */
+
+/* Columns a UTF-8 string takes: one a code point (the program's own text has no wide ones). */
+static size_t cols(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static void repeat(FILE *o, const char *s, size_t n)
+{
+	while (n-- > 0)
+		fputs(s, o);
+}
+
+#define BOX_MAX_TEXT 200
+
+struct box_text {
+	char head[BOX_MAX_TEXT], sum[BOX_MAX_TEXT];
+};
+
+static void box_texts(const struct lsc_frame *f, unsigned i, struct box_text *t)
+{
+	const struct lsc_layer *l = &f->layers[i];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, t->head, sizeof t->head);
+	lsc_sb_printf(&b, "%s · %s · ", lsc_tcpip_title(lsc_layer_tcpip(f, l)), lsc_proto_get(l->proto)->title);
+	lsc_report_layer_span(&b, l);
+	if (lsc_layer_damaged(l))
+		lsc_sb_printf(&b, " · %s!", lsc_layer_damage_word(l));
+	if (l->flags & LSC_LF_QUOTED)
+		lsc_sb_puts(&b, " · quoted");
+	lsc_sb_init(&b, t->sum, sizeof t->sum);
+	if (l->proto != LSC_PROTO_PAYLOAD) /* its summary is its size, already in the heading */
+		lsc_report_layer_summary(&b, f, l);
+}
+
+/*
+ * ┌─ Link · Ethernet II · header 14 B · bytes 0–13 ──────┐
+ * │ 00:00:00:00:00:00 → 00:00:00:00:00:00                 │
+ * │ ┌─ Network · ... ─────────────────────────────────┐ │
+ */
+static void boxes(FILE *o, const struct lsc_frame *f)
+{
+	struct box_text t;
+	size_t w = 40;
+	unsigned n = f->nlayers;
+	if (n == 0)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		box_texts(f, i, &t);
+		size_t need = 4 * i + 6 + cols(t.head);
+		size_t need2 = 4 * i + 4 + cols(t.sum);
+		w = need > w ? need : w;
+		w = need2 > w ? need2 : w;
+	}
+	fputs("```text\n", o);
+	for (unsigned i = 0; i < n; i++) {
+		box_texts(f, i, &t);
+		repeat(o, "│ ", i);
+		fprintf(o, "┌─ %s ", t.head);
+		repeat(o, "─", w - 4 * i - 5 - cols(t.head));
+		fputs("┐", o);
+		repeat(o, " │", i);
+		fputc('\n', o);
+		if (t.sum[0] != '\0') {
+			repeat(o, "│ ", i + 1);
+			fputs(t.sum, o);
+			repeat(o, " ", w - 4 * (i + 1) - cols(t.sum));
+			repeat(o, " │", i + 1);
+			fputc('\n', o);
+		}
+	}
+	for (unsigned i = n; i-- > 0;) {
+		repeat(o, "│ ", i);
+		fputs("└", o);
+		repeat(o, "─", w - 4 * i - 2);
+		fputs("┘", o);
+		repeat(o, " │", i);
+		fputc('\n', o);
+	}
+	fputs("```\n\n", o);
+}
+
+/* The frame's bytes as `read -f hex` shows them: a letter a byte names its layer. */
+static void hex_block(FILE *o, const struct lsc_renderer *hex, void *st, const struct lsc_frame *f)
+{
+	if (f->caplen == 0)
+		return;
+	fputs("```text\n", o);
+	fflush(o);
+	hex->frame(st, f);
+	fputs("```\n\n", o);
+}
+
+/* ---- a frame ------------------------------------------------------------------------ */
+
+static void layer_fields(FILE *o, const struct lsc_frame *f, const struct lsc_layer *l)
+{
+	struct lsc_report_fields rf;
+	char buf[160];
+	struct lsc_strbuf b;
+	fputs("**", o);
+	esc(o, lsc_tcpip_title(lsc_layer_tcpip(f, l)));
+	fputs(" — ", o);
+	esc(o, lsc_proto_get(l->proto)->title);
+	fputs("** · ", o);
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_report_layer_span(&b, l);
+	esc(o, buf);
+	if (lsc_layer_damaged(l)) {
+		fputs(" · **", o);
+		esc(o, lsc_layer_damage_word(l));
+		fputs("**", o);
+		if (l->reason != NULL) {
+			fputs(": ", o);
+			esc(o, l->reason);
+		}
+	}
+	fputs("\n\n", o);
+	lsc_report_fields_init(&rf, o, &markup);
+	lsc_fields_emit(&rf.sink, f, l);
+	if (rf.lv[0].n == 0)
+		fputs("_no fields captured_\n", o);
+	fputc('\n', o);
+}
+
+static void md_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
+{
+	struct md_state *st = r->fs;
+	char buf[256];
+	struct lsc_strbuf b;
+	fprintf(o, "### Frame %" PRIu64 " <a id=\"f%" PRIu64 "\"></a>\n\n", f->number, f->number);
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_report_frame_meta(&b, f);
+	esc(o, buf);
+	fputs("\n\n", o);
+	if (f->link_unsupported) {
+		fputs("Link type ", o);
+		esc(o, lsc_linktype_name(f->linktype));
+		fputs(" is not decoded: its bytes follow undecoded.\n\n", o);
+	}
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_report_flow_line(&b, f);
+	if (b.len != 0) {
+		fprintf(o, "Conversation [%" PRIu32 "](#c%" PRIu32 ") · ", f->flow.id, f->flow.id);
+		esc(o, buf);
+		fputs("\n\n", o);
+	}
+	boxes(o, f);
+	for (unsigned i = 0; i < f->nlayers; i++)
+		layer_fields(o, f, &f->layers[i]);
+	if (f->has_flow) {
+		struct lsc_report_fields rf;
+		fputs("**Conversation** — what the track stage reads into the frame\n\n", o);
+		lsc_report_fields_init(&rf, o, &markup);
+		lsc_flow_fields_emit(&rf.sink, f);
+		fputc('\n', o);
+	}
+	if (f->nnotes != 0) {
+		fputs("**Notes**\n\n", o);
+		for (unsigned i = 0; i < f->nnotes; i++) {
+			fputs("- ", o);
+			esc(o, f->notes[i]);
+			fputc('\n', o);
+		}
+		fputc('\n', o);
+	}
+	hex_block(o, st->hex, st->hex_tmp, f);
+}
+
+/* ---- the summaries ------------------------------------------------------------------- */
+
+static void row(FILE *o, const char *k, const char *v)
+{
+	fputs("| ", o);
+	esc(o, k);
+	fputs(" | ", o);
+	esc(o, v);
+	fputs(" |\n", o);
+}
+
+static void mix_row(FILE *o, const struct lsc_report_mix_row *m)
+{
+	fprintf(o, "| %s | ", m->first ? lsc_tcpip_title(m->layer) : "");
+	if (m->proto == NULL) {
+		fputs("_none at this layer_", o);
+	} else {
+		esc(o, m->proto->title);
+		fputs(" (", o);
+		code(o, m->proto->key);
+		fputs(")", o);
+	}
+	fprintf(o, " | %" PRIu64 " | %s | ", m->frames, m->pct);
+	if (m->proto != NULL)
+		fprintf(o, "%" PRIu64, m->bytes);
+	fputs(" |\n", o);
+}
+
+static void summary(struct lsc_report *r, FILE *o)
+{
+	fputs("## Capture summary <a id=\"summary\"></a>\n\n| | |\n|---|---|\n", o);
+	lsc_report_summary(r, row, o);
+	fputs("\n### Protocol mix by layer\n\n| Layer | Protocol | Frames | % of frames | Bytes |\n"
+	      "|---|---|---:|---:|---:|\n", o);
+	lsc_report_mix(r, mix_row, o);
+	fputc('\n', o);
+}
+
+/* A paragraph of text the core words, and a blank line. */
+static void para(FILE *o, void (*words)(struct lsc_strbuf *b, const struct lsc_report *r),
+                 const struct lsc_report *r)
+{
+	char buf[512];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, buf, sizeof buf);
+	words(&b, r);
+	esc(o, buf);
+	fputs("\n\n", o);
+}
+
+static void model(struct lsc_report *r, FILE *o)
+{
+	const struct lsc_frame *f = r->model;
+	char buf[160];
+	struct lsc_strbuf b;
+	fputs("## The TCP/IP layer model <a id=\"model\"></a>\n\n", o);
+	if (f == NULL) {
+		fputs("The capture holds no frames.\n\n", o);
+		return;
+	}
+	fputs("Every frame is a stack of headers, one inside the other: each layer adds its header in front of "
+	      "what the layer above handed it. Frame ", o);
+	if (f->number <= r->last_detailed)
+		fprintf(o, "[%" PRIu64 "](#f%" PRIu64 ")", f->number, f->number);
+	else
+		fprintf(o, "%" PRIu64, f->number);
+	para(o, lsc_report_model_intro, r);
+	boxes(o, f);
+	fprintf(o, "| Layer | What it does | In frame %" PRIu64 " |\n|---|---|---|\n", f->number);
+	for (unsigned t = 4; t-- > 0;) {
+		fprintf(o, "| %u · %s | ", t + 1, lsc_tcpip_title(t));
+		esc(o, lsc_report_model_text[t]);
+		fputs(" | ", o);
+		lsc_sb_init(&b, buf, sizeof buf);
+		if (lsc_report_model_cell(&b, f, t))
+			esc(o, buf);
+		else
+			fputs("_not in this frame_", o);
+		fputs(" |\n", o);
+	}
+	fputc('\n', o);
+	const struct lsc_renderer *hex = ((struct md_state *)r->fs)->hex;
+	struct lsc_render_opts ho = { 0 };
+	void *st = hex->begin(o, &ho);
+	if (st != NULL) {
+		hex_block(o, hex, st, f);
+		hex->end(st);
+	}
+}
+
+static void conv_table(struct lsc_report *r, FILE *o)
+{
+	uint32_t n;
+	uint64_t dropped;
+	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
+	fputs("## Conversations <a id=\"conversations\"></a>\n\n", o);
+	para(o, lsc_report_conv_intro, r);
+	if (n != 0)
+		fputs("| # | Proto | Client | Server | Service | State reached | History | Frames | Bytes c→s | "
+		      "Bytes s→c | Duration s | Handshake RTT s | Notes |\n"
+		      "|---:|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|\n", o);
+	for (uint32_t i = 0; i < n; i++) {
+		struct lsc_conv_cells x;
+		struct lsc_ladder_diagram d;
+		uint32_t nrows;
+		lsc_conv_cells(&c[i], &x);
+		if (lsc_report_diagram(r, &c[i], &d, &nrows))
+			fprintf(o, "| [%" PRIu32 "](#c%" PRIu32 ") | ", c[i].id, c[i].id);
+		else
+			fprintf(o, "| %" PRIu32 " | ", c[i].id);
+		fprintf(o, "%s | ", c[i].ipproto == 6 ? "TCP" : "UDP");
+		const char *svc = lsc_report_conv_service(&c[i]);
+		const char *cells[] = { x.client, x.server, svc != NULL ? svc : "", lsc_tcp_state_name(c[i].state),
+		                        c[i].history };
+		for (size_t k = 0; k < sizeof cells / sizeof cells[0]; k++) {
+			esc(o, cells[k]);
+			fputs(" | ", o);
+		}
+		fprintf(o, "%" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %s | %s | ", c[i].frames[0] + c[i].frames[1],
+		        c[i].bytes[0], c[i].bytes[1], x.dur, x.rtt);
+		esc(o, x.notes);
+		fputs(" |\n", o);
+	}
+	if (dropped != 0)
+		fprintf(o, "\n%" PRIu64 " more conversation%s counted but not listed.\n", dropped, PLURAL(dropped));
+	fputc('\n', o);
+}
+
+static void ladders(struct lsc_report *r, FILE *o)
+{
+	uint32_t n;
+	uint64_t dropped;
+	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
+	fputs("## Ladder diagrams <a id=\"ladders\"></a>\n\n", o);
+	para(o, lsc_report_ladder_intro, r);
+	for (uint32_t i = 0; i < n; i++) {
+		struct lsc_ladder_diagram d;
+		uint32_t nrows;
+		char buf[160];
+		struct lsc_strbuf b;
+		if (!lsc_report_diagram(r, &c[i], &d, &nrows))
+			continue;
+		const char *svc = lsc_report_conv_service(&c[i]);
+		fprintf(o, "### Conversation %" PRIu32 " <a id=\"c%" PRIu32 "\"></a>\n\n", c[i].id, c[i].id);
+		if (svc != NULL) {
+			fputs("Service: ", o);
+			esc(o, svc);
+			fputs("\n\n", o);
+		}
+		fputs("```mermaid\n", o);
+		lsc_ladder_mermaid(o, &d);
+		fputs("```\n\n```text\n", o);
+		lsc_ladder_text(o, &d);
+		fputs("```\n\n", o);
+		lsc_sb_init(&b, buf, sizeof buf);
+		lsc_report_ladder_rest(&b, &c[i], nrows);
+		if (b.len != 0) {
+			esc(o, buf);
+			fputs("\n\n", o);
+		}
+	}
+}
+
+static void md_head(struct lsc_report *r, FILE *o)
+{
+	uint32_t n;
+	uint64_t dropped;
+	char buf[96];
+	struct lsc_strbuf b;
+	lsc_report_convs(r, &n, &dropped);
+	fputs("# layerscope report: ", o);
+	code(o, r->o.source);
+	fprintf(o, "\n\n%" PRIu64 " frame%s · %" PRIu64 " conversation%s", r->frames, PLURAL(r->frames),
+	        n + dropped, PLURAL(n + dropped));
+	if (r->frames != 0) {
+		lsc_sb_init(&b, buf, sizeof buf);
+		lsc_report_time(&b, r->first_ns, r->ts_digits);
+		fputs(" · from ", o);
+		esc(o, buf);
+	}
+	fputs("\n\nContents: [Capture summary](#summary) · [Layer model](#model) · "
+	      "[Conversations](#conversations) · [Ladder diagrams](#ladders) · [Frames](#frames)\n\n", o);
+	summary(r, o);
+	model(r, o);
+	conv_table(r, o);
+	ladders(r, o);
+	fputs("## Frames <a id=\"frames\"></a>\n\n", o);
+	para(o, lsc_report_frames_intro, r);
+}
+
+static void md_tail(struct lsc_report *r, FILE *o)
+{
+	(void)r;
+	fputs("---\n\nWritten by layerscope. Derived values (names, verdicts, previews) are in _italics_; values read from the wire are in "
+	      "`code`.\n", o);
+}
+
+static int md_begin(struct lsc_report *r)
+{
+	struct md_state *st = calloc(1, sizeof *st);
+	struct lsc_render_opts ho = { 0 };
+	if (st == NULL)
+		return -1;
+	r->fs = st;
+	st->hex = lsc_renderer_find("hex");
+	if (st->hex == NULL || (st->hex_tmp = st->hex->begin(r->tmp, &ho)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void md_end(struct lsc_report *r)
+{
+	struct md_state *st = r->fs;
+	if (st == NULL)
+		return;
+	if (st->hex_tmp != NULL)
+		st->hex->end(st->hex_tmp);
+	free(st);
+	r->fs = NULL;
+}
+
+const struct lsc_report_fmt lsc_report_md = {
+	"md", md_begin, md_frame, md_head, md_tail, md_end,
+};

@@ -1,0 +1,635 @@
+/* report.c: the report core: summaries of every frame, detail of the first N, the document assembled at the end. */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <layerscope/source.h>
+
+#include "report-int.h"
+
+_Static_assert(LSC_PROTO_COUNT <= 64, "the protocol mix keeps one bit a protocol");
+
+static const struct lsc_report_fmt *const formats[LSC_REPORT_NFORMATS] = {
+	[LSC_REPORT_HTML] = &lsc_report_html,
+	[LSC_REPORT_MD] = &lsc_report_md,
+	[LSC_REPORT_JSON] = &lsc_report_json,
+};
+
+static const struct {
+	const char *suffix;
+	unsigned format;
+} suffixes[] = {
+	{ ".html", LSC_REPORT_HTML }, { ".htm", LSC_REPORT_HTML },
+	{ ".md", LSC_REPORT_MD }, { ".markdown", LSC_REPORT_MD },
+	{ ".json", LSC_REPORT_JSON },
+};
+
+int lsc_report_format_find(const char *name)
+{
+	for (unsigned i = 0; i < LSC_REPORT_NFORMATS; i++)
+		if (strcmp(formats[i]->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int lsc_report_format_for_path(const char *path)
+{
+	size_t n = strlen(path);
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		size_t k = strlen(suffixes[i].suffix);
+		if (n > k && strcasecmp(path + n - k, suffixes[i].suffix) == 0)
+			return (int)suffixes[i].format;
+	}
+	return -1;
+}
+
+const char *lsc_report_format_names(void)
+{
+	return "html, md, json";
+}
+
+const char *lsc_report_suffixes(void)
+{
+	return ".html, .htm, .md, .markdown, .json";
+}
+
+/* ---- the temporary file of frame sections --------------------------------- */
+
+/* An unlinked file in $TMPDIR (else /tmp): it disappears with the process, whatever happens. */
+static FILE *open_tmp(char *errbuf)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof path, "%s/layerscope-report.XXXXXX", dir) >= sizeof path) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "TMPDIR is too long — set TMPDIR to a shorter directory");
+		return NULL;
+	}
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "cannot create a temporary file in %s: %s — set TMPDIR "
+		         "to a writable directory", dir, strerror(errno));
+		return NULL;
+	}
+	unlink(path);
+	FILE *fp = fdopen(fd, "w+");
+	if (fp == NULL) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "fdopen of the temporary file: %s", strerror(errno));
+		close(fd);
+	}
+	return fp;
+}
+
+struct lsc_report *lsc_report_new(const struct lsc_report_opts *o, struct lsc_flow_tracker *t,
+                                  char *errbuf)
+{
+	if (o->format >= LSC_REPORT_NFORMATS) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "unknown report format %u", o->format);
+		return NULL;
+	}
+	struct lsc_report *r = calloc(1, sizeof *r);
+	if (r == NULL)
+		goto oom;
+	r->o = *o;
+	if (r->o.source == NULL)
+		r->o.source = "-";
+	r->fmt = formats[o->format];
+	r->stats = lsc_stats_new(t, 0);
+	if (r->stats == NULL)
+		goto oom;
+	r->tmp = open_tmp(errbuf);
+	if (r->tmp == NULL) {
+		lsc_report_free(r);
+		return NULL;
+	}
+	if (r->fmt->begin(r) != 0)
+		goto oom;
+	return r;
+oom:
+	lsc_report_free(r);
+	snprintf(errbuf, LSC_ERRBUF_SIZE, "out of memory starting the report");
+	return NULL;
+}
+
+void lsc_report_free(struct lsc_report *r)
+{
+	if (r == NULL)
+		return;
+	if (r->fmt != NULL)
+		r->fmt->end(r); /* also after a failed begin(): end() copes with what is there */
+	if (r->tmp != NULL)
+		fclose(r->tmp);
+	lsc_stats_free(r->stats);
+	free(r->model);
+	free(r->model_data);
+	free(r->rows);
+	free(r->conv_rows);
+	free(r);
+}
+
+/* ---- summaries: every frame --------------------------------------------------- */
+
+static void count_linktype(struct lsc_report *r, int dlt)
+{
+	for (unsigned i = 0; i < r->nlinktypes; i++)
+		if (r->linktypes[i] == dlt)
+			return;
+	if (r->nlinktypes < LSC_REPORT_LINKTYPES)
+		r->linktypes[r->nlinktypes++] = dlt;
+	else
+		r->more_linktypes = true;
+}
+
+/* Each protocol counts once a frame at each TCP/IP layer; quoted headers are not the frame's own. */
+static void count_mix(struct lsc_report *r, const struct lsc_frame *f)
+{
+	uint64_t seen[4] = { 0, 0, 0, 0 };
+	for (unsigned i = 0; i < f->nlayers; i++) {
+		const struct lsc_layer *l = &f->layers[i];
+		unsigned t = lsc_layer_tcpip(f, l);
+		if ((l->flags & LSC_LF_QUOTED) || t > LSC_TCPIP_APPLICATION || l->proto >= LSC_PROTO_COUNT)
+			continue;
+		struct lsc_report_mix *m = &r->mix[t][l->proto];
+		m->bytes += l->cap_len;
+		if (!(seen[t] & (1ull << l->proto)))
+			m->frames++;
+		seen[t] |= 1ull << l->proto;
+	}
+	for (unsigned t = 0; t < 4; t++)
+		r->mix_none[t] += seen[t] == 0;
+}
+
+static bool has_application(const struct lsc_frame *f)
+{
+	for (unsigned i = 0; i < f->nlayers; i++)
+		if (!(f->layers[i].flags & LSC_LF_QUOTED) && f->layers[i].cap_len > 0 &&
+		    lsc_layer_tcpip(f, &f->layers[i]) == LSC_TCPIP_APPLICATION)
+			return true;
+	return false;
+}
+
+/* Keeps a copy of the frame the layer model is drawn from; false when out of memory. */
+static bool keep_model(struct lsc_report *r, const struct lsc_frame *f)
+{
+	if (r->model != NULL && r->model_app)
+		return true;
+	bool app = has_application(f);
+	if (r->model != NULL && !app)
+		return true;
+	if (r->model == NULL && (r->model = malloc(sizeof *r->model)) == NULL)
+		return false;
+	uint8_t *data = realloc(r->model_data, f->caplen ? f->caplen : 1);
+	if (data == NULL)
+		return false;
+	r->model_data = data;
+	*r->model = *f;
+	memcpy(data, f->data, f->caplen);
+	r->model->data = data;
+	r->model->flow.conv = NULL; /* valid only while the frame is current */
+	r->model_app = app;
+	return true;
+}
+
+/* ---- detail: the first max_frames frames ------------------------------------- */
+
+static bool grow(void **p, uint32_t *cap, uint32_t need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	uint32_t n = *cap ? *cap : 64;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(*p, (size_t)n * size);
+	if (q == NULL)
+		return false;
+	memset((char *)q + (size_t)*cap * size, 0, (size_t)(n - *cap) * size);
+	*p = q;
+	*cap = n;
+	return true;
+}
+
+/* Adds the frame's arrow to its conversation's ladder; false when out of memory. */
+static bool keep_row(struct lsc_report *r, const struct lsc_frame *f)
+{
+	struct lsc_ladder_row row;
+	if (!lsc_ladder_row_set(&row, f))
+		return true;
+	uint32_t id = f->flow.id;
+	if (!grow((void **)&r->rows, &r->cap_rows, r->nrows + 1, sizeof *r->rows) ||
+	    !grow((void **)&r->conv_rows, &r->cap_conv_rows, id + 1, sizeof *r->conv_rows))
+		return false;
+	r->rows[r->nrows++] = row;
+	struct lsc_report_conv_rows *cr = &r->conv_rows[id];
+	if (cr->tail)
+		r->rows[cr->tail - 1].next = r->nrows;
+	else
+		cr->head = r->nrows;
+	cr->tail = r->nrows;
+	cr->n++;
+	return true;
+}
+
+void lsc_report_frame(struct lsc_report *r, const struct lsc_frame *f)
+{
+	int64_t ns = f->ts_sec * 1000000000LL + f->ts_nsec;
+	if (r->frames == 0) {
+		r->first_ns = ns;
+		r->ts_digits = f->ts_digits;
+	}
+	r->frames++;
+	r->last_ns = ns;
+	r->bytes += f->caplen;
+	r->wire_bytes += f->len;
+	r->damaged += lsc_frame_damaged(f);
+	r->noted += f->nnotes != 0;
+	r->untracked += !f->has_flow;
+	count_linktype(r, f->linktype);
+	count_mix(r, f);
+	if (!keep_model(r, f))
+		r->oom = true;
+	if (r->detailed >= r->o.max_frames)
+		return;
+	r->detailed++;
+	r->last_detailed = f->number;
+	if (!keep_row(r, f))
+		r->oom = true;
+	r->fmt->frame(r, r->tmp, f);
+}
+
+void lsc_report_frames_read(struct lsc_report *r, uint64_t n)
+{
+	r->frames_read = n;
+}
+
+/* ---- assembling ------------------------------------------------------------------- */
+
+static int copy_tmp(FILE *from, FILE *to)
+{
+	char buf[1 << 16];
+	size_t n;
+	rewind(from);
+	while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+		if (fwrite(buf, 1, n, to) != n)
+			return -1;
+	return ferror(from) ? -1 : 0;
+}
+
+int lsc_report_write(struct lsc_report *r, FILE *out, char *errbuf)
+{
+	if (r->written) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "the report was already written");
+		return -1;
+	}
+	r->written = true;
+	if (fflush(r->tmp) != 0 || ferror(r->tmp)) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the frame sections to the temporary file: %s — free "
+		         "space in TMPDIR (or /tmp), or show fewer frames with --frames", strerror(errno));
+		return -1;
+	}
+	if (r->oom || lsc_stats_finish(r->stats) != 0) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "out of memory — show fewer frames with --frames");
+		return -1;
+	}
+	r->fmt->head(r, out);
+	if (copy_tmp(r->tmp, out) != 0 && !ferror(out)) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "reading back the temporary file: %s", strerror(errno));
+		return -1;
+	}
+	r->fmt->tail(r, out);
+	if (fflush(out) != 0 || ferror(out)) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the report: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- helpers for the formats ------------------------------------------------------ */
+
+const struct lsc_flow_conv *lsc_report_convs(const struct lsc_report *r, uint32_t *n, uint64_t *dropped)
+{
+	return lsc_stats_rows(r->stats, n, dropped);
+}
+
+bool lsc_report_diagram(const struct lsc_report *r, const struct lsc_flow_conv *c,
+                        struct lsc_ladder_diagram *d, uint32_t *nrows)
+{
+	if (c->id >= r->cap_conv_rows || r->conv_rows[c->id].head == 0)
+		return false;
+	d->c = c;
+	d->continued = false; /* a report sees every frame from the first */
+	d->rows = r->rows;
+	d->head = r->conv_rows[c->id].head;
+	*nrows = r->conv_rows[c->id].n;
+	return true;
+}
+
+uint32_t lsc_report_ndiagrams(const struct lsc_report *r)
+{
+	uint32_t n, k = 0;
+	uint64_t dropped;
+	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
+	for (uint32_t i = 0; i < n; i++)
+		k += c[i].id < r->cap_conv_rows && r->conv_rows[c[i].id].head != 0;
+	return k;
+}
+
+/* Well-known ports of the protocols a student meets, and the exercise's own. */
+static const struct service {
+	uint16_t port;
+	const char *tcp, *udp;
+} services[] = {
+	{ 7, "echo", "echo" }, { 9, "discard", "discard" }, { 13, "daytime", "daytime" },
+	{ 20, "ftp-data", NULL }, { 21, "ftp", NULL }, { 22, "ssh", NULL }, { 23, "telnet", NULL },
+	{ 25, "smtp", NULL }, { 43, "whois", NULL }, { 53, "domain", "domain" },
+	{ 67, NULL, "bootps" }, { 68, NULL, "bootpc" }, { 69, NULL, "tftp" }, { 80, "http", NULL },
+	{ 88, "kerberos", "kerberos" }, { 110, "pop3", NULL }, { 111, "sunrpc", "sunrpc" },
+	{ 119, "nntp", NULL }, { 123, NULL, "ntp" }, { 137, NULL, "netbios-ns" },
+	{ 138, NULL, "netbios-dgm" }, { 139, "netbios-ssn", NULL }, { 143, "imap", NULL },
+	{ 161, NULL, "snmp" }, { 162, NULL, "snmp-trap" }, { 179, "bgp", NULL }, { 389, "ldap", "ldap" },
+	{ 443, "https", "https" }, { 445, "microsoft-ds", NULL }, { 500, NULL, "isakmp" },
+	{ 514, "shell", "syslog" }, { 520, NULL, "rip" }, { 546, NULL, "dhcpv6-client" },
+	{ 547, NULL, "dhcpv6-server" }, { 554, "rtsp", "rtsp" }, { 587, "submission", NULL },
+	{ 636, "ldaps", NULL }, { 853, "domain-s", "domain-s" }, { 993, "imaps", NULL },
+	{ 995, "pop3s", NULL }, { 1194, "openvpn", "openvpn" }, { 1812, NULL, "radius" },
+	{ 1883, "mqtt", NULL }, { 3306, "mysql", NULL }, { 3389, "ms-wbt-server", NULL },
+	{ 4789, NULL, "vxlan" }, { 5060, "sip", "sip" }, { 5353, NULL, "mdns" },
+	{ 5432, "postgresql", NULL }, { 6379, "redis", NULL }, { 6633, "openflow", NULL },
+	{ 6653, "openflow", NULL }, { 8080, "http-alt", NULL },
+	{ 8082, "echo exercise", "echo exercise" }, /* layerscope server's default port */
+};
+
+const char *lsc_report_service(unsigned ipproto, uint16_t port)
+{
+	/* The table is sorted by port: a binary search. */
+	size_t lo = 0, hi = sizeof services / sizeof services[0];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (services[mid].port < port)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == sizeof services / sizeof services[0] || services[lo].port != port)
+		return NULL;
+	return ipproto == 6 ? services[lo].tcp : services[lo].udp;
+}
+
+const char *lsc_report_conv_service(const struct lsc_flow_conv *c)
+{
+	const char *s = lsc_report_service(c->ipproto, c->ep[1].port);
+	return s != NULL ? s : lsc_report_service(c->ipproto, c->ep[0].port);
+}
+
+void lsc_report_addr(struct lsc_strbuf *b, const struct lsc_flow_conv *c, unsigned end)
+{
+	if (c->family == 6)
+		lsc_sb_ipv6(b, c->ep[end].addr);
+	else
+		lsc_sb_ipv4(b, c->ep[end].addr);
+}
+
+void lsc_report_time(struct lsc_strbuf *b, int64_t ns, unsigned digits)
+{
+	int64_t sec = ns / 1000000000, frac = ns % 1000000000;
+	if (frac < 0) {
+		frac += 1000000000;
+		sec--;
+	}
+	struct tm tm;
+	time_t t = (time_t)sec;
+	char buf[40];
+	if (gmtime_r(&t, &tm) == NULL || strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		strcpy(buf, "(time out of range)");
+	lsc_sb_puts(b, buf);
+	if (digits == 6)
+		lsc_sb_printf(b, ".%06" PRId64, frac / 1000);
+	else
+		lsc_sb_printf(b, ".%09" PRId64, frac);
+	lsc_sb_puts(b, " UTC");
+}
+
+void lsc_report_frame_meta(struct lsc_strbuf *b, const struct lsc_frame *f)
+{
+	unsigned d = f->ts_digits == 9 ? 9 : 6;
+	int64_t rel = d == 9 ? f->rel_ns : f->rel_ns / 1000;
+	int64_t scale = d == 9 ? 1000000000 : 1000000;
+	lsc_report_time(b, f->ts_sec * 1000000000LL + f->ts_nsec, d);
+	lsc_sb_printf(b, " · +%" PRId64 ".%0*" PRId64 " s · ", rel / scale, (int)d, rel % scale);
+	if (f->caplen != f->len)
+		lsc_sb_printf(b, "%" PRIu32 " of %" PRIu32 " bytes captured", f->caplen, f->len);
+	else
+		lsc_sb_printf(b, "%" PRIu32 " bytes", f->caplen);
+	lsc_sb_printf(b, " · %s", lsc_linktype_name(f->linktype));
+}
+
+void lsc_report_layer_span(struct lsc_strbuf *b, const struct lsc_layer *l)
+{
+	bool payload = l->proto == LSC_PROTO_PAYLOAD;
+	lsc_sb_printf(b, "%s%" PRIu32 " B", payload ? "" : "header ", l->hdr_len);
+	if (l->cap_len == 0) {
+		lsc_sb_printf(b, ", none captured · at byte %" PRIu32, l->offset);
+		return;
+	}
+	if (l->cap_len < l->hdr_len)
+		lsc_sb_printf(b, ", %" PRIu32 " captured", l->cap_len);
+	lsc_sb_printf(b, " · bytes %" PRIu32 "–%" PRIu64, l->offset, (uint64_t)l->offset + l->cap_len - 1);
+}
+
+void lsc_report_flow_line(struct lsc_strbuf *b, const struct lsc_frame *f)
+{
+	struct lsc_ladder_row row;
+	if (!lsc_ladder_row_set(&row, f))
+		return;
+	lsc_sb_printf(b, "%s · %s", lsc_flow_dir_name(f->flow.dir), lsc_flow_event_name(f->flow.event));
+	if (f->flow.step != 0) {
+		lsc_sb_puts(b, " · ");
+		lsc_flow_step_text(b, &f->flow);
+	}
+	const char *call = lsc_sock_call_name(f->flow.socket_call);
+	if (call != NULL)
+		lsc_sb_printf(b, " · %s", call);
+	lsc_sb_puts(b, " · ");
+	lsc_ladder_label(b, &row);
+}
+
+void lsc_report_layer_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
+{
+	const struct lsc_proto_info *pi = lsc_proto_get(l->proto);
+	if (pi != NULL && pi->summary != NULL && l->cap_len >= lsc_proto_fixed_len(pi))
+		pi->summary(b, f, l);
+}
+
+void lsc_report_percent(struct lsc_strbuf *b, uint64_t part, uint64_t whole)
+{
+	uint64_t permille = whole ? (part * 1000 + whole / 2) / whole : 0;
+	lsc_sb_printf(b, "%" PRIu64 ".%" PRIu64, permille / 10, permille % 10);
+}
+
+unsigned lsc_report_utf8_len(const unsigned char *s)
+{
+	unsigned n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+	if (s[0] >= 0xf5)
+		return 0;
+	for (unsigned i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the NUL: a sequence cut short */
+	/* overlong forms, UTF-16 surrogates, and code points past U+10FFFF */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+void lsc_report_summary(const struct lsc_report *r, lsc_report_row_fn row, FILE *o)
+{
+	char buf[256];
+	struct lsc_strbuf b;
+	uint32_t nconv;
+	uint64_t dropped;
+	lsc_report_convs(r, &nconv, &dropped);
+	row(o, "File", r->o.source);
+	if (r->o.filter != NULL)
+		row(o, "Filter", r->o.filter);
+	lsc_sb_init(&b, buf, sizeof buf);
+	for (unsigned i = 0; i < r->nlinktypes; i++)
+		lsc_sb_printf(&b, "%s%s", i ? ", " : "", lsc_linktype_name(r->linktypes[i]));
+	if (r->more_linktypes)
+		lsc_sb_puts(&b, ", …");
+	row(o, "Link type", r->nlinktypes ? buf : "—");
+	if (r->frames != 0) {
+		lsc_sb_init(&b, buf, sizeof buf);
+		lsc_report_time(&b, r->first_ns, r->ts_digits);
+		row(o, "First frame", buf);
+		lsc_sb_init(&b, buf, sizeof buf);
+		lsc_report_time(&b, r->last_ns, r->ts_digits);
+		row(o, "Last frame", buf);
+		lsc_sb_init(&b, buf, sizeof buf);
+		lsc_render_duration(&b, r->last_ns - r->first_ns);
+		lsc_sb_puts(&b, " s");
+		row(o, "Time span", buf);
+	}
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_printf(&b, "%" PRIu64, r->frames);
+	if (r->o.filter != NULL)
+		lsc_sb_printf(&b, " matching the filter, of %" PRIu64 " read", r->frames_read);
+	row(o, "Frames", buf);
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_printf(&b, "%" PRIu64 " captured", r->bytes);
+	if (r->wire_bytes != r->bytes)
+		lsc_sb_printf(&b, ", %" PRIu64 " on the wire", r->wire_bytes);
+	row(o, "Bytes", buf);
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_printf(&b, "%" PRIu64 " (%" PRIu32 " listed%s; %" PRIu64 " frame%s outside any)", nconv + dropped,
+	              nconv, dropped ? ", the rest counted" : "", r->untracked, PLURAL(r->untracked));
+	row(o, "Conversations", buf);
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_printf(&b, "%" PRIu64 " damaged (truncated or malformed), %" PRIu64 " with notes", r->damaged,
+	              r->noted);
+	row(o, "Frames of note", buf);
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_printf(&b, "%" PRIu64 " of %" PRIu64 "%s", r->detailed, r->frames,
+	              r->detailed < r->frames ? " (raise --frames for more)" : "");
+	row(o, "Frames in detail", buf);
+}
+
+void lsc_report_mix(const struct lsc_report *r, lsc_report_mix_fn fn, FILE *o)
+{
+	for (unsigned t = 0; t < 4; t++) {
+		struct lsc_report_mix_row m = { .layer = t, .first = true };
+		for (unsigned p = 0; p < LSC_PROTO_COUNT; p++)
+			m.rows += r->mix[t][p].frames != 0;
+		m.rows += r->mix_none[t] != 0;
+		for (unsigned p = 0; p <= LSC_PROTO_COUNT; p++) {
+			bool none = p == LSC_PROTO_COUNT;
+			m.frames = none ? r->mix_none[t] : r->mix[t][p].frames;
+			if (m.frames == 0)
+				continue;
+			m.proto = none ? NULL : lsc_proto_get(p);
+			m.bytes = none ? 0 : r->mix[t][p].bytes;
+			struct lsc_strbuf b;
+			lsc_sb_init(&b, m.pct, sizeof m.pct);
+			lsc_report_percent(&b, m.frames, r->frames);
+			fn(o, &m);
+			m.first = false;
+		}
+	}
+}
+
+const char *const lsc_report_model_text[4] = {
+	"One hop on one medium: MAC addresses, and a type field naming what the frame carries.",
+	"Host to host across routers: IP addresses, the time to live, fragments.",
+	("Process to process: ports pick the socket; TCP adds sequence numbers, acknowledgements, "
+	 "the handshake and the teardown (UDP sends datagrams as they come)."),
+	"What the programs say: the bytes send() hands to the kernel and recv() returns.",
+};
+
+bool lsc_report_model_cell(struct lsc_strbuf *b, const struct lsc_frame *f, unsigned tcpip)
+{
+	bool any = false;
+	for (unsigned i = 0; i < f->nlayers; i++) {
+		const struct lsc_layer *l = &f->layers[i];
+		if (lsc_layer_tcpip(f, l) != tcpip || (l->flags & LSC_LF_QUOTED))
+			continue;
+		lsc_sb_printf(b, "%s%s: ", any ? "; " : "", lsc_proto_get(l->proto)->title);
+		lsc_report_layer_span(b, l);
+		any = true;
+	}
+	return any;
+}
+
+void lsc_report_model_intro(struct lsc_strbuf *b, const struct lsc_report *r)
+{
+	lsc_sb_printf(b, ", %s, shows which of its %" PRIu32 " bytes belong to which layer:",
+	              r->model_app ? "the first that carries application data" : "the first of the capture",
+	              r->model->caplen);
+}
+
+void lsc_report_conv_intro(struct lsc_strbuf *b, const struct lsc_report *r)
+{
+	uint32_t n, ntcp = 0;
+	uint64_t dropped;
+	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
+	for (uint32_t i = 0; i < n; i++)
+		ntcp += c[i].ipproto == 6;
+	lsc_sb_printf(b, "%" PRIu64 " conversation%s: %" PRIu32 " TCP, %" PRIu32 " UDP. The client is the side "
+	              "that sent the first SYN (UDP: the first sender). The history has a letter per event, "
+	              "upper case from the client, lower case from the server (docs/flow.md).",
+	              n + dropped, PLURAL(n + dropped), ntcp, n - ntcp);
+}
+
+void lsc_report_ladder_intro(struct lsc_strbuf *b, const struct lsc_report *r)
+{
+	uint32_t n;
+	uint64_t dropped;
+	lsc_report_convs(r, &n, &dropped);
+	uint32_t drawn = lsc_report_ndiagrams(r);
+	lsc_sb_printf(b, "Time runs down; each arrow is one frame, labelled as tcpdump writes it (flags, relative "
+	              "sequence and acknowledgement numbers, payload length) with the socket call that most "
+	              "likely caused it. %" PRIu32 " of %" PRIu64 " conversation%s drawn%s.", drawn, n + dropped,
+	              PLURAL(n + dropped),
+	              drawn < n + dropped ? ": the others have no frame among those shown in detail" : "");
+}
+
+void lsc_report_ladder_rest(struct lsc_strbuf *b, const struct lsc_flow_conv *c, uint32_t nrows)
+{
+	uint64_t total = c->frames[0] + c->frames[1];
+	if (total > nrows)
+		lsc_sb_printf(b, "%" PRIu64 " later frame%s of this conversation are past the frames shown in detail "
+		              "and not drawn.", total - nrows, PLURAL(total - nrows));
+}
+
+void lsc_report_frames_intro(struct lsc_strbuf *b, const struct lsc_report *r)
+{
+	lsc_sb_puts(b, "Each frame as its layers, outermost first: every box holds a header's fields and, inside "
+	            "it, what the header carries; below them, the frame's bytes marked by the layer they belong "
+	            "to.");
+	if (r->detailed < r->frames)
+		lsc_sb_printf(b, " The first %" PRIu64 " of %" PRIu64 " frames are shown (--frames); the summaries "
+		              "above count them all.", r->detailed, r->frames);
+}

@@ -1,0 +1,81 @@
+#!/bin/sh
+# report-cli.sh: `layerscope report`'s command line: the format from -f or OUT's suffix, exit codes, messages.
+# Needs $LAYERSCOPE and $CORPORA (make check sets them); skips (77) without the corpora.
+set -u
+bin=${LAYERSCOPE:-./layerscope}
+cap=${CORPORA:-}/local/lo_en10mb_nsec.pcap
+if [ ! -r "$cap" ]; then
+	echo "SKIP: no corpora (set CORPORA)"
+	exit 77
+fi
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+bad() {
+	echo "FAIL: $*"
+	fail=1
+}
+
+# run STATUS PATTERN ARGS...: exits STATUS, and stderr holds PATTERN (when not empty).
+run() {
+	want=$1 pattern=$2
+	shift 2
+	"$bin" report "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		bad "report $* exited $rc, wanted $want: $(cat "$tmp/err")"
+	elif [ -n "$pattern" ] && ! grep -q -e "$pattern" "$tmp/err"; then
+		bad "report $*: stderr lacks '$pattern': $(cat "$tmp/err")"
+	fi
+}
+
+# first_line FILE: what the format starts with.
+first_line() {
+	head -c 20 "$1" | head -n 1
+}
+
+# The format follows OUT's suffix, -f wins over it.
+run 0 '' -o "$tmp/r.md" "$cap"
+[ "$(first_line "$tmp/r.md")" = "# layerscope report:" ] || bad ".md did not give Markdown"
+run 0 '' -o "$tmp/r.HTM" "$cap"
+[ "$(first_line "$tmp/r.HTM")" = "<!DOCTYPE html>" ] || bad ".HTM did not give HTML"
+run 0 '' -o "$tmp/r.json" "$cap"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["capture"]["frames"] == 26' \
+	"$tmp/r.json" || bad ".json did not give the JSON of 26 frames"
+run 0 '' -f json -o "$tmp/r2.html" "$cap"
+[ "$(head -c 1 "$tmp/r2.html")" = "{" ] || bad "-f json -o r2.html did not give JSON"
+[ -s "$tmp/out" ] && bad "-o wrote to standard output too"
+# Standard output, not a terminal: HTML.  Standard input as the capture.
+run 0 '' "$cap"
+[ "$(first_line "$tmp/out")" = "<!DOCTYPE html>" ] || bad "the default on a pipe is not HTML"
+"$bin" report -f md - <"$cap" >"$tmp/out" 2>"$tmp/err" || bad "report - (standard input) failed"
+grep -q '^| File | standard input |$' "$tmp/out" || bad "standard input is not named as the file"
+
+# Usage errors: 2, saying what to do.
+run 2 'end OUT with one of .html, .htm, .md, .markdown, .json' -o "$tmp/r.txt" "$cap"
+[ -e "$tmp/r.txt" ] && bad "an unknown suffix still created the file"
+run 2 "unknown format 'pdf' (formats: html, md, json)" -f pdf "$cap"
+run 2 'syntax error' -f md "$cap" 'port port port'
+run 2 'frame count' --frames many "$cap"
+run 2 'frame count' --frames -1 "$cap"
+run 2 'no capture file given' -f md
+run 2 'unknown option' --bogus "$cap"
+# Runtime failures: 1.
+run 1 'no-such.pcap' -f md "$tmp/no-such.pcap"
+run 1 'cannot write' -o "$tmp/no/such/dir/r.html" "$cap"
+# A capture cut short still gets its report, of the frames before the cut, and exits 1.
+size=$(wc -c <"$cap")
+head -c $((size - 10)) "$cap" >"$tmp/cut.pcap"
+run 1 'the report covers the frames before it' -o "$tmp/cut.html" "$tmp/cut.pcap"
+tail -n 1 "$tmp/cut.html" | grep -q '^</html>$' || bad "the report of a cut capture is not complete"
+grep -q '<section class="frame" id="f25">' "$tmp/cut.html" || bad "the cut capture's frame 25 is missing"
+grep -q 'id="f26"' "$tmp/cut.html" && bad "the cut frame 26 is shown"
+
+# Help, and the command in the command list.
+run 0 '' --help
+grep -q -e '--frames N' "$tmp/out" || bad "report --help does not list --frames"
+"$bin" --help | grep -q '^  report ' || bad "layerscope --help does not list report"
+
+[ "$fail" -eq 0 ] && echo "report-cli: ok"
+exit "$fail"

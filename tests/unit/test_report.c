@@ -1,0 +1,219 @@
+/* test_report.c: reports: formats and suffixes, services, the field layout, escaping, the --frames cap. */
+#include <config.h>
+
+#include <stdio.h>
+
+#include <layerscope/flow.h>
+#include <layerscope/report.h>
+#include <layerscope/source.h>
+
+#include "unit.h"
+#include "../../src/report/report-int.h"
+
+/* Ethernet + IPv4 + TCP (PSH ACK, NOP NOP timestamp) from 10.0.0.1:sport to 10.0.0.2:8082, with a payload. */
+static size_t tcp_frame(uint8_t *buf, uint16_t sport, uint8_t flags, const char *payload)
+{
+	static const uint8_t head[] = {
+		2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00,
+		0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+		0, 0, 0x1f, 0x92, 0, 0, 0, 1, 0, 0, 0, 0, 0x80, 0, 0x04, 0, 0, 0, 0, 0,
+		1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2,
+	};
+	size_t n = strlen(payload), total = sizeof head + n;
+	memcpy(buf, head, sizeof head);
+	memcpy(buf + sizeof head, payload, n);
+	buf[16] = (uint8_t)((total - 14) >> 8);
+	buf[17] = (uint8_t)(total - 14);
+	buf[34] = (uint8_t)(sport >> 8);
+	buf[35] = (uint8_t)sport;
+	buf[47] = flags;
+	return total;
+}
+
+static void test_formats(void **state)
+{
+	(void)state;
+	assert_int_equal(lsc_report_format_find("html"), LSC_REPORT_HTML);
+	assert_int_equal(lsc_report_format_find("md"), LSC_REPORT_MD);
+	assert_int_equal(lsc_report_format_find("json"), LSC_REPORT_JSON);
+	assert_int_equal(lsc_report_format_find("pdf"), -1);
+	assert_int_equal(lsc_report_format_for_path("out/Report.HTML"), LSC_REPORT_HTML);
+	assert_int_equal(lsc_report_format_for_path("r.htm"), LSC_REPORT_HTML);
+	assert_int_equal(lsc_report_format_for_path("r.markdown"), LSC_REPORT_MD);
+	assert_int_equal(lsc_report_format_for_path("r.md"), LSC_REPORT_MD);
+	assert_int_equal(lsc_report_format_for_path("r.json"), LSC_REPORT_JSON);
+	assert_int_equal(lsc_report_format_for_path("r.txt"), -1);
+	assert_int_equal(lsc_report_format_for_path(".md"), -1); /* a suffix needs a name before it */
+	assert_int_equal(lsc_report_format_for_path("md"), -1);
+}
+
+static void test_services(void **state)
+{
+	(void)state;
+	assert_string_equal(lsc_report_service(6, 7), "echo");       /* the table's first entry */
+	assert_string_equal(lsc_report_service(6, 80), "http");
+	assert_null(lsc_report_service(17, 80));
+	assert_string_equal(lsc_report_service(17, 53), "domain");
+	assert_string_equal(lsc_report_service(6, 514), "shell");
+	assert_string_equal(lsc_report_service(17, 514), "syslog");
+	assert_string_equal(lsc_report_service(6, 8082), "echo exercise"); /* the last */
+	assert_null(lsc_report_service(6, 8083));
+	assert_null(lsc_report_service(6, 0));
+	assert_null(lsc_report_service(6, 65535));
+
+	struct lsc_flow_conv c = { 0 };
+	c.ipproto = 6;
+	c.ep[0].port = 80;
+	c.ep[1].port = 40000;
+	assert_string_equal(lsc_report_conv_service(&c), "http"); /* the client's when the server's has none */
+	c.ep[1].port = 22;
+	assert_string_equal(lsc_report_conv_service(&c), "ssh");
+}
+
+static void test_utf8(void **state)
+{
+	(void)state;
+	assert_int_equal(lsc_report_utf8_len((const unsigned char *)"\xc3\xa9"), 2);
+	assert_int_equal(lsc_report_utf8_len((const unsigned char *)"\xe2\x86\x92"), 3);
+	assert_int_equal(lsc_report_utf8_len((const unsigned char *)"\xf0\x9f\x98\x80"), 4);
+	assert_int_equal(lsc_report_utf8_len((const unsigned char *)"\xc3"), 0);         /* cut short */
+	assert_int_equal(lsc_report_utf8_len((const unsigned char *)"\xc0\xaf"), 0);     /* overlong */
+	assert_int_equal(lsc_report_utf8_len((const unsigned char *)"\xe0\x80\xaf"), 0); /* overlong */
+	assert_int_equal(lsc_report_utf8_len((const unsigned char *)"\xed\xa0\x80"), 0); /* surrogate */
+	assert_int_equal(lsc_report_utf8_len((const unsigned char *)"\xf4\x90\x80\x80"), 0);
+	assert_int_equal(lsc_report_utf8_len((const unsigned char *)"\xff"), 0);
+	assert_int_equal(lsc_report_utf8_len((const unsigned char *)"\x80"), 0);
+}
+
+static void plain(FILE *o, const char *s)
+{
+	fputs(s, o);
+}
+
+static void angled(FILE *o, const char *s)
+{
+	fprintf(o, "<%s>", s);
+}
+
+/* A list of values stays on its row; a list of objects becomes items, the first text naming each. */
+static void test_field_layout(void **state)
+{
+	(void)state;
+	static const struct lsc_report_markup m = {
+		plain, plain, angled, "{", "=", "}\n", "[", "(", ")", "]", "none",
+	};
+	uint8_t buf[128];
+	struct lsc_frame f;
+	struct lsc_report_fields rf;
+	char *out = NULL;
+	size_t len = 0;
+	test_decode(&f, 1, buf, tcp_frame(buf, 40000, 0x18, "hi"));
+	FILE *o = open_memstream(&out, &len);
+	assert_non_null(o);
+	lsc_report_fields_init(&rf, o, &m);
+	lsc_fields_emit(&rf.sink, &f, test_layer(&f, LSC_PROTO_TCP));
+	fclose(o);
+	assert_non_null(strstr(out, "{Source port=40000}\n"));
+	assert_non_null(strstr(out, "{Flags=PSH, ACK}\n"));
+	assert_non_null(strstr(out, "{Options=[(nop)(nop)(timestamp, TSval 1, TSecr 2)]}\n"));
+	assert_non_null(strstr(out, "{Checksum status=<"));
+	free(out);
+	test_frame_free(&f);
+}
+
+/* Runs `nframes` SYNs of distinct conversations (and a payload) through a report; returns its output. */
+static char *run_report(unsigned format, uint64_t max_frames, unsigned nframes, const char *payload,
+                        struct lsc_report **keep)
+{
+	char err[LSC_ERRBUF_SIZE], *out = NULL;
+	size_t len = 0;
+	uint8_t buf[256];
+	struct lsc_frame f;
+	struct lsc_report_opts o = { .format = format, .max_frames = max_frames, .source = "t<1>.pcap" };
+	struct lsc_flow_tracker *t = lsc_flow_new(64);
+	assert_non_null(t);
+	struct lsc_report *r = lsc_report_new(&o, t, err);
+	assert_non_null(r);
+	for (unsigned i = 0; i < nframes; i++) {
+		test_decode(&f, 1, buf, tcp_frame(buf, (uint16_t)(40000 + i), i ? 0x02 : 0x18, i ? "" : payload));
+		f.number = i + 1;
+		lsc_flow_track(t, &f);
+		lsc_report_frame(r, &f);
+		test_frame_free(&f);
+	}
+	lsc_report_frames_read(r, nframes);
+	FILE *m = open_memstream(&out, &len);
+	assert_non_null(m);
+	assert_int_equal(lsc_report_write(r, m, err), 0);
+	fclose(m);
+	if (keep != NULL)
+		*keep = r;
+	else
+		lsc_report_free(r);
+	lsc_flow_free(t); /* the report's table was filled when it was written */
+	return out;
+}
+
+static unsigned count(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* Detail stops at --frames; the summaries and the conversation table count every frame. */
+static void test_frames_cap(void **state)
+{
+	(void)state;
+	struct lsc_report *r;
+	char *out = run_report(LSC_REPORT_JSON, 3, 200, "x", &r);
+	assert_true(r->nrows <= 3);
+	assert_true(r->cap_rows <= 64);
+	assert_true(r->cap_conv_rows <= 64);
+	assert_non_null(strstr(out, "\"frames\":200,"));
+	assert_non_null(strstr(out, "\"frames_detailed\":3,"));
+	assert_non_null(strstr(out, "\"conversations\":200}"));
+	assert_int_equal(count(out, "\"linktype\":\"EN10MB\""), 3); /* frame objects */
+	assert_int_equal(count(out, "\"history\":"), 200);           /* every conversation listed */
+	lsc_report_free(r);
+	free(out);
+
+	out = run_report(LSC_REPORT_MD, 0, 5, "x", NULL); /* summaries only */
+	assert_null(strstr(out, "### Frame "));
+	assert_null(strstr(out, "```mermaid"));
+	assert_non_null(strstr(out, "| Frames in detail | 0 of 5 (raise --frames for more) |"));
+	free(out);
+}
+
+/* What comes from the capture or the caller never becomes markup. */
+static void test_escaping(void **state)
+{
+	(void)state;
+	char *out = run_report(LSC_REPORT_HTML, 10, 2, "<b>&\"'`|", NULL);
+	assert_null(strstr(out, "<b>&"));
+	assert_non_null(strstr(out, "&lt;b&gt;&amp;&quot;&#39;`|"));
+	assert_null(strstr(out, "t<1>"));
+	assert_non_null(strstr(out, "t&lt;1&gt;.pcap"));
+	assert_int_equal(count(out, "<svg "), 2);
+	assert_int_equal(count(out, "<section class=\"frame\""), 2);
+	free(out);
+
+	out = run_report(LSC_REPORT_MD, 10, 2, "<b>&`|", NULL);
+	assert_non_null(strstr(out, "- **Text**: _\\<b\\>\\&\\`\\|_\n"));
+	assert_non_null(strstr(out, "# layerscope report: `t<1>.pcap`\n")); /* a code span: nothing to escape */
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_services),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_field_layout),
+		cmocka_unit_test(test_frames_cap),
+		cmocka_unit_test(test_escaping),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
