@@ -303,7 +303,8 @@ int lsc_report_write(struct lsc_report *r, FILE *out, char *errbuf)
 	}
 	r->fmt->tail(r, out);
 	if (fflush(out) != 0 || ferror(out)) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the report: %s", strerror(errno));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the report: %s — make room on the output's disk, or "
+		         "write it elsewhere with -o", strerror(errno));
 		return -1;
 	}
 	return 0;
