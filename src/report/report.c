@@ -237,7 +237,7 @@ static bool keep_row(struct lsc_report *r, const struct lsc_frame *f)
 
 void lsc_report_frame(struct lsc_report *r, const struct lsc_frame *f)
 {
-	int64_t ns = f->ts_sec * 1000000000LL + f->ts_nsec;
+	int64_t ns = lsc_time_ns(f->ts_sec, f->ts_nsec);
 	if (r->frames == 0) {
 		r->first_ns = ns;
 		r->ts_digits = f->ts_digits;
@@ -420,7 +420,7 @@ void lsc_report_frame_meta(struct lsc_strbuf *b, const struct lsc_frame *f)
 	unsigned d = f->ts_digits == 9 ? 9 : 6;
 	int64_t rel = d == 9 ? f->rel_ns : f->rel_ns / 1000;
 	int64_t scale = d == 9 ? 1000000000 : 1000000;
-	lsc_report_time(b, f->ts_sec * 1000000000LL + f->ts_nsec, d);
+	lsc_report_time(b, lsc_time_ns(f->ts_sec, f->ts_nsec), d);
 	lsc_sb_printf(b, " · +%" PRId64 ".%0*" PRId64 " s · ", rel / scale, (int)d, rel % scale);
 	if (f->caplen != f->len)
 		lsc_sb_printf(b, "%" PRIu32 " of %" PRIu32 " bytes captured", f->caplen, f->len);

@@ -205,6 +205,51 @@ static void test_escaping(void **state)
 	free(out);
 }
 
+/* Writes the report `r` into memory; returns the text. */
+static char *write_mem(struct lsc_report *r)
+{
+	char err[LSC_ERRBUF_SIZE], *out = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&out, &len);
+	assert_non_null(m);
+	assert_int_equal(lsc_report_write(r, m, err), 0);
+	fclose(m);
+	return out;
+}
+
+/*
+ * A pcapng stamp can say 2^64 microseconds (18446744073709 s): in
+ * nanoseconds that overflowed int64 in the tracker and the report (UBSan
+ * stopped the program).  Times clamp at 2^62 ns, so the span is that much.
+ */
+static void test_huge_time(void **state)
+{
+	(void)state;
+	for (unsigned format = 0; format < LSC_REPORT_NFORMATS; format++) {
+		char err[LSC_ERRBUF_SIZE];
+		uint8_t buf[256];
+		struct lsc_frame f;
+		struct lsc_report_opts o = { .format = format, .max_frames = 10, .source = "t.pcapng" };
+		struct lsc_flow_tracker *t = lsc_flow_new(8);
+		struct lsc_report *r = lsc_report_new(&o, t, err);
+		assert_non_null(r);
+		for (unsigned i = 0; i < 2; i++) {
+			test_decode(&f, 1, buf, tcp_frame(buf, 40000, i ? 0x12 : 0x02, ""));
+			f.number = i + 1;
+			f.ts_sec = i ? INT64_C(18446744073709) : 0;
+			lsc_flow_track(t, &f);
+			lsc_report_frame(r, &f);
+			test_frame_free(&f);
+		}
+		char *out = write_mem(r);
+		if (format == LSC_REPORT_JSON)
+			assert_non_null(strstr(out, "\"duration_ns\":4611686018427387904,"));
+		free(out);
+		lsc_report_free(r);
+		lsc_flow_free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_field_layout),
 		cmocka_unit_test(test_frames_cap),
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_huge_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
