@@ -198,10 +198,13 @@ static bool keep_model(struct lsc_report *r, const struct lsc_frame *f)
 
 /* ---- detail: the first max_frames frames ------------------------------------- */
 
-static bool grow(void **p, uint32_t *cap, uint32_t need, size_t size)
+/* Room for `need` elements, doubling; false past 2^31 (the next doubling would wrap) or out of memory. */
+static bool grow(void **p, uint32_t *cap, uint64_t need, size_t size)
 {
 	if (need <= *cap)
 		return true;
+	if (need > (UINT32_MAX >> 1) + 1u)
+		return false;
 	uint32_t n = *cap ? *cap : 64;
 	while (n < need)
 		n *= 2;
@@ -221,8 +224,8 @@ static bool keep_row(struct lsc_report *r, const struct lsc_frame *f)
 	if (!lsc_ladder_row_set(&row, f))
 		return true;
 	uint32_t id = f->flow.id;
-	if (!grow((void **)&r->rows, &r->cap_rows, r->nrows + 1, sizeof *r->rows) ||
-	    !grow((void **)&r->conv_rows, &r->cap_conv_rows, id + 1, sizeof *r->conv_rows))
+	if (!grow((void **)&r->rows, &r->cap_rows, (uint64_t)r->nrows + 1, sizeof *r->rows) ||
+	    !grow((void **)&r->conv_rows, &r->cap_conv_rows, (uint64_t)id + 1, sizeof *r->conv_rows))
 		return false;
 	r->rows[r->nrows++] = row;
 	struct lsc_report_conv_rows *cr = &r->conv_rows[id];

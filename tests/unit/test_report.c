@@ -250,6 +250,36 @@ static void test_huge_time(void **state)
 	}
 }
 
+/*
+ * The ladder rows grow by doubling a 32-bit count: past 2^31 rows the
+ * doubling wrapped to 0 and looped forever.  Now the report runs out of
+ * room cleanly and says to show fewer frames.
+ */
+static void test_rows_limit(void **state)
+{
+	(void)state;
+	char err[LSC_ERRBUF_SIZE];
+	uint8_t buf[256];
+	struct lsc_frame f;
+	struct lsc_report_opts o = { .format = LSC_REPORT_JSON, .max_frames = 10, .source = "t.pcap" };
+	struct lsc_flow_tracker *t = lsc_flow_new(8);
+	struct lsc_report *r = lsc_report_new(&o, t, err);
+	assert_non_null(r);
+	r->nrows = r->cap_rows = UINT32_C(1) << 31; /* as if that many rows were kept (none is read) */
+	test_decode(&f, 1, buf, tcp_frame(buf, 40000, 0x02, ""));
+	lsc_flow_track(t, &f);
+	lsc_report_frame(r, &f);
+	test_frame_free(&f);
+	r->nrows = r->cap_rows = 0;
+	FILE *m = fopen("/dev/null", "w");
+	assert_non_null(m);
+	assert_int_equal(lsc_report_write(r, m, err), -1);
+	assert_non_null(strstr(err, "out of memory — show fewer frames with --frames"));
+	fclose(m);
+	lsc_report_free(r);
+	lsc_flow_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_frames_cap),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_huge_time),
+		cmocka_unit_test(test_rows_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
