@@ -203,6 +203,11 @@ static void test_escaping(void **state)
 	assert_non_null(strstr(out, "- **Text**: _\\<b\\>\\&\\`\\|_\n"));
 	assert_non_null(strstr(out, "# layerscope report: `t<1>.pcap`\n")); /* a code span: nothing to escape */
 	free(out);
+
+	/* GitHub links bare URLs, www. names and mail addresses by themselves: not those from the capture. */
+	out = run_report(LSC_REPORT_MD, 10, 1, "GET http://x.example/ www.x.example me@x.example", NULL);
+	assert_non_null(strstr(out, "- **Text**: _GET http\\://x.example/ www\\.x.example me\\@x.example_\n"));
+	free(out);
 }
 
 /* Writes the report `r` into memory; returns the text. */
@@ -217,6 +222,31 @@ static char *write_mem(struct lsc_report *r)
 	return out;
 }
 
+/* A report of up to 10 frames in detail, over a tracker of 8 conversations. */
+static struct lsc_report *small_report(unsigned format, struct lsc_flow_tracker **t)
+{
+	char err[LSC_ERRBUF_SIZE];
+	struct lsc_report_opts o = { .format = format, .max_frames = 10, .source = "t.pcapng" };
+	*t = lsc_flow_new(8);
+	assert_non_null(*t);
+	struct lsc_report *r = lsc_report_new(&o, *t, err);
+	assert_non_null(r);
+	return r;
+}
+
+/* A SYN (or with `synack` a SYN-ACK) at `sec` seconds, decoded, tracked and added to the report. */
+static void add_syn(struct lsc_report *r, struct lsc_flow_tracker *t, uint64_t number, bool synack, int64_t sec)
+{
+	uint8_t buf[256];
+	struct lsc_frame f;
+	test_decode(&f, 1, buf, tcp_frame(buf, 40000, synack ? 0x12 : 0x02, ""));
+	f.number = number;
+	f.ts_sec = sec;
+	lsc_flow_track(t, &f);
+	lsc_report_frame(r, &f);
+	test_frame_free(&f);
+}
+
 /*
  * A pcapng stamp can say 2^64 microseconds (18446744073709 s): in
  * nanoseconds that overflowed int64 in the tracker and the report (UBSan
@@ -227,21 +257,10 @@ static void test_huge_time(void **state)
 {
 	(void)state;
 	for (unsigned format = 0; format < LSC_REPORT_NFORMATS; format++) {
-		char err[LSC_ERRBUF_SIZE];
-		uint8_t buf[256];
-		struct lsc_frame f;
-		struct lsc_report_opts o = { .format = format, .max_frames = 10, .source = "t.pcapng" };
-		struct lsc_flow_tracker *t = lsc_flow_new(8);
-		struct lsc_report *r = lsc_report_new(&o, t, err);
-		assert_non_null(r);
-		for (unsigned i = 0; i < 2; i++) {
-			test_decode(&f, 1, buf, tcp_frame(buf, 40000, i ? 0x12 : 0x02, ""));
-			f.number = i + 1;
-			f.ts_sec = i ? INT64_C(18446744073709) : -INT64_C(18446744073709);
-			lsc_flow_track(t, &f);
-			lsc_report_frame(r, &f);
-			test_frame_free(&f);
-		}
+		struct lsc_flow_tracker *t;
+		struct lsc_report *r = small_report(format, &t);
+		add_syn(r, t, 1, false, -INT64_C(18446744073709));
+		add_syn(r, t, 2, true, INT64_C(18446744073709));
 		char *out = write_mem(r);
 		if (format == LSC_REPORT_JSON)
 			assert_non_null(strstr(out, "\"duration_ns\":9223372036854775806,"));
@@ -260,17 +279,10 @@ static void test_rows_limit(void **state)
 {
 	(void)state;
 	char err[LSC_ERRBUF_SIZE];
-	uint8_t buf[256];
-	struct lsc_frame f;
-	struct lsc_report_opts o = { .format = LSC_REPORT_JSON, .max_frames = 10, .source = "t.pcap" };
-	struct lsc_flow_tracker *t = lsc_flow_new(8);
-	struct lsc_report *r = lsc_report_new(&o, t, err);
-	assert_non_null(r);
+	struct lsc_flow_tracker *t;
+	struct lsc_report *r = small_report(LSC_REPORT_JSON, &t);
 	r->nrows = r->cap_rows = UINT32_C(1) << 31; /* as if that many rows were kept (none is read) */
-	test_decode(&f, 1, buf, tcp_frame(buf, 40000, 0x02, ""));
-	lsc_flow_track(t, &f);
-	lsc_report_frame(r, &f);
-	test_frame_free(&f);
+	add_syn(r, t, 1, false, 0);
 	r->nrows = r->cap_rows = 0;
 	FILE *m = fopen("/dev/null", "w");
 	assert_non_null(m);
