@@ -271,6 +271,25 @@ static void test_huge_time(void **state)
 }
 
 /*
+ * Stamps that go back (a merged capture) give negative spans: the JSON
+ * wrote them as unsigned, 18446744068709551616 for -5 s.
+ */
+static void test_time_backwards(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t;
+	struct lsc_report *r = small_report(LSC_REPORT_JSON, &t);
+	add_syn(r, t, 1, false, 10);
+	add_syn(r, t, 2, true, 5);
+	char *out = write_mem(r);
+	assert_non_null(strstr(out, "\"duration_ns\":-5000000000,\"frames\":2,"));
+	assert_non_null(strstr(out, "{\"frame\":2,\"dir\":\"c2s\",\"time_ns\":-5000000000,"));
+	free(out);
+	lsc_report_free(r);
+	lsc_flow_free(t);
+}
+
+/*
  * The ladder rows grow by doubling a 32-bit count: past 2^31 rows the
  * doubling wrapped to 0 and looped forever.  Now the report runs out of
  * room cleanly and says to show fewer frames.
@@ -304,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_huge_time),
 		cmocka_unit_test(test_rows_limit),
+		cmocka_unit_test(test_time_backwards),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
