@@ -247,6 +247,19 @@ static void add_syn(struct lsc_report *r, struct lsc_flow_tracker *t, uint64_t n
 	test_frame_free(&f);
 }
 
+/* The report of a SYN at sec1 and a SYN-ACK at sec2. */
+static char *syn_synack(unsigned format, int64_t sec1, int64_t sec2)
+{
+	struct lsc_flow_tracker *t;
+	struct lsc_report *r = small_report(format, &t);
+	add_syn(r, t, 1, false, sec1);
+	add_syn(r, t, 2, true, sec2);
+	char *out = write_mem(r);
+	lsc_report_free(r);
+	lsc_flow_free(t);
+	return out;
+}
+
 /*
  * A pcapng stamp can say 2^64 microseconds (18446744073709 s): in
  * nanoseconds that overflowed int64 in the tracker and the report (UBSan
@@ -257,16 +270,10 @@ static void test_huge_time(void **state)
 {
 	(void)state;
 	for (unsigned format = 0; format < LSC_REPORT_NFORMATS; format++) {
-		struct lsc_flow_tracker *t;
-		struct lsc_report *r = small_report(format, &t);
-		add_syn(r, t, 1, false, -INT64_C(18446744073709));
-		add_syn(r, t, 2, true, INT64_C(18446744073709));
-		char *out = write_mem(r);
+		char *out = syn_synack(format, -INT64_C(18446744073709), INT64_C(18446744073709));
 		if (format == LSC_REPORT_JSON)
 			assert_non_null(strstr(out, "\"duration_ns\":9223372036854775806,"));
 		free(out);
-		lsc_report_free(r);
-		lsc_flow_free(t);
 	}
 }
 
@@ -277,16 +284,10 @@ static void test_huge_time(void **state)
 static void test_time_backwards(void **state)
 {
 	(void)state;
-	struct lsc_flow_tracker *t;
-	struct lsc_report *r = small_report(LSC_REPORT_JSON, &t);
-	add_syn(r, t, 1, false, 10);
-	add_syn(r, t, 2, true, 5);
-	char *out = write_mem(r);
+	char *out = syn_synack(LSC_REPORT_JSON, 10, 5);
 	assert_non_null(strstr(out, "\"duration_ns\":-5000000000,\"frames\":2,"));
 	assert_non_null(strstr(out, "{\"frame\":2,\"dir\":\"c2s\",\"time_ns\":-5000000000,"));
 	free(out);
-	lsc_report_free(r);
-	lsc_flow_free(t);
 }
 
 /*
