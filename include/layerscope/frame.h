@@ -349,4 +349,13 @@ const struct lsc_layer *lsc_frame_transport(const struct lsc_frame *f);
 /* Header bytes the decoder could read (what the layer's fields can come from). */
 uint32_t lsc_layer_captured(const struct lsc_frame *f, const struct lsc_layer *l);
 
+/*
+ * A time stamp in nanoseconds since 1970, clamped to +-(2^62 - 1) (the
+ * years 1824 to 2116): a corrupt stamp (a pcapng one can say 2^64
+ * microseconds) would overflow the product, and the difference of two
+ * clamped times fits in 63 bits.
+ */
+#define LSC_NS_LIMIT ((INT64_C(1) << 62) - 1)
+int64_t lsc_time_ns(int64_t sec, uint32_t nsec);
+
 #endif

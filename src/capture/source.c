@@ -141,8 +141,7 @@ int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 		f->ts_sec = sec;
 		f->ts_nsec = nsec;
 		f->ts_digits = (uint8_t)s->ts_digits;
-		f->rel_ns = (f->ts_sec - s->first_sec) * 1000000000LL +
-		            ((int64_t)f->ts_nsec - (int64_t)s->first_nsec);
+		f->rel_ns = lsc_time_ns(sec, nsec) - lsc_time_ns(s->first_sec, s->first_nsec);
 		f->caplen = h->caplen;
 		f->len = h->len;
 		f->linktype = pcap_datalink(s->pcap);

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <layerscope/decode.h>
@@ -70,15 +71,28 @@ static int feed(const struct lsc_cmd *cmd, struct lsc_source *src, struct lsc_fl
 	return LSC_EXIT_OK;
 }
 
-/* Decides the format from -f, else OUT's suffix, else where the output goes. */
+static bool is_file(const char *out)
+{
+	return out != NULL && strcmp(out, "-") != 0;
+}
+
+/*
+ * Decides the format from -f, else OUT's suffix, else where the output
+ * goes.  -f and a suffix naming another format disagree about what was
+ * meant: a usage error rather than, say, JSON in a file called .html.
+ */
 static int pick_format(const struct lsc_cmd *cmd, const char *fmt, const char *out, int *format)
 {
+	int by_suffix = is_file(out) ? lsc_report_format_for_path(out) : -1;
 	if (fmt != NULL) {
 		*format = lsc_report_format_find(fmt);
 		if (*format < 0)
 			return lsc_usage_error(cmd, "unknown format '%s' (formats: %s)", fmt, lsc_report_format_names());
-	} else if (out != NULL && strcmp(out, "-") != 0) {
-		*format = lsc_report_format_for_path(out);
+		if (by_suffix >= 0 && by_suffix != *format)
+			return lsc_usage_error(cmd, "-f %s conflicts with the suffix of '%s' — drop -f, or give OUT "
+			                       "the suffix of %s", fmt, out, fmt);
+	} else if (is_file(out)) {
+		*format = by_suffix;
 		if (*format < 0)
 			return lsc_usage_error(cmd, "cannot tell the format from '%s': name it with -f (%s) or end "
 			                       "OUT with one of %s", out, lsc_report_format_names(),
@@ -89,6 +103,22 @@ static int pick_format(const struct lsc_cmd *cmd, const char *fmt, const char *o
 	return 0;
 }
 
+/* Whether OUT is the capture, by any name: opening it to write would empty the capture before it is read. */
+static bool is_capture(const char *out, const char *capture)
+{
+	struct stat so, sc;
+	int rc = strcmp(capture, "-") == 0 ? fstat(STDIN_FILENO, &sc) : stat(capture, &sc);
+	return rc == 0 && S_ISREG(sc.st_mode) && stat(out, &so) == 0 && so.st_dev == sc.st_dev &&
+	       so.st_ino == sc.st_ino;
+}
+
+/* Whether a failed OUT may be removed: a regular file only, never a device like /dev/full or a FIFO. */
+static bool is_regular(FILE *out)
+{
+	struct stat st;
+	return fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static int cleanup(struct lsc_report *rep, struct lsc_flow_tracker *t, struct lsc_source *src, char *filter,
                    int rc)
 {
@@ -97,6 +127,32 @@ static int cleanup(struct lsc_report *rep, struct lsc_flow_tracker *t, struct ls
 	lsc_source_close(src);
 	free(filter);
 	return rc;
+}
+
+/*
+ * Writes the report to `out` (the file `outpath`, or standard output when
+ * NULL) and closes a file.  A file that could not be written whole is
+ * removed, so no truncated report is left to be mistaken for a whole one.
+ */
+static int write_report(const struct lsc_cmd *cmd, struct lsc_report *rep, FILE *out, const char *outpath)
+{
+	char err[LSC_ERRBUF_SIZE];
+	bool failed = lsc_report_write(rep, out, err) != 0;
+	if (failed && outpath == NULL && errno == EPIPE) /* `| head`: the reader has enough */
+		return LSC_EXIT_OK;
+	if (failed)
+		lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+	if (outpath == NULL)
+		return failed ? LSC_EXIT_FAILURE : LSC_EXIT_OK;
+	bool regular = is_regular(out);
+	if (fclose(out) != 0 && !failed) {
+		lsc_fail(LSC_EXIT_FAILURE, cmd->name, "writing %s: %s — make room on its disk, or choose another -o",
+		         outpath, strerror(errno));
+		failed = true;
+	}
+	if (failed && regular && unlink(outpath) == 0)
+		fprintf(stderr, "layerscope %s: %s removed: it would be incomplete\n", cmd->name, outpath);
+	return failed ? LSC_EXIT_FAILURE : LSC_EXIT_OK;
 }
 
 static int run_report(int argc, char **argv)
@@ -134,6 +190,9 @@ static int run_report(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	const char *path = argv[optind++];
+	if (is_file(outpath) && is_capture(outpath, path))
+		return lsc_usage_error(cmd, "OUT '%s' is the capture itself: writing it would destroy the capture — "
+		                       "choose another -o", outpath);
 
 	struct lsc_source *src = lsc_source_open_file(path, err);
 	if (src == NULL)
@@ -153,32 +212,19 @@ static int run_report(int argc, char **argv)
 	struct lsc_flow_tracker *t = lsc_flow_new(0);
 	struct lsc_report *rep = t != NULL ? lsc_report_new(&ro, t, err) : NULL;
 	FILE *out = stdout;
-	bool to_file = outpath != NULL && strcmp(outpath, "-") != 0;
 	if (t == NULL) {
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "out of memory for the conversation table");
 	} else if (rep == NULL) {
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
-	} else if (to_file && (out = fopen(outpath, "w")) == NULL) {
+	} else if (is_file(outpath) && (out = fopen(outpath, "w")) == NULL) {
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "cannot write %s: %s — choose a writable path with -o",
 		              outpath, strerror(errno));
 	} else {
 		/* A capture cut short still gets its report, of the frames before the cut. */
 		rc = feed(cmd, src, t, rep);
 		lsc_report_frames_read(rep, lsc_source_count(src));
-		bool failed = lsc_report_write(rep, out, err) != 0;
-		if (failed && !to_file && errno == EPIPE) /* `| head`: the reader has enough */
-			return cleanup(rep, t, src, filter, rc);
-		if (failed)
-			lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
-		if (to_file && fclose(out) != 0 && !failed) {
-			lsc_fail(LSC_EXIT_FAILURE, cmd->name, "writing %s: %s", outpath, strerror(errno));
-			failed = true;
-		}
-		if (failed) {
-			rc = LSC_EXIT_FAILURE;
-			if (to_file && unlink(outpath) == 0)
-				fprintf(stderr, "layerscope %s: %s removed: it would be incomplete\n", cmd->name, outpath);
-		}
+		int wrc = write_report(cmd, rep, out, is_file(outpath) ? outpath : NULL);
+		rc = wrc != LSC_EXIT_OK ? wrc : rc;
 	}
 	return cleanup(rep, t, src, filter, rc);
 }

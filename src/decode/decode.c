@@ -292,6 +292,16 @@ const struct lsc_layer *lsc_decode_enclosing_ip(const struct lsc_frame *f, const
 	return NULL;
 }
 
+int64_t lsc_time_ns(int64_t sec, uint32_t nsec)
+{
+	const int64_t max_sec = LSC_NS_LIMIT / 1000000000;
+	if (sec >= max_sec)
+		return LSC_NS_LIMIT;
+	if (sec <= -max_sec)
+		return -LSC_NS_LIMIT;
+	return sec * 1000000000 + nsec;
+}
+
 uint32_t lsc_layer_captured(const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	(void)f;

@@ -77,7 +77,7 @@ static uint32_t payload_len(const struct lsc_frame *f, const struct lsc_layer *l
 
 static int64_t frame_ns(const struct lsc_frame *f)
 {
-	return f->ts_sec * 1000000000LL + f->ts_nsec;
+	return lsc_time_ns(f->ts_sec, f->ts_nsec);
 }
 
 /* 0 when the sender is the client; a conversation with itself has only a client. */

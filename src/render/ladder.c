@@ -68,7 +68,7 @@ bool lsc_ladder_row_set(struct lsc_ladder_row *r, const struct lsc_frame *f)
 	if (!f->has_flow || f->flow.conv == NULL || l4 == NULL)
 		return false;
 	r->frame = f->number;
-	r->ns = f->ts_sec * 1000000000LL + f->ts_nsec;
+	r->ns = lsc_time_ns(f->ts_sec, f->ts_nsec);
 	r->len = l4->body_len;
 	r->flags = l4->proto == LSC_PROTO_TCP ? l4->u.tcp.flags : 0;
 	r->a = f->flow;

@@ -576,9 +576,15 @@ static void conv_table(struct lsc_report *r, FILE *o)
 #define SVG_TOP  76   /* the first row */
 #define SVG_ROW  42
 
-static void svg_text(FILE *o, const char *cls, int x, int y, const char *anchor, const char *s)
+/* The top of row k: 64-bit, as a ladder of --frames arrows can be taller than an int counts. */
+static int64_t row_y(uint64_t k)
 {
-	fprintf(o, "<text class=\"%s\" x=\"%d\" y=\"%d\"%s%s%s>", cls, x, y, anchor ? " text-anchor=\"" : "",
+	return SVG_TOP + (int64_t)k * SVG_ROW;
+}
+
+static void svg_text(FILE *o, const char *cls, int x, int64_t y, const char *anchor, const char *s)
+{
+	fprintf(o, "<text class=\"%s\" x=\"%d\" y=\"%" PRId64 "\"%s%s%s>", cls, x, y, anchor ? " text-anchor=\"" : "",
 	        anchor ? anchor : "", anchor ? "\"" : "");
 	esc(o, s);
 	fputs("</text>", o);
@@ -587,9 +593,9 @@ static void svg_text(FILE *o, const char *cls, int x, int y, const char *anchor,
 /* The band behind the rows first..end-1 of one group. */
 static void svg_band(FILE *o, unsigned g, uint32_t first, uint32_t end)
 {
-	int y = SVG_TOP + (int)first * SVG_ROW;
-	fprintf(o, "<rect class=\"band-%s\" x=\"1\" y=\"%d\" width=\"%d\" height=\"%d\"/>",
-	        lsc_ladder_group_name(g), y, SVG_W - 2, (int)(end - first) * SVG_ROW);
+	int64_t y = row_y(first);
+	fprintf(o, "<rect class=\"band-%s\" x=\"1\" y=\"%" PRId64 "\" width=\"%d\" height=\"%" PRId64 "\"/>",
+	        lsc_ladder_group_name(g), y, SVG_W - 2, row_y(end) - y);
 	svg_text(o, "gl", SVG_W - 12, y + 16, "end", lsc_ladder_group_name(g));
 	fputc('\n', o);
 }
@@ -630,7 +636,7 @@ static void svg_arrow(FILE *o, const struct lsc_flow_conv *c, const struct lsc_l
 	struct lsc_ladder_texts t;
 	lsc_ladder_texts(&t, c, r);
 
-	int top = SVG_TOP + (int)k * SVG_ROW, y = top + 24;
+	int64_t top = row_y(k), y = top + 24;
 	bool c2s = r->a.dir == LSC_FLOW_C2S;
 	int from = c2s ? SVG_CX : SVG_SX, to = c2s ? SVG_SX : SVG_CX, dx = c2s ? -10 : 10;
 	fprintf(o, "<a href=\"#f%" PRIu64 "\"><title>Frame %" PRIu64 ": ", r->frame, r->frame);
@@ -641,11 +647,13 @@ static void svg_arrow(FILE *o, const struct lsc_flow_conv *c, const struct lsc_l
 	}
 	fprintf(o, "</title><g class=\"ar g%u%s%s\">", lsc_ladder_group(r),
 	        r->a.event == LSC_EV_RST ? " rst" : "", r->a.event == LSC_EV_RETRANSMISSION ? " rtx" : "");
-	fprintf(o, "<rect class=\"hit\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>", top, SVG_W, SVG_ROW);
-	fprintf(o, "<text class=\"fn\" x=\"14\" y=\"%d\">%" PRIu64 "</text>", y - 3, r->frame);
+	fprintf(o, "<rect class=\"hit\" x=\"0\" y=\"%" PRId64 "\" width=\"%d\" height=\"%d\"/>", top, SVG_W,
+	        SVG_ROW);
+	fprintf(o, "<text class=\"fn\" x=\"14\" y=\"%" PRId64 "\">%" PRIu64 "</text>", y - 3, r->frame);
 	svg_text(o, "tm", 14, y + 11, NULL, t.time);
-	fprintf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", from, y, to + dx, y);
-	fprintf(o, "<polygon points=\"%d,%d %d,%d %d,%d\"/>", to, y, to + dx, y - 5, to + dx, y + 5);
+	fprintf(o, "<line x1=\"%d\" y1=\"%" PRId64 "\" x2=\"%d\" y2=\"%" PRId64 "\"/>", from, y, to + dx, y);
+	fprintf(o, "<polygon points=\"%d,%" PRId64 " %d,%" PRId64 " %d,%" PRId64 "\"/>", to, y, to + dx, y - 5,
+	        to + dx, y + 5);
 	svg_text(o, "lb", (SVG_CX + SVG_SX) / 2, y - 6, "middle", t.label);
 	if (t.notes[0])
 		svg_text(o, "nt", (SVG_CX + SVG_SX) / 2, y + 15, "middle", t.notes);
@@ -656,14 +664,15 @@ static void svg_ladder(FILE *o, const struct lsc_ladder_diagram *d, uint32_t nro
 {
 	const struct lsc_flow_conv *c = d->c;
 	struct lsc_ladder_names n;
-	int h = SVG_TOP + (int)nrows * SVG_ROW + 18;
+	int64_t h = row_y(nrows) + 18;
 	lsc_ladder_names(d, &n);
-	fprintf(o, "<svg class=\"lad\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
-	           "height=\"%d\" role=\"img\" aria-label=\"ladder diagram of conversation %" PRIu32 "\">\n",
+	fprintf(o, "<svg class=\"lad\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %" PRId64 "\" "
+	           "width=\"%d\" height=\"%" PRId64 "\" role=\"img\" aria-label=\"ladder diagram of conversation %" PRIu32 "\">\n",
 	        SVG_W, h, SVG_W, h, c->id);
 	svg_bands(o, d);
-	fprintf(o, "<line class=\"life\" x1=\"%d\" y1=\"56\" x2=\"%d\" y2=\"%d\"/>", SVG_CX, SVG_CX, h - 8);
-	fprintf(o, "<line class=\"life\" x1=\"%d\" y1=\"56\" x2=\"%d\" y2=\"%d\"/>\n", SVG_SX, SVG_SX, h - 8);
+	for (int x = SVG_CX; x <= SVG_SX; x += SVG_SX - SVG_CX)
+		fprintf(o, "<line class=\"life\" x1=\"%d\" y1=\"56\" x2=\"%d\" y2=\"%" PRId64 "\"/>", x, x, h - 8);
+	fputc('\n', o);
 	svg_participant(o, SVG_CX, "client", n.client, lsc_report_service(c->ipproto, c->ep[0].port));
 	svg_participant(o, SVG_SX, "server", n.server, lsc_report_service(c->ipproto, c->ep[1].port));
 	svg_text(o, "gl", 14, 46, NULL, "frame · s");

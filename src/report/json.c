@@ -32,6 +32,13 @@ static void key_u64(struct lsc_json *j, const char *k, uint64_t v)
 	lsc_json_u64(j, v);
 }
 
+/* Times relative to another: negative when a capture's stamps go back (merged or corrupt captures). */
+static void key_i64(struct lsc_json *j, const char *k, int64_t v)
+{
+	lsc_json_key(j, k);
+	lsc_json_i64(j, v);
+}
+
 static void key_bool(struct lsc_json *j, const char *k, bool v)
 {
 	lsc_json_key(j, k);
@@ -75,7 +82,7 @@ static void capture(struct lsc_report *r, struct lsc_json *j)
 	if (r->frames != 0) {
 		key_time(j, "first", r->first_ns, r->ts_digits);
 		key_time(j, "last", r->last_ns, r->ts_digits);
-		key_u64(j, "duration_ns", (uint64_t)(r->last_ns - r->first_ns));
+		key_i64(j, "duration_ns", r->last_ns - r->first_ns);
 	}
 	key_u64(j, "frames", r->frames);
 	key_u64(j, "frames_read", r->frames_read);
@@ -175,7 +182,7 @@ static void ladder(struct lsc_report *r, struct lsc_json *j, const struct lsc_fl
 		lsc_json_open(j, '{');
 		key_u64(j, "frame", row->frame);
 		key_str(j, "dir", lsc_flow_dir_name(row->a.dir));
-		key_u64(j, "time_ns", (uint64_t)(row->ns - c->first_ns));
+		key_i64(j, "time_ns", row->ns - c->first_ns);
 		key_str(j, "group", row->a.tcp ? lsc_ladder_group_name(lsc_ladder_group(row)) : NULL);
 		key_str(j, "event", lsc_flow_event_name(row->a.event));
 		key_str(j, "socket_call", lsc_sock_call_name(row->a.socket_call));
@@ -208,7 +215,7 @@ static void conversation(struct lsc_report *r, struct lsc_json *j, const struct 
 	key_u64(j, "first_frame", c->first_frame);
 	key_u64(j, "last_frame", c->last_frame);
 	key_time(j, "start", c->first_ns, r->ts_digits);
-	key_u64(j, "duration_ns", (uint64_t)(c->last_ns - c->first_ns));
+	key_i64(j, "duration_ns", c->last_ns - c->first_ns);
 	lsc_json_key(j, "handshake_rtt_ns");
 	if (c->handshake_rtt_ns >= 0)
 		lsc_json_u64(j, (uint64_t)c->handshake_rtt_ns);

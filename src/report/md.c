@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report-int.h"
 
@@ -28,15 +29,31 @@ static bool alnum(unsigned char c)
 }
 
 /*
+ * GitHub's Markdown makes links of bare www.x, scheme://x and a@b.c (the
+ * GFM autolink extension), with no markup character to escape.  A
+ * backslash before the '.', ':' or '@' that makes the pattern splits the
+ * text where the extension looks for it, so no link forms; the text reads
+ * the same.
+ */
+static bool autolink_char(const unsigned char *s, const unsigned char *p)
+{
+	if (*p == '@')
+		return true;
+	if (*p == ':')
+		return p[1] == '/' && p[2] == '/';
+	return *p == '.' && p - s >= 3 && strncasecmp((const char *)p - 3, "www", 3) == 0;
+}
+
+/*
  * Writes s with control characters and invalid UTF-8 replaced by U+FFFD;
  * with `escape`, also a backslash before every character Markdown could
- * read as markup.  An underscore between letters or digits is left alone:
- * it cannot start or end emphasis there (CommonMark 6.2), and TIME_WAIT
- * reads better.
+ * read as markup, or as a link (autolink_char).  An underscore between
+ * letters or digits is left alone: it cannot start or end emphasis there
+ * (CommonMark 6.2), and TIME_WAIT reads better.
  */
 static void put_text(FILE *o, const char *s, bool escape)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *s8 = (const unsigned char *)s, *p = s8;
 	while (*p) {
 		unsigned n = *p < 0x80 ? 1 : lsc_report_utf8_len(p);
 		if (n == 0 || *p < 0x20 || *p == 0x7f) {
@@ -44,8 +61,8 @@ static void put_text(FILE *o, const char *s, bool escape)
 			p++;
 			continue;
 		}
-		bool inword = *p == '_' && p > (const unsigned char *)s && alnum(p[-1]) && alnum(p[1]);
-		if (escape && n == 1 && !inword && strchr("\\`*_[]<>|&~#!", *p) != NULL)
+		bool inword = *p == '_' && p > s8 && alnum(p[-1]) && alnum(p[1]);
+		if (escape && n == 1 && !inword && (strchr("\\`*_[]<>|&~#!", *p) != NULL || autolink_char(s8, p)))
 			fputc('\\', o);
 		fwrite(p, 1, n, o);
 		p += n;

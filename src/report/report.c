@@ -198,10 +198,13 @@ static bool keep_model(struct lsc_report *r, const struct lsc_frame *f)
 
 /* ---- detail: the first max_frames frames ------------------------------------- */
 
-static bool grow(void **p, uint32_t *cap, uint32_t need, size_t size)
+/* Room for `need` elements, doubling; false past 2^31 (the next doubling would wrap) or out of memory. */
+static bool grow(void **p, uint32_t *cap, uint64_t need, size_t size)
 {
 	if (need <= *cap)
 		return true;
+	if (need > (UINT32_MAX >> 1) + 1u)
+		return false;
 	uint32_t n = *cap ? *cap : 64;
 	while (n < need)
 		n *= 2;
@@ -221,8 +224,8 @@ static bool keep_row(struct lsc_report *r, const struct lsc_frame *f)
 	if (!lsc_ladder_row_set(&row, f))
 		return true;
 	uint32_t id = f->flow.id;
-	if (!grow((void **)&r->rows, &r->cap_rows, r->nrows + 1, sizeof *r->rows) ||
-	    !grow((void **)&r->conv_rows, &r->cap_conv_rows, id + 1, sizeof *r->conv_rows))
+	if (!grow((void **)&r->rows, &r->cap_rows, (uint64_t)r->nrows + 1, sizeof *r->rows) ||
+	    !grow((void **)&r->conv_rows, &r->cap_conv_rows, (uint64_t)id + 1, sizeof *r->conv_rows))
 		return false;
 	r->rows[r->nrows++] = row;
 	struct lsc_report_conv_rows *cr = &r->conv_rows[id];
@@ -237,7 +240,7 @@ static bool keep_row(struct lsc_report *r, const struct lsc_frame *f)
 
 void lsc_report_frame(struct lsc_report *r, const struct lsc_frame *f)
 {
-	int64_t ns = f->ts_sec * 1000000000LL + f->ts_nsec;
+	int64_t ns = lsc_time_ns(f->ts_sec, f->ts_nsec);
 	if (r->frames == 0) {
 		r->first_ns = ns;
 		r->ts_digits = f->ts_digits;
@@ -303,7 +306,8 @@ int lsc_report_write(struct lsc_report *r, FILE *out, char *errbuf)
 	}
 	r->fmt->tail(r, out);
 	if (fflush(out) != 0 || ferror(out)) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the report: %s", strerror(errno));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the report: %s — make room on the output's disk, or "
+		         "write it elsewhere with -o", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -419,7 +423,7 @@ void lsc_report_frame_meta(struct lsc_strbuf *b, const struct lsc_frame *f)
 	unsigned d = f->ts_digits == 9 ? 9 : 6;
 	int64_t rel = d == 9 ? f->rel_ns : f->rel_ns / 1000;
 	int64_t scale = d == 9 ? 1000000000 : 1000000;
-	lsc_report_time(b, f->ts_sec * 1000000000LL + f->ts_nsec, d);
+	lsc_report_time(b, lsc_time_ns(f->ts_sec, f->ts_nsec), d);
 	lsc_sb_printf(b, " · +%" PRId64 ".%0*" PRId64 " s · ", rel / scale, (int)d, rel % scale);
 	if (f->caplen != f->len)
 		lsc_sb_printf(b, "%" PRIu32 " of %" PRIu32 " bytes captured", f->caplen, f->len);

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """make-seeds.py: fuzz seeds from capture files: one file per frame, two bytes of DLT then the frame.
 
-Usage: make-seeds.py OUTDIR CAPTURE_OR_DIR...  Reads pcap (either byte order,
-micro- or nanosecond) and pcapng (EPB, SPB, PB), keeps frames of the link
-types fuzz_decode.c knows, at most 64 a file, and names each seed after its
-SHA-1 so reruns add nothing twice.  Unreadable or foreign files are skipped.
+Usage: make-seeds.py [--report] OUTDIR CAPTURE_OR_DIR...  Reads pcap (either
+byte order, micro- or nanosecond) and pcapng (EPB, SPB, PB), keeps frames of
+the link types fuzz_decode.c knows, at most 64 a file, and names each seed
+after its SHA-1 so reruns add nothing twice.  Unreadable or foreign files are
+skipped.  With --report, seeds for fuzz_report.c: a capture's frames in runs
+of the same link type, each seed a link type index, an options byte, then
+frames with a 2-byte big-endian length each, at most REPORT_SEED bytes.
 """
 import hashlib
 import os
@@ -15,6 +18,11 @@ import sys
 LINKTYPES = {0: 0, 1: 1, 101: 12, 108: 108, 113: 113, 228: 228, 229: 229, 276: 276}
 PER_FILE = 64
 MAX_FRAME = 65535
+# fuzz_report.c's link types, in its order: the first byte of a report seed is an index.
+REPORT_DLTS = [1, 113, 276, 0, 108, 12, 101, 228, 229]
+REPORT_SEED = 16384
+# options: microseconds, no cut, every frame in detail (7); nanoseconds, snaplen cut, 2 in detail
+REPORT_OPTIONS = (7 << 2, 1 | 2 | (2 << 2))
 
 
 def pcap_frames(b):
@@ -77,9 +85,33 @@ def frames(path):
                 return
 
 
+def decode_seeds(path):
+    for dlt, frame in frames(path):
+        yield struct.pack('>H', dlt) + frame
+
+
+def report_seeds(path):
+    """A capture's frames as fuzz_report.c inputs, cut where the link type changes or a seed is full."""
+    head, body = None, b''
+    for dlt, frame in frames(path):
+        rec = struct.pack('>H', len(frame)) + frame
+        if head is not None and (head[0] != REPORT_DLTS.index(dlt) or len(body) + len(rec) > REPORT_SEED):
+            yield from (bytes([head[0], opt]) + body for opt in REPORT_OPTIONS)
+            head, body = None, b''
+        if len(rec) > REPORT_SEED:
+            continue
+        head = head or (REPORT_DLTS.index(dlt),)
+        body += rec
+    if head is not None:
+        yield from (bytes([head[0], opt]) + body for opt in REPORT_OPTIONS)
+
+
 def main(argv):
+    report = len(argv) > 1 and argv[1] == '--report'
+    if report:
+        argv = argv[:1] + argv[2:]
     if len(argv) < 3:
-        sys.stderr.write('usage: make-seeds.py OUTDIR CAPTURE_OR_DIR...\n')
+        sys.stderr.write('usage: make-seeds.py [--report] OUTDIR CAPTURE_OR_DIR...\n')
         return 2
     out = argv[1]
     os.makedirs(out, exist_ok=True)
@@ -92,8 +124,7 @@ def main(argv):
             paths.append(arg)
     written = 0
     for path in sorted(paths):
-        for dlt, frame in frames(path):
-            seed = struct.pack('>H', dlt) + frame
+        for seed in (report_seeds if report else decode_seeds)(path):
             name = os.path.join(out, hashlib.sha1(seed).hexdigest())
             if not os.path.exists(name):
                 with open(name, 'wb') as fh:

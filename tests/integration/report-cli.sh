@@ -43,9 +43,13 @@ run 0 '' -o "$tmp/r.HTM" "$cap"
 run 0 '' -o "$tmp/r.json" "$cap"
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["capture"]["frames"] == 26' \
 	"$tmp/r.json" || bad ".json did not give the JSON of 26 frames"
-run 0 '' -f json -o "$tmp/r2.html" "$cap"
-[ "$(head -c 1 "$tmp/r2.html")" = "{" ] || bad "-f json -o r2.html did not give JSON"
+run 0 '' -f json -o "$tmp/r2.out" "$cap"
+[ "$(head -c 1 "$tmp/r2.out")" = "{" ] || bad "-f json -o r2.out did not give JSON"
 [ -s "$tmp/out" ] && bad "-o wrote to standard output too"
+# -f and a suffix naming another format: which one was meant is unclear, nothing is written.
+run 2 "-f json conflicts with the suffix of" -f json -o "$tmp/r2.html" "$cap"
+[ -e "$tmp/r2.html" ] && bad "a conflicting suffix still created the file"
+run 0 '' -f html -o "$tmp/r3.htm" "$cap"
 # Standard output, not a terminal: HTML.  Standard input as the capture.
 run 0 '' "$cap"
 [ "$(first_line "$tmp/out")" = "<!DOCTYPE html>" ] || bad "the default on a pipe is not HTML"
@@ -64,6 +68,24 @@ run 2 'unknown option' --bogus "$cap"
 # Runtime failures: 1.
 run 1 'no-such.pcap' -f md "$tmp/no-such.pcap"
 run 1 'cannot write' -o "$tmp/no/such/dir/r.html" "$cap"
+# The capture as OUT, by its name or another link to it: refused before it is truncated.
+cp "$cap" "$tmp/same.pcap"
+ln "$tmp/same.pcap" "$tmp/same.html"
+run 2 'is the capture itself' -f html -o "$tmp/same.pcap" "$tmp/same.pcap"
+run 2 'is the capture itself' -o "$tmp/same.html" "$tmp/same.pcap"
+cmp -s "$cap" "$tmp/same.pcap" || bad "report -o CAPTURE CAPTURE damaged the capture"
+# A full disk: exit 1 naming the cause and what to do, to a file or to standard output.
+# A device that fails is left in place: only an incomplete regular file is removed.
+if mknod "$tmp/full" c 1 7 2>/dev/null; then
+	run 1 'No space left on device — ' -f html -o "$tmp/full" "$cap"
+	[ -c "$tmp/full" ] || bad "a failed write removed the device it wrote to"
+fi
+"$bin" report -f md "$cap" >/dev/full 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] || bad "report >/dev/full exited $rc, wanted 1"
+grep -q 'No space left on device — ' "$tmp/err" || bad "report >/dev/full: $(cat "$tmp/err")"
+# A directory is no OUT.
+run 1 'cannot write' -f md -o "$tmp" "$cap"
 # A capture cut short still gets its report, of the frames before the cut, and exits 1.
 size=$(wc -c <"$cap")
 head -c $((size - 10)) "$cap" >"$tmp/cut.pcap"

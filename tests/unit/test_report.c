@@ -203,6 +203,114 @@ static void test_escaping(void **state)
 	assert_non_null(strstr(out, "- **Text**: _\\<b\\>\\&\\`\\|_\n"));
 	assert_non_null(strstr(out, "# layerscope report: `t<1>.pcap`\n")); /* a code span: nothing to escape */
 	free(out);
+
+	/* GitHub links bare URLs, www. names and mail addresses by themselves: not those from the capture. */
+	out = run_report(LSC_REPORT_MD, 10, 1, "GET http://x.example/ www.x.example me@x.example", NULL);
+	assert_non_null(strstr(out, "- **Text**: _GET http\\://x.example/ www\\.x.example me\\@x.example_\n"));
+	free(out);
+}
+
+/* Writes the report `r` into memory; returns the text. */
+static char *write_mem(struct lsc_report *r)
+{
+	char err[LSC_ERRBUF_SIZE], *out = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&out, &len);
+	assert_non_null(m);
+	assert_int_equal(lsc_report_write(r, m, err), 0);
+	fclose(m);
+	return out;
+}
+
+/* A report of up to 10 frames in detail, over a tracker of 8 conversations. */
+static struct lsc_report *small_report(unsigned format, struct lsc_flow_tracker **t)
+{
+	char err[LSC_ERRBUF_SIZE];
+	struct lsc_report_opts o = { .format = format, .max_frames = 10, .source = "t.pcapng" };
+	*t = lsc_flow_new(8);
+	assert_non_null(*t);
+	struct lsc_report *r = lsc_report_new(&o, *t, err);
+	assert_non_null(r);
+	return r;
+}
+
+/* A SYN (or with `synack` a SYN-ACK) at `sec` seconds, decoded, tracked and added to the report. */
+static void add_syn(struct lsc_report *r, struct lsc_flow_tracker *t, uint64_t number, bool synack, int64_t sec)
+{
+	uint8_t buf[256];
+	struct lsc_frame f;
+	test_decode(&f, 1, buf, tcp_frame(buf, 40000, synack ? 0x12 : 0x02, ""));
+	f.number = number;
+	f.ts_sec = sec;
+	lsc_flow_track(t, &f);
+	lsc_report_frame(r, &f);
+	test_frame_free(&f);
+}
+
+/* The report of a SYN at sec1 and a SYN-ACK at sec2. */
+static char *syn_synack(unsigned format, int64_t sec1, int64_t sec2)
+{
+	struct lsc_flow_tracker *t;
+	struct lsc_report *r = small_report(format, &t);
+	add_syn(r, t, 1, false, sec1);
+	add_syn(r, t, 2, true, sec2);
+	char *out = write_mem(r);
+	lsc_report_free(r);
+	lsc_flow_free(t);
+	return out;
+}
+
+/*
+ * A pcapng stamp can say 2^64 microseconds (18446744073709 s): in
+ * nanoseconds that overflowed int64 in the tracker and the report (UBSan
+ * stopped the program).  Times clamp at +-(2^62 - 1) ns, and the span from
+ * one end to the other still fits.
+ */
+static void test_huge_time(void **state)
+{
+	(void)state;
+	for (unsigned format = 0; format < LSC_REPORT_NFORMATS; format++) {
+		char *out = syn_synack(format, -INT64_C(18446744073709), INT64_C(18446744073709));
+		if (format == LSC_REPORT_JSON)
+			assert_non_null(strstr(out, "\"duration_ns\":9223372036854775806,"));
+		free(out);
+	}
+}
+
+/*
+ * Stamps that go back (a merged capture) give negative spans: the JSON
+ * wrote them as unsigned, 18446744068709551616 for -5 s.
+ */
+static void test_time_backwards(void **state)
+{
+	(void)state;
+	char *out = syn_synack(LSC_REPORT_JSON, 10, 5);
+	assert_non_null(strstr(out, "\"duration_ns\":-5000000000,\"frames\":2,"));
+	assert_non_null(strstr(out, "{\"frame\":2,\"dir\":\"c2s\",\"time_ns\":-5000000000,"));
+	free(out);
+}
+
+/*
+ * The ladder rows grow by doubling a 32-bit count: past 2^31 rows the
+ * doubling wrapped to 0 and looped forever.  Now the report runs out of
+ * room cleanly and says to show fewer frames.
+ */
+static void test_rows_limit(void **state)
+{
+	(void)state;
+	char err[LSC_ERRBUF_SIZE];
+	struct lsc_flow_tracker *t;
+	struct lsc_report *r = small_report(LSC_REPORT_JSON, &t);
+	r->nrows = r->cap_rows = UINT32_C(1) << 31; /* as if that many rows were kept (none is read) */
+	add_syn(r, t, 1, false, 0);
+	r->nrows = r->cap_rows = 0;
+	FILE *m = fopen("/dev/null", "w");
+	assert_non_null(m);
+	assert_int_equal(lsc_report_write(r, m, err), -1);
+	assert_non_null(strstr(err, "out of memory — show fewer frames with --frames"));
+	fclose(m);
+	lsc_report_free(r);
+	lsc_flow_free(t);
 }
 
 int main(void)
@@ -214,6 +322,9 @@ int main(void)
 		cmocka_unit_test(test_field_layout),
 		cmocka_unit_test(test_frames_cap),
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_huge_time),
+		cmocka_unit_test(test_rows_limit),
+		cmocka_unit_test(test_time_backwards),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
