@@ -22,6 +22,7 @@ struct lsc_reasm {
 	bool started;
 	uint32_t next;     /* the next sequence number to deliver */
 	uint32_t cap, used;
+	uint32_t size;     /* bytes allocated: the arena grows to `cap` only as segments wait */
 	uint8_t *arena;
 	unsigned n;        /* waiting segments, sorted by seq */
 	struct waiting w[REASM_SEGS];
@@ -32,11 +33,6 @@ struct lsc_reasm *lsc_reasm_new(uint32_t cap, lsc_reasm_fn out, void *ctx)
 	struct lsc_reasm *r = calloc(1, sizeof *r);
 	if (r == NULL)
 		return NULL;
-	r->arena = malloc(cap ? cap : 1);
-	if (r->arena == NULL) {
-		free(r);
-		return NULL;
-	}
 	r->cap = cap;
 	r->out = out;
 	r->ctx = ctx;
@@ -115,6 +111,24 @@ static void skip_gap(struct lsc_reasm *r)
 	drain(r);
 }
 
+/* Room for `need` arena bytes (need <= cap), doubling from 4 KiB: most streams never wait. */
+static bool reserve(struct lsc_reasm *r, uint32_t need)
+{
+	if (need <= r->size)
+		return true;
+	uint64_t size = r->size ? (uint64_t)r->size * 2 : 4096;
+	if (size < need)
+		size = need;
+	if (size > r->cap)
+		size = r->cap;
+	uint8_t *a = realloc(r->arena, (size_t)size);
+	if (a == NULL)
+		return false;
+	r->arena = a;
+	r->size = (uint32_t)size;
+	return true;
+}
+
 static void wait_for(struct lsc_reasm *r, uint64_t frame, uint32_t seq, const uint8_t *data, uint32_t len)
 {
 	while (r->n == REASM_SEGS || (data != NULL && r->cap - r->used < len)) {
@@ -126,8 +140,8 @@ static void wait_for(struct lsc_reasm *r, uint64_t frame, uint32_t seq, const ui
 			return;
 		}
 	}
-	if (data != NULL && r->cap - r->used < len) {
-		/* Larger than the whole buffer: deliver it now, after a gap. */
+	if (data != NULL && (r->cap - r->used < len || !reserve(r, r->used + len))) {
+		/* Larger than the whole buffer (or no memory for it): deliver it now, after a gap. */
 		emit(r, 0, NULL, seq - r->next, false);
 		deliver(r, frame, seq, data, len, true);
 		return;

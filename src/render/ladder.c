@@ -36,12 +36,15 @@ struct ladder {
 	uint64_t untracked;     /* frames of no TCP/UDP conversation */
 	uint32_t free_row;      /* free lists, index + 1 */
 	uint32_t free_conv;
+	uint32_t fresh_rows;    /* rows and convs never used yet, taken in order: begin() */
+	uint32_t fresh_convs;   /* touches no page of them (a short capture stays cheap) */
+	uint32_t rows_cap;      /* rows allocated; grows by doubling up to LADDER_ROWS */
 	uint32_t bucket[LADDER_HASH];
 	struct pending {
 		uint32_t id, ci;
 	} order[LADDER_CONVS];  /* flush_all()'s scratch */
 	struct lconv convs[LADDER_CONVS];
-	struct lsc_ladder_row rows[LADDER_ROWS];
+	struct lsc_ladder_row *rows;
 };
 
 static void *ladder_begin(FILE *out, const struct lsc_render_opts *o)
@@ -51,12 +54,6 @@ static void *ladder_begin(FILE *out, const struct lsc_render_opts *o)
 		return NULL;
 	ld->out = out;
 	ld->mermaid = o->mermaid;
-	for (uint32_t i = 0; i < LADDER_ROWS; i++)
-		ld->rows[i].next = i + 2 <= LADDER_ROWS ? i + 2 : 0;
-	for (uint32_t i = 0; i < LADDER_CONVS; i++)
-		ld->convs[i].hnext = i + 2 <= LADDER_CONVS ? i + 2 : 0;
-	ld->free_row = 1;
-	ld->free_conv = 1;
 	return ld;
 }
 
@@ -328,6 +325,50 @@ static bool conv_over(const struct lsc_flow_conv *c)
 	return c->state == LSC_TCPS_TIME_WAIT || c->state == LSC_TCPS_CLOSED || c->state == LSC_TCPS_RESET;
 }
 
+/* Whether a row can be taken, growing the array when the allocated rows are all in use. */
+static bool row_available(struct ladder *ld)
+{
+	if (ld->free_row != 0 || ld->fresh_rows < ld->rows_cap)
+		return true;
+	if (ld->rows_cap == LADDER_ROWS)
+		return false;
+	uint32_t cap = ld->rows_cap ? ld->rows_cap * 2 : 256;
+	if (cap > LADDER_ROWS)
+		cap = LADDER_ROWS;
+	struct lsc_ladder_row *rows = realloc(ld->rows, cap * sizeof *rows);
+	if (rows == NULL)
+		return false;
+	ld->rows = rows;
+	ld->rows_cap = cap;
+	return true;
+}
+
+/* A free row (index + 1): a released one first, else one never used; row_available() said there is one. */
+static uint32_t take_row(struct ladder *ld)
+{
+	uint32_t ri = ld->free_row;
+	if (ri != 0)
+		ld->free_row = ld->rows[ri - 1].next;
+	else
+		ri = ++ld->fresh_rows;
+	return ri;
+}
+
+static uint32_t take_conv(struct ladder *ld)
+{
+	uint32_t ci = ld->free_conv;
+	if (ci != 0)
+		ld->free_conv = ld->convs[ci - 1].hnext;
+	else if (ld->fresh_convs < LADDER_CONVS)
+		ci = ++ld->fresh_convs;
+	return ci;
+}
+
+static bool ladder_full(struct ladder *ld)
+{
+	return !row_available(ld) || (ld->free_conv == 0 && ld->fresh_convs == LADDER_CONVS);
+}
+
 static void ladder_frame(void *state, const struct lsc_frame *f)
 {
 	struct ladder *ld = state;
@@ -336,14 +377,17 @@ static void ladder_frame(void *state, const struct lsc_frame *f)
 		ld->untracked++;
 		return;
 	}
-	if (ld->free_row == 0 || ld->free_conv == 0)
+	if (ladder_full(ld))
 		flush_all(ld);
+	if (!row_available(ld)) { /* out of memory before the first row: the frame goes unshown */
+		ld->untracked++;
+		return;
+	}
 	uint32_t *link = hash_link(ld, f->flow.id);
 	uint32_t ci = *link;
 	if (ci == 0) {
-		ci = ld->free_conv;
+		ci = take_conv(ld);
 		struct lconv *lc = &ld->convs[ci - 1];
-		ld->free_conv = lc->hnext;
 		memset(lc, 0, sizeof *lc);
 		lc->c.id = f->flow.id;
 		lc->continued = f->number != f->flow.conv->first_frame;
@@ -352,10 +396,8 @@ static void ladder_frame(void *state, const struct lsc_frame *f)
 	struct lconv *lc = &ld->convs[ci - 1];
 	lc->c = *f->flow.conv;
 
-	uint32_t ri = ld->free_row;
-	struct lsc_ladder_row *r = &ld->rows[ri - 1];
-	ld->free_row = r->next;
-	*r = row;
+	uint32_t ri = take_row(ld);
+	ld->rows[ri - 1] = row;
 	if (lc->tail)
 		ld->rows[lc->tail - 1].next = ri;
 	else
@@ -372,6 +414,7 @@ static int ladder_end(void *state)
 	if (ld->untracked != 0)
 		fprintf(ld->out, "%s%s(%" PRIu64 " frame%s outside any TCP or UDP conversation not shown)\n",
 		        ld->written ? "\n" : "", ld->mermaid ? "%% " : "", ld->untracked, PLURAL(ld->untracked));
+	free(ld->rows);
 	free(ld);
 	return 0;
 }
