@@ -209,14 +209,28 @@ inS nft delete table inet lossy
 
 # The -i any link type: Linux cooked capture v2 (tcpdump -y LINUX_SLL2).
 command -v tcpdump >/dev/null || die "needs tcpdump for the SLL2 capture: bash .ci/deps"
+# tcpdump says it listens a while before its "any" socket sees frames (longer on
+# a loaded machine), and frames still in its ring when it is stopped are lost:
+# a UDP probe to the discard port marks each end, and the exchange is what lies
+# between the probes (taken out afterwards).
+probe_seen() { # BYTES: sends a probe, true once the capture has grown past BYTES
+	inC bash -c 'echo probe >/dev/udp/10.1.1.1/9' 2>/dev/null || true
+	sleep 0.05
+	[ "$(stat -c %s "$tmp/sll2-raw.pcap" 2>/dev/null || echo 0)" -gt "$1" ]
+}
 server --max-conns 1
-ip netns exec "$S" tcpdump -i any -y LINUX_SLL2 -U -n -Z root -w "$out/sll2-any.pcap" "tcp port $PORT" 2>"$tmp/sll2.live" &
+ip netns exec "$S" tcpdump -i any -y LINUX_SLL2 -U -n -Z root -w "$tmp/sll2-raw.pcap" \
+	"tcp port $PORT or udp dst port 9" 2>"$tmp/sll2.live" &
 live_pid=$!
 wait_for 5 grep -q 'listening on' "$tmp/sll2.live" || die "tcpdump did not start: $(cat "$tmp/sll2.live")"
-sleep 0.5 # tcpdump says it listens a moment before its "any" socket sees frames
+wait_for 10 probe_seen 24 || die "tcpdump -i any saw no frame in 10 s: $(cat "$tmp/sll2.live")"
 inC "$LS" client -H 10.1.1.1 "$MSG" >/dev/null
 end_server
+sleep 0.1 # the final ACK follows the client's exit by microseconds
+wait_for 10 probe_seen "$(stat -c %s "$tmp/sll2-raw.pcap")" || die "tcpdump -i any stopped seeing frames"
 end_capture
+tcpdump -r "$tmp/sll2-raw.pcap" -w "$out/sll2-any.pcap" "tcp port $PORT" 2>/dev/null ||
+	die "could not cut the probes out of the SLL2 capture"
 
 # A VLAN-tagged exchange: VLAN 10 on the pair, for real where the kernel has
 # 802.1Q; else the same exchange recorded untagged and tagged by vlan-tag.py.
