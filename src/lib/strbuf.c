@@ -17,30 +17,6 @@ void lsc_sb_init(struct lsc_strbuf *b, char *buf, size_t cap)
 		buf[0] = '\0';
 }
 
-void lsc_sb_putn(struct lsc_strbuf *b, const char *s, size_t n)
-{
-	if (b->cap == 0)
-		return;
-	size_t room = b->cap - 1 - b->len; /* len < cap always holds */
-	if (n > room) {
-		n = room;
-		b->cut = 1;
-	}
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
-	b->buf[b->len] = '\0';
-}
-
-void lsc_sb_puts(struct lsc_strbuf *b, const char *s)
-{
-	lsc_sb_putn(b, s, strlen(s));
-}
-
-void lsc_sb_putc(struct lsc_strbuf *b, char ch)
-{
-	lsc_sb_putn(b, &ch, 1);
-}
-
 static const char digit_pairs[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
@@ -64,6 +40,29 @@ void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v)
 		tmp[--i] = (char)('0' + v);
 	}
 	lsc_sb_putn(b, tmp + i, sizeof tmp - i);
+}
+
+void lsc_sb_fixed(struct lsc_strbuf *b, int64_t v, unsigned digits)
+{
+	uint64_t scale = 1;
+	char frac[18];
+	if (digits > 18)
+		digits = 18;
+	for (unsigned i = 0; i < digits; i++)
+		scale *= 10;
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	if (v < 0)
+		lsc_sb_putc(b, '-');
+	lsc_sb_u64(b, a / scale);
+	if (digits == 0)
+		return;
+	uint64_t r = a % scale;
+	for (unsigned i = digits; i > 0; i--) {
+		frac[i - 1] = (char)('0' + r % 10);
+		r /= 10;
+	}
+	lsc_sb_putc(b, '.');
+	lsc_sb_putn(b, frac, digits);
 }
 
 void lsc_sb_printf(struct lsc_strbuf *b, const char *fmt, ...)

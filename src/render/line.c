@@ -143,12 +143,8 @@ static void layer_text(struct line_state *st, const struct lsc_frame *f, const s
 {
 	const struct lsc_proto_info *pi = lsc_proto_get(l->proto);
 	if (pi->summary != NULL && l->cap_len >= st->fixed[l->proto]) {
-		char buf[256];
-		struct lsc_strbuf b;
-		lsc_sb_init(&b, buf, sizeof buf);
-		pi->summary(&b, f, l);
 		lsc_text_puts(&st->t, "  ");
-		lsc_text_puts(&st->t, buf);
+		lsc_text_summary(&st->t, f, l, 255);
 	} else if (has_fields(pi, l)) {
 		lsc_text_puts(&st->t, "  ");
 		kv_start(st);

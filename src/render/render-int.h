@@ -111,6 +111,12 @@ const char *lsc_layer_damage_word(const struct lsc_layer *l);
 void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f);
 
 /*
+ * The layer's one-line summary, cut at `max` bytes (at most LSC_TEXT_BUF - 1),
+ * written straight into the output buffer: no copy and no strlen a layer.
+ */
+void lsc_text_summary(struct lsc_text *t, const struct lsc_frame *f, const struct lsc_layer *l, size_t max);
+
+/*
  * The heading of a frame in the tree and hex formats:
  * "Frame 4 · 2026-11-24 05:16:47.403747 UTC · +0.000072 s · 81 bytes · EN10MB".
  */

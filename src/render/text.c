@@ -24,26 +24,8 @@ static size_t fmt_u64(char *dst, size_t cap, uint64_t v)
 static size_t fmt_fixed(char *dst, int64_t v, unsigned digits)
 {
 	struct lsc_strbuf b;
-	uint64_t scale = 1;
-	char frac[20];
-	if (digits > 18)
-		digits = 18;
-	for (unsigned i = 0; i < digits; i++)
-		scale *= 10;
-	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	lsc_sb_init(&b, dst, FIXED_MAX);
-	if (v < 0)
-		lsc_sb_putc(&b, '-');
-	lsc_sb_u64(&b, a / scale);
-	if (digits == 0)
-		return b.len;
-	uint64_t r = a % scale;
-	for (unsigned i = digits; i > 0; i--) {
-		frac[i - 1] = (char)('0' + r % 10);
-		r /= 10;
-	}
-	lsc_sb_putc(&b, '.');
-	lsc_sb_putn(&b, frac, digits);
+	lsc_sb_fixed(&b, v, digits);
 	return b.len;
 }
 
@@ -196,15 +178,17 @@ const char *lsc_layer_damage_word(const struct lsc_layer *l)
 	return (l->flags & LSC_LF_MALFORMED) ? "malformed" : "truncated";
 }
 
-static void put_summary(struct lsc_text *t, const struct lsc_frame *f, const struct lsc_layer *l)
+void lsc_text_summary(struct lsc_text *t, const struct lsc_frame *f, const struct lsc_layer *l, size_t max)
 {
 	const struct lsc_proto_info *pi = lsc_proto_get(l->proto);
-	char buf[64];
 	struct lsc_strbuf b;
-	lsc_sb_init(&b, buf, sizeof buf);
-	if (pi->summary != NULL)
-		pi->summary(&b, f, l);
-	lsc_text_puts(t, buf);
+	if (pi->summary == NULL)
+		return;
+	if (max + 1 > LSC_TEXT_BUF - t->n)
+		lsc_text_flush(t);
+	lsc_sb_init(&b, t->buf + t->n, max + 1);
+	pi->summary(&b, f, l);
+	t->n += b.len;
 }
 
 void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
@@ -232,7 +216,7 @@ void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
 		bool bad = lsc_layer_damaged(l);
 		lsc_text_style(t, bad ? LSC_SGR_DAMAGE : lsc_text_layer_sgr(lsc_layer_tcpip(f, l), false));
 		if (l->proto == LSC_PROTO_PAYLOAD) {
-			put_summary(t, f, l);
+			lsc_text_summary(t, f, l, 63);
 		} else {
 			lsc_text_puts(t, lsc_proto_get(l->proto)->abbrev);
 			if (bad)
