@@ -22,24 +22,53 @@ static const char digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* Two digits a division: every number the renderers print goes through here. */
+/* How many decimal digits v has (1 to 20). */
+static unsigned u64_width(uint64_t v)
+{
+	unsigned n = 1;
+	for (uint64_t p = 10; n < 20 && v >= p; p *= 10)
+		n++;
+	return n;
+}
+
+/*
+ * The digits of v, ending just before `end`: two a division, and in 32-bit
+ * arithmetic once v fits, which is every number but a timestamp.
+ */
+static void put_digits(char *end, uint64_t v)
+{
+	while (v > UINT32_MAX) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	uint32_t w = (uint32_t)v;
+	while (w >= 100) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (w % 100), 2);
+		w /= 100;
+	}
+	if (w >= 10)
+		memcpy(end - 2, digit_pairs + 2 * w, 2);
+	else
+		end[-1] = (char)('0' + w);
+}
+
+/* Every number the renderers print goes through here: straight into the buffer when it fits. */
 void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v)
 {
-	char tmp[20];
-	size_t i = sizeof tmp;
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * r, 2);
+	unsigned n = u64_width(v);
+	if (b->cap == 0)
+		return;
+	if (n > b->cap - 1 - b->len) { /* cut, as lsc_sb_putn() cuts */
+		char tmp[20];
+		put_digits(tmp + n, v);
+		lsc_sb_putn(b, tmp, n);
+		return;
 	}
-	if (v >= 10) {
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * v, 2);
-	} else {
-		tmp[--i] = (char)('0' + v);
-	}
-	lsc_sb_putn(b, tmp + i, sizeof tmp - i);
+	put_digits(b->buf + b->len + n, v);
+	b->len += n;
+	b->buf[b->len] = '\0';
 }
 
 void lsc_sb_fixed(struct lsc_strbuf *b, int64_t v, unsigned digits)

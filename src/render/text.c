@@ -41,16 +41,36 @@ void lsc_put_fixed(FILE *o, int64_t v, unsigned digits)
 	fwrite_unlocked(buf, 1, fmt_fixed(buf, v, digits), o);
 }
 
+/*
+ * A strbuf over the next `max` bytes of the output buffer, so numbers and
+ * summaries are written in place; text_keep() adds what was written.
+ */
+static void text_room(struct lsc_text *t, struct lsc_strbuf *b, size_t max)
+{
+	if (max + 1 > LSC_TEXT_BUF - t->n)
+		lsc_text_flush(t);
+	lsc_sb_init(b, t->buf + t->n, max + 1);
+}
+
+static void text_keep(struct lsc_text *t, const struct lsc_strbuf *b)
+{
+	t->n += b->len;
+}
+
 void lsc_text_u64(struct lsc_text *t, uint64_t v)
 {
-	char buf[24];
-	lsc_text_putn(t, buf, fmt_u64(buf, sizeof buf, v));
+	struct lsc_strbuf b;
+	text_room(t, &b, 20);
+	lsc_sb_u64(&b, v);
+	text_keep(t, &b);
 }
 
 void lsc_text_fixed(struct lsc_text *t, int64_t v, unsigned digits)
 {
-	char buf[FIXED_MAX];
-	lsc_text_putn(t, buf, fmt_fixed(buf, v, digits));
+	struct lsc_strbuf b;
+	text_room(t, &b, FIXED_MAX - 1);
+	lsc_sb_fixed(&b, v, digits);
+	text_keep(t, &b);
 }
 
 static const char hexd[] = "0123456789abcdef";
@@ -184,11 +204,9 @@ void lsc_text_summary(struct lsc_text *t, const struct lsc_frame *f, const struc
 	struct lsc_strbuf b;
 	if (pi->summary == NULL)
 		return;
-	if (max + 1 > LSC_TEXT_BUF - t->n)
-		lsc_text_flush(t);
-	lsc_sb_init(&b, t->buf + t->n, max + 1);
+	text_room(t, &b, max);
 	pi->summary(&b, f, l);
-	t->n += b.len;
+	text_keep(t, &b);
 }
 
 void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
