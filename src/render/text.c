@@ -119,19 +119,11 @@ void lsc_text_init(struct lsc_text *t, FILE *out, bool color)
 	tzset(); /* localtime_r need not read TZ itself */
 }
 
-void lsc_text_style(struct lsc_text *t, const char *sgr)
+void lsc_text_sgr(struct lsc_text *t, const char *sgr)
 {
-	if (!t->color)
-		return;
 	lsc_text_puts(t, "\033[");
 	lsc_text_puts(t, sgr);
 	lsc_text_putc(t, 'm');
-}
-
-void lsc_text_end(struct lsc_text *t)
-{
-	if (t->color)
-		lsc_text_puts(t, "\033[0m");
 }
 
 const char *lsc_text_layer_sgr(unsigned tcpip, bool alt)
@@ -187,11 +179,6 @@ void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned 
 	lsc_text_putn(t, frac, d + 1);
 }
 
-bool lsc_layer_damaged(const struct lsc_layer *l)
-{
-	return (l->flags & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED)) != 0;
-}
-
 const char *lsc_layer_damage_word(const struct lsc_layer *l)
 {
 	/* Cut short by the parent's length field is the packet's own fault. */
@@ -232,7 +219,8 @@ void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
 			quoting = true;
 		}
 		bool bad = lsc_layer_damaged(l);
-		lsc_text_style(t, bad ? LSC_SGR_DAMAGE : lsc_text_layer_sgr(lsc_layer_tcpip(f, l), false));
+		if (t->color) /* the layer's colour is worth working out only then */
+			lsc_text_sgr(t, bad ? LSC_SGR_DAMAGE : lsc_text_layer_sgr(lsc_layer_tcpip(f, l), false));
 		if (l->proto == LSC_PROTO_PAYLOAD) {
 			lsc_text_summary(t, f, l, 63);
 		} else {
