@@ -337,6 +337,14 @@ struct lsc_frame {
 void lsc_frame_note(struct lsc_frame *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The next note as a strbuf to build by hand, for notes written on every
+ * frame (vsnprintf costs more than the rest of the track stage); false when
+ * the frame's notes are full.
+ */
+struct lsc_strbuf;
+bool lsc_frame_note_buf(struct lsc_frame *f, struct lsc_strbuf *b);
+
 /* The first layer of `proto` that is not a quoted one, or NULL. */
 const struct lsc_layer *lsc_frame_find(const struct lsc_frame *f, enum lsc_proto proto);
 

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /*
  * Appends to a caller-owned buffer of `cap` bytes, always NUL-terminated.
@@ -17,10 +18,38 @@ struct lsc_strbuf {
 };
 
 void lsc_sb_init(struct lsc_strbuf *b, char *buf, size_t cap);
-void lsc_sb_putc(struct lsc_strbuf *b, char ch);
-void lsc_sb_puts(struct lsc_strbuf *b, const char *s);
-void lsc_sb_putn(struct lsc_strbuf *b, const char *s, size_t n);
 void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v);
+/* v / 10^digits with exactly `digits` (at most 18) decimals; v may be negative: "-0.000250". */
+void lsc_sb_fixed(struct lsc_strbuf *b, int64_t v, unsigned digits);
+
+/*
+ * The appends are inline: summaries call them a dozen times a frame, and
+ * inlined, a constant string's strlen() and memcpy() fold into a few stores.
+ */
+static inline void lsc_sb_putn(struct lsc_strbuf *b, const char *s, size_t n)
+{
+	if (b->cap == 0)
+		return;
+	size_t room = b->cap - 1 - b->len; /* len < cap always holds */
+	if (n > room) {
+		n = room;
+		b->cut = 1;
+	}
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+static inline void lsc_sb_puts(struct lsc_strbuf *b, const char *s)
+{
+	lsc_sb_putn(b, s, strlen(s));
+}
+
+static inline void lsc_sb_putc(struct lsc_strbuf *b, char ch)
+{
+	lsc_sb_putn(b, &ch, 1);
+}
+
 void lsc_sb_printf(struct lsc_strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -166,6 +166,7 @@ static int run_read(int argc, char **argv)
 		return usage;
 	po.ropts.color = lsc_color_enabled(color, po.out);
 	po.ropts.source = path;
+	po.ropts.batch = true; /* the pipeline writes nothing between frames */
 
 	struct lsc_source *src = lsc_source_open_file(path, err);
 	if (src == NULL)

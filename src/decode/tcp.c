@@ -226,9 +226,12 @@ void lsc_tcp_flag_letters(struct lsc_strbuf *b, uint16_t flags)
 		{ LSC_TCP_SYN, 'S' }, { LSC_TCP_FIN, 'F' }, { LSC_TCP_RST, 'R' }, { LSC_TCP_PSH, 'P' },
 		{ LSC_TCP_ACK, '.' }, { LSC_TCP_URG, 'U' }, { LSC_TCP_ECE, 'E' }, { LSC_TCP_CWR, 'W' },
 	};
+	char t[LSC_NELEM(letters)];
+	size_t n = 0;
 	for (size_t i = 0; i < LSC_NELEM(letters); i++)
 		if (flags & letters[i].bit)
-			lsc_sb_putc(b, letters[i].ch);
+			t[n++] = letters[i].ch;
+	lsc_sb_putn(b, t, n); /* one append: this runs for every TCP line */
 	if ((flags & 0xff) == 0)
 		lsc_sb_puts(b, "none");
 }

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <layerscope/strbuf.h>
+
 #include "flow-int.h"
 
 #define MS 1000000LL
@@ -564,6 +566,18 @@ static void half_close_note(struct conv *c, unsigned r, const struct seg *s, str
 	                  "its sending; this end still sends");
 }
 
+/* By hand, not printf: a load test reuses ports on every few frames. */
+static void reuse_note(struct lsc_frame *f, uint32_t old, uint32_t now)
+{
+	struct lsc_strbuf b;
+	if (!lsc_frame_note_buf(f, &b))
+		return;
+	lsc_sb_puts(&b, "port reuse: a new SYN on the ports of conversation ");
+	lsc_sb_u64(&b, old);
+	lsc_sb_puts(&b, " starts conversation ");
+	lsc_sb_u64(&b, now);
+}
+
 /* ---- one segment ------------------------------------------------------------ */
 
 void lsc_flow_tcp_frame(struct lsc_flow_tracker *t, struct conv *c, struct flow_pkt *p)
@@ -579,8 +593,7 @@ void lsc_flow_tcp_frame(struct lsc_flow_tracker *t, struct conv *c, struct flow_
 		lsc_flow_tcp_start(c, p);
 		c->pub.port_reused = true;
 		a->analysis |= LSC_FA_PORT_REUSE;
-		lsc_frame_note(f, "port reuse: a new SYN on the ports of conversation %u starts conversation %u",
-		               old, c->pub.id);
+		reuse_note(f, old, c->pub.id);
 	}
 	unsigned r = p->role;
 	struct tcp_conv *tc = &c->u.tcp;

@@ -3,12 +3,33 @@
 
 #include <string.h>
 
+#include <layerscope/strbuf.h>
+
 #include "flow-int.h"
 
 void lsc_flow_udp_start(struct conv *c, struct flow_pkt *p)
 {
 	lsc_flow_begin(c, p, true);
 	c->pub.state = LSC_TCPS_UDP;
+}
+
+/* "heuristic: echo reply to frame 7, round trip 0.041000 ms", on every reply: by hand. */
+static void reply_note(struct lsc_frame *f, bool echo, uint64_t req, int64_t rtt_ns)
+{
+	struct lsc_strbuf b;
+	if (rtt_ns < 0) { /* time ran backwards: keep printf's text for it */
+		lsc_frame_note(f, "heuristic: %s frame %llu, round trip %lld.%06lld ms",
+		               echo ? "echo reply to" : "reply to", (unsigned long long)req,
+		               (long long)(rtt_ns / 1000000), (long long)(rtt_ns % 1000000));
+		return;
+	}
+	if (!lsc_frame_note_buf(f, &b))
+		return;
+	lsc_sb_puts(&b, echo ? "heuristic: echo reply to frame " : "heuristic: reply to frame ");
+	lsc_sb_u64(&b, req);
+	lsc_sb_puts(&b, ", round trip ");
+	lsc_sb_fixed(&b, rtt_ns, 6);
+	lsc_sb_puts(&b, " ms");
 }
 
 /*
@@ -26,10 +47,7 @@ static void pair_reply(struct udp_conv *u, struct flow_pkt *p)
 	u->npending--;
 	a->ref_frame = q.frame;
 	a->rtt_ns = p->ns - q.ns;
-	lsc_frame_note(p->f, "heuristic: %s frame %llu, round trip %lld.%06lld ms",
-	               q.len == p->payload ? "echo reply to" : "reply to",
-	               (unsigned long long)q.frame, (long long)(a->rtt_ns / 1000000),
-	               (long long)(a->rtt_ns % 1000000));
+	reply_note(p->f, q.len == p->payload, q.frame, a->rtt_ns);
 }
 
 static void push_request(struct udp_conv *u, const struct flow_pkt *p)

@@ -17,53 +17,81 @@ void lsc_sb_init(struct lsc_strbuf *b, char *buf, size_t cap)
 		buf[0] = '\0';
 }
 
-void lsc_sb_putn(struct lsc_strbuf *b, const char *s, size_t n)
-{
-	if (b->cap == 0)
-		return;
-	size_t room = b->cap - 1 - b->len; /* len < cap always holds */
-	if (n > room) {
-		n = room;
-		b->cut = 1;
-	}
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
-	b->buf[b->len] = '\0';
-}
-
-void lsc_sb_puts(struct lsc_strbuf *b, const char *s)
-{
-	lsc_sb_putn(b, s, strlen(s));
-}
-
-void lsc_sb_putc(struct lsc_strbuf *b, char ch)
-{
-	lsc_sb_putn(b, &ch, 1);
-}
-
 static const char digit_pairs[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* Two digits a division: every number the renderers print goes through here. */
+/* How many decimal digits v has (1 to 20). */
+static unsigned u64_width(uint64_t v)
+{
+	unsigned n = 1;
+	for (uint64_t p = 10; n < 20 && v >= p; p *= 10)
+		n++;
+	return n;
+}
+
+/*
+ * The digits of v, ending just before `end`: two a division, and in 32-bit
+ * arithmetic once v fits, which is every number but a timestamp.
+ */
+static void put_digits(char *end, uint64_t v)
+{
+	while (v > UINT32_MAX) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	uint32_t w = (uint32_t)v;
+	while (w >= 100) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (w % 100), 2);
+		w /= 100;
+	}
+	if (w >= 10)
+		memcpy(end - 2, digit_pairs + 2 * w, 2);
+	else
+		end[-1] = (char)('0' + w);
+}
+
+/* Every number the renderers print goes through here: straight into the buffer when it fits. */
 void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v)
 {
-	char tmp[20];
-	size_t i = sizeof tmp;
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * r, 2);
+	unsigned n = u64_width(v);
+	if (b->cap == 0)
+		return;
+	if (n > b->cap - 1 - b->len) { /* cut, as lsc_sb_putn() cuts */
+		char tmp[20];
+		put_digits(tmp + n, v);
+		lsc_sb_putn(b, tmp, n);
+		return;
 	}
-	if (v >= 10) {
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * v, 2);
-	} else {
-		tmp[--i] = (char)('0' + v);
+	put_digits(b->buf + b->len + n, v);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+void lsc_sb_fixed(struct lsc_strbuf *b, int64_t v, unsigned digits)
+{
+	uint64_t scale = 1;
+	char frac[18];
+	if (digits > 18)
+		digits = 18;
+	for (unsigned i = 0; i < digits; i++)
+		scale *= 10;
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	if (v < 0)
+		lsc_sb_putc(b, '-');
+	lsc_sb_u64(b, a / scale);
+	if (digits == 0)
+		return;
+	uint64_t r = a % scale;
+	for (unsigned i = digits; i > 0; i--) {
+		frac[i - 1] = (char)('0' + r % 10);
+		r /= 10;
 	}
-	lsc_sb_putn(b, tmp + i, sizeof tmp - i);
+	lsc_sb_putc(b, '.');
+	lsc_sb_putn(b, frac, digits);
 }
 
 void lsc_sb_printf(struct lsc_strbuf *b, const char *fmt, ...)

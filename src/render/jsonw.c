@@ -189,22 +189,11 @@ void lsc_json_i64(struct lsc_json *j, int64_t v)
 
 void lsc_json_fixed(struct lsc_json *j, int64_t v, unsigned digits)
 {
-	uint64_t scale = 1;
-	if (digits > 18)
-		digits = 18;
-	for (unsigned i = 0; i < digits; i++)
-		scale *= 10;
+	struct lsc_strbuf b;
 	sep(j);
-	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	if (v < 0)
-		putch(j, '-');
-	put_u64(j, a / scale);
-	if (digits == 0)
-		return;
-	char *p = room(j, digits + 1);
-	p[0] = '.';
-	fmt_frac(p + 1, a % scale, digits);
-	j->len += digits + 1;
+	lsc_sb_init(&b, room(j, 41), 41); /* sign, 19 digits, point, 18 decimals, NUL */
+	lsc_sb_fixed(&b, v, digits);
+	j->len += b.len;
 }
 
 void lsc_json_bool(struct lsc_json *j, bool v)

@@ -28,6 +28,7 @@ struct line_state {
 	unsigned kv_depth;
 	bool kv_first[KV_MAX_DEPTH];
 	uint32_t fixed[LSC_PROTO_COUNT]; /* lsc_proto_fixed_len, per protocol */
+	bool batch;                      /* lsc_render_opts.batch */
 };
 
 /* ---- key=value sink: a layer's captured fields, or the flow, in one run --- */
@@ -109,6 +110,7 @@ static void *line_begin(FILE *out, const struct lsc_render_opts *o)
 	if (st == NULL)
 		return NULL;
 	lsc_text_init(&st->t, out, o->color);
+	st->batch = o->batch;
 	st->kv.ops = &kv_ops;
 	st->kv.ctx = st;
 	for (unsigned p = 0; p < LSC_PROTO_COUNT; p++) {
@@ -143,12 +145,8 @@ static void layer_text(struct line_state *st, const struct lsc_frame *f, const s
 {
 	const struct lsc_proto_info *pi = lsc_proto_get(l->proto);
 	if (pi->summary != NULL && l->cap_len >= st->fixed[l->proto]) {
-		char buf[256];
-		struct lsc_strbuf b;
-		lsc_sb_init(&b, buf, sizeof buf);
-		pi->summary(&b, f, l);
 		lsc_text_puts(&st->t, "  ");
-		lsc_text_puts(&st->t, buf);
+		lsc_text_summary(&st->t, f, l, 255);
 	} else if (has_fields(pi, l)) {
 		lsc_text_puts(&st->t, "  ");
 		kv_start(st);
@@ -285,7 +283,9 @@ static void line_frame(void *state, const struct lsc_frame *f)
 	line_damage(st, f);
 	line_notes(st, f);
 	lsc_text_putc(&st->t, '\n');
-	lsc_text_flush(&st->t);
+	/* A stdio call a frame costs as much as a summary; the buffer flushes itself when full. */
+	if (!st->batch)
+		lsc_text_flush(&st->t);
 }
 
 static int line_end(void *state)

@@ -86,9 +86,24 @@ void lsc_text_hex(struct lsc_text *t, uint64_t v, unsigned digits);
 void lsc_text_fixed(struct lsc_text *t, int64_t v, unsigned digits);
 void lsc_text_spaces(struct lsc_text *t, unsigned n);
 
-/* Starts an SGR style (a no-op without colour); lsc_text_end() returns to plain. */
-void lsc_text_style(struct lsc_text *t, const char *sgr);
-void lsc_text_end(struct lsc_text *t);
+/* Writes an SGR escape: "\033[" sgr "m". */
+void lsc_text_sgr(struct lsc_text *t, const char *sgr);
+
+/*
+ * Starts an SGR style (a no-op without colour); lsc_text_end() returns to
+ * plain.  Inline, since most output has no colour and a frame has a dozen.
+ */
+static inline void lsc_text_style(struct lsc_text *t, const char *sgr)
+{
+	if (t->color)
+		lsc_text_sgr(t, sgr);
+}
+
+static inline void lsc_text_end(struct lsc_text *t)
+{
+	if (t->color)
+		lsc_text_puts(t, "\033[0m");
+}
 /* The colour of a TCP/IP layer; `alt` gives a second shade for a neighbour of the same layer. */
 const char *lsc_text_layer_sgr(unsigned tcpip, bool alt);
 
@@ -98,7 +113,10 @@ void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f);
 void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned digits);
 
 /* Whether a layer is truncated or malformed, and the word for it. */
-bool lsc_layer_damaged(const struct lsc_layer *l);
+static inline bool lsc_layer_damaged(const struct lsc_layer *l)
+{
+	return (l->flags & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED)) != 0;
+}
 const char *lsc_layer_damage_word(const struct lsc_layer *l);
 
 /*
@@ -109,6 +127,12 @@ const char *lsc_layer_damage_word(const struct lsc_layer *l);
  * rest shows as its size.
  */
 void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f);
+
+/*
+ * The layer's one-line summary, cut at `max` bytes (at most LSC_TEXT_BUF - 1),
+ * written straight into the output buffer: no copy and no strlen a layer.
+ */
+void lsc_text_summary(struct lsc_text *t, const struct lsc_frame *f, const struct lsc_layer *l, size_t max);
 
 /*
  * The heading of a frame in the tree and hex formats:

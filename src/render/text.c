@@ -24,26 +24,8 @@ static size_t fmt_u64(char *dst, size_t cap, uint64_t v)
 static size_t fmt_fixed(char *dst, int64_t v, unsigned digits)
 {
 	struct lsc_strbuf b;
-	uint64_t scale = 1;
-	char frac[20];
-	if (digits > 18)
-		digits = 18;
-	for (unsigned i = 0; i < digits; i++)
-		scale *= 10;
-	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	lsc_sb_init(&b, dst, FIXED_MAX);
-	if (v < 0)
-		lsc_sb_putc(&b, '-');
-	lsc_sb_u64(&b, a / scale);
-	if (digits == 0)
-		return b.len;
-	uint64_t r = a % scale;
-	for (unsigned i = digits; i > 0; i--) {
-		frac[i - 1] = (char)('0' + r % 10);
-		r /= 10;
-	}
-	lsc_sb_putc(&b, '.');
-	lsc_sb_putn(&b, frac, digits);
+	lsc_sb_fixed(&b, v, digits);
 	return b.len;
 }
 
@@ -59,16 +41,36 @@ void lsc_put_fixed(FILE *o, int64_t v, unsigned digits)
 	fwrite_unlocked(buf, 1, fmt_fixed(buf, v, digits), o);
 }
 
+/*
+ * A strbuf over the next `max` bytes of the output buffer, so numbers and
+ * summaries are written in place; text_keep() adds what was written.
+ */
+static void text_room(struct lsc_text *t, struct lsc_strbuf *b, size_t max)
+{
+	if (max + 1 > LSC_TEXT_BUF - t->n)
+		lsc_text_flush(t);
+	lsc_sb_init(b, t->buf + t->n, max + 1);
+}
+
+static void text_keep(struct lsc_text *t, const struct lsc_strbuf *b)
+{
+	t->n += b->len;
+}
+
 void lsc_text_u64(struct lsc_text *t, uint64_t v)
 {
-	char buf[24];
-	lsc_text_putn(t, buf, fmt_u64(buf, sizeof buf, v));
+	struct lsc_strbuf b;
+	text_room(t, &b, 20);
+	lsc_sb_u64(&b, v);
+	text_keep(t, &b);
 }
 
 void lsc_text_fixed(struct lsc_text *t, int64_t v, unsigned digits)
 {
-	char buf[FIXED_MAX];
-	lsc_text_putn(t, buf, fmt_fixed(buf, v, digits));
+	struct lsc_strbuf b;
+	text_room(t, &b, FIXED_MAX - 1);
+	lsc_sb_fixed(&b, v, digits);
+	text_keep(t, &b);
 }
 
 static const char hexd[] = "0123456789abcdef";
@@ -117,19 +119,11 @@ void lsc_text_init(struct lsc_text *t, FILE *out, bool color)
 	tzset(); /* localtime_r need not read TZ itself */
 }
 
-void lsc_text_style(struct lsc_text *t, const char *sgr)
+void lsc_text_sgr(struct lsc_text *t, const char *sgr)
 {
-	if (!t->color)
-		return;
 	lsc_text_puts(t, "\033[");
 	lsc_text_puts(t, sgr);
 	lsc_text_putc(t, 'm');
-}
-
-void lsc_text_end(struct lsc_text *t)
-{
-	if (t->color)
-		lsc_text_puts(t, "\033[0m");
 }
 
 const char *lsc_text_layer_sgr(unsigned tcpip, bool alt)
@@ -185,26 +179,21 @@ void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned 
 	lsc_text_putn(t, frac, d + 1);
 }
 
-bool lsc_layer_damaged(const struct lsc_layer *l)
-{
-	return (l->flags & (LSC_LF_TRUNCATED | LSC_LF_MALFORMED)) != 0;
-}
-
 const char *lsc_layer_damage_word(const struct lsc_layer *l)
 {
 	/* Cut short by the parent's length field is the packet's own fault. */
 	return (l->flags & LSC_LF_MALFORMED) ? "malformed" : "truncated";
 }
 
-static void put_summary(struct lsc_text *t, const struct lsc_frame *f, const struct lsc_layer *l)
+void lsc_text_summary(struct lsc_text *t, const struct lsc_frame *f, const struct lsc_layer *l, size_t max)
 {
 	const struct lsc_proto_info *pi = lsc_proto_get(l->proto);
-	char buf[64];
 	struct lsc_strbuf b;
-	lsc_sb_init(&b, buf, sizeof buf);
-	if (pi->summary != NULL)
-		pi->summary(&b, f, l);
-	lsc_text_puts(t, buf);
+	if (pi->summary == NULL)
+		return;
+	text_room(t, &b, max);
+	pi->summary(&b, f, l);
+	text_keep(t, &b);
 }
 
 void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
@@ -230,9 +219,10 @@ void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
 			quoting = true;
 		}
 		bool bad = lsc_layer_damaged(l);
-		lsc_text_style(t, bad ? LSC_SGR_DAMAGE : lsc_text_layer_sgr(lsc_layer_tcpip(f, l), false));
+		if (t->color) /* the layer's colour is worth working out only then */
+			lsc_text_sgr(t, bad ? LSC_SGR_DAMAGE : lsc_text_layer_sgr(lsc_layer_tcpip(f, l), false));
 		if (l->proto == LSC_PROTO_PAYLOAD) {
-			put_summary(t, f, l);
+			lsc_text_summary(t, f, l, 63);
 		} else {
 			lsc_text_puts(t, lsc_proto_get(l->proto)->abbrev);
 			if (bad)

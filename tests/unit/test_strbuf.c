@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <sys/socket.h>
 
 #include "unit.h"
@@ -73,12 +74,82 @@ static void test_cut(void **state)
 	assert_true(b.cut);
 }
 
+/* Numbers as printf writes them, written in place or cut like any other text. */
+static void test_numbers(void **state)
+{
+	static const uint64_t v[] = { 0, 9, 10, 99, 100, 65535, 4294967295u, 4294967296u,
+	                              10000000000000000000u, UINT64_MAX };
+	char buf[32], want[32];
+	struct lsc_strbuf b;
+	(void)state;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		lsc_sb_init(&b, buf, sizeof buf);
+		lsc_sb_u64(&b, v[i]);
+		snprintf(want, sizeof want, "%llu", (unsigned long long)v[i]);
+		assert_string_equal(buf, want);
+		assert_int_equal(b.len, strlen(want));
+	}
+	lsc_sb_init(&b, buf, 4);
+	lsc_sb_u64(&b, 123456);
+	assert_string_equal(buf, "123");
+	assert_true(b.cut);
+}
+
+/* Fixed point: the sign, the integer part, and exactly `digits` decimals. */
+static void test_fixed(void **state)
+{
+	char buf[48];
+	struct lsc_strbuf b;
+	(void)state;
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_fixed(&b, 41000, 6);
+	assert_string_equal(buf, "0.041000");
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_fixed(&b, -1500250, 6);
+	assert_string_equal(buf, "-1.500250");
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_fixed(&b, 7, 0);
+	assert_string_equal(buf, "7");
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_fixed(&b, INT64_MIN, 9);
+	assert_string_equal(buf, "-9223372036.854775808");
+}
+
+/* Notes: fixed text copied, printf text formatted, both cut alike; no more than LSC_MAX_NOTES. */
+static void test_notes(void **state)
+{
+#define TEN "0123456789"
+#define LONGER TEN TEN TEN TEN TEN TEN TEN TEN TEN TEN TEN TEN TEN /* > LSC_NOTE_LEN */
+	static struct lsc_frame f;
+	struct lsc_strbuf b;
+	(void)state;
+	assert_true(sizeof LONGER > LSC_NOTE_LEN);
+	lsc_frame_note(&f, "plain text");
+	lsc_frame_note(&f, "frame %d", 7);
+	lsc_frame_note(&f, LONGER);
+	lsc_frame_note(&f, "%s", LONGER);
+	assert_int_equal(f.nnotes, 4);
+	assert_string_equal(f.notes[0], "plain text");
+	assert_string_equal(f.notes[1], "frame 7");
+	assert_int_equal(strlen(f.notes[2]), LSC_NOTE_LEN - 1);
+	assert_string_equal(f.notes[2], f.notes[3]);
+	while (lsc_frame_note_buf(&f, &b))
+		lsc_sb_puts(&b, "by hand");
+	assert_int_equal(f.nnotes, LSC_MAX_NOTES);
+	assert_string_equal(f.notes[LSC_MAX_NOTES - 1], "by hand");
+	lsc_frame_note(&f, "dropped");
+	assert_int_equal(f.nnotes, LSC_MAX_NOTES);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ipv6_like_inet_ntop),
 		cmocka_unit_test(test_ipv6_known),
 		cmocka_unit_test(test_cut),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_fixed),
+		cmocka_unit_test(test_notes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
