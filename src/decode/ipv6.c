@@ -34,7 +34,7 @@ static uint32_t ext_len(uint8_t type, uint8_t len_byte)
 static void scan_hopopts(struct lsc_ipv6 *ip, struct lsc_cur *c)
 {
 	while (lsc_cur_left(c) > 0) {
-		uint8_t type, len;
+		uint8_t type = 0, len; /* a failed read (none: the loop checks what is left) leaves 0 */
 		(void)lsc_cur_u8(c, &type);
 		if (type == LSC_IP6_OPT_PAD1)
 			continue;

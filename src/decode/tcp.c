@@ -18,8 +18,8 @@ static uint8_t opt_fixed_len(uint8_t kind)
 /* Reads the values of a well-formed option of a known kind into o->v. */
 static void opt_values(struct lsc_tcp_opt *o, struct lsc_cur *c)
 {
-	uint16_t v16;
-	uint8_t v8;
+	uint16_t v16 = 0; /* the caller checked the length; a failed read leaves 0, not stack bytes */
+	uint8_t v8 = 0;
 	switch (o->kind) {
 	case LSC_TCPOPT_MSS:
 		(void)lsc_cur_be16(c, &v16);
