@@ -36,14 +36,18 @@ struct ladder {
 	uint64_t untracked;     /* frames of no TCP/UDP conversation */
 	uint32_t free_row;      /* free lists, index + 1 */
 	uint32_t free_conv;
-	uint32_t fresh_rows;    /* rows and convs never used yet, taken in order: begin() */
-	uint32_t fresh_convs;   /* touches no page of them (a short capture stays cheap) */
-	uint32_t rows_cap;      /* rows allocated; grows by doubling up to LADDER_ROWS */
+	/*
+	 * Rows and conversation slots are allocated as they fill (doubling up to
+	 * the caps) and handed out in order until first released: a short
+	 * capture never pays for 65536 rows.
+	 */
+	uint32_t fresh_rows, rows_cap;
+	uint32_t fresh_convs, convs_cap; /* `order` is convs_cap long too */
 	uint32_t bucket[LADDER_HASH];
 	struct pending {
 		uint32_t id, ci;
-	} order[LADDER_CONVS];  /* flush_all()'s scratch */
-	struct lconv convs[LADDER_CONVS];
+	} *order;               /* flush_all()'s scratch, convs_cap long */
+	struct lconv *convs;
 	struct lsc_ladder_row *rows;
 };
 
@@ -315,6 +319,8 @@ static void flush_all(struct ladder *ld)
 	for (uint32_t b = 0; b < LADDER_HASH; b++)
 		for (uint32_t i = ld->bucket[b]; i; i = ld->convs[i - 1].hnext)
 			order[n++] = (struct pending){ ld->convs[i - 1].c.id, i };
+	if (n == 0)
+		return;
 	qsort(order, n, sizeof order[0], by_conv_id);
 	for (uint32_t k = 0; k < n; k++)
 		flush_conv(ld, order[k].ci);
@@ -354,19 +360,42 @@ static uint32_t take_row(struct ladder *ld)
 	return ri;
 }
 
+/* The same for conversations; `order` grows with them, as flush_all() may list every one. */
+static bool conv_available(struct ladder *ld)
+{
+	if (ld->free_conv != 0 || ld->fresh_convs < ld->convs_cap)
+		return true;
+	if (ld->convs_cap == LADDER_CONVS)
+		return false;
+	uint32_t cap = ld->convs_cap ? ld->convs_cap * 2 : 16;
+	if (cap > LADDER_CONVS)
+		cap = LADDER_CONVS;
+	struct pending *order = realloc(ld->order, cap * sizeof *order);
+	if (order == NULL)
+		return false;
+	ld->order = order;
+	struct lconv *convs = realloc(ld->convs, cap * sizeof *convs);
+	if (convs == NULL)
+		return false;
+	ld->convs = convs;
+	ld->convs_cap = cap;
+	return true;
+}
+
+/* A free conversation slot (index + 1); conv_available() said there is one. */
 static uint32_t take_conv(struct ladder *ld)
 {
 	uint32_t ci = ld->free_conv;
 	if (ci != 0)
 		ld->free_conv = ld->convs[ci - 1].hnext;
-	else if (ld->fresh_convs < LADDER_CONVS)
+	else
 		ci = ++ld->fresh_convs;
 	return ci;
 }
 
 static bool ladder_full(struct ladder *ld)
 {
-	return !row_available(ld) || (ld->free_conv == 0 && ld->fresh_convs == LADDER_CONVS);
+	return !row_available(ld) || !conv_available(ld);
 }
 
 static void ladder_frame(void *state, const struct lsc_frame *f)
@@ -379,7 +408,7 @@ static void ladder_frame(void *state, const struct lsc_frame *f)
 	}
 	if (ladder_full(ld))
 		flush_all(ld);
-	if (!row_available(ld)) { /* out of memory before the first row: the frame goes unshown */
+	if (!row_available(ld) || !conv_available(ld)) { /* out of memory: the frame goes unshown */
 		ld->untracked++;
 		return;
 	}
@@ -415,6 +444,8 @@ static int ladder_end(void *state)
 		fprintf(ld->out, "%s%s(%" PRIu64 " frame%s outside any TCP or UDP conversation not shown)\n",
 		        ld->written ? "\n" : "", ld->mermaid ? "%% " : "", ld->untracked, PLURAL(ld->untracked));
 	free(ld->rows);
+	free(ld->convs);
+	free(ld->order);
 	free(ld);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include <layerscope/flow.h>
+#include <layerscope/render.h>
 #include <layerscope/strbuf.h>
 
 #include "unit.h"
@@ -28,6 +29,8 @@ static unsigned nnotes;
 static uint64_t frame_no;
 static int64_t now_ns;
 static int64_t step_ns = 1000000;      /* time between frames */
+static const struct lsc_renderer *also; /* when set, each tracked frame is also rendered by it */
+static void *also_st;
 
 static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)(v >> 16)); put16(p + 2, (uint16_t)v); }
@@ -80,6 +83,8 @@ static bool track_bytes(struct lsc_flow_tracker *t, const uint8_t *bytes, size_t
 	frame.ts_sec = now_ns / 1000000000;
 	frame.ts_nsec = (uint32_t)(now_ns % 1000000000);
 	lsc_flow_track(t, &frame);
+	if (also != NULL)
+		also->frame(also_st, &frame);
 	bool has = frame.has_flow;
 	ann = frame.flow;
 	nnotes = frame.nnotes;
@@ -913,6 +918,45 @@ static void test_reasm_gaps(void **state)
 	lsc_reasm_free(r);
 }
 
+/* The ladder past its caps: more open conversations than its 4096 slots, more rows than its 65536. */
+static void test_ladder_caps(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = lsc_flow_new(0);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	struct lsc_render_opts o = { 0 };
+	assert_non_null(t);
+	assert_non_null(out);
+	also = lsc_renderer_find("ladder");
+	assert_non_null(also);
+	also_st = also->begin(out, &o);
+	assert_non_null(also_st);
+	for (uint16_t i = 0; i < 4100; i++) /* the 4097th conversation makes the first 4096 written */
+		udp_from(t, CLIENT, (uint16_t)(10000 + i), SERVER, SPORT, 4);
+	for (uint32_t i = 0; i < 70000; i++) /* fills the rows: conversation 4101 goes on in a second block */
+		udp_from(t, CLIENT, CPORT, SERVER, SPORT, 4);
+	assert_int_equal(also->end(also_st), 0);
+	also = NULL;
+	assert_int_equal(fclose(out), 0);
+	unsigned blocks = 0, continued = 0;
+	for (const char *p = text; (p = strstr(p, "Conversation ")) != NULL; p++) {
+		if (p != text && p[-1] != '\n')
+			continue;
+		blocks++;
+		const char *eol = strchr(p, '\n');
+		if (eol != NULL && memmem(p, (size_t)(eol - p), "(continued)", 11) != NULL) {
+			continued++;
+			assert_true(strncmp(p, "Conversation 4101:", 18) == 0);
+		}
+	}
+	assert_int_equal(blocks, 4100 + 2);
+	assert_int_equal(continued, 1);
+	free(text);
+	lsc_flow_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -944,6 +988,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_reasm_order),
 		cmocka_unit_test(test_reasm_gaps),
+		cmocka_unit_test(test_ladder_caps),
 	};
 	return cmocka_run_group_tests_name("flow", tests, NULL, NULL);
 }
