@@ -10,12 +10,7 @@ set -eu
 bin=${1:-./layerscope}
 here=$(dirname "$0")
 out=bench/out
-mkdir -p "$out"
-cap=$out/bench-1m.pcap
-if [ ! -s "$cap" ]; then
-	cap=$out/flow-1m.pcap
-	[ -s "$cap" ] || python3 "$here/flow-gen.py" "$cap" --frames 1000000
-fi
+. "$here/flow-capture.sh"
 convs=$("$bin" read -f none --stats "$cap" | sed -n 's/^Conversations: \([0-9]*\).*/\1/p')
 echo "capture: $cap ($(du -h "$cap" | cut -f1), $convs conversations)"
 

@@ -10,12 +10,7 @@ set -eu
 bin=${1:-./layerscope}
 here=$(dirname "$0")
 out=bench/out
-mkdir -p "$out"
-cap=$out/bench-1m.pcap
-if [ ! -s "$cap" ]; then
-	cap=$out/flow-1m.pcap
-	[ -s "$cap" ] || python3 "$here/flow-gen.py" "$cap" --frames 1000000
-fi
+. "$here/flow-capture.sh"
 small=$out/flow-200k.pcap
 [ -s "$small" ] || python3 "$here/flow-gen.py" "$small" --frames 200000
 "$bin" read -f none "$cap" >/dev/null # the page cache, for fair timings
