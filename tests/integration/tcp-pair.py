@@ -56,11 +56,12 @@ def alive(pid):
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    # A zombie has finished: its status says so.
+    # A zombie has finished: its status says so.  The process can also be reaped
+    # between kill() and the read, which Linux reports as ENOENT or ESRCH.
     try:
         with open("/proc/%d/stat" % pid) as f:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
         return False
 
 
