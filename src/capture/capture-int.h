@@ -23,6 +23,7 @@ struct lsc_source {
 	bool have_filter;
 	struct bpf_program filter;
 	pcap_dumper_t *dumper;  /* live -w: every frame read is also written */
+	void *iobuf;            /* a file's stdio buffer, which outlives the stream */
 };
 
 /* Allocates a source around an opened handle; NULL (errbuf filled) on ENOMEM. */

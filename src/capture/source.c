@@ -177,6 +177,7 @@ void lsc_source_close(struct lsc_source *s)
 		pcap_dump_close(s->dumper);
 	if (s->pcap != NULL)
 		pcap_close(s->pcap);
+	free(s->iobuf);
 	free(s->name);
 	free(s);
 }
