@@ -8,27 +8,48 @@
 
 uint32_t lsc_csum_add(uint32_t sum, const uint8_t *p, size_t n)
 {
-	/* 64-bit accumulator: no carry is lost before the fold, for any n below 2^34. */
-	uint64_t acc = sum;
-	size_t i = 0;
 	/*
-	 * Four bytes a step: a big-endian 32-bit word is two 16-bit words, and
-	 * 2^32 = 1 modulo 0xffff, so the fold below keeps the one's complement
-	 * sum exact (RFC 1071 2(B)).
+	 * Eight bytes a step, in the host's byte order, with the end-around carry
+	 * (RFC 1071 2(A)-(C)): 2^16 = 1 modulo 0xffff, so a 64-bit word is the
+	 * sum of its four 16-bit words, and the order of the bytes within each
+	 * 16-bit word is swapped once, at the end, rather than for every word.
 	 */
-	for (; i + 4 <= n; i += 4) {
-		uint32_t w;
-		memcpy(&w, p + i, 4); /* any alignment */
-		acc += ntohl(w);
+	uint64_t acc = 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8); /* any alignment */
+		acc += w;
+		acc += acc < w;
 	}
-	for (; i + 1 < n; i += 2)
-		acc += (uint32_t)p[i] << 8 | p[i + 1];
-	if (i < n)
-		acc += (uint32_t)p[i] << 8;
+	if (i + 4 <= n) {
+		uint32_t w;
+		memcpy(&w, p + i, 4);
+		acc += w;
+		acc += acc < w;
+		i += 4;
+	}
+	if (i + 2 <= n) {
+		uint16_t w;
+		memcpy(&w, p + i, 2);
+		acc += w;
+		acc += acc < w;
+		i += 2;
+	}
+	if (i < n) {
+		/* The odd byte is padded with a zero after it: the high half of a big-endian word. */
+		uint16_t w = 0;
+		memcpy(&w, p + i, 1);
+		acc += w;
+		acc += acc < w;
+	}
+	while (acc >> 16)
+		acc = (acc & 0xffffu) + (acc >> 16);
+	uint64_t total = (uint64_t)sum + ntohs((uint16_t)acc);
 	/* Folded to 16 bits, so callers may add two sums or a few fields without overflow. */
-	acc = (acc & 0xffffffffu) + (acc >> 32);
-	acc = (acc & 0xffffffffu) + (acc >> 32);
-	return lsc_csum_fold((uint32_t)acc);
+	while (total >> 16)
+		total = (total & 0xffffu) + (total >> 16);
+	return (uint32_t)total;
 }
 
 uint16_t lsc_csum_fold(uint32_t sum)

@@ -4,6 +4,7 @@
 #include <pcap/dlt.h>
 
 #include "unit.h"
+#include "../../src/decode/decode-int.h"
 
 /* A Linux SYN on lo: mss 65495, sackOK, TS val 3744906744 ecr 0, nop, wscale 10.
  * The TCP checksum (0xfe30) is the partial sum checksum offload leaves. */
@@ -95,6 +96,39 @@ static void test_checksum_verdicts(void **state)
 	test_frame_free(&f);
 }
 
+/* RFC 1071 taken literally: big-endian 16-bit words, the odd byte padded with zero. */
+static uint32_t csum_reference(uint32_t sum, const uint8_t *p, size_t n)
+{
+	uint64_t acc = sum;
+	for (size_t i = 0; i < n; i += 2)
+		acc += (uint32_t)p[i] << 8 | (i + 1 < n ? p[i + 1] : 0);
+	while (acc >> 16)
+		acc = (acc & 0xffffu) + (acc >> 16);
+	return (uint32_t)acc;
+}
+
+/* The word-at-a-time sum against the literal one: every length, alignment and carry. */
+static void test_checksum_sum(void **state)
+{
+	(void)state;
+	uint8_t buf[300];
+	uint32_t seed = 12345;
+	for (int round = 0; round < 4; round++) {
+		for (size_t i = 0; i < sizeof buf; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* round 1: all 0xff, the most carries; round 2: all zero */
+			buf[i] = round == 1 ? 0xff : round == 2 ? 0 : (uint8_t)(seed >> 16);
+		}
+		for (size_t off = 0; off < 8; off++)
+			for (size_t n = 0; n + off <= sizeof buf; n++) {
+				uint32_t start = (uint32_t)(n * 2654435761u) & 0x1ffffu;
+				assert_int_equal(lsc_csum_fold(lsc_csum_add(start, buf + off, n)),
+				                 csum_reference(start, buf + off, n));
+				assert_true(lsc_csum_add(start, buf + off, n) <= 0xffffu);
+			}
+	}
+}
+
 static void test_truncation(void **state)
 {
 	(void)state;
@@ -166,6 +200,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_syn_fields),
 		cmocka_unit_test(test_checksum_verdicts),
+		cmocka_unit_test(test_checksum_sum),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_impossible_lengths),
 		cmocka_unit_test(test_wrong_length_for_kind),
