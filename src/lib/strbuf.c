@@ -22,13 +22,24 @@ static const char digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* How many decimal digits v has (1 to 20). */
+static const uint64_t pow10_table[20] = {
+	1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+	100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+	10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+	100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull,
+};
+
+/*
+ * How many decimal digits v has (1 to 20), without a loop: a number of b
+ * bits has floor(b * log10(2)) or one more digits, and 1233 / 4096 is
+ * log10(2) to within what 64 bits need.
+ */
 static unsigned u64_width(uint64_t v)
 {
-	unsigned n = 1;
-	for (uint64_t p = 10; n < 20 && v >= p; p *= 10)
-		n++;
-	return n;
+	unsigned bits = 64u - (unsigned)__builtin_clzll(v | 1);
+	unsigned t = (bits * 1233u) >> 12;
+	unsigned n = t + (v >= pow10_table[t]);
+	return n ? n : 1;
 }
 
 /*
@@ -168,10 +179,12 @@ void lsc_sb_ipv4(struct lsc_strbuf *b, const uint8_t a[4])
 /* A group without leading zeros at t; returns its length (1 to 4). */
 static size_t hex16_text(char *t, unsigned w)
 {
-	size_t n = 0;
-	for (int shift = 12; shift >= 0; shift -= 4)
-		if ((w >> shift) != 0 || shift == 0)
-			t[n++] = hexdigits[(w >> shift) & 15];
+	/* All four digits go out; the length says how many of the last count. */
+	size_t n = 1 + (w > 0xf) + (w > 0xff) + (w > 0xfff);
+	char d[4] = { hexdigits[w >> 12], hexdigits[(w >> 8) & 15], hexdigits[(w >> 4) & 15],
+	              hexdigits[w & 15] };
+	for (size_t i = 0; i < n; i++)
+		t[i] = d[4 - n + i];
 	return n;
 }
 
@@ -185,36 +198,38 @@ static size_t hex16_text(char *t, unsigned w)
 void lsc_sb_ipv6(struct lsc_strbuf *b, const uint8_t a[16])
 {
 	char t[LSC_ADDRSTRLEN];
-	size_t k = 0;
 	unsigned w[8];
-	int best = -1, best_len = 0;
-	for (int i = 0; i < 8; i++)
-		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
-	for (int i = 0; i < 8;) {
-		int j = i;
-		while (j < 8 && w[j] == 0)
-			j++;
-		if (j - i > best_len && j - i >= 2) {
-			best = i;
-			best_len = j - i;
-		}
-		i = j > i ? j : i + 1;
-	}
+	/* The first longest run of two or more zero groups, found in the one pass that reads them. */
+	int best = -1, best_len = 1, run = 0;
 	for (int i = 0; i < 8; i++) {
-		if (best >= 0 && i >= best && i < best + best_len) {
-			if (i == best)
-				t[k++] = ':';
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+		run = w[i] == 0 ? run + 1 : 0;
+		if (run > best_len) {
+			best_len = run;
+			best = i - run + 1;
+		}
+	}
+	size_t k = 0;
+	if (best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
+		/* ::a.b.c.d and ::ffff:a.b.c.d */
+		const char *head = best_len == 6 ? "::" : "::ffff:";
+		k = strlen(head);
+		memcpy(t, head, k);
+		k += ipv4_text(t + k, a + 12);
+		lsc_sb_putn(b, t, k);
+		return;
+	}
+	for (int i = 0; i < 8;) {
+		if (i == best) {
+			t[k++] = ':';
+			t[k++] = ':';
+			i += best_len;
 			continue;
 		}
-		if (i != 0)
+		if (i != 0 && i != best + best_len)
 			t[k++] = ':';
-		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
-			k += ipv4_text(t + k, a + 12);
-			break;
-		}
 		k += hex16_text(t + k, w[i]);
+		i++;
 	}
-	if (best >= 0 && best + best_len == 8)
-		t[k++] = ':';
 	lsc_sb_putn(b, t, k);
 }

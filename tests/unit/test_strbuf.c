@@ -89,6 +89,20 @@ static void test_numbers(void **state)
 		assert_string_equal(buf, want);
 		assert_int_equal(b.len, strlen(want));
 	}
+	/* Each side of every power of ten and of two: where the digit count changes. */
+	for (unsigned k = 0; k < 64; k++) {
+		uint64_t p10 = 1, edges[6];
+		for (unsigned j = 0; j < k % 20; j++)
+			p10 *= 10;
+		edges[0] = p10 - 1, edges[1] = p10, edges[2] = p10 + 1;
+		edges[3] = (1ull << k) - 1, edges[4] = 1ull << k, edges[5] = (1ull << k) + 1;
+		for (size_t i = 0; i < 6; i++) {
+			lsc_sb_init(&b, buf, sizeof buf);
+			lsc_sb_u64(&b, edges[i]);
+			snprintf(want, sizeof want, "%llu", (unsigned long long)edges[i]);
+			assert_string_equal(buf, want);
+		}
+	}
 	lsc_sb_init(&b, buf, 4);
 	lsc_sb_u64(&b, 123456);
 	assert_string_equal(buf, "123");
