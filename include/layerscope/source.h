@@ -40,6 +40,13 @@ int lsc_source_linktype(const struct lsc_source *s);
 /* Digits of the file's timestamp precision: 6 or 9. */
 int lsc_source_ts_digits(const struct lsc_source *s);
 
+/*
+ * Who reads the records now: "blocks" (a pcap 2.4 file read in blocks,
+ * without libpcap) or "libpcap" (everything else, and a file from its first
+ * unusual record on).  For tests and --help; frames are the same either way.
+ */
+const char *lsc_source_reader(const struct lsc_source *s);
+
 /* Frames read so far, counted before the filter. */
 uint64_t lsc_source_count(const struct lsc_source *s);
 

@@ -24,10 +24,26 @@ struct lsc_source {
 	struct bpf_program filter;
 	pcap_dumper_t *dumper;  /* live -w: every frame read is also written */
 	void *iobuf;            /* a file's stdio buffer, which outlives the stream */
+	struct lsc_pcapfile *fast; /* a pcap file's records read without libpcap, NULL when not */
+	struct pcap_pkthdr fast_hdr;
+	int linktype;           /* pcap_datalink(), asked once */
 };
 
 /* Allocates a source around an opened handle; NULL (errbuf filled) on ENOMEM. */
 struct lsc_source *lsc_source_wrap(pcap_t *p, const char *name, bool live, int ts_digits, char *errbuf);
+
+/*
+ * pcapfile.c: a pcap 2.4 file's records read in blocks.  open() returns NULL
+ * when the file is not one it reads (libpcap reads it all then).  next()
+ * gives the record at *rec_off: 1, 0 at the end of the file, -1 when
+ * libpcap must read from *rec_off on (a record cut short or longer than the
+ * snapshot length, a read error).
+ */
+struct lsc_pcapfile;
+struct lsc_pcapfile *lsc_pcapfile_open(pcap_t *p, FILE *fp);
+int lsc_pcapfile_next(struct lsc_pcapfile *r, struct pcap_pkthdr *h, const u_char **data,
+                      uint64_t *rec_off);
+void lsc_pcapfile_close(struct lsc_pcapfile *r);
 
 /* ---- privileges (privdrop.c) ---- */
 

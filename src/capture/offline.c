@@ -194,6 +194,8 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 		return NULL;
 	}
 	s->ts_unsigned = pcap_file;
+	if (fp == under)
+		s->fast = lsc_pcapfile_open(p, fp);
 	s->iobuf = iobuf; /* the stream's buffer: freed after pcap_close() closes the stream */
 	return s;
 }

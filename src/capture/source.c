@@ -17,6 +17,7 @@ struct lsc_source *lsc_source_wrap(pcap_t *p, const char *name, bool live, int t
 		return NULL;
 	}
 	s->pcap = p;
+	s->linktype = pcap_datalink(p);
 	s->live = live;
 	s->ts_digits = ts_digits;
 	s->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
@@ -107,12 +108,40 @@ static void frame_time(const struct lsc_source *s, const struct timeval *tv, int
 	*out_nsec = (uint32_t)frac;
 }
 
+/*
+ * The next record: from the block reader while it can, then from libpcap,
+ * whose stream is first moved to the record the block reader left alone.
+ */
+#define SEEK_FAILED (-100) /* not a libpcap code: errbuf says it */
+
+static int next_record(struct lsc_source *s, struct pcap_pkthdr **h, const u_char **data, char *errbuf)
+{
+	if (s->fast != NULL) {
+		uint64_t off;
+		int rc = lsc_pcapfile_next(s->fast, &s->fast_hdr, data, &off);
+		if (rc >= 0) {
+			*h = &s->fast_hdr;
+			return rc == 0 ? PCAP_ERROR_BREAK : 1;
+		}
+		lsc_pcapfile_close(s->fast);
+		s->fast = NULL;
+		if (fseeko(pcap_file(s->pcap), (off_t)off, SEEK_SET) != 0) {
+			snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: cannot seek back to byte %llu: %s", s->name,
+			         (unsigned long long)off, strerror(errno));
+			return SEEK_FAILED;
+		}
+	}
+	return pcap_next_ex(s->pcap, h, data);
+}
+
 int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 {
 	for (;;) {
 		struct pcap_pkthdr *h;
 		const u_char *data;
-		int rc = pcap_next_ex(s->pcap, &h, &data);
+		int rc = next_record(s, &h, &data, errbuf);
+		if (rc == SEEK_FAILED)
+			return -1;
 		if (rc == 0)
 			continue; /* live: the read timeout passed with nothing */
 		if (rc == PCAP_ERROR_BREAK)
@@ -144,7 +173,7 @@ int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 		f->rel_ns = lsc_time_ns(sec, nsec) - lsc_time_ns(s->first_sec, s->first_nsec);
 		f->caplen = h->caplen;
 		f->len = h->len;
-		f->linktype = pcap_datalink(s->pcap);
+		f->linktype = s->linktype;
 		f->direction = LSC_DIR_UNKNOWN;
 		f->has_owner = false;
 		f->data = data;
@@ -155,6 +184,11 @@ int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 int lsc_source_linktype(const struct lsc_source *s)
 {
 	return pcap_datalink(s->pcap);
+}
+
+const char *lsc_source_reader(const struct lsc_source *s)
+{
+	return s->fast != NULL ? "blocks" : "libpcap";
 }
 
 int lsc_source_ts_digits(const struct lsc_source *s)
@@ -175,6 +209,7 @@ void lsc_source_close(struct lsc_source *s)
 		pcap_freecode(&s->filter);
 	if (s->dumper != NULL)
 		pcap_dump_close(s->dumper);
+	lsc_pcapfile_close(s->fast);
 	if (s->pcap != NULL)
 		pcap_close(s->pcap);
 	free(s->iobuf);

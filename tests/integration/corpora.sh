@@ -5,7 +5,9 @@
 # captures, many malformed on purpose) through `read -f json`, with and
 # without a filter, under whatever build $LAYERSCOPE is (the sanitizer build
 # in CI).  A file must give exit 0, or exit 1 with one line naming the file
-# and the cause; never a signal or a sanitizer report.  Then the edge cases
+# and the cause; never a signal or a sanitizer report.  The pcap files read in
+# blocks must give byte for byte what libpcap's reader gives
+# (LAYERSCOPE_PCAP_READER=libpcap), errors included.  Then the edge cases
 # of the input: a capture cut inside a record, an empty file, a text file, a
 # missing file, stdin, a closed pipe and a bad filter.
 
@@ -57,13 +59,15 @@ check_run() {
 	esac
 }
 
-files=0 refused=0 unsupported=0
+files=0 refused=0 unsupported=0 compared=0
 for f in "$CORPORA"/tcpdump/* "$CORPORA"/libpcap/* "$CORPORA"/wireshark/* "$CORPORA"/local/*; do
 	[ -f "$f" ] || continue
 	files=$((files + 1))
 	"$LAYERSCOPE" read -f json "$f" > "$tmp/out" 2> "$tmp/err"
 	rc=$?
 	check_run "$f" $rc "$tmp/err" json
+	cp "$tmp/err" "$tmp/json.err"
+	jrc=$rc
 	[ $rc -eq 1 ] && refused=$((refused + 1))
 	# A frame of a link type nothing decodes says so in its notes.
 	if grep '"layers":\[{"layer":"link","proto":"payload","offset":0,' "$tmp/out" |
@@ -74,8 +78,21 @@ for f in "$CORPORA"/tcpdump/* "$CORPORA"/libpcap/* "$CORPORA"/wireshark/* "$CORP
 	fi
 	"$LAYERSCOPE" read -f json "$f" tcp > /dev/null 2> "$tmp/err"
 	check_run "$f" $? "$tmp/err" "json tcp"
+	# A pcap 2.4 file (magic and version in either byte order): libpcap's reader gives the same.
+	case $(od -An -tx1 -N8 "$f" | tr -d ' \n') in
+	d4c3b2a1020004*|a1b2c3d4000204*|4d3cb2a1020004*|a1b23c4d000204*)
+		compared=$((compared + 1))
+		LAYERSCOPE_PCAP_READER=libpcap "$LAYERSCOPE" read -f json "$f" > "$tmp/lib.out" 2> "$tmp/lib.err"
+		librc=$?
+		[ $librc -eq $jrc ] && cmp -s "$tmp/out" "$tmp/lib.out" &&
+			cmp -s "$tmp/json.err" "$tmp/lib.err" ||
+			fail "$f: read in blocks (exit $jrc) differs from libpcap's reader (exit $librc)"
+		;;
+	esac
 done
 echo "corpora: $files files read twice; $refused refused by libpcap with an error; $unsupported of an undecoded link type"
+echo "corpora: $compared pcap files read in blocks and by libpcap: the same"
+[ "$compared" -gt 100 ] || fail "only $compared pcap 2.4 files compared between the two readers"
 [ "$files" -gt 0 ] || fail "no capture under $CORPORA"
 
 # ---- edge cases of the input ------------------------------------------------
