@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,6 +69,24 @@ static void put_digits(char *end, uint64_t v)
 /* Every number the renderers print goes through here: straight into the buffer when it fits. */
 void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v)
 {
+	/* Most numbers are ports, lengths and counters: two digits a step, inline. */
+	if (v < 100000 && b->cap > b->len + 5) {
+		uint32_t w = (uint32_t)v;
+		unsigned n = 1 + (w >= 10) + (w >= 100) + (w >= 1000) + (w >= 10000);
+		char *end = b->buf + b->len + n;
+		b->len += n;
+		*end = '\0';
+		while (w >= 100) {
+			end -= 2;
+			memcpy(end, digit_pairs + 2 * (w % 100), 2);
+			w /= 100;
+		}
+		if (w >= 10)
+			memcpy(end - 2, digit_pairs + 2 * w, 2);
+		else
+			end[-1] = (char)('0' + w);
+		return;
+	}
 	unsigned n = u64_width(v);
 	if (b->cap == 0)
 		return;
@@ -170,10 +189,54 @@ static size_t ipv4_text(char *t, const uint8_t a[4])
 	return k;
 }
 
+/*
+ * The text of addresses written lately: a capture names the same few hosts
+ * frame after frame, and a copy costs a tenth of writing the text anew.
+ * Four slots per family, chosen by the address's last bytes (where hosts of
+ * one network differ); per thread, so any thread may write addresses.
+ */
+#define MEMO_SLOTS 4
+
+struct addr_memo {
+	uint8_t used;            /* bytes of addr that are set: 0 (empty), 4 or 16 */
+	uint8_t len;             /* of text */
+	uint8_t addr[16];
+	char text[LSC_ADDRSTRLEN];
+};
+
+static _Thread_local struct addr_memo memo4[MEMO_SLOTS], memo6[MEMO_SLOTS];
+
+static struct addr_memo *memo_slot(struct addr_memo *memo, const uint8_t *a, size_t n)
+{
+	return &memo[(a[n - 1] ^ a[n - 2]) & (MEMO_SLOTS - 1)];
+}
+
+/* Writes the memo's text when it holds `a`; false when it does not. */
+static bool memo_put(struct lsc_strbuf *b, const struct addr_memo *m, const uint8_t *a, size_t n)
+{
+	if (m->used != n || memcmp(m->addr, a, n) != 0)
+		return false;
+	lsc_sb_putn(b, m->text, m->len);
+	return true;
+}
+
+static void memo_keep(struct addr_memo *m, const uint8_t *a, size_t n, const char *t, size_t len)
+{
+	m->used = (uint8_t)n;
+	m->len = (uint8_t)len;
+	memcpy(m->addr, a, n);
+	memcpy(m->text, t, len);
+}
+
 void lsc_sb_ipv4(struct lsc_strbuf *b, const uint8_t a[4])
 {
+	struct addr_memo *m = memo_slot(memo4, a, 4);
+	if (memo_put(b, m, a, 4))
+		return;
 	char t[16];
-	lsc_sb_putn(b, t, ipv4_text(t, a));
+	size_t n = ipv4_text(t, a);
+	memo_keep(m, a, 4, t, n);
+	lsc_sb_putn(b, t, n);
 }
 
 /* A group without leading zeros at t; returns its length (1 to 4). */
@@ -195,9 +258,22 @@ static size_t hex16_text(char *t, unsigned w)
  * bits as a dotted quad for ::a.b.c.d and ::ffff:a.b.c.d.  By hand, because
  * inet_ntop() formats each group with sprintf.
  */
+static size_t ipv6_text(char *t, const uint8_t a[16]);
+
 void lsc_sb_ipv6(struct lsc_strbuf *b, const uint8_t a[16])
 {
+	struct addr_memo *m = memo_slot(memo6, a, 16);
+	if (memo_put(b, m, a, 16))
+		return;
 	char t[LSC_ADDRSTRLEN];
+	size_t n = ipv6_text(t, a);
+	memo_keep(m, a, 16, t, n);
+	lsc_sb_putn(b, t, n);
+}
+
+/* The text of an IPv6 address at t (at most 45 bytes); returns its length. */
+static size_t ipv6_text(char *t, const uint8_t a[16])
+{
 	unsigned w[8];
 	/* The first longest run of two or more zero groups, found in the one pass that reads them. */
 	int best = -1, best_len = 1, run = 0;
@@ -215,9 +291,7 @@ void lsc_sb_ipv6(struct lsc_strbuf *b, const uint8_t a[16])
 		const char *head = best_len == 6 ? "::" : "::ffff:";
 		k = strlen(head);
 		memcpy(t, head, k);
-		k += ipv4_text(t + k, a + 12);
-		lsc_sb_putn(b, t, k);
-		return;
+		return k + ipv4_text(t + k, a + 12);
 	}
 	for (int i = 0; i < 8;) {
 		if (i == best) {
@@ -231,5 +305,5 @@ void lsc_sb_ipv6(struct lsc_strbuf *b, const uint8_t a[16])
 		k += hex16_text(t + k, w[i]);
 		i++;
 	}
-	lsc_sb_putn(b, t, k);
+	return k;
 }

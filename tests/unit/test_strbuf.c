@@ -56,6 +56,36 @@ static void test_ipv6_known(void **state)
 	}
 }
 
+/*
+ * Addresses written again come from the memo of recent ones: a run of a few
+ * hosts, some sharing a slot, and each text still inet_ntop()'s (IPv6) or
+ * the dotted quad (IPv4), also when the buffer cuts it.
+ */
+static void test_address_memo(void **state)
+{
+	char got[LSC_ADDRSTRLEN], want[INET6_ADDRSTRLEN], cut[6];
+	struct lsc_strbuf b;
+	(void)state;
+	for (unsigned round = 0; round < 3000; round++) {
+		uint8_t a6[16] = { 0xfd, 0x00 }, a4[4] = { 10, 0, 0, 0 };
+		unsigned host = (round * 7u) % 13u; /* 13 hosts over 4 slots, out of order */
+		a6[14] = (uint8_t)(host & 1), a6[15] = (uint8_t)(host * 37u);
+		a4[2] = (uint8_t)(host & 1), a4[3] = (uint8_t)(host * 37u);
+		lsc_sb_init(&b, got, sizeof got);
+		lsc_sb_ipv6(&b, a6);
+		assert_non_null(inet_ntop(AF_INET6, a6, want, sizeof want));
+		assert_string_equal(got, want);
+		lsc_sb_init(&b, got, sizeof got);
+		lsc_sb_ipv4(&b, a4);
+		assert_non_null(inet_ntop(AF_INET, a4, want, sizeof want));
+		assert_string_equal(got, want);
+		lsc_sb_init(&b, cut, sizeof cut);
+		lsc_sb_ipv4(&b, a4);
+		assert_int_equal(strncmp(cut, want, sizeof cut - 1), 0);
+		assert_int_equal(b.cut, 1);
+	}
+}
+
 /* Text that does not fit is cut, marked, and still a C string. */
 static void test_cut(void **state)
 {
@@ -160,6 +190,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ipv6_like_inet_ntop),
 		cmocka_unit_test(test_ipv6_known),
+		cmocka_unit_test(test_address_memo),
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_fixed),
