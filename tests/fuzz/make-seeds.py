@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """make-seeds.py: fuzz seeds from capture files: one file per frame, two bytes of DLT then the frame.
 
-Usage: make-seeds.py [--report] OUTDIR CAPTURE_OR_DIR...  Reads pcap (either
+Usage: make-seeds.py [--report|--files] OUTDIR CAPTURE_OR_DIR...  Reads pcap (either
 byte order, micro- or nanosecond) and pcapng (EPB, SPB, PB), keeps frames of
 the link types fuzz_decode.c knows, at most 64 a file, and names each seed
 after its SHA-1 so reruns add nothing twice.  Unreadable or foreign files are
 skipped.  With --report, seeds for fuzz_report.c: a capture's frames in runs
 of the same link type, each seed a link type index, an options byte, then
-frames with a 2-byte big-endian length each, at most REPORT_SEED bytes.
+frames with a 2-byte big-endian length each, at most REPORT_SEED bytes.  With
+--files, seeds for fuzz_source.c: the capture files themselves, those of at
+most FILE_SEED bytes.
 """
 import hashlib
 import os
@@ -21,6 +23,7 @@ MAX_FRAME = 65535
 # fuzz_report.c's link types, in its order: the first byte of a report seed is an index.
 REPORT_DLTS = [1, 113, 276, 0, 108, 12, 101, 228, 229]
 REPORT_SEED = 16384
+FILE_SEED = 65536
 # options: microseconds, no cut, every frame in detail (7); nanoseconds, snaplen cut, 2 in detail
 REPORT_OPTIONS = (7 << 2, 1 | 2 | (2 << 2))
 
@@ -106,13 +109,24 @@ def report_seeds(path):
         yield from (bytes([head[0], opt]) + body for opt in REPORT_OPTIONS)
 
 
+def file_seeds(path):
+    """The file itself, when it is small enough to fuzz."""
+    try:
+        if os.path.getsize(path) <= FILE_SEED:
+            with open(path, 'rb') as fh:
+                yield fh.read()
+    except OSError:
+        return
+
+
 def main(argv):
-    report = len(argv) > 1 and argv[1] == '--report'
-    if report:
+    mode = argv[1] if len(argv) > 1 and argv[1] in ('--report', '--files') else None
+    if mode:
         argv = argv[:1] + argv[2:]
     if len(argv) < 3:
-        sys.stderr.write('usage: make-seeds.py [--report] OUTDIR CAPTURE_OR_DIR...\n')
+        sys.stderr.write('usage: make-seeds.py [--report|--files] OUTDIR CAPTURE_OR_DIR...\n')
         return 2
+    seeds = {'--report': report_seeds, '--files': file_seeds}.get(mode, decode_seeds)
     out = argv[1]
     os.makedirs(out, exist_ok=True)
     paths = []
@@ -124,7 +138,7 @@ def main(argv):
             paths.append(arg)
     written = 0
     for path in sorted(paths):
-        for seed in (report_seeds if report else decode_seeds)(path):
+        for seed in seeds(path):
             name = os.path.join(out, hashlib.sha1(seed).hexdigest())
             if not os.path.exists(name):
                 with open(name, 'wb') as fh:
