@@ -1,5 +1,5 @@
 #!/bin/sh
-# flow-track.sh: what conversation tracking costs: read -f json with and without it, and peak memory.
+# flow-track.sh: what conversation tracking costs: read -f line (the goal's format), json and none with and without it, and peak memory.
 #
 # usage: bench/flow-track.sh [LAYERSCOPE]   (make bench-flow builds an optimized one first)
 # Uses bench/out/bench-1m.pcap when it exists (the shared 1M-frame capture),
@@ -15,6 +15,7 @@ convs=$("$bin" read -f none --stats "$cap" | sed -n 's/^Conversations: \([0-9]*\
 echo "capture: $cap ($(du -h "$cap" | cut -f1), $convs conversations)"
 
 hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$out/flow-track.json" \
+	-n track-line "$bin read -f line $cap" -n no-track-line "$bin read -f line --no-track $cap" \
 	-n track "$bin read -f json $cap" -n no-track "$bin read -f json --no-track $cap" \
 	-n track-none "$bin read -f none $cap" -n no-track-none "$bin read -f none --no-track $cap" \
 	--output=null >/dev/null
@@ -22,7 +23,8 @@ python3 - "$out/flow-track.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 def med(n): return r[n]["median"]
-for fmt, a, b in (("json", "track", "no-track"), ("none", "track-none", "no-track-none")):
+for fmt, a, b in (("line", "track-line", "no-track-line"), ("json", "track", "no-track"),
+                  ("none", "track-none", "no-track-none")):
     ratio = med(b) / med(a)
     print(f"-f {fmt}: {med(a):.3f} s tracked, {med(b):.3f} s untracked: rate ratio {ratio:.3f}"
           f" ({'ok' if ratio >= 0.9 else 'BELOW 0.9'})")
@@ -31,7 +33,7 @@ PY
 # Instructions do not depend on what else the machine runs: count them too
 # (cachegrind, the first 100,000 frames), where valgrind is installed.
 if command -v valgrind >/dev/null; then
-	for fmt in json none; do
+	for fmt in line json none; do
 		for mode in "" --no-track; do
 			ir=$(valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
 				"$bin" read -f $fmt -c 100000 $mode "$cap" 2>&1 >/dev/null |
@@ -41,7 +43,7 @@ if command -v valgrind >/dev/null; then
 	done | awk '{ ir[$1 " " $2] = $3 }
 	END {
 		for (f in ir) split(f, k, " ")
-		n = split("json none", fmts, " ")
+		n = split("line json none", fmts, " ")
 		for (i = 1; i <= n; i++) {
 			t = ir[fmts[i] " track"]; u = ir[fmts[i] " --no-track"]
 			printf "-f %s: %.0f instructions a frame tracked, %.0f untracked: ratio %.3f\n",

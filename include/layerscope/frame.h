@@ -354,6 +354,10 @@ const struct lsc_layer *lsc_frame_network(const struct lsc_frame *f);
 /* The frame's own transport layer (TCP, UDP, ICMP, ICMPv6), or NULL. */
 const struct lsc_layer *lsc_frame_transport(const struct lsc_frame *f);
 
+/* Both of the above in one pass over the layers: the track stage wants them for every frame. */
+void lsc_frame_own_layers(const struct lsc_frame *f, const struct lsc_layer **net,
+                          const struct lsc_layer **l4);
+
 /* Header bytes the decoder could read (what the layer's fields can come from). */
 uint32_t lsc_layer_captured(const struct lsc_frame *f, const struct lsc_layer *l);
 

@@ -272,29 +272,36 @@ const struct lsc_layer *lsc_frame_find(const struct lsc_frame *f, enum lsc_proto
 	return NULL;
 }
 
-/* The innermost own layer whose protocol sits at `tcpip`. */
-static const struct lsc_layer *innermost(const struct lsc_frame *f, unsigned tcpip)
+void lsc_frame_own_layers(const struct lsc_frame *f, const struct lsc_layer **net,
+                          const struct lsc_layer **l4)
 {
-	const struct lsc_layer *found = NULL;
+	*net = *l4 = NULL;
 	for (unsigned i = 0; i < f->nlayers; i++) {
 		const struct lsc_layer *l = &f->layers[i];
 		if (l->flags & LSC_LF_QUOTED)
 			break;
-		if (proto_table[l->proto] != NULL && proto_table[l->proto]->tcpip == tcpip &&
-		    l->proto != LSC_PROTO_ARP)
-			found = l;
+		const struct lsc_proto_info *pi = proto_table[l->proto];
+		if (pi == NULL)
+			continue;
+		if (pi->tcpip == LSC_TCPIP_NETWORK && l->proto != LSC_PROTO_ARP)
+			*net = l;
+		else if (pi->tcpip == LSC_TCPIP_TRANSPORT)
+			*l4 = l;
 	}
-	return found;
 }
 
 const struct lsc_layer *lsc_frame_network(const struct lsc_frame *f)
 {
-	return innermost(f, LSC_TCPIP_NETWORK);
+	const struct lsc_layer *net, *l4;
+	lsc_frame_own_layers(f, &net, &l4);
+	return net;
 }
 
 const struct lsc_layer *lsc_frame_transport(const struct lsc_frame *f)
 {
-	return innermost(f, LSC_TCPIP_TRANSPORT);
+	const struct lsc_layer *net, *l4;
+	lsc_frame_own_layers(f, &net, &l4);
+	return l4;
 }
 
 const struct lsc_layer *lsc_decode_enclosing_ip(const struct lsc_frame *f, const struct lsc_layer *l)

@@ -140,8 +140,8 @@ void lsc_flow_history(struct conv *c, uint16_t *letters, unsigned role, char let
 void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f)
 {
 	f->has_flow = false;
-	const struct lsc_layer *net = lsc_frame_network(f);
-	const struct lsc_layer *l4 = lsc_frame_transport(f);
+	const struct lsc_layer *net, *l4;
+	lsc_frame_own_layers(f, &net, &l4);
 	if (!trackable(net, l4))
 		return;
 
