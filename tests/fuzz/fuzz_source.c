@@ -56,7 +56,14 @@ static unsigned read_file(const char *path, struct seen *out, int *rc_out, char 
 	err[0] = '\0';
 	while (n < MAX_FRAMES && (rc = lsc_source_next(s, &f, err)) > 0) {
 		lsc_decode_frame(&f);
-		struct seen now = { f.number, f.ts_sec, f.ts_nsec, f.caplen, f.len, fnv(f.data, f.caplen) };
+		struct seen now;
+		memset(&now, 0, sizeof now); /* the padding too: the structs are compared whole */
+		now.number = f.number;
+		now.sec = f.ts_sec;
+		now.nsec = f.ts_nsec;
+		now.caplen = f.caplen;
+		now.len = f.len;
+		now.sum = fnv(f.data, f.caplen);
 		if (out != NULL)
 			out[n] = now;
 		else if (n >= expect || memcmp(&first[n], &now, sizeof now) != 0)

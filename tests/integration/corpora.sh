@@ -80,7 +80,7 @@ for f in "$CORPORA"/tcpdump/* "$CORPORA"/libpcap/* "$CORPORA"/wireshark/* "$CORP
 	check_run "$f" $? "$tmp/err" "json tcp"
 	# A pcap 2.4 file (magic and version in either byte order): libpcap's reader gives the same.
 	case $(od -An -tx1 -N8 "$f" | tr -d ' \n') in
-	d4c3b2a1020004*|a1b2c3d4000204*|4d3cb2a1020004*|a1b23c4d000204*)
+	d4c3b2a102000400|a1b2c3d400020004|4d3cb2a102000400|a1b23c4d00020004)
 		compared=$((compared + 1))
 		LAYERSCOPE_PCAP_READER=libpcap "$LAYERSCOPE" read -f json "$f" > "$tmp/lib.out" 2> "$tmp/lib.err"
 		librc=$?

@@ -8,7 +8,7 @@
 
 #include "unit.h"
 
-#define MAX_FRAMES 8
+#define MAX_FRAMES 64
 
 /* What a reader made of a file: its frames, then how it ended. */
 struct reading {
@@ -18,6 +18,7 @@ struct reading {
 		int64_t sec;
 		uint32_t nsec, caplen, len;
 		uint8_t data[128];
+		uint64_t sum; /* of all the bytes */
 	} fr[MAX_FRAMES];
 	int rc; /* 0 the end, -1 an error */
 	char err[LSC_ERRBUF_SIZE];
@@ -42,10 +43,25 @@ struct rec {
 	uint32_t sec, frac, caplen, len;
 };
 
-/* Writes a pcap file (Ethernet) with these records; each record's bytes are its index repeated. */
+static uint64_t fnv(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/*
+ * Writes a pcap file (Ethernet) with these records, `cut` bytes short; each
+ * record's bytes are its index, then a count, so a misplaced byte shows.
+ */
 static char *write_pcap(bool swap, bool nano, uint32_t snaplen, const struct rec *r, size_t n, size_t cut)
 {
-	static uint8_t buf[4096];
+	size_t size = 24;
+	for (size_t i = 0; i < n; i++)
+		size += 16 + r[i].caplen;
+	uint8_t *buf = malloc(size);
+	assert_non_null(buf);
 	size_t k = 24;
 	put32(buf, nano ? 0xa1b23c4du : 0xa1b2c3d4u, swap);
 	put16(buf + 4, 2, swap);
@@ -60,8 +76,8 @@ static char *write_pcap(bool swap, bool nano, uint32_t snaplen, const struct rec
 		put32(buf + k + 8, r[i].caplen, swap);
 		put32(buf + k + 12, r[i].len, swap);
 		k += 16;
-		assert_true(k + r[i].caplen < sizeof buf);
-		memset(buf + k, (int)(0x40 + i), r[i].caplen);
+		for (uint32_t j = 0; j < r[i].caplen; j++)
+			buf[k + j] = j == 0 ? (uint8_t)(0x40 + i) : (uint8_t)(j * 7u + i);
 		k += r[i].caplen;
 	}
 	assert_true(cut < k);
@@ -72,6 +88,7 @@ static char *write_pcap(bool swap, bool nano, uint32_t snaplen, const struct rec
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, buf, k), (ssize_t)k);
 	close(fd);
+	free(buf);
 	return path;
 }
 
@@ -97,6 +114,7 @@ static void read_all(const char *path, bool libpcap, struct reading *out)
 		out->fr[out->n].caplen = f->caplen;
 		out->fr[out->n].len = f->len;
 		memcpy(out->fr[out->n].data, f->data, f->caplen < 128 ? f->caplen : 128);
+		out->fr[out->n].sum = fnv(f->data, f->caplen);
 		out->n++;
 	}
 	out->rc = rc;
@@ -124,6 +142,7 @@ static void same_as_libpcap(const char *path, struct reading *blocks)
 		assert_int_equal(blocks->fr[i].caplen, lib.fr[i].caplen);
 		assert_int_equal(blocks->fr[i].len, lib.fr[i].len);
 		assert_memory_equal(blocks->fr[i].data, lib.fr[i].data, 128);
+		assert_true(blocks->fr[i].sum == lib.fr[i].sum);
 	}
 }
 
@@ -187,12 +206,54 @@ static void test_cut_short(void **state)
 	}
 }
 
+/*
+ * A file of over 1 MiB: records across the 256 KiB blocks the reader
+ * fetches, one of the largest caplen libpcap takes (262144), and cuts at
+ * and around a block's edge.
+ */
+static void test_across_blocks(void **state)
+{
+	(void)state;
+	static struct reading got;
+	struct rec r[40];
+	size_t n = 0, size = 24;
+	const uint32_t sizes[] = { 60, 1514, 65535, 262144, 9000, 0, 131071, 40 };
+	for (; n < 40 && size < 1300000; n++) {
+		uint32_t c = sizes[n % 8];
+		r[n] = (struct rec){ (uint32_t)n, (uint32_t)n * 1000u, c, c };
+		size += 16 + c;
+	}
+	for (size_t cut = 0; cut < 3; cut++) {
+		/* whole; cut in the last record's bytes; cut in its header */
+		size_t bytes = cut == 0 ? 0 : cut == 1 ? 7 : r[n - 1].caplen + 3;
+		char *path = write_pcap(cut == 2, false, 262144, r, n, bytes);
+		same_as_libpcap(path, &got);
+		assert_string_equal(got.reader_first, "blocks");
+		assert_int_equal(got.n, cut == 0 ? n : n - 1);
+		assert_int_equal(got.rc, cut == 0 ? 0 : -1);
+		assert_int_equal(got.fr[3].caplen, 262144);
+		unlink(path);
+		free(path);
+	}
+	/* The file ends where the first block does (24 + 256 KiB), 8 bytes into a record header. */
+	const struct rec edge[] = { { 1, 0, 60, 60 }, { 2, 0, 1514, 1514 }, { 3, 0, 65535, 65535 },
+	                            { 4, 0, 194963, 194963 }, { 5, 0, 100, 100 } };
+	size_t full = 24 + 5 * 16 + 60 + 1514 + 65535 + 194963 + 100;
+	char *path = write_pcap(false, true, 262144, edge, 5, full - (24 + 256 * 1024));
+	same_as_libpcap(path, &got);
+	assert_int_equal(got.n, 4);
+	assert_int_equal(got.rc, -1);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_times_and_orders),
 		cmocka_unit_test(test_longer_than_snaplen),
 		cmocka_unit_test(test_cut_short),
+		cmocka_unit_test(test_across_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
