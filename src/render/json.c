@@ -38,6 +38,8 @@ static void *json_begin(FILE *out, const struct lsc_render_opts *o)
 static bool has_own_length(unsigned proto)
 {
 	static int8_t known[LSC_PROTO_COUNT]; /* 0 unknown, 1 yes, -1 no */
+	if (proto >= LSC_PROTO_COUNT)
+		return false;
 	if (known[proto] == 0) {
 		const struct lsc_proto_info *pi = lsc_proto_get(proto);
 		known[proto] = -1;
