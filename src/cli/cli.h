@@ -81,4 +81,14 @@ struct lsc_pipeline_opts {
 };
 int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o);
 
+/*
+ * The stages before render, for one frame: read it, decode it, let
+ * `annotate` add to it (may be NULL), track it in `t` (NULL: no tracking).
+ * 1 with *f filled; 0 at the end of the input; -1 with err filled.  The
+ * pipeline and `report` both read their frames through it.
+ */
+struct lsc_flow_tracker;
+int lsc_stages_next(struct lsc_source *src, struct lsc_frame *f, struct lsc_flow_tracker *t,
+                    void (*annotate)(struct lsc_frame *f, void *ctx), void *annotate_ctx, char *err);
+
 #endif

@@ -129,6 +129,20 @@ static void track_end(struct pipeline_track *pt)
 	lsc_flow_free(pt->flows);
 }
 
+int lsc_stages_next(struct lsc_source *src, struct lsc_frame *f, struct lsc_flow_tracker *t,
+                    void (*annotate)(struct lsc_frame *f, void *ctx), void *annotate_ctx, char *err)
+{
+	int rc = lsc_source_next(src, f, err);
+	if (rc <= 0)
+		return rc;
+	lsc_decode_frame(f);
+	if (annotate != NULL)
+		annotate(f, annotate_ctx);
+	if (t != NULL)
+		lsc_flow_track(t, f);
+	return 1;
+}
+
 int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 {
 	char err[LSC_ERRBUF_SIZE];
@@ -147,18 +161,14 @@ int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 	}
 	unsigned long long shown = 0;
 	int rc, status = LSC_EXIT_OK;
-	while ((o->count == 0 || shown < o->count) && (rc = lsc_source_next(src, &frame, err)) != 0) {
+	while ((o->count == 0 || shown < o->count) &&
+	       (rc = lsc_stages_next(src, &frame, pt.flows, o->annotate, o->annotate_ctx, err)) != 0) {
 		if (rc < 0) {
 			o->renderer->end(st);
 			fflush(o->out);
 			track_end(&pt);
 			return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "%s (the frames before it were shown)", err);
 		}
-		lsc_decode_frame(&frame);
-		if (o->annotate != NULL)
-			o->annotate(&frame, o->annotate_ctx);
-		if (pt.flows != NULL)
-			lsc_flow_track(pt.flows, &frame);
 		o->renderer->frame(st, &frame);
 		shown++;
 		if (o->flush_each)
