@@ -66,25 +66,42 @@ static void put_digits(char *end, uint64_t v)
 		end[-1] = (char)('0' + w);
 }
 
+/* The digits of w < 100000 at p, by its size: no loop; returns how many. */
+static unsigned small_digits(char *p, uint32_t w)
+{
+	if (w < 100) {
+		if (w < 10) {
+			p[0] = (char)('0' + w);
+			return 1;
+		}
+		memcpy(p, digit_pairs + 2 * w, 2);
+		return 2;
+	}
+	if (w < 10000) {
+		uint32_t hi = w / 100, lo = w - hi * 100;
+		if (hi < 10) {
+			p[0] = (char)('0' + hi);
+			memcpy(p + 1, digit_pairs + 2 * lo, 2);
+			return 3;
+		}
+		memcpy(p, digit_pairs + 2 * hi, 2);
+		memcpy(p + 2, digit_pairs + 2 * lo, 2);
+		return 4;
+	}
+	uint32_t top = w / 10000, rest = w - top * 10000, hi = rest / 100, lo = rest - hi * 100;
+	p[0] = (char)('0' + top);
+	memcpy(p + 1, digit_pairs + 2 * hi, 2);
+	memcpy(p + 3, digit_pairs + 2 * lo, 2);
+	return 5;
+}
+
 /* Every number the renderers print goes through here: straight into the buffer when it fits. */
 void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v)
 {
-	/* Most numbers are ports, lengths and counters: two digits a step, inline. */
+	/* Most numbers are ports, lengths and counters. */
 	if (v < 100000 && b->cap > b->len + 5) {
-		uint32_t w = (uint32_t)v;
-		unsigned n = 1 + (w >= 10) + (w >= 100) + (w >= 1000) + (w >= 10000);
-		char *end = b->buf + b->len + n;
-		b->len += n;
-		*end = '\0';
-		while (w >= 100) {
-			end -= 2;
-			memcpy(end, digit_pairs + 2 * (w % 100), 2);
-			w /= 100;
-		}
-		if (w >= 10)
-			memcpy(end - 2, digit_pairs + 2 * w, 2);
-		else
-			end[-1] = (char)('0' + w);
+		b->len += small_digits(b->buf + b->len, (uint32_t)v);
+		b->buf[b->len] = '\0';
 		return;
 	}
 	unsigned n = u64_width(v);
