@@ -21,6 +21,8 @@ void lsc_sb_init(struct lsc_strbuf *b, char *buf, size_t cap);
 void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v);
 /* v / 10^digits with exactly `digits` (at most 18) decimals; v may be negative: "-0.000250". */
 void lsc_sb_fixed(struct lsc_strbuf *b, int64_t v, unsigned digits);
+/* The last `digits` decimal digits of v, zero-padded, at dst (no NUL): fractions of a second. */
+void lsc_zero_padded(char *dst, uint64_t v, unsigned digits);
 
 /*
  * The appends are inline: summaries call them a dozen times a frame, and

@@ -118,6 +118,18 @@ void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v)
 	b->buf[b->len] = '\0';
 }
 
+void lsc_zero_padded(char *dst, uint64_t v, unsigned digits)
+{
+	/* Two digits a step from the right; an odd count starts with one alone. */
+	unsigned i = digits;
+	for (; i >= 2; i -= 2) {
+		memcpy(dst + i - 2, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (i == 1)
+		dst[0] = (char)('0' + v % 10);
+}
+
 void lsc_sb_fixed(struct lsc_strbuf *b, int64_t v, unsigned digits)
 {
 	uint64_t scale = 1;
@@ -132,11 +144,7 @@ void lsc_sb_fixed(struct lsc_strbuf *b, int64_t v, unsigned digits)
 	lsc_sb_u64(b, a / scale);
 	if (digits == 0)
 		return;
-	uint64_t r = a % scale;
-	for (unsigned i = digits; i > 0; i--) {
-		frac[i - 1] = (char)('0' + r % 10);
-		r /= 10;
-	}
+	lsc_zero_padded(frac, a % scale, digits);
 	lsc_sb_putc(b, '.');
 	lsc_sb_putn(b, frac, digits);
 }

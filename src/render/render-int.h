@@ -45,6 +45,7 @@ struct lsc_text {
 	bool clock_valid;
 	int64_t clock_sec;
 	char hms[16];  /* "HH:MM:SS" */
+	uint8_t hms_len;
 	char date[16]; /* "YYYY-MM-DD" */
 	char zone[16]; /* "UTC", "CET" */
 	size_t n;      /* bytes waiting in buf */

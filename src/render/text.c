@@ -147,6 +147,7 @@ static void clock_update(struct lsc_text *t, int64_t sec)
 		memset(&tm, 0, sizeof tm);
 	if (strftime(t->hms, sizeof t->hms, "%H:%M:%S", &tm) == 0)
 		strcpy(t->hms, "--:--:--");
+	t->hms_len = (uint8_t)strlen(t->hms);
 	if (strftime(t->date, sizeof t->date, "%Y-%m-%d", &tm) == 0)
 		strcpy(t->date, "----------");
 	if (strftime(t->zone, sizeof t->zone, "%Z", &tm) == 0)
@@ -168,14 +169,11 @@ void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f)
 void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned d)
 {
 	clock_update(t, sec);
-	lsc_text_puts(t, t->hms);
+	lsc_text_putn(t, t->hms, t->hms_len);
 	char frac[12];
 	uint32_t v = d == 9 ? nsec : nsec / 1000u;
 	frac[0] = '.';
-	for (unsigned i = d; i > 0; i--) {
-		frac[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
+	lsc_zero_padded(frac + 1, v, d);
 	lsc_text_putn(t, frac, d + 1);
 }
 
