@@ -48,6 +48,10 @@ struct lsc_text {
 	uint8_t hms_len;
 	char date[16]; /* "YYYY-MM-DD" */
 	char zone[16]; /* "UTC", "CET" */
+	/* The stack text of the last frame's layers before its payload (lsc_text_stack). */
+	uint64_t stack_key;  /* 0: none kept */
+	uint8_t stack_len;
+	char stack_text[64];
 	size_t n;      /* bytes waiting in buf */
 	char buf[LSC_TEXT_BUF];
 };

@@ -1,6 +1,7 @@
 /* text.c: what the text formats (line, tree, hex) share: numbers, colour, the clock, the layer stack. */
 #include <config.h>
 
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -194,27 +195,21 @@ void lsc_text_summary(struct lsc_text *t, const struct lsc_frame *f, const struc
 	text_keep(t, &b);
 }
 
-void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
+/* Writes layers [from, to) of the stack; `first` and `quoting` carry from one call to the next. */
+static void stack_layers(struct lsc_text *t, const struct lsc_frame *f, unsigned from, unsigned to,
+                         bool *first, bool *quoting)
 {
-	bool first = true, quoting = false;
-	if (f->link_unsupported) {
-		lsc_text_style(t, LSC_SGR_DAMAGE);
-		lsc_text_puts(t, lsc_linktype_name(f->linktype));
-		lsc_text_putc(t, '?');
-		lsc_text_end(t);
-		first = false;
-	}
-	for (unsigned i = 0; i < f->nlayers; i++) {
+	for (unsigned i = from; i < to; i++) {
 		const struct lsc_layer *l = &f->layers[i];
-		if (!first) {
+		if (!*first) {
 			lsc_text_style(t, LSC_SGR_DIM);
 			lsc_text_puts(t, " › ");
 			lsc_text_end(t);
 		}
-		first = false;
-		if ((l->flags & LSC_LF_QUOTED) && !quoting) {
+		*first = false;
+		if ((l->flags & LSC_LF_QUOTED) && !*quoting) {
 			lsc_text_putc(t, '[');
-			quoting = true;
+			*quoting = true;
 		}
 		bool bad = lsc_layer_damaged(l);
 		if (t->color) /* the layer's colour is worth working out only then */
@@ -230,6 +225,66 @@ void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
 		}
 		lsc_text_end(t);
 	}
+}
+
+/*
+ * What makes the text of layers [0, k) the same from frame to frame: their
+ * protocols and flags, for up to four layers before the payload (k > 0),
+ * none quoted and no colour.  0 when the frame does not qualify.
+ */
+static uint64_t stack_key(const struct lsc_text *t, const struct lsc_frame *f, unsigned *k)
+{
+	unsigned n = f->nlayers;
+	if (n > 0 && f->layers[n - 1].proto == LSC_PROTO_PAYLOAD)
+		n--;
+	if (t->color || f->link_unsupported || n == 0 || n > 4)
+		return 0;
+	uint64_t key = n;
+	for (unsigned i = 0; i < n; i++) {
+		const struct lsc_layer *l = &f->layers[i];
+		if (l->flags & LSC_LF_QUOTED)
+			return 0;
+		key = key << 16 | (uint64_t)l->proto << 8 | l->flags;
+	}
+	*k = n;
+	return key;
+}
+
+/*
+ * Frames of one capture mostly share their stack ("ETH › IPv4 › TCP"), so
+ * the text of the layers before the payload is kept and copied when the
+ * next frame's key matches; the payload's size is written each time.
+ */
+void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
+{
+	bool first = true, quoting = false;
+	unsigned k = 0;
+	uint64_t key = stack_key(t, f, &k);
+	if (key != 0 && key == t->stack_key) {
+		lsc_text_putn(t, t->stack_text, t->stack_len);
+		first = false;
+	} else if (key != 0) {
+		/* Written in one piece of the buffer, so it can be kept. */
+		if (LSC_TEXT_BUF - t->n < sizeof t->stack_text)
+			lsc_text_flush(t);
+		size_t start = t->n;
+		stack_layers(t, f, 0, k, &first, &quoting);
+		/* A stack too long for the memo may have flushed the buffer on the way. */
+		size_t len = t->n >= start ? t->n - start : SIZE_MAX;
+		t->stack_key = len <= sizeof t->stack_text ? key : 0;
+		if (t->stack_key != 0) {
+			memcpy(t->stack_text, t->buf + start, len);
+			t->stack_len = (uint8_t)len;
+		}
+	}
+	if (f->link_unsupported) {
+		lsc_text_style(t, LSC_SGR_DAMAGE);
+		lsc_text_puts(t, lsc_linktype_name(f->linktype));
+		lsc_text_putc(t, '?');
+		lsc_text_end(t);
+		first = false;
+	}
+	stack_layers(t, f, k, f->nlayers, &first, &quoting);
 	if (quoting)
 		lsc_text_putc(t, ']');
 	if (first)
