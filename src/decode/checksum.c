@@ -6,6 +6,13 @@
 
 #include "decode-int.h"
 
+/* One's complement addition in 64 bits: the carry out of the top comes back in at the bottom. */
+static inline uint64_t add_carry(uint64_t acc, uint64_t w)
+{
+	acc += w;
+	return acc + (acc < w);
+}
+
 uint32_t lsc_csum_add(uint32_t sum, const uint8_t *p, size_t n)
 {
 	/*
@@ -13,35 +20,20 @@ uint32_t lsc_csum_add(uint32_t sum, const uint8_t *p, size_t n)
 	 * (RFC 1071 2(A)-(C)): 2^16 = 1 modulo 0xffff, so a 64-bit word is the
 	 * sum of its four 16-bit words, and the order of the bytes within each
 	 * 16-bit word is swapped once, at the end, rather than for every word.
+	 * The tail goes in as a zero-padded word: the odd byte is then the high
+	 * half of a big-endian 16-bit word, as RFC 1071 pads it.
 	 */
 	uint64_t acc = 0;
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
 		memcpy(&w, p + i, 8); /* any alignment */
-		acc += w;
-		acc += acc < w;
-	}
-	if (i + 4 <= n) {
-		uint32_t w;
-		memcpy(&w, p + i, 4);
-		acc += w;
-		acc += acc < w;
-		i += 4;
-	}
-	if (i + 2 <= n) {
-		uint16_t w;
-		memcpy(&w, p + i, 2);
-		acc += w;
-		acc += acc < w;
-		i += 2;
+		acc = add_carry(acc, w);
 	}
 	if (i < n) {
-		/* The odd byte is padded with a zero after it: the high half of a big-endian word. */
-		uint16_t w = 0;
-		memcpy(&w, p + i, 1);
-		acc += w;
-		acc += acc < w;
+		uint64_t w = 0;
+		memcpy(&w, p + i, n - i);
+		acc = add_carry(acc, w);
 	}
 	while (acc >> 16)
 		acc = (acc & 0xffffu) + (acc >> 16);
