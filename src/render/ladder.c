@@ -331,16 +331,23 @@ static bool conv_over(const struct lsc_flow_conv *c)
 	return c->state == LSC_TCPS_TIME_WAIT || c->state == LSC_TCPS_CLOSED || c->state == LSC_TCPS_RESET;
 }
 
+/* The next size of an array that doubles from `first` up to `max`; 0 when it is at `max`. */
+static uint32_t next_cap(uint32_t cap, uint32_t first, uint32_t max)
+{
+	if (cap >= max)
+		return 0;
+	uint32_t n = cap ? cap * 2 : first;
+	return n < max ? n : max;
+}
+
 /* Whether a row can be taken, growing the array when the allocated rows are all in use. */
 static bool row_available(struct ladder *ld)
 {
 	if (ld->free_row != 0 || ld->fresh_rows < ld->rows_cap)
 		return true;
-	if (ld->rows_cap == LADDER_ROWS)
+	uint32_t cap = next_cap(ld->rows_cap, 256, LADDER_ROWS);
+	if (cap == 0)
 		return false;
-	uint32_t cap = ld->rows_cap ? ld->rows_cap * 2 : 256;
-	if (cap > LADDER_ROWS)
-		cap = LADDER_ROWS;
 	struct lsc_ladder_row *rows = realloc(ld->rows, cap * sizeof *rows);
 	if (rows == NULL)
 		return false;
@@ -365,11 +372,9 @@ static bool conv_available(struct ladder *ld)
 {
 	if (ld->free_conv != 0 || ld->fresh_convs < ld->convs_cap)
 		return true;
-	if (ld->convs_cap == LADDER_CONVS)
+	uint32_t cap = next_cap(ld->convs_cap, 16, LADDER_CONVS);
+	if (cap == 0)
 		return false;
-	uint32_t cap = ld->convs_cap ? ld->convs_cap * 2 : 16;
-	if (cap > LADDER_CONVS)
-		cap = LADDER_CONVS;
 	struct pending *order = realloc(ld->order, cap * sizeof *order);
 	if (order == NULL)
 		return false;
