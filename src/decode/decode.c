@@ -139,14 +139,44 @@ void lsc_layer_malformed(struct lsc_layer *l, const char *reason)
 		l->reason = reason;
 }
 
+/*
+ * Zeroes the union member `proto` decodes into.  The union is sized by the
+ * largest header (IPv6, 120 bytes) while most frames' layers are a few dozen
+ * bytes, and gcc clears a whole layer with `rep stos`, whose start-up cost
+ * was 7% of `read -f line`.  Each case is a constant-size clear: a few stores.
+ */
+static void clear_member(struct lsc_layer *l, uint8_t proto)
+{
+#define CLEAR(m) memset(&l->u.m, 0, sizeof l->u.m)
+	switch (proto) {
+	case LSC_PROTO_ETH: CLEAR(eth); break;
+	case LSC_PROTO_LLC: CLEAR(llc); break;
+	case LSC_PROTO_VLAN: CLEAR(vlan); break;
+	case LSC_PROTO_SLL:
+	case LSC_PROTO_SLL2: CLEAR(sll); break;
+	case LSC_PROTO_NULL: CLEAR(null); break;
+	case LSC_PROTO_ARP: CLEAR(arp); break;
+	case LSC_PROTO_IPV4: CLEAR(ipv4); break;
+	case LSC_PROTO_IPV6: CLEAR(ipv6); break;
+	case LSC_PROTO_ICMP:
+	case LSC_PROTO_ICMPV6: CLEAR(icmp); break;
+	case LSC_PROTO_TCP: CLEAR(tcp); break;
+	case LSC_PROTO_UDP: CLEAR(udp); break;
+	case LSC_PROTO_PAYLOAD: CLEAR(payload); break;
+	default: memset(&l->u, 0, sizeof l->u); break;
+	}
+#undef CLEAR
+}
+
 static struct lsc_layer *append(struct lsc_frame *f, uint8_t proto, size_t off)
 {
 	struct lsc_layer *l = &f->layers[f->nlayers++];
-	memset(l, 0, sizeof *l);
 	l->proto = proto;
+	l->flags = f->quoting ? LSC_LF_QUOTED : 0;
 	l->offset = (uint32_t)off;
-	if (f->quoting)
-		l->flags |= LSC_LF_QUOTED;
+	l->hdr_len = l->body_len = l->cap_len = 0;
+	l->reason = NULL;
+	clear_member(l, proto);
 	return l;
 }
 
