@@ -241,7 +241,15 @@ static bool memo_put(struct lsc_strbuf *b, const struct addr_memo *m, const uint
 {
 	if (m->used != n || memcmp(m->addr, a, n) != 0)
 		return false;
-	lsc_sb_putn(b, m->text, m->len);
+	/* The whole text array in one fixed-size copy where it fits: a copy of
+	 * m->len bytes (at most 255, the compiler knows) becomes `rep movs`. */
+	if (b->cap > b->len + sizeof m->text) {
+		memcpy(b->buf + b->len, m->text, sizeof m->text);
+		b->len += m->len;
+		b->buf[b->len] = '\0';
+	} else {
+		lsc_sb_putn(b, m->text, m->len);
+	}
 	return true;
 }
 

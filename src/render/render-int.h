@@ -33,6 +33,17 @@ void lsc_put_fixed(FILE *o, int64_t v, unsigned digits);
 #define LSC_TEXT_BUF 8192
 
 /*
+ * A piece of output kept for reuse: text that many frames repeat (their
+ * stack of layers, their conversation tag) is written once, kept with the
+ * key of what it says, and copied while the key matches.
+ */
+struct lsc_text_memo {
+	uint64_t key; /* 0: nothing kept */
+	uint8_t len;
+	char text[64];
+};
+
+/*
  * A text renderer's output.  Text gathers in `buf` and goes to the FILE in
  * one write a frame (lsc_text_flush): one bounds check and a memcpy per
  * piece instead of a stdio call per piece.  The clock fields hold the
@@ -49,9 +60,7 @@ struct lsc_text {
 	char date[16]; /* "YYYY-MM-DD" */
 	char zone[16]; /* "UTC", "CET" */
 	/* The stack text of the last frame's layers before its payload (lsc_text_stack). */
-	uint64_t stack_key;  /* 0: none kept */
-	uint8_t stack_len;
-	char stack_text[64];
+	struct lsc_text_memo stack;
 	size_t n;      /* bytes waiting in buf */
 	char buf[LSC_TEXT_BUF];
 };
@@ -73,6 +82,22 @@ static inline void lsc_text_putn(struct lsc_text *t, const char *s, size_t n)
 	t->n += n;
 }
 
+/*
+ * Appends the first n bytes of a `block`-byte source (n <= block; block a
+ * constant) by copying the whole block and keeping n: a copy of a length
+ * the compiler can bound becomes `rep movs`, whose start-up costs more than
+ * the short text it copies.  The kept texts (clock, stack, addresses) use it.
+ */
+static inline void lsc_text_putb(struct lsc_text *t, const char *s, size_t n, size_t block)
+{
+	if (block > LSC_TEXT_BUF - t->n) {
+		lsc_text_putn(t, s, n);
+		return;
+	}
+	memcpy(t->buf + t->n, s, block);
+	t->n += n;
+}
+
 static inline void lsc_text_puts(struct lsc_text *t, const char *s)
 {
 	lsc_text_putn(t, s, strlen(s));
@@ -84,6 +109,16 @@ static inline void lsc_text_putc(struct lsc_text *t, char c)
 		lsc_text_flush(t);
 	t->buf[t->n++] = c;
 }
+
+/*
+ * Copies the memo's text and returns true when it holds `key` (never 0).
+ * Otherwise returns false and starts a piece to keep: write it, then call
+ * lsc_text_memo_keep() with the value lsc_text_memo_start() returned.
+ */
+bool lsc_text_memo_put(struct lsc_text *t, const struct lsc_text_memo *m, uint64_t key);
+size_t lsc_text_memo_start(struct lsc_text *t);
+/* Keeps what was written since `start` under `key`, when it fits the memo. */
+void lsc_text_memo_keep(struct lsc_text *t, struct lsc_text_memo *m, uint64_t key, size_t start);
 
 void lsc_text_u64(struct lsc_text *t, uint64_t v);
 /* `v` as lowercase hex, zero-padded to `digits`, with a 0x prefix. */

@@ -170,12 +170,12 @@ void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f)
 void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned d)
 {
 	clock_update(t, sec);
-	lsc_text_putn(t, t->hms, t->hms_len);
+	lsc_text_putb(t, t->hms, t->hms_len, sizeof t->hms);
 	char frac[12];
 	uint32_t v = d == 9 ? nsec : nsec / 1000u;
 	frac[0] = '.';
 	lsc_zero_padded(frac + 1, v, d);
-	lsc_text_putn(t, frac, d + 1);
+	lsc_text_putb(t, frac, d + 1, sizeof frac);
 }
 
 const char *lsc_layer_damage_word(const struct lsc_layer *l)
@@ -250,6 +250,35 @@ static uint64_t stack_key(const struct lsc_text *t, const struct lsc_frame *f, u
 	return key;
 }
 
+bool lsc_text_memo_put(struct lsc_text *t, const struct lsc_text_memo *m, uint64_t key)
+{
+	if (key != m->key)
+		return false;
+	lsc_text_putb(t, m->text, m->len, sizeof m->text);
+	return true;
+}
+
+size_t lsc_text_memo_start(struct lsc_text *t)
+{
+	/* Written in one piece of the buffer, so it can be kept. */
+	if (LSC_TEXT_BUF - t->n < sizeof ((struct lsc_text_memo *)NULL)->text)
+		lsc_text_flush(t);
+	return t->n;
+}
+
+void lsc_text_memo_keep(struct lsc_text *t, struct lsc_text_memo *m, uint64_t key, size_t start)
+{
+	/* A piece too long for the memo may have flushed the buffer on the way. */
+	size_t len = t->n >= start ? t->n - start : SIZE_MAX;
+	if (len > sizeof m->text) {
+		m->key = 0;
+		return;
+	}
+	memcpy(m->text, t->buf + start, len);
+	m->len = (uint8_t)len;
+	m->key = key;
+}
+
 /*
  * Frames of one capture mostly share their stack ("ETH › IPv4 › TCP"), so
  * the text of the layers before the payload is kept and copied when the
@@ -260,22 +289,12 @@ void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
 	bool first = true, quoting = false;
 	unsigned k = 0;
 	uint64_t key = stack_key(t, f, &k);
-	if (key != 0 && key == t->stack_key) {
-		lsc_text_putn(t, t->stack_text, t->stack_len);
+	if (key != 0 && lsc_text_memo_put(t, &t->stack, key)) {
 		first = false;
 	} else if (key != 0) {
-		/* Written in one piece of the buffer, so it can be kept. */
-		if (LSC_TEXT_BUF - t->n < sizeof t->stack_text)
-			lsc_text_flush(t);
-		size_t start = t->n;
+		size_t start = lsc_text_memo_start(t);
 		stack_layers(t, f, 0, k, &first, &quoting);
-		/* A stack too long for the memo may have flushed the buffer on the way. */
-		size_t len = t->n >= start ? t->n - start : SIZE_MAX;
-		t->stack_key = len <= sizeof t->stack_text ? key : 0;
-		if (t->stack_key != 0) {
-			memcpy(t->stack_text, t->buf + start, len);
-			t->stack_len = (uint8_t)len;
-		}
+		lsc_text_memo_keep(t, &t->stack, key, start);
 	}
 	if (f->link_unsupported) {
 		lsc_text_style(t, LSC_SGR_DAMAGE);
