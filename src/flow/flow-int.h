@@ -100,6 +100,7 @@ struct conv {
 	struct flow_key key;
 	uint8_t client_side;       /* the key side (0/1) of the client */
 	uint8_t hlen;              /* letters in pub.history */
+	bool self;                 /* both ends are one socket: every frame is the client's */
 	uint32_t hnext;            /* next slot in the hash chain, index + 1; 0 ends it */
 	uint32_t lru_prev, lru_next; /* index + 1; head = most recently seen */
 	uint32_t touch;            /* the tracker's lookup count when last moved to the head */

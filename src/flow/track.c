@@ -32,17 +32,48 @@ static bool trackable(const struct lsc_layer *net, const struct lsc_layer *l4)
 	return false;
 }
 
+static uint64_t be64_at(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return __builtin_bswap64(v);
+}
+
+/* memcmp()'s order of two addresses of n (4 or 16) bytes, in word compares rather than a call. */
+static int addr_order(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t x, y;
+	if (n == 4) {
+		uint32_t u, v;
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		x = __builtin_bswap32(u);
+		y = __builtin_bswap32(v);
+	} else {
+		x = be64_at(a);
+		y = be64_at(b);
+		if (x == y) {
+			x = be64_at(a + 8);
+			y = be64_at(b + 8);
+		}
+	}
+	return (x > y) - (x < y);
+}
+
 /* Fills the canonical key; returns the key side (0/1) of the frame's sender. */
 static unsigned make_key(const struct lsc_layer *net, const struct lsc_layer *l4, struct flow_key *k)
 {
-	uint8_t src[16] = { 0 }, dst[16] = { 0 };
+	const uint8_t *src, *dst;
+	size_t n;
 	uint16_t sport, dport;
 	if (net->proto == LSC_PROTO_IPV4) {
-		memcpy(src, net->u.ipv4.src, 4);
-		memcpy(dst, net->u.ipv4.dst, 4);
+		src = net->u.ipv4.src;
+		dst = net->u.ipv4.dst;
+		n = 4;
 	} else {
-		memcpy(src, net->u.ipv6.src, 16);
-		memcpy(dst, net->u.ipv6.dst, 16);
+		src = net->u.ipv6.src;
+		dst = net->u.ipv6.dst;
+		n = 16;
 	}
 	if (l4->proto == LSC_PROTO_TCP) {
 		sport = l4->u.tcp.sport;
@@ -51,11 +82,17 @@ static unsigned make_key(const struct lsc_layer *net, const struct lsc_layer *l4
 		sport = l4->u.udp.sport;
 		dport = l4->u.udp.dport;
 	}
-	int cmp = memcmp(src, dst, 16);
+	/* IPv4 addresses are zero-padded to 16 bytes: compared alike either way. */
+	int cmp = addr_order(src, dst, n);
 	unsigned side = cmp > 0 || (cmp == 0 && sport > dport);
 	memset(k, 0, sizeof *k);
-	memcpy(k->addr[side], src, 16);
-	memcpy(k->addr[!side], dst, 16);
+	if (n == 4) {
+		memcpy(k->addr[side], src, 4);
+		memcpy(k->addr[!side], dst, 4);
+	} else {
+		memcpy(k->addr[side], src, 16);
+		memcpy(k->addr[!side], dst, 16);
+	}
 	k->port[side] = sport;
 	k->port[!side] = dport;
 	k->family = net->proto == LSC_PROTO_IPV4 ? 4 : 6;
@@ -83,9 +120,7 @@ static int64_t frame_ns(const struct lsc_frame *f)
 /* 0 when the sender is the client; a conversation with itself has only a client. */
 static unsigned role_of(const struct conv *c, unsigned side)
 {
-	if (memcmp(&c->pub.ep[0], &c->pub.ep[1], sizeof c->pub.ep[0]) == 0)
-		return 0;
-	return side == c->client_side ? 0 : 1;
+	return c->self || side == c->client_side ? 0 : 1;
 }
 
 void lsc_flow_begin(struct conv *c, struct flow_pkt *p, bool sender_is_client)
@@ -100,6 +135,7 @@ void lsc_flow_begin(struct conv *c, struct flow_pkt *p, bool sender_is_client)
 	}
 	c->pub.first_frame = p->f->number;
 	c->pub.first_ns = p->ns;
+	c->self = memcmp(&c->pub.ep[0], &c->pub.ep[1], sizeof c->pub.ep[0]) == 0;
 	p->role = role_of(c, p->side);
 }
 
