@@ -1,6 +1,7 @@
 /* checksum.c: the Internet checksum (RFC 1071) and the transport pseudo-headers (RFC 9293, 768, 8200). */
 #include <config.h>
 
+#include <stddef.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -31,8 +32,19 @@ uint32_t lsc_csum_add(uint32_t sum, const uint8_t *p, size_t n)
 		acc = add_carry(acc, w);
 	}
 	if (i < n) {
-		uint64_t w = 0;
-		memcpy(&w, p + i, n - i);
+		/* Byte by byte into a fixed word: a copy of n - i bytes is a memcpy call. */
+		uint8_t tail[8] = { 0 };
+		switch (n - i) {
+		case 7: tail[6] = p[i + 6]; /* fall through */
+		case 6: tail[5] = p[i + 5]; /* fall through */
+		case 5: tail[4] = p[i + 4]; /* fall through */
+		case 4: tail[3] = p[i + 3]; /* fall through */
+		case 3: tail[2] = p[i + 2]; /* fall through */
+		case 2: tail[1] = p[i + 1]; /* fall through */
+		default: tail[0] = p[i];
+		}
+		uint64_t w;
+		memcpy(&w, tail, 8);
 		acc = add_carry(acc, w);
 	}
 	while (acc >> 16)
@@ -51,18 +63,22 @@ uint16_t lsc_csum_fold(uint32_t sum)
 	return (uint16_t)sum;
 }
 
+_Static_assert(offsetof(struct lsc_ipv4, dst) == offsetof(struct lsc_ipv4, src) + 4, "adjacent addresses");
+_Static_assert(offsetof(struct lsc_ipv6, dst) == offsetof(struct lsc_ipv6, src) + 16, "adjacent addresses");
+
 /* The pseudo-header sum: addresses, protocol and the segment length. */
 static uint32_t pseudo_sum(const struct lsc_layer *ip, uint8_t ipproto, uint32_t seg_len)
 {
 	uint32_t sum = 0;
+	/* Source and destination are adjacent: one sum of both. */
 	if (ip->proto == LSC_PROTO_IPV4) {
-		sum = lsc_csum_add(sum, ip->u.ipv4.src, 4);
-		sum = lsc_csum_add(sum, ip->u.ipv4.dst, 4);
+		sum = lsc_csum_add(sum, ip->u.ipv4.src, 8);
+	} else if (!ip->u.ipv6.has_final_dst) {
+		sum = lsc_csum_add(sum, ip->u.ipv6.src, 32);
 	} else {
 		/* RFC 8200 8.1: with a routing header, the final destination. */
-		const struct lsc_ipv6 *ip6 = &ip->u.ipv6;
-		sum = lsc_csum_add(sum, ip6->src, 16);
-		sum = lsc_csum_add(sum, ip6->has_final_dst ? ip6->final_dst : ip6->dst, 16);
+		sum = lsc_csum_add(sum, ip->u.ipv6.src, 16);
+		sum = lsc_csum_add(sum, ip->u.ipv6.final_dst, 16);
 	}
 	sum += ipproto;
 	sum += seg_len >> 16;
