@@ -52,6 +52,49 @@ static inline void lsc_sb_putc(struct lsc_strbuf *b, char ch)
 	lsc_sb_putn(b, &ch, 1);
 }
 
+/*
+ * Unchecked writers, for text written on every frame: each writes at p and
+ * returns the end.  The caller has made sure of the room once, for the whole
+ * piece (lsc_sb_reserve), where an append checks it at every step.  Address
+ * writers copy a whole kept text, so they may write past the end they
+ * return, up to LSC_W_ADDR4 or LSC_W_ADDR6 bytes from p: reserve that much.
+ */
+#define LSC_W_U64 20   /* the longest number */
+#define LSC_W_ADDR4 16
+#define LSC_W_ADDR6 48
+
+static inline char *lsc_w_lit(char *p, const char *s)
+{
+	size_t n = strlen(s); /* a constant, once inlined with a literal */
+	memcpy(p, s, n);
+	return p + n;
+}
+
+char *lsc_w_u64(char *p, uint64_t v);
+char *lsc_w_ipv4(char *p, const uint8_t a[4]);
+char *lsc_w_ipv6(char *p, const uint8_t a[16]);
+
+/*
+ * Where `max` bytes can be written unchecked: the end of b's text when b has
+ * the room, else `scratch` (max bytes).  lsc_sb_commit() then appends what
+ * was written, from scratch through a checked append that cuts as usual.
+ */
+static inline char *lsc_sb_reserve(struct lsc_strbuf *b, size_t max, char *scratch)
+{
+	return b->cap > b->len + max ? b->buf + b->len : scratch;
+}
+
+static inline void lsc_sb_commit(struct lsc_strbuf *b, const char *scratch, const char *start,
+                                 const char *end)
+{
+	if (start == scratch) {
+		lsc_sb_putn(b, start, (size_t)(end - start));
+		return;
+	}
+	b->len += (size_t)(end - start);
+	b->buf[b->len] = '\0';
+}
+
 void lsc_sb_printf(struct lsc_strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

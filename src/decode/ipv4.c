@@ -120,20 +120,23 @@ static void ipv4_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 {
 	const struct lsc_ipv4 *ip = &l->u.ipv4;
 	(void)f;
-	lsc_sb_ipv4(b, ip->src);
-	lsc_sb_puts(b, " → ");
-	lsc_sb_ipv4(b, ip->dst);
-	/* No printf here: the line format calls this for every frame. */
-	lsc_sb_puts(b, " ttl ");
-	lsc_sb_u64(b, ip->ttl);
-	lsc_sb_puts(b, " id ");
-	lsc_sb_u64(b, ip->id);
+	/* No printf, and the room checked once: the line format calls this for every frame. */
+	char tmp[2 * LSC_W_ADDR4 + 3 * LSC_W_U64 + 24];
+	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
+	p = lsc_w_ipv4(p, ip->src);
+	p = lsc_w_lit(p, " → ");
+	p = lsc_w_ipv4(p, ip->dst);
+	p = lsc_w_lit(p, " ttl ");
+	p = lsc_w_u64(p, ip->ttl);
+	p = lsc_w_lit(p, " id ");
+	p = lsc_w_u64(p, ip->id);
 	if (ip->mf || ip->frag_offset) {
-		lsc_sb_puts(b, " frag ");
-		lsc_sb_u64(b, ip->frag_offset);
+		p = lsc_w_lit(p, " frag ");
+		p = lsc_w_u64(p, ip->frag_offset);
 		if (ip->mf)
-			lsc_sb_putc(b, '+');
+			*p++ = '+';
 	}
+	lsc_sb_commit(b, tmp, start, p);
 }
 
 const struct lsc_proto_info lsc_proto_ipv4 = {

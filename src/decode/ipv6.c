@@ -272,22 +272,25 @@ static void ipv6_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 {
 	const struct lsc_ipv6 *ip = &l->u.ipv6;
 	(void)f;
-	lsc_sb_ipv6(b, ip->src);
-	lsc_sb_puts(b, " → ");
-	lsc_sb_ipv6(b, ip->dst);
-	/* No printf here: the line format calls this for every frame. */
-	lsc_sb_puts(b, " hlim ");
-	lsc_sb_u64(b, ip->hop_limit);
+	/* No printf, and the room checked once: the line format calls this for every frame. */
+	char tmp[2 * LSC_W_ADDR6 + 3 * LSC_W_U64 + 28];
+	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
+	p = lsc_w_ipv6(p, ip->src);
+	p = lsc_w_lit(p, " → ");
+	p = lsc_w_ipv6(p, ip->dst);
+	p = lsc_w_lit(p, " hlim ");
+	p = lsc_w_u64(p, ip->hop_limit);
 	if (ip->ext_count > 0) {
-		lsc_sb_puts(b, " ext ");
-		lsc_sb_u64(b, ip->ext_count);
+		p = lsc_w_lit(p, " ext ");
+		p = lsc_w_u64(p, ip->ext_count);
 	}
 	if (ip->has_frag && (ip->frag_mf || ip->frag_offset)) {
-		lsc_sb_puts(b, " frag ");
-		lsc_sb_u64(b, ip->frag_offset);
+		p = lsc_w_lit(p, " frag ");
+		p = lsc_w_u64(p, ip->frag_offset);
 		if (ip->frag_mf)
-			lsc_sb_putc(b, '+');
+			*p++ = '+';
 	}
+	lsc_sb_commit(b, tmp, start, p);
 }
 
 const struct lsc_proto_info lsc_proto_ipv6 = {

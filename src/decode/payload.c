@@ -61,8 +61,9 @@ static const struct lsc_field payload_fields[] = {
 static void payload_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	(void)f;
-	lsc_sb_u64(b, l->u.payload.length);
-	lsc_sb_puts(b, " B");
+	char tmp[LSC_W_U64 + 2];
+	char *start = lsc_sb_reserve(b, sizeof tmp, tmp);
+	lsc_sb_commit(b, tmp, start, lsc_w_lit(lsc_w_u64(start, l->u.payload.length), " B"));
 }
 
 const struct lsc_proto_info lsc_proto_payload = {

@@ -220,20 +220,27 @@ static const struct lsc_field tcp_fields[] = {
 };
 
 /* tcpdump's flag letters: S F R P . (ACK) U E W. */
-void lsc_tcp_flag_letters(struct lsc_strbuf *b, uint16_t flags)
+/* The letters at p (at most FLAG_LETTERS_MAX bytes); returns the end. */
+#define FLAG_LETTERS_MAX 8
+static char *flag_letters(char *p, uint16_t flags)
 {
 	static const struct { uint16_t bit; char ch; } letters[] = {
 		{ LSC_TCP_SYN, 'S' }, { LSC_TCP_FIN, 'F' }, { LSC_TCP_RST, 'R' }, { LSC_TCP_PSH, 'P' },
 		{ LSC_TCP_ACK, '.' }, { LSC_TCP_URG, 'U' }, { LSC_TCP_ECE, 'E' }, { LSC_TCP_CWR, 'W' },
 	};
-	char t[LSC_NELEM(letters)];
-	size_t n = 0;
+	if ((flags & 0xff) == 0)
+		return lsc_w_lit(p, "none");
 	for (size_t i = 0; i < LSC_NELEM(letters); i++)
 		if (flags & letters[i].bit)
-			t[n++] = letters[i].ch;
-	lsc_sb_putn(b, t, n); /* one append: this runs for every TCP line */
-	if ((flags & 0xff) == 0)
-		lsc_sb_puts(b, "none");
+			*p++ = letters[i].ch;
+	return p;
+}
+
+void lsc_tcp_flag_letters(struct lsc_strbuf *b, uint16_t flags)
+{
+	char tmp[FLAG_LETTERS_MAX];
+	char *start = lsc_sb_reserve(b, sizeof tmp, tmp);
+	lsc_sb_commit(b, tmp, start, flag_letters(start, flags));
 }
 
 static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
@@ -242,26 +249,30 @@ static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 	/* Once the track stage has run, numbers are relative, as tcpdump prints them. */
 	bool rel = f->has_flow && f->flow.tcp && !(l->flags & LSC_LF_QUOTED);
 	uint32_t seq = rel ? f->flow.rel_seq : t->seq;
+	/* Room checked once for the longest such line (numbers of 20 digits, to be plain about it). */
+	char tmp[5 * LSC_W_U64 + 2 * 5 + FLAG_LETTERS_MAX + 40];
+	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
 
-	lsc_sb_u64(b, t->sport);
-	lsc_sb_puts(b, " → ");
-	lsc_sb_u64(b, t->dport);
-	lsc_sb_puts(b, " [");
-	lsc_tcp_flag_letters(b, t->flags);
-	lsc_sb_puts(b, "] seq ");
-	lsc_sb_u64(b, seq);
+	p = lsc_w_u64(p, t->sport);
+	p = lsc_w_lit(p, " → ");
+	p = lsc_w_u64(p, t->dport);
+	p = lsc_w_lit(p, " [");
+	p = flag_letters(p, t->flags);
+	p = lsc_w_lit(p, "] seq ");
+	p = lsc_w_u64(p, seq);
 	if (t->payload_length > 0) {
-		lsc_sb_putc(b, ':');
-		lsc_sb_u64(b, (uint32_t)(seq + t->payload_length));
+		*p++ = ':';
+		p = lsc_w_u64(p, (uint32_t)(seq + t->payload_length));
 	}
 	if (t->flags & LSC_TCP_ACK) {
-		lsc_sb_puts(b, " ack ");
-		lsc_sb_u64(b, rel ? f->flow.rel_ack : t->ack);
+		p = lsc_w_lit(p, " ack ");
+		p = lsc_w_u64(p, rel ? f->flow.rel_ack : t->ack);
 	}
-	lsc_sb_puts(b, " win ");
-	lsc_sb_u64(b, t->window);
-	lsc_sb_puts(b, " len ");
-	lsc_sb_u64(b, t->payload_length);
+	p = lsc_w_lit(p, " win ");
+	p = lsc_w_u64(p, t->window);
+	p = lsc_w_lit(p, " len ");
+	p = lsc_w_u64(p, t->payload_length);
+	lsc_sb_commit(b, tmp, start, p);
 }
 
 const struct lsc_proto_info lsc_proto_tcp = {

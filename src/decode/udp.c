@@ -39,11 +39,14 @@ static const struct lsc_field udp_fields[] = {
 static void udp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	(void)f;
-	lsc_sb_u64(b, l->u.udp.sport);
-	lsc_sb_puts(b, " → ");
-	lsc_sb_u64(b, l->u.udp.dport);
-	lsc_sb_puts(b, " len ");
-	lsc_sb_u64(b, l->body_len);
+	char tmp[3 * LSC_W_U64 + 16];
+	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
+	p = lsc_w_u64(p, l->u.udp.sport);
+	p = lsc_w_lit(p, " → ");
+	p = lsc_w_u64(p, l->u.udp.dport);
+	p = lsc_w_lit(p, " len ");
+	p = lsc_w_u64(p, l->body_len);
+	lsc_sb_commit(b, tmp, start, p);
 }
 
 const struct lsc_proto_info lsc_proto_udp = {

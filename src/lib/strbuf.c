@@ -95,27 +95,22 @@ static unsigned small_digits(char *p, uint32_t w)
 	return 5;
 }
 
+char *lsc_w_u64(char *p, uint64_t v)
+{
+	/* Most numbers are ports, lengths and counters. */
+	if (v < 100000)
+		return p + small_digits(p, (uint32_t)v);
+	unsigned n = u64_width(v);
+	put_digits(p + n, v);
+	return p + n;
+}
+
 /* Every number the renderers print goes through here: straight into the buffer when it fits. */
 void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v)
 {
-	/* Most numbers are ports, lengths and counters. */
-	if (v < 100000 && b->cap > b->len + 5) {
-		b->len += small_digits(b->buf + b->len, (uint32_t)v);
-		b->buf[b->len] = '\0';
-		return;
-	}
-	unsigned n = u64_width(v);
-	if (b->cap == 0)
-		return;
-	if (n > b->cap - 1 - b->len) { /* cut, as lsc_sb_putn() cuts */
-		char tmp[20];
-		put_digits(tmp + n, v);
-		lsc_sb_putn(b, tmp, n);
-		return;
-	}
-	put_digits(b->buf + b->len + n, v);
-	b->len += n;
-	b->buf[b->len] = '\0';
+	char tmp[LSC_W_U64];
+	char *start = lsc_sb_reserve(b, LSC_W_U64, tmp);
+	lsc_sb_commit(b, tmp, start, lsc_w_u64(start, v));
 }
 
 void lsc_zero_padded(char *dst, uint64_t v, unsigned digits)
@@ -217,10 +212,13 @@ static size_t ipv4_text(char *t, const uint8_t a[4])
 /*
  * The text of addresses written lately: a capture names the same few hosts
  * frame after frame, and a copy costs a tenth of writing the text anew.
- * Four slots per family, chosen by the address's last bytes (where hosts of
- * one network differ); per thread, so any thread may write addresses.
+ * Per family, eight sets of two, a set chosen by the address's last bytes
+ * (where hosts of one network differ): two ways, so a server and the client
+ * whose address falls in its set both stay (with one slot each set, one
+ * client in four evicted the server on every frame).  Per thread, so any
+ * thread may write addresses.
  */
-#define MEMO_SLOTS 4
+#define MEMO_SETS 8
 
 struct addr_memo {
 	uint8_t used;            /* bytes of addr that are set: 0 (empty), 4 or 16 */
@@ -229,47 +227,75 @@ struct addr_memo {
 	char text[LSC_ADDRSTRLEN];
 };
 
-static _Thread_local struct addr_memo memo4[MEMO_SLOTS], memo6[MEMO_SLOTS];
+struct memo_set {
+	struct addr_memo way[2];
+	uint8_t older;           /* the way to replace next */
+};
 
-static struct addr_memo *memo_slot(struct addr_memo *memo, const uint8_t *a, size_t n)
-{
-	return &memo[(a[n - 1] ^ a[n - 2]) & (MEMO_SLOTS - 1)];
-}
+static _Thread_local struct memo_set memo4[MEMO_SETS], memo6[MEMO_SETS];
 
-/* Writes the memo's text when it holds `a`; false when it does not. */
-static bool memo_put(struct lsc_strbuf *b, const struct addr_memo *m, const uint8_t *a, size_t n)
+/* The memo of `a` (n bytes) in its set, or the way to replace, with *hit saying which. */
+static struct addr_memo *memo_find(struct memo_set *memo, const uint8_t *a, size_t n, bool *hit)
 {
-	if (m->used != n || memcmp(m->addr, a, n) != 0)
-		return false;
-	/* The whole text array in one fixed-size copy where it fits: a copy of
-	 * m->len bytes (at most 255, the compiler knows) becomes `rep movs`. */
-	if (b->cap > b->len + sizeof m->text) {
-		memcpy(b->buf + b->len, m->text, sizeof m->text);
-		b->len += m->len;
-		b->buf[b->len] = '\0';
-	} else {
-		lsc_sb_putn(b, m->text, m->len);
+	struct memo_set *set = &memo[(a[n - 1] ^ a[n - 2] ^ a[n - 3]) & (MEMO_SETS - 1)];
+	for (unsigned w = 0; w < 2; w++) {
+		struct addr_memo *m = &set->way[w];
+		if (m->used == n && memcmp(m->addr, a, n) == 0) {
+			set->older = (uint8_t)!w;
+			*hit = true;
+			return m;
+		}
 	}
-	return true;
+	struct addr_memo *m = &set->way[set->older];
+	set->older = (uint8_t)!set->older;
+	*hit = false;
+	return m;
 }
+
+_Static_assert(LSC_W_ADDR6 == sizeof ((struct addr_memo *)0)->text, "an IPv6 text copies whole");
+_Static_assert(LSC_W_ADDR4 > 15, "a dotted quad copies whole");
 
 static void memo_keep(struct addr_memo *m, const uint8_t *a, size_t n, const char *t, size_t len)
 {
 	m->used = (uint8_t)n;
 	m->len = (uint8_t)len;
 	memcpy(m->addr, a, n);
-	memcpy(m->text, t, len);
+	memcpy(m->text, t, sizeof m->text); /* fixed size: no rep movs */
+}
+
+/*
+ * The kept text of an address, copied whole (block bytes, a constant):
+ * a copy of m->len bytes, a length the compiler can bound, is `rep movs`.
+ */
+static char *memo_write(char *p, const struct addr_memo *m, size_t block)
+{
+	memcpy(p, m->text, block);
+	return p + m->len;
+}
+
+/* An address of n bytes through its family's memo; `text` writes it anew. */
+static char *w_addr(char *p, struct memo_set *memo, const uint8_t *a, size_t n,
+                    size_t (*text)(char *t, const uint8_t *a), size_t block)
+{
+	bool hit;
+	struct addr_memo *m = memo_find(memo, a, n, &hit);
+	if (!hit) {
+		char t[LSC_ADDRSTRLEN] = { 0 };
+		memo_keep(m, a, n, t, text(t, a));
+	}
+	return memo_write(p, m, block);
+}
+
+char *lsc_w_ipv4(char *p, const uint8_t a[4])
+{
+	return w_addr(p, memo4, a, 4, ipv4_text, LSC_W_ADDR4);
 }
 
 void lsc_sb_ipv4(struct lsc_strbuf *b, const uint8_t a[4])
 {
-	struct addr_memo *m = memo_slot(memo4, a, 4);
-	if (memo_put(b, m, a, 4))
-		return;
-	char t[16];
-	size_t n = ipv4_text(t, a);
-	memo_keep(m, a, 4, t, n);
-	lsc_sb_putn(b, t, n);
+	char tmp[LSC_W_ADDR4];
+	char *start = lsc_sb_reserve(b, LSC_W_ADDR4, tmp);
+	lsc_sb_commit(b, tmp, start, lsc_w_ipv4(start, a));
 }
 
 /* A group without leading zeros at t; returns its length (1 to 4). */
@@ -293,15 +319,16 @@ static size_t hex16_text(char *t, unsigned w)
  */
 static size_t ipv6_text(char *t, const uint8_t a[16]);
 
+char *lsc_w_ipv6(char *p, const uint8_t a[16])
+{
+	return w_addr(p, memo6, a, 16, ipv6_text, LSC_W_ADDR6);
+}
+
 void lsc_sb_ipv6(struct lsc_strbuf *b, const uint8_t a[16])
 {
-	struct addr_memo *m = memo_slot(memo6, a, 16);
-	if (memo_put(b, m, a, 16))
-		return;
-	char t[LSC_ADDRSTRLEN];
-	size_t n = ipv6_text(t, a);
-	memo_keep(m, a, 16, t, n);
-	lsc_sb_putn(b, t, n);
+	char tmp[LSC_W_ADDR6];
+	char *start = lsc_sb_reserve(b, LSC_W_ADDR6, tmp);
+	lsc_sb_commit(b, tmp, start, lsc_w_ipv6(start, a));
 }
 
 /* The text of an IPv6 address at t (at most 45 bytes); returns its length. */

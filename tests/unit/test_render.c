@@ -106,6 +106,73 @@ static const char *summary_of(const struct lsc_frame *f, unsigned proto, char *b
 	return buf;
 }
 
+/* UDP from [fd00::3]:32768 to [fd00::1]:8082 with 4 bytes, over IPv6 (hop limit 64). */
+static const uint8_t udp6_frame[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x86, 0xdd,
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x0c, 0x11, 0x40,
+	0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x03,
+	0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+	0x80, 0x00, 0x1f, 0x92, 0x00, 0x0c, 0x00, 0x00,
+	'e', 'c', 'h', 'o',
+};
+
+/*
+ * A summary checks its room once and writes the rest unchecked, or into a
+ * scratch copy when the buffer is short: either way what lands is the start
+ * of its whole text, cut at the buffer's end and marked cut, after any text
+ * already there, for every size of buffer.
+ */
+static void assert_summary_cuts(const struct lsc_frame *f, unsigned proto)
+{
+	char full[512], buf[512];
+	struct lsc_strbuf b;
+	const struct lsc_layer *l = test_layer(f, proto);
+	lsc_sb_init(&b, full, sizeof full);
+	lsc_proto_get(proto)->summary(&b, f, l);
+	assert_false(b.cut);
+	size_t n = b.len;
+	assert_true(n > 0);
+	for (size_t pre = 0; pre <= 3; pre++) {
+		/* From 1: a buffer of 0 bytes is none, which strbuf leaves alone, unmarked. */
+		for (size_t cap = 1; cap <= pre + n + 2; cap++) {
+			size_t room = cap - 1;
+			memset(buf, '#', sizeof buf);
+			lsc_sb_init(&b, buf, cap);
+			lsc_sb_putn(&b, "abc", pre);
+			lsc_proto_get(proto)->summary(&b, f, l);
+			size_t kept_pre = pre < room ? pre : room;
+			size_t want = pre + n < room ? pre + n : room;
+			assert_int_equal(b.len, want);
+			assert_int_equal(b.cut != 0, pre + n > room);
+			assert_memory_equal(buf, "abc", kept_pre);
+			assert_memory_equal(buf + kept_pre, full, want - kept_pre);
+			assert_int_equal(buf[want], '\0');
+			assert_int_equal(buf[cap], '#'); /* nothing past the buffer */
+		}
+	}
+}
+
+static void test_summaries_cut(void **state)
+{
+	static struct lsc_frame f;
+	(void)state;
+	decode_at(&f, DLT_EN10MB, data_frame, sizeof data_frame, 6);
+	assert_summary_cuts(&f, LSC_PROTO_IPV4);
+	assert_summary_cuts(&f, LSC_PROTO_TCP);
+	assert_summary_cuts(&f, LSC_PROTO_PAYLOAD);
+	test_frame_free(&f);
+	decode_at(&f, DLT_EN10MB, syn_frame, sizeof syn_frame, 6);
+	assert_summary_cuts(&f, LSC_PROTO_TCP);
+	test_frame_free(&f);
+	decode_at(&f, DLT_EN10MB, udp6_frame, sizeof udp6_frame, 6);
+	assert_summary_cuts(&f, LSC_PROTO_IPV6);
+	assert_summary_cuts(&f, LSC_PROTO_UDP);
+	char text[256];
+	assert_string_equal(summary_of(&f, LSC_PROTO_IPV6, text, sizeof text), "fd00::3 → fd00::1 hlim 64");
+	assert_string_equal(summary_of(&f, LSC_PROTO_UDP, text, sizeof text), "32768 → 8082 len 4");
+	test_frame_free(&f);
+}
+
 /* ---- the table and the number writers ------------------------------------ */
 
 static void test_table(void **state)
@@ -490,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_buffer_overflow),
+		cmocka_unit_test(test_summaries_cut),
 		cmocka_unit_test(test_line_syn),
 		cmocka_unit_test(test_line_nanoseconds_and_payload),
 		cmocka_unit_test(test_line_color),

@@ -68,7 +68,7 @@ static void test_address_memo(void **state)
 	(void)state;
 	for (unsigned round = 0; round < 3000; round++) {
 		uint8_t a6[16] = { 0xfd, 0x00 }, a4[4] = { 10, 0, 0, 0 };
-		unsigned host = (round * 7u) % 13u; /* 13 hosts over 4 slots, out of order */
+		unsigned host = (round * 7u) % 41u; /* 41 hosts over 16 entries, out of order: evictions */
 		a6[14] = (uint8_t)(host & 1), a6[15] = (uint8_t)(host * 37u);
 		a4[2] = (uint8_t)(host & 1), a4[3] = (uint8_t)(host * 37u);
 		lsc_sb_init(&b, got, sizeof got);
