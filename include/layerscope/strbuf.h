@@ -17,7 +17,16 @@ struct lsc_strbuf {
 	int cut;
 };
 
-void lsc_sb_init(struct lsc_strbuf *b, char *buf, size_t cap);
+/* Inline: every summary starts one, several a frame. */
+static inline void lsc_sb_init(struct lsc_strbuf *b, char *buf, size_t cap)
+{
+	b->buf = buf;
+	b->cap = cap;
+	b->len = 0;
+	b->cut = 0;
+	if (cap > 0)
+		buf[0] = '\0';
+}
 void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v);
 /* v / 10^digits with exactly `digits` (at most 18) decimals; v may be negative: "-0.000250". */
 void lsc_sb_fixed(struct lsc_strbuf *b, int64_t v, unsigned digits);

@@ -31,6 +31,7 @@ void lsc_put_fixed(FILE *o, int64_t v, unsigned digits);
 #define LSC_SGR_DAMAGE "1;31"
 
 #define LSC_TEXT_BUF 8192
+#define LSC_STACK_MEMOS 8 /* a power of two */
 
 /*
  * A piece of output kept for reuse: text that many frames repeat (their
@@ -59,8 +60,8 @@ struct lsc_text {
 	uint8_t hms_len;
 	char date[16]; /* "YYYY-MM-DD" */
 	char zone[16]; /* "UTC", "CET" */
-	/* The stack text of the last frame's layers before its payload (lsc_text_stack). */
-	struct lsc_text_memo stack;
+	/* The stack text of recent frames' layers before their payload (lsc_text_stack). */
+	struct lsc_text_memo stack[LSC_STACK_MEMOS];
 	size_t n;      /* bytes waiting in buf */
 	char buf[LSC_TEXT_BUF];
 };

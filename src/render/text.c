@@ -289,12 +289,14 @@ void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
 	bool first = true, quoting = false;
 	unsigned k = 0;
 	uint64_t key = stack_key(t, f, &k);
-	if (key != 0 && lsc_text_memo_put(t, &t->stack, key)) {
+	/* A few stacks take turns (IPv4 and IPv6, TCP and UDP): Ethernet's four get a slot each. */
+	struct lsc_text_memo *m = &t->stack[(key * 0x9e3779b97f4a7c15ull) >> 61 & (LSC_STACK_MEMOS - 1)];
+	if (key != 0 && lsc_text_memo_put(t, m, key)) {
 		first = false;
 	} else if (key != 0) {
 		size_t start = lsc_text_memo_start(t);
 		stack_layers(t, f, 0, k, &first, &quoting);
-		lsc_text_memo_keep(t, &t->stack, key, start);
+		lsc_text_memo_keep(t, m, key, start);
 	}
 	if (f->link_unsupported) {
 		lsc_text_style(t, LSC_SGR_DAMAGE);
