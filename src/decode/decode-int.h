@@ -53,6 +53,9 @@ uint8_t lsc_csum_l4(const struct lsc_frame *f, const struct lsc_layer *l,
 uint8_t lsc_csum_plain(const struct lsc_frame *f, const struct lsc_layer *l,
                        const struct lsc_layer *ip, uint32_t len);
 
+/* Whether lsc_frame_own_layers' table says what each protocol's TCP/IP layer says (a test's check). */
+bool lsc_own_kind_agrees(void);
+
 /* Whether an IPv4 or IPv6 layer carries a fragment (more follow, or an offset). */
 bool lsc_decode_ip_fragment(const struct lsc_layer *ip);
 

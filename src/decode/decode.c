@@ -302,6 +302,18 @@ const struct lsc_layer *lsc_frame_find(const struct lsc_frame *f, enum lsc_proto
 	return NULL;
 }
 
+/*
+ * What an own layer of each protocol can be, as one flat table: the track
+ * stage asks for every frame, and proto_table's entries are a pointer away.
+ * test_tcp checks it against the protocols' own TCP/IP layers.
+ */
+enum { OWN_NONE = 0, OWN_NET, OWN_L4 };
+static const uint8_t own_kind[LSC_PROTO_COUNT] = {
+	[LSC_PROTO_IPV4] = OWN_NET, [LSC_PROTO_IPV6] = OWN_NET,
+	[LSC_PROTO_ICMP] = OWN_L4, [LSC_PROTO_ICMPV6] = OWN_L4,
+	[LSC_PROTO_TCP] = OWN_L4, [LSC_PROTO_UDP] = OWN_L4,
+};
+
 void lsc_frame_own_layers(const struct lsc_frame *f, const struct lsc_layer **net,
                           const struct lsc_layer **l4)
 {
@@ -310,14 +322,27 @@ void lsc_frame_own_layers(const struct lsc_frame *f, const struct lsc_layer **ne
 		const struct lsc_layer *l = &f->layers[i];
 		if (l->flags & LSC_LF_QUOTED)
 			break;
-		const struct lsc_proto_info *pi = proto_table[l->proto];
-		if (pi == NULL)
-			continue;
-		if (pi->tcpip == LSC_TCPIP_NETWORK && l->proto != LSC_PROTO_ARP)
+		unsigned k = l->proto < LSC_PROTO_COUNT ? own_kind[l->proto] : OWN_NONE;
+		if (k == OWN_NET)
 			*net = l;
-		else if (pi->tcpip == LSC_TCPIP_TRANSPORT)
+		else if (k == OWN_L4)
 			*l4 = l;
 	}
+}
+
+bool lsc_own_kind_agrees(void)
+{
+	for (unsigned p = 0; p < LSC_PROTO_COUNT; p++) {
+		const struct lsc_proto_info *pi = proto_table[p];
+		unsigned want = OWN_NONE;
+		if (pi != NULL && pi->tcpip == LSC_TCPIP_NETWORK && p != LSC_PROTO_ARP)
+			want = OWN_NET;
+		else if (pi != NULL && pi->tcpip == LSC_TCPIP_TRANSPORT)
+			want = OWN_L4;
+		if (pi != NULL && own_kind[p] != want)
+			return false;
+	}
+	return true;
 }
 
 const struct lsc_layer *lsc_frame_network(const struct lsc_frame *f)

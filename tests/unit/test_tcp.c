@@ -195,9 +195,17 @@ static void test_wrong_length_for_kind(void **state)
 	test_frame_free(&f);
 }
 
+/* The own-layer table agrees with the protocols' TCP/IP layers (ARP, a network layer, excepted). */
+static void test_own_kind_table(void **state)
+{
+	(void)state;
+	assert_true(lsc_own_kind_agrees());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_own_kind_table),
 		cmocka_unit_test(test_syn_fields),
 		cmocka_unit_test(test_checksum_verdicts),
 		cmocka_unit_test(test_checksum_sum),
