@@ -133,6 +133,17 @@ static void test_numbers(void **state)
 			assert_string_equal(buf, want);
 		}
 	}
+	/*
+	 * Every number below 2,000,000 (the sizes of small_digits and the split
+	 * of frame numbers around 100000), then every 9973rd of 32 bits, where
+	 * the split in 32 bits gives way to the loop.
+	 */
+	for (uint64_t x = 0; x <= UINT64_C(0x100000000) + 20000; x += x < 2000000 ? 1 : 9973) {
+		char *end = lsc_w_u64(buf, x);
+		int n = snprintf(want, sizeof want, "%llu", (unsigned long long)x);
+		if (end - buf != n || memcmp(buf, want, (size_t)n) != 0)
+			fail_msg("%llu written as %.*s", (unsigned long long)x, (int)(end - buf), buf);
+	}
 	lsc_sb_init(&b, buf, 4);
 	lsc_sb_u64(&b, 123456);
 	assert_string_equal(buf, "123");
