@@ -128,8 +128,39 @@ void lsc_flow_table_renew(struct lsc_flow_tracker *t, struct conv *c);
 
 /* track.c: the client is the sender (or the receiver) of `p`; fills the endpoints. */
 void lsc_flow_begin(struct conv *c, struct flow_pkt *p, bool sender_is_client);
-/* Appends a history letter once per end: upper case for the client, lower for the server. */
-void lsc_flow_history(struct conv *c, uint16_t *letters, unsigned role, char letter);
+/* The history letters an end records once each; anything else ('^') is a mark. */
+static inline uint16_t lsc_flow_letter_bit(char letter)
+{
+	switch (letter) {
+	case 'S': return 0x001;
+	case 'H': return 0x002;
+	case 'A': return 0x004;
+	case 'D': return 0x008;
+	case 'F': return 0x010;
+	case 'R': return 0x020;
+	case 'T': return 0x040;
+	case 'W': return 0x080;
+	case 'G': return 0x100;
+	case 'C': return 0x200;
+	case 'Q': return 0x400;
+	default: return 0;
+	}
+}
+
+void lsc_flow_history_add(struct conv *c, uint16_t *letters, unsigned role, char letter, uint16_t bit);
+
+/*
+ * Appends a history letter once per end: upper case for the client, lower
+ * for the server.  Inline, with a constant letter at every call, so a letter
+ * the end already has (most frames) costs a test, not a call.
+ */
+static inline void lsc_flow_history(struct conv *c, uint16_t *letters, unsigned role, char letter)
+{
+	uint16_t bit = lsc_flow_letter_bit(letter);
+	if (bit != 0 && letters != NULL && (*letters & bit))
+		return;
+	lsc_flow_history_add(c, letters, role, letter, bit);
+}
 
 /* The observers: start a conversation on its first frame, then annotate each frame. */
 void lsc_flow_tcp_start(struct conv *c, struct flow_pkt *p);

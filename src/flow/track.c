@@ -139,30 +139,8 @@ void lsc_flow_begin(struct conv *c, struct flow_pkt *p, bool sender_is_client)
 	p->role = role_of(c, p->side);
 }
 
-/* The history letters an end records once each; anything else ('^') is a mark. */
-static uint16_t letter_bit(char letter)
+void lsc_flow_history_add(struct conv *c, uint16_t *letters, unsigned role, char letter, uint16_t bit)
 {
-	switch (letter) {
-	case 'S': return 0x001;
-	case 'H': return 0x002;
-	case 'A': return 0x004;
-	case 'D': return 0x008;
-	case 'F': return 0x010;
-	case 'R': return 0x020;
-	case 'T': return 0x040;
-	case 'W': return 0x080;
-	case 'G': return 0x100;
-	case 'C': return 0x200;
-	case 'Q': return 0x400;
-	default: return 0;
-	}
-}
-
-void lsc_flow_history(struct conv *c, uint16_t *letters, unsigned role, char letter)
-{
-	uint16_t bit = letter_bit(letter);
-	if (bit != 0 && letters != NULL && (*letters & bit))
-		return;
 	if (c->hlen >= LSC_FLOW_HISTORY_MAX)
 		return;
 	if (letters != NULL)
