@@ -69,6 +69,7 @@ static inline void lsc_sb_putc(struct lsc_strbuf *b, char ch)
  * return, up to LSC_W_ADDR4 or LSC_W_ADDR6 bytes from p: reserve that much.
  */
 #define LSC_W_U64 20   /* the longest number */
+#define LSC_W_FIXED 40 /* the longest lsc_w_fixed: sign, 20 digits, point, 18 decimals */
 #define LSC_W_ADDR4 16
 #define LSC_W_ADDR6 48
 
@@ -80,6 +81,8 @@ static inline char *lsc_w_lit(char *p, const char *s)
 }
 
 char *lsc_w_u64(char *p, uint64_t v);
+/* v / 10^digits with exactly `digits` (at most 18) decimals, as lsc_sb_fixed(). */
+char *lsc_w_fixed(char *p, int64_t v, unsigned digits);
 char *lsc_w_ipv4(char *p, const uint8_t a[4]);
 char *lsc_w_ipv6(char *p, const uint8_t a[16]);
 

@@ -25,11 +25,15 @@ static void reply_note(struct lsc_frame *f, bool echo, uint64_t req, int64_t rtt
 	}
 	if (!lsc_frame_note_buf(f, &b))
 		return;
-	lsc_sb_puts(&b, echo ? "heuristic: echo reply to frame " : "heuristic: reply to frame ");
-	lsc_sb_u64(&b, req);
-	lsc_sb_puts(&b, ", round trip ");
-	lsc_sb_fixed(&b, rtt_ns, 6);
-	lsc_sb_puts(&b, " ms");
+	char tmp[32 + LSC_W_U64 + 16 + LSC_W_FIXED]; /* the longest such note */
+	_Static_assert(sizeof tmp < LSC_NOTE_LEN, "written in the note itself, not a scratch copy");
+	char *start = lsc_sb_reserve(&b, sizeof tmp, tmp), *p = start;
+	p = echo ? lsc_w_lit(p, "heuristic: echo reply to frame ") : lsc_w_lit(p, "heuristic: reply to frame ");
+	p = lsc_w_u64(p, req);
+	p = lsc_w_lit(p, ", round trip ");
+	p = lsc_w_fixed(p, rtt_ns, 6);
+	p = lsc_w_lit(p, " ms");
+	lsc_sb_commit(&b, tmp, start, p);
 }
 
 /*

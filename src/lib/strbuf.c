@@ -138,23 +138,27 @@ void lsc_zero_padded(char *dst, uint64_t v, unsigned digits)
 		dst[0] = (char)('0' + w % 10);
 }
 
-void lsc_sb_fixed(struct lsc_strbuf *b, int64_t v, unsigned digits)
+char *lsc_w_fixed(char *p, int64_t v, unsigned digits)
 {
-	uint64_t scale = 1;
-	char frac[18];
 	if (digits > 18)
 		digits = 18;
-	for (unsigned i = 0; i < digits; i++)
-		scale *= 10;
+	uint64_t scale = pow10_table[digits];
 	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	if (v < 0)
-		lsc_sb_putc(b, '-');
-	lsc_sb_u64(b, a / scale);
+		*p++ = '-';
+	p = lsc_w_u64(p, a / scale);
 	if (digits == 0)
-		return;
-	lsc_zero_padded(frac, a % scale, digits);
-	lsc_sb_putc(b, '.');
-	lsc_sb_putn(b, frac, digits);
+		return p;
+	*p++ = '.';
+	lsc_zero_padded(p, a % scale, digits);
+	return p + digits;
+}
+
+void lsc_sb_fixed(struct lsc_strbuf *b, int64_t v, unsigned digits)
+{
+	char tmp[LSC_W_FIXED];
+	char *start = lsc_sb_reserve(b, LSC_W_FIXED, tmp);
+	lsc_sb_commit(b, tmp, start, lsc_w_fixed(start, v, digits));
 }
 
 void lsc_sb_printf(struct lsc_strbuf *b, const char *fmt, ...)
