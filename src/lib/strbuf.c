@@ -122,6 +122,14 @@ void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v)
 
 void lsc_zero_padded(char *dst, uint64_t v, unsigned digits)
 {
+	/* Microseconds, on every line: three pairs, no loop. */
+	if (digits == 6 && v < 1000000) {
+		uint32_t w = (uint32_t)v, hi = w / 10000, rest = w - hi * 10000, mid = rest / 100;
+		memcpy(dst, digit_pairs + 2 * hi, 2);
+		memcpy(dst + 2, digit_pairs + 2 * mid, 2);
+		memcpy(dst + 4, digit_pairs + 2 * (rest - mid * 100), 2);
+		return;
+	}
 	/* Two digits a step from the right; an odd count starts with one alone. */
 	unsigned i = digits;
 	for (; i >= 2 && v > UINT32_MAX; i -= 2) {
@@ -298,9 +306,14 @@ static char *memo_write(char *p, const struct addr_memo *m, size_t block)
 	return p + m->len;
 }
 
-/* An address of n bytes through its family's memo; `text` writes it anew. */
-static char *w_addr(char *p, struct memo_set *memo, const uint8_t *a, size_t n,
-                    size_t (*text)(char *t, const uint8_t *a), size_t block)
+/*
+ * An address of n bytes through its family's memo; `text` writes it anew.
+ * Inline in both callers, so `block` is a constant and the copy a few moves.
+ */
+static inline __attribute__((always_inline)) char *w_addr(char *p, struct memo_set *memo,
+                                                          const uint8_t *a, size_t n,
+                                                          size_t (*text)(char *t, const uint8_t *a),
+                                                          size_t block)
 {
 	bool hit;
 	struct addr_memo *m = memo_find(memo, a, n, &hit);

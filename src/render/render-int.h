@@ -99,6 +99,22 @@ static inline void lsc_text_putb(struct lsc_text *t, const char *s, size_t n, si
 	t->n += n;
 }
 
+/*
+ * Where `max` (at most LSC_TEXT_BUF) bytes can be written unchecked, with
+ * strbuf.h's lsc_w_* writers; lsc_text_wrote() keeps what was written.
+ */
+static inline char *lsc_text_w(struct lsc_text *t, size_t max)
+{
+	if (max > LSC_TEXT_BUF - t->n)
+		lsc_text_flush(t);
+	return t->buf + t->n;
+}
+
+static inline void lsc_text_wrote(struct lsc_text *t, const char *end)
+{
+	t->n = (size_t)(end - t->buf);
+}
+
 static inline void lsc_text_puts(struct lsc_text *t, const char *s)
 {
 	lsc_text_putn(t, s, strlen(s));

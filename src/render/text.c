@@ -60,10 +60,7 @@ static void text_keep(struct lsc_text *t, const struct lsc_strbuf *b)
 
 void lsc_text_u64(struct lsc_text *t, uint64_t v)
 {
-	struct lsc_strbuf b;
-	text_room(t, &b, 20);
-	lsc_sb_u64(&b, v);
-	text_keep(t, &b);
+	lsc_text_wrote(t, lsc_w_u64(lsc_text_w(t, LSC_W_U64), v));
 }
 
 void lsc_text_fixed(struct lsc_text *t, int64_t v, unsigned digits)
@@ -169,13 +166,15 @@ void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f)
 
 void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned d)
 {
+	d = d == 9 ? 9 : 6; /* the only precisions there are; the room below is for 9 */
 	clock_update(t, sec);
-	lsc_text_putb(t, t->hms, t->hms_len, sizeof t->hms);
-	char frac[12];
-	uint32_t v = d == 9 ? nsec : nsec / 1000u;
-	frac[0] = '.';
-	lsc_zero_padded(frac + 1, v, d);
-	lsc_text_putb(t, frac, d + 1, sizeof frac);
+	/* The kept HH:MM:SS as a whole block, then the fraction in place. */
+	char *p = lsc_text_w(t, sizeof t->hms + 1 + 9);
+	memcpy(p, t->hms, sizeof t->hms);
+	p += t->hms_len;
+	*p++ = '.';
+	lsc_zero_padded(p, d == 9 ? nsec : nsec / 1000u, d);
+	lsc_text_wrote(t, p + d);
 }
 
 const char *lsc_layer_damage_word(const struct lsc_layer *l)

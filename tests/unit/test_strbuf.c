@@ -168,6 +168,21 @@ static void test_fixed(void **state)
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_sb_fixed(&b, INT64_MIN, 9);
 	assert_string_equal(buf, "-9223372036.854775808");
+	/* Fractions of a second as the clock writes them: every microsecond value, and nanoseconds. */
+	char want[16];
+	for (uint32_t v = 0; v < 1000000; v++) {
+		lsc_zero_padded(buf, v, 6);
+		snprintf(want, sizeof want, "%06u", (unsigned)v);
+		if (memcmp(buf, want, 6) != 0)
+			fail_msg("%u as six digits: %.6s", (unsigned)v, buf);
+	}
+	for (uint32_t v = 0; v < 1000000000; v += 999983) {
+		lsc_zero_padded(buf, v, 9);
+		snprintf(want, sizeof want, "%09u", (unsigned)v);
+		assert_memory_equal(buf, want, 9);
+	}
+	lsc_zero_padded(buf, 1234567, 6); /* past six digits: the last six */
+	assert_memory_equal(buf, "234567", 6);
 }
 
 /* Notes: fixed text copied, printf text formatted, both cut alike; no more than LSC_MAX_NOTES. */
