@@ -136,6 +136,9 @@ void lsc_zero_padded(char *dst, uint64_t v, unsigned digits)
 		memcpy(dst + i - 2, digit_pairs + 2 * (v % 100), 2);
 		v /= 100;
 	}
+	/* Left above 2^32 only when at most one digit is: keep the last two. */
+	if (v > UINT32_MAX)
+		v %= 100;
 	/* The rest in 32 bits, as every fraction of a second is: cheaper divisions. */
 	uint32_t w = (uint32_t)v;
 	for (; i >= 2; i -= 2) {

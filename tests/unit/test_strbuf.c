@@ -183,6 +183,13 @@ static void test_fixed(void **state)
 	}
 	lsc_zero_padded(buf, 1234567, 6); /* past six digits: the last six */
 	assert_memory_equal(buf, "234567", 6);
+	/* Values past 2^32 with an odd count: the last digits, not those of a 32-bit cut. */
+	lsc_zero_padded(buf, UINT64_C(1000000000000), 3);
+	assert_memory_equal(buf, "000", 3);
+	lsc_zero_padded(buf, UINT64_C(5000000000), 1);
+	assert_memory_equal(buf, "0", 1);
+	lsc_zero_padded(buf, UINT64_C(123456789012345), 5);
+	assert_memory_equal(buf, "12345", 5);
 }
 
 /* Notes: fixed text copied, printf text formatted, both cut alike; no more than LSC_MAX_NOTES. */
