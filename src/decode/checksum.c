@@ -80,11 +80,13 @@ _Static_assert(offsetof(struct lsc_ipv6, dst) == offsetof(struct lsc_ipv6, src) 
 static uint32_t pseudo_sum(const struct lsc_layer *ip, uint8_t ipproto, uint32_t seg_len)
 {
 	uint32_t sum = 0;
-	/* Source and destination are adjacent: one sum of both. */
+	/* Source and destination are adjacent: one sum of both, read through the struct's bytes. */
 	if (ip->proto == LSC_PROTO_IPV4) {
-		sum = lsc_csum_add(sum, ip->u.ipv4.src, 8);
+		const uint8_t *h = (const uint8_t *)&ip->u.ipv4;
+		sum = lsc_csum_add(sum, h + offsetof(struct lsc_ipv4, src), 8);
 	} else if (!ip->u.ipv6.has_final_dst) {
-		sum = lsc_csum_add(sum, ip->u.ipv6.src, 32);
+		const uint8_t *h = (const uint8_t *)&ip->u.ipv6;
+		sum = lsc_csum_add(sum, h + offsetof(struct lsc_ipv6, src), 32);
 	} else {
 		/* RFC 8200 8.1: with a routing header, the final destination. */
 		sum = lsc_csum_add(sum, ip->u.ipv6.src, 16);
