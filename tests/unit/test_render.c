@@ -133,8 +133,13 @@ static void assert_summary_cuts(const struct lsc_frame *f, unsigned proto)
 	size_t n = b.len;
 	assert_true(n > 0);
 	for (size_t pre = 0; pre <= 3; pre++) {
-		/* From 1: a buffer of 0 bytes is none, which strbuf leaves alone, unmarked. */
-		for (size_t cap = 1; cap <= pre + n + 2; cap++) {
+		/*
+		 * From 1: a buffer of 0 bytes is none, which strbuf leaves alone,
+		 * unmarked.  On past the text, to where the room covers what the
+		 * summary reserves (under 200 bytes) and it writes in place: a
+		 * reserve too small for what it writes shows there, past `cap`.
+		 */
+		for (size_t cap = 1; cap <= pre + n + 200 && cap < sizeof buf; cap++) {
 			size_t room = cap - 1;
 			memset(buf, '#', sizeof buf);
 			lsc_sb_init(&b, buf, cap);
@@ -161,6 +166,16 @@ static void test_summaries_cut(void **state)
 	assert_summary_cuts(&f, LSC_PROTO_TCP);
 	assert_summary_cuts(&f, LSC_PROTO_PAYLOAD);
 	test_frame_free(&f);
+	/* Dotted quads of the longest text (15 bytes). */
+	uint8_t long4[sizeof data_frame];
+	memcpy(long4, data_frame, sizeof long4);
+	memset(long4 + 26, 0xfe, 8);
+	decode_at(&f, DLT_EN10MB, long4, sizeof long4, 6);
+	char quad[256];
+	assert_non_null(strstr(summary_of(&f, LSC_PROTO_IPV4, quad, sizeof quad),
+	                       "254.254.254.254 → 254.254.254.254 ttl 64"));
+	assert_summary_cuts(&f, LSC_PROTO_IPV4);
+	test_frame_free(&f);
 	decode_at(&f, DLT_EN10MB, syn_frame, sizeof syn_frame, 6);
 	assert_summary_cuts(&f, LSC_PROTO_TCP);
 	test_frame_free(&f);
@@ -170,6 +185,18 @@ static void test_summaries_cut(void **state)
 	char text[256];
 	assert_string_equal(summary_of(&f, LSC_PROTO_IPV6, text, sizeof text), "fd00::3 → fd00::1 hlim 64");
 	assert_string_equal(summary_of(&f, LSC_PROTO_UDP, text, sizeof text), "32768 → 8082 len 4");
+	test_frame_free(&f);
+	/* Addresses of the longest text (39 bytes each), which the reserve must cover. */
+	uint8_t long6[sizeof udp6_frame];
+	memcpy(long6, udp6_frame, sizeof long6);
+	for (unsigned i = 0; i < 16; i++) {
+		long6[22 + i] = (uint8_t)(0x11 * (i / 2 % 8 + 1));
+		long6[38 + i] = (uint8_t)(0x88 - 0x11 * (i / 2 % 8));
+	}
+	decode_at(&f, DLT_EN10MB, long6, sizeof long6, 6);
+	assert_string_equal(summary_of(&f, LSC_PROTO_IPV6, text, sizeof text),
+	                    "1111:2222:3333:4444:5555:6666:7777:8888 → 8888:7777:6666:5555:4444:3333:2222:1111 hlim 64");
+	assert_summary_cuts(&f, LSC_PROTO_IPV6);
 	test_frame_free(&f);
 }
 
