@@ -22,11 +22,14 @@ hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$out/flow-track.json" \
 python3 - "$out/flow-track.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-def med(n): return r[n]["median"]
+# The best run of each, as bench/run.sh takes: a burst of load on a shared
+# machine moved a median of five by 50% (an untracked median of 0.31 s
+# beside a best of 0.15 s gave a ratio of 0.98).
+def best(n): return min(r[n]["times"])
 for fmt, a, b in (("line", "track-line", "no-track-line"), ("json", "track", "no-track"),
                   ("none", "track-none", "no-track-none")):
-    ratio = med(b) / med(a)
-    print(f"-f {fmt}: {med(a):.3f} s tracked, {med(b):.3f} s untracked: rate ratio {ratio:.3f}"
+    ratio = best(b) / best(a)
+    print(f"-f {fmt}: {best(a):.3f} s tracked, {best(b):.3f} s untracked: rate ratio {ratio:.3f}"
           f" ({'ok' if ratio >= 0.9 else 'BELOW 0.9'})")
 PY
 
