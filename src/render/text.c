@@ -10,47 +10,26 @@
 
 #include "render-int.h"
 
-/* Decimal digits of v, by the one formatter strbuf.c has. */
-static size_t fmt_u64(char *dst, size_t cap, uint64_t v)
-{
-	struct lsc_strbuf b;
-	lsc_sb_init(&b, dst, cap);
-	lsc_sb_u64(&b, v);
-	return b.len;
-}
-
-#define FIXED_MAX 48
-
-/* v / 10^digits with exactly `digits` decimals, into dst of FIXED_MAX bytes. */
-static size_t fmt_fixed(char *dst, int64_t v, unsigned digits)
-{
-	struct lsc_strbuf b;
-	lsc_sb_init(&b, dst, FIXED_MAX);
-	lsc_sb_fixed(&b, v, digits);
-	return b.len;
-}
-
+/* Numbers by strbuf.c's one pair of writers (lsc_w_u64, lsc_w_fixed). */
 void lsc_put_u64(FILE *o, uint64_t v)
 {
-	char buf[24];
-	fwrite_unlocked(buf, 1, fmt_u64(buf, sizeof buf, v), o);
+	char buf[LSC_W_U64];
+	fwrite_unlocked(buf, 1, (size_t)(lsc_w_u64(buf, v) - buf), o);
 }
 
 void lsc_put_fixed(FILE *o, int64_t v, unsigned digits)
 {
-	char buf[FIXED_MAX];
-	fwrite_unlocked(buf, 1, fmt_fixed(buf, v, digits), o);
+	char buf[LSC_W_FIXED];
+	fwrite_unlocked(buf, 1, (size_t)(lsc_w_fixed(buf, v, digits) - buf), o);
 }
 
 /*
- * A strbuf over the next `max` bytes of the output buffer, so numbers and
- * summaries are written in place; text_keep() adds what was written.
+ * A strbuf over the next `max` bytes of the output buffer (lsc_text_w's
+ * room), so summaries are written in place; text_keep() adds what was written.
  */
 static void text_room(struct lsc_text *t, struct lsc_strbuf *b, size_t max)
 {
-	if (max + 1 > LSC_TEXT_BUF - t->n)
-		lsc_text_flush(t);
-	lsc_sb_init(b, t->buf + t->n, max + 1);
+	lsc_sb_init(b, lsc_text_w(t, max + 1), max + 1);
 }
 
 static void text_keep(struct lsc_text *t, const struct lsc_strbuf *b)
@@ -65,10 +44,7 @@ void lsc_text_u64(struct lsc_text *t, uint64_t v)
 
 void lsc_text_fixed(struct lsc_text *t, int64_t v, unsigned digits)
 {
-	struct lsc_strbuf b;
-	text_room(t, &b, FIXED_MAX - 1);
-	lsc_sb_fixed(&b, v, digits);
-	text_keep(t, &b);
+	lsc_text_wrote(t, lsc_w_fixed(lsc_text_w(t, LSC_W_FIXED), v, digits));
 }
 
 static const char hexd[] = "0123456789abcdef";
@@ -260,9 +236,7 @@ bool lsc_text_memo_put(struct lsc_text *t, const struct lsc_text_memo *m, uint64
 size_t lsc_text_memo_start(struct lsc_text *t)
 {
 	/* Written in one piece of the buffer, so it can be kept. */
-	if (LSC_TEXT_BUF - t->n < sizeof ((struct lsc_text_memo *)NULL)->text)
-		lsc_text_flush(t);
-	return t->n;
+	return (size_t)(lsc_text_w(t, sizeof ((struct lsc_text_memo *)NULL)->text) - t->buf);
 }
 
 void lsc_text_memo_keep(struct lsc_text *t, struct lsc_text_memo *m, uint64_t key, size_t start)
