@@ -75,31 +75,35 @@ uint64_t lsc_flow_evicted(const struct lsc_flow_tracker *t)
 	return t->evicted;
 }
 
-_Static_assert(sizeof(struct flow_key) % 8 == 0, "the key hashes as whole words");
+_Static_assert(sizeof(struct flow_key) == 40, "the key hashes and compares as five words");
 
-/* A 64-bit multiply-xorshift over the key's words. */
-static uint32_t key_hash(const struct flow_key *k)
+/*
+ * The key's five words, each multiplied by its own odd constant and summed
+ * by xor, then the high half folded down so the bucket bits depend on every
+ * byte.  The multiplies are independent, unlike a chain of mixes: a lookup
+ * a frame waits for this.
+ */
+/* Word i of a key. */
+static inline uint64_t kw(const struct flow_key *k, unsigned i)
 {
-	const uint8_t *p = (const uint8_t *)k;
-	uint64_t h = 0x9e3779b97f4a7c15ull;
-	for (size_t off = 0; off < sizeof *k; off += 8) {
-		uint64_t w;
-		memcpy(&w, p + off, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	return (uint32_t)h;
+	uint64_t w;
+	memcpy(&w, (const uint8_t *)k + 8 * i, 8);
+	return w;
 }
 
-/* Key equality in five word compares: memcmp() of 40 bytes is a call on every frame. */
-static bool key_eq(const struct flow_key *a, const struct flow_key *b)
+static inline uint32_t key_hash(const struct flow_key *k)
 {
-	uint64_t x[sizeof *a / 8], y[sizeof *b / 8], diff = 0;
-	memcpy(x, a, sizeof x);
-	memcpy(y, b, sizeof y);
-	for (size_t i = 0; i < sizeof x / 8; i++)
-		diff |= x[i] ^ y[i];
-	return diff == 0;
+	uint64_t h = kw(k, 0) * 0x9e3779b97f4a7c15ull ^ kw(k, 1) * 0xff51afd7ed558ccdull ^
+	             kw(k, 2) * 0xc4ceb9fe1a85ec53ull ^ kw(k, 3) * 0x94d049bb133111ebull ^
+	             kw(k, 4) * 0xbf58476d1ce4e5b9ull;
+	return (uint32_t)(h ^ h >> 29 ^ h >> 47);
+}
+
+/* Key equality in five word compares, written out: memcmp() of 40 bytes is a call on every frame. */
+static inline bool key_eq(const struct flow_key *a, const struct flow_key *b)
+{
+	return ((kw(a, 0) ^ kw(b, 0)) | (kw(a, 1) ^ kw(b, 1)) | (kw(a, 2) ^ kw(b, 2)) |
+	        (kw(a, 3) ^ kw(b, 3)) | (kw(a, 4) ^ kw(b, 4))) == 0;
 }
 
 static struct conv *slot(const struct lsc_flow_tracker *t, uint32_t idx1)
@@ -154,16 +158,19 @@ static void hash_unlink(struct lsc_flow_tracker *t, struct conv *c)
  * so only conversations unseen for that long ever reach the tail.  That
  * spares three cache misses (neighbours and head) on most frames.
  */
-static void touch(struct lsc_flow_tracker *t, struct conv *c)
+static __attribute__((noinline)) void move_to_head(struct lsc_flow_tracker *t, struct conv *c)
 {
-	t->ticks++;
-	if (t->ticks - c->touch < t->fresh_ticks)
-		return;
 	c->touch = t->ticks;
 	if (t->lru_head != index1(t, c)) {
 		lru_unlink(t, c);
 		lru_push_front(t, c);
 	}
+}
+
+static void touch(struct lsc_flow_tracker *t, struct conv *c)
+{
+	if (++t->ticks - c->touch >= t->fresh_ticks)
+		move_to_head(t, c);
 }
 
 /* Clears a slot's conversation state and gives it the next id; links stay. */
@@ -194,17 +201,9 @@ static struct conv *take_slot(struct lsc_flow_tracker *t)
 	return c;
 }
 
-struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_key *k, bool *fresh)
+/* A conversation the table does not hold yet: a slot, a new id, linked in. */
+static __attribute__((noinline)) struct conv *insert(struct lsc_flow_tracker *t, const struct flow_key *k)
 {
-	uint32_t *head = &t->bucket[key_hash(k) & t->mask];
-	for (uint32_t i = *head; i; i = slot(t, i)->hnext) {
-		struct conv *c = slot(t, i);
-		if (key_eq(&c->key, k)) {
-			touch(t, c);
-			*fresh = false;
-			return c;
-		}
-	}
 	struct conv *c = take_slot(t);
 	c->key = *k;
 	c->hnext = 0;
@@ -212,12 +211,25 @@ struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_ke
 	fresh_state(t, c);
 	c->touch = ++t->ticks;
 	/* take_slot may have unlinked a slot from this very bucket. */
-	head = &t->bucket[key_hash(k) & t->mask];
+	uint32_t *head = &t->bucket[key_hash(k) & t->mask];
 	c->hnext = *head;
 	*head = index1(t, c);
 	lru_push_front(t, c);
-	*fresh = true;
 	return c;
+}
+
+struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_key *k, bool *fresh)
+{
+	for (uint32_t i = t->bucket[key_hash(k) & t->mask]; i; i = slot(t, i)->hnext) {
+		struct conv *c = slot(t, i);
+		if (key_eq(&c->key, k)) {
+			touch(t, c);
+			*fresh = false;
+			return c;
+		}
+	}
+	*fresh = true;
+	return insert(t, k);
 }
 
 void lsc_flow_table_renew(struct lsc_flow_tracker *t, struct conv *c)
