@@ -103,6 +103,11 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 	}
 	if (optind < argc)
 		return lsc_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	/* The bundled capture is one recorded run, with the default clients and message. */
+	const char *moot = o->clients ? "--clients" : o->message ? "--message" : NULL;
+	if (o->replay && moot != NULL)
+		return lsc_usage_error(cmd, "--replay shows the bundled capture as it was recorded: %s does not "
+		                       "apply to it — drop %s, or drop --replay to run the exercise", moot, moot);
 	return 0;
 }
 

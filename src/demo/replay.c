@@ -199,13 +199,27 @@ out:
 	return rc;
 }
 
+/* Whether `to` is `in`'s file by any name: opening it to write would empty it before it is read. */
+static bool same_file(FILE *in, const char *to)
+{
+	struct stat si, st;
+	return fstat(fileno(in), &si) == 0 && stat(to, &st) == 0 && si.st_dev == st.st_dev &&
+	       si.st_ino == st.st_ino;
+}
+
 /* -w FILE: the same bytes as the bundled capture, so `read FILE` shows what was shown. */
 static int copy_file(const char *from, const char *to, char *err)
 {
 	char buf[65536];
 	size_t n;
-	FILE *in = fopen(from, "rbe"), *out = in != NULL ? fopen(to, "wbe") : NULL;
+	FILE *in = fopen(from, "rbe"), *out = NULL;
 	int rc = 0;
+	if (in != NULL && same_file(in, to)) {
+		fclose(in);
+		return 0; /* -w names the bundled capture itself: it holds those bytes already */
+	}
+	if (in != NULL)
+		out = fopen(to, "wbe");
 	if (in == NULL || out == NULL) {
 		snprintf(err, LSC_ERRBUF_SIZE, "copying %.200s to %.200s: %s", from, to, strerror(errno));
 		if (in != NULL)

@@ -211,7 +211,11 @@ static int server_open(struct demo *d, char *err)
 	so.explain = &d->server_n.ex;
 	d->server = lsc_echo_server_new(&so, err);
 	if (d->server == NULL && !d->o->hosts) {
-		fprintf(d->o->log, "layerscope demo: port %u is taken here (%s); the server takes a free port instead\n",
+		/* The cause alone: its fix ("--port N") is the server command's, and the demo finds its own port. */
+		char *fix = strstr(err, " — ");
+		if (fix != NULL)
+			*fix = '\0';
+		fprintf(d->o->log, "layerscope demo: port %u is not free here (%s); the server takes a free port instead\n",
 		        LSC_ECHO_PORT, err);
 		so.port = 0;
 		d->server = lsc_echo_server_new(&so, err);

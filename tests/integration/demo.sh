@@ -107,6 +107,19 @@ else
 	fail "setpriv is missing (util-linux)"
 fi
 
+# ---- 8082 taken: the demo picks a free port and says so (in a network namespace of its own,
+# so that holding 8082 disturbs no other test) --------------------------------------------
+if command -v unshare >/dev/null && unshare -n true 2>/dev/null; then
+	unshare -n sh -c 'ip link set lo up &&
+		python3 -c "import socket,time; s=socket.socket(); s.bind((\"127.0.0.1\", 8082)); s.listen(); time.sleep(30)" &
+		sleep 0.5; "$0" demo --clients 1 --color never >"$1/busy.out" 2>"$1/busy.err"; echo $? >"$1/busy.rc"; kill $!' \
+		"$LS" "$tmp"
+	[ "$(cat "$tmp/busy.rc")" -eq 0 ] && has "$tmp/busy.err" 'port 8082 is not free here .*takes a free port instead' \
+		"8082 taken: the demo takes a free port and says so"
+	grep -q -- '--port' "$tmp/busy.err" && fail "8082 taken: the demo suggests --port, which it has not" ||
+		echo "ok   8082 taken: no advice about an option the demo lacks"
+fi
+
 # ---- the replay, asked for -----------------------------------------------------------------
 "$LS" demo --replay --color never -w "$tmp/replay.pcap" >"$tmp/replay.out" 2>"$tmp/replay.err" ||
 	{ fail "demo --replay exit $?"; cat "$tmp/replay.err"; }
@@ -116,12 +129,25 @@ cmp -s "$tmp/replay.pcap" "$top/captures/exercise.pcap" && echo "ok   --replay -
 	fail "--replay -w"
 "$LS" demo --replay --udp --color never >"$tmp/replay-udp.out" 2>/dev/null &&
 	has "$tmp/replay-udp.out" 'reply to frame 1' "--replay --udp shows the UDP exercise" || fail "--replay --udp"
+# -w naming the bundled capture itself, or a hard link to it, must not empty it (a copy).
+mkdir "$tmp/caps" && cp "$top"/captures/exercise.* "$tmp/caps/" && ln "$tmp/caps/exercise.pcap" "$tmp/caps/link.pcap"
+for w in "$tmp/caps/exercise.pcap" "$tmp/caps/link.pcap"; do
+	LAYERSCOPE_CAPTURES="$tmp/caps" "$LS" demo --replay --color never -w "$w" >/dev/null 2>"$tmp/self.err" &&
+		cmp -s "$tmp/caps/exercise.pcap" "$top/captures/exercise.pcap" &&
+		echo "ok   --replay -w $(basename "$w") keeps the bundled capture whole" ||
+		{ fail "--replay -w $(basename "$w") damaged the bundled capture"; cat "$tmp/self.err"; }
+done
 
 # ---- usage errors ----------------------------------------------------------------------------
 "$LS" demo --clients 0 >/dev/null 2>"$tmp/u.err"; rc=$?
 [ "$rc" -eq 2 ] && grep -q 'from 1 to 64' "$tmp/u.err" && echo "ok   --clients 0 is a usage error" || fail "--clients 0: exit $rc"
 "$LS" demo --bogus >/dev/null 2>&1; rc=$?
 [ "$rc" -eq 2 ] && echo "ok   an unknown option is a usage error" || fail "--bogus: exit $rc"
+for moot in "--clients 2" "--message hi"; do
+	"$LS" demo --replay $moot >/dev/null 2>"$tmp/moot.err"; rc=$?
+	[ "$rc" -eq 2 ] && grep -q -- "${moot%% *} does not apply" "$tmp/moot.err" &&
+		echo "ok   --replay $moot is a usage error" || fail "--replay $moot: exit $rc"
+done
 LAYERSCOPE_CAPTURES=/nonexistent "$LS" demo --replay >/dev/null 2>"$tmp/m.err"; rc=$?
 [ "$rc" -eq 1 ] && grep -q 'LAYERSCOPE_CAPTURES' "$tmp/m.err" && echo "ok   a missing bundled capture says how to fix it" ||
 	fail "missing capture: exit $rc"
