@@ -61,6 +61,19 @@ int lsc_parse_u64(const char *s, unsigned long long min, unsigned long long max,
                   unsigned long long *out);
 
 /*
+ * After a command's last write to `out`: `status` when everything was
+ * written; LSC_EXIT_OK when the reader closed the pipe (`| head`: it has
+ * what it wanted); else says why on stderr and returns LSC_EXIT_FAILURE.
+ */
+int lsc_output_done(FILE *out, const char *cmd, int status);
+
+/*
+ * After a failed write to `out`: whether its reader closed the pipe or
+ * socket (`| head`), which is the reader saying "enough", not an error.
+ */
+bool lsc_output_gone(FILE *out);
+
+/*
  * Writes frames from a source through a renderer until the end, `count`
  * frames (0: all), or a closed output.  Shared by read and live.
  */

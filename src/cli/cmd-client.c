@@ -304,11 +304,10 @@ static int run_load(struct client_args *a, FILE *out)
 	fprintf(out, "verified: %llu bytes of echo, %s (%llu round trips finished after the end)\n",
 	        (unsigned long long)r.bytes, rc == 0 ? "every byte intact" : "NOT all intact",
 	        (unsigned long long)r.finished_late);
-	fflush(out);
 	if (rc != 0)
 		return lsc_fail(LSC_EXIT_FAILURE, "client", "%s (%llu connections failed)", err,
 		                (unsigned long long)r.failures);
-	return LSC_EXIT_OK;
+	return lsc_output_done(stdout, "client", LSC_EXIT_OK);
 }
 
 static int run_client(int argc, char **argv)
@@ -339,5 +338,5 @@ static int run_client(int argc, char **argv)
 	free(msg);
 	if (rc != 0)
 		return lsc_fail(LSC_EXIT_FAILURE, "client", "%s", err);
-	return LSC_EXIT_OK;
+	return lsc_output_done(stdout, "client", LSC_EXIT_OK);
 }

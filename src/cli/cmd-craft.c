@@ -417,9 +417,7 @@ static int emit(const struct craft_args *a, const struct lsc_craft *c, struct ls
 		lsc_decode_frame(&f);
 		r->frame(st, &f);
 	}
-	if (r->end(st) != 0 || fflush(out) != 0)
-		return lsc_fail(LSC_EXIT_FAILURE, "craft", "writing the output failed");
-	return LSC_EXIT_OK;
+	return lsc_output_done(out, "craft", r->end(st) != 0 ? LSC_EXIT_FAILURE : LSC_EXIT_OK);
 }
 
 /*

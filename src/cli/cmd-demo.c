@@ -124,7 +124,10 @@ static int run_demo(int argc, char **argv)
 	o.out = stdout;
 	o.log = stderr;
 	o.color = lsc_color_enabled(color, stdout);
-	if (lsc_demo_run(&o, err) != 0)
+	if (lsc_demo_run(&o, err) != 0) {
+		if (ferror(o.out) && lsc_output_gone(o.out))
+			return LSC_EXIT_OK; /* `| head`: the reader has what it wanted, as with read */
 		return lsc_fail(LSC_EXIT_FAILURE, lsc_cmd_demo.name, "%s", err);
+	}
 	return LSC_EXIT_OK;
 }

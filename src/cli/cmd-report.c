@@ -135,7 +135,7 @@ static int write_report(const struct lsc_cmd *cmd, struct lsc_report *rep, FILE 
 {
 	char err[LSC_ERRBUF_SIZE];
 	bool failed = lsc_report_write(rep, out, err) != 0;
-	if (failed && outpath == NULL && errno == EPIPE) /* `| head`: the reader has enough */
+	if (failed && outpath == NULL && lsc_output_gone(out)) /* `| head`: the reader has enough */
 		return LSC_EXIT_OK;
 	if (failed)
 		lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);

@@ -152,5 +152,5 @@ static int run_server(int argc, char **argv)
 	if (rc != 0)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	summary(people, &st, o.udp);
-	return LSC_EXIT_OK;
+	return lsc_output_done(stdout, cmd->name, LSC_EXIT_OK);
 }

@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -97,10 +98,24 @@ int lsc_parse_u64(const char *s, unsigned long long min, unsigned long long max,
 	return 0;
 }
 
-/* A closed pipe (`| head`) is the reader saying "enough": not an error. */
-static bool output_gone(FILE *out)
+bool lsc_output_gone(FILE *out)
 {
-	return ferror(out) && (errno == EPIPE);
+	if (errno == EPIPE)
+		return true;
+	/* Asked of the descriptor too: the write that failed may be long past, and errno reused. */
+	struct pollfd p = { .fd = fileno(out), .events = POLLOUT };
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+int lsc_output_done(FILE *out, const char *cmd, int status)
+{
+	if (fflush(out) == 0 && !ferror(out))
+		return status;
+	int e = errno;
+	if (lsc_output_gone(out))
+		return LSC_EXIT_OK;
+	return lsc_fail(LSC_EXIT_FAILURE, cmd, "writing the output: %s — check the disk or device it "
+	                "goes to", e != 0 ? strerror(e) : "a write failed");
 }
 
 /* The track stage and the table --stats prints; both NULL when tracking is off. */
@@ -185,12 +200,7 @@ int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 			status = lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory sorting the conversation table");
 	}
 	track_end(&pt);
-	if (fflush(o->out) != 0 || ferror(o->out)) {
-		if (output_gone(o->out))
-			return LSC_EXIT_OK;
-		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "writing the output: %s", strerror(errno));
-	}
-	return status;
+	return lsc_output_done(o->out, o->cmd, status);
 }
 
 void lsc_catch_stop(void (*fn)(int sig))

@@ -134,7 +134,8 @@ long long demo_show_finish(struct demo_show *s, char *err)
 		return -1;
 	}
 	if (fflush(s->out) != 0 || ferror(s->out)) {
-		snprintf(err, LSC_ERRBUF_SIZE, "writing the output: %s", strerror(errno));
+		snprintf(err, LSC_ERRBUF_SIZE, "writing the output: %s — check the disk or device it goes to",
+		         strerror(errno));
 		return -1;
 	}
 	return s->frames;

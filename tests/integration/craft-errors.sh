@@ -122,5 +122,23 @@ else
 	fi
 fi
 
+# Output that cannot be written names its cause; a closed pipe (`| head`) is no error, as for read.
+"$LAYERSCOPE" craft tcp --to 127.0.0.1:9 -f hex -c 50 -w "$work/full.pcap" >/dev/full 2>"$work/err"
+got=$?
+if [ "$got" -eq 1 ] && grep -qF "writing the output: No space left on device" "$work/err"; then
+	echo "ok: craft ... >/dev/full -> 1, names the cause"
+else
+	echo "FAIL: craft ... >/dev/full -> exit $got: $(cat "$work/err")"
+	fails=$((fails + 1))
+fi
+got=$( { "$LAYERSCOPE" craft tcp --to 127.0.0.1:9 -f hex -c 3000 -w "$work/pipe.pcap" 2>"$work/err"; echo $? >"$work/rc"; } |
+	head -c 10 >/dev/null; cat "$work/rc")
+if [ "$got" -eq 0 ] && [ ! -s "$work/err" ]; then
+	echo "ok: craft ... | head -c 10 -> 0, nothing said"
+else
+	echo "FAIL: craft ... | head -c 10 -> exit $got: $(cat "$work/err")"
+	fails=$((fails + 1))
+fi
+
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 exit 0

@@ -148,6 +148,13 @@ for moot in "--clients 2" "--message hi"; do
 	[ "$rc" -eq 2 ] && grep -q -- "${moot%% *} does not apply" "$tmp/moot.err" &&
 		echo "ok   --replay $moot is a usage error" || fail "--replay $moot: exit $rc"
 done
+# A closed pipe is the reader having enough (exit 0, as read); a full disk is an error that says so.
+{ "$LS" demo --replay 2>"$tmp/pipe.err"; echo $? >"$tmp/pipe.rc"; } | head -1 >/dev/null
+[ "$(cat "$tmp/pipe.rc")" -eq 0 ] && ! grep -q 'writing' "$tmp/pipe.err" &&
+	echo "ok   demo --replay | head -1: exit 0, nothing said" || fail "demo | head -1: exit $(cat "$tmp/pipe.rc")"
+"$LS" demo --replay >/dev/full 2>"$tmp/full.err"; rc=$?
+[ "$rc" -eq 1 ] && grep -q 'No space left on device' "$tmp/full.err" &&
+	echo "ok   demo --replay >/dev/full: exit 1, names the cause" || fail "demo >/dev/full: exit $rc"
 LAYERSCOPE_CAPTURES=/nonexistent "$LS" demo --replay >/dev/null 2>"$tmp/m.err"; rc=$?
 [ "$rc" -eq 1 ] && grep -q 'LAYERSCOPE_CAPTURES' "$tmp/m.err" && echo "ok   a missing bundled capture says how to fix it" ||
 	fail "missing capture: exit $rc"

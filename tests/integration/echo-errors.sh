@@ -97,6 +97,34 @@ else
 	echo "skip: privileged port (needs root to drop to nobody, and ports below $start privileged)"
 fi
 
+# ---- output that cannot be written: exit 1, the cause named ----------------------------
+# A server whose stdout is full still echoes (the client gets its bytes), then says why.
+"$L" server --port 0 --max-conns 1 --bind 127.0.0.1 >/dev/full 2>"$T/full.err" &
+FPID=$!
+P=""
+for _ in $(seq 50); do
+	P=$(ss -Hltnp 2>/dev/null | awk -v pid="pid=$FPID," '$0 ~ pid { sub(/.*:/, "", $4); print $4; exit }')
+	[ -n "$P" ] && break
+	sleep 0.1
+done
+[ -n "$P" ] || fail "the server writing to /dev/full never listened"
+"$L" client -q -H 127.0.0.1 -p "$P" hi >/dev/null 2>&1 || fail "the client of a server writing to /dev/full"
+wait "$FPID"
+rc=$?
+[ "$rc" -eq 1 ] && grep -qF "layerscope server: writing the output: No space left on device" "$T/full.err" ||
+	fail "server >/dev/full: exit $rc, said: $(cat "$T/full.err")"
+start_server full2 --bind 127.0.0.1
+"$L" client -H 127.0.0.1 -p "$PORT" hi >/dev/full 2>"$T/full.err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -qF "layerscope client: writing the output: No space left on device" "$T/full.err" ||
+	fail "client >/dev/full: exit $rc, said: $(cat "$T/full.err")"
+"$L" client -H 127.0.0.1 -p "$PORT" --explain=json hi 2>/dev/null | head -c1 >/dev/null
+rc=${PIPESTATUS[0]}
+[ "$rc" -eq 0 ] || fail "client --explain=json | head -c1: exit $rc, want 0 as read's"
+kill "$SPID"
+wait_exit "$SPID" 10
+pass "stdout full: server and client exit 1 naming the cause; a closed pipe is no error"
+
 # ---- usage errors: exit 2 ----------------------------------------------------------------
 run_expect 2 "--port wants a port 0-65535, not '70000'" "$L" server --port 70000
 run_expect 2 "--max-conns wants a count >= 1, not '0'" "$L" server --max-conns 0
