@@ -51,6 +51,14 @@ void lsc_print_usage(FILE *out, const struct lsc_cmd *cmd, const char *help);
 /* The default format: the tree for a person at a terminal, lines for a pipe. */
 const struct lsc_renderer *lsc_default_renderer(FILE *out);
 
+/*
+ * -f NAME for a command that takes every format but those in `refused`
+ * (NULL-terminated): 0 with *out set, else a usage error listing the
+ * formats it takes, with `why` when NAME is a refused one.
+ */
+int lsc_pick_renderer(const struct lsc_cmd *cmd, const char *name, const char *const *refused,
+                      const char *why, const struct lsc_renderer **out);
+
 /* Parses "auto", "always", "never" into *out; -1 when none of them. */
 int lsc_parse_color(const char *s, enum lsc_color *out);
 /* Resolves a colour choice for `fp`: NO_COLOR and isatty decide "auto". */

@@ -373,13 +373,6 @@ static int describe(int argc, char **argv, const struct craft_args *a, struct ls
 	return 0;
 }
 
-static const struct lsc_renderer *pick_renderer(const char *format, FILE *out)
-{
-	if (format != NULL)
-		return lsc_renderer_find(format);
-	return lsc_default_renderer(out);
-}
-
 /* Emits the frame `count` times and shows each as `read` would; an exit status. */
 static int emit(const struct craft_args *a, const struct lsc_craft *c, struct lsc_craft_out *o,
                 const uint8_t *bytes, size_t len, const struct lsc_renderer *r, FILE *out)
@@ -465,10 +458,13 @@ static int run_craft(int argc, char **argv)
 		return rc;
 	/* With the capture on standard output, the frames are shown on stderr. */
 	FILE *out = a.write != NULL && strcmp(a.write, "-") == 0 ? stderr : stdout;
-	const struct lsc_renderer *r = pick_renderer(a.format, out);
-	if (r == NULL)
-		return lsc_usage_error(cmd, "unknown format '%s' (formats: %s)", a.format,
-		                       lsc_renderer_names());
+	/* Frames made by hand have no conversation to draw or follow, nor a socket call to name. */
+	static const char *const refused[] = { "ladder", "follow", NULL };
+	const struct lsc_renderer *r = lsc_default_renderer(out);
+	if (a.format != NULL &&
+	    (rc = lsc_pick_renderer(cmd, a.format, refused, "shows a conversation, and frames made by "
+	                            "hand are in none: write them with -w FILE and run layerscope read on it", &r)) != 0)
+		return rc;
 	if (lsc_craft_complete(&c, err) != 0 || lsc_craft_build(&c, bytes, sizeof bytes, &len, err) != 0)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 

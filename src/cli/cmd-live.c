@@ -121,12 +121,15 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 		case 'i':
 			a->lo.iface = optarg;
 			break;
-		case 'f':
-			a->po.renderer = lsc_renderer_find(optarg);
-			if (a->po.renderer == NULL)
-				return lsc_usage_error(cmd, "unknown format '%s' (formats: %s)", optarg,
-				                       lsc_renderer_names());
+		case 'f': {
+			static const char *const refused[] = { "follow", NULL };
+			int rc = lsc_pick_renderer(cmd, optarg, refused, "is read's --follow N: capture with "
+			                           "-w FILE, then run layerscope read --follow N FILE",
+			                           &a->po.renderer);
+			if (rc != 0)
+				return rc;
 			break;
+		}
 		case 'c':
 			if (lsc_parse_u64(optarg, 1, ~0ull, &a->po.count))
 				return lsc_usage_error(cmd, "-c wants a frame count >= 1, not '%s'", optarg);

@@ -130,13 +130,14 @@ static int run_read(int argc, char **argv)
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "f:c:h", read_opts, NULL)) != -1) {
 		switch (opt) {
-		case 'f':
-			po.renderer = lsc_renderer_find(optarg);
-			if (po.renderer == NULL)
-				return lsc_usage_error(cmd, "unknown format '%s' (formats: %s)", optarg,
-				                       lsc_renderer_names());
+		case 'f': {
+			static const char *const every[] = { NULL };
+			int rc = lsc_pick_renderer(cmd, optarg, every, NULL, &po.renderer);
+			if (rc != 0)
+				return rc;
 			format_given = true;
 			break;
+		}
 		case 'c':
 			if (lsc_parse_u64(optarg, 1, ~0ull, &po.count))
 				return lsc_usage_error(cmd, "-c wants a frame count >= 1, not '%s'", optarg);

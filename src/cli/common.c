@@ -56,6 +56,31 @@ const struct lsc_renderer *lsc_default_renderer(FILE *out)
 	return r != NULL ? r : lsc_renderer_find("json");
 }
 
+int lsc_pick_renderer(const struct lsc_cmd *cmd, const char *name, const char *const *refused,
+                      const char *why, const struct lsc_renderer **out)
+{
+	char names[160] = "";
+	size_t n = 0;
+	/* The list without the refused ones, from the renderers' own list. */
+	for (const char *p = lsc_renderer_names(); *p != '\0';) {
+		size_t len = strcspn(p, ",");
+		bool skip = false;
+		for (const char *const *r = refused; *r != NULL; r++)
+			skip |= strlen(*r) == len && strncmp(*r, p, len) == 0;
+		if (!skip && n + len + 3 < sizeof names)
+			n += (size_t)snprintf(names + n, sizeof names - n, "%s%.*s", n ? ", " : "", (int)len, p);
+		p += len;
+		p += strspn(p, ", ");
+	}
+	for (const char *const *r = refused; *r != NULL; r++)
+		if (strcmp(name, *r) == 0)
+			return lsc_usage_error(cmd, "-f %s %s (formats here: %s)", name, why, names);
+	*out = lsc_renderer_find(name);
+	if (*out == NULL)
+		return lsc_usage_error(cmd, "unknown format '%s' (formats: %s)", name, names);
+	return 0;
+}
+
 int lsc_parse_color(const char *s, enum lsc_color *out)
 {
 	if (strcmp(s, "auto") == 0)

@@ -188,6 +188,12 @@ rc=$?
 [ $rc -eq 2 ] && grep -q "no such user" "$tmp/err" && pass "-Z unknown user: exit 2" ||
 	fail "-Z unknown user: exit $rc; $(cat "$tmp/err")"
 
+# -f follow is read's --follow N: refused before anything is captured.
+"$LAYERSCOPE" live -i lo -c 1 -f follow >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "read --follow N FILE" "$tmp/err" && ! grep -q "follow, " "$tmp/err" &&
+	pass "-f follow: exit 2, says to use read --follow" || fail "-f follow: exit $rc; $(cat "$tmp/err")"
+
 # A copy nobody can run: without root or capabilities it must say how to get them.
 cp "$LAYERSCOPE" "$tmp/layerscope"
 chmod 755 "$tmp/layerscope"
