@@ -105,6 +105,8 @@ void lsc_flow_fields_emit(struct lsc_sink *s, const struct lsc_frame *f);
 /* ---- the tracker ----------------------------------------------------------- */
 
 #define LSC_FLOW_DEFAULT_MAX 32768u /* conversations kept at once, by default */
+/* The most a tracker keeps: its slots (about 0.5 KiB each) are reserved up front. */
+#define LSC_FLOW_MAX_LIMIT (1u << 22)
 #define LSC_FLOW_HISTORY_MAX 24     /* letters in a history string */
 
 /* One side of a conversation. IPv4 addresses use the first 4 bytes of addr. */
@@ -138,7 +140,8 @@ struct lsc_flow_conv {
 struct lsc_flow_tracker;
 
 /*
- * A tracker holding at most `max_flows` conversations (0: the default).
+ * A tracker holding at most `max_flows` conversations (0: the default;
+ * at most LSC_FLOW_MAX_LIMIT).
  * Its memory is allocated here, once: tracking never allocates per frame.
  * When full, the least recently seen conversation makes room.  NULL when
  * out of memory.

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "capture-int.h"
 
@@ -101,14 +102,36 @@ static int file_digits(const unsigned char *b, size_t n)
 	return 6;
 }
 
-/* Turns libpcap's open error into one that names the file, the cause and a fix. */
-static void open_error(char *errbuf, const char *path, const char *pcaperr, size_t peeked)
+/* The system's refusal to open or read FILE, with what to do about it. */
+static void file_error(char *errbuf, const char *path, int e)
 {
-	if (peeked == 0)
+	const char *fix = e == ENOENT ? " — check the path; bundled captures are in captures/"
+	                : e == EACCES || e == EPERM ? " — read it as a user allowed to (sudo), or let this "
+	                                              "one read it (chmod, chown)"
+	                : e == EISDIR ? " — name a .pcap or .pcapng file inside it" : "";
+	snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s%s", path, strerror(e), fix);
+}
+
+/* Nothing to read: an empty file (live -w makes one), or an empty stream or device. */
+static void empty_error(char *errbuf, const char *path, FILE *under)
+{
+	struct stat st;
+	if (strcmp(path, "-") == 0)
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "standard input is empty, not a capture — pipe one in "
+		         "(layerscope live -w - | layerscope read -)");
+	else if (fstat(fileno(under), &st) == 0 && S_ISREG(st.st_mode))
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
 		         "%s: the file is empty, not a capture (record one with 'layerscope live -w %s')",
 		         path, path);
-	else if (strstr(pcaperr, "unknown file format") != NULL)
+	else
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: gave no bytes, not a capture — name a pcap or "
+		         "pcapng file", path);
+}
+
+/* Turns libpcap's open error into one that names the file, the cause and a fix. */
+static void open_error(char *errbuf, const char *path, const char *pcaperr)
+{
+	if (strstr(pcaperr, "unknown file format") != NULL)
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
 		         "%s: not a pcap or pcapng capture (%s); check the file name, or convert it with editcap",
 		         path, pcaperr);
@@ -131,8 +154,7 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 	bool is_stdin = strcmp(path, "-") == 0;
 	FILE *under = is_stdin ? stdin : fopen(path, "rb");
 	if (under == NULL) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s%s", path, strerror(errno),
-		         errno == ENOENT ? " (check the path; bundled captures are in captures/)" : "");
+		file_error(errbuf, path, errno);
 		return NULL;
 	}
 	struct replay *r = calloc(1, sizeof *r);
@@ -152,7 +174,7 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 	r->under = under;
 	r->len = fread(r->buf, 1, sizeof r->buf, under);
 	if (r->len == 0 && ferror(under)) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
+		file_error(errbuf, path, errno);
 		replay_close(r);
 		free(iobuf);
 		return NULL;
@@ -182,7 +204,10 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 	}
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (p == NULL) {
-		open_error(errbuf, is_stdin ? "stdin" : path, perr, peeked);
+		if (peeked == 0)
+			empty_error(errbuf, path, under);
+		else
+			open_error(errbuf, is_stdin ? "stdin" : path, perr);
 		fclose(fp);
 		free(iobuf);
 		return NULL;

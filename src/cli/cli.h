@@ -59,6 +59,14 @@ const struct lsc_renderer *lsc_default_renderer(FILE *out);
 int lsc_pick_renderer(const struct lsc_cmd *cmd, const char *name, const char *const *refused,
                       const char *why, const struct lsc_renderer **out);
 
+/*
+ * getopt_long() returned '?' (main() turns its own messages off): the
+ * usage error that says which option is unknown, or needs a value.
+ * `shorts` and `longs` are what getopt_long() was given.
+ */
+struct option;
+int lsc_option_error(const struct lsc_cmd *cmd, char **argv, const char *shorts, const struct option *longs);
+
 /* Parses "auto", "always", "never" into *out; -1 when none of them. */
 int lsc_parse_color(const char *s, enum lsc_color *out);
 /* Resolves a colour choice for `fp`: NO_COLOR and isatty decide "auto". */

@@ -119,7 +119,8 @@ static int parse_args(int argc, char **argv, struct client_args *a)
 	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+uH:p:c:t:qe::l:d:s:h", client_opts, NULL)) != -1) {
+	static const char shorts[] = "+uH:p:c:t:qe::l:d:s:h";
+	while ((opt = getopt_long(argc, argv, shorts, client_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'u':
 			a->c.udp = true;
@@ -180,7 +181,7 @@ static int parse_args(int argc, char **argv, struct client_args *a)
 			lsc_print_usage(stdout, cmd, client_help);
 			return LSC_EXIT_OK;
 		default:
-			return lsc_usage_error(cmd, "unknown option");
+			return lsc_option_error(cmd, argv, shorts, client_opts);
 		}
 	}
 	if (a->load_only && !a->load)

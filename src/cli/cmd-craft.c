@@ -137,7 +137,8 @@ static int parse_args(int argc, char **argv, struct craft_args *a)
 	a->count = 1;
 	a->color = LSC_COLOR_AUTO;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "i:c:w:f:h", craft_opts, NULL)) != -1) {
+	static const char shorts[] = "i:c:w:f:h";
+	while ((opt = getopt_long(argc, argv, shorts, craft_opts, NULL)) != -1) {
 		if (store_text(a, opt, optarg))
 			continue;
 		switch (opt) {
@@ -153,7 +154,7 @@ static int parse_args(int argc, char **argv, struct craft_args *a)
 			lsc_print_usage(stdout, cmd, craft_help);
 			return -1;
 		default:
-			return lsc_usage_error(cmd, "unknown option");
+			return lsc_option_error(cmd, argv, shorts, craft_opts);
 		}
 	}
 	return 0;

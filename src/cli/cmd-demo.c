@@ -62,7 +62,8 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 	unsigned long long v;
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+un:m:w:h", demo_opts, NULL)) != -1) {
+	static const char shorts[] = "+un:m:w:h";
+	while ((opt = getopt_long(argc, argv, shorts, demo_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'H':
 			o->hosts = true;
@@ -98,7 +99,7 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 			lsc_print_usage(stdout, cmd, demo_help);
 			return -1;
 		default:
-			return lsc_usage_error(cmd, "unknown option");
+			return lsc_option_error(cmd, argv, shorts, demo_opts);
 		}
 	}
 	if (optind < argc)

@@ -116,7 +116,8 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 	const struct lsc_cmd *cmd = &lsc_cmd_live;
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+i:f:c:w:s:B:Z:Lh", live_opts, NULL)) != -1) {
+	static const char shorts[] = "+i:f:c:w:s:B:Z:Lh";
+	while ((opt = getopt_long(argc, argv, shorts, live_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			a->lo.iface = optarg;
@@ -172,7 +173,7 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 			lsc_print_usage(stdout, cmd, live_help);
 			return -1;
 		default:
-			return lsc_usage_error(cmd, "unknown option");
+			return lsc_option_error(cmd, argv, shorts, live_opts);
 		}
 	}
 	return 0;

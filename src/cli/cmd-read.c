@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <layerscope/flow.h>
 #include <layerscope/source.h>
 
 #include "cli.h"
@@ -25,8 +26,8 @@ static const char read_help[] =
 	"                       them, next to the segments as they arrived\n"
 	"      --mermaid        with -f ladder: a Mermaid sequenceDiagram instead of text\n"
 	"      --no-track       no conversation tracking (no flow annotations)\n"
-	"      --max-flows N    conversations tracked at once (default 32768; the least\n"
-	"                       recently seen makes room)\n"
+	"      --max-flows N    conversations tracked at once, 1 to 4194304 (default\n"
+	"                       32768; the least recently seen makes room)\n"
 	"  -h, --help           this help\n"
 	"\n"
 	"FILE is a pcap or pcapng capture, '-' for standard input.  FILTER is a\n"
@@ -66,12 +67,14 @@ static int track_option(const struct lsc_cmd *cmd, int opt, struct lsc_pipeline_
 		return 0;
 	case 'F':
 		if (lsc_parse_u64(optarg, 1, UINT32_MAX, &v))
-			return lsc_usage_error(cmd, "--follow wants a conversation number >= 1, not '%s'", optarg);
+			return lsc_usage_error(cmd, "--follow wants a conversation number from 1 to %u, not '%s'",
+			                       UINT32_MAX, optarg);
 		po->ropts.follow = v;
 		return 0;
 	case 'B':
 		if (lsc_parse_u64(optarg, 1, 1u << 30, &v))
-			return lsc_usage_error(cmd, "--chunk wants a recv() size in bytes >= 1, not '%s'", optarg);
+			return lsc_usage_error(cmd, "--chunk wants a recv() size in bytes from 1 to %u, not '%s'",
+			                       1u << 30, optarg);
 		po->ropts.chunk = (uint32_t)v;
 		return 0;
 	case 'M':
@@ -81,11 +84,12 @@ static int track_option(const struct lsc_cmd *cmd, int opt, struct lsc_pipeline_
 		po->track = false;
 		return 0;
 	case 'X':
-		if (lsc_parse_u64(optarg, 1, 1u << 30, &v))
-			return lsc_usage_error(cmd, "--max-flows wants a count >= 1, not '%s'", optarg);
+		if (lsc_parse_u64(optarg, 1, LSC_FLOW_MAX_LIMIT, &v))
+			return lsc_usage_error(cmd, "--max-flows wants a count from 1 to %u, not '%s'",
+			                       LSC_FLOW_MAX_LIMIT, optarg);
 		po->max_flows = (uint32_t)v;
 		return 0;
-	default:
+	default: /* every option of read_opts is handled above or in run_read() */
 		return lsc_usage_error(cmd, "unknown option");
 	}
 }
@@ -128,7 +132,8 @@ static int run_read(int argc, char **argv)
 	po.cmd = cmd->name;
 	po.track = true;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:c:h", read_opts, NULL)) != -1) {
+	static const char shorts[] = "f:c:h";
+	while ((opt = getopt_long(argc, argv, shorts, read_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f': {
 			static const char *const every[] = { NULL };
@@ -140,7 +145,7 @@ static int run_read(int argc, char **argv)
 		}
 		case 'c':
 			if (lsc_parse_u64(optarg, 1, ~0ull, &po.count))
-				return lsc_usage_error(cmd, "-c wants a frame count >= 1, not '%s'", optarg);
+				return lsc_usage_error(cmd, "-c wants a frame count from 1 to %llu, not '%s'", ~0ull, optarg);
 			break;
 		case 'C':
 			if (lsc_parse_color(optarg, &color))
@@ -150,7 +155,8 @@ static int run_read(int argc, char **argv)
 			lsc_print_usage(stdout, cmd, read_help);
 			return LSC_EXIT_OK;
 		default: {
-			int rc = track_option(cmd, opt, &po);
+			int rc = opt == '?' ? lsc_option_error(cmd, argv, shorts, read_opts)
+			                    : track_option(cmd, opt, &po);
 			if (rc != 0)
 				return rc;
 			break;

@@ -162,7 +162,8 @@ static int run_report(int argc, char **argv)
 	int opt, format;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:o:h", report_opts, NULL)) != -1) {
+	static const char shorts[] = "f:o:h";
+	while ((opt = getopt_long(argc, argv, shorts, report_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			fmt = optarg;
@@ -178,7 +179,7 @@ static int run_report(int argc, char **argv)
 			lsc_print_usage(stdout, cmd, report_help);
 			return LSC_EXIT_OK;
 		default:
-			return lsc_usage_error(cmd, "unknown option");
+			return lsc_option_error(cmd, argv, shorts, report_opts);
 		}
 	}
 	if (optind >= argc)

@@ -92,7 +92,8 @@ static int run_server(int argc, char **argv)
 
 	o.port = LSC_ECHO_PORT;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+up:b:n:qe::h", server_opts, NULL)) != -1) {
+	static const char shorts[] = "+up:b:n:qe::h";
+	while ((opt = getopt_long(argc, argv, shorts, server_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'u':
 			o.udp = true;
@@ -122,7 +123,7 @@ static int run_server(int argc, char **argv)
 			lsc_print_usage(stdout, cmd, server_help);
 			return LSC_EXIT_OK;
 		default:
-			return lsc_usage_error(cmd, "unknown option");
+			return lsc_option_error(cmd, argv, shorts, server_opts);
 		}
 	}
 	if (optind < argc)

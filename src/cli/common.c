@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -79,6 +80,25 @@ int lsc_pick_renderer(const struct lsc_cmd *cmd, const char *name, const char *c
 	if (*out == NULL)
 		return lsc_usage_error(cmd, "unknown format '%s' (formats: %s)", name, names);
 	return 0;
+}
+
+int lsc_option_error(const struct lsc_cmd *cmd, char **argv, const char *shorts, const struct option *longs)
+{
+	const char *arg = argv[optind - 1];
+	bool needs_value = false;
+	if (optopt != 0) {
+		const char *p = optopt != ':' ? strchr(shorts, optopt) : NULL;
+		needs_value = p != NULL && p[1] == ':' && p[2] != ':';
+		for (const struct option *o = longs; o->name != NULL; o++)
+			needs_value |= o->val == optopt && o->has_arg == required_argument && strncmp(arg, "--", 2) == 0;
+	}
+	if (needs_value && strncmp(arg, "--", 2) == 0)
+		return lsc_usage_error(cmd, "%s needs a value", arg);
+	if (needs_value)
+		return lsc_usage_error(cmd, "-%c needs a value", optopt);
+	if (optopt != 0)
+		return lsc_usage_error(cmd, "unknown option '-%c'", optopt);
+	return lsc_usage_error(cmd, "unknown or ambiguous option '%s'", arg);
 }
 
 int lsc_parse_color(const char *s, enum lsc_color *out)

@@ -1,6 +1,7 @@
 /* main.c: the layerscope command: finds the subcommand in the table and runs it. */
 #include <config.h>
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
 {
 	/* A closed pipe is reported as a write error (EPIPE), handled per command. */
 	signal(SIGPIPE, SIG_IGN);
+	/* The commands say what is wrong with an option themselves (lsc_option_error). */
+	opterr = 0;
 
 	if (argc < 2) {
 		usage(stderr);

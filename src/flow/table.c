@@ -31,8 +31,8 @@ struct lsc_flow_tracker *lsc_flow_new(uint32_t max_flows)
 	if (t == NULL)
 		return NULL;
 	t->cap = max_flows ? max_flows : LSC_FLOW_DEFAULT_MAX;
-	if (t->cap > (1u << 30))
-		t->cap = 1u << 30;
+	if (t->cap > LSC_FLOW_MAX_LIMIT)
+		t->cap = LSC_FLOW_MAX_LIMIT;
 	uint32_t nb = 1;
 	while (nb < t->cap * 2u)
 		nb <<= 1;

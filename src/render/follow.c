@@ -233,8 +233,10 @@ static int follow_end(void *state)
 		        fw->c.bytes[0], PLURAL(fw->c.bytes[0]), fw->c.bytes[1], PLURAL(fw->c.bytes[1]));
 	} else {
 		fflush(fw->out);
-		fprintf(stderr, "layerscope: conversation %" PRIu64 " is not in the capture (it has %" PRIu32
-		                " conversation%s) - list them with 'layerscope read -f none --stats FILE'\n",
+		/* "Read", not "in the capture": -c and a filter leave frames unread. */
+		fprintf(stderr, "layerscope read: conversation %" PRIu64 " is not among the frames read (they hold %"
+		                PRIu32 " conversation%s) — list them with 'layerscope read -f none --stats FILE', "
+		                "with the same -c and FILTER if any\n",
 		        fw->want, fw->max_id, PLURAL(fw->max_id));
 		rc = -1;
 	}

@@ -119,7 +119,10 @@ sanitizer_report "$tmp/err" && fail "cut capture: sanitizer report"
 # Empty, text and missing files: exit 1, the file named, the cause said.
 : > "$tmp/empty.pcap"
 printf 'this is not a capture\n' > "$tmp/text.pcap"
-for case in "empty.pcap:is empty" "text.pcap:not a pcap or pcapng capture" "missing.pcap:No such file"; do
+# Each cause comes with its fix, which must fit the case (no 'live -w /dev/null').
+mkdir "$tmp/dir.pcap"
+for case in "empty.pcap:is empty.*live -w $tmp/empty.pcap" "text.pcap:not a pcap or pcapng capture" \
+	"missing.pcap:No such file.* — check the path" "dir.pcap:Is a directory — name a .pcap"; do
 	name=${case%%:*} cause=${case#*:}
 	"$LAYERSCOPE" read -f json "$tmp/$name" > "$tmp/out" 2> "$tmp/err"
 	rc=$?
@@ -127,6 +130,19 @@ for case in "empty.pcap:is empty" "text.pcap:not a pcap or pcapng capture" "miss
 		fail "$name: want exit 1 and '$cause', got exit $rc:"; cat "$tmp/err"
 	fi
 done
+"$LAYERSCOPE" read /dev/null 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q "/dev/null: gave no bytes, not a capture" "$tmp/err" && ! grep -q "live -w" "$tmp/err" ||
+	{ fail "read /dev/null: want exit 1, no 'live -w /dev/null':"; cat "$tmp/err"; }
+"$LAYERSCOPE" read - < /dev/null 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q "standard input is empty" "$tmp/err" && ! grep -q "live -w stdin" "$tmp/err" ||
+	{ fail "read - </dev/null: want exit 1, no 'live -w stdin':"; cat "$tmp/err"; }
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
+	cp "$cap" "$tmp/private.pcap" && chmod 600 "$tmp/private.pcap" && chmod 755 "$tmp"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$LAYERSCOPE" read "$tmp/private.pcap" > /dev/null 2> "$tmp/err"
+	rc=$?
+	[ $rc -eq 1 ] && grep -q "Permission denied — read it as a user allowed to" "$tmp/err" ||
+		{ fail "unreadable file: want exit 1 and a fix, got exit $rc:"; cat "$tmp/err"; }
+fi
 
 # Standard input reads like the file.
 "$LAYERSCOPE" read -f json "$cap" > "$tmp/file.json"

@@ -135,6 +135,8 @@ run_expect 2 "--load measures TCP round trips" "$L" client --load 2 --udp
 run_expect 2 "--duration, --size and --seed go with --load C" "$L" client --size 10 hi
 run_expect 2 "--size wants bytes" "$L" client --load 1 --size 10-5
 run_expect 2 "--timeout wants seconds" "$L" client --timeout 0 hi
-run_expect 2 "unknown option" "$L" client --frobnicate
+run_expect 2 "unknown or ambiguous option '--frobnicate'" "$L" client --frobnicate
+run_expect 2 "--port needs a value" "$L" client --port
+run_expect 2 "-n needs a value" "$L" server -n
 pass "usage errors exit 2"
 exit 0

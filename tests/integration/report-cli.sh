@@ -64,7 +64,9 @@ run 2 'syntax error' -f md "$cap" 'port port port'
 run 2 'frame count' --frames many "$cap"
 run 2 'frame count' --frames -1 "$cap"
 run 2 'no capture file given' -f md
-run 2 'unknown option' --bogus "$cap"
+run 2 "unknown or ambiguous option '--bogus'" --bogus "$cap"
+run 2 '-o needs a value' "$cap" -o
+run 2 "unknown option '-x'" -x "$cap"
 # Runtime failures: 1.
 run 1 'no-such.pcap' -f md "$tmp/no-such.pcap"
 run 1 'cannot write' -o "$tmp/no/such/dir/r.html" "$cap"

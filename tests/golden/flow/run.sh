@@ -30,7 +30,7 @@ echo "$n golden outputs checked"
 usage() {
 	"$LAYERSCOPE" read "$@" "$CORPORA/local/lo_en10mb_nsec.pcap" >/dev/null 2>"$tmp"
 	rc=$?
-	if [ $rc -ne 2 ] || ! grep -q "$expect" "$tmp"; then
+	if [ $rc -ne 2 ] || ! grep -q -- "$expect" "$tmp"; then
 		echo "FAIL: read $* exited $rc, wanted 2 and '$expect':"
 		cat "$tmp"
 		fail=1
@@ -41,12 +41,22 @@ expect='drop --no-track' usage --no-track -f ladder
 expect='goes with --follow' usage --chunk 16
 expect='goes with -f ladder' usage --mermaid
 expect='needs --follow' usage -f follow
-expect='conversation number' usage --follow 0
+expect='conversation number from 1 to 4294967295' usage --follow 0
 expect='drop -f json' usage -f json --follow 1
-# A conversation the capture lacks is a runtime failure (1), named on stderr.
+# Every range error names both ends of the range.
+expect='--max-flows wants a count from 1 to 4194304' usage --max-flows 4194305
+expect='--chunk wants a recv() size in bytes from 1 to 1073741824' usage --follow 1 --chunk 0
+expect='-c wants a frame count from 1 to 18446744073709551615' usage -c 99999999999999999999
+# A conversation the frames read lack is a runtime failure (1), named on
+# stderr with its command; -c may be why, and the message allows for it.
 "$LAYERSCOPE" read --follow 99 "$CORPORA/local/lo_en10mb_nsec.pcap" >/dev/null 2>"$tmp"
-if [ $? -ne 1 ] || ! grep -q "conversation 99 is not in the capture" "$tmp"; then
+if [ $? -ne 1 ] || ! grep -q "layerscope read: conversation 99 is not among the frames read" "$tmp"; then
 	echo "FAIL: --follow 99 should exit 1 naming the conversation"
+	fail=1
+fi
+"$LAYERSCOPE" read --follow 1 -c 1 "${top_srcdir:-.}/captures/exercise.pcap" >/dev/null 2>"$tmp"
+if [ $? -ne 1 ] || ! grep -q "with the same -c and FILTER" "$tmp"; then
+	echo "FAIL: --follow past -c should exit 1 and allow for -c"
 	fail=1
 fi
 exit $fail
