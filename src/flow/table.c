@@ -77,12 +77,6 @@ uint64_t lsc_flow_evicted(const struct lsc_flow_tracker *t)
 
 _Static_assert(sizeof(struct flow_key) == 40, "the key hashes and compares as five words");
 
-/*
- * The key's five words, each multiplied by its own odd constant and summed
- * by xor, then the high half folded down so the bucket bits depend on every
- * byte.  The multiplies are independent, unlike a chain of mixes: a lookup
- * a frame waits for this.
- */
 /* Word i of a key. */
 static inline uint64_t kw(const struct flow_key *k, unsigned i)
 {
@@ -91,12 +85,21 @@ static inline uint64_t kw(const struct flow_key *k, unsigned i)
 	return w;
 }
 
+/*
+ * A multiply-xorshift over the key's five words, one after another: each
+ * fold brings the high half down before the next multiply.  (Independent
+ * multiplies summed by xor were tried: a word's top bytes, where IPv6
+ * addresses differ last, then reach only the top of its product, and 1024
+ * such peers fell into 16 buckets.)
+ */
 static inline uint32_t key_hash(const struct flow_key *k)
 {
-	uint64_t h = kw(k, 0) * 0x9e3779b97f4a7c15ull ^ kw(k, 1) * 0xff51afd7ed558ccdull ^
-	             kw(k, 2) * 0xc4ceb9fe1a85ec53ull ^ kw(k, 3) * 0x94d049bb133111ebull ^
-	             kw(k, 4) * 0xbf58476d1ce4e5b9ull;
-	return (uint32_t)(h ^ h >> 29 ^ h >> 47);
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	for (unsigned i = 0; i < sizeof *k / 8; i++) {
+		h = (h ^ kw(k, i)) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	return (uint32_t)h;
 }
 
 /* Key equality in five word compares, written out: memcmp() of 40 bytes is a call on every frame. */
