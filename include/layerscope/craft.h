@@ -129,7 +129,11 @@ struct lsc_craft_out *lsc_craft_open_net(const struct lsc_craft *c, char *err);
 int lsc_craft_put(struct lsc_craft_out *o, const uint8_t *frame, size_t len,
                   const struct timespec *ts, char *err);
 
-/* Flushes and closes; returns 0, or -1 with the reason when the flush failed. */
+/*
+ * Flushes and closes; returns 0, 1 when the capture went to a pipe whose
+ * reader has closed it (`-w - | head`: no error), or -1 with the reason when
+ * the flush failed.
+ */
 int lsc_craft_close(struct lsc_craft_out *o, char *err);
 
 /*

@@ -105,11 +105,17 @@ static int file_digits(const unsigned char *b, size_t n)
 /* The system's refusal to open or read FILE, with what to do about it. */
 static void file_error(char *errbuf, const char *path, int e)
 {
-	const char *fix = e == ENOENT ? " — check the path; bundled captures are in captures/"
-	                : e == EACCES || e == EPERM ? " — read it as a user allowed to (sudo), or let this "
+	if (strcmp(path, "-") == 0) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "standard input: %s — give it a capture, or name a file",
+		         strerror(e));
+		return;
+	}
+	const char *fix = e == ENOENT ? "check the path; bundled captures are in captures/"
+	                : e == EACCES || e == EPERM ? "read it as a user allowed to (sudo), or let this "
 	                                              "one read it (chmod, chown)"
-	                : e == EISDIR ? " — name a .pcap or .pcapng file inside it" : "";
-	snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s%s", path, strerror(e), fix);
+	                : e == EISDIR ? "name a .pcap or .pcapng file inside it"
+	                : "check the file and the path to it";
+	snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s — %s", path, strerror(e), fix);
 }
 
 /* Nothing to read: an empty file (live -w makes one), or an empty stream or device. */
@@ -118,10 +124,10 @@ static void empty_error(char *errbuf, const char *path, FILE *under)
 	struct stat st;
 	if (strcmp(path, "-") == 0)
 		snprintf(errbuf, LSC_ERRBUF_SIZE, "standard input is empty, not a capture — pipe one in "
-		         "(layerscope live -w - | layerscope read -)");
+		         "(tcpdump -w - ... | layerscope read -), or name a file");
 	else if (fstat(fileno(under), &st) == 0 && S_ISREG(st.st_mode))
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: the file is empty, not a capture (record one with 'layerscope live -w %s')",
+		         "%s: the file is empty, not a capture — record one with 'layerscope live -w %s'",
 		         path, path);
 	else
 		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: gave no bytes, not a capture — name a pcap or "
@@ -133,19 +139,20 @@ static void open_error(char *errbuf, const char *path, const char *pcaperr)
 {
 	if (strstr(pcaperr, "unknown file format") != NULL)
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: not a pcap or pcapng capture (%s); check the file name, or convert it with editcap",
+		         "%s: not a pcap or pcapng capture (%s) — check the file name, or convert it with editcap",
 		         path, pcaperr);
 	else if (strstr(pcaperr, "version") != NULL || strstr(pcaperr, "archaic") != NULL)
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: a capture format version libpcap cannot read (%s); rewrite it with "
+		         "%s: a capture format version libpcap cannot read (%s) — rewrite it with "
 		         "'editcap -F pcap %s OUT.pcap'", path, pcaperr, path);
 	else if (strstr(pcaperr, "truncated") != NULL)
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: the file is cut short inside its header (%s); it holds no frames", path, pcaperr);
+		         "%s: the file is cut short inside its header (%s), so it holds no frames — copy or "
+		         "record it again", path, pcaperr);
 	else
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: libpcap refuses the capture: %s (a corrupt file or a variant libpcap does not "
-		         "read; check it with 'capinfos %s')", path, pcaperr, path);
+		         "%s: libpcap refuses the capture: %s — a corrupt file or a variant libpcap does not "
+		         "read; check it with 'capinfos %s'", path, pcaperr, path);
 }
 
 struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)

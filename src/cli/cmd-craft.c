@@ -411,7 +411,7 @@ static int emit(const struct craft_args *a, const struct lsc_craft *c, struct ls
 		lsc_decode_frame(&f);
 		r->frame(st, &f);
 	}
-	return lsc_output_done(out, "craft", r->end(st) != 0 ? LSC_EXIT_FAILURE : LSC_EXIT_OK);
+	return r->end(st) != 0 ? LSC_EXIT_FAILURE : LSC_EXIT_OK;
 }
 
 /*
@@ -459,12 +459,12 @@ static int run_craft(int argc, char **argv)
 		return rc;
 	/* With the capture on standard output, the frames are shown on stderr. */
 	FILE *out = a.write != NULL && strcmp(a.write, "-") == 0 ? stderr : stdout;
-	/* Frames made by hand have no conversation to draw or follow, nor a socket call to name. */
+	/* craft shows each frame alone: no tracking, so nothing to draw or follow, nor a socket call to name. */
 	static const char *const refused[] = { "ladder", "follow", NULL };
 	const struct lsc_renderer *r = lsc_default_renderer(out);
 	if (a.format != NULL &&
-	    (rc = lsc_pick_renderer(cmd, a.format, refused, "shows a conversation, and frames made by "
-	                            "hand are in none: write them with -w FILE and run layerscope read on it", &r)) != 0)
+	    (rc = lsc_pick_renderer(cmd, a.format, refused, "needs conversation tracking, and craft shows each "
+	                            "frame alone — write them with -w FILE and run layerscope read on it", &r)) != 0)
 		return rc;
 	if (lsc_craft_complete(&c, err) != 0 || lsc_craft_build(&c, bytes, sizeof bytes, &len, err) != 0)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
@@ -474,11 +474,14 @@ static int run_craft(int argc, char **argv)
 	if (o == NULL)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	rc = emit(&a, &c, o, bytes, len, r, out);
-	if (lsc_craft_close(o, err) != 0 && rc == LSC_EXIT_OK)
+	int closed = lsc_craft_close(o, err);
+	if (closed > 0)
+		return LSC_EXIT_OK; /* -w - | head: the reader has what it wanted */
+	if (closed < 0 && rc == LSC_EXIT_OK)
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	/* JSON keeps its stream to itself: the words go to stderr. */
 	FILE *talk = strcmp(r->name, "json") == 0 ? stderr : out;
 	if (rc == LSC_EXIT_OK)
 		tell(&a, &c, len, talk, talk != out);
-	return rc;
+	return lsc_output_done(out, cmd->name, rc);
 }

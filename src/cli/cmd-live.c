@@ -124,7 +124,7 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 			break;
 		case 'f': {
 			static const char *const refused[] = { "follow", NULL };
-			int rc = lsc_pick_renderer(cmd, optarg, refused, "is read's --follow N: capture with "
+			int rc = lsc_pick_renderer(cmd, optarg, refused, "is read's --follow N — capture with "
 			                           "-w FILE, then run layerscope read --follow N FILE",
 			                           &a->po.renderer);
 			if (rc != 0)
@@ -133,7 +133,7 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 		}
 		case 'c':
 			if (lsc_parse_u64(optarg, 1, ~0ull, &a->po.count))
-				return lsc_usage_error(cmd, "-c wants a frame count >= 1, not '%s'", optarg);
+				return lsc_usage_error(cmd, "-c wants a frame count from 1 to %llu, not '%s'", ~0ull, optarg);
 			break;
 		case 'w':
 			if (strcmp(optarg, "-") == 0)

@@ -85,19 +85,24 @@ int lsc_pick_renderer(const struct lsc_cmd *cmd, const char *name, const char *c
 int lsc_option_error(const struct lsc_cmd *cmd, char **argv, const char *shorts, const struct option *longs)
 {
 	const char *arg = argv[optind - 1];
-	bool needs_value = false;
+	/* A long option getopt knew (its val in optopt) but could not take: --name, or --name=VALUE. */
+	if (optopt != 0 && strncmp(arg, "--", 2) == 0) {
+		size_t len = strcspn(arg + 2, "=");
+		for (const struct option *o = longs; o->name != NULL; o++) {
+			if (o->val != optopt || strncmp(o->name, arg + 2, len) != 0)
+				continue;
+			if (arg[2 + len] == '=')
+				return lsc_usage_error(cmd, "--%s takes no value: drop '%s'", o->name, arg + 2 + len);
+			return lsc_usage_error(cmd, "--%s needs a value", o->name);
+		}
+	}
+	/* A short option; glibc may leave optind on its cluster, so optopt alone names it. */
 	if (optopt != 0) {
 		const char *p = optopt != ':' ? strchr(shorts, optopt) : NULL;
-		needs_value = p != NULL && p[1] == ':' && p[2] != ':';
-		for (const struct option *o = longs; o->name != NULL; o++)
-			needs_value |= o->val == optopt && o->has_arg == required_argument && strncmp(arg, "--", 2) == 0;
-	}
-	if (needs_value && strncmp(arg, "--", 2) == 0)
-		return lsc_usage_error(cmd, "%s needs a value", arg);
-	if (needs_value)
-		return lsc_usage_error(cmd, "-%c needs a value", optopt);
-	if (optopt != 0)
+		if (p != NULL && p[1] == ':' && p[2] != ':')
+			return lsc_usage_error(cmd, "-%c needs a value", optopt);
 		return lsc_usage_error(cmd, "unknown option '-%c'", optopt);
+	}
 	return lsc_usage_error(cmd, "unknown or ambiguous option '%s'", arg);
 }
 
@@ -145,9 +150,7 @@ int lsc_parse_u64(const char *s, unsigned long long min, unsigned long long max,
 
 bool lsc_output_gone(FILE *out)
 {
-	if (errno == EPIPE)
-		return true;
-	/* Asked of the descriptor too: the write that failed may be long past, and errno reused. */
+	/* Asked of the descriptor, not errno: the write that failed may be long past, and errno reused. */
 	struct pollfd p = { .fd = fileno(out), .events = POLLOUT };
 	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
 }

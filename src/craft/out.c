@@ -139,8 +139,9 @@ int lsc_craft_close(struct lsc_craft_out *o, char *err)
 		return 0;
 	if (o->dumper != NULL) {
 		if (pcap_dump_flush(o->dumper) != 0 || ferror(pcap_dump_file(o->dumper))) {
-			snprintf(err, LSC_ERRBUF_SIZE, "writing the capture file: %s", strerror(errno));
-			rc = -1;
+			rc = errno == EPIPE ? 1 : -1;
+			snprintf(err, LSC_ERRBUF_SIZE, "writing the capture file: %s — check the disk or device "
+			         "it goes to", strerror(errno));
 		}
 		pcap_dump_close(o->dumper);
 		pcap_close(o->dead);

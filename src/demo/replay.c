@@ -221,7 +221,8 @@ static int copy_file(const char *from, const char *to, char *err)
 	if (in != NULL)
 		out = fopen(to, "wbe");
 	if (in == NULL || out == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "copying %.200s to %.200s: %s", from, to, strerror(errno));
+		snprintf(err, LSC_ERRBUF_SIZE, "copying %.200s to %.200s: %s — choose a writable -w FILE",
+		         from, to, strerror(errno));
 		if (in != NULL)
 			fclose(in);
 		return -1;
@@ -229,11 +230,14 @@ static int copy_file(const char *from, const char *to, char *err)
 	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
 		if (fwrite(buf, 1, n, out) != n)
 			rc = -1;
-	if (ferror(in) || fclose(out) != 0)
+	if (ferror(in))
+		rc = -1;
+	if (fclose(out) != 0)
 		rc = -1;
 	fclose(in);
 	if (rc != 0)
-		snprintf(err, LSC_ERRBUF_SIZE, "writing %s: %s", to, strerror(errno));
+		snprintf(err, LSC_ERRBUF_SIZE, "writing %s: %s — check the disk, or choose another -w FILE",
+		         to, strerror(errno));
 	return rc;
 }
 

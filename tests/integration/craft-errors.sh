@@ -35,7 +35,7 @@ expect() {
 
 # usage errors: exit 2
 expect 2 "what should be crafted"
-expect 2 "-f ladder shows a conversation" tcp --to 127.0.0.1:9 -f ladder -w "$work/l.pcap"
+expect 2 "-f ladder needs conversation tracking" tcp --to 127.0.0.1:9 -f ladder -w "$work/l.pcap"
 expect 2 "formats here: line, tree, hex, json, none" tcp --to 127.0.0.1:9 -f follow -w "$work/l.pcap"
 expect 2 "cannot craft 'foo'" foo
 expect 2 "--to ADDR:PORT is required" tcp
@@ -131,6 +131,24 @@ if [ "$got" -eq 1 ] && grep -qF "writing the output: No space left on device" "$
 	echo "ok: craft ... >/dev/full -> 1, names the cause"
 else
 	echo "FAIL: craft ... >/dev/full -> exit $got: $(cat "$work/err")"
+	fails=$((fails + 1))
+fi
+# The closing words count as output too: -f none still says what it wrote.
+"$LAYERSCOPE" craft tcp --to 127.0.0.1:9 -f none -w "$work/full.pcap" >/dev/full 2>"$work/err"
+got=$?
+if [ "$got" -eq 1 ] && grep -qF "No space left on device" "$work/err"; then
+	echo "ok: craft -f none ... >/dev/full -> 1"
+else
+	echo "FAIL: craft -f none ... >/dev/full -> exit $got: $(cat "$work/err")"
+	fails=$((fails + 1))
+fi
+# The capture itself on a closed pipe (-w - | head) is no error either.
+got=$( { "$LAYERSCOPE" craft tcp --to 127.0.0.1:9 -c 3000 -f none -w - 2>"$work/err"; echo $? >"$work/rc"; } |
+	head -c 10 >/dev/null; cat "$work/rc")
+if [ "$got" -eq 0 ] && [ ! -s "$work/err" ]; then
+	echo "ok: craft -w - | head -c 10 -> 0, nothing said"
+else
+	echo "FAIL: craft -w - | head -c 10 -> exit $got: $(cat "$work/err")"
 	fails=$((fails + 1))
 fi
 got=$( { "$LAYERSCOPE" craft tcp --to 127.0.0.1:9 -f hex -c 3000 -w "$work/pipe.pcap" 2>"$work/err"; echo $? >"$work/rc"; } |

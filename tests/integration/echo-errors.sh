@@ -101,6 +101,7 @@ fi
 # A server whose stdout is full still echoes (the client gets its bytes), then says why.
 "$L" server --port 0 --max-conns 1 --bind 127.0.0.1 >/dev/full 2>"$T/full.err" &
 FPID=$!
+track "$FPID"
 P=""
 for _ in $(seq 50); do
 	P=$(ss -Hltnp 2>/dev/null | awk -v pid="pid=$FPID," '$0 ~ pid { sub(/.*:/, "", $4); print $4; exit }')
@@ -109,8 +110,8 @@ for _ in $(seq 50); do
 done
 [ -n "$P" ] || fail "the server writing to /dev/full never listened"
 "$L" client -q -H 127.0.0.1 -p "$P" hi >/dev/null 2>&1 || fail "the client of a server writing to /dev/full"
-wait "$FPID"
-rc=$?
+wait_exit "$FPID" 10 || fail "the server writing to /dev/full did not end after its one connection"
+rc=$RC
 [ "$rc" -eq 1 ] && grep -qF "layerscope server: writing the output: No space left on device" "$T/full.err" ||
 	fail "server >/dev/full: exit $rc, said: $(cat "$T/full.err")"
 start_server full2 --bind 127.0.0.1
@@ -118,12 +119,9 @@ start_server full2 --bind 127.0.0.1
 rc=$?
 [ "$rc" -eq 1 ] && grep -qF "layerscope client: writing the output: No space left on device" "$T/full.err" ||
 	fail "client >/dev/full: exit $rc, said: $(cat "$T/full.err")"
-"$L" client -H 127.0.0.1 -p "$PORT" --explain=json hi 2>/dev/null | head -c1 >/dev/null
-rc=${PIPESTATUS[0]}
-[ "$rc" -eq 0 ] || fail "client --explain=json | head -c1: exit $rc, want 0 as read's"
 kill "$SPID"
 wait_exit "$SPID" 10
-pass "stdout full: server and client exit 1 naming the cause; a closed pipe is no error"
+pass "stdout full: server and client exit 1 naming the cause"
 
 # ---- usage errors: exit 2 ----------------------------------------------------------------
 run_expect 2 "--port wants a port 0-65535, not '70000'" "$L" server --port 70000

@@ -43,6 +43,10 @@ expect='goes with -f ladder' usage --mermaid
 expect='needs --follow' usage -f follow
 expect='conversation number from 1 to 4294967295' usage --follow 0
 expect='drop -f json' usage -f json --follow 1
+# Options getopt cannot take are named: a value where none goes, an unknown
+# letter after a long option (glibc leaves optind on its cluster).
+expect="--no-track takes no value: drop '=1'" usage --no-track=1
+expect="unknown option '-X'" usage --no-track -Xq
 # Every range error names both ends of the range.
 expect='--max-flows wants a count from 1 to 4194304' usage --max-flows 4194305
 expect='--chunk wants a recv() size in bytes from 1 to 1073741824' usage --follow 1 --chunk 0
