@@ -125,40 +125,32 @@ else
 fi
 
 # Output that cannot be written names its cause; a closed pipe (`| head`) is no error, as for read.
-"$LAYERSCOPE" craft tcp --to 127.0.0.1:9 -f hex -c 50 -w "$work/full.pcap" >/dev/full 2>"$work/err"
-got=$?
-if [ "$got" -eq 1 ] && grep -qF "writing the output: No space left on device" "$work/err"; then
-	echo "ok: craft ... >/dev/full -> 1, names the cause"
-else
-	echo "FAIL: craft ... >/dev/full -> exit $got: $(cat "$work/err")"
-	fails=$((fails + 1))
-fi
-# The closing words count as output too: -f none still says what it wrote.
-"$LAYERSCOPE" craft tcp --to 127.0.0.1:9 -f none -w "$work/full.pcap" >/dev/full 2>"$work/err"
-got=$?
-if [ "$got" -eq 1 ] && grep -qF "No space left on device" "$work/err"; then
-	echo "ok: craft -f none ... >/dev/full -> 1"
-else
-	echo "FAIL: craft -f none ... >/dev/full -> exit $got: $(cat "$work/err")"
-	fails=$((fails + 1))
-fi
-# The capture itself on a closed pipe (-w - | head) is no error either.
-got=$( { "$LAYERSCOPE" craft tcp --to 127.0.0.1:9 -c 3000 -f none -w - 2>"$work/err"; echo $? >"$work/rc"; } |
-	head -c 10 >/dev/null; cat "$work/rc")
-if [ "$got" -eq 0 ] && [ ! -s "$work/err" ]; then
-	echo "ok: craft -w - | head -c 10 -> 0, nothing said"
-else
-	echo "FAIL: craft -w - | head -c 10 -> exit $got: $(cat "$work/err")"
-	fails=$((fails + 1))
-fi
-got=$( { "$LAYERSCOPE" craft tcp --to 127.0.0.1:9 -f hex -c 3000 -w "$work/pipe.pcap" 2>"$work/err"; echo $? >"$work/rc"; } |
-	head -c 10 >/dev/null; cat "$work/rc")
-if [ "$got" -eq 0 ] && [ ! -s "$work/err" ]; then
-	echo "ok: craft ... | head -c 10 -> 0, nothing said"
-else
-	echo "FAIL: craft ... | head -c 10 -> exit $got: $(cat "$work/err")"
-	fails=$((fails + 1))
-fi
+# to_full ARGS...: `craft ARGS >/dev/full` exits 1 saying the disk is full.
+to_full() {
+	"$LAYERSCOPE" craft "$@" >/dev/full 2>"$work/err"
+	got=$?
+	if [ "$got" -eq 1 ] && grep -qF "writing the output: No space left on device — " "$work/err"; then
+		echo "ok: craft $* >/dev/full -> 1, names the cause"
+	else
+		echo "FAIL: craft $* >/dev/full -> exit $got: $(cat "$work/err")"
+		fails=$((fails + 1))
+	fi
+}
+# to_closed_pipe ARGS...: `craft ARGS | head -c 10` exits 0 and says nothing
+# (3000 frames: far more than a pipe's buffer, so the pipe is closed under it).
+to_closed_pipe() {
+	got=$( { "$LAYERSCOPE" craft "$@" 2>"$work/err"; echo $? >"$work/rc"; } | head -c 10 >/dev/null; cat "$work/rc")
+	if [ "$got" -eq 0 ] && [ ! -s "$work/err" ]; then
+		echo "ok: craft $* | head -c 10 -> 0, nothing said"
+	else
+		echo "FAIL: craft $* | head -c 10 -> exit $got: $(cat "$work/err")"
+		fails=$((fails + 1))
+	fi
+}
+to_full tcp --to 127.0.0.1:9 -f hex -c 50 -w "$work/full.pcap"
+to_full tcp --to 127.0.0.1:9 -f none -w "$work/full.pcap" # the closing words are output too
+to_closed_pipe tcp --to 127.0.0.1:9 -f hex -c 3000 -w "$work/pipe.pcap"
+to_closed_pipe tcp --to 127.0.0.1:9 -f none -c 3000 -w - # the capture itself on the pipe
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 exit 0
