@@ -125,6 +125,8 @@ struct flow_pkt {
 struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_key *k, bool *fresh);
 /* Retires `c` and starts a new conversation (a new id) on the same key. */
 void lsc_flow_table_renew(struct lsc_flow_tracker *t, struct conv *c);
+/* The most conversations in one bucket: how well the key hash spreads them (a test's check). */
+uint32_t lsc_flow_table_longest_chain(const struct lsc_flow_tracker *t);
 
 /* track.c: the client is the sender (or the receiver) of `p`; fills the endpoints. */
 void lsc_flow_begin(struct conv *c, struct flow_pkt *p, bool sender_is_client);

@@ -242,6 +242,19 @@ void lsc_flow_table_renew(struct lsc_flow_tracker *t, struct conv *c)
 	fresh_state(t, c);
 }
 
+uint32_t lsc_flow_table_longest_chain(const struct lsc_flow_tracker *t)
+{
+	uint32_t longest = 0;
+	for (uint32_t b = 0; b <= t->mask; b++) {
+		uint32_t n = 0;
+		for (uint32_t i = t->bucket[b]; i; i = slot(t, i)->hnext)
+			n++;
+		if (n > longest)
+			longest = n;
+	}
+	return longest;
+}
+
 static int by_id(const void *a, const void *b)
 {
 	const struct conv *x = *(const struct conv *const *)a, *y = *(const struct conv *const *)b;

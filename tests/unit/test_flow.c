@@ -8,6 +8,7 @@
 #include <layerscope/render.h>
 #include <layerscope/strbuf.h>
 
+#include "../../src/flow/flow-int.h"
 #include "unit.h"
 
 /* ---- frames built from bytes ---------------------------------------------- */
@@ -781,6 +782,56 @@ static void test_not_tracked(void **state)
 	lsc_flow_free(t);
 }
 
+/*
+ * The key hash spreads keys that differ only where real peers do: IPv6
+ * addresses in their last bytes (the high bytes of a key word, which a
+ * sum of independent multiplies let reach only the top of the hash: 1024
+ * such conversations took 16 buckets) and IPv4 clients in their port.  At
+ * the table's load (half a conversation a bucket) a random hash's longest
+ * chain is about 5; 8 leaves room and catches any such collapse.
+ */
+static void test_hash_spread(void **state)
+{
+	(void)state;
+	static struct lsc_frame f;
+	for (int v6 = 0; v6 < 2; v6++) {
+		if (v6 && lsc_proto_get(LSC_PROTO_IPV6) == NULL)
+			skip();
+		struct lsc_flow_tracker *t = tracker(1024);
+		for (unsigned n = 0; n < 1024; n++) {
+			memset(&f, 0, sizeof f);
+			f.number = n + 1;
+			f.len = f.caplen = 74;
+			f.nlayers = 2;
+			f.layers[0].proto = v6 ? LSC_PROTO_IPV6 : LSC_PROTO_IPV4;
+			if (v6) {
+				memset(f.layers[0].u.ipv6.src, 0x20, 14);
+				memset(f.layers[0].u.ipv6.dst, 0x20, 14);
+				f.layers[0].u.ipv6.src[14] = (uint8_t)(n >> 8);
+				f.layers[0].u.ipv6.src[15] = (uint8_t)n;
+				f.layers[0].u.ipv6.dst[14] = (uint8_t)~(n >> 8);
+				f.layers[0].u.ipv6.dst[15] = (uint8_t)~n;
+			} else {
+				memcpy(f.layers[0].u.ipv4.src, "\x0a\x00\x00\x02", 4);
+				memcpy(f.layers[0].u.ipv4.dst, "\x0a\x00\x00\x01", 4);
+			}
+			f.layers[1].proto = LSC_PROTO_TCP;
+			f.layers[1].offset = 40;
+			f.layers[1].hdr_len = f.layers[1].cap_len = 20;
+			f.layers[1].u.tcp.sport = (uint16_t)(v6 ? 123 : 32768 + n);
+			f.layers[1].u.tcp.dport = v6 ? 123 : SPORT;
+			f.layers[1].u.tcp.flags = S;
+			lsc_flow_track(t, &f);
+			assert_true(f.has_flow);
+		}
+		assert_int_equal(lsc_flow_count(t), 1024);
+		uint32_t longest = lsc_flow_table_longest_chain(t);
+		if (longest > 8)
+			fail_msg("IPv%d: %u conversations in one bucket", v6 ? 6 : 4, longest);
+		lsc_flow_free(t);
+	}
+}
+
 /* IPv6 needs its decoder; the key and the rest are shared with IPv4. */
 static void test_ipv6(void **state)
 {
@@ -985,6 +1036,7 @@ int main(void)
 		cmocka_unit_test(test_udp_pairs),
 		cmocka_unit_test(test_not_tracked),
 		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_hash_spread),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_reasm_order),
 		cmocka_unit_test(test_reasm_gaps),
