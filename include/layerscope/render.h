@@ -93,5 +93,7 @@ const struct lsc_flow_conv *lsc_stats_rows(const struct lsc_stats *st, uint32_t 
 const struct lsc_renderer *lsc_renderer_find(const char *name);
 /* Comma-separated names of every renderer, for usage messages. */
 const char *lsc_renderer_names(void);
+/* The i-th output format, in the order of lsc_renderer_names(); NULL past the last. */
+const struct lsc_renderer *lsc_renderer_at(size_t i);
 
 #endif

@@ -62,20 +62,19 @@ int lsc_pick_renderer(const struct lsc_cmd *cmd, const char *name, const char *c
 {
 	char names[160] = "";
 	size_t n = 0;
-	/* The list without the refused ones, from the renderers' own list. */
-	for (const char *p = lsc_renderer_names(); *p != '\0';) {
-		size_t len = strcspn(p, ",");
+	bool is_refused = false;
+	/* Every format but the refused ones, for the message. */
+	for (size_t i = 0; lsc_renderer_at(i) != NULL; i++) {
+		const char *fmt = lsc_renderer_at(i)->name;
 		bool skip = false;
 		for (const char *const *r = refused; *r != NULL; r++)
-			skip |= strlen(*r) == len && strncmp(*r, p, len) == 0;
-		if (!skip && n + len + 3 < sizeof names)
-			n += (size_t)snprintf(names + n, sizeof names - n, "%s%.*s", n ? ", " : "", (int)len, p);
-		p += len;
-		p += strspn(p, ", ");
+			skip |= strcmp(*r, fmt) == 0;
+		is_refused |= skip && strcmp(name, fmt) == 0;
+		if (!skip && n < sizeof names)
+			n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "", fmt);
 	}
-	for (const char *const *r = refused; *r != NULL; r++)
-		if (strcmp(name, *r) == 0)
-			return lsc_usage_error(cmd, "-f %s %s (formats here: %s)", name, why, names);
+	if (is_refused)
+		return lsc_usage_error(cmd, "-f %s %s (formats here: %s)", name, why, names);
 	*out = lsc_renderer_find(name);
 	if (*out == NULL)
 		return lsc_usage_error(cmd, "unknown format '%s' (formats: %s)", name, names);
@@ -157,9 +156,11 @@ bool lsc_output_gone(FILE *out)
 
 int lsc_output_done(FILE *out, const char *cmd, int status)
 {
-	if (fflush(out) == 0 && !ferror(out))
+	int flushed = fflush(out);
+	if (flushed == 0 && !ferror(out))
 		return status;
-	int e = errno;
+	/* errno names the cause only when this flush failed; an earlier failure's is gone. */
+	int e = flushed != 0 ? errno : 0;
 	if (lsc_output_gone(out))
 		return LSC_EXIT_OK;
 	return lsc_fail(LSC_EXIT_FAILURE, cmd, "writing the output: %s — check the disk or device it "

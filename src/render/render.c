@@ -21,14 +21,19 @@ const struct lsc_renderer *lsc_renderer_find(const char *name)
 	return NULL;
 }
 
+const struct lsc_renderer *lsc_renderer_at(size_t i)
+{
+	return i < sizeof renderers / sizeof renderers[0] ? renderers[i] : NULL;
+}
+
 const char *lsc_renderer_names(void)
 {
 	static char names[128];
 	if (names[0] == '\0') {
-		for (size_t i = 0; i < sizeof renderers / sizeof renderers[0]; i++) {
+		for (size_t i = 0; lsc_renderer_at(i) != NULL; i++) {
 			if (i)
 				strncat(names, ", ", sizeof names - strlen(names) - 1);
-			strncat(names, renderers[i]->name, sizeof names - strlen(names) - 1);
+			strncat(names, lsc_renderer_at(i)->name, sizeof names - strlen(names) - 1);
 		}
 	}
 	return names;

@@ -189,7 +189,7 @@ rc=$?
 	fail "-Z unknown user: exit $rc; $(cat "$tmp/err")"
 
 # -f follow is read's --follow N: refused before anything is captured.
-"$LAYERSCOPE" live -i lo -c 1 -f follow >/dev/null 2>"$tmp/err"
+timeout 10 "$LAYERSCOPE" live -i lo -c 1 -f follow >/dev/null 2>"$tmp/err"
 rc=$?
 [ $rc -eq 2 ] && grep -q "read --follow N FILE" "$tmp/err" && ! grep -q "follow, " "$tmp/err" &&
 	pass "-f follow: exit 2, says to use read --follow" || fail "-f follow: exit $rc; $(cat "$tmp/err")"
