@@ -156,11 +156,14 @@ bool lsc_output_gone(FILE *out)
 
 int lsc_output_done(FILE *out, const char *cmd, int status)
 {
-	int flushed = fflush(out);
-	if (flushed == 0 && !ferror(out))
+	if (fflush(out) == 0 && !ferror(out))
 		return status;
-	/* errno names the cause only when this flush failed; an earlier failure's is gone. */
-	int e = flushed != 0 ? errno : 0;
+	/*
+	 * The failed write may be an earlier one (a line-buffered stream fails
+	 * at each line, and this flush has nothing left): errno still holds its
+	 * cause, as nothing since has set it.
+	 */
+	int e = errno;
 	if (lsc_output_gone(out))
 		return LSC_EXIT_OK;
 	return lsc_fail(LSC_EXIT_FAILURE, cmd, "writing the output: %s — check the disk or device it "
