@@ -174,6 +174,14 @@ static int run_read(int argc, char **argv)
 	po.ropts.color = lsc_color_enabled(color, po.out);
 	po.ropts.source = path;
 	po.ropts.batch = true; /* the pipeline writes nothing between frames */
+	po.offline = true;
+	const char *threads = getenv("LAYERSCOPE_THREADS");
+	if (threads != NULL && *threads != '\0') {
+		if (strcmp(threads, "1") != 0 && strcmp(threads, "2") != 0)
+			return lsc_usage_error(cmd, "LAYERSCOPE_THREADS wants 1 (every stage on one thread) or 2 "
+			                       "(tracking on a second), not '%s'", threads);
+		po.threads = (unsigned)(threads[0] - '0');
+	}
 
 	struct lsc_source *src = lsc_source_open_file(path, err);
 	if (src == NULL)

@@ -1,4 +1,4 @@
-/* common.c: error messages, option parsing helpers and the shared read/live pipeline. */
+/* common.c: error messages, option parsing helpers and the end of the output, shared by the subcommands. */
 #include <config.h>
 
 #include <errno.h>
@@ -9,10 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <layerscope/decode.h>
-#include <layerscope/flow.h>
-#include <layerscope/source.h>
 
 #include "cli.h"
 
@@ -168,91 +164,6 @@ int lsc_output_done(FILE *out, const char *cmd, int status)
 		return LSC_EXIT_OK;
 	return lsc_fail(LSC_EXIT_FAILURE, cmd, "writing the output: %s — check the disk or device it "
 	                "goes to", e != 0 ? strerror(e) : "a write failed");
-}
-
-/* The track stage and the table --stats prints; both NULL when tracking is off. */
-struct pipeline_track {
-	struct lsc_flow_tracker *flows;
-	struct lsc_stats *stats;
-};
-
-static int track_begin(struct pipeline_track *pt, const struct lsc_pipeline_opts *o)
-{
-	pt->flows = NULL;
-	pt->stats = NULL;
-	if (!o->track)
-		return 0;
-	pt->flows = lsc_flow_new(o->max_flows);
-	if (pt->flows == NULL)
-		return -1;
-	if (o->stats && (pt->stats = lsc_stats_new(pt->flows, 0)) == NULL)
-		return -1;
-	return 0;
-}
-
-static void track_end(struct pipeline_track *pt)
-{
-	lsc_stats_free(pt->stats);
-	lsc_flow_free(pt->flows);
-}
-
-int lsc_stages_next(struct lsc_source *src, struct lsc_frame *f, struct lsc_flow_tracker *t,
-                    void (*annotate)(struct lsc_frame *f, void *ctx), void *annotate_ctx, char *err)
-{
-	int rc = lsc_source_next(src, f, err);
-	if (rc <= 0)
-		return rc;
-	lsc_decode_frame(f);
-	if (annotate != NULL)
-		annotate(f, annotate_ctx);
-	if (t != NULL)
-		lsc_flow_track(t, f);
-	return 1;
-}
-
-int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o)
-{
-	char err[LSC_ERRBUF_SIZE];
-	static struct lsc_frame frame; /* large; one per process, reused */
-	struct pipeline_track pt;
-	if (track_begin(&pt, o) != 0) {
-		track_end(&pt);
-		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory for the conversation table "
-		                "(try a smaller --max-flows)");
-	}
-	void *st = o->renderer->begin(o->out, &o->ropts);
-	if (st == NULL) {
-		track_end(&pt);
-		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory starting the %s output",
-		                o->renderer->name);
-	}
-	unsigned long long shown = 0;
-	int rc, status = LSC_EXIT_OK;
-	while ((o->count == 0 || shown < o->count) &&
-	       (rc = lsc_stages_next(src, &frame, pt.flows, o->annotate, o->annotate_ctx, err)) != 0) {
-		if (rc < 0) {
-			o->renderer->end(st);
-			fflush(o->out);
-			track_end(&pt);
-			return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "%s (the frames before it were shown)", err);
-		}
-		o->renderer->frame(st, &frame);
-		shown++;
-		if (o->flush_each)
-			fflush(o->out);
-		if (ferror(o->out))
-			break;
-	}
-	if (o->renderer->end(st) != 0)
-		status = LSC_EXIT_FAILURE;
-	if (pt.stats != NULL && !ferror(o->out)) {
-		if (strcmp(o->renderer->name, "none") != 0)
-			fputc('\n', o->out);
-		if (lsc_stats_write(pt.stats, o->out) != 0)
-			status = lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory sorting the conversation table");
-	}
-	track_end(&pt);
-	return lsc_output_done(o->out, o->cmd, status);
 }
 
 void lsc_catch_stop(void (*fn)(int sig))

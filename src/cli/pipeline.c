@@ -1,0 +1,495 @@
+/* pipeline.c: read and live: source → decode → track → render; reading a file, tracking runs on a second core. */
+#include <config.h>
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <layerscope/decode.h>
+#include <layerscope/flow.h>
+#include <layerscope/source.h>
+
+#include "cli.h"
+
+/* The track stage and the table --stats prints; both NULL when tracking is off. */
+struct pipeline_track {
+	struct lsc_flow_tracker *flows;
+	struct lsc_stats *stats;
+};
+
+static int track_begin(struct pipeline_track *pt, const struct lsc_pipeline_opts *o)
+{
+	pt->flows = NULL;
+	pt->stats = NULL;
+	if (!o->track)
+		return 0;
+	pt->flows = lsc_flow_new(o->max_flows);
+	if (pt->flows == NULL)
+		return -1;
+	if (o->stats && (pt->stats = lsc_stats_new(pt->flows, 0)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void track_end(struct pipeline_track *pt)
+{
+	lsc_stats_free(pt->stats);
+	lsc_flow_free(pt->flows);
+}
+
+int lsc_stages_next(struct lsc_source *src, struct lsc_frame *f, struct lsc_flow_tracker *t,
+                    void (*annotate)(struct lsc_frame *f, void *ctx), void *annotate_ctx, char *err)
+{
+	int rc = lsc_source_next(src, f, err);
+	if (rc <= 0)
+		return rc;
+	lsc_decode_frame(f);
+	if (annotate != NULL)
+		annotate(f, annotate_ctx);
+	if (t != NULL)
+		lsc_flow_track(t, f);
+	return 1;
+}
+
+/* The render stage: the format's state and the frames it showed. */
+struct show {
+	const struct lsc_pipeline_opts *o;
+	void *st;
+	unsigned long long shown;
+};
+
+/* Renders one frame; false once the output failed: nothing more is worth reading. */
+static bool show_frame(struct show *sh, const struct lsc_frame *f)
+{
+	sh->o->renderer->frame(sh->st, f);
+	sh->shown++;
+	if (sh->o->flush_each)
+		fflush(sh->o->out);
+	return !ferror(sh->o->out);
+}
+
+/* A frame at a time, every stage on this thread.  0, or -1 with `err` from the source. */
+static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct show *sh, char *err)
+{
+	static struct lsc_frame frame; /* large; one per process, reused */
+	const struct lsc_pipeline_opts *o = sh->o;
+	int rc;
+	while ((o->count == 0 || sh->shown < o->count) &&
+	       (rc = lsc_stages_next(src, &frame, t, o->annotate, o->annotate_ctx, err)) != 0) {
+		if (rc < 0)
+			return -1;
+		if (!show_frame(sh, &frame))
+			break;
+	}
+	return 0;
+}
+
+/* ---- the track stage on its own thread ------------------------------------------
+ *
+ * Tracking costs about 60% of what decoding and rendering a frame cost
+ * (make bench-flow).  On a second core it overlaps them.  Frames go round a
+ * ring of batches, in capture order: this thread reads and decodes a batch,
+ * the tracker annotates it, this thread renders it.  Only the tracker
+ * touches the conversation table until it is joined.
+ *
+ * A tracker that keeps this thread waiting is not getting a core of its
+ * own (a machine shared with other work, or a VM whose two CPUs run on one):
+ * it is then stopped, and the rest is tracked here, as with one thread.
+ */
+#define BATCH_FRAMES 64
+#define RING_BATCHES 4
+#define BATCH_BYTES (128u * 1024) /* 64 full Ethernet frames; a longer frame gets a batch of its own */
+#define SPIN_NS 50000             /* a waiting thread spins this long before it sleeps */
+#define WAIT_CHECK 64             /* batches between looks at how long this thread waited */
+#define WAIT_MOST 4               /* waiting over 1/4 of the time, */
+#define WAIT_STRIKES 4            /* at this many looks in a row: track here instead */
+
+enum { B_FREE, B_DECODED, B_TRACKED };
+
+/*
+ * The waiting thread spins on `state` (and the ring's `quit`) while the
+ * other writes the fields after it: a cache line of padding keeps them
+ * apart, so that the spinning does not take the line away at every write.
+ */
+#define LINE 64
+
+struct batch {
+	atomic_int state;
+	char apart[LINE];
+	unsigned n;          /* frames in f[] */
+	int end;             /* after them: 0 more, 1 the input ended, -1 the source failed (ring.err) */
+	uint8_t *bytes;      /* the frames' bytes, copied: the source keeps each only until its next read */
+	size_t cap, used;
+	struct lsc_frame f[BATCH_FRAMES];
+};
+
+struct ring {
+	struct batch *b[RING_BATCHES];
+	struct lsc_flow_tracker *t;
+	char apart0[LINE];
+	atomic_bool quit;
+	atomic_int sleepers;
+	char apart1[LINE];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	bool threaded;            /* the tracker thread runs */
+	bool settled;             /* whether to track on a thread is decided for good */
+	int64_t since_ns, waited_ns; /* this thread's time, and its waits, since the last look */
+	unsigned strikes;         /* looks in a row that found long waits */
+	unsigned long long read;  /* frames taken from the source */
+	bool carry;               /* `carried` holds a frame read after its batch's bytes were full */
+	struct lsc_frame carried;
+	char err[LSC_ERRBUF_SIZE];
+};
+
+/* What lsc_source_next() fills: a frame read but not yet decoded. */
+#define SOURCE_PART offsetof(struct lsc_frame, nlayers)
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+static void wake_all(struct ring *r)
+{
+	pthread_mutex_lock(&r->mu);
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void publish(struct ring *r, struct batch *b, int state)
+{
+	atomic_store(&b->state, state);
+	/* Read after the store (both sequentially consistent): a thread that
+	 * counted itself a sleeper either sees the new state or gets the signal. */
+	if (atomic_load(&r->sleepers) > 0)
+		wake_all(r);
+}
+
+/* Until `b` reaches `state`: a spin, as the other thread is rarely far, then sleep.  False on quit. */
+static bool await(struct ring *r, struct batch *b, int state)
+{
+	int64_t start = 0;
+	for (unsigned i = 0;; i++) {
+		if (atomic_load(&b->state) == state)
+			return true;
+		if (atomic_load(&r->quit))
+			return false;
+		if (i % 256 == 0) {
+			int64_t t = now_ns();
+			if (start == 0)
+				start = t;
+			else if (t - start > SPIN_NS)
+				break;
+		}
+		cpu_relax();
+	}
+	pthread_mutex_lock(&r->mu);
+	atomic_fetch_add(&r->sleepers, 1);
+	while (atomic_load(&b->state) != state && !atomic_load(&r->quit))
+		pthread_cond_wait(&r->cv, &r->mu);
+	atomic_fetch_sub(&r->sleepers, 1);
+	pthread_mutex_unlock(&r->mu);
+	return atomic_load(&b->state) == state;
+}
+
+static void track_batch(struct lsc_flow_tracker *t, struct batch *b)
+{
+	for (unsigned i = 0; i < b->n; i++) {
+		lsc_flow_track(t, &b->f[i]);
+		/* Valid only while the tracker is at this frame, and it moves on before the frame is rendered. */
+		b->f[i].flow.conv = NULL;
+	}
+}
+
+static void *tracker_main(void *arg)
+{
+	struct ring *r = arg;
+	for (unsigned k = 0;; k = (k + 1) % RING_BATCHES) {
+		struct batch *b = r->b[k];
+		if (!await(r, b, B_DECODED))
+			return NULL;
+		track_batch(r->t, b);
+		int end = b->end; /* read first: once published, the batch is the other thread's */
+		publish(r, b, B_TRACKED);
+		if (end != 0)
+			return NULL;
+	}
+}
+
+/*
+ * Stops the tracker.  It first tracks the batches already decoded (none is
+ * decoded while this waits); later ones stay B_DECODED for this thread.
+ */
+static void tracker_stop(struct ring *r)
+{
+	if (!r->threaded)
+		return;
+	atomic_store(&r->quit, true);
+	wake_all(r);
+	pthread_join(r->thread, NULL);
+	r->threaded = false;
+	r->settled = true;
+}
+
+static void ring_free(struct ring *r)
+{
+	if (r == NULL)
+		return;
+	tracker_stop(r);
+	for (unsigned k = 0; k < RING_BATCHES; k++) {
+		if (r->b[k] != NULL)
+			free(r->b[k]->bytes);
+		free(r->b[k]);
+	}
+	pthread_cond_destroy(&r->cv);
+	pthread_mutex_destroy(&r->mu);
+	free(r);
+}
+
+/* NULL when out of memory: the caller then tracks on its own thread. */
+static struct ring *ring_new(struct lsc_flow_tracker *t)
+{
+	struct ring *r = calloc(1, sizeof *r);
+	if (r == NULL)
+		return NULL;
+	r->t = t;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	for (unsigned k = 0; k < RING_BATCHES; k++) {
+		/* Zeroed, as the single-thread pipeline's static frame starts; calloc
+		 * leaves the pages of frames never used untouched. */
+		if ((r->b[k] = calloc(1, sizeof *r->b[k])) == NULL ||
+		    (r->b[k]->bytes = malloc(BATCH_BYTES)) == NULL) {
+			ring_free(r);
+			return NULL;
+		}
+		r->b[k]->cap = BATCH_BYTES;
+	}
+	return r;
+}
+
+/* Room for `n` more bytes; a batch holding no frame yet grows for a long one. */
+static bool batch_room(struct batch *b, size_t n)
+{
+	if (b->cap - b->used >= n)
+		return true;
+	if (b->n > 0)
+		return false;
+	uint8_t *p = realloc(b->bytes, n);
+	if (p == NULL)
+		return false;
+	b->bytes = p;
+	b->cap = n;
+	return true;
+}
+
+/* Takes the frame just read into f[n]: its bytes copied into the batch, then decoded. */
+static void batch_take(struct batch *b)
+{
+	struct lsc_frame *f = &b->f[b->n++];
+	memcpy(b->bytes + b->used, f->data, f->caplen);
+	f->data = b->bytes + b->used;
+	b->used += f->caplen;
+	lsc_decode_frame(f);
+}
+
+/* Reads and decodes up to a batch of frames, as many as -c leaves. */
+static void batch_fill(struct ring *r, struct batch *b, struct lsc_source *src, unsigned long long count)
+{
+	b->n = 0;
+	b->used = 0;
+	b->end = 0;
+	if (r->carry) {
+		/* Its bytes are still the source's: nothing was read since. */
+		r->carry = false;
+		memcpy(&b->f[0], &r->carried, SOURCE_PART);
+		if (!batch_room(b, b->f[0].caplen))
+			goto oom;
+		batch_take(b);
+	}
+	while (b->n < BATCH_FRAMES) {
+		if (count != 0 && r->read == count) {
+			b->end = 1;
+			return;
+		}
+		struct lsc_frame *f = &b->f[b->n];
+		int rc = lsc_source_next(src, f, r->err);
+		if (rc <= 0) {
+			b->end = rc == 0 ? 1 : -1;
+			return;
+		}
+		r->read++;
+		if (!batch_room(b, f->caplen)) {
+			if (b->n == 0)
+				goto oom;
+			memcpy(&r->carried, f, SOURCE_PART);
+			r->carry = true;
+			return;
+		}
+		batch_take(b);
+	}
+	if (count != 0 && r->read == count)
+		b->end = 1; /* said now, so that -c 64 starts no thread */
+	return;
+oom:
+	snprintf(r->err, sizeof r->err, "out of memory for the %u bytes of frame %llu", b->f[b->n].caplen,
+	         (unsigned long long)b->f[b->n].number);
+	b->end = -1;
+}
+
+/* A batch read: to the tracker, started with the first batch of an input longer than one. */
+static void batch_pass(struct ring *r, struct batch *b)
+{
+	if (!r->settled) {
+		r->settled = true;
+		r->threaded = b->end == 0 && pthread_create(&r->thread, NULL, tracker_main, r) == 0;
+		r->since_ns = now_ns();
+	}
+	if (r->threaded)
+		publish(r, b, B_DECODED);
+	else
+		atomic_store(&b->state, B_DECODED);
+}
+
+/*
+ * Every WAIT_CHECK batches: whether this thread waited for the tracker over
+ * 1/WAIT_MOST of the time.  Starting up, or when the machine is briefly
+ * busy, it may; WAIT_STRIKES such looks in a row stop the tracker.
+ */
+static void check_waits(struct ring *r)
+{
+	int64_t t = now_ns();
+	bool long_waits = r->waited_ns * WAIT_MOST > t - r->since_ns;
+	r->strikes = long_waits ? r->strikes + 1 : 0;
+	if (r->strikes == WAIT_STRIKES)
+		tracker_stop(r);
+	r->since_ns = t;
+	r->waited_ns = 0;
+}
+
+/* The oldest batch, tracked: by the tracker, or here once it is stopped. */
+static void batch_tracked(struct ring *r, struct batch *b, unsigned shown)
+{
+	if (r->threaded) {
+		if (atomic_load(&b->state) != B_TRACKED) {
+			int64_t t = now_ns();
+			await(r, b, B_TRACKED);
+			r->waited_ns += now_ns() - t;
+		}
+		if (shown % WAIT_CHECK == WAIT_CHECK - 1)
+			check_waits(r);
+	}
+	if (atomic_load(&b->state) == B_DECODED) {
+		track_batch(r->t, b);
+		atomic_store(&b->state, B_TRACKED);
+	}
+}
+
+/* Read, decode and render here, track on the other thread.  0, or -1 with `err` from the source. */
+static int run_batches(struct lsc_source *src, struct ring *r, struct show *sh, char *err)
+{
+	unsigned fill = 0, shown = 0; /* batches read, batches rendered */
+	bool input_done = false;
+	for (;;) {
+		struct batch *b = r->b[fill % RING_BATCHES];
+		if (!input_done && atomic_load(&b->state) == B_FREE) {
+			batch_fill(r, b, src, sh->o->count);
+			input_done = b->end != 0;
+			batch_pass(r, b);
+			fill++;
+			continue;
+		}
+		if (shown == fill)
+			return 0;
+		b = r->b[shown % RING_BATCHES];
+		batch_tracked(r, b, shown);
+		for (unsigned i = 0; i < b->n; i++)
+			if (!show_frame(sh, &b->f[i]))
+				return 0;
+		if (b->end < 0) {
+			snprintf(err, LSC_ERRBUF_SIZE, "%s", r->err);
+			return -1;
+		}
+		atomic_store(&b->state, B_FREE);
+		shown++;
+	}
+}
+
+/*
+ * Whether tracking gets a thread of its own: for a file (a live capture
+ * shows each frame as it comes), a renderer that does not read the
+ * conversation itself, and a second CPU, unless LAYERSCOPE_THREADS says.
+ */
+static bool track_thread_wanted(const struct lsc_pipeline_opts *o)
+{
+	if (!o->track || !o->offline || o->flush_each || o->annotate != NULL || o->renderer->reads_conv)
+		return false;
+	if (o->threads != 0)
+		return o->threads > 1;
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		return CPU_COUNT(&set) > 1;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
+/* ---- the whole pipeline ---------------------------------------------------------- */
+
+int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o)
+{
+	char err[LSC_ERRBUF_SIZE];
+	struct pipeline_track pt;
+	if (track_begin(&pt, o) != 0) {
+		track_end(&pt);
+		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory for the conversation table "
+		                "(try a smaller --max-flows)");
+	}
+	struct show sh = { o, o->renderer->begin(o->out, &o->ropts), 0 };
+	if (sh.st == NULL) {
+		track_end(&pt);
+		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory starting the %s output",
+		                o->renderer->name);
+	}
+	struct ring *r = track_thread_wanted(o) ? ring_new(pt.flows) : NULL;
+	/* Only this thread writes the output: spare stdio the lock it takes on every call once a second thread runs. */
+	if (r != NULL)
+		__fsetlocking(o->out, FSETLOCKING_BYCALLER);
+	int rc = r != NULL ? run_batches(src, r, &sh, err) : run_frames(src, pt.flows, &sh, err);
+	ring_free(r); /* the tracker joined: the table is this thread's again */
+	if (rc < 0) {
+		o->renderer->end(sh.st);
+		fflush(o->out);
+		track_end(&pt);
+		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "%s (the frames before it were shown)", err);
+	}
+	int status = LSC_EXIT_OK;
+	if (o->renderer->end(sh.st) != 0)
+		status = LSC_EXIT_FAILURE;
+	if (pt.stats != NULL && !ferror(o->out)) {
+		if (strcmp(o->renderer->name, "none") != 0)
+			fputc('\n', o->out);
+		if (lsc_stats_write(pt.stats, o->out) != 0)
+			status = lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory sorting the conversation table");
+	}
+	track_end(&pt);
+	return lsc_output_done(o->out, o->cmd, status);
+}
