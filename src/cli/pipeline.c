@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/prctl.h>
+
 #include <layerscope/decode.h>
 #include <layerscope/flow.h>
 #include <layerscope/source.h>
@@ -96,20 +98,26 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
  * Tracking costs about 60% of what decoding and rendering a frame cost
  * (make bench-flow).  On a second core it overlaps them.  Frames go round a
  * ring of batches, in capture order: this thread reads and decodes a batch,
- * the tracker annotates it, this thread renders it.  Only the tracker
- * touches the conversation table until it is joined.
+ * the tracker annotates it, this thread renders it.  While the tracker
+ * runs, only it touches the conversation table.
  *
- * A tracker that keeps this thread waiting is not getting a core of its
- * own (a machine shared with other work, or a VM whose two CPUs run on one):
- * it is then stopped, and the rest is tracked here, as with one thread.
+ * Two threads are faster only when each has a core of its own: not when
+ * both share one CPU (2.7 times slower than one thread), nor, it seems, on a
+ * VM whose two CPUs share a core (some runs on this project's VM went at half
+ * speed on both threads).  So the reader measures how fast it goes each way
+ * and keeps the faster: now and then it stops the tracker and tracks a few
+ * thousand frames itself.
  */
 #define BATCH_FRAMES 64
 #define RING_BATCHES 4
 #define BATCH_BYTES (128u * 1024) /* 64 full Ethernet frames; a longer frame gets a batch of its own */
-#define SPIN_NS 50000             /* a waiting thread spins this long before it sleeps */
-#define WAIT_CHECK 64             /* batches between looks at how long this thread waited */
-#define WAIT_MOST 4               /* waiting over 1/4 of the time, */
-#define WAIT_STRIKES 4            /* at this many looks in a row: track here instead */
+#define SPIN_NS 5000              /* a waiting thread spins this long, */
+#define NAP_NS 10000              /* then naps this long at a time, */
+#define NAPS 100                  /* this many times, before it sleeps until woken */
+#define WINDOW 64                 /* batches a measurement covers: 4096 frames, about a millisecond */
+#define FIRST_RUN 8               /* windows on two threads before the first trial of one */
+#define RUN 128                   /* windows one way before a trial of the other */
+#define TRIAL 2                   /* windows of a trial; the first of any run is not counted */
 
 enum { B_FREE, B_DECODED, B_TRACKED };
 
@@ -141,9 +149,16 @@ struct ring {
 	pthread_cond_t cv;
 	pthread_t thread;
 	bool threaded;            /* the tracker thread runs */
-	bool settled;             /* whether to track on a thread is decided for good */
-	int64_t since_ns, waited_ns; /* this thread's time, and its waits, since the last look */
-	unsigned strikes;         /* looks in a row that found long waits */
+	bool started;             /* the first batch was passed on */
+	unsigned first;           /* the batch the tracker starts at */
+	int slack;                /* this thread's timer slack before the ring, restored after */
+	/* Which way is faster: this thread's time a frame, over windows of WINDOW batches. */
+	int64_t win_start;
+	unsigned long long win_frames;
+	unsigned win_batches;
+	unsigned windows, run_len; /* windows of the current run, and how many it gets */
+	int64_t best_run;         /* its fastest window */
+	int64_t last[2];          /* the fastest window of the last run of [0] one thread, [1] two */
 	unsigned long long read;  /* frames taken from the source */
 	bool carry;               /* `carried` holds a frame read after its batch's bytes were full */
 	struct lsc_frame carried;
@@ -185,31 +200,41 @@ static void publish(struct ring *r, struct batch *b, int state)
 		wake_all(r);
 }
 
-/* Until `b` reaches `state`: a spin, as the other thread is rarely far, then sleep.  False on quit. */
+/* Whether `b` reached `state`: 1, or -1 when told to quit, else 0. */
+static int reached(struct ring *r, struct batch *b, int state)
+{
+	if (atomic_load(&b->state) == state)
+		return 1;
+	return atomic_load(&r->quit) ? -1 : 0;
+}
+
+/*
+ * Until `b` reaches `state`.  The other thread is rarely far: a short spin,
+ * then naps, which neither thread needs to be woken from (a wake-up costs
+ * more than a batch) and which leave the CPU to the other thread when the
+ * two share one; a long wait (a slow pipe) sleeps until woken.  False on quit.
+ */
 static bool await(struct ring *r, struct batch *b, int state)
 {
-	int64_t start = 0;
-	for (unsigned i = 0;; i++) {
-		if (atomic_load(&b->state) == state)
-			return true;
-		if (atomic_load(&r->quit))
-			return false;
-		if (i % 256 == 0) {
-			int64_t t = now_ns();
-			if (start == 0)
-				start = t;
-			else if (t - start > SPIN_NS)
-				break;
-		}
-		cpu_relax();
+	int got;
+	int64_t start = now_ns();
+	while ((got = reached(r, b, state)) == 0 && now_ns() - start < SPIN_NS)
+		for (unsigned i = 0; i < 64; i++)
+			cpu_relax();
+	for (unsigned i = 0; got == 0 && i < NAPS; i++) {
+		struct timespec nap = { 0, NAP_NS };
+		nanosleep(&nap, NULL);
+		got = reached(r, b, state);
 	}
+	if (got != 0)
+		return got > 0;
 	pthread_mutex_lock(&r->mu);
 	atomic_fetch_add(&r->sleepers, 1);
-	while (atomic_load(&b->state) != state && !atomic_load(&r->quit))
+	while (reached(r, b, state) == 0)
 		pthread_cond_wait(&r->cv, &r->mu);
 	atomic_fetch_sub(&r->sleepers, 1);
 	pthread_mutex_unlock(&r->mu);
-	return atomic_load(&b->state) == state;
+	return reached(r, b, state) > 0;
 }
 
 static void track_batch(struct lsc_flow_tracker *t, struct batch *b)
@@ -224,7 +249,8 @@ static void track_batch(struct lsc_flow_tracker *t, struct batch *b)
 static void *tracker_main(void *arg)
 {
 	struct ring *r = arg;
-	for (unsigned k = 0;; k = (k + 1) % RING_BATCHES) {
+	prctl(PR_SET_TIMERSLACK, 1000UL); /* naps of NAP_NS, not the default 50 µs more */
+	for (unsigned k = r->first;; k = (k + 1) % RING_BATCHES) {
 		struct batch *b = r->b[k];
 		if (!await(r, b, B_DECODED))
 			return NULL;
@@ -238,7 +264,7 @@ static void *tracker_main(void *arg)
 
 /*
  * Stops the tracker.  It first tracks the batches already decoded (none is
- * decoded while this waits); later ones stay B_DECODED for this thread.
+ * decoded while this waits), so that every batch read is tracked.
  */
 static void tracker_stop(struct ring *r)
 {
@@ -248,7 +274,14 @@ static void tracker_stop(struct ring *r)
 	wake_all(r);
 	pthread_join(r->thread, NULL);
 	r->threaded = false;
-	r->settled = true;
+}
+
+/* Starts the tracker at batch `k`: every batch before it is tracked. */
+static void tracker_start(struct ring *r, unsigned k)
+{
+	atomic_store(&r->quit, false);
+	r->first = k;
+	r->threaded = pthread_create(&r->thread, NULL, tracker_main, r) == 0;
 }
 
 static void ring_free(struct ring *r)
@@ -263,6 +296,8 @@ static void ring_free(struct ring *r)
 	}
 	pthread_cond_destroy(&r->cv);
 	pthread_mutex_destroy(&r->mu);
+	if (r->slack > 0)
+		prctl(PR_SET_TIMERSLACK, (unsigned long)r->slack);
 	free(r);
 }
 
@@ -273,6 +308,8 @@ static struct ring *ring_new(struct lsc_flow_tracker *t)
 	if (r == NULL)
 		return NULL;
 	r->t = t;
+	r->slack = prctl(PR_GET_TIMERSLACK);
+	prctl(PR_SET_TIMERSLACK, 1000UL);
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
 	for (unsigned k = 0; k < RING_BATCHES; k++) {
@@ -357,52 +394,67 @@ oom:
 	b->end = -1;
 }
 
-/* A batch read: to the tracker, started with the first batch of an input longer than one. */
-static void batch_pass(struct ring *r, struct batch *b)
+/*
+ * A batch read: to the tracker, or tracked here at once, so that a tracker
+ * started later finds every batch before its first tracked.  The tracker
+ * starts with the second batch: a short input is not worth a thread.
+ */
+static void batch_pass(struct ring *r, struct batch *b, unsigned k)
 {
-	if (!r->settled) {
-		r->settled = true;
-		r->threaded = b->end == 0 && pthread_create(&r->thread, NULL, tracker_main, r) == 0;
-		r->since_ns = now_ns();
-	}
-	if (r->threaded)
+	if (!r->started) {
+		r->started = true;
+		if (b->end == 0)
+			tracker_start(r, (k + 1) % RING_BATCHES);
+		r->run_len = FIRST_RUN;
+		r->win_start = now_ns();
+	} else if (r->threaded) {
 		publish(r, b, B_DECODED);
-	else
-		atomic_store(&b->state, B_DECODED);
+		return;
+	}
+	track_batch(r->t, b);
+	atomic_store(&b->state, B_TRACKED);
+}
+
+/* Switches the way of tracking for a run of `len` windows; `next` is the next batch to read. */
+static void run_way(struct ring *r, bool threaded, unsigned len, unsigned next)
+{
+	if (threaded && !r->threaded)
+		tracker_start(r, next % RING_BATCHES);
+	else if (!threaded)
+		tracker_stop(r);
+	r->windows = 0;
+	r->run_len = len;
+	r->best_run = 0;
 }
 
 /*
- * Every WAIT_CHECK batches: whether this thread waited for the tracker over
- * 1/WAIT_MOST of the time.  Starting up, or when the machine is briefly
- * busy, it may; WAIT_STRIKES such looks in a row stop the tracker.
+ * After each batch rendered: this thread's time a frame, a window at a
+ * time.  A run of RUN windows one way is followed by a TRIAL of the other;
+ * the trial wins a run only when 10% faster than the run before it, so
+ * that a burst of other work (which slows a window, never speeds one up)
+ * rarely moves it.
  */
-static void check_waits(struct ring *r)
+static void measure(struct ring *r, unsigned frames, unsigned next)
 {
-	int64_t t = now_ns();
-	bool long_waits = r->waited_ns * WAIT_MOST > t - r->since_ns;
-	r->strikes = long_waits ? r->strikes + 1 : 0;
-	if (r->strikes == WAIT_STRIKES)
-		tracker_stop(r);
-	r->since_ns = t;
-	r->waited_ns = 0;
-}
-
-/* The oldest batch, tracked: by the tracker, or here once it is stopped. */
-static void batch_tracked(struct ring *r, struct batch *b, unsigned shown)
-{
-	if (r->threaded) {
-		if (atomic_load(&b->state) != B_TRACKED) {
-			int64_t t = now_ns();
-			await(r, b, B_TRACKED);
-			r->waited_ns += now_ns() - t;
-		}
-		if (shown % WAIT_CHECK == WAIT_CHECK - 1)
-			check_waits(r);
-	}
-	if (atomic_load(&b->state) == B_DECODED) {
-		track_batch(r->t, b);
-		atomic_store(&b->state, B_TRACKED);
-	}
+	r->win_frames += frames;
+	if (++r->win_batches < WINDOW)
+		return;
+	int64_t t = now_ns(), per = (t - r->win_start) / (int64_t)(r->win_frames | 1);
+	r->win_start = t;
+	r->win_frames = 0;
+	r->win_batches = 0;
+	if (r->windows++ > 0 && (r->best_run == 0 || per < r->best_run))
+		r->best_run = per; /* the first window of a run warms it up */
+	if (r->windows < r->run_len)
+		return;
+	bool way = r->threaded;
+	r->last[way] = r->best_run;
+	if (r->run_len != TRIAL)
+		run_way(r, !way, TRIAL, next);
+	else if (r->last[way] * 10 < r->last[!way] * 9)
+		run_way(r, way, RUN, next);
+	else
+		run_way(r, !way, RUN, next);
 }
 
 /* Read, decode and render here, track on the other thread.  0, or -1 with `err` from the source. */
@@ -415,14 +467,15 @@ static int run_batches(struct lsc_source *src, struct ring *r, struct show *sh, 
 		if (!input_done && atomic_load(&b->state) == B_FREE) {
 			batch_fill(r, b, src, sh->o->count);
 			input_done = b->end != 0;
-			batch_pass(r, b);
+			batch_pass(r, b, fill % RING_BATCHES);
 			fill++;
 			continue;
 		}
 		if (shown == fill)
 			return 0;
 		b = r->b[shown % RING_BATCHES];
-		batch_tracked(r, b, shown);
+		if (r->threaded)
+			await(r, b, B_TRACKED);
 		for (unsigned i = 0; i < b->n; i++)
 			if (!show_frame(sh, &b->f[i]))
 				return 0;
@@ -432,6 +485,7 @@ static int run_batches(struct lsc_source *src, struct ring *r, struct show *sh, 
 		}
 		atomic_store(&b->state, B_FREE);
 		shown++;
+		measure(r, b->n, fill);
 	}
 }
 
