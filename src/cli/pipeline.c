@@ -12,8 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sys/prctl.h>
-
 #include <layerscope/decode.h>
 #include <layerscope/flow.h>
 #include <layerscope/source.h>
@@ -111,9 +109,7 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
 #define BATCH_FRAMES 64
 #define RING_BATCHES 4
 #define BATCH_BYTES (128u * 1024) /* 64 full Ethernet frames; a longer frame gets a batch of its own */
-#define SPIN_NS 5000              /* a waiting thread spins this long, */
-#define NAP_NS 10000              /* then naps this long at a time, */
-#define NAPS 100                  /* this many times, before it sleeps until woken */
+#define YIELD_NS 1000000          /* a waiting thread yields this long before it sleeps until woken */
 #define WINDOW 64                 /* batches a measurement covers: 4096 frames, about a millisecond */
 #define FIRST_RUN 8               /* windows on two threads before the first trial of one */
 #define RUN 128                   /* windows one way before a trial of the other */
@@ -151,7 +147,6 @@ struct ring {
 	bool threaded;            /* the tracker thread runs */
 	bool started;             /* the first batch was passed on */
 	unsigned first;           /* the batch the tracker starts at */
-	int slack;                /* this thread's timer slack before the ring, restored after */
 	/* Which way is faster: this thread's time a frame, over windows of WINDOW batches. */
 	int64_t win_start;
 	unsigned long long win_frames;
@@ -173,15 +168,6 @@ static int64_t now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield");
-#endif
 }
 
 static void wake_all(struct ring *r)
@@ -209,23 +195,18 @@ static int reached(struct ring *r, struct batch *b, int state)
 }
 
 /*
- * Until `b` reaches `state`.  The other thread is rarely far: a short spin,
- * then naps, which neither thread needs to be woken from (a wake-up costs
- * more than a batch) and which leave the CPU to the other thread when the
- * two share one; a long wait (a slow pipe) sleeps until woken.  False on quit.
+ * Until `b` reaches `state`.  The other thread is rarely far: this one
+ * yields the CPU until it is, which leaves the CPU to the other thread when
+ * the two share one and returns at once when they do not.  Sleeping until
+ * woken would cost a wake-up a batch, more than the batch: only a long wait
+ * (a slow pipe) sleeps.  False on quit.
  */
 static bool await(struct ring *r, struct batch *b, int state)
 {
 	int got;
 	int64_t start = now_ns();
-	while ((got = reached(r, b, state)) == 0 && now_ns() - start < SPIN_NS)
-		for (unsigned i = 0; i < 64; i++)
-			cpu_relax();
-	for (unsigned i = 0; got == 0 && i < NAPS; i++) {
-		struct timespec nap = { 0, NAP_NS };
-		nanosleep(&nap, NULL);
-		got = reached(r, b, state);
-	}
+	while ((got = reached(r, b, state)) == 0 && now_ns() - start < YIELD_NS)
+		sched_yield();
 	if (got != 0)
 		return got > 0;
 	pthread_mutex_lock(&r->mu);
@@ -249,7 +230,6 @@ static void track_batch(struct lsc_flow_tracker *t, struct batch *b)
 static void *tracker_main(void *arg)
 {
 	struct ring *r = arg;
-	prctl(PR_SET_TIMERSLACK, 1000UL); /* naps of NAP_NS, not the default 50 µs more */
 	for (unsigned k = r->first;; k = (k + 1) % RING_BATCHES) {
 		struct batch *b = r->b[k];
 		if (!await(r, b, B_DECODED))
@@ -296,8 +276,6 @@ static void ring_free(struct ring *r)
 	}
 	pthread_cond_destroy(&r->cv);
 	pthread_mutex_destroy(&r->mu);
-	if (r->slack > 0)
-		prctl(PR_SET_TIMERSLACK, (unsigned long)r->slack);
 	free(r);
 }
 
@@ -308,8 +286,6 @@ static struct ring *ring_new(struct lsc_flow_tracker *t)
 	if (r == NULL)
 		return NULL;
 	r->t = t;
-	r->slack = prctl(PR_GET_TIMERSLACK);
-	prctl(PR_SET_TIMERSLACK, 1000UL);
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
 	for (unsigned k = 0; k < RING_BATCHES; k++) {
