@@ -75,6 +75,8 @@ bool lsc_color_enabled(enum lsc_color c, FILE *fp);
 /* Parses a decimal unsigned integer within [min, max]; -1 when it is not one. */
 int lsc_parse_u64(const char *s, unsigned long long min, unsigned long long max,
                   unsigned long long *out);
+/* -c N of read and live: 0, or the status of the usage error it reported. */
+int lsc_parse_count(const struct lsc_cmd *cmd, const char *arg, unsigned long long *out);
 
 /*
  * After a command's last write to `out`: `status` when everything was

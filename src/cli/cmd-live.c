@@ -131,10 +131,12 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 				return rc;
 			break;
 		}
-		case 'c':
-			if (lsc_parse_u64(optarg, 1, ~0ull, &a->po.count))
-				return lsc_usage_error(cmd, "-c wants a frame count from 1 to %llu, not '%s'", ~0ull, optarg);
+		case 'c': {
+			int rc = lsc_parse_count(cmd, optarg, &a->po.count);
+			if (rc != 0)
+				return rc;
 			break;
+		}
 		case 'w':
 			if (strcmp(optarg, "-") == 0)
 				return lsc_usage_error(cmd, "-w - would mix the capture into the frames "

@@ -143,10 +143,12 @@ static int run_read(int argc, char **argv)
 			format_given = true;
 			break;
 		}
-		case 'c':
-			if (lsc_parse_u64(optarg, 1, ~0ull, &po.count))
-				return lsc_usage_error(cmd, "-c wants a frame count from 1 to %llu, not '%s'", ~0ull, optarg);
+		case 'c': {
+			int rc = lsc_parse_count(cmd, optarg, &po.count);
+			if (rc != 0)
+				return rc;
 			break;
+		}
 		case 'C':
 			if (lsc_parse_color(optarg, &color))
 				return lsc_usage_error(cmd, "--color wants auto, always or never, not '%s'", optarg);

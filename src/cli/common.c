@@ -143,6 +143,13 @@ int lsc_parse_u64(const char *s, unsigned long long min, unsigned long long max,
 	return 0;
 }
 
+int lsc_parse_count(const struct lsc_cmd *cmd, const char *arg, unsigned long long *out)
+{
+	if (lsc_parse_u64(arg, 1, ~0ull, out) == 0)
+		return 0;
+	return lsc_usage_error(cmd, "-c wants a frame count from 1 to %llu, not '%s'", ~0ull, arg);
+}
+
 bool lsc_output_gone(FILE *out)
 {
 	/* Asked of the descriptor, not errno: the write that failed may be long past, and errno reused. */
