@@ -109,7 +109,8 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
 #define BATCH_FRAMES 64
 #define RING_BATCHES 4
 #define BATCH_BYTES (128u * 1024) /* 64 full Ethernet frames; a longer frame gets a batch of its own */
-#define YIELD_NS 1000000          /* a waiting thread yields this long before it sleeps until woken */
+#define TRACKER_YIELD_NS 50000    /* the tracker, waiting for a batch, yields this long before it sleeps */
+#define READER_YIELD_NS 1000000   /* the reader, waiting for a tracked batch, this long */
 #define WINDOW 64                 /* batches a measurement covers: 4096 frames, about a millisecond */
 #define FIRST_RUN 8               /* windows on two threads before the first trial of one */
 #define RUN 128                   /* windows one way before a trial of the other */
@@ -197,15 +198,17 @@ static int reached(struct ring *r, struct batch *b, int state)
 /*
  * Until `b` reaches `state`.  The other thread is rarely far: this one
  * yields the CPU until it is, which leaves the CPU to the other thread when
- * the two share one and returns at once when they do not.  Sleeping until
- * woken would cost a wake-up a batch, more than the batch: only a long wait
- * (a slow pipe) sleeps.  False on quit.
+ * the two share one and returns at once when they do not.  After `yield_ns`
+ * it sleeps until woken.  A wake-up costs the waker more than a batch of
+ * -f line takes, so the reader, whose waits are short, yields long; the
+ * tracker, which waits a batch's time for the next (80 µs with -f tree),
+ * sleeps sooner rather than take a CPU for nothing.  False on quit.
  */
-static bool await(struct ring *r, struct batch *b, int state)
+static bool await(struct ring *r, struct batch *b, int state, int64_t yield_ns)
 {
 	int got;
 	int64_t start = now_ns();
-	while ((got = reached(r, b, state)) == 0 && now_ns() - start < YIELD_NS)
+	while ((got = reached(r, b, state)) == 0 && now_ns() - start < yield_ns)
 		sched_yield();
 	if (got != 0)
 		return got > 0;
@@ -232,7 +235,7 @@ static void *tracker_main(void *arg)
 	struct ring *r = arg;
 	for (unsigned k = r->first;; k = (k + 1) % RING_BATCHES) {
 		struct batch *b = r->b[k];
-		if (!await(r, b, B_DECODED))
+		if (!await(r, b, B_DECODED, TRACKER_YIELD_NS))
 			return NULL;
 		track_batch(r->t, b);
 		int end = b->end; /* read first: once published, the batch is the other thread's */
@@ -451,7 +454,7 @@ static int run_batches(struct lsc_source *src, struct ring *r, struct show *sh, 
 			return 0;
 		b = r->b[shown % RING_BATCHES];
 		if (r->threaded)
-			await(r, b, B_TRACKED);
+			await(r, b, B_TRACKED, READER_YIELD_NS);
 		for (unsigned i = 0; i < b->n; i++)
 			if (!show_frame(sh, &b->f[i]))
 				return 0;
