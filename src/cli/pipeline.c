@@ -111,37 +111,51 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
 #define BATCH_BYTES (128u * 1024) /* 64 full Ethernet frames; a longer frame gets a batch of its own */
 #define TRACKER_YIELD_NS 50000    /* the tracker, waiting for a batch, yields this long before it sleeps */
 #define READER_YIELD_NS 1000000   /* the reader, waiting for a tracked batch, this long */
-#define WINDOW 64                 /* batches a measurement covers: 4096 frames, about a millisecond */
+#ifdef LSC_PIPELINE_STRESS
+/* Tests: switch ways every few batches, so that the hand-over between the threads is
+ * exercised hundreds of times a file (CI's ThreadSanitizer build). */
+#define WINDOW 1
+#define FIRST_RUN 2
+#define RUN 3
+#else
+#define WINDOW 64                 /* batches a measurement covers: up to 4096 frames, about a millisecond */
 #define FIRST_RUN 8               /* windows on two threads before the first trial of one */
 #define RUN 128                   /* windows one way before a trial of the other */
+#endif
 #define TRIAL 2                   /* windows of a trial; the first of any run is not counted */
 
 enum { B_FREE, B_DECODED, B_TRACKED };
+
+/* What follows a batch's frames. */
+enum batch_end { B_MORE = 0, B_INPUT_END, B_SOURCE_FAILED /* ring.err says why */ };
 
 /*
  * The waiting thread spins on `state` (and the ring's `quit`) while the
  * other writes the fields after it: a cache line of padding keeps them
  * apart, so that the spinning does not take the line away at every write.
  */
-#define LINE 64
+#define CACHE_LINE 64
 
 struct batch {
 	atomic_int state;
-	char apart[LINE];
+	char apart[CACHE_LINE];
 	unsigned n;          /* frames in f[] */
-	int end;             /* after them: 0 more, 1 the input ended, -1 the source failed (ring.err) */
+	enum batch_end end;
 	uint8_t *bytes;      /* the frames' bytes, copied: the source keeps each only until its next read */
 	size_t cap, used;
 	struct lsc_frame f[BATCH_FRAMES];
 };
 
+/* What lsc_source_next() fills first: a frame read, its bytes not yet copied nor decoded. */
+#define SOURCE_PART offsetof(struct lsc_frame, nlayers)
+_Static_assert(offsetof(struct lsc_frame, data) < SOURCE_PART, "the carried part holds the bytes' address");
+
 struct ring {
 	struct batch *b[RING_BATCHES];
 	struct lsc_flow_tracker *t;
-	char apart0[LINE];
 	atomic_bool quit;
 	atomic_int sleepers;
-	char apart1[LINE];
+	char apart[CACHE_LINE];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_t thread;
@@ -153,16 +167,15 @@ struct ring {
 	unsigned long long win_frames;
 	unsigned win_batches;
 	unsigned windows, run_len; /* windows of the current run, and how many it gets */
+	bool trial;               /* the run is a trial of the other way */
 	int64_t best_run;         /* its fastest window */
 	int64_t last[2];          /* the fastest window of the last run of [0] one thread, [1] two */
+	unsigned filled;          /* batches read */
 	unsigned long long read;  /* frames taken from the source */
 	bool carry;               /* `carried` holds a frame read after its batch's bytes were full */
-	struct lsc_frame carried;
+	unsigned char carried[SOURCE_PART];
 	char err[LSC_ERRBUF_SIZE];
 };
-
-/* What lsc_source_next() fills: a frame read but not yet decoded. */
-#define SOURCE_PART offsetof(struct lsc_frame, nlayers)
 
 static int64_t now_ns(void)
 {
@@ -192,7 +205,11 @@ static int reached(struct ring *r, struct batch *b, int state)
 {
 	if (atomic_load(&b->state) == state)
 		return 1;
-	return atomic_load(&r->quit) ? -1 : 0;
+	if (!atomic_load(&r->quit))
+		return 0;
+	/* Asked again: the batch may have been published between the two loads,
+	 * and `quit` is stored after the last publish, so this one is final. */
+	return atomic_load(&b->state) == state ? 1 : -1;
 }
 
 /*
@@ -238,16 +255,18 @@ static void *tracker_main(void *arg)
 		if (!await(r, b, B_DECODED, TRACKER_YIELD_NS))
 			return NULL;
 		track_batch(r->t, b);
-		int end = b->end; /* read first: once published, the batch is the other thread's */
+		enum batch_end end = b->end; /* read first: once published, the batch is the other thread's */
 		publish(r, b, B_TRACKED);
-		if (end != 0)
+		if (end != B_MORE)
 			return NULL;
 	}
 }
 
 /*
  * Stops the tracker.  It first tracks the batches already decoded (none is
- * decoded while this waits), so that every batch read is tracked.
+ * decoded while this waits: reached() sees them), and any it left would be
+ * the last ones read: they are tracked here, in order, so that every batch
+ * read is tracked once.
  */
 static void tracker_stop(struct ring *r)
 {
@@ -257,6 +276,13 @@ static void tracker_stop(struct ring *r)
 	wake_all(r);
 	pthread_join(r->thread, NULL);
 	r->threaded = false;
+	for (unsigned j = r->filled > RING_BATCHES ? r->filled - RING_BATCHES : 0; j < r->filled; j++) {
+		struct batch *b = r->b[j % RING_BATCHES];
+		if (atomic_load(&b->state) == B_DECODED) {
+			track_batch(r->t, b);
+			atomic_store(&b->state, B_TRACKED);
+		}
+	}
 }
 
 /* Starts the tracker at batch `k`: every batch before it is tracked. */
@@ -334,43 +360,44 @@ static void batch_fill(struct ring *r, struct batch *b, struct lsc_source *src, 
 {
 	b->n = 0;
 	b->used = 0;
-	b->end = 0;
+	b->end = B_MORE;
 	if (r->carry) {
 		/* Its bytes are still the source's: nothing was read since. */
 		r->carry = false;
-		memcpy(&b->f[0], &r->carried, SOURCE_PART);
+		memcpy(&b->f[0], r->carried, SOURCE_PART);
+		b->f[0].has_owner = false; /* as the source left it: no owner lookup runs here */
 		if (!batch_room(b, b->f[0].caplen))
 			goto oom;
 		batch_take(b);
 	}
 	while (b->n < BATCH_FRAMES) {
 		if (count != 0 && r->read == count) {
-			b->end = 1;
+			b->end = B_INPUT_END;
 			return;
 		}
 		struct lsc_frame *f = &b->f[b->n];
 		int rc = lsc_source_next(src, f, r->err);
 		if (rc <= 0) {
-			b->end = rc == 0 ? 1 : -1;
+			b->end = rc == 0 ? B_INPUT_END : B_SOURCE_FAILED;
 			return;
 		}
 		r->read++;
 		if (!batch_room(b, f->caplen)) {
 			if (b->n == 0)
 				goto oom;
-			memcpy(&r->carried, f, SOURCE_PART);
+			memcpy(r->carried, f, SOURCE_PART);
 			r->carry = true;
 			return;
 		}
 		batch_take(b);
 	}
 	if (count != 0 && r->read == count)
-		b->end = 1; /* said now, so that -c 64 starts no thread */
+		b->end = B_INPUT_END; /* said now, so that -c 64 starts no thread */
 	return;
 oom:
 	snprintf(r->err, sizeof r->err, "out of memory for the %u bytes of frame %llu", b->f[b->n].caplen,
 	         (unsigned long long)b->f[b->n].number);
-	b->end = -1;
+	b->end = B_SOURCE_FAILED;
 }
 
 /*
@@ -382,7 +409,7 @@ static void batch_pass(struct ring *r, struct batch *b, unsigned k)
 {
 	if (!r->started) {
 		r->started = true;
-		if (b->end == 0)
+		if (b->end == B_MORE)
 			tracker_start(r, (k + 1) % RING_BATCHES);
 		r->run_len = FIRST_RUN;
 		r->win_start = now_ns();
@@ -394,31 +421,33 @@ static void batch_pass(struct ring *r, struct batch *b, unsigned k)
 	atomic_store(&b->state, B_TRACKED);
 }
 
-/* Switches the way of tracking for a run of `len` windows; `next` is the next batch to read. */
-static void run_way(struct ring *r, bool threaded, unsigned len, unsigned next)
+/* Switches the way of tracking for a run of `len` windows, a trial or not. */
+static void run_way(struct ring *r, bool threaded, unsigned len, bool trial)
 {
 	if (threaded && !r->threaded)
-		tracker_start(r, next % RING_BATCHES);
+		tracker_start(r, r->filled % RING_BATCHES);
 	else if (!threaded)
 		tracker_stop(r);
 	r->windows = 0;
 	r->run_len = len;
+	r->trial = trial;
 	r->best_run = 0;
 }
 
 /*
  * After each batch rendered: this thread's time a frame, a window at a
  * time.  A run of RUN windows one way is followed by a TRIAL of the other;
- * the trial wins a run only when 10% faster than the run before it, so
- * that a burst of other work (which slows a window, never speeds one up)
- * rarely moves it.
+ * the trial wins a run only when its window is 10% faster than the best of
+ * the run before it.  That favours the way already running, on purpose: a
+ * burst of other work slows a window and never speeds one up, so it rarely
+ * moves the reader, and a trial that lost costs only its windows.
  */
-static void measure(struct ring *r, unsigned frames, unsigned next)
+static void measure(struct ring *r, unsigned frames)
 {
 	r->win_frames += frames;
-	if (++r->win_batches < WINDOW)
+	if (++r->win_batches < WINDOW || r->win_frames == 0)
 		return;
-	int64_t t = now_ns(), per = (t - r->win_start) / (int64_t)(r->win_frames | 1);
+	int64_t t = now_ns(), per = (t - r->win_start) / (int64_t)r->win_frames;
 	r->win_start = t;
 	r->win_frames = 0;
 	r->win_batches = 0;
@@ -428,43 +457,44 @@ static void measure(struct ring *r, unsigned frames, unsigned next)
 		return;
 	bool way = r->threaded;
 	r->last[way] = r->best_run;
-	if (r->run_len != TRIAL)
-		run_way(r, !way, TRIAL, next);
+	if (!r->trial)
+		run_way(r, !way, TRIAL, true);
 	else if (r->last[way] * 10 < r->last[!way] * 9)
-		run_way(r, way, RUN, next);
+		run_way(r, way, RUN, false);
 	else
-		run_way(r, !way, RUN, next);
+		run_way(r, !way, RUN, false);
 }
 
 /* Read, decode and render here, track on the other thread.  0, or -1 with `err` from the source. */
 static int run_batches(struct lsc_source *src, struct ring *r, struct show *sh, char *err)
 {
-	unsigned fill = 0, shown = 0; /* batches read, batches rendered */
+	unsigned shown = 0; /* batches rendered */
 	bool input_done = false;
 	for (;;) {
-		struct batch *b = r->b[fill % RING_BATCHES];
+		struct batch *b = r->b[r->filled % RING_BATCHES];
 		if (!input_done && atomic_load(&b->state) == B_FREE) {
 			batch_fill(r, b, src, sh->o->count);
-			input_done = b->end != 0;
-			batch_pass(r, b, fill % RING_BATCHES);
-			fill++;
+			input_done = b->end != B_MORE;
+			batch_pass(r, b, r->filled % RING_BATCHES);
+			r->filled++;
 			continue;
 		}
-		if (shown == fill)
+		if (shown == r->filled)
 			return 0;
 		b = r->b[shown % RING_BATCHES];
 		if (r->threaded)
-			await(r, b, B_TRACKED, READER_YIELD_NS);
+			(void)await(r, b, B_TRACKED, READER_YIELD_NS); /* only this thread stores quit */
 		for (unsigned i = 0; i < b->n; i++)
 			if (!show_frame(sh, &b->f[i]))
 				return 0;
-		if (b->end < 0) {
+		if (b->end == B_SOURCE_FAILED) {
 			snprintf(err, LSC_ERRBUF_SIZE, "%s", r->err);
 			return -1;
 		}
 		atomic_store(&b->state, B_FREE);
 		shown++;
-		measure(r, b->n, fill);
+		if (!input_done) /* at the end, a new way would have nothing left to go */
+			measure(r, b->n);
 	}
 }
 
@@ -507,7 +537,10 @@ int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 	if (r != NULL)
 		__fsetlocking(o->out, FSETLOCKING_BYCALLER);
 	int rc = r != NULL ? run_batches(src, r, &sh, err) : run_frames(src, pt.flows, &sh, err);
-	ring_free(r); /* the tracker joined: the table is this thread's again */
+	if (r != NULL) {
+		ring_free(r); /* the tracker joined: the table is this thread's again */
+		__fsetlocking(o->out, FSETLOCKING_INTERNAL);
+	}
 	if (rc < 0) {
 		o->renderer->end(sh.st);
 		fflush(o->out);

@@ -180,22 +180,14 @@ static struct lsc_layer *append(struct lsc_frame *f, uint8_t proto, size_t off)
 	return l;
 }
 
-/*
- * Clears what the stages after the source fill.  The flags sit beside the
- * track stage's annotation, which a second thread may have just written
- * (pipeline.c): they are only read, not written, when already clear, so
- * that the cache line is not taken back from that thread for nothing.
- */
 static void reset(struct lsc_frame *f)
 {
 	f->nlayers = 0;
 	f->ntcp_opts = 0;
-	if (f->quoting | f->link_unsupported | f->has_flow | (f->nnotes != 0)) {
-		f->quoting = false;
-		f->link_unsupported = false;
-		f->has_flow = false;
-		f->nnotes = 0;
-	}
+	f->quoting = false;
+	f->link_unsupported = false;
+	f->has_flow = false;
+	f->nnotes = 0;
 }
 
 void lsc_decode_frame(struct lsc_frame *f)
