@@ -279,7 +279,9 @@ struct lsc_flow_ann {
 	uint32_t acks_seq;    /* relative seq of the peer segment this ACK completes */
 	uint32_t acks_len;    /* its payload bytes: rel_ack = acks_seq + acks_len (+1 for SYN/FIN) */
 	uint64_t acks_frame;  /* the frame of that segment, 0 when this ACK completes none */
-	const struct lsc_flow_conv *conv; /* the conversation; valid until the tracker's next frame */
+	/* The conversation; valid until the tracker's next frame.  NULL where the
+	 * tracker runs ahead of rendering (a renderer that reads it says reads_conv). */
+	const struct lsc_flow_conv *conv;
 };
 
 /* The process that owns a socket of this host (live capture only). */
