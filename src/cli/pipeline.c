@@ -111,7 +111,7 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
 #define BATCH_BYTES (128u * 1024) /* 64 full Ethernet frames; a longer frame gets a batch of its own */
 #define READER_YIELD_NS 1000000   /* the reader, waiting for a tracked batch, yields this long, then sleeps */
 #define TRACKER_YIELD_NS 50000    /* the tracker, waiting for a batch, yields this long, then sleeps; */
-#define SLOW_BATCHES_NS 40000     /* but for batches further apart than this, it naps at once */
+#define SLOW_BATCHES_NS 40000     /* but when the reader takes longer than this a batch, it naps at once */
 #define TRACKER_NAP_NS 50000      /* this long at a time, */
 #define TRACKER_NAPS 40           /* this many times, then sleeps */
 #ifdef LSC_PIPELINE_STRESS
@@ -144,7 +144,7 @@ struct batch {
 	char apart[CACHE_LINE];
 	unsigned n;          /* frames in f[] */
 	enum batch_end end;
-	int64_t published_ns; /* when the reader passed it to the tracker */
+	int64_t work_ns;      /* the reader's time since the batch before, its waits left out */
 	uint8_t *bytes;      /* the frames' bytes, copied: the source keeps each only until its next read */
 	size_t cap, used;
 	struct lsc_frame f[BATCH_FRAMES];
@@ -164,7 +164,7 @@ struct ring {
 	pthread_cond_t cv;
 	pthread_t thread;
 	bool threaded;            /* the tracker thread runs */
-	int64_t last_published_ns, gap_ns; /* the tracker's: its last batch's, and the time between its last two */
+	int64_t passed_ns, waited_ns; /* when the last batch went to the tracker; waits for it since */
 	bool started;             /* the first batch was passed on */
 	unsigned first;           /* the batch the tracker starts at */
 	/* Which way is faster: this thread's time a frame, over windows of WINDOW batches. */
@@ -259,20 +259,19 @@ static int wait_for(struct ring *r, struct batch *b, int state, int64_t yield_ns
  * 1M-frame -f tree); a nap costs the reader nothing, where a sleep would
  * cost it a wake-up every batch.  False on quit.
  */
-static bool tracker_wait(struct ring *r, struct batch *b)
+static bool tracker_wait(struct ring *r, struct batch *b, bool slow)
 {
-	bool slow = r->gap_ns > SLOW_BATCHES_NS;
-	if (wait_for(r, b, B_DECODED, slow ? 0 : TRACKER_YIELD_NS, slow ? TRACKER_NAPS : 0) < 0)
-		return false;
-	r->gap_ns = b->published_ns - r->last_published_ns;
-	r->last_published_ns = b->published_ns;
-	return true;
+	return wait_for(r, b, B_DECODED, slow ? 0 : TRACKER_YIELD_NS, slow ? TRACKER_NAPS : 0) > 0;
 }
 
 /* The reader's waits are short (the tracker is faster): it yields, and sleeps only after 1 ms. */
 static void reader_wait(struct ring *r, struct batch *b)
 {
+	if (atomic_load(&b->state) == B_TRACKED)
+		return; /* as it mostly is */
+	int64_t t = now_ns();
 	wait_for(r, b, B_TRACKED, READER_YIELD_NS, 0); /* only this thread stores quit */
+	r->waited_ns += now_ns() - t;
 }
 
 static void track_batch(struct lsc_flow_tracker *t, struct batch *b)
@@ -287,10 +286,14 @@ static void track_batch(struct lsc_flow_tracker *t, struct batch *b)
 static void *tracker_main(void *arg)
 {
 	struct ring *r = arg;
+	/* The reader's pace, averaged over the last batches or so: a batch that
+	 * took it long by chance (-f line has them) makes no nap. */
+	int64_t pace_ns = 0;
 	for (unsigned k = r->first;; k = (k + 1) % RING_BATCHES) {
 		struct batch *b = r->b[k];
-		if (!tracker_wait(r, b))
+		if (!tracker_wait(r, b, pace_ns > SLOW_BATCHES_NS))
 			return NULL;
+		pace_ns += (b->work_ns - pace_ns) / 8;
 		track_batch(r->t, b);
 		enum batch_end end = b->end; /* read first: once published, the batch is the other thread's */
 		publish(r, b, B_TRACKED);
@@ -451,7 +454,12 @@ static void batch_pass(struct ring *r, struct batch *b, unsigned k)
 		r->run_len = FIRST_RUN;
 		r->win_start = now_ns();
 	} else if (r->threaded) {
-		b->published_ns = now_ns();
+		/* Its own pace, not the time between batches: that grows when the reader
+		 * waits for a napping tracker, which would then nap all the more. */
+		int64_t t = now_ns();
+		b->work_ns = t - r->passed_ns - r->waited_ns;
+		r->passed_ns = t;
+		r->waited_ns = 0;
 		publish(r, b, B_DECODED);
 		return;
 	}
