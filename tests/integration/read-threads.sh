@@ -97,6 +97,19 @@ LAYERSCOPE_THREADS=2 "$LAYERSCOPE" read -f json - < "$tmp/flows.pcap" > "$tmp/st
 LAYERSCOPE_THREADS=1 "$LAYERSCOPE" read -f json "$tmp/flows.pcap" > "$tmp/one.out"
 cmp -s "$tmp/stdin.out" "$tmp/one.out" || { fail "stdin with two threads differs from the file"; cat "$tmp/err"; }
 
+# Through libpcap's reader (pcapng), whose frame bytes last only until the next read too.
+if command -v editcap > /dev/null && editcap -F pcapng "$tmp/big.pcap" "$tmp/big.pcapng" 2> /dev/null; then
+	same -f json "$tmp/big.pcapng"
+fi
+# A pipe that stalls mid-file: the tracker waits, naps and sleeps, and is woken.
+runs=$((runs + 1))
+{ head -c 1000000 "$tmp/big.pcap"; sleep 1; tail -c +1000001 "$tmp/big.pcap"; } |
+	LAYERSCOPE_THREADS=2 timeout 300 "$LAYERSCOPE" read -f json - > "$tmp/slow.out" 2> "$tmp/err"
+rc=$?
+LAYERSCOPE_THREADS=1 "$LAYERSCOPE" read -f json "$tmp/big.pcap" > "$tmp/one.out"
+[ $rc -eq 0 ] && cmp -s "$tmp/slow.out" "$tmp/one.out" ||
+	{ fail "a pipe that stalls: exit $rc, or the output differs"; cat "$tmp/err"; }
+
 # Both threads on one CPU: two are slower than one, and the reader soon tracks alone.
 if command -v taskset > /dev/null; then
 	runs=$((runs + 1))
