@@ -283,6 +283,13 @@ static void track_batch(struct lsc_flow_tracker *t, struct batch *b)
 	}
 }
 
+/* A batch tracked on this thread, the tracker not running. */
+static void track_here(struct ring *r, struct batch *b)
+{
+	track_batch(r->t, b);
+	atomic_store(&b->state, B_TRACKED);
+}
+
 static void *tracker_main(void *arg)
 {
 	struct ring *r = arg;
@@ -318,10 +325,8 @@ static void tracker_stop(struct ring *r)
 	r->threaded = false;
 	for (unsigned j = r->filled > RING_BATCHES ? r->filled - RING_BATCHES : 0; j < r->filled; j++) {
 		struct batch *b = r->b[j % RING_BATCHES];
-		if (atomic_load(&b->state) == B_DECODED) {
-			track_batch(r->t, b);
-			atomic_store(&b->state, B_TRACKED);
-		}
+		if (atomic_load(&b->state) == B_DECODED)
+			track_here(r, b);
 	}
 }
 
@@ -330,6 +335,10 @@ static void tracker_start(struct ring *r, unsigned k)
 {
 	atomic_store(&r->quit, false);
 	r->first = k;
+	/* The reader's pace counts from here: from an older pass it would say the
+	 * reader is slow, and the new tracker would nap for a hundred batches. */
+	r->passed_ns = now_ns();
+	r->waited_ns = 0;
 	r->threaded = pthread_create(&r->thread, NULL, tracker_main, r) == 0;
 }
 
@@ -463,8 +472,7 @@ static void batch_pass(struct ring *r, struct batch *b, unsigned k)
 		publish(r, b, B_DECODED);
 		return;
 	}
-	track_batch(r->t, b);
-	atomic_store(&b->state, B_TRACKED);
+	track_here(r, b);
 }
 
 /* Switches the way of tracking for a run of `len` windows, a trial or not. */
