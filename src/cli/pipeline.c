@@ -17,6 +17,7 @@
 #include <layerscope/source.h>
 
 #include "cli.h"
+#include "../lib/lines.h"
 
 /* The track stage and the table --stats prints; both NULL when tracking is off. */
 struct pipeline_track {
@@ -137,11 +138,9 @@ enum batch_end { B_MORE = 0, B_INPUT_END, B_SOURCE_FAILED /* ring.err says why *
  * other writes the fields after it: a cache line of padding keeps them
  * apart, so that the spinning does not take the line away at every write.
  */
-#define CACHE_LINE 64
-
 struct batch {
 	atomic_int state;
-	char apart[CACHE_LINE];
+	char apart[LSC_CACHE_LINE];
 	unsigned n;          /* frames in f[] */
 	enum batch_end end;
 	int64_t work_ns;      /* the reader's time since the batch before, its waits left out */
@@ -159,7 +158,7 @@ struct ring {
 	struct lsc_flow_tracker *t;
 	atomic_bool quit;
 	atomic_int sleepers;
-	char apart[CACHE_LINE];
+	char apart[LSC_CACHE_LINE];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_t thread;
@@ -360,7 +359,8 @@ static void ring_free(struct ring *r)
 /* NULL when out of memory: the caller then tracks on its own thread. */
 static struct ring *ring_new(struct lsc_flow_tracker *t)
 {
-	struct ring *r = calloc(1, sizeof *r);
+	/* The tracker polls its first line while this thread writes the rest. */
+	struct ring *r = lsc_calloc_lines(sizeof *r);
 	if (r == NULL)
 		return NULL;
 	r->t = t;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "flow-int.h"
+#include "../lib/lines.h"
 
 /*
  * Everything is allocated by lsc_flow_new(): a pool of `cap` slots and a
@@ -27,7 +28,8 @@ struct lsc_flow_tracker {
 
 struct lsc_flow_tracker *lsc_flow_new(uint32_t max_flows)
 {
-	struct lsc_flow_tracker *t = calloc(1, sizeof *t);
+	/* Its counters change every frame, on the tracker's thread when read has one. */
+	struct lsc_flow_tracker *t = lsc_calloc_lines(sizeof *t);
 	if (t == NULL)
 		return NULL;
 	t->cap = max_flows ? max_flows : LSC_FLOW_DEFAULT_MAX;

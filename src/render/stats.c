@@ -9,6 +9,7 @@
 #include <layerscope/strbuf.h>
 
 #include "render-int.h"
+#include "../lib/lines.h"
 
 struct lsc_stats {
 	struct lsc_flow_tracker *t;
@@ -39,7 +40,8 @@ static void add_row(const struct lsc_flow_conv *c, void *ctx)
 
 struct lsc_stats *lsc_stats_new(struct lsc_flow_tracker *t, uint32_t max_rows)
 {
-	struct lsc_stats *st = calloc(1, sizeof *st);
+	/* Written at each eviction, by the tracker's thread when read has one. */
+	struct lsc_stats *st = lsc_calloc_lines(sizeof *st);
 	if (st == NULL)
 		return NULL;
 	st->t = t;
