@@ -101,17 +101,16 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
  * runs, only it touches the conversation table.
  *
  * Two threads are faster only when each has a core of its own: not when
- * both share one CPU (2.7 times slower than one thread), nor, it seems, on a
- * VM whose two CPUs share a core (some runs on this project's VM went at half
- * speed on both threads).  So the reader measures how fast it goes each way
- * and keeps the faster: now and then it stops the tracker and tracks a few
- * thousand frames itself.
+ * both share one CPU (2.7 times slower than one thread), nor beside other
+ * work that takes a CPU from either now and then.  So the reader measures
+ * how fast it goes each way and keeps the faster: now and then it stops the
+ * tracker and tracks a few thousand frames itself.
  */
 #define BATCH_FRAMES 64
 #define RING_BATCHES 4
 #define BATCH_BYTES (128u * 1024) /* 64 full Ethernet frames; a longer frame gets a batch of its own */
 #define READER_YIELD_NS 1000000   /* the reader, waiting for a tracked batch, yields this long, then sleeps */
-#define TRACKER_YIELD_NS 50000    /* the tracker, waiting for a batch, yields this long, then sleeps; */
+#define TRACKER_YIELD_NS 1000000  /* the tracker, waiting for a batch, yields up to this long, then sleeps; */
 #define SLOW_BATCHES_NS 40000     /* but when the reader takes longer than this a batch, it naps at once */
 #define TRACKER_NAP_NS 50000      /* this long at a time, */
 #define TRACKER_NAPS 40           /* this many times, then sleeps */
@@ -126,7 +125,7 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
 #define FIRST_RUN 8               /* windows on two threads before the first trial of one */
 #define RUN 128                   /* windows one way before a trial of the other */
 #endif
-#define TRIAL 2                   /* windows of a trial; the first of any run is not counted */
+#define TRIAL 4                   /* windows of a trial; the first of any run is not counted */
 
 enum { B_FREE, B_DECODED, B_TRACKED };
 
@@ -163,6 +162,8 @@ struct ring {
 	pthread_cond_t cv;
 	pthread_t thread;
 	bool threaded;            /* the tracker thread runs */
+	bool placed;              /* it starts off this thread's CPU, and after its first batch */
+	cpu_set_t cpus;           /* may run on any of these again */
 	int64_t passed_ns, waited_ns; /* when the last batch went to the tracker; waits for it since */
 	bool started;             /* the first batch was passed on */
 	unsigned first;           /* the batch the tracker starts at */
@@ -172,8 +173,9 @@ struct ring {
 	unsigned win_batches;
 	unsigned windows, run_len; /* windows of the current run, and how many it gets */
 	bool trial;               /* the run is a trial of the other way */
-	int64_t best_run;         /* its fastest window */
-	int64_t last[2];          /* the fastest window of the last run of [0] one thread, [1] two */
+	int64_t run_sum;          /* its windows' times a frame, the first left out, */
+	unsigned run_n;           /* and how many */
+	int64_t last[2];          /* the mean window of the last run of [0] one thread, [1] two */
 	unsigned filled;          /* batches read */
 	unsigned long long read;  /* frames taken from the source */
 	bool carry;               /* `carried` holds a frame read after its batch's bytes were full */
@@ -253,7 +255,9 @@ static int wait_for(struct ring *r, struct batch *b, int state, int64_t yield_ns
  * The tracker waits a batch's time for the next, less its own: about 5 µs
  * with -f line, 75 with -f tree.  While batches come close together it
  * yields, and sleeps only after TRACKER_YIELD_NS (naps there made -f line
- * 5-10% slower: a nap ends late).  When they come far apart it naps at once
+ * 5-10% slower: a nap ends late; and a tracker woken from a sleep may be
+ * put on this thread's CPU: with 50 µs, 1 start in 12 was slow, with 1 ms
+ * none in 16).  When they come far apart it naps at once
  * rather than take a CPU for nothing (yielding cost 0.8 s of system time a
  * 1M-frame -f tree); a nap costs the reader nothing, where a sleep would
  * cost it a wake-up every batch.  False on quit.
@@ -301,6 +305,8 @@ static void *tracker_main(void *arg)
 			return NULL;
 		pace_ns += (b->work_ns - pace_ns) / 8;
 		track_batch(r->t, b);
+		if (r->placed && k == r->first)
+			pthread_setaffinity_np(pthread_self(), sizeof r->cpus, &r->cpus);
 		enum batch_end end = b->end; /* read first: once published, the batch is the other thread's */
 		publish(r, b, B_TRACKED);
 		if (end != B_MORE)
@@ -329,6 +335,29 @@ static void tracker_stop(struct ring *r)
 	}
 }
 
+/*
+ * The tracker starts on a CPU other than this thread's, and may go
+ * anywhere once it has tracked its first batch.  Left to the scheduler, it
+ * often came to share this thread's CPU at the start: woken from its first
+ * wait, a thread is put near its waker.  The two then took turns on one CPU
+ * until the load balancer parted them, milliseconds later: in 8 runs of 10
+ * the first 30,000 frames went at the pace of one thread or slower, which
+ * misled measure().  Placed, 16 of 16 started at full pace.  Kept off this
+ * CPU for good, it was worse beside a CPU hog there: it had to share the
+ * hog's CPU (10 µs a frame).
+ */
+static void keep_off_this_cpu(struct ring *r, pthread_attr_t *attr)
+{
+	int here = sched_getcpu();
+	r->placed = false;
+	if (here < 0 || sched_getaffinity(0, sizeof r->cpus, &r->cpus) != 0 || CPU_COUNT(&r->cpus) < 2 ||
+	    !CPU_ISSET(here, &r->cpus))
+		return;
+	cpu_set_t others = r->cpus;
+	CPU_CLR(here, &others);
+	r->placed = pthread_attr_setaffinity_np(attr, sizeof others, &others) == 0;
+}
+
 /* Starts the tracker at batch `k`: every batch before it is tracked. */
 static void tracker_start(struct ring *r, unsigned k)
 {
@@ -338,7 +367,14 @@ static void tracker_start(struct ring *r, unsigned k)
 	 * reader is slow, and the new tracker would nap for a hundred batches. */
 	r->passed_ns = now_ns();
 	r->waited_ns = 0;
-	r->threaded = pthread_create(&r->thread, NULL, tracker_main, r) == 0;
+	pthread_attr_t attr;
+	if (pthread_attr_init(&attr) != 0) {
+		r->threaded = false;
+		return;
+	}
+	keep_off_this_cpu(r, &attr);
+	r->threaded = pthread_create(&r->thread, &attr, tracker_main, r) == 0;
+	pthread_attr_destroy(&attr);
 }
 
 static void ring_free(struct ring *r)
@@ -485,16 +521,21 @@ static void run_way(struct ring *r, bool threaded, unsigned len, bool trial)
 	r->windows = 0;
 	r->run_len = len;
 	r->trial = trial;
-	r->best_run = 0;
+	r->run_sum = 0;
+	r->run_n = 0;
 }
 
 /*
  * After each batch rendered: this thread's time a frame, a window at a
  * time.  A run of RUN windows one way is followed by a TRIAL of the other;
- * the trial wins a run only when its window is 10% faster than the best of
- * the run before it.  That favours the way already running, on purpose: a
- * burst of other work slows a window and never speeds one up, so it rarely
- * moves the reader, and a trial that lost costs only its windows.
+ * the trial wins a run only when its windows are 10% faster, on average,
+ * than those of the run before it.  The mean, because it is what the whole
+ * read costs: beside a CPU hog, most windows on two threads were as fast
+ * as on one, but now and then one thread lost its CPU for milliseconds and
+ * the other waited, and two threads took 25% longer than one.  Judged by
+ * their best window, as before, or their median, they kept winning.  A
+ * trial that lost costs only its windows; a burst of other work during a
+ * run can hand the next one to the slower way, which its own trial undoes.
  */
 static void measure(struct ring *r, unsigned frames)
 {
@@ -505,12 +546,14 @@ static void measure(struct ring *r, unsigned frames)
 	r->win_start = t;
 	r->win_frames = 0;
 	r->win_batches = 0;
-	if (r->windows++ > 0 && (r->best_run == 0 || per < r->best_run))
-		r->best_run = per; /* the first window of a run warms it up */
+	if (r->windows++ > 0) { /* the first window of a run warms it up */
+		r->run_sum += per;
+		r->run_n++;
+	}
 	if (r->windows < r->run_len)
 		return;
 	bool way = r->threaded;
-	r->last[way] = r->best_run;
+	r->last[way] = r->run_sum / (int64_t)r->run_n; /* run_len >= 2: one window at least */
 	if (!r->trial)
 		run_way(r, !way, TRIAL, true);
 	else if (r->last[way] * 10 < r->last[!way] * 9)
