@@ -299,14 +299,17 @@ static void *tracker_main(void *arg)
 	/* The reader's pace, averaged over the last batches or so: a batch that
 	 * took it long by chance (-f line has them) makes no nap. */
 	int64_t pace_ns = 0;
+	bool placed = r->placed; /* until its first batch is tracked */
 	for (unsigned k = r->first;; k = (k + 1) % RING_BATCHES) {
 		struct batch *b = r->b[k];
 		if (!tracker_wait(r, b, pace_ns > SLOW_BATCHES_NS))
 			return NULL;
 		pace_ns += (b->work_ns - pace_ns) / 8;
 		track_batch(r->t, b);
-		if (r->placed && k == r->first)
+		if (placed) {
+			placed = false;
 			pthread_setaffinity_np(pthread_self(), sizeof r->cpus, &r->cpus);
+		}
 		enum batch_end end = b->end; /* read first: once published, the batch is the other thread's */
 		publish(r, b, B_TRACKED);
 		if (end != B_MORE)
@@ -375,6 +378,11 @@ static void tracker_start(struct ring *r, unsigned k)
 	keep_off_this_cpu(r, &attr);
 	r->threaded = pthread_create(&r->thread, &attr, tracker_main, r) == 0;
 	pthread_attr_destroy(&attr);
+	if (!r->threaded && r->placed) {
+		/* The other CPUs went away since (taskset -p, hot-unplug): start it anywhere. */
+		r->placed = false;
+		r->threaded = pthread_create(&r->thread, NULL, tracker_main, r) == 0;
+	}
 }
 
 static void ring_free(struct ring *r)
