@@ -349,7 +349,7 @@ static void tracker_stop(struct ring *r)
  * CPU for good, it was worse beside a CPU hog there: it had to share the
  * hog's CPU (10 µs a frame).
  */
-static void keep_off_this_cpu(struct ring *r, pthread_attr_t *attr)
+static void start_off_this_cpu(struct ring *r, pthread_attr_t *attr)
 {
 	int here = sched_getcpu();
 	r->placed = false;
@@ -375,7 +375,7 @@ static void tracker_start(struct ring *r, unsigned k)
 		r->threaded = false;
 		return;
 	}
-	keep_off_this_cpu(r, &attr);
+	start_off_this_cpu(r, &attr);
 	r->threaded = pthread_create(&r->thread, &attr, tracker_main, r) == 0;
 	pthread_attr_destroy(&attr);
 	if (!r->threaded && r->placed) {
