@@ -257,10 +257,10 @@ static int wait_for(struct ring *r, struct batch *b, int state, int64_t yield_ns
  * yields, and sleeps only after TRACKER_YIELD_NS (naps there made -f line
  * 5-10% slower: a nap ends late; and a tracker woken from a sleep may be
  * put on this thread's CPU: with 50 µs, 1 start in 12 was slow, with 1 ms
- * none in 16).  When they come far apart it naps at once
- * rather than take a CPU for nothing (yielding cost 0.8 s of system time a
- * 1M-frame -f tree); a nap costs the reader nothing, where a sleep would
- * cost it a wake-up every batch.  False on quit.
+ * none in 16).  When they come far apart it naps at once rather than take
+ * a CPU for nothing (yielding cost 0.8 s of system time a 1M-frame
+ * -f tree); a nap costs the reader nothing, where a sleep would cost it a
+ * wake-up every batch.  False on quit.
  */
 static bool tracker_wait(struct ring *r, struct batch *b, bool slow)
 {
@@ -343,11 +343,11 @@ static void tracker_stop(struct ring *r)
  * anywhere once it has tracked its first batch.  Left to the scheduler, it
  * often came to share this thread's CPU at the start: woken from its first
  * wait, a thread is put near its waker.  The two then took turns on one CPU
- * until the load balancer parted them, milliseconds later: in 8 runs of 10
- * the first 30,000 frames went at the pace of one thread or slower, which
- * misled measure().  Placed, 16 of 16 started at full pace.  Kept off this
- * CPU for good, it was worse beside a CPU hog there: it had to share the
- * hog's CPU (10 µs a frame).
+ * until the load balancer parted them, milliseconds later: in 4 to 8 runs
+ * of 10 the first 30,000 frames went at the pace of one thread or slower,
+ * which misled measure().  Placed, 26 of 26 started at full pace.  Kept
+ * off this CPU for good, it was worse beside a CPU hog there: it had to
+ * share the hog's CPU (10 µs a frame).
  */
 static void start_off_this_cpu(struct ring *r, pthread_attr_t *attr)
 {
