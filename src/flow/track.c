@@ -151,20 +151,49 @@ void lsc_flow_history_add(struct conv *c, uint16_t *letters, unsigned role, char
 	c->pub.history[c->hlen] = '\0';
 }
 
-void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f)
+_Static_assert(sizeof(struct flow_key) == sizeof(((struct lsc_flow_peek *)0)->key), "a peek holds a key");
+
+/* The first half of tracking, but for the prefetch: the frame's key, or that it has none. */
+static void peek_key(const struct lsc_frame *f, struct lsc_flow_peek *pk)
 {
-	f->has_flow = false;
 	const struct lsc_layer *net, *l4;
 	lsc_frame_own_layers(f, &net, &l4);
-	if (!trackable(net, l4))
+	pk->trackable = trackable(net, l4);
+	if (!pk->trackable)
+		return;
+	struct flow_key k;
+	pk->side = (uint8_t)make_key(net, l4, &k);
+	pk->l4 = (uint8_t)(l4 - f->layers);
+	pk->hash = lsc_flow_table_hash(&k);
+	memcpy(pk->key, &k, sizeof k);
+}
+
+void lsc_flow_peek(const struct lsc_flow_tracker *t, const struct lsc_frame *f, struct lsc_flow_peek *pk)
+{
+	peek_key(f, pk);
+	if (pk->trackable)
+		lsc_flow_table_prefetch(t, pk->hash);
+}
+
+void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f)
+{
+	struct lsc_flow_peek pk;
+	peek_key(f, &pk);
+	lsc_flow_track_peeked(t, f, &pk);
+}
+
+void lsc_flow_track_peeked(struct lsc_flow_tracker *t, struct lsc_frame *f, const struct lsc_flow_peek *pk)
+{
+	f->has_flow = false;
+	if (!pk->trackable)
 		return;
 
+	const struct lsc_layer *l4 = &f->layers[pk->l4];
 	struct flow_key k;
-	struct flow_pkt p = { f, l4, frame_ns(f), payload_len(f, l4), 0, 0 };
-	p.side = make_key(net, l4, &k);
+	memcpy(&k, pk->key, sizeof k);
+	struct flow_pkt p = { f, l4, frame_ns(f), payload_len(f, l4), pk->side, 0 };
 	bool fresh;
-	struct conv *c = lsc_flow_table_get(t, &k, &fresh);
-
+	struct conv *c = lsc_flow_table_get(t, &k, pk->hash, &fresh);
 	struct lsc_flow_ann *a = &f->flow;
 	memset(a, 0, sizeof *a);
 	a->rtt_ns = -1;

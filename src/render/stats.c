@@ -40,7 +40,7 @@ static void add_row(const struct lsc_flow_conv *c, void *ctx)
 
 struct lsc_stats *lsc_stats_new(struct lsc_flow_tracker *t, uint32_t max_rows)
 {
-	/* Written at each eviction, by the tracker's thread when read has one. */
+	/* Written at each eviction: on lines of their own, apart from what another thread reads. */
 	struct lsc_stats *st = lsc_calloc_lines(sizeof *st);
 	if (st == NULL)
 		return NULL;
