@@ -6,7 +6,7 @@
 # else writes bench/out/flow-1m.pcap with bench/flow-gen.py.  Needs hyperfine
 # and GNU time; prints the rate ratio (the goal: >= 0.9), the time tracking
 # adds a frame, and peak RSS by frames read (the goal: flat once the
-# conversation table is full).  Tracking runs on a second thread where the
+# conversation table is full).  Rendering runs on a second thread where the
 # machine has a second CPU; the line format is also timed on one thread
 # (LAYERSCOPE_THREADS=1), and CPU time is shown beside the wall time.
 set -eu

@@ -317,6 +317,13 @@ struct lsc_frame {
 	struct lsc_tcp_opt tcp_opts[LSC_MAX_TCP_OPTS];
 	bool quoting;          /* decoding the inside of an ICMP error */
 	bool link_unsupported; /* no decoder for this link type */
+	/*
+	 * Set by the caller, kept by the decoder: the frame is decoded for the
+	 * track stage alone (read's reader, whose renderer decodes the bytes
+	 * again), so the IPv4 header checksum, which tracking never reads, is
+	 * left unknown.
+	 */
+	bool track_only;
 
 	/* Filled by the track stage; has_flow says whether `flow` is valid. */
 	bool has_flow;

@@ -181,7 +181,7 @@ static int run_read(int argc, char **argv)
 	if (threads != NULL && *threads != '\0') {
 		if (strcmp(threads, "1") != 0 && strcmp(threads, "2") != 0)
 			return lsc_usage_error(cmd, "LAYERSCOPE_THREADS wants 1 (every stage on one thread) or 2 "
-			                       "(tracking on a second), not '%s'", threads);
+			                       "(rendering on a second), not '%s'", threads);
 		po.threads = (unsigned)(threads[0] - '0');
 	}
 

@@ -1,4 +1,4 @@
-/* pipeline.c: read and live: source → decode → track → render; reading a file, tracking runs on a second core. */
+/* pipeline.c: read and live: source → decode → track → render; reading a file with tracking, rendering runs on a second core. */
 #include <config.h>
 
 #include <pthread.h>
@@ -92,28 +92,36 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
 	return 0;
 }
 
-/* ---- the track stage on its own thread ------------------------------------------
+/* ---- rendering on its own thread ------------------------------------------------
  *
  * Tracking costs about 60% of what decoding and rendering a frame cost
- * (make bench-flow).  On a second core it overlaps them.  Frames go round a
- * ring of batches, in capture order: this thread reads and decodes a batch,
- * the tracker annotates it, this thread renders it.  While the tracker
- * runs, only it touches the conversation table.
+ * (make bench-flow).  Reading a file, a second core takes the rendering
+ * over: this thread reads, decodes and tracks the frames of a batch, the
+ * renderer shows them, round a ring of batches, in capture order.  Only
+ * this thread touches the conversation table, and only the renderer the
+ * output while it runs.
+ *
+ * A frame crosses as little as it can: its bytes, what the source said of
+ * them and what tracking added (the annotation and its notes), a few cache
+ * lines.  The renderer decodes the bytes again into a frame of its own.
+ * A decoded frame is some fifteen lines, which the other core must take
+ * over line by line, and this thread take back to decode the next frame
+ * there: that cost more than a second decode (docs/architecture.md has the
+ * figures).
  *
  * Two threads are faster only when each has a core of its own: not when
  * both share one CPU (2.7 times slower than one thread), nor beside other
  * work that takes a CPU from either now and then.  So the reader measures
  * how fast it goes each way and keeps the faster: now and then it stops the
- * tracker and tracks a few thousand frames itself.
+ * renderer and renders a few thousand frames itself.
  */
 #define BATCH_FRAMES 64
 #define RING_BATCHES 4
 #define BATCH_BYTES (128u * 1024) /* 64 full Ethernet frames; a longer frame gets a batch of its own */
-#define READER_YIELD_NS 1000000   /* the reader, waiting for a tracked batch, yields this long, then sleeps */
-#define TRACKER_YIELD_NS 1000000  /* the tracker, waiting for a batch, yields up to this long, then sleeps; */
-#define SLOW_BATCHES_NS 40000     /* but when the reader takes longer than this a batch, it naps at once */
-#define TRACKER_NAP_NS 50000      /* this long at a time, */
-#define TRACKER_NAPS 40           /* this many times, then sleeps */
+#define YIELD_NS 1000000          /* a thread waiting for the other yields up to this long, then sleeps; */
+#define SLOW_BATCHES_NS 40000     /* but when the other takes longer than this a batch, it naps at once */
+#define NAP_NS 50000              /* this long at a time, */
+#define NAPS 40                   /* this many times, then sleeps */
 #ifdef LSC_PIPELINE_STRESS
 /* Tests: switch ways every few batches, so that the hand-over between the threads is
  * exercised hundreds of times a file (CI's ThreadSanitizer build). */
@@ -127,10 +135,24 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
 #endif
 #define TRIAL 4                   /* windows of a trial; the first of any run is not counted */
 
-enum { B_FREE, B_DECODED, B_TRACKED };
+/* B_READY: read, decoded and tracked, for the renderer; B_FREE: shown, for the reader. */
+enum { B_FREE, B_READY };
 
 /* What follows a batch's frames. */
 enum batch_end { B_MORE = 0, B_INPUT_END, B_SOURCE_FAILED /* ring.err says why */ };
+
+/* What lsc_source_next() fills first: a frame read, its bytes not yet copied nor decoded. */
+#define SOURCE_PART offsetof(struct lsc_frame, nlayers)
+_Static_assert(offsetof(struct lsc_frame, data) < SOURCE_PART, "the source's part holds the bytes' address");
+
+/* A frame on its way to the renderer: what it needs besides a decode of the bytes. */
+struct crossing {
+	unsigned char source[SOURCE_PART]; /* its `data` in the batch's bytes */
+	bool has_flow;
+	uint8_t nnotes;                    /* the notes tracking added, from the batch's notes[note0] */
+	uint16_t note0;
+	struct lsc_flow_ann flow;
+};
 
 /*
  * The waiting thread spins on `state` (and the ring's `quit`) while the
@@ -140,33 +162,42 @@ enum batch_end { B_MORE = 0, B_INPUT_END, B_SOURCE_FAILED /* ring.err says why *
 struct batch {
 	atomic_int state;
 	char apart[LSC_CACHE_LINE];
-	unsigned n;          /* frames in f[] */
+	unsigned n;          /* frames read into it */
 	enum batch_end end;
-	int64_t work_ns;      /* the reader's time since the batch before, its waits left out */
+	int64_t work_ns;     /* the reader's time on it, its waits left out */
+	int64_t show_ns;     /* the renderer's */
 	uint8_t *bytes;      /* the frames' bytes, copied: the source keeps each only until its next read */
 	size_t cap, used;
-	struct lsc_frame f[BATCH_FRAMES];
+	struct crossing c[BATCH_FRAMES];
+	unsigned nnotes;
+	char notes[BATCH_FRAMES * LSC_MAX_NOTES][LSC_NOTE_LEN]; /* its pages are touched only when used */
 };
 
-/* What lsc_source_next() fills first: a frame read, its bytes not yet copied nor decoded. */
-#define SOURCE_PART offsetof(struct lsc_frame, nlayers)
-_Static_assert(offsetof(struct lsc_frame, data) < SOURCE_PART, "the carried part holds the bytes' address");
-
+/* The renderer reads the first line, to the padding; this thread alone the rest, every frame. */
 struct ring {
 	struct batch *b[RING_BATCHES];
-	struct lsc_flow_tracker *t;
-	atomic_bool quit;
+	struct show *sh;
+	struct lsc_frame *shown;  /* the renderer's frame: decoded again, shown */
+	atomic_bool quit;         /* the renderer is to show the batches ready, then end */
+	atomic_bool out_failed;   /* the renderer's output failed: nothing more is worth reading */
 	atomic_int sleepers;
 	char apart[LSC_CACHE_LINE];
+	struct lsc_flow_tracker *t;
+	unsigned long long count; /* -c, or 0 */
+	struct lsc_frame *mine[2]; /* this thread's frames: read, decoded and tracked here, */
+	struct lsc_flow_peek peek[2]; /* each peeked a frame before it is tracked, */
+	unsigned decoded[2];      /* with this many notes from the decoder; */
+	unsigned cur;             /* mine[cur] takes the next frame read */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_t thread;
-	bool threaded;            /* the tracker thread runs */
+	bool threaded;            /* the renderer runs */
 	bool placed;              /* it starts off this thread's CPU, and after its first batch */
 	cpu_set_t cpus;           /* may run on any of these again */
-	int64_t passed_ns, waited_ns; /* when the last batch went to the tracker; waits for it since */
-	bool started;             /* the first batch was passed on */
-	unsigned first;           /* the batch the tracker starts at */
+	int64_t passed_ns, waited_ns; /* when the last batch went to the renderer; waits for it since */
+	int64_t show_pace_ns;     /* the renderer's time a batch, averaged over the last few */
+	bool started;             /* the first batch was read */
+	unsigned first;           /* the batch the renderer starts at */
 	/* Which way is faster: this thread's time a frame, over windows of WINDOW batches. */
 	int64_t win_start;
 	unsigned long long win_frames;
@@ -182,6 +213,8 @@ struct ring {
 	unsigned char carried[SOURCE_PART];
 	char err[LSC_ERRBUF_SIZE];
 };
+
+_Static_assert(offsetof(struct ring, apart) <= LSC_CACHE_LINE, "what the renderer reads fits a line");
 
 static int64_t now_ns(void)
 {
@@ -232,98 +265,91 @@ static int sleep_until(struct ring *r, struct batch *b, int state)
 
 /*
  * Until `b` reaches `state`: 1, or -1 on quit.  The other thread is rarely
- * far: this one yields the CPU until it is, which leaves the CPU to the
- * other thread when the two share one and returns at once when they do not.
- * Then `naps` naps, and at last sleep until woken: a wake-up costs the
- * waker more than a batch of -f line takes.
+ * far when it takes less than SLOW_BATCHES_NS a batch: this one yields the
+ * CPU until it is, which leaves the CPU to the other thread when the two
+ * share one and returns at once when they do not; after YIELD_NS it sleeps
+ * (a wake-up costs the waker more than a batch of -f line takes).  When the
+ * other is slow it naps at once rather than take a CPU for nothing (yielding
+ * cost 0.8 s of system time a 1M-frame -f tree), and a nap costs the other
+ * no wake-up; after NAPS naps it sleeps.
  */
-static int wait_for(struct ring *r, struct batch *b, int state, int64_t yield_ns, unsigned naps)
+static int wait_for(struct ring *r, struct batch *b, int state, int64_t other_pace_ns)
 {
+	bool slow = other_pace_ns > SLOW_BATCHES_NS;
 	int got;
 	int64_t start = now_ns();
-	while ((got = reached(r, b, state)) == 0 && now_ns() - start < yield_ns)
+	while ((got = reached(r, b, state)) == 0 && !slow && now_ns() - start < YIELD_NS)
 		sched_yield();
-	for (unsigned i = 0; got == 0 && i < naps; i++) {
-		struct timespec nap = { 0, TRACKER_NAP_NS };
+	for (unsigned i = 0; got == 0 && slow && i < NAPS; i++) {
+		struct timespec nap = { 0, NAP_NS };
 		nanosleep(&nap, NULL);
 		got = reached(r, b, state);
 	}
 	return got != 0 ? got : sleep_until(r, b, state);
 }
 
-/*
- * The tracker waits a batch's time for the next, less its own: about 5 µs
- * with -f line, 75 with -f tree.  While batches come close together it
- * yields, and sleeps only after TRACKER_YIELD_NS (naps there made -f line
- * 5-10% slower: a nap ends late; and a tracker woken from a sleep may be
- * put on this thread's CPU: with 50 µs, 1 start in 12 was slow, with 1 ms
- * none in 16).  When they come far apart it naps at once rather than take
- * a CPU for nothing (yielding cost 0.8 s of system time a 1M-frame
- * -f tree); a nap costs the reader nothing, where a sleep would cost it a
- * wake-up every batch.  False on quit.
- */
-static bool tracker_wait(struct ring *r, struct batch *b, bool slow)
-{
-	return wait_for(r, b, B_DECODED, slow ? 0 : TRACKER_YIELD_NS, slow ? TRACKER_NAPS : 0) > 0;
-}
-
-/* The reader's waits are short (the tracker is faster): it yields, and sleeps only after 1 ms. */
+/* The reader, before it fills `b` again: until the renderer has shown it. */
 static void reader_wait(struct ring *r, struct batch *b)
 {
-	if (atomic_load(&b->state) == B_TRACKED)
-		return; /* as it mostly is */
-	int64_t t = now_ns();
-	wait_for(r, b, B_TRACKED, READER_YIELD_NS, 0); /* only this thread stores quit */
-	r->waited_ns += now_ns() - t;
-}
-
-static void track_batch(struct lsc_flow_tracker *t, struct batch *b)
-{
-	for (unsigned i = 0; i < b->n; i++) {
-		lsc_flow_track(t, &b->f[i]);
-		/* Valid only while the tracker is at this frame, and it moves on before the frame is rendered. */
-		b->f[i].flow.conv = NULL;
+	if (atomic_load(&b->state) != B_FREE) {
+		int64_t t = now_ns();
+		wait_for(r, b, B_FREE, r->show_pace_ns); /* only this thread stores quit */
+		r->waited_ns += now_ns() - t;
 	}
+	r->show_pace_ns += (b->show_ns - r->show_pace_ns) / 8;
 }
 
-/* A batch tracked on this thread, the tracker not running. */
-static void track_here(struct ring *r, struct batch *b)
+/* Shows a batch's frames, each decoded again with what tracking added; false once the output failed. */
+static bool show_batch(struct ring *r, const struct batch *b)
 {
-	track_batch(r->t, b);
-	atomic_store(&b->state, B_TRACKED);
+	struct lsc_frame *f = r->shown;
+	for (unsigned i = 0; i < b->n; i++) {
+		const struct crossing *c = &b->c[i];
+		memcpy(f, c->source, SOURCE_PART);
+		lsc_decode_frame(f);
+		for (unsigned k = 0; k < c->nnotes && f->nnotes < LSC_MAX_NOTES; k++)
+			memcpy(f->notes[f->nnotes++], b->notes[c->note0 + k], LSC_NOTE_LEN);
+		f->has_flow = c->has_flow;
+		f->flow = c->flow;
+		if (!show_frame(r->sh, f))
+			return false;
+	}
+	return true;
 }
 
-static void *tracker_main(void *arg)
+static void *renderer_main(void *arg)
 {
 	struct ring *r = arg;
 	/* The reader's pace, averaged over the last batches or so: a batch that
-	 * took it long by chance (-f line has them) makes no nap. */
+	 * took it long by chance makes no nap. */
 	int64_t pace_ns = 0;
-	bool placed = r->placed; /* until its first batch is tracked */
+	bool placed = r->placed; /* until its first batch is shown */
+	bool ok = true;
 	for (unsigned k = r->first;; k = (k + 1) % RING_BATCHES) {
 		struct batch *b = r->b[k];
-		if (!tracker_wait(r, b, pace_ns > SLOW_BATCHES_NS))
+		if (wait_for(r, b, B_READY, pace_ns) < 0)
 			return NULL;
 		pace_ns += (b->work_ns - pace_ns) / 8;
-		track_batch(r->t, b);
+		int64_t t = now_ns();
+		/* After a failure it only hands batches back, until the reader stops it. */
+		if (ok && !show_batch(r, b)) {
+			ok = false;
+			atomic_store(&r->out_failed, true); /* before the batch goes back: the reader then sees it */
+		}
+		b->show_ns = now_ns() - t;
 		if (placed) {
 			placed = false;
 			pthread_setaffinity_np(pthread_self(), sizeof r->cpus, &r->cpus);
 		}
 		enum batch_end end = b->end; /* read first: once published, the batch is the other thread's */
-		publish(r, b, B_TRACKED);
+		publish(r, b, B_FREE);
 		if (end != B_MORE)
 			return NULL;
 	}
 }
 
-/*
- * Stops the tracker.  It first tracks the batches already decoded (none is
- * decoded while this waits: reached() sees them), and any it left would be
- * the last ones read: they are tracked here, in order, so that every batch
- * read is tracked once.
- */
-static void tracker_stop(struct ring *r)
+/* Stops the renderer; it first shows every batch ready, so that each batch read is shown once, in order. */
+static void renderer_stop(struct ring *r)
 {
 	if (!r->threaded)
 		return;
@@ -331,23 +357,18 @@ static void tracker_stop(struct ring *r)
 	wake_all(r);
 	pthread_join(r->thread, NULL);
 	r->threaded = false;
-	for (unsigned j = r->filled > RING_BATCHES ? r->filled - RING_BATCHES : 0; j < r->filled; j++) {
-		struct batch *b = r->b[j % RING_BATCHES];
-		if (atomic_load(&b->state) == B_DECODED)
-			track_here(r, b);
-	}
 }
 
 /*
- * The tracker starts on a CPU other than this thread's, and may go
- * anywhere once it has tracked its first batch.  Left to the scheduler, it
- * often came to share this thread's CPU at the start: woken from its first
- * wait, a thread is put near its waker.  The two then took turns on one CPU
- * until the load balancer parted them, milliseconds later: in 4 to 8 runs
- * of 10 the first 30,000 frames went at the pace of one thread or slower,
- * which misled measure().  Placed, 26 of 26 started at full pace.  Kept
- * off this CPU for good, it was worse beside a CPU hog there: it had to
- * share the hog's CPU (10 µs a frame).
+ * The renderer starts on a CPU other than this thread's, and may go
+ * anywhere once it has shown its first batch.  Left to the scheduler, the
+ * second thread often came to share this thread's CPU at the start: woken
+ * from its first wait, a thread is put near its waker.  The two then took
+ * turns on one CPU until the load balancer parted them, milliseconds later:
+ * in 4 to 8 runs of 10 the first 30,000 frames went at the pace of one
+ * thread or slower, which misled measure().  Placed, 26 of 26 started at
+ * full pace.  Kept off this CPU for good, it was worse beside a CPU hog
+ * there: it had to share the hog's CPU (10 µs a frame).
  */
 static void start_off_this_cpu(struct ring *r, pthread_attr_t *attr)
 {
@@ -361,27 +382,28 @@ static void start_off_this_cpu(struct ring *r, pthread_attr_t *attr)
 	r->placed = pthread_attr_setaffinity_np(attr, sizeof others, &others) == 0;
 }
 
-/* Starts the tracker at batch `k`: every batch before it is tracked. */
-static void tracker_start(struct ring *r, unsigned k)
+/* Starts the renderer at batch `k`: every batch before it is shown. */
+static void renderer_start(struct ring *r, unsigned k)
 {
 	atomic_store(&r->quit, false);
 	r->first = k;
 	/* The reader's pace counts from here: from an older pass it would say the
-	 * reader is slow, and the new tracker would nap for a hundred batches. */
+	 * reader is slow, and the new renderer would nap for a hundred batches. */
 	r->passed_ns = now_ns();
 	r->waited_ns = 0;
+	r->show_pace_ns = 0;
 	pthread_attr_t attr;
 	if (pthread_attr_init(&attr) != 0) {
 		r->threaded = false;
 		return;
 	}
 	start_off_this_cpu(r, &attr);
-	r->threaded = pthread_create(&r->thread, &attr, tracker_main, r) == 0;
+	r->threaded = pthread_create(&r->thread, &attr, renderer_main, r) == 0;
 	pthread_attr_destroy(&attr);
 	if (!r->threaded && r->placed) {
 		/* The other CPUs went away since (taskset -p, hot-unplug): start it anywhere. */
 		r->placed = false;
-		r->threaded = pthread_create(&r->thread, NULL, tracker_main, r) == 0;
+		r->threaded = pthread_create(&r->thread, NULL, renderer_main, r) == 0;
 	}
 }
 
@@ -389,30 +411,38 @@ static void ring_free(struct ring *r)
 {
 	if (r == NULL)
 		return;
-	tracker_stop(r);
+	renderer_stop(r);
 	for (unsigned k = 0; k < RING_BATCHES; k++) {
 		if (r->b[k] != NULL)
 			free(r->b[k]->bytes);
 		free(r->b[k]);
 	}
+	free(r->mine[0]);
+	free(r->mine[1]);
+	free(r->shown);
 	pthread_cond_destroy(&r->cv);
 	pthread_mutex_destroy(&r->mu);
 	free(r);
 }
 
-/* NULL when out of memory: the caller then tracks on its own thread. */
-static struct ring *ring_new(struct lsc_flow_tracker *t)
+/* NULL when out of memory: the caller then runs every stage on its own thread. */
+static struct ring *ring_new(struct lsc_flow_tracker *t, struct show *sh)
 {
-	/* The tracker polls its first line while this thread writes the rest. */
 	struct ring *r = lsc_calloc_lines(sizeof *r);
 	if (r == NULL)
 		return NULL;
 	r->t = t;
+	r->sh = sh;
+	r->count = sh->o->count;
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
+	/* Zeroed, as the single-thread pipeline's static frame starts. */
+	if ((r->mine[0] = calloc(1, sizeof *r->mine[0])) == NULL ||
+	    (r->mine[1] = calloc(1, sizeof *r->mine[1])) == NULL || (r->shown = calloc(1, sizeof *r->shown)) == NULL) {
+		ring_free(r);
+		return NULL;
+	}
 	for (unsigned k = 0; k < RING_BATCHES; k++) {
-		/* Zeroed, as the single-thread pipeline's static frame starts; calloc
-		 * leaves the pages of frames never used untouched. */
 		if ((r->b[k] = calloc(1, sizeof *r->b[k])) == NULL ||
 		    (r->b[k]->bytes = malloc(BATCH_BYTES)) == NULL) {
 			ring_free(r);
@@ -423,12 +453,12 @@ static struct ring *ring_new(struct lsc_flow_tracker *t)
 	return r;
 }
 
-/* Room for `n` more bytes; a batch holding no frame yet grows for a long one. */
-static bool batch_room(struct batch *b, size_t n)
+/* Room for `n` more bytes; a batch holding no frame yet (`held`) grows for a long one. */
+static bool batch_room(struct batch *b, size_t n, unsigned held)
 {
 	if (b->cap - b->used >= n)
 		return true;
-	if (b->n > 0)
+	if (held > 0)
 		return false;
 	uint8_t *p = realloc(b->bytes, n);
 	if (p == NULL)
@@ -438,94 +468,134 @@ static bool batch_room(struct batch *b, size_t n)
 	return true;
 }
 
-/* Takes the frame just read into f[n]: its bytes copied into the batch, then decoded. */
-static void batch_take(struct batch *b)
+/*
+ * Tracks mine[j], peeked a frame ago, and writes what the renderer needs
+ * besides a decode of its bytes.
+ */
+static void cross(struct ring *r, struct batch *b, unsigned j)
 {
-	struct lsc_frame *f = &b->f[b->n++];
-	memcpy(b->bytes + b->used, f->data, f->caplen);
-	f->data = b->bytes + b->used;
-	b->used += f->caplen;
-	lsc_decode_frame(f);
-}
-
-/* Reads and decodes up to a batch of frames, as many as -c leaves. */
-static void batch_fill(struct ring *r, struct batch *b, struct lsc_source *src, unsigned long long count)
-{
-	b->n = 0;
-	b->used = 0;
-	b->end = B_MORE;
-	if (r->carry) {
-		/* Its bytes are still the source's: nothing was read since. */
-		r->carry = false;
-		memcpy(&b->f[0], r->carried, SOURCE_PART);
-		b->f[0].has_owner = false; /* as the source left it: no owner lookup runs here */
-		if (!batch_room(b, b->f[0].caplen))
-			goto oom;
-		batch_take(b);
-	}
-	while (b->n < BATCH_FRAMES) {
-		if (count != 0 && r->read == count) {
-			b->end = B_INPUT_END;
-			return;
-		}
-		struct lsc_frame *f = &b->f[b->n];
-		int rc = lsc_source_next(src, f, r->err);
-		if (rc <= 0) {
-			b->end = rc == 0 ? B_INPUT_END : B_SOURCE_FAILED;
-			return;
-		}
-		r->read++;
-		if (!batch_room(b, f->caplen)) {
-			if (b->n == 0)
-				goto oom;
-			memcpy(r->carried, f, SOURCE_PART);
-			r->carry = true;
-			return;
-		}
-		batch_take(b);
-	}
-	if (count != 0 && r->read == count)
-		b->end = B_INPUT_END; /* said now, so that -c 64 starts no thread */
-	return;
-oom:
-	snprintf(r->err, sizeof r->err, "out of memory for the %u bytes of frame %llu", b->f[b->n].caplen,
-	         (unsigned long long)b->f[b->n].number);
-	b->end = B_SOURCE_FAILED;
+	struct lsc_frame *f = r->mine[j];
+	lsc_flow_track_peeked(r->t, f, &r->peek[j]);
+	struct crossing *c = &b->c[b->n++];
+	memcpy(c->source, f, SOURCE_PART);
+	c->has_flow = f->has_flow;
+	c->flow = f->flow;
+	/* Valid only while the table is at this frame, and it moves on before the frame is shown. */
+	c->flow.conv = NULL;
+	c->nnotes = (uint8_t)(f->nnotes - r->decoded[j]); /* the decoder's own come again with the second decode */
+	c->note0 = (uint16_t)b->nnotes;
+	for (unsigned k = r->decoded[j]; k < f->nnotes; k++)
+		memcpy(b->notes[b->nnotes++], f->notes[k], LSC_NOTE_LEN);
 }
 
 /*
- * A batch read: to the tracker, or tracked here at once, so that a tracker
- * started later finds every batch before its first tracked.  The tracker
- * starts with the second batch: a short input is not worth a thread.
+ * Reads, decodes and tracks up to a batch of frames, as many as -c leaves:
+ * shown at once `here`, else kept for the renderer, their bytes copied
+ * (the source keeps them only until its next read).  For the renderer,
+ * each frame is tracked only once the next is read and peeked: its
+ * conversation's lines are then in cache, where its lookup had waited for
+ * them a frame at a time (make bench-flow: about 10 ns a frame).  False
+ * once the output failed.
+ */
+static bool batch_fill(struct ring *r, struct batch *b, struct lsc_source *src, bool here)
+{
+	unsigned long long count = r->count;
+	bool pending = false; /* mine[!cur] waits to be tracked */
+	b->n = 0;
+	b->used = 0;
+	b->nnotes = 0;
+	b->end = B_MORE;
+	for (;;) {
+		struct lsc_frame *f = r->mine[r->cur];
+		if (r->carry) {
+			/* Read last batch; its bytes are still the source's: nothing was read since. */
+			r->carry = false;
+			memcpy(f, r->carried, SOURCE_PART);
+			f->has_owner = false; /* as the source left it: no owner lookup runs here */
+		} else {
+			if (b->n + pending == BATCH_FRAMES)
+				break;
+			if (count != 0 && r->read == count) {
+				b->end = B_INPUT_END;
+				break;
+			}
+			int rc = lsc_source_next(src, f, r->err);
+			if (rc <= 0) {
+				b->end = rc == 0 ? B_INPUT_END : B_SOURCE_FAILED;
+				break;
+			}
+			r->read++;
+		}
+		/* For the renderer, the decode serves the track stage alone: it decodes the bytes again, in full. */
+		f->track_only = !here;
+		if (here) {
+			b->n++;
+			lsc_decode_frame(f);
+			lsc_flow_track(r->t, f);
+			if (!show_frame(r->sh, f))
+				return false;
+			continue;
+		}
+		if (!batch_room(b, f->caplen, b->n + pending)) {
+			if (b->n + pending == 0) {
+				snprintf(r->err, sizeof r->err, "out of memory for the %u bytes of frame %llu", f->caplen,
+				         (unsigned long long)f->number);
+				b->end = B_SOURCE_FAILED;
+			} else {
+				memcpy(r->carried, f, SOURCE_PART);
+				r->carry = true;
+			}
+			break;
+		}
+		memcpy(b->bytes + b->used, f->data, f->caplen);
+		f->data = b->bytes + b->used;
+		b->used += f->caplen;
+		lsc_decode_frame(f);
+		r->decoded[r->cur] = f->nnotes;
+		lsc_flow_peek(r->t, f, &r->peek[r->cur]);
+		if (pending)
+			cross(r, b, !r->cur);
+		pending = true;
+		r->cur = !r->cur;
+	}
+	if (pending)
+		cross(r, b, !r->cur);
+	if (b->end == B_MORE && count != 0 && r->read == count)
+		b->end = B_INPUT_END; /* said now, so that -c 64 starts no thread */
+	return true;
+}
+
+/*
+ * A batch read: to the renderer, or shown already.  The renderer starts
+ * after the first batch (a short input is not worth a thread), at the next:
+ * every batch before its first is shown.
  */
 static void batch_pass(struct ring *r, struct batch *b, unsigned k)
 {
 	if (!r->started) {
 		r->started = true;
 		if (b->end == B_MORE)
-			tracker_start(r, (k + 1) % RING_BATCHES);
+			renderer_start(r, (k + 1) % RING_BATCHES);
 		r->run_len = FIRST_RUN;
 		r->win_start = now_ns();
 	} else if (r->threaded) {
 		/* Its own pace, not the time between batches: that grows when the reader
-		 * waits for a napping tracker, which would then nap all the more. */
+		 * waits for a napping renderer, which would then nap all the more. */
 		int64_t t = now_ns();
 		b->work_ns = t - r->passed_ns - r->waited_ns;
 		r->passed_ns = t;
 		r->waited_ns = 0;
-		publish(r, b, B_DECODED);
-		return;
+		publish(r, b, B_READY);
 	}
-	track_here(r, b);
 }
 
-/* Switches the way of tracking for a run of `len` windows, a trial or not. */
+/* Switches the way of rendering for a run of `len` windows, a trial or not. */
 static void run_way(struct ring *r, bool threaded, unsigned len, bool trial)
 {
 	if (threaded && !r->threaded)
-		tracker_start(r, r->filled % RING_BATCHES);
+		renderer_start(r, r->filled % RING_BATCHES);
 	else if (!threaded)
-		tracker_stop(r);
+		renderer_stop(r);
 	r->windows = 0;
 	r->run_len = len;
 	r->trial = trial;
@@ -534,16 +604,16 @@ static void run_way(struct ring *r, bool threaded, unsigned len, bool trial)
 }
 
 /*
- * After each batch rendered: this thread's time a frame, a window at a
- * time.  A run of RUN windows one way is followed by a TRIAL of the other;
- * the trial wins a run only when its windows are 10% faster, on average,
- * than those of the run before it.  The mean, because it is what the whole
- * read costs: beside a CPU hog, most windows on two threads were as fast
- * as on one, but now and then one thread lost its CPU for milliseconds and
- * the other waited, and two threads took 25% longer than one.  Judged by
- * their best window, as before, or their median, they kept winning.  A
- * trial that lost costs only its windows; a burst of other work during a
- * run can hand the next one to the slower way, which its own trial undoes.
+ * After each batch read: this thread's time a frame, a window at a time.
+ * A run of RUN windows one way is followed by a TRIAL of the other; the
+ * trial wins a run only when its windows are 10% faster, on average, than
+ * those of the run before it.  The mean, because it is what the whole read
+ * costs: beside a CPU hog, most windows on two threads were as fast as on
+ * one, but now and then one thread lost its CPU for milliseconds and the
+ * other waited, and two threads took 25% longer than one.  Judged by their
+ * best window, as before, or their median, they kept winning.  A trial
+ * that lost costs only its windows; a burst of other work during a run can
+ * hand the next one to the slower way, which its own trial undoes.
  */
 static void measure(struct ring *r, unsigned frames)
 {
@@ -570,45 +640,41 @@ static void measure(struct ring *r, unsigned frames)
 		run_way(r, !way, RUN, false);
 }
 
-/* Read, decode and render here, track on the other thread.  0, or -1 with `err` from the source. */
-static int run_batches(struct lsc_source *src, struct ring *r, struct show *sh, char *err)
+/* Read, decode and track here, render on the other thread.  0, or -1 with `err` from the source. */
+static int run_batches(struct lsc_source *src, struct ring *r, char *err)
 {
-	unsigned shown = 0; /* batches rendered */
-	bool input_done = false;
 	for (;;) {
-		struct batch *b = r->b[r->filled % RING_BATCHES];
-		if (!input_done && atomic_load(&b->state) == B_FREE) {
-			batch_fill(r, b, src, sh->o->count);
-			input_done = b->end != B_MORE;
-			batch_pass(r, b, r->filled % RING_BATCHES);
-			r->filled++;
-			continue;
-		}
-		if (shown == r->filled)
-			return 0;
-		b = r->b[shown % RING_BATCHES];
+		unsigned k = r->filled % RING_BATCHES;
+		struct batch *b = r->b[k];
 		if (r->threaded)
 			reader_wait(r, b);
-		for (unsigned i = 0; i < b->n; i++)
-			if (!show_frame(sh, &b->f[i]))
+		if (atomic_load(&r->out_failed) || !batch_fill(r, b, src, !r->threaded))
+			return 0;
+		unsigned n = b->n;
+		enum batch_end end = b->end; /* read first: once passed on, the batch is the renderer's */
+		r->filled++;
+		batch_pass(r, b, k);
+		if (end == B_SOURCE_FAILED) {
+			renderer_stop(r); /* the frames before the error are shown first */
+			if (atomic_load(&r->out_failed))
 				return 0;
-		if (b->end == B_SOURCE_FAILED) {
 			snprintf(err, LSC_ERRBUF_SIZE, "%s", r->err);
 			return -1;
 		}
-		atomic_store(&b->state, B_FREE);
-		shown++;
-		if (!input_done) /* at the end, a new way would have nothing left to go */
-			measure(r, b->n);
+		if (end != B_MORE)
+			return 0; /* at the end, a new way would have nothing left to go */
+		measure(r, n);
 	}
 }
 
 /*
- * Whether tracking gets a thread of its own: for a file (a live capture
- * shows each frame as it comes), a renderer that does not read the
- * conversation itself, and a second CPU, unless LAYERSCOPE_THREADS says.
+ * Whether rendering gets a thread of its own, to carry the cost of
+ * tracking: for a file (a live capture shows each frame as it comes), with
+ * tracking on, a renderer that does not read the conversation itself (the
+ * table is frames ahead of it), and a second CPU, unless LAYERSCOPE_THREADS
+ * says.
  */
-static bool track_thread_wanted(const struct lsc_pipeline_opts *o)
+static bool render_thread_wanted(const struct lsc_pipeline_opts *o)
 {
 	if (!o->track || !o->offline || o->flush_each || o->annotate != NULL || o->renderer->reads_conv)
 		return false;
@@ -637,13 +703,14 @@ int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory starting the %s output",
 		                o->renderer->name);
 	}
-	struct ring *r = track_thread_wanted(o) ? ring_new(pt.flows) : NULL;
-	/* Only this thread writes the output: spare stdio the lock it takes on every call once a second thread runs. */
+	struct ring *r = render_thread_wanted(o) ? ring_new(pt.flows, &sh) : NULL;
+	/* One thread at a time writes the output, handed over by the ring: spare
+	 * stdio the lock it takes on every call once a second thread runs. */
 	if (r != NULL)
 		__fsetlocking(o->out, FSETLOCKING_BYCALLER);
-	int rc = r != NULL ? run_batches(src, r, &sh, err) : run_frames(src, pt.flows, &sh, err);
+	int rc = r != NULL ? run_batches(src, r, err) : run_frames(src, pt.flows, &sh, err);
 	if (r != NULL) {
-		ring_free(r); /* the tracker joined: the table is this thread's again */
+		ring_free(r); /* the renderer joined: the output is this thread's again */
 		__fsetlocking(o->out, FSETLOCKING_INTERNAL);
 	}
 	if (rc < 0) {

@@ -153,51 +153,29 @@ void lsc_flow_history_add(struct conv *c, uint16_t *letters, unsigned role, char
 
 _Static_assert(sizeof(struct flow_key) == sizeof(((struct lsc_flow_peek *)0)->key), "a peek holds a key");
 
-/* The first half of tracking, but for the prefetch: the frame's key, or that it has none. */
-static void peek_key(const struct lsc_frame *f, struct lsc_flow_peek *pk)
+/* The frame's key, and the key side of its sender; false when it has none to track. */
+static bool frame_key(const struct lsc_frame *f, struct flow_key *k, unsigned *side, const struct lsc_layer **l4)
 {
-	const struct lsc_layer *net, *l4;
-	lsc_frame_own_layers(f, &net, &l4);
-	pk->trackable = trackable(net, l4);
-	if (!pk->trackable)
-		return;
-	struct flow_key k;
-	pk->side = (uint8_t)make_key(net, l4, &k);
-	pk->l4 = (uint8_t)(l4 - f->layers);
-	pk->hash = lsc_flow_table_hash(&k);
-	memcpy(pk->key, &k, sizeof k);
+	const struct lsc_layer *net;
+	lsc_frame_own_layers(f, &net, l4);
+	if (!trackable(net, *l4))
+		return false;
+	*side = make_key(net, *l4, k);
+	return true;
 }
 
-void lsc_flow_peek(const struct lsc_flow_tracker *t, const struct lsc_frame *f, struct lsc_flow_peek *pk)
+/* Tracking once the key is known: both ways to track share it, inlined in each. */
+static inline __attribute__((always_inline)) void track_key(struct lsc_flow_tracker *t, struct lsc_frame *f,
+                                                            const struct lsc_layer *l4, const struct flow_key *k,
+                                                            uint32_t hash, unsigned side)
 {
-	peek_key(f, pk);
-	if (pk->trackable)
-		lsc_flow_table_prefetch(t, pk->hash);
-}
-
-void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f)
-{
-	struct lsc_flow_peek pk;
-	peek_key(f, &pk);
-	lsc_flow_track_peeked(t, f, &pk);
-}
-
-void lsc_flow_track_peeked(struct lsc_flow_tracker *t, struct lsc_frame *f, const struct lsc_flow_peek *pk)
-{
-	f->has_flow = false;
-	if (!pk->trackable)
-		return;
-
-	const struct lsc_layer *l4 = &f->layers[pk->l4];
-	struct flow_key k;
-	memcpy(&k, pk->key, sizeof k);
-	struct flow_pkt p = { f, l4, frame_ns(f), payload_len(f, l4), pk->side, 0 };
+	struct flow_pkt p = { f, l4, frame_ns(f), payload_len(f, l4), side, 0 };
 	bool fresh;
-	struct conv *c = lsc_flow_table_get(t, &k, pk->hash, &fresh);
+	struct conv *c = lsc_flow_table_get(t, k, hash, &fresh);
 	struct lsc_flow_ann *a = &f->flow;
 	memset(a, 0, sizeof *a);
 	a->rtt_ns = -1;
-	bool tcp = k.proto == 6;
+	bool tcp = k->proto == 6;
 	if (fresh) {
 		if (tcp)
 			lsc_flow_tcp_start(c, &p);
@@ -222,6 +200,41 @@ void lsc_flow_track_peeked(struct lsc_flow_tracker *t, struct lsc_frame *f, cons
 	a->end_state[1] = c->pub.end_state[1];
 	a->conv = &c->pub;
 	f->has_flow = true;
+}
+
+void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f)
+{
+	struct flow_key k;
+	unsigned side;
+	const struct lsc_layer *l4;
+	f->has_flow = false;
+	if (frame_key(f, &k, &side, &l4))
+		track_key(t, f, l4, &k, lsc_flow_table_hash(&k), side);
+}
+
+void lsc_flow_peek(const struct lsc_flow_tracker *t, const struct lsc_frame *f, struct lsc_flow_peek *pk)
+{
+	struct flow_key k;
+	unsigned side;
+	const struct lsc_layer *l4;
+	pk->trackable = frame_key(f, &k, &side, &l4);
+	if (!pk->trackable)
+		return;
+	pk->side = (uint8_t)side;
+	pk->l4 = (uint8_t)(l4 - f->layers);
+	pk->hash = lsc_flow_table_hash(&k);
+	memcpy(pk->key, &k, sizeof k);
+	lsc_flow_table_prefetch(t, pk->hash);
+}
+
+void lsc_flow_track_peeked(struct lsc_flow_tracker *t, struct lsc_frame *f, const struct lsc_flow_peek *pk)
+{
+	f->has_flow = false;
+	if (!pk->trackable)
+		return;
+	struct flow_key k;
+	memcpy(&k, pk->key, sizeof k);
+	track_key(t, f, &f->layers[pk->l4], &k, pk->hash, pk->side);
 }
 
 /* ---- text for renderers ---------------------------------------------------- */

@@ -1,14 +1,15 @@
 #!/bin/sh
-# read-threads.sh: `read` with tracking on a second thread shows byte for byte what one thread shows.
+# read-threads.sh: `read` with rendering on a second thread shows byte for byte what one thread shows.
 #
-# Reading a file longer than one batch (64 frames) on a machine with two
-# CPUs, the track stage runs on a thread of its own (src/cli/pipeline.c).
+# Reading a file longer than one batch (64 frames) with tracking on a
+# machine with two CPUs, rendering runs on a thread of its own, which
+# decodes each frame again (src/cli/pipeline.c).
 # LAYERSCOPE_THREADS=1 keeps every stage on one thread; =2 asks for the
 # second even on one CPU.  Both must give the same output, messages and exit
 # status: for every format, for many interleaved conversations with the
 # table evicting, frames too long for a batch's buffer, -c on either side of
 # a batch's end, filters, a file cut short, every peer capture, a file long
-# enough for the reader to stop and restart the tracker as it measures which
+# enough for the reader to stop and restart the renderer as it measures which
 # way is faster, both threads on one CPU, and a reader that closes the pipe.
 
 : "${LAYERSCOPE:=./layerscope}"
@@ -42,7 +43,7 @@ same() {
 
 # Many short conversations, interleaved: handshakes, data, teardowns, UDP
 # echoes.  The 60,000 frames of big.pcap take the reader through its first
-# run on two threads, a trial of one (the tracker stopped) and a new tracker.
+# run on two threads, a trial of one (the renderer stopped) and a new renderer.
 python3 "$top_srcdir/bench/flow-gen.py" "$tmp/flows.pcap" --frames 5000 --concurrent 300 > /dev/null &&
 	python3 "$top_srcdir/bench/flow-gen.py" "$tmp/big.pcap" --frames 60000 --concurrent 300 > /dev/null ||
 	{ echo "ERROR: flow-gen.py failed"; exit 99; }
@@ -101,7 +102,7 @@ cmp -s "$tmp/stdin.out" "$tmp/one.out" || { fail "stdin with two threads differs
 if command -v editcap > /dev/null && editcap -F pcapng "$tmp/big.pcap" "$tmp/big.pcapng" 2> /dev/null; then
 	same -f json "$tmp/big.pcapng"
 fi
-# A pipe that stalls mid-file: the tracker waits, naps and sleeps, and is woken.
+# A pipe that stalls mid-file: the renderer waits, naps and sleeps, and is woken.
 runs=$((runs + 1))
 { head -c 1000000 "$tmp/big.pcap"; sleep 1; tail -c +1000001 "$tmp/big.pcap"; } |
 	LAYERSCOPE_THREADS=2 timeout 300 "$LAYERSCOPE" read -f json - > "$tmp/slow.out" 2> "$tmp/err"
@@ -120,7 +121,7 @@ if command -v taskset > /dev/null; then
 		{ fail "two threads on one CPU: exit $rc, or the output differs"; cat "$tmp/err"; }
 fi
 
-# A reader that closes the pipe: exit 0, no message, the tracker joined.
+# A reader that closes the pipe: exit 0, no message, the renderer joined.
 { LAYERSCOPE_THREADS=2 "$LAYERSCOPE" read -f json "$tmp/flows.pcap" 2> "$tmp/err"; echo $? > "$tmp/rc"; } |
 	head -1 > /dev/null
 rc=$(cat "$tmp/rc")
