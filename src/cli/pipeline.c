@@ -109,6 +109,10 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
  * there: that cost more than a second decode (docs/architecture.md has the
  * figures).
  *
+ * Where the format shows nothing (-f none), the second thread tracks
+ * instead: this thread reads and decodes, and the frames cross decoded,
+ * one way.  Rendering there would leave it only the second decode.
+ *
  * Two threads are faster only when each has a core of its own: not when
  * both share one CPU (2.7 times slower than one thread), nor beside other
  * work that takes a CPU from either now and then.  So the reader measures
@@ -169,6 +173,7 @@ struct batch {
 	uint8_t *bytes;      /* the frames' bytes, copied: the source keeps each only until its next read */
 	size_t cap, used;
 	struct crossing c[BATCH_FRAMES];
+	struct lsc_frame *f; /* BATCH_FRAMES frames decoded here, when the second thread tracks */
 	unsigned nnotes;
 	char notes[BATCH_FRAMES * LSC_MAX_NOTES][LSC_NOTE_LEN]; /* its pages are touched only when used */
 };
@@ -178,6 +183,7 @@ struct ring {
 	struct batch *b[RING_BATCHES];
 	struct show *sh;
 	struct lsc_frame *shown;  /* the renderer's frame: decoded again, shown */
+	bool track_there;         /* the second thread tracks (the format shows nothing), not renders */
 	atomic_bool quit;         /* the renderer is to show the batches ready, then end */
 	atomic_bool out_failed;   /* the renderer's output failed: nothing more is worth reading */
 	atomic_int sleepers;
@@ -317,6 +323,31 @@ static bool show_batch(struct ring *r, const struct batch *b)
 	return true;
 }
 
+/* Tracks a batch of decoded frames, each once the next is peeked. */
+static void track_batch(struct lsc_flow_tracker *t, struct lsc_frame *f, unsigned n)
+{
+	struct lsc_flow_peek pk[2];
+	if (n > 0)
+		lsc_flow_peek(t, &f[0], &pk[0]);
+	for (unsigned i = 0; i < n; i++) {
+		if (i + 1 < n)
+			lsc_flow_peek(t, &f[i + 1], &pk[(i + 1) & 1]);
+		lsc_flow_track_peeked(t, &f[i], &pk[i & 1]);
+	}
+}
+
+/* The second thread's half of a batch: its frames shown, or, when the format shows nothing, tracked. */
+static bool second_half(struct ring *r, struct batch *b)
+{
+	if (!r->track_there)
+		return show_batch(r, b);
+	track_batch(r->t, b->f, b->n);
+	for (unsigned i = 0; i < b->n; i++)
+		if (!show_frame(r->sh, &b->f[i]))
+			return false;
+	return true;
+}
+
 static void *renderer_main(void *arg)
 {
 	struct ring *r = arg;
@@ -332,7 +363,7 @@ static void *renderer_main(void *arg)
 		pace_ns += (b->work_ns - pace_ns) / 8;
 		int64_t t = now_ns();
 		/* After a failure it only hands batches back, until the reader stops it. */
-		if (ok && !show_batch(r, b)) {
+		if (ok && !second_half(r, b)) {
 			ok = false;
 			atomic_store(&r->out_failed, true); /* before the batch goes back: the reader then sees it */
 		}
@@ -413,8 +444,10 @@ static void ring_free(struct ring *r)
 		return;
 	renderer_stop(r);
 	for (unsigned k = 0; k < RING_BATCHES; k++) {
-		if (r->b[k] != NULL)
+		if (r->b[k] != NULL) {
 			free(r->b[k]->bytes);
+			free(r->b[k]->f);
+		}
 		free(r->b[k]);
 	}
 	free(r->mine[0]);
@@ -426,7 +459,7 @@ static void ring_free(struct ring *r)
 }
 
 /* NULL when out of memory: the caller then runs every stage on its own thread. */
-static struct ring *ring_new(struct lsc_flow_tracker *t, struct show *sh)
+static struct ring *ring_new(struct lsc_flow_tracker *t, struct show *sh, bool track_there)
 {
 	struct ring *r = lsc_calloc_lines(sizeof *r);
 	if (r == NULL)
@@ -434,6 +467,7 @@ static struct ring *ring_new(struct lsc_flow_tracker *t, struct show *sh)
 	r->t = t;
 	r->sh = sh;
 	r->count = sh->o->count;
+	r->track_there = track_there;
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
 	/* Zeroed, as the single-thread pipeline's static frame starts. */
@@ -444,7 +478,8 @@ static struct ring *ring_new(struct lsc_flow_tracker *t, struct show *sh)
 	}
 	for (unsigned k = 0; k < RING_BATCHES; k++) {
 		if ((r->b[k] = calloc(1, sizeof *r->b[k])) == NULL ||
-		    (r->b[k]->bytes = malloc(BATCH_BYTES)) == NULL) {
+		    (r->b[k]->bytes = malloc(BATCH_BYTES)) == NULL ||
+		    (track_there && (r->b[k]->f = calloc(BATCH_FRAMES, sizeof *r->b[k]->f)) == NULL)) {
 			ring_free(r);
 			return NULL;
 		}
@@ -506,7 +541,8 @@ static bool batch_fill(struct ring *r, struct batch *b, struct lsc_source *src, 
 	b->nnotes = 0;
 	b->end = B_MORE;
 	for (;;) {
-		struct lsc_frame *f = r->mine[r->cur];
+		/* Decoded into the batch when the second thread tracks, else here. */
+		struct lsc_frame *f = r->track_there && !here ? &b->f[b->n] : r->mine[r->cur];
 		if (r->carry) {
 			/* Read last batch; its bytes are still the source's: nothing was read since. */
 			r->carry = false;
@@ -551,6 +587,10 @@ static bool batch_fill(struct ring *r, struct batch *b, struct lsc_source *src, 
 		f->data = b->bytes + b->used;
 		b->used += f->caplen;
 		lsc_decode_frame(f);
+		if (r->track_there) {
+			b->n++;
+			continue;
+		}
 		r->decoded[r->cur] = f->nnotes;
 		lsc_flow_peek(r->t, f, &r->peek[r->cur]);
 		if (pending)
@@ -703,7 +743,7 @@ int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory starting the %s output",
 		                o->renderer->name);
 	}
-	struct ring *r = render_thread_wanted(o) ? ring_new(pt.flows, &sh) : NULL;
+	struct ring *r = render_thread_wanted(o) ? ring_new(pt.flows, &sh, o->renderer->shows_nothing) : NULL;
 	/* One thread at a time writes the output, handed over by the ring: spare
 	 * stdio the lock it takes on every call once a second thread runs. */
 	if (r != NULL)
