@@ -106,7 +106,7 @@ struct lsc_pipeline_opts {
 	FILE *out;
 	const char *cmd; /* for messages */
 	bool flush_each; /* live to a terminal or pipe: each frame shows as it arrives */
-	bool offline;    /* reading a file: the track stage may run on a thread of its own */
+	bool offline;    /* reading a file: rendering (or, with -f none, tracking) may run on a thread of its own */
 	unsigned threads; /* 1: every stage on one thread, 2: render on a second, 0: by the CPUs */
 	/* Called after decode (and track), before render: live's process owners. */
 	void (*annotate)(struct lsc_frame *f, void *ctx);

@@ -99,7 +99,7 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
  * over: this thread reads, decodes and tracks the frames of a batch, the
  * renderer shows them, round a ring of batches, in capture order.  Only
  * this thread touches the conversation table, and only the renderer the
- * output while it runs.
+ * output while it runs (but for -f none, below).
  *
  * A frame crosses as little as it can: its bytes, what the source said of
  * them and what tracking added (the annotation and its notes), a few cache
@@ -110,8 +110,9 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
  * figures).
  *
  * Where the format shows nothing (-f none), the second thread tracks
- * instead: this thread reads and decodes, and the frames cross decoded,
- * one way.  Rendering there would leave it only the second decode.
+ * instead, and only it touches the table while it runs: this thread reads
+ * and decodes, and the frames cross decoded, one way.  Rendering there
+ * would leave it only the second decode.
  *
  * Two threads are faster only when each has a core of its own: not when
  * both share one CPU (2.7 times slower than one thread), nor beside other
@@ -139,7 +140,7 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
 #endif
 #define TRIAL 4                   /* windows of a trial; the first of any run is not counted */
 
-/* B_READY: read, decoded and tracked, for the renderer; B_FREE: shown, for the reader. */
+/* B_READY: read and decoded (and tracked, unless the second thread tracks), for it; B_FREE: for the reader. */
 enum { B_FREE, B_READY };
 
 /* What follows a batch's frames. */
@@ -600,8 +601,9 @@ static bool batch_fill(struct ring *r, struct batch *b, struct lsc_source *src, 
 	}
 	if (pending)
 		cross(r, b, !r->cur);
-	if (b->end == B_MORE && count != 0 && r->read == count)
-		b->end = B_INPUT_END; /* said now, so that -c 64 starts no thread */
+	/* Said now, so that -c 64 starts no thread; not while a frame read waits to be taken. */
+	if (b->end == B_MORE && count != 0 && r->read == count && !r->carry)
+		b->end = B_INPUT_END;
 	return true;
 }
 

@@ -104,7 +104,7 @@ struct conv {
 	uint32_t hnext;            /* next slot in the hash chain, index + 1; 0 ends it */
 	uint32_t lru_prev, lru_next; /* index + 1; head = most recently seen */
 	uint32_t touch;            /* the tracker's lookup count when last moved to the head */
-	uint32_t hash;             /* key_hash(&key), kept: an eviction finds its bucket without hashing again */
+	uint32_t hash;             /* lsc_flow_table_hash(&key), kept: an eviction finds its bucket without hashing again */
 	struct lsc_flow_conv pub;
 	union {
 		struct tcp_conv tcp;

@@ -32,12 +32,12 @@ struct lsc_flow_tracker {
 /*
  * The pool of `cap` slots, never touched here: a slot is cleared when a
  * conversation takes it, so the pages of slots never used are never
- * faulted in.  Past its first 2 MiB (some 3,800 conversations) it asks for
- * huge pages: once the table is full, each new conversation takes the
- * slot of the one seen longest ago, anywhere in the pool, and with 4 KiB
- * pages that was a TLB miss on top of the cache misses (make bench-flow:
- * 32,768 slots, 18 MiB; 5-10 ns a frame).  A small capture keeps its
- * small pages.
+ * faulted in.  A pool of more than 4 MiB (the default is 18) asks for huge
+ * pages past its first 2 MiB (some 3,800 conversations), whole ones only:
+ * once the table is full, each new conversation takes the slot of the one
+ * seen longest ago, anywhere in the pool, and with 4 KiB pages that was a
+ * TLB miss on top of the cache misses (make bench-flow: 5-10 ns a frame).
+ * A small capture keeps its small pages.
  */
 static struct conv *pool_alloc(uint32_t cap)
 {

@@ -72,6 +72,27 @@ for fmt in line json tree hex; do
 	same -f "$fmt" "$tmp/flows.pcap"
 	same -f "$fmt" "$tmp/long.pcap"
 done
+# 64 small frames (the first batch, shown on the reader), then frames of
+# 60,000 bytes, two to a batch's buffer: each third is read, kept for the
+# next batch, and with -c it may be the last one asked for.
+python3 - "$tmp/carry.pcap" <<'PY' || { echo "ERROR: writing carry.pcap failed"; exit 99; }
+import struct, sys
+out = open(sys.argv[1], "wb")
+out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1))
+for i in range(84):
+    size = 16 if i < 64 else 60000
+    tcp = struct.pack("!HHIIBBHHH", 40000, 8082, 1 + 16 * i, 1, 5 << 4, 0x18, 65535, 0, 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, min(40 + size, 65535), i, 0x4000, 64, 6, 0,
+                     b"\x0a\x00\x00\x02", b"\x0a\x00\x00\x01")
+    data = b"\x00\x00\x00\x00\x00\x01" + b"\x00\x00\x00\x00\x00\x02" + b"\x08\x00" + ip + tcp + bytes(size)
+    out.write(struct.pack("<IIII", 1700000000, i, len(data), len(data)) + data)
+PY
+for n in 65 66 67 68 69 70 83; do
+	same -f line -c "$n" "$tmp/carry.pcap"
+done
+same -f none --stats -c 67 "$tmp/carry.pcap"
+[ "$(LAYERSCOPE_THREADS=2 "$LAYERSCOPE" read -f line -c 67 "$tmp/carry.pcap" | wc -l)" -eq 67 ] ||
+	fail "-c 67 at a frame kept for the next batch: want 67 frames"
 same -f line "$tmp/big.pcap"
 same -f json "$tmp/big.pcap"
 same -f none --stats --max-flows 1000 "$tmp/big.pcap"
