@@ -563,7 +563,8 @@ static bool batch_fill(struct ring *r, struct batch *b, struct lsc_source *src, 
 			}
 			r->read++;
 		}
-		/* For the renderer, the decode serves the track stage alone: it decodes the bytes again, in full. */
+		/* Not shown here, the decode serves the track stage alone: the renderer decodes
+		 * the bytes again, in full, or, with -f none, shows nothing of any frame. */
 		f->track_only = !here;
 		if (here) {
 			b->n++;
