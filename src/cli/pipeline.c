@@ -94,7 +94,7 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
 
 /* ---- rendering on its own thread ------------------------------------------------
  *
- * Tracking costs about 60% of what decoding and rendering a frame cost
+ * Tracking costs about two thirds of what decoding and rendering a frame cost
  * (make bench-flow).  Reading a file, a second core takes the rendering
  * over: this thread reads, decodes and tracks the frames of a batch, the
  * renderer shows them, round a ring of batches, in capture order.  Only
@@ -115,8 +115,9 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
  * would leave it only the second decode.
  *
  * Two threads are faster only when each has a core of its own: not when
- * both share one CPU (2.7 times slower than one thread), nor beside other
- * work that takes a CPU from either now and then.  So the reader measures
+ * both share one CPU (2.7 times slower than one thread, kept two, in the
+ * first design), nor beside other work that takes a CPU from either now and
+ * then.  So the reader measures
  * how fast it goes each way and keeps the faster: now and then it stops the
  * renderer and renders a few thousand frames itself.
  */
@@ -399,7 +400,8 @@ static void renderer_stop(struct ring *r)
  * turns on one CPU until the load balancer parted them, milliseconds later:
  * in 4 to 8 runs of 10 the first 30,000 frames went at the pace of one
  * thread or slower, which misled measure().  Placed, 26 of 26 started at
- * full pace.  Kept off this CPU for good, it was worse beside a CPU hog
+ * full pace (both measured with the tracker as the second thread, in the
+ * first design).  Kept off this CPU for good, it was worse beside a CPU hog
  * there: it had to share the hog's CPU (10 µs a frame).
  */
 static void start_off_this_cpu(struct ring *r, pthread_attr_t *attr)
