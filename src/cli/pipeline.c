@@ -17,6 +17,7 @@
 #include <layerscope/source.h>
 
 #include "cli.h"
+#include "ways.h"
 #include "../lib/lines.h"
 
 /* The track stage and the table --stats prints; both NULL when tracking is off. */
@@ -134,10 +135,12 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
 #define WINDOW 1
 #define FIRST_RUN 2
 #define RUN 3
+#define BACKOFF 0                 /* nor less often */
 #else
 #define WINDOW 64                 /* batches a measurement covers: up to 4096 frames, about a millisecond */
 #define FIRST_RUN 8               /* windows on two threads before the first trial of one */
-#define RUN 128                   /* windows one way before a trial of the other */
+#define RUN 128                   /* windows one way before a trial of the other, */
+#define BACKOFF 3                 /* times 2^(trials lost in a row), up to this many */
 #endif
 #define TRIAL 4                   /* windows of a trial; the first of any run is not counted */
 
@@ -210,11 +213,7 @@ struct ring {
 	int64_t win_start;
 	unsigned long long win_frames;
 	unsigned win_batches;
-	unsigned windows, run_len; /* windows of the current run, and how many it gets */
-	bool trial;               /* the run is a trial of the other way */
-	int64_t run_sum;          /* its windows' times a frame, the first left out, */
-	unsigned run_n;           /* and how many */
-	int64_t last[2];          /* the mean window of the last run of [0] one thread, [1] two */
+	struct lsc_ways ways;
 	unsigned filled;          /* batches read */
 	unsigned long long read;  /* frames taken from the source */
 	bool carry;               /* `carried` holds a frame read after its batch's bytes were full */
@@ -621,7 +620,8 @@ static void batch_pass(struct ring *r, struct batch *b, unsigned k)
 		r->started = true;
 		if (b->end == B_MORE)
 			renderer_start(r, (k + 1) % RING_BATCHES);
-		r->run_len = FIRST_RUN;
+		static const struct lsc_ways_lengths len = { FIRST_RUN, RUN, BACKOFF, TRIAL };
+		lsc_ways_init(&r->ways, &len);
 		r->win_start = now_ns();
 	} else if (r->threaded) {
 		/* Its own pace, not the time between batches: that grows when the reader
@@ -634,32 +634,7 @@ static void batch_pass(struct ring *r, struct batch *b, unsigned k)
 	}
 }
 
-/* Switches the way of rendering for a run of `len` windows, a trial or not. */
-static void run_way(struct ring *r, bool threaded, unsigned len, bool trial)
-{
-	if (threaded && !r->threaded)
-		renderer_start(r, r->filled % RING_BATCHES);
-	else if (!threaded)
-		renderer_stop(r);
-	r->windows = 0;
-	r->run_len = len;
-	r->trial = trial;
-	r->run_sum = 0;
-	r->run_n = 0;
-}
-
-/*
- * After each batch read: this thread's time a frame, a window at a time.
- * A run of RUN windows one way is followed by a TRIAL of the other; the
- * trial wins a run only when its windows are 10% faster, on average, than
- * those of the run before it.  The mean, because it is what the whole read
- * costs: beside a CPU hog, most windows on two threads were as fast as on
- * one, but now and then one thread lost its CPU for milliseconds and the
- * other waited, and two threads took 25% longer than one.  Judged by their
- * best window, as before, or their median, they kept winning.  A trial
- * that lost costs only its windows; a burst of other work during a run can
- * hand the next one to the slower way, which its own trial undoes.
- */
+/* After each batch read: this thread's time a frame, a window at a time, to choose the faster way (ways.c). */
 static void measure(struct ring *r, unsigned frames)
 {
 	r->win_frames += frames;
@@ -669,20 +644,12 @@ static void measure(struct ring *r, unsigned frames)
 	r->win_start = t;
 	r->win_frames = 0;
 	r->win_batches = 0;
-	if (r->windows++ > 0) { /* the first window of a run warms it up */
-		r->run_sum += per;
-		r->run_n++;
-	}
-	if (r->windows < r->run_len)
+	if (!lsc_ways_window(&r->ways, per))
 		return;
-	bool way = r->threaded;
-	r->last[way] = r->run_sum / (int64_t)r->run_n; /* run_len >= 2: one window at least */
-	if (!r->trial)
-		run_way(r, !way, TRIAL, true);
-	else if (r->last[way] * 10 < r->last[!way] * 9)
-		run_way(r, way, RUN, false);
-	else
-		run_way(r, !way, RUN, false);
+	if (!r->ways.two)
+		renderer_stop(r);
+	else if (!r->threaded) /* it is not when it could not start */
+		renderer_start(r, r->filled % RING_BATCHES);
 }
 
 /* Read, decode and track here, render on the other thread.  0, or -1 with `err` from the source. */
