@@ -126,8 +126,10 @@ static int run_frames(struct lsc_source *src, struct lsc_flow_tracker *t, struct
 /* 2048 frames, some 0.35 ms of -f line: a thread that loses its CPU for less
  * (the VM's other work) holds the other up no longer.  With 4, interleaved
  * rounds of make bench-flow gave medians of 0.86-0.88 of the untracked rate;
- * with 32, 0.90-0.91; with 128, 0.89. */
+ * with 32, 0.90-0.91; with 128, 0.89.  Where frames cross decoded (-f none),
+ * a batch holds 400 KB of them: 4 batches there. */
 #define RING_BATCHES 32
+#define RING_BATCHES_DECODED 4
 #define BATCH_BYTES (128u * 1024) /* 64 full Ethernet frames; a longer frame gets a batch of its own */
 #define YIELD_NS 1000000          /* a thread waiting for the other yields up to this long, then sleeps; */
 #define SLOW_BATCHES_NS 40000     /* but when the other takes longer than this a batch, it naps at once */
@@ -187,9 +189,10 @@ struct batch {
 	char notes[BATCH_FRAMES * LSC_MAX_NOTES][LSC_NOTE_LEN]; /* its pages are touched only when used */
 };
 
-/* The renderer reads the first line, to the padding; this thread alone the rest, every frame. */
+/* The renderer reads the first line, to the padding, and the lines of `b`; this thread alone the rest, every frame. */
 struct ring {
-	struct batch **b;         /* RING_BATCHES of them */
+	struct batch **b;         /* nb of them, on lines of their own */
+	unsigned nb;
 	struct show *sh;
 	struct lsc_frame *shown;  /* the renderer's frame: decoded again, shown */
 	bool track_there;         /* the second thread tracks (the format shows nothing), not renders */
@@ -361,7 +364,7 @@ static void *renderer_main(void *arg)
 	int64_t pace_ns = 0;
 	bool placed = r->placed; /* until its first batch is shown */
 	bool ok = true;
-	for (unsigned k = r->first;; k = (k + 1) % RING_BATCHES) {
+	for (unsigned k = r->first;; k = (k + 1) % r->nb) {
 		struct batch *b = r->b[k];
 		if (wait_for(r, b, B_READY, pace_ns) < 0)
 			return NULL;
@@ -449,7 +452,7 @@ static void ring_free(struct ring *r)
 	if (r == NULL)
 		return;
 	renderer_stop(r);
-	for (unsigned k = 0; r->b != NULL && k < RING_BATCHES; k++) {
+	for (unsigned k = 0; r->b != NULL && k < r->nb; k++) {
 		if (r->b[k] != NULL) {
 			free(r->b[k]->bytes);
 			free(r->b[k]->f);
@@ -475,16 +478,17 @@ static struct ring *ring_new(struct lsc_flow_tracker *t, struct show *sh, bool t
 	r->sh = sh;
 	r->count = sh->o->count;
 	r->track_there = track_there;
+	r->nb = track_there ? RING_BATCHES_DECODED : RING_BATCHES;
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
 	/* Zeroed, as the single-thread pipeline's static frame starts. */
 	if ((r->mine[0] = calloc(1, sizeof *r->mine[0])) == NULL ||
 	    (r->mine[1] = calloc(1, sizeof *r->mine[1])) == NULL || (r->shown = calloc(1, sizeof *r->shown)) == NULL ||
-	    (r->b = calloc(RING_BATCHES, sizeof *r->b)) == NULL) {
+	    (r->b = lsc_calloc_lines(r->nb * sizeof *r->b)) == NULL) {
 		ring_free(r);
 		return NULL;
 	}
-	for (unsigned k = 0; k < RING_BATCHES; k++) {
+	for (unsigned k = 0; k < r->nb; k++) {
 		if ((r->b[k] = calloc(1, sizeof *r->b[k])) == NULL ||
 		    (r->b[k]->bytes = malloc(BATCH_BYTES)) == NULL ||
 		    (track_there && (r->b[k]->f = calloc(BATCH_FRAMES, sizeof *r->b[k]->f)) == NULL)) {
@@ -627,7 +631,7 @@ static void batch_pass(struct ring *r, struct batch *b, unsigned k)
 	if (!r->started) {
 		r->started = true;
 		if (b->end == B_MORE)
-			renderer_start(r, (k + 1) % RING_BATCHES);
+			renderer_start(r, (k + 1) % r->nb);
 		static const struct lsc_ways_lengths len = { FIRST_RUN, RUN, BACKOFF, TRIAL };
 		lsc_ways_init(&r->ways, &len);
 		r->win_start = now_ns();
@@ -652,19 +656,19 @@ static void measure(struct ring *r, unsigned frames)
 	r->win_start = t;
 	r->win_frames = 0;
 	r->win_batches = 0;
-	if (!lsc_ways_window(&r->ways, per))
-		return;
+	lsc_ways_window(&r->ways, per);
+	/* Asked at every window, not only when the way changes: a renderer that could not start is tried again. */
 	if (!r->ways.two)
 		renderer_stop(r);
-	else if (!r->threaded) /* it is not when it could not start */
-		renderer_start(r, r->filled % RING_BATCHES);
+	else if (!r->threaded)
+		renderer_start(r, r->filled % r->nb);
 }
 
 /* Read, decode and track here, render on the other thread.  0, or -1 with `err` from the source. */
 static int run_batches(struct lsc_source *src, struct ring *r, char *err)
 {
 	for (;;) {
-		unsigned k = r->filled % RING_BATCHES;
+		unsigned k = r->filled % r->nb;
 		struct batch *b = r->b[k];
 		if (r->threaded)
 			reader_wait(r, b);

@@ -28,10 +28,14 @@ struct lsc_ways {
 	int64_t run_sum;        /* its windows' times a frame, the first left out, */
 	unsigned run_n;         /* and how many */
 	int64_t last[2];        /* the mean window of the last run of [0] one thread, [1] two */
-	unsigned lost;          /* trials lost in a row since the way last changed */
+	unsigned lost;          /* trials lost in a row since one last took over, up to len.backoff */
 };
 
-/* Starts on two threads, for a first run of len.first windows (at least 2, as every run). */
+/*
+ * Starts on two threads, for a first run of len.first windows.  Every run
+ * is 2 windows at least (its first is not counted): first, run and trial
+ * are 2 or more, and run << backoff fits an unsigned.
+ */
 void lsc_ways_init(struct lsc_ways *w, const struct lsc_ways_lengths *len);
 
 /*

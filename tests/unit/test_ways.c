@@ -10,7 +10,7 @@
 
 #include "../../src/cli/ways.h"
 
-/* Short runs: a first of 3 windows, plain ones of 5, trials and rechecks of 3, doubled up to 4 times. */
+/* Short runs: a first of 3 windows, plain ones of 5 (doubled at most twice), trials and rechecks of 3. */
 static const struct lsc_ways_lengths LEN = { 3, 5, 2, 3 };
 
 /*
@@ -94,6 +94,11 @@ static void test_one_faster_takes_over(void **state)
 	assert_true(w.two);
 	assert_int_equal(w.kind, LSC_RUN_PLAIN);
 	assert_int_equal(w.run_len, 5);
+	assert_int_equal(w.lost, 0); /* the trial that took over counts from none lost */
+	assert_true(run_through(&w, 260, 175)); /* a trial of one, */
+	assert_true(run_through(&w, 260, 175)); /* lost: */
+	assert_true(w.two);
+	assert_int_equal(w.run_len, 10);       /* doubled once, not twice */
 }
 
 /* The first window of every run is left out: a slow hand-over does not count against the new way. */
@@ -106,8 +111,8 @@ static void test_first_window_left_out(void **state)
 	assert_false(lsc_ways_window(&w, 180));
 	assert_true(lsc_ways_window(&w, 190));
 	assert_int_equal(w.last[1], 185);
-	/* Not 10% faster: 170 against 185 is 8% */
-	assert_false(lsc_ways_window(&w, 9000));
+	/* The trial's first window would make it win; left out, 170 against 185 is 8%: not 10% faster. */
+	assert_false(lsc_ways_window(&w, 10));
 	assert_false(lsc_ways_window(&w, 170));
 	assert_true(lsc_ways_window(&w, 170));
 	assert_true(w.two);
