@@ -11,10 +11,12 @@
  * A trial wins only when its windows are 10% faster, on average, than
  * those of the run before it, and then again than those of the way it
  * beat, measured once more for as long: the run before a trial may have met
- * a burst of other work, or the start of the read.  The first run pays for
- * the conversation table's first 2 MiB, faulted in 4 KiB at a time, and the
- * trial after it gets huge pages: one thread won such trials, and kept the
- * next run, half of a 1M-frame read, at 0.6 of two threads' rate.
+ * a burst of other work, or the start of the read: the first run also pays
+ * for the conversation table's first 2 MiB, faulted in 4 KiB at a time,
+ * and the trial after it gets huge pages.  Its windows ran at 270-430 ns a
+ * frame on two threads, where later ones ran at 160-180; one thread won 2
+ * first trials of 6 (250 ns against 271 and 285), and kept the next run,
+ * half of a 1M-frame read, at one thread's pace.
  *
  * The mean, because it is what the whole read costs: beside a CPU hog,
  * most windows on two threads were as fast as on one, but now and then one
