@@ -13,10 +13,10 @@
  * beat, measured once more for as long: the run before a trial may have met
  * a burst of other work, or the start of the read: the first run also pays
  * for the conversation table's first 2 MiB, faulted in 4 KiB at a time,
- * and the trial after it gets huge pages.  Its windows ran at 270-430 ns a
- * frame on two threads, where later ones ran at 160-180; one thread won 2
- * first trials of 6 (250 ns against 271 and 285), and kept the next run,
- * half of a 1M-frame read, at one thread's pace.
+ * and the trial after it gets huge pages.  In one series of six reads the
+ * first run went at 270-550 ns a frame on two threads (later runs at
+ * 160-180), and one thread won 2 first trials of 6 (250 ns against 271 and
+ * 285) and kept the next run, half of a 1M-frame read, at its own pace.
  *
  * The mean, because it is what the whole read costs: beside a CPU hog,
  * most windows on two threads were as fast as on one, but now and then one
