@@ -66,7 +66,8 @@ struct lsc_renderer {
 	/* frame() reads f->flow.conv, which holds only while the tracker is at
 	 * that frame: the pipeline then tracks and renders each frame in turn. */
 	bool reads_conv;
-	/* frame() shows nothing (-f none): a second thread is better spent tracking. */
+	/* frame() shows nothing (-f none): a second thread is better spent tracking,
+	 * and --stats follows without a blank line. */
 	bool shows_nothing;
 };
 

@@ -747,7 +747,7 @@ int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 	if (o->renderer->end(sh.st) != 0)
 		status = LSC_EXIT_FAILURE;
 	if (pt.stats != NULL && !ferror(o->out)) {
-		if (strcmp(o->renderer->name, "none") != 0)
+		if (!o->renderer->shows_nothing) /* the table after frames shown: a blank line between */
 			fputc('\n', o->out);
 		if (lsc_stats_write(pt.stats, o->out) != 0)
 			status = lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory sorting the conversation table");
