@@ -6,7 +6,6 @@
 #include <sys/mman.h>
 
 #include "flow-int.h"
-#include "../lib/lines.h"
 
 /*
  * Everything is allocated by lsc_flow_new(): a pool of `cap` slots and a
@@ -56,8 +55,7 @@ static struct conv *pool_alloc(uint32_t cap)
 
 struct lsc_flow_tracker *lsc_flow_new(uint32_t max_flows)
 {
-	/* Its counters change every frame: on lines of their own, apart from what another thread reads. */
-	struct lsc_flow_tracker *t = lsc_calloc_lines(sizeof *t);
+	struct lsc_flow_tracker *t = calloc(1, sizeof *t);
 	if (t == NULL)
 		return NULL;
 	t->cap = max_flows ? max_flows : LSC_FLOW_DEFAULT_MAX;
@@ -278,13 +276,6 @@ static __attribute__((noinline)) struct conv *insert(struct lsc_flow_tracker *t,
 	lru_push_front(t, c);
 	prefetch_victims(t);
 	return c;
-}
-
-void lsc_flow_table_prefetch(const struct lsc_flow_tracker *t, uint32_t hash)
-{
-	uint32_t i = t->bucket[hash & t->mask];
-	if (i != 0)
-		prefetch_slot(t, i);
 }
 
 struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_key *k, uint32_t hash, bool *fresh)
