@@ -232,32 +232,6 @@ static struct conv *take_slot(struct lsc_flow_tracker *t)
 	return c;
 }
 
-/* Asks for the lines of slot `idx1` ahead of a write. */
-static void prefetch_slot(const struct lsc_flow_tracker *t, uint32_t idx1)
-{
-	const char *p = (const char *)slot(t, idx1);
-	for (size_t off = 0; off < sizeof(struct conv); off += 64)
-		__builtin_prefetch(p + off, 1);
-	__builtin_prefetch(p + sizeof(struct conv) - 1, 1);
-}
-
-/*
- * A full table takes the slot of the conversation seen longest ago for
- * each new one: a slot last touched some 30,000 conversations before,
- * out of every cache.  The next two to go are fetched now, a new
- * conversation or more ahead: the next is fetched already, so its link to
- * the one after is at hand.
- */
-static void prefetch_victims(const struct lsc_flow_tracker *t)
-{
-	if (t->used < t->cap || t->lru_tail == 0)
-		return;
-	prefetch_slot(t, t->lru_tail);
-	uint32_t after = slot(t, t->lru_tail)->lru_prev;
-	if (after != 0)
-		prefetch_slot(t, after);
-}
-
 /* A conversation the table does not hold yet: a slot, a new id, linked in. */
 static __attribute__((noinline)) struct conv *insert(struct lsc_flow_tracker *t, const struct flow_key *k,
                                                      uint32_t hash)
@@ -274,7 +248,6 @@ static __attribute__((noinline)) struct conv *insert(struct lsc_flow_tracker *t,
 	c->hnext = *head;
 	*head = index1(t, c);
 	lru_push_front(t, c);
-	prefetch_victims(t);
 	return c;
 }
 
