@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pipeline.h: the read loop, on one thread: source → decode → annotate → track → pace → render → step. */
 #ifndef LAYERSCOPE_PIPELINE_H
 #define LAYERSCOPE_PIPELINE_H

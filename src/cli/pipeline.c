@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pipeline.c: read and live: the library's read loop (src/pipeline) with the command's tracker, renderer, pace, step and messages. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* step.c: --step: what a command shows, one step at a time, a key between steps; the terminal always restored. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pipeline.c: the read loop shared by read, live and the demo, one frame at a time on one thread; and --speed's pace. */
 #include <config.h>
 

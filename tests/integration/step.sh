@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # step.sh: --step in a real terminal (tmux): one frame, the next on Enter, back on b, the terminal's mode restored after q and SIGTERM; refused without a terminal; --speed paces by the capture's clock.
 LS=${LAYERSCOPE:-./layerscope}
 top=${top_srcdir:-.}
