@@ -127,10 +127,11 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 		return lsc_usage_error(cmd, "--replay shows the bundled capture as it was recorded: %s does not "
 		                       "apply to it — drop %s, or drop --replay to run the exercise", moot, moot);
 	if (o->speed > 0 && !o->replay)
-		return lsc_usage_error(cmd, "--speed paces a recording: add --replay (the exercise itself runs at "
-		                       "its own pace)");
+		return lsc_usage_error(cmd, "%s", _("--speed paces a recording: add --replay (the exercise itself runs "
+		                                    "at its own pace)"));
 	if (o->speed > 0 && *step)
-		return lsc_usage_error(cmd, "--step waits for a key and --speed for the recording's clock: choose one");
+		return lsc_usage_error(cmd, "%s", _("--step waits for a key and --speed for the recording's clock: "
+		                                    "choose one"));
 	return 0;
 }
 

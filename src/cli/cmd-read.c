@@ -130,11 +130,11 @@ static int check_track_options(const struct lsc_cmd *cmd, struct lsc_pipeline_op
 static int check_step_options(const struct lsc_cmd *cmd, const struct lsc_pipeline_opts *po, bool step)
 {
 	if (step && po->speed > 0)
-		return lsc_usage_error(cmd, "--step waits for a key and --speed for the capture's clock: choose one");
+		return lsc_usage_error(cmd, "%s", _("--step waits for a key and --speed for the capture's clock: choose one"));
 	if (step && (po->renderer->shows_nothing || po->renderer == lsc_renderer_find("ladder") ||
 	             po->renderer == lsc_renderer_find("follow")))
-		return lsc_usage_error(cmd, "--step shows one frame at a time, and -f %s shows none until the end: "
-		                       "choose -f line, tree, hex or json", po->renderer->name);
+		return lsc_usage_error(cmd, _("--step shows one frame at a time, and -f %s shows none until the end: "
+		                              "choose -f line, tree, hex or json"), po->renderer->name);
 	return 0;
 }
 

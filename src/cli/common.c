@@ -171,8 +171,8 @@ int lsc_parse_speed(const struct lsc_cmd *cmd, const char *arg, double *out)
 		}
 	}
 	if (!digit || *p != '\0' || v > 1000)
-		return lsc_usage_error(cmd, "--speed wants a factor from 0 to 1000 (1: the capture's own timing, "
-		                       "0.1: ten times slower, 0: as fast as possible), not '%s'", arg);
+		return lsc_usage_error(cmd, _("--speed wants a factor from 0 to 1000 (1: the capture's own timing, "
+		                              "0.1: ten times slower, 0: as fast as possible), not '%s'"), arg);
 	*out = v;
 	return 0;
 }

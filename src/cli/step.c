@@ -50,13 +50,13 @@ static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 struct lsc_step *lsc_step_open(FILE *term, char *err)
 {
 	if (!isatty(STDIN_FILENO)) {
-		snprintf(err, LSC_ERRBUF_SIZE, "--step reads keys from the terminal, and standard input is not one: "
-		         "run it in a terminal without '<' or a pipe into it, or drop --step");
+		snprintf(err, LSC_ERRBUF_SIZE, "%s", _("--step reads keys from the terminal, and standard input is not one: "
+		                                     "run it in a terminal without '<' or a pipe into it, or drop --step"));
 		return NULL;
 	}
 	struct lsc_step *s = calloc(1, sizeof *s);
 	if (s == NULL || (s->ms = open_memstream(&s->buf, &s->len)) == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory for --step");
+		snprintf(err, LSC_ERRBUF_SIZE, "%s", _("out of memory for --step"));
 		free(s);
 		return NULL;
 	}
@@ -64,7 +64,7 @@ struct lsc_step *lsc_step_open(FILE *term, char *err)
 	s->explain = true;
 	struct termios t;
 	if (tcgetattr(STDIN_FILENO, &saved) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "--step: reading the terminal's mode: %s", strerror(errno));
+		snprintf(err, LSC_ERRBUF_SIZE, _("--step: reading the terminal's mode: %s"), strerror(errno));
 		lsc_step_close(s);
 		return NULL;
 	}
@@ -82,7 +82,7 @@ struct lsc_step *lsc_step_open(FILE *term, char *err)
 	raw = 1;
 	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) != 0) {
 		raw = 0;
-		snprintf(err, LSC_ERRBUF_SIZE, "--step: setting the terminal's mode: %s", strerror(errno));
+		snprintf(err, LSC_ERRBUF_SIZE, _("--step: setting the terminal's mode: %s"), strerror(errno));
 		lsc_step_close(s);
 		return NULL;
 	}
@@ -112,11 +112,13 @@ static void prompt(const struct lsc_step *s, size_t at)
 {
 	if (!isatty(STDERR_FILENO))
 		return;
-	if (s->on_explain != NULL)
-		fprintf(stderr, "\033[7m step %zu of %zu · Enter/space: next · b: back · e: explanations %s · q: quit \033[m",
-		        at + 1, s->nsteps, s->explain ? "on" : "off");
-	else
-		fprintf(stderr, "\033[7m step %zu of %zu · Enter/space: next · b: back · q: quit \033[m", at + 1, s->nsteps);
+	fputs("\033[7m", stderr);
+	fprintf(stderr,
+	        s->on_explain == NULL ? _(" step %zu of %zu   Enter/space: next   b: back   q: quit ")
+	        : s->explain ? _(" step %zu of %zu   Enter/space: next   b: back   e: explanations on   q: quit ")
+	                     : _(" step %zu of %zu   Enter/space: next   b: back   e: explanations off   q: quit "),
+	        at + 1, s->nsteps);
+	fputs("\033[m", stderr);
 	fflush(stderr);
 }
 
