@@ -36,7 +36,7 @@ struct lsc_flow_tracker {
  * pages past its first 2 MiB (some 3,800 conversations), whole ones only:
  * once the table is full, each new conversation takes the slot of the one
  * seen longest ago, anywhere in the pool, and with 4 KiB pages that was a
- * TLB miss on top of the cache misses (make bench-flow: 5-10 ns a frame).
+ * TLB miss on top of the cache misses (bench/RESULTS.md).
  * A small capture keeps its small pages.
  */
 static struct conv *pool_alloc(uint32_t cap)
