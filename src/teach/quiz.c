@@ -61,6 +61,7 @@ struct qconv {
 	uint8_t fin_dir;
 	uint64_t data, retrans, retrans_of;
 	uint32_t data_len, retrans_seq;
+	bool retrans_syn; /* the segment sent again is a SYN nobody answered */
 	bool answered;       /* UDP: the server sent a datagram back */
 	uint32_t recv_bytes; /* the server's first recv() of it, from .calls; 0: unknown */
 	int recv_fd;
@@ -192,6 +193,8 @@ static void tcp_frame(struct qconv *c, const struct lsc_frame *f, const struct l
 			c->retrans = f->number;
 			c->retrans_of = a->ref_frame;
 			c->retrans_seq = a->rel_seq;
+			c->retrans_syn = (l4->u.tcp.flags & (LSC_TCP_SYN | LSC_TCP_ACK)) == LSC_TCP_SYN &&
+			                 c->syn_ack == 0;
 		}
 		break;
 	default:
@@ -624,10 +627,17 @@ static void ask_retrans(struct gen *g, const struct qconv *c)
 	question(g, qq, N_("Was a segment of conversation %u sent twice? If so, which frame is the "
 	                   "retransmission?"), c->id);
 	number_answer(qq, c->retrans, true, g);
-	explain(g, qq, N_("Frame %llu sends again what frame %llu sent (relative sequence number %u): no "
-	                  "acknowledgement came in time, so the sender's kernel retransmitted it. TCP "
-	                  "delivers every byte, in order, or tells you it could not. RFC 6298."),
-	        (unsigned long long)c->retrans, (unsigned long long)c->retrans_of, c->retrans_seq);
+	if (c->retrans_syn)
+		explain(g, qq, N_("Frame %llu sends again the SYN of frame %llu: no SYN-ACK came, because the "
+		                  "server's kernel dropped the SYN (its accept queue was full: listen()'s backlog "
+		                  "reached) or the network lost it, so the client's kernel tried again after its "
+		                  "timeout. RFC 6298; listen(2)."),
+		        (unsigned long long)c->retrans, (unsigned long long)c->retrans_of);
+	else
+		explain(g, qq, N_("Frame %llu sends again what frame %llu sent (relative sequence number %u): no "
+		                  "acknowledgement came in time, so the sender's kernel retransmitted it. TCP "
+		                  "delivers every byte, in order, or tells you it could not. RFC 6298."),
+		        (unsigned long long)c->retrans, (unsigned long long)c->retrans_of, c->retrans_seq);
 }
 
 static void ask_unanswered(struct gen *g, const struct lsc_quiz *q)
