@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* quiz.h: questions about a capture, drawn from its decoded and tracked frames, each with the frame that proves its answer. */
 #ifndef LAYERSCOPE_QUIZ_H
 #define LAYERSCOPE_QUIZ_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-quiz.c: `layerscope quiz`: questions about a capture, asked at the terminal or printed as an answer key. */
 #include <config.h>
 

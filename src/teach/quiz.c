@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* quiz.c: questions a teacher asks about a capture, generated from its tracked conversations, never written per file. */
 #include <config.h>
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """lessons.py: runs every command of every lesson in docs/lessons/ (each ```sh block, from the top of
 the source tree, with the built layerscope first on PATH) and fails if one breaks: a non-zero exit, a
 sanitizer report, or more than its time.  As root each block runs in a network namespace of its own

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """quiz.py: `layerscope quiz`: every evidence it prints checked against `read -f json` of that
 frame, on every bundled capture, on captures written here with random ports and situations,
 and (as root) on a capture `demo -w` records live; the answers read from standard input; errors."""

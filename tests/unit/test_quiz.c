@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_quiz.c: the quiz generator: each kind asked only where the capture holds its situation; replies judged; draws repeatable. */
 #include <config.h>
 
