@@ -71,4 +71,7 @@ int lsc_report_write(struct lsc_report *r, FILE *out, char *errbuf);
 /* Frees the report and removes its temporary file; NULL is fine. */
 void lsc_report_free(struct lsc_report *r);
 
+/* The well-known service of a port ("http", "domain"), or NULL.  A small fixed table (quizzes ask it too). */
+const char *lsc_report_service(unsigned ipproto, uint16_t port);
+
 #endif

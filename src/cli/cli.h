@@ -40,6 +40,8 @@ void lsc_catch_stop(void (*fn)(int sig));
 extern const struct lsc_cmd lsc_cmd_craft;
 /* @demo */
 extern const struct lsc_cmd lsc_cmd_demo;
+/* @quiz */
+extern const struct lsc_cmd lsc_cmd_quiz;
 
 /* "layerscope CMD: message" on stderr; returns `status` so callers can `return lsc_fail(...)`. */
 int lsc_fail(int status, const char *cmd, const char *fmt, ...)
