@@ -170,6 +170,7 @@ struct lsc_icmp {
 	uint8_t type, code;
 	uint16_t checksum;
 	uint8_t csum;       /* enum lsc_csum */
+	uint16_t csum_calc; /* the checksum the message should carry, when csum is BAD */
 	bool has_echo;      /* echo request/reply: id and seq are set */
 	uint16_t id, seq;
 	uint32_t rest;      /* the 4 bytes after the checksum, as one word */
@@ -186,7 +187,9 @@ struct lsc_tcp {
 	uint8_t csum;        /* enum lsc_csum */
 	uint8_t opt_first;   /* index of the first option in frame->tcp_opts */
 	uint8_t opt_count;
-	uint32_t payload_length;
+	uint16_t csum_calc;  /* the checksum the segment should carry, when csum is BAD */
+	uint32_t payload_length;   /* on the wire: the IP layer's length less the data offset */
+	uint32_t payload_captured; /* of those, bytes the capture kept */
 };
 
 #define LSC_TCP_FIN 0x001u
@@ -224,6 +227,8 @@ struct lsc_udp {
 	uint16_t length;
 	uint16_t checksum;
 	uint8_t csum; /* enum lsc_csum */
+	uint16_t csum_calc;        /* the checksum the datagram should carry, when csum is BAD */
+	uint32_t payload_captured; /* payload bytes the capture kept (body_len has the wire's) */
 };
 
 struct lsc_payload {

@@ -106,9 +106,21 @@ bool lsc_decode_ip_fragment(const struct lsc_layer *ip)
 	return ip->u.ipv6.has_frag && (ip->u.ipv6.frag_mf || ip->u.ipv6.frag_offset != 0);
 }
 
+/*
+ * The field's right value, from the sum over the bytes as they are: taking
+ * the field out is adding its complement (RFC 1624), and the checksum is
+ * the complement of what is left.  UDP sends a computed 0 as 0xffff
+ * (RFC 768), 0 meaning none.
+ */
+static uint16_t expected(uint16_t all, uint16_t field, bool udp)
+{
+	uint16_t v = (uint16_t)~lsc_csum_fold((uint32_t)all + (uint16_t)~field);
+	return udp && v == 0 ? 0xffff : v;
+}
+
 uint8_t lsc_csum_l4(const struct lsc_frame *f, const struct lsc_layer *l,
                     const struct lsc_layer *ip, uint8_t ipproto,
-                    uint32_t seg_len, uint16_t field)
+                    uint32_t seg_len, uint16_t field, uint16_t *calc)
 {
 	if (ip == NULL || lsc_decode_ip_fragment(ip))
 		return LSC_CSUM_UNKNOWN;
@@ -119,6 +131,7 @@ uint8_t lsc_csum_l4(const struct lsc_frame *f, const struct lsc_layer *l,
 	uint16_t all = lsc_csum_fold(lsc_csum_add(ph, f->data + l->offset, seg_len));
 	if (all == 0xffff)
 		return LSC_CSUM_GOOD;
+	*calc = expected(all, field, ipproto == 17);
 	/*
 	 * With checksum offload the kernel hands the NIC a segment whose checksum
 	 * field holds only the folded pseudo-header sum; a capture on the sending
@@ -132,12 +145,44 @@ uint8_t lsc_csum_l4(const struct lsc_frame *f, const struct lsc_layer *l,
 }
 
 uint8_t lsc_csum_plain(const struct lsc_frame *f, const struct lsc_layer *l,
-                       const struct lsc_layer *ip, uint32_t len)
+                       const struct lsc_layer *ip, uint32_t len, uint16_t field, uint16_t *calc)
 {
 	if (ip != NULL && lsc_decode_ip_fragment(ip))
 		return LSC_CSUM_UNKNOWN;
 	if (l->offset > f->caplen || len > f->caplen - l->offset)
 		return LSC_CSUM_UNKNOWN;
-	return lsc_csum_fold(lsc_csum_add(0, f->data + l->offset, len)) == 0xffff
-	               ? LSC_CSUM_GOOD : LSC_CSUM_BAD;
+	uint16_t all = lsc_csum_fold(lsc_csum_add(0, f->data + l->offset, len));
+	if (all == 0xffff)
+		return LSC_CSUM_GOOD;
+	*calc = expected(all, field, false);
+	return LSC_CSUM_BAD;
+}
+
+static char *w_hex16(char *p, uint16_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	*p++ = '0';
+	*p++ = 'x';
+	for (int sh = 12; sh >= 0; sh -= 4)
+		*p++ = hex[(v >> sh) & 0xf];
+	return p;
+}
+
+char *lsc_w_csum_bad(char *p, uint16_t field, uint16_t calc)
+{
+	p = lsc_w_lit(p, " cksum ");
+	p = w_hex16(p, field);
+	p = lsc_w_lit(p, " (incorrect → ");
+	p = w_hex16(p, calc);
+	*p++ = ')';
+	return p;
+}
+
+void lsc_csum_note(struct lsc_frame *f, const struct lsc_layer *l, const char *what, uint8_t csum,
+                   uint16_t field, uint16_t calc)
+{
+	if (csum != LSC_CSUM_BAD || (l->flags & LSC_LF_QUOTED))
+		return;
+	lsc_frame_note(f, "%s checksum 0x%04x is incorrect: it should be 0x%04x (changed on the way, or built "
+	                  "by hand)", what, field, calc);
 }

@@ -40,19 +40,36 @@ uint16_t lsc_csum_fold(uint32_t sum);
  * says, with the pseudo-header of the enclosing IP layer `ip`.  Gives
  * UNKNOWN when bytes are missing or the datagram is a fragment, OFFLOAD when
  * the field holds just the pseudo-header sum (what checksum offload leaves in
- * frames captured on the sending host), else GOOD or BAD.
+ * frames captured on the sending host), else GOOD or BAD; with BAD, *calc
+ * is the value the field should have held.
  */
 uint8_t lsc_csum_l4(const struct lsc_frame *f, const struct lsc_layer *l,
                     const struct lsc_layer *ip, uint8_t ipproto,
-                    uint32_t seg_len, uint16_t field);
+                    uint32_t seg_len, uint16_t field, uint16_t *calc);
 
 /*
  * Verifies a checksum that covers `len` bytes from l->offset and no
  * pseudo-header (ICMP): UNKNOWN when bytes are missing or `ip` (may be NULL)
- * is a fragment, else GOOD or BAD.
+ * is a fragment, else GOOD or BAD; with BAD, *calc is what `field` should hold.
  */
 uint8_t lsc_csum_plain(const struct lsc_frame *f, const struct lsc_layer *l,
-                       const struct lsc_layer *ip, uint32_t len);
+                       const struct lsc_layer *ip, uint32_t len, uint16_t field, uint16_t *calc);
+
+/*
+ * " cksum 0x1a2b (incorrect → 0xb9f9)", as tcpdump -v says it, for the
+ * summaries of layers whose checksum is BAD: at most LSC_W_CSUM_BAD bytes
+ * at p; returns the end.  Also notes it on the frame, once per layer kind
+ * (lsc_csum_note).
+ */
+#define LSC_W_CSUM_BAD 40
+char *lsc_w_csum_bad(char *p, uint16_t field, uint16_t calc);
+
+/*
+ * When `csum` is BAD and `l` is the frame's own (not quoted in an ICMP
+ * error), notes "TCP checksum 0x1a2b is incorrect: it should be 0xb9f9 ...".
+ */
+void lsc_csum_note(struct lsc_frame *f, const struct lsc_layer *l, const char *what, uint8_t csum,
+                   uint16_t field, uint16_t calc);
 
 /* Whether lsc_frame_own_layers' table says what each protocol's TCP/IP layer says (a test's check). */
 bool lsc_own_kind_agrees(void);
@@ -103,7 +120,7 @@ struct lsc_icmp_kind {
 	bool (*is_error)(uint8_t type);
 	/* The checksum verdict over the msg_len-byte message; `ip` may be NULL. */
 	uint8_t (*checksum)(const struct lsc_frame *f, const struct lsc_layer *l,
-	                    const struct lsc_layer *ip, uint32_t msg_len);
+	                    const struct lsc_layer *ip, uint32_t msg_len, uint16_t *calc);
 	const char *(*type_name)(uint8_t type);
 	const char *(*code_name)(uint8_t type, uint8_t code);
 	/* Fields the 4 bytes after the checksum hold for some types (MTU, pointer ...). */
@@ -114,7 +131,7 @@ extern const struct lsc_icmp_kind lsc_icmpv6_kind;
 void lsc_icmp_decode(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c,
                      struct lsc_next *next);
 void lsc_icmp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l);
-#define LSC_ICMP_NFIELDS 7
+#define LSC_ICMP_NFIELDS 8
 extern const struct lsc_field lsc_icmp_fields[LSC_ICMP_NFIELDS];
 
 /* ---- Helpers the field tables share -------------------------------------- */
@@ -128,6 +145,13 @@ const char *lsc_field_ethertype(const struct lsc_layer *l, uint64_t v);
 const char *lsc_field_ipproto(const struct lsc_layer *l, uint64_t v);
 /* An EtherType's name, or "802.3 length" at 1500 and below (ether.c). */
 const char *lsc_field_ethertype_or_length(const struct lsc_layer *l, uint64_t v);
+/*
+ * Emits "checksum_expected" (the value the field should hold) when the
+ * layer's checksum is BAD; `fd->offset` locates the verdict, the expected
+ * value is read through the layer's protocol (decode.c).
+ */
+void lsc_field_csum_expected(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
+                             const struct lsc_field *fd);
 /* "correct", "incorrect", "unverified (offload)"... for an enum lsc_csum. */
 const char *lsc_field_csum(const struct lsc_layer *l, uint64_t v);
 

@@ -487,6 +487,24 @@ const char *lsc_field_csum(const struct lsc_layer *l, uint64_t v)
 	}
 }
 
+void lsc_field_csum_expected(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
+                             const struct lsc_field *fd)
+{
+	uint8_t csum;
+	uint16_t calc;
+	(void)f;
+	switch (l->proto) {
+	case LSC_PROTO_IPV4: csum = l->u.ipv4.csum, calc = l->u.ipv4.csum_calc; break;
+	case LSC_PROTO_TCP: csum = l->u.tcp.csum, calc = l->u.tcp.csum_calc; break;
+	case LSC_PROTO_UDP: csum = l->u.udp.csum, calc = l->u.udp.csum_calc; break;
+	case LSC_PROTO_ICMP:
+	case LSC_PROTO_ICMPV6: csum = l->u.icmp.csum, calc = l->u.icmp.csum_calc; break;
+	default: return;
+	}
+	if (csum == LSC_CSUM_BAD)
+		s->ops->uint(s, fd->key, fd->label, calc, 4, NULL);
+}
+
 unsigned lsc_layer_tcpip(const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	if (l->proto != LSC_PROTO_PAYLOAD)

@@ -25,7 +25,8 @@ void lsc_icmp_decode(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c
 		return lsc_layer_truncated(l, k->cut_reason);
 	/* the window is no longer than msg_len, so msg_len >= 8 here; clamp all the same */
 	l->body_len = msg_len > 8 ? msg_len - 8 : 0;
-	ic->csum = k->checksum(f, l, ip, msg_len);
+	ic->csum = k->checksum(f, l, ip, msg_len, &ic->csum_calc);
+	lsc_csum_note(f, l, l->proto == LSC_PROTO_ICMPV6 ? "ICMPv6" : "ICMP", ic->csum, ic->checksum, ic->csum_calc);
 	next->limit = l->body_len;
 	if (ic->type == k->echo_request || ic->type == k->echo_reply) {
 		ic->has_echo = true;
@@ -49,9 +50,9 @@ static bool is_error(uint8_t type)
 
 /* RFC 792: the checksum covers the ICMP message alone, no pseudo-header. */
 static uint8_t checksum(const struct lsc_frame *f, const struct lsc_layer *l,
-                        const struct lsc_layer *ip, uint32_t msg_len)
+                        const struct lsc_layer *ip, uint32_t msg_len, uint16_t *calc)
 {
-	return lsc_csum_plain(f, l, ip, msg_len);
+	return lsc_csum_plain(f, l, ip, msg_len, l->u.icmp.checksum, calc);
 }
 
 static const char *type_name(uint8_t type)
@@ -176,6 +177,7 @@ const struct lsc_field lsc_icmp_fields[LSC_ICMP_NFIELDS] = {
 	LSC_FIELD("code", "Code", LSC_FT_UINT, icmp.code, 2, field_code),
 	LSC_FIELD("checksum", "Checksum", LSC_FT_HEX, icmp.checksum, 4, NULL),
 	LSC_FIELD("checksum_ok", "Checksum status", LSC_FT_CSUM, icmp.csum, 8, lsc_field_csum),
+	LSC_FIELD_CUSTOM("checksum_expected", "Correct value", 8, lsc_field_csum_expected),
 	LSC_FIELD_CUSTOM("id", "Identifier", 8, emit_id),
 	LSC_FIELD_CUSTOM("seq", "Sequence number", 8, emit_seq),
 	LSC_FIELD_CUSTOM("rest", "Rest of header", 8, emit_rest_field),
@@ -198,6 +200,11 @@ void lsc_icmp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const str
 		lsc_sb_printf(b, " code %u", ic->code);
 	if (ic->has_echo)
 		lsc_sb_printf(b, " id %u seq %u", ic->id, ic->seq);
+	if (ic->csum == LSC_CSUM_BAD) {
+		char tmp[LSC_W_CSUM_BAD];
+		char *start = lsc_sb_reserve(b, sizeof tmp, tmp);
+		lsc_sb_commit(b, tmp, start, lsc_w_csum_bad(start, ic->checksum, ic->csum_calc));
+	}
 }
 
 const struct lsc_proto_info lsc_proto_icmp = {

@@ -12,11 +12,11 @@ static bool is_error(uint8_t type)
 
 /* RFC 4443 2.3: over the message and the IPv6 pseudo-header; under IPv4 (a misuse) not checkable. */
 static uint8_t checksum(const struct lsc_frame *f, const struct lsc_layer *l,
-                        const struct lsc_layer *ip, uint32_t msg_len)
+                        const struct lsc_layer *ip, uint32_t msg_len, uint16_t *calc)
 {
 	if (ip == NULL || ip->proto != LSC_PROTO_IPV6)
 		return LSC_CSUM_UNKNOWN;
-	return lsc_csum_l4(f, l, ip, 58, msg_len, l->u.icmp.checksum);
+	return lsc_csum_l4(f, l, ip, 58, msg_len, l->u.icmp.checksum, calc);
 }
 
 /* ---- names --------------------------------------------------------------- */

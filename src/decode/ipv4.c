@@ -37,15 +37,17 @@ static void decode_ipv4(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur
 		return lsc_layer_truncated(l, "IPv4 header cut short (needs 20 bytes)");
 	ip->version = vihl >> 4;
 	ip->ihl = (uint8_t)((vihl & 0x0f) * 4);
+	/* In two steps: a header cut after its flags still shows them (the field table emits what was captured). */
 	if (lsc_cur_u8(c, &ip->tos) || lsc_cur_be16(c, &ip->total_length) ||
-	    lsc_cur_be16(c, &ip->id) || lsc_cur_be16(c, &fo) || lsc_cur_u8(c, &ip->ttl) ||
-	    lsc_cur_u8(c, &ip->protocol) || lsc_cur_be16(c, &ip->checksum) ||
-	    lsc_cur_bytes(c, ip->src, 4) || lsc_cur_bytes(c, ip->dst, 4))
+	    lsc_cur_be16(c, &ip->id) || lsc_cur_be16(c, &fo))
 		return lsc_layer_truncated(l, "IPv4 header cut short (needs 20 bytes)");
 	ip->rf = (fo & 0x8000) != 0;
 	ip->df = (fo & 0x4000) != 0;
 	ip->mf = (fo & 0x2000) != 0;
 	ip->frag_offset = (uint16_t)((fo & 0x1fff) * 8);
+	if (lsc_cur_u8(c, &ip->ttl) || lsc_cur_u8(c, &ip->protocol) || lsc_cur_be16(c, &ip->checksum) ||
+	    lsc_cur_bytes(c, ip->src, 4) || lsc_cur_bytes(c, ip->dst, 4))
+		return lsc_layer_truncated(l, "IPv4 header cut short (needs 20 bytes)");
 
 	if (ip->version != 4)
 		return lsc_layer_malformed(l, "IP version is not 4");
@@ -70,6 +72,7 @@ static void decode_ipv4(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur
 	ip->csum_calc = (uint16_t)~lsc_csum_fold(lsc_csum_add(0, f->data + l->offset, 10) +
 	                                         lsc_csum_add(0, f->data + l->offset + 12, ip->ihl - 12u));
 	ip->csum = ip->csum_calc == ip->checksum ? LSC_CSUM_GOOD : LSC_CSUM_BAD;
+	lsc_csum_note(f, l, "IPv4 header", ip->csum, ip->checksum, ip->csum_calc);
 
 	l->body_len = total - ip->ihl;
 	next->limit = l->body_len;
@@ -113,6 +116,7 @@ static const struct lsc_field ipv4_fields[] = {
 	LSC_FIELD("protocol", "Protocol", LSC_FT_UINT, ipv4.protocol, 10, lsc_field_ipproto),
 	LSC_FIELD("checksum", "Header checksum", LSC_FT_HEX, ipv4.checksum, 12, NULL),
 	LSC_FIELD("checksum_ok", "Checksum", LSC_FT_CSUM, ipv4.csum, 20, lsc_field_csum),
+	LSC_FIELD_CUSTOM("checksum_expected", "Correct value", 20, lsc_field_csum_expected),
 	LSC_FIELD_CUSTOM("options", "Options", 20, emit_options),
 };
 
@@ -121,7 +125,7 @@ static void ipv4_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 	const struct lsc_ipv4 *ip = &l->u.ipv4;
 	(void)f;
 	/* No printf, and the room checked once: the line format calls this for every frame. */
-	char tmp[2 * LSC_W_ADDR4 + 3 * LSC_W_U64 + 24];
+	char tmp[2 * LSC_W_ADDR4 + 3 * LSC_W_U64 + 24 + LSC_W_CSUM_BAD];
 	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
 	p = lsc_w_ipv4(p, ip->src);
 	p = lsc_w_lit(p, " → ");
@@ -136,6 +140,8 @@ static void ipv4_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 		if (ip->mf)
 			*p++ = '+';
 	}
+	if (ip->csum == LSC_CSUM_BAD)
+		p = lsc_w_csum_bad(p, ip->checksum, ip->csum_calc);
 	lsc_sb_commit(b, tmp, start, p);
 }
 

@@ -167,14 +167,16 @@ static void decode_ipv6(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur
 	if (lsc_cur_u8(c, &b0))
 		return lsc_layer_truncated(l, "IPv6 header cut short (needs 40 bytes)");
 	ip->version = b0 >> 4;
-	if (lsc_cur_u8(c, &b1) || lsc_cur_be16(c, &b23) || lsc_cur_be16(c, &ip->payload_length) ||
-	    lsc_cur_u8(c, &ip->next_header) || lsc_cur_u8(c, &ip->hop_limit) ||
-	    lsc_cur_bytes(c, ip->src, 16) || lsc_cur_bytes(c, ip->dst, 16)) {
+	/* In steps: a header cut after its flow label still shows it (the field table emits what was captured). */
+	if (lsc_cur_u8(c, &b1) || lsc_cur_be16(c, &b23)) {
 		ip->traffic_class = (uint8_t)(b0 << 4 | b1 >> 4);
 		return lsc_layer_truncated(l, "IPv6 header cut short (needs 40 bytes)");
 	}
 	ip->traffic_class = (uint8_t)(b0 << 4 | b1 >> 4);
 	ip->flow_label = (uint32_t)(b1 & 0x0f) << 16 | b23;
+	if (lsc_cur_be16(c, &ip->payload_length) || lsc_cur_u8(c, &ip->next_header) ||
+	    lsc_cur_u8(c, &ip->hop_limit) || lsc_cur_bytes(c, ip->src, 16) || lsc_cur_bytes(c, ip->dst, 16))
+		return lsc_layer_truncated(l, "IPv6 header cut short (needs 40 bytes)");
 	if (ip->version != 6)
 		return lsc_layer_malformed(l, "IP version is not 6");
 

@@ -50,9 +50,10 @@ static void opt_values(struct lsc_tcp_opt *o, struct lsc_cur *c)
 /*
  * Walks the options in [20, data_offset).  A length byte that is missing,
  * below 2 or past the header makes the layer malformed: the rest of the
- * option bytes cannot be told apart.
+ * option bytes cannot be told apart.  When the capture `cut` the options,
+ * the walk ends quietly at the first option not captured whole.
  */
-static void parse_options(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c)
+static void parse_options(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c, bool cut)
 {
 	struct lsc_tcp *t = &l->u.tcp;
 	t->opt_first = f->ntcp_opts;
@@ -68,12 +69,18 @@ static void parse_options(struct lsc_frame *f, struct lsc_layer *l, struct lsc_c
 			return; /* the rest is padding */
 		if (o->kind == LSC_TCPOPT_NOP)
 			continue;
-		if (lsc_cur_u8(c, &o->length))
+		if (lsc_cur_u8(c, &o->length)) {
+			if (cut)
+				goto uncaptured;
 			return lsc_layer_malformed(l, "TCP option length missing");
+		}
 		if (o->length < 2)
 			return lsc_layer_malformed(l, "TCP option length < 2");
-		if (o->length - 2u > lsc_cur_left(c))
+		if (o->length - 2u > lsc_cur_left(c)) {
+			if (cut)
+				goto uncaptured;
 			return lsc_layer_malformed(l, "TCP option runs past the header");
+		}
 		struct lsc_cur oc = lsc_cur_sub(c, o->length - 2u, NULL);
 		uint8_t want = opt_fixed_len(o->kind);
 		if ((want && o->length != want) ||
@@ -83,6 +90,10 @@ static void parse_options(struct lsc_frame *f, struct lsc_layer *l, struct lsc_c
 			opt_values(o, &oc);
 		(void)lsc_cur_skip(c, o->length - 2u);
 	}
+	return;
+uncaptured:
+	f->ntcp_opts--; /* what is known of it is not worth an entry */
+	t->opt_count--;
 }
 
 static void decode_tcp(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c, struct lsc_next *next)
@@ -111,18 +122,35 @@ static void decode_tcp(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur 
 	if (t->data_offset > seg_len)
 		return lsc_layer_malformed(l, "TCP data offset past the segment");
 	l->hdr_len = t->data_offset;
-	if (lsc_cur_left(c) < t->data_offset - 20u)
-		return lsc_layer_truncated(l, "TCP options cut short");
-
-	struct lsc_cur oc = lsc_cur_sub(c, t->data_offset - 20u, NULL);
-	parse_options(f, l, &oc);
-	if (l->flags & LSC_LF_MALFORMED)
-		return;
-
+	/*
+	 * The segment's length is the IP layer's claim less the data offset, as
+	 * tshark's tcp.len, whatever the capture kept: a snapshot length that
+	 * cuts the options leaves the segment as long as it was on the wire.
+	 */
 	t->payload_length = seg_len - t->data_offset;
 	l->body_len = t->payload_length;
-	t->csum = lsc_csum_l4(f, l, ip, 6, seg_len, t->checksum);
+	bool cut = lsc_cur_left(c) < t->data_offset - 20u;
+	struct lsc_cur oc = lsc_cur_sub(c, t->data_offset - 20u, NULL);
+	parse_options(f, l, &oc, cut);
+	if (l->flags & LSC_LF_MALFORMED)
+		return;
+	if (cut)
+		return lsc_layer_truncated(l, "TCP options cut short");
+	(void)lsc_cur_skip(c, t->data_offset - 20u);
+	size_t left = lsc_cur_left(c);
+	t->payload_captured = left < t->payload_length ? (uint32_t)left : t->payload_length;
+	t->csum = lsc_csum_l4(f, l, ip, 6, seg_len, t->checksum, &t->csum_calc);
+	lsc_csum_note(f, l, "TCP", t->csum, t->checksum, t->csum_calc);
 	next->limit = t->payload_length;
+}
+
+/* Bytes of the payload the capture kept, where it kept fewer than the segment had. */
+static void emit_captured(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
+                          const struct lsc_field *fd)
+{
+	(void)f;
+	if (l->u.tcp.payload_captured != l->u.tcp.payload_length)
+		s->ops->uint(s, fd->key, fd->label, l->u.tcp.payload_captured, 0, NULL);
 }
 
 /* ---- fields -------------------------------------------------------------- */
@@ -215,9 +243,11 @@ static const struct lsc_field tcp_fields[] = {
 	LSC_FIELD("window", "Window", LSC_FT_UINT, tcp.window, 16, NULL),
 	LSC_FIELD("checksum", "Checksum", LSC_FT_HEX, tcp.checksum, 18, NULL),
 	LSC_FIELD("checksum_ok", "Checksum status", LSC_FT_CSUM, tcp.csum, 20, lsc_field_csum),
+	LSC_FIELD_CUSTOM("checksum_expected", "Correct value", 20, lsc_field_csum_expected),
 	LSC_FIELD("urgent", "Urgent pointer", LSC_FT_UINT, tcp.urgent, 20, NULL),
 	LSC_FIELD_CUSTOM("options", "Options", 20, emit_options),
 	LSC_FIELD("payload_length", "Payload length", LSC_FT_UINT, tcp.payload_length, 20, NULL),
+	LSC_FIELD_CUSTOM("payload_captured", "Payload captured", 20, emit_captured),
 };
 
 /* tcpdump's flag letters: S F R P . (ACK) U E W. */
@@ -251,7 +281,7 @@ static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 	bool rel = f->has_flow && f->flow.tcp && !(l->flags & LSC_LF_QUOTED);
 	uint32_t seq = rel ? f->flow.rel_seq : t->seq;
 	/* Room checked once for the longest such line (numbers of 20 digits, to be plain about it). */
-	char tmp[5 * LSC_W_U64 + 2 * 5 + FLAG_LETTERS_MAX + 40];
+	char tmp[6 * LSC_W_U64 + 2 * 5 + FLAG_LETTERS_MAX + 52 + LSC_W_CSUM_BAD];
 	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
 
 	p = lsc_w_u64(p, t->sport);
@@ -273,6 +303,13 @@ static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 	p = lsc_w_u64(p, t->window);
 	p = lsc_w_lit(p, " len ");
 	p = lsc_w_u64(p, t->payload_length);
+	if (t->payload_captured != t->payload_length) {
+		p = lsc_w_lit(p, " (");
+		p = lsc_w_u64(p, t->payload_captured);
+		p = lsc_w_lit(p, " captured)");
+	}
+	if (t->csum == LSC_CSUM_BAD)
+		p = lsc_w_csum_bad(p, t->checksum, t->csum_calc);
 	lsc_sb_commit(b, tmp, start, p);
 }
 

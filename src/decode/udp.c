@@ -21,12 +21,25 @@ static void decode_udp(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur 
 	if (u->length > ip_len && !frag)
 		return lsc_layer_malformed(l, "UDP length past the IP payload");
 
+	/* The length on the wire, from the length fields; the capture may hold less (payload_captured). */
 	l->body_len = (u->length > ip_len ? ip_len : u->length) - 8u;
+	size_t left = lsc_cur_left(c);
+	u->payload_captured = left < l->body_len ? (uint32_t)left : l->body_len;
 	if (u->checksum == 0 && ip != NULL && ip->proto == LSC_PROTO_IPV4)
 		u->csum = LSC_CSUM_ABSENT; /* RFC 768: zero means none was computed */
 	else
-		u->csum = lsc_csum_l4(f, l, ip, 17, u->length, u->checksum);
+		u->csum = lsc_csum_l4(f, l, ip, 17, u->length, u->checksum, &u->csum_calc);
+	lsc_csum_note(f, l, "UDP", u->csum, u->checksum, u->csum_calc);
 	next->limit = l->body_len;
+}
+
+/* Bytes of the payload the capture kept, where it kept fewer than the datagram had. */
+static void emit_captured(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
+                          const struct lsc_field *fd)
+{
+	(void)f;
+	if (l->u.udp.payload_captured != l->body_len)
+		s->ops->uint(s, fd->key, fd->label, l->u.udp.payload_captured, 0, NULL);
 }
 
 static const struct lsc_field udp_fields[] = {
@@ -35,18 +48,28 @@ static const struct lsc_field udp_fields[] = {
 	LSC_FIELD("length", "Length", LSC_FT_UINT, udp.length, 6, NULL),
 	LSC_FIELD("checksum", "Checksum", LSC_FT_HEX, udp.checksum, 8, NULL),
 	LSC_FIELD("checksum_ok", "Checksum status", LSC_FT_CSUM, udp.csum, 8, lsc_field_csum),
+	LSC_FIELD_CUSTOM("checksum_expected", "Correct value", 8, lsc_field_csum_expected),
+	LSC_FIELD_CUSTOM("payload_captured", "Payload captured", 8, emit_captured),
 };
 
 static void udp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	(void)f;
-	char tmp[3 * LSC_W_U64 + 16];
+	const struct lsc_udp *u = &l->u.udp;
+	char tmp[4 * LSC_W_U64 + 32 + LSC_W_CSUM_BAD];
 	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
-	p = lsc_w_u64(p, l->u.udp.sport);
+	p = lsc_w_u64(p, u->sport);
 	p = lsc_w_lit(p, " → ");
-	p = lsc_w_u64(p, l->u.udp.dport);
+	p = lsc_w_u64(p, u->dport);
 	p = lsc_w_lit(p, " len ");
 	p = lsc_w_u64(p, l->body_len);
+	if (u->payload_captured != l->body_len) {
+		p = lsc_w_lit(p, " (");
+		p = lsc_w_u64(p, u->payload_captured);
+		p = lsc_w_lit(p, " captured)");
+	}
+	if (u->csum == LSC_CSUM_BAD)
+		p = lsc_w_csum_bad(p, u->checksum, u->csum_calc);
 	lsc_sb_commit(b, tmp, start, p);
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* jsonw.c: streaming JSON output (RFC 8259): escaping, commas, fixed-point numbers. */
+/* jsonw.c: streaming JSON output (RFC 8259): escaping, valid UTF-8 (RFC 3629), commas, fixed-point numbers. */
 #include <config.h>
 
 #include <string.h>
@@ -63,8 +63,16 @@ static void sep(struct lsc_json *j)
 
 static const char hexd[] = "0123456789abcdef";
 
-/* How a byte goes into a JSON string: 0 as it is, 'u' as \u00XX, else '\' and this letter. */
+/*
+ * How a byte goes into a JSON string: 0 as it is, 'u' as \u00XX, '8' the
+ * first byte of a UTF-8 sequence to check, else '\' and this letter.
+ */
+#define U8 '8'
+#define U8x4(b) [b] = U8, [(b) + 1] = U8, [(b) + 2] = U8, [(b) + 3] = U8
+#define U8x16(b) U8x4(b), U8x4((b) + 4), U8x4((b) + 8), U8x4((b) + 12)
 static const char esc_table[256] = {
+	U8x16(0x80), U8x16(0x90), U8x16(0xa0), U8x16(0xb0), U8x16(0xc0), U8x16(0xd0),
+	U8x16(0xe0), U8x16(0xf0),
 	['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
 	['"'] = '"', ['\\'] = '\\',
 	[0x00] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u', [0x05] = 'u',
@@ -86,20 +94,66 @@ static void put_escape(struct lsc_json *j, unsigned char ch)
 	}
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence at s (RFC 3629 section 4:
+ * no overlong forms, no surrogates, nothing past U+10FFFF), 0 when the
+ * bytes are not one.
+ */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		lo = c == 0xe0 ? 0xa0 : 0x80; /* below: overlong */
+		hi = c == 0xed ? 0x9f : 0xbf; /* above: UTF-16 surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		lo = c == 0xf0 ? 0x90 : 0x80; /* below: overlong */
+		hi = c == 0xf4 ? 0x8f : 0xbf; /* above: past U+10FFFF */
+	} else {
+		return 0; /* a continuation byte alone, C0/C1 (overlong), F5-FF */
+	}
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/*
+ * Bytes from outside (a process name, a file name, a payload) need not be
+ * UTF-8, and JSON text must be: each byte that does not start a well-formed
+ * sequence becomes U+FFFD, the replacement character, as a decoder
+ * replaces it (Unicode's "maximal subpart" practice, one a byte).
+ */
 void lsc_json_strn(struct lsc_json *j, const char *s, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	sep(j);
 	putch(j, '"');
 	size_t i = 0;
 	while (i < n) {
 		size_t k = i;
-		while (k < n && esc_table[(unsigned char)s[k]] == 0)
+		while (k < n && esc_table[u[k]] == 0)
 			k++;
 		put(j, s + i, k - i); /* the run of bytes that go as they are */
 		if (k == n)
 			break;
-		put_escape(j, (unsigned char)s[k]);
-		i = k + 1;
+		if (esc_table[u[k]] != U8) {
+			put_escape(j, u[k]);
+			i = k + 1;
+			continue;
+		}
+		size_t len = utf8_len(u + k, n - k);
+		if (len > 0)
+			put(j, s + k, len);
+		else
+			put(j, "\\ufffd", 6);
+		i = k + (len > 0 ? len : 1);
 	}
 	putch(j, '"');
 }

@@ -86,9 +86,33 @@ static void test_checksum_verdicts(void **state)
 	assert_int_equal(test_layer(&f, LSC_PROTO_IPV4)->u.ipv4.csum, LSC_CSUM_GOOD);
 	test_frame_free(&f);
 
+	uint16_t right = (uint16_t)(p[TCP_OFF + 16] << 8 | p[TCP_OFF + 17]);
 	p[TCP_OFF + 17] ^= 0x5a; /* neither right nor the offload partial sum */
 	test_decode(&f, DLT_EN10MB, p, sizeof p);
 	assert_int_equal(test_layer(&f, LSC_PROTO_TCP)->u.tcp.csum, LSC_CSUM_BAD);
+	/* the value it should have held, and a note saying so */
+	assert_int_equal(test_layer(&f, LSC_PROTO_TCP)->u.tcp.csum_calc, right);
+	assert_int_equal(f.nnotes, 1);
+	assert_non_null(strstr(f.notes[0], "TCP checksum"));
+	assert_non_null(strstr(f.notes[0], "is incorrect"));
+	test_frame_free(&f);
+
+	/* The IPv4 header's, likewise. */
+	uint16_t ip_right = (uint16_t)(p[24] << 8 | p[25]);
+	p[TCP_OFF + 17] ^= 0x5a;
+	p[25] ^= 0x01;
+	test_decode(&f, DLT_EN10MB, p, sizeof p);
+	assert_int_equal(test_layer(&f, LSC_PROTO_IPV4)->u.ipv4.csum, LSC_CSUM_BAD);
+	assert_int_equal(test_layer(&f, LSC_PROTO_IPV4)->u.ipv4.csum_calc, ip_right);
+	assert_int_equal(test_layer(&f, LSC_PROTO_TCP)->u.tcp.csum, LSC_CSUM_GOOD);
+	assert_int_equal(f.nnotes, 1);
+	test_frame_free(&f);
+	p[25] ^= 0x01;
+
+	/* Offload's partial sum is not called incorrect, and has no note. */
+	test_decode(&f, DLT_EN10MB, syn_frame, sizeof syn_frame);
+	assert_int_equal(test_layer(&f, LSC_PROTO_TCP)->u.tcp.csum, LSC_CSUM_OFFLOAD);
+	assert_int_equal(f.nnotes, 0);
 	test_frame_free(&f);
 
 	/* A capture cut inside the segment cannot be verified. */
@@ -135,6 +159,34 @@ static void test_truncation(void **state)
 	(void)state;
 	test_truncation_sweep(DLT_EN10MB, syn_frame, sizeof syn_frame, LSC_PROTO_TCP,
 	                      TCP_OFF, TCP_OFF + 40);
+}
+
+/*
+ * A snapshot length that cuts the options or the payload leaves the segment
+ * as long as the IP header says (tshark's tcp.len); what was captured is apart.
+ */
+static void test_cut_by_snaplen(void **state)
+{
+	static struct lsc_frame f;
+	uint8_t p[sizeof syn_frame + 40];
+	(void)state;
+	memcpy(p, syn_frame, sizeof syn_frame);
+	memset(p + sizeof syn_frame, 'x', 40);
+	p[17] = 0x3c + 40; /* IPv4 total length: 40 bytes of payload more */
+	for (size_t cap = TCP_OFF + 20; cap <= sizeof p; cap++) {
+		test_decode(&f, DLT_EN10MB, p, cap);
+		const struct lsc_layer *l = test_layer(&f, LSC_PROTO_TCP);
+		assert_int_equal(l->u.tcp.payload_length, 40);
+		assert_int_equal(l->body_len, 40);
+		size_t want = cap > TCP_OFF + 40 ? cap - (TCP_OFF + 40) : 0;
+		assert_int_equal(l->u.tcp.payload_captured, want);
+		/* cut inside the options: truncated, never malformed; the options captured whole are kept */
+		assert_int_equal((l->flags & LSC_LF_TRUNCATED) != 0, cap < TCP_OFF + 40);
+		assert_int_equal(l->flags & LSC_LF_MALFORMED, 0);
+		if (cap == TCP_OFF + 32) /* mss, sack_perm, and the timestamp's first 6 bytes */
+			assert_int_equal(l->u.tcp.opt_count, 2);
+		test_frame_free(&f);
+	}
 }
 
 static void expect_malformed(const uint8_t *p, size_t n, const char *reason)
@@ -211,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_checksum_verdicts),
 		cmocka_unit_test(test_checksum_sum),
 		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_cut_by_snaplen),
 		cmocka_unit_test(test_impossible_lengths),
 		cmocka_unit_test(test_wrong_length_for_kind),
 	};
