@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <layerscope/flow.h>
+#include <layerscope/pipeline.h>
 #include <layerscope/quiz.h>
 #include <layerscope/source.h>
 
@@ -105,7 +106,8 @@ static int feed(const struct lsc_cmd *cmd, const char *path, struct lsc_quiz *q)
 		lsc_source_close(src);
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("out of memory for the conversation table"));
 	}
-	while ((got = lsc_stages_next(src, &frame, t, NULL, NULL, err)) > 0)
+	const struct lsc_pipeline p = { .src = src, .flows = t };
+	while ((got = lsc_pipeline_next(&p, &frame, err)) > 0)
 		lsc_quiz_frame(q, &frame);
 	if (got < 0)
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
