@@ -174,8 +174,9 @@ static void ask(FILE *out, FILE *in, bool tty, const struct lsc_quiz_q *qs, size
 	char line[256];
 	size_t right = 0, asked = 0;
 	if (tty)
-		fprintf(out, _("%zu questions about this capture. Type your answer and press Enter "
-		               "(Ctrl-D stops).\n"), n);
+		fprintf(out, P_("%zu question about this capture. Type your answer and press Enter "
+		                "(Ctrl-D stops).\n", "%zu questions about this capture. Type your answer and press "
+		                "Enter (Ctrl-D stops).\n", n), n);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "\n%zu. %s\n> ", i + 1, qs[i].question);
 		fflush(out);

@@ -251,6 +251,40 @@ def interactive(tmp):
     equal(len(quiz_json(path, "-n", "3")[1]), 3, "-n 3: three questions")
 
 
+def terminal():
+    """At a terminal (a pty): the greeting, a prompt, the typed answer judged, the score."""
+    import pty
+    import select
+    path = os.path.join(CAPTURES, "retransmission.pcap")
+    answer = quiz_json(path, "-n", "1")[1][0]["answer"]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(LAYERSCOPE, [LAYERSCOPE, "quiz", "-n", "1", path])
+    out, sent = b"", False
+    while True:
+        r, _, _ = select.select([fd], [], [], 20)
+        if not r:
+            check(False, "terminal: no output for 20 s (got %r)" % out[-300:])
+            os.kill(pid, 9)
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+        if not sent and out.rstrip().endswith(b">"):
+            os.write(fd, answer.encode() + b"\n")
+            sent = True
+    _, status = os.waitpid(pid, 0)
+    text = out.decode("utf-8", "replace")
+    equal(os.waitstatus_to_exitcode(status), 0, "terminal: exit")
+    check("1 question about this capture. Type your answer" in text, "terminal: says how to answer")
+    check("Right:" in text and "Score: 1 of 1 question right." in text, "terminal: the right answer scores 1 of 1: %r"
+          % text[-300:])
+
+
 def errors(tmp):
     arp = os.path.join(tmp, "arp.pcap")
     pcap(arp, [b"\xff" * 6 + b"\x02\0\0\0\0\x05\x08\x06" + bytes([0, 1, 8, 0, 6, 4, 0, 1]) + bytes(20)])
@@ -306,6 +340,7 @@ def main():
             print("ok   %s: %d kinds (%s)" % (name, len(kinds), ", ".join(sorted(kinds))))
         generated(tmp)
         interactive(tmp)
+        terminal()
         errors(tmp)
         live(tmp)
     finally:
