@@ -80,6 +80,7 @@ run_one() {
 	case $format in
 	report:*) "$bin" report -f "${format#report:}" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
 	quiz:*) "$bin" quiz --answers -f "${format#quiz:}" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
+	follow) "$bin" read $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;; # --follow prints its own format
 	*) "$bin" read -f "$format" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
 	esac
 	rc=$?
