@@ -867,35 +867,6 @@ static void test_hash_spread(void **state)
 	}
 }
 
-/*
- * Frame i of `nconv` interleaved echo conversations from number `first`,
- * as bench/flow-gen.py writes them: conversation first + i % nconv, its
- * segment i / nconv of ten (handshake, 16 bytes each way with their ACKs,
- * a three-segment close).
- */
-static size_t echo_mix(uint8_t *b, unsigned i, unsigned first, unsigned nconv)
-{
-	unsigned c = first + i % nconv, k = i / nconv;
-	uint8_t cl[4] = { 10, (uint8_t)(1 + (c >> 16)), (uint8_t)(c >> 8), (uint8_t)c };
-	uint32_t ci = c * 2654435761u, si = c * 40503u + 12345u, L = 16;
-	static const struct { bool c2s; uint16_t flags; bool data; int seq, ack; } seg[10] = {
-		{ true, S, false, 0, -1 },      { false, S | A, false, 0, 1 },
-		{ true, A, false, 1, 1 },       { true, P | A, true, 1, 1 },
-		{ false, A, false, 1, 17 },     { false, P | A, true, 1, 17 },
-		{ true, A, false, 17, 17 },     { true, F | A, false, 17, 17 },
-		{ false, F | A, false, 17, 18 }, { true, A, false, 18, 18 },
-	};
-	/* seq and ack relative to the sender's and the peer's ISN; -1: no ack */
-	uint32_t own = seg[k].c2s ? ci : si, peer = seg[k].c2s ? si : ci;
-	uint32_t ack = seg[k].ack < 0 ? 0 : peer + (uint32_t)seg[k].ack;
-	uint16_t len = seg[k].data ? (uint16_t)L : 0;
-	if (seg[k].c2s)
-		return tcp_bytes(b, cl, (uint16_t)(32768 + c % 28000), SERVER, SPORT, own + (uint32_t)seg[k].seq, ack,
-		                 seg[k].flags, 65535, len);
-	return tcp_bytes(b, SERVER, SPORT, cl, (uint16_t)(32768 + c % 28000), own + (uint32_t)seg[k].seq, ack,
-	                 seg[k].flags, 65535, len);
-}
-
 /* IPv6 needs its decoder; the key and the rest are shared with IPv4. */
 static void test_ipv6(void **state)
 {
