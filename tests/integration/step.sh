@@ -88,11 +88,15 @@ sleep 0.5
 	fail "space after b"
 keys Space
 await "$f3" && ok "space at the newest step: frame 3" || fail "no frame 3"
+# restored WHEN FILE: the terminal's mode (stty -a) in FILE is the one before the run.
+restored() {
+	cmp -s "$tmp/before" "$2" && ok "terminal mode restored $1" ||
+		{ fail "terminal mode not restored $1"; diff "$tmp/before" "$2"; }
+}
 keys q
 await '^rc=0' && ok "q: exit 0" || { fail "q: no exit 0"; pane; }
 sleep 0.3
-cmp -s "$tmp/before" "$tmp/after-q" && ok "terminal mode restored after q" ||
-	{ fail "terminal mode not restored after q"; diff "$tmp/before" "$tmp/after-q"; }
+restored "after q" "$tmp/after-q"
 
 keys "clear" Enter
 sleep 0.5
@@ -101,8 +105,7 @@ await "$f1" || fail "second run: frame 1 not shown"
 kill -TERM "$(cat "$tmp/pid")"
 await '^rc=143' && ok "SIGTERM: the process ends by the signal" || { fail "SIGTERM: no rc=143"; pane; }
 sleep 0.3
-cmp -s "$tmp/before" "$tmp/after-term" && ok "terminal mode restored after SIGTERM" ||
-	{ fail "terminal mode not restored after SIGTERM"; diff "$tmp/before" "$tmp/after-term"; }
+restored "after SIGTERM" "$tmp/after-term"
 
 # The demo's replay: a step is a socket call and the frames it caused.
 keys "clear" Enter
@@ -119,6 +122,6 @@ n2=$(lines ' frame [0-9]+ ')
 keys q
 await '^rc=0' && ok "demo: q exits 0" || fail "demo: q"
 sleep 0.3
-cmp -s "$tmp/before" "$tmp/after-demo" && ok "terminal mode restored after the demo" || fail "demo: terminal mode"
+restored "after the demo" "$tmp/after-demo"
 
 [ $failed -eq 0 ] || exit 1
