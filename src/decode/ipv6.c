@@ -183,12 +183,15 @@ static void decode_ipv6(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur
 	/*
 	 * Payload length 0: a jumbogram (the length is in a hop-by-hop Jumbo
 	 * Payload option) or, captured on the sending host, a Linux BIG TCP
-	 * super-packet; either way only the captured length says how long it is.
+	 * super-packet; either way only the frame's length says how long it is:
+	 * its length on the wire, which a snapshot length does not cut.
 	 */
 	uint32_t claim = ip->payload_length;
-	bool zero = claim == 0 && ip->next_header != LSC_IP6_NONXT && lsc_cur_left(c) > 0;
+	size_t left = lsc_cur_left(c);
+	uint32_t on_wire = f->len > c->off ? (uint32_t)(f->len - c->off) : 0;
+	bool zero = claim == 0 && ip->next_header != LSC_IP6_NONXT && (left > 0 || on_wire > 0);
 	if (zero)
-		claim = (uint32_t)lsc_cur_left(c);
+		claim = on_wire > left ? on_wire : (uint32_t)left;
 
 	uint8_t upper = walk_ext(f, l, c, claim);
 	ip->upper = upper;
@@ -197,7 +200,7 @@ static void decode_ipv6(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur
 		               ip->ext_count, LSC_MAX_IP6_EXT);
 	if (zero && ip->jumbo)
 		lsc_frame_note(f, "IPv6 jumbogram: payload length 0, Jumbo Payload option says %u; "
-		               "used the %u captured bytes", (unsigned)ip->jumbo_length, (unsigned)claim);
+		               "used the frame's %u bytes", (unsigned)ip->jumbo_length, (unsigned)claim);
 	else if (zero)
 		lsc_frame_note(f, "IPv6 payload length 0 without a Jumbo Payload option: "
 		               "assumed segmentation offload");

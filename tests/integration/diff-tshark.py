@@ -694,7 +694,11 @@ def compare_layers(ctx, ours, ts):
                 return
             ctx.check("layers[%d]" % i, lay["proto"], tok)
             return
-        if tsl is None or tsl.errors or nxt == "_ws.malformed":
+        # An exception in a sub-dissector of this layer that we do not
+        # decode (MPTCP in a TCP option) ends tshark's chain with it and
+        # flags the frame malformed: the layer is tshark's malformed one.
+        in_sub = ts.malformed and nxt is not None and nxt not in TS_PROTO and i + 2 == len(chain)
+        if tsl is None or tsl.errors or nxt == "_ws.malformed" or in_sub:
             # tshark flags this layer malformed: neither its fields nor
             # anything inside it are a reference.
             ctx.rep.skipped_layers += 1

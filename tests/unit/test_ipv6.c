@@ -349,7 +349,7 @@ static void test_jumbo_and_zero_length(void **state)
 	assert_int_equal(test_layer(&f, LSC_PROTO_ICMPV6)->u.icmp.csum, LSC_CSUM_GOOD);
 	assert_int_equal(f.nnotes, 1);
 	assert_string_equal(f.notes[0], "IPv6 jumbogram: payload length 0, Jumbo Payload option says 32; "
-	                                "used the 32 captured bytes");
+	                                "used the frame's 32 bytes");
 	test_frame_free(&f);
 	free(p);
 
