@@ -75,11 +75,24 @@ struct lsc_live_opts {
 struct lsc_source *lsc_source_open_live(const struct lsc_live_opts *o, char *warning, char *errbuf);
 
 /*
- * Also writes every frame that lsc_source_next() reads to a pcap file
- * (pcap_dump_open: open it before dropping privileges).  Returns 0, or -1
- * with the cause in errbuf.  The file is flushed and closed with the source.
+ * Also writes every frame that lsc_source_next() reads to a pcap file (open
+ * it before dropping privileges).  A new file is created 0600 (a capture
+ * holds other people's traffic); a file that exists keeps its mode.  From
+ * then on lsc_source_next() returns -1, naming the file and the cause, at
+ * the first frame that cannot be written.  Returns 0, or -1 with the cause
+ * in errbuf.
  */
 int lsc_source_write_to(struct lsc_source *s, const char *path, char *errbuf);
+
+/* The same to `fd`, open for writing (taken over: closed on failure too); `path` names it in messages. */
+int lsc_source_write_fd(struct lsc_source *s, int fd, const char *path, char *errbuf);
+
+/*
+ * Flushes and closes the -w file (nothing without one).  0, or -1 with the
+ * cause in errbuf when any write to it failed: the file is then incomplete.
+ * lsc_source_close() closes it too, without saying.
+ */
+int lsc_source_write_end(struct lsc_source *s, char *errbuf);
 
 /* Makes a blocked or later lsc_source_next() return 0 (pcap_breakloop); safe in a signal handler. */
 void lsc_source_stop(struct lsc_source *s);

@@ -307,6 +307,8 @@ static int run_live(int argc, char **argv)
 	signal(SIGHUP, SIG_DFL);
 	stop_source = NULL;
 	print_stats(src, iface);
+	if (lsc_source_write_end(src, err) != 0)
+		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s; the file holds only what was written before", err);
 	lsc_source_close(src);
 	lsc_owners_close(owners);
 	return rc;

@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -133,7 +134,8 @@ int lsc_parse_u64(const char *s, unsigned long long min, unsigned long long max,
                   unsigned long long *out)
 {
 	char *end;
-	if (s == NULL || *s == '\0' || *s == '-' || *s == '+')
+	/* Digits only: strtoull() would also take leading blanks and a sign. */
+	if (s == NULL || *s < '0' || *s > '9')
 		return -1;
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
@@ -169,6 +171,10 @@ int lsc_output_done(FILE *out, const char *cmd, int status)
 	int e = errno;
 	if (lsc_output_gone(out))
 		return LSC_EXIT_OK;
+	int mode = fcntl(fileno(out), F_GETFL);
+	if (e == EBADF && (mode < 0 || (mode & O_ACCMODE) == O_RDONLY)) /* main() put a read-only stand-in there */
+		return lsc_fail(LSC_EXIT_FAILURE, cmd, "standard output is closed, so nothing could be shown — "
+		                "run it with an output (a terminal, '> FILE' or '| less')");
 	return lsc_fail(LSC_EXIT_FAILURE, cmd, "writing the output: %s — check the disk or device it "
 	                "goes to", e != 0 ? strerror(e) : "a write failed");
 }
