@@ -11,15 +11,24 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <layerscope/strbuf.h>
+
 #include "cli.h"
 
+/*
+ * Messages name files, options and filters the user or an attacker chose:
+ * the whole line is escaped (lsc_escape, keeping UTF-8 text readable), so
+ * a file named with escape sequences cannot drive the terminal.
+ */
 __attribute__((format(printf, 2, 0)))
 static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
+	char text[2048], shown[LSC_ESC_MAX(sizeof text)];
+	int n = vsnprintf(text, sizeof text, fmt, ap);
+	size_t len = n < 0 ? 0 : (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;
+	lsc_escape(shown, text, len, LSC_ESC_UTF8);
 	fflush(stdout);
-	fprintf(stderr, "layerscope %s: ", cmd);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "layerscope %s: %s\n", cmd, shown);
 }
 
 int lsc_fail(int status, const char *cmd, const char *fmt, ...)
