@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <layerscope/strbuf.h>
+
 #include "cli.h"
 
 static const struct lsc_cmd *const commands[] = {
@@ -30,13 +32,13 @@ static const struct lsc_cmd *const commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: layerscope COMMAND [OPTIONS] [ARGS]\n\n"
-	             "Shows the TCP/IP layers of every frame an echo server and client exchange.\n\n"
-	             "commands:\n");
+	fprintf(out, "%s\n\n%s\n\n%s\n", _("usage: layerscope COMMAND [OPTIONS] [ARGS]"),
+	        _("Shows the TCP/IP layers of every frame an echo server and client exchange."),
+	        _("commands:"));
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
-	fprintf(out, "\n'layerscope COMMAND --help' shows a command's options; "
-	             "'man layerscope' the whole manual.\n");
+		fprintf(out, "  %-8s %s\n", commands[i]->name, _(commands[i]->summary));
+	fprintf(out, "\n%s\n", _("'layerscope COMMAND --help' shows a command's options; "
+	                          "'man layerscope' the whole manual."));
 }
 
 /*
@@ -59,6 +61,10 @@ static void hold_std_fds(void)
 int main(int argc, char **argv)
 {
 	hold_std_fds();
+	lsc_i18n_init();
+#ifdef ENABLE_NLS
+	textdomain(PACKAGE);
+#endif
 	/* A closed pipe is reported as a write error (EPIPE), handled per command. */
 	signal(SIGPIPE, SIG_IGN);
 	/* The commands say what is wrong with an option themselves (lsc_option_error). */
@@ -88,7 +94,9 @@ int main(int argc, char **argv)
 		return rc == LSC_EXIT_OK ? lsc_output_done(stdout, commands[i]->name, rc) : rc;
 	}
 
-	fprintf(stderr, "layerscope: unknown command '%s'\n\n", argv[1]);
+	char shown[LSC_ESC_MAX(64)];
+	lsc_escape(shown, argv[1], strnlen(argv[1], 64), LSC_ESC_UTF8);
+	fprintf(stderr, _("layerscope: unknown command '%s'\n\n"), shown);
 	usage(stderr);
 	return LSC_EXIT_USAGE;
 }
