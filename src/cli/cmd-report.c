@@ -213,7 +213,7 @@ static int write_report(const struct lsc_cmd *cmd, struct lsc_report *rep, FILE 
 		failed = true;
 	}
 	if (failed && of->temp[0] != '\0')
-		fprintf(stderr, "layerscope %s: %s is left as it was\n", cmd->name, of->shown);
+		lsc_fail(0, cmd->name, "%s is left as it was", of->shown);
 	return failed ? LSC_EXIT_FAILURE : LSC_EXIT_OK;
 }
 
