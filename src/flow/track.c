@@ -209,7 +209,7 @@ void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f)
 	const struct lsc_layer *l4;
 	f->has_flow = false;
 	if (frame_key(f, &k, &side, &l4))
-		track_key(t, f, l4, &k, lsc_flow_table_hash(&k), side);
+		track_key(t, f, l4, &k, lsc_flow_table_hash(t, &k), side);
 }
 
 void lsc_flow_peek(const struct lsc_flow_tracker *t, const struct lsc_frame *f, struct lsc_flow_peek *pk)
@@ -222,7 +222,7 @@ void lsc_flow_peek(const struct lsc_flow_tracker *t, const struct lsc_frame *f, 
 		return;
 	pk->side = (uint8_t)side;
 	pk->l4 = (uint8_t)(l4 - f->layers);
-	pk->hash = lsc_flow_table_hash(&k);
+	pk->hash = lsc_flow_table_hash(t, &k);
 	memcpy(pk->key, &k, sizeof k);
 	lsc_flow_table_prefetch(t, pk->hash);
 }
