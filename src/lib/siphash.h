@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* siphash.h: SipHash-c-d (Aumasson and Bernstein, 2012), a keyed hash that keeps a table's chains short against chosen keys. */
 #ifndef LAYERSCOPE_SIPHASH_H
 #define LAYERSCOPE_SIPHASH_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # files-hostile.sh: what a full disk, a planted symlink and a signal do to the files the tool
 # writes: live -w and demo -w report a failed write (exit 1); capture files are created 0600 and
 # a file or symlink target the user named keeps its mode; report -o on a full disk keeps the old

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # strings-hostile.sh: strings from outside never reach the terminal raw nor break JSON: a
 # process an unprivileged user named with escape sequences, seen by root's `live` in line,
 # tree and JSON; file names and option values in error messages.  Traffic stays on lo.
