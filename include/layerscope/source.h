@@ -126,6 +126,14 @@ struct lsc_priv_target {
 };
 
 /*
+ * Who to become by default: the dedicated unprivileged account
+ * LSC_CAPTURE_USER ("layerscope", made by `make install-capture-group`)
+ * where it exists, else "nobody", as Debian's dumpcap and tcpdump do.
+ */
+#define LSC_CAPTURE_USER "layerscope"
+const char *lsc_priv_default_user(void);
+
+/*
  * Looks up the account `user` for lsc_priv_drop().  Returns 0, or -1 with
  * "no such user" and the fix in errbuf.  Refuses root: that would drop nothing.
  */
@@ -165,6 +173,14 @@ struct lsc_owners *lsc_owners_open(const struct lsc_priv_target *t, char *errbuf
  * tables are read again on a miss at most every 200 ms.
  */
 void lsc_owners_annotate(struct lsc_owners *o, struct lsc_frame *f);
+
+/*
+ * What the owner lookup keeps of root's privileges, said plainly for the
+ * live command's report: 1 with one line in `out` (LSC_ERRBUF_SIZE bytes)
+ * when a helper runs (it keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH), 0
+ * when nothing is kept (in-process lookup, or `o` NULL).
+ */
+int lsc_owners_kept(const struct lsc_owners *o, char *out);
 
 /* Stops the helper and frees everything; NULL is fine. */
 void lsc_owners_close(struct lsc_owners *o);

@@ -32,8 +32,9 @@
 #define LIVE_IMMEDIATE_MS    200
 
 /* The fix that goes with every "not permitted": the same words in the docs and the tests. */
-#define PERM_FIX "run as root or grant CAP_NET_RAW,CAP_NET_ADMIN: " \
-	"sudo setcap cap_net_raw,cap_net_admin=eip $(command -v layerscope)"
+#define PERM_FIX "run as root, or grant CAP_NET_RAW,CAP_NET_ADMIN to one group only: " \
+	"sudo make install-capture-group, then join the group layerscope (a plain " \
+	"'setcap cap_net_raw,cap_net_admin=eip' on the binary lets every local user capture and spoof)"
 
 /* Turns pcap_activate's error into the cause and the fix. */
 static void activate_error(char *errbuf, const char *iface, int rc, const char *pcaperr)

@@ -439,7 +439,7 @@ static int setup(struct demo *d, struct demo_net *net, const char *path, int *fd
 	struct lsc_priv_target t;
 	char said[LSC_ERRBUF_SIZE];
 	memset(&t, 0, sizeof t);
-	if (geteuid() == 0 && lsc_priv_resolve("nobody", &t, err) != 0)
+	if (geteuid() == 0 && lsc_priv_resolve(lsc_priv_default_user(), &t, err) != 0)
 		return -1;
 	if (lsc_priv_drop(&t, said, err) != 0)
 		return -1;
