@@ -45,12 +45,12 @@ static void activate_error(char *errbuf, const char *iface, int rc, const char *
 		         "%s: no such interface — list them with 'layerscope live -L'", iface);
 		break;
 	case PCAP_ERROR_PERM_DENIED:
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: permission denied (%s) — " PERM_FIX,
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%.64s: permission denied (%.120s) — " PERM_FIX,
 		         iface, pcaperr);
 		break;
 	case PCAP_ERROR_PROMISC_PERM_DENIED:
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: promiscuous mode not permitted (%s) — leave out --promisc, or " PERM_FIX,
+		         "%.64s: promiscuous mode not permitted (%.120s) — leave out --promisc, or " PERM_FIX,
 		         iface, pcaperr);
 		break;
 	case PCAP_ERROR_IFACE_NOT_UP:

@@ -41,7 +41,8 @@ static const char live_help[] =
 	"process keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, and says so.  Frames to or from this host show\n"
 	"the pid and command of the process owning the socket.  Ctrl-C stops; the\n"
 	"received and dropped counts go to stderr.  FILTER is a libpcap filter\n"
-	"expression, as in tcpdump (see pcap-filter(7)), applied in the kernel.\n";
+	"expression, as in tcpdump (see pcap-filter(7)), applied in the kernel.\n"
+	"Options go anywhere before the filter; '--' ends them.\n";
 
 static int run_live(int argc, char **argv);
 
@@ -182,7 +183,7 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 			return lsc_option_error(cmd, argv, shorts, live_opts);
 		}
 	}
-	return 0;
+	return lsc_filter_check(cmd, argc, argv, shorts, live_opts);
 }
 
 /* Frames show as they arrive on a terminal or in a pipe; a file or /dev/null gets full buffers. */

@@ -112,6 +112,33 @@ int lsc_option_error(const struct lsc_cmd *cmd, char **argv, const char *shorts,
 	return lsc_usage_error(cmd, "unknown or ambiguous option '%s'", arg);
 }
 
+/* Whether `w` is one of the options: -X with X in shorts, or --name(=value) with name a long option. */
+static bool is_option(const char *w, const char *shorts, const struct option *longs)
+{
+	if (w[0] != '-' || w[1] == '\0')
+		return false;
+	if (w[1] == '-') {
+		size_t len = strcspn(w + 2, "=");
+		for (const struct option *o = longs; o->name != NULL && len > 0; o++)
+			if (strncmp(o->name, w + 2, len) == 0 && o->name[len] == '\0')
+				return true;
+		return false;
+	}
+	return w[1] != ':' && w[1] != '+' && strchr(shorts, w[1]) != NULL;
+}
+
+int lsc_filter_check(const struct lsc_cmd *cmd, int argc, char **argv, const char *shorts,
+                     const struct option *longs)
+{
+	if (optind > 0 && optind <= argc && strcmp(argv[optind - 1], "--") == 0)
+		return 0;
+	for (int i = optind; i < argc; i++)
+		if (is_option(argv[i], shorts, longs))
+			return lsc_usage_error(cmd, "'%s' follows the filter: options go before it, as in "
+			                       "tcpdump — move it before '%s'", argv[i], argv[optind]);
+	return 0;
+}
+
 int lsc_parse_color(const char *s, enum lsc_color *out)
 {
 	if (strcmp(s, "auto") == 0)

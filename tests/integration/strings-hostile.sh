@@ -69,6 +69,25 @@ fi
 "$LS" read "$tmp/captura-ção.pcap" >/dev/null 2>"$tmp/e8"
 has "$tmp/e8" "captura-ção.pcap" "an accented file name stays readable"
 
+# ---- 11: read and live agree on where options go: anywhere before the filter --------
+"$LS" read -f line "$cap" arp -c 1 >/dev/null 2>"$tmp/o1"
+[ $? -eq 2 ] && grep -q "'-c' follows the filter: options go before it" "$tmp/o1" &&
+	pass "read FILE FILTER -c 1: a usage error that says to move -c" || { fail "read FILE FILTER -c 1"; cat "$tmp/o1"; }
+"$LS" live -f line udp port 18557 -c 1 >/dev/null 2>"$tmp/o2"
+[ $? -eq 2 ] && grep -q "'-c' follows the filter: options go before it" "$tmp/o2" &&
+	pass "live FILTER -c 1: the same usage error" || { fail "live FILTER -c 1"; cat "$tmp/o2"; }
+n1=$("$LS" read -f line -c 2 "$cap" tcp | wc -l)
+n2=$("$LS" read -f line "$cap" -c 2 tcp | wc -l)
+[ "$n1" -eq 2 ] && [ "$n2" -eq 2 ] && pass "read takes options before and after FILE" ||
+	fail "read -c 2 before/after FILE: $n1 and $n2 lines"
+"$LS" read "$cap" -- tcp -c 1 >/dev/null 2>"$tmp/o3"
+grep -q "bad filter 'tcp -c 1'" "$tmp/o3" && pass "after --, every word is the filter's" ||
+	{ fail "read FILE -- FILTER -c 1"; cat "$tmp/o3"; }
+"$LS" live --help | grep -q "Options go anywhere before the filter" && pass "live --help says where options go" ||
+	fail "live --help does not say where options go"
+"$LS" read --help | grep -q "Options go" && pass "read --help says where options go" ||
+	fail "read --help does not say where options go"
+
 # ---- 1: a process named with escapes, seen by root's live --------------------------
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: live capture needs root"
