@@ -86,6 +86,15 @@ struct lsc_demo_opts {
 int lsc_demo_run(const struct lsc_demo_opts *o, char *err);
 
 /*
+ * A handler for SIGINT and SIGTERM (async-signal-safe): the exercise stops
+ * within a tick, the capture file is closed whole, lsc_demo_run() says on
+ * `log` where it is and returns 0; lsc_demo_stopped_by() then gives the
+ * signal (0 when none came), for the exit status 128 + sig.
+ */
+void lsc_demo_stop(int sig);
+int lsc_demo_stopped_by(void);
+
+/*
  * The folder of the bundled captures: $LAYERSCOPE_CAPTURES, else
  * captures/ beside the running binary (a build tree), else the installed
  * one.  Returns a static string; the first of them that holds

@@ -252,6 +252,24 @@ void lsc_echo_load_stop(struct lsc_echo_load *l);
 /* Closes the connections and frees.  NULL is fine. */
 void lsc_echo_load_free(struct lsc_echo_load *l);
 
+/* ---- the server's output: it never blocks the event loop (src/echo/logq.c) ---- */
+
+/*
+ * A stream (*stream, line-buffered) whose writes never block: they go into
+ * a bounded queue that a thread of its own writes to out's descriptor.  A
+ * write that does not fit is dropped and counted, and a line says so once
+ * room returns.  NULL when out of memory or threads.
+ */
+struct lsc_echo_log;
+struct lsc_echo_log *lsc_echo_log_open(FILE *out, FILE **stream);
+/*
+ * Writes what is queued, waiting at most wait_ms for the reader, and
+ * closes `stream`; returns the bytes that never reached out (dropped, or
+ * left when the reader did not read in time), with *werr set to the errno
+ * of a write that failed (a full disk, a closed pipe), left as it was if none.
+ */
+uint64_t lsc_echo_log_close(struct lsc_echo_log *q, FILE *stream, int wait_ms, int *werr);
+
 /* ---- helpers ---------------------------------------------------------------- */
 
 /*

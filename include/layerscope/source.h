@@ -76,11 +76,24 @@ struct lsc_live_opts {
 struct lsc_source *lsc_source_open_live(const struct lsc_live_opts *o, char *warning, char *errbuf);
 
 /*
- * Also writes every frame that lsc_source_next() reads to a pcap file
- * (pcap_dump_open: open it before dropping privileges).  Returns 0, or -1
- * with the cause in errbuf.  The file is flushed and closed with the source.
+ * Also writes every frame that lsc_source_next() reads to a pcap file (open
+ * it before dropping privileges).  A new file is created 0600 (a capture
+ * holds other people's traffic); a file that exists keeps its mode.  From
+ * then on lsc_source_next() returns -1, naming the file and the cause, at
+ * the first frame that cannot be written.  Returns 0, or -1 with the cause
+ * in errbuf.
  */
 int lsc_source_write_to(struct lsc_source *s, const char *path, char *errbuf);
+
+/* The same to `fd`, open for writing (taken over: closed on failure too); `path` names it in messages. */
+int lsc_source_write_fd(struct lsc_source *s, int fd, const char *path, char *errbuf);
+
+/*
+ * Flushes and closes the -w file (nothing without one).  0, or -1 with the
+ * cause in errbuf when any write to it failed: the file is then incomplete.
+ * lsc_source_close() closes it too, without saying.
+ */
+int lsc_source_write_end(struct lsc_source *s, char *errbuf);
 
 /* Makes a blocked or later lsc_source_next() return 0 (pcap_breakloop); safe in a signal handler. */
 void lsc_source_stop(struct lsc_source *s);
@@ -111,6 +124,14 @@ struct lsc_priv_target {
 	uint32_t uid;
 	uint32_t gid;
 };
+
+/*
+ * Who to become by default: the dedicated unprivileged account
+ * LSC_CAPTURE_USER ("layerscope", made by `make install-capture-group`)
+ * where it exists, else "nobody", as Debian's dumpcap and tcpdump do.
+ */
+#define LSC_CAPTURE_USER "layerscope"
+const char *lsc_priv_default_user(void);
 
 /*
  * Looks up the account `user` for lsc_priv_drop().  Returns 0, or -1 with
@@ -152,6 +173,14 @@ struct lsc_owners *lsc_owners_open(const struct lsc_priv_target *t, char *errbuf
  * tables are read again on a miss at most every 200 ms.
  */
 void lsc_owners_annotate(struct lsc_owners *o, struct lsc_frame *f);
+
+/*
+ * What the owner lookup keeps of root's privileges, said plainly for the
+ * live command's report: 1 with one line in `out` (LSC_ERRBUF_SIZE bytes)
+ * when a helper runs (it keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH), 0
+ * when nothing is kept (in-process lookup, or `o` NULL).
+ */
+int lsc_owners_kept(const struct lsc_owners *o, char *out);
 
 /* Stops the helper and frees everything; NULL is fine. */
 void lsc_owners_close(struct lsc_owners *o);

@@ -24,6 +24,7 @@ struct lsc_source {
 	bool have_filter;
 	struct bpf_program filter;
 	pcap_dumper_t *dumper;  /* live -w: every frame read is also written */
+	char *write_path;       /* its name, for messages */
 	void *iobuf;            /* a file's stdio buffer, which outlives the stream */
 	struct lsc_pcapfile *fast; /* a pcap file's records read without libpcap, NULL when not */
 	struct pcap_pkthdr fast_hdr;
@@ -45,6 +46,9 @@ struct lsc_pcapfile *lsc_pcapfile_open(pcap_t *p, FILE *fp);
 int lsc_pcapfile_next(struct lsc_pcapfile *r, struct pcap_pkthdr *h, const u_char **data,
                       uint64_t *rec_off);
 void lsc_pcapfile_close(struct lsc_pcapfile *r);
+
+/* "writing the capture to PATH: cause — fix", for errno `e` (0: unknown) of a failed -w write. */
+void lsc_source_write_error(const struct lsc_source *s, int e, char *errbuf);
 
 /* ---- privileges (privdrop.c) ---- */
 

@@ -4,12 +4,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <linux/if_packet.h>
 
 #include "capture-int.h"
@@ -30,8 +32,9 @@
 #define LIVE_IMMEDIATE_MS    200
 
 /* The fix that goes with every "not permitted": the same words in the docs and the tests. */
-#define PERM_FIX "run as root or grant CAP_NET_RAW,CAP_NET_ADMIN: " \
-	"sudo setcap cap_net_raw,cap_net_admin=eip $(command -v layerscope)"
+#define PERM_FIX "run as root, or grant CAP_NET_RAW,CAP_NET_ADMIN to one group only: " \
+	"sudo make install-capture-group, then join the group layerscope (a plain " \
+	"'setcap cap_net_raw,cap_net_admin=eip' on the binary lets every local user capture and spoof)"
 
 /* Turns pcap_activate's error into the cause and the fix. */
 static void activate_error(char *errbuf, const char *iface, int rc, const char *pcaperr)
@@ -42,12 +45,12 @@ static void activate_error(char *errbuf, const char *iface, int rc, const char *
 		         "%s: no such interface — list them with 'layerscope live -L'", iface);
 		break;
 	case PCAP_ERROR_PERM_DENIED:
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: permission denied (%s) — " PERM_FIX,
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%.64s: permission denied (%.120s) — " PERM_FIX,
 		         iface, pcaperr);
 		break;
 	case PCAP_ERROR_PROMISC_PERM_DENIED:
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: promiscuous mode not permitted (%s) — leave out --promisc, or " PERM_FIX,
+		         "%.64s: promiscuous mode not permitted (%.120s) — leave out --promisc, or " PERM_FIX,
 		         iface, pcaperr);
 		break;
 	case PCAP_ERROR_IFACE_NOT_UP:
@@ -144,19 +147,46 @@ struct lsc_source *lsc_source_open_live(const struct lsc_live_opts *o, char *war
 	return s;
 }
 
-int lsc_source_write_to(struct lsc_source *s, const char *path, char *errbuf)
+int lsc_source_write_fd(struct lsc_source *s, int fd, const char *path, char *errbuf)
 {
+	FILE *fp = NULL;
 	if (s->dumper != NULL) {
 		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: the capture is already written to a file", path);
-		return -1;
+		goto fail;
 	}
-	s->dumper = pcap_dump_open(s->pcap, path);
+	if ((s->write_path = strdup(path)) == NULL || (fp = fdopen(fd, "wb")) == NULL) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the capture to %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	s->dumper = pcap_dump_fopen(s->pcap, fp);
 	if (s->dumper == NULL) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "cannot write the capture: %s — check the path "
-		         "and that its directory is writable", pcap_geterr(s->pcap));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the capture to %s: %s", path, pcap_geterr(s->pcap));
+		fclose(fp);
 		return -1;
 	}
 	return 0;
+fail:
+	if (fp != NULL)
+		fclose(fp);
+	else
+		close(fd);
+	return -1;
+}
+
+int lsc_source_write_to(struct lsc_source *s, const char *path, char *errbuf)
+{
+	/*
+	 * 0600 for a new file, as dumpcap: a capture holds other people's
+	 * traffic.  A file that exists keeps its mode and owner (never chmod a
+	 * file the user named); a path the user named may be a symlink.
+	 */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0) {
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "cannot write the capture to %s: %s — check the path "
+		         "and that its directory is writable", path, strerror(errno));
+		return -1;
+	}
+	return lsc_source_write_fd(s, fd, path, errbuf);
 }
 
 void lsc_source_stop(struct lsc_source *s)

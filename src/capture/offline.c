@@ -18,6 +18,7 @@
  * as well as a file.
  */
 #define PEEK_MAX 4096
+#define PCAPNG_SHB_MIN 28 /* a section header block without options */
 #define IOBUF_SIZE (256 * 1024)
 
 struct replay {
@@ -190,7 +191,8 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 	int digits = file_digits(r->buf, r->len);
 	size_t peeked = r->len;
 	/* Classic pcap, not pcapng: its time fields are unsigned 32-bit. */
-	bool pcap_file = r->len >= 4 && rd32(r->buf, true) != 0x0a0d0d0au;
+	bool pcapng = r->len >= 4 && rd32(r->buf, true) == 0x0a0d0d0au;
+	bool pcap_file = r->len >= 4 && !pcapng;
 
 	FILE *fp = NULL;
 	if (!is_stdin && fseek(under, 0, SEEK_SET) == 0) {
@@ -214,6 +216,11 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 	if (p == NULL) {
 		if (peeked == 0)
 			empty_error(errbuf, path, under);
+		else if (pcapng && peeked < PCAPNG_SHB_MIN)
+			/* libpcap needs 12 bytes to know a pcapng and calls fewer an unknown format. */
+			snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: a pcapng file cut short inside its first block "
+			         "(%zu bytes; a section header block takes %d or more) — copy or record it again",
+			         is_stdin ? "stdin" : path, peeked, PCAPNG_SHB_MIN);
 		else
 			open_error(errbuf, is_stdin ? "stdin" : path, perr);
 		fclose(fp);

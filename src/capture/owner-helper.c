@@ -90,6 +90,7 @@ struct lsc_owners {
 	bool broken;                  /* the helper is gone: no more lookups */
 	int64_t waited_ms;            /* when a frame last waited for an answer */
 	struct lsc_owner_table *table; /* in-process (not root) */
+	char user[64];                /* the helper's user */
 	struct cache_ent cache[CACHE_SLOTS];
 };
 
@@ -195,6 +196,22 @@ static int start_helper(struct lsc_owners *o, const struct lsc_priv_target *t, c
 	return 0;
 }
 
+int lsc_owners_kept(const struct lsc_owners *o, char *out)
+{
+	if (o == NULL || o->fd < 0)
+		return 0;
+	/*
+	 * Both are needed, measured as another uid: with CAP_DAC_READ_SEARCH
+	 * alone /proc/PID/fd lists but its links do not read (the ptrace access
+	 * check); with CAP_SYS_PTRACE alone the directory (0500) does not open.
+	 */
+	snprintf(out, LSC_ERRBUF_SIZE, "the process-owner helper (pid %ld) keeps CAP_SYS_PTRACE and "
+	         "CAP_DAC_READ_SEARCH as %s: with them it reads other users' /proc/PID/fd, to say which "
+	         "process holds a socket; it never sees a frame (--no-process runs without it)",
+	         (long)o->pid, o->user);
+	return 1;
+}
+
 struct lsc_owners *lsc_owners_open(const struct lsc_priv_target *t, char *errbuf)
 {
 	struct lsc_owners *o = calloc(1, sizeof *o);
@@ -203,6 +220,7 @@ struct lsc_owners *lsc_owners_open(const struct lsc_priv_target *t, char *errbuf
 		return NULL;
 	}
 	o->fd = -1;
+	snprintf(o->user, sizeof o->user, "%s", t->user);
 	if (geteuid() == 0) {
 		if (start_helper(o, t, errbuf) != 0) {
 			lsc_owners_close(o);

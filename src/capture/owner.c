@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <layerscope/render.h>
+#include <layerscope/strbuf.h>
 
 #include "capture-int.h"
 
@@ -488,9 +489,9 @@ static void emit_side(struct lsc_sink *s, const char *key, const char *label, co
 		s->ops->text(s, key, label, NULL, true);
 		return;
 	}
-	char comm[sizeof o->comm + 1];
-	memcpy(comm, o->comm, sizeof o->comm);
-	comm[sizeof o->comm] = '\0';
+	/* Any user names its processes: escaped as payload text is, in every format. */
+	char comm[LSC_ESC_MAX(sizeof o->comm)];
+	lsc_escape(comm, o->comm, strnlen(o->comm, sizeof o->comm), 0);
 	s->ops->open(s, key, label, false);
 	s->ops->uint(s, "pid", "PID", (uint64_t)o->pid, 0, NULL);
 	s->ops->text(s, "comm", "Command", comm, true);

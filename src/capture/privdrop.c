@@ -222,6 +222,12 @@ int lsc_priv_drop(const struct lsc_priv_target *t, char *report, char *errbuf)
 	return 0;
 }
 
+const char *lsc_priv_default_user(void)
+{
+	/* A dedicated account owns nothing else; nobody owns the files of every NFS squash. */
+	return getpwnam(LSC_CAPTURE_USER) != NULL ? LSC_CAPTURE_USER : "nobody";
+}
+
 int lsc_priv_resolve(const char *user, struct lsc_priv_target *t, char *errbuf)
 {
 	errno = 0;

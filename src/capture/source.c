@@ -110,6 +110,23 @@ static void frame_time(const struct lsc_source *s, const struct timeval *tv, int
 }
 
 /*
+ * -w: pcap_dump() says nothing of a failed write, so the stream's error flag
+ * is asked after each frame, while errno still holds the cause.  A frame
+ * that could not be written stops the capture: the file would lie.
+ */
+static int write_frame(struct lsc_source *s, const struct pcap_pkthdr *h, const u_char *data, char *errbuf)
+{
+	errno = 0;
+	pcap_dump((u_char *)s->dumper, h, data);
+	if (!ferror(pcap_dump_file(s->dumper)))
+		return 0;
+	lsc_source_write_error(s, errno, errbuf);
+	pcap_dump_close(s->dumper); /* said once, here: lsc_source_write_end() has nothing more to say */
+	s->dumper = NULL;
+	return -1;
+}
+
+/*
  * The next record: from the block reader while it can, then from libpcap,
  * whose stream is first moved to the record the block reader left alone.
  */
@@ -152,8 +169,8 @@ int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 			return -1;
 		}
 		s->count++;
-		if (s->dumper != NULL)
-			pcap_dump((u_char *)s->dumper, h, data);
+		if (s->dumper != NULL && write_frame(s, h, data, errbuf) != 0)
+			return -1;
 		/* The handle runs at nanosecond precision when it can (see offline.c). */
 		int64_t sec;
 		uint32_t nsec;
@@ -202,6 +219,28 @@ uint64_t lsc_source_count(const struct lsc_source *s)
 	return s->count;
 }
 
+void lsc_source_write_error(const struct lsc_source *s, int e, char *errbuf)
+{
+	snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the capture to %s: %s — %s", s->write_path,
+	         e != 0 ? strerror(e) : "a write failed",
+	         e == ENOSPC || e == EDQUOT ? "make room on its disk, or choose another -w FILE"
+	                                    : "check the disk or device it goes to, or choose another -w FILE");
+}
+
+int lsc_source_write_end(struct lsc_source *s, char *errbuf)
+{
+	if (s->dumper == NULL)
+		return 0;
+	errno = 0;
+	bool failed = ferror(pcap_dump_file(s->dumper)) || pcap_dump_flush(s->dumper) != 0;
+	int e = errno;
+	pcap_dump_close(s->dumper);
+	s->dumper = NULL;
+	if (failed)
+		lsc_source_write_error(s, e, errbuf);
+	return failed ? -1 : 0;
+}
+
 void lsc_source_close(struct lsc_source *s)
 {
 	if (s == NULL)
@@ -210,6 +249,7 @@ void lsc_source_close(struct lsc_source *s)
 		pcap_freecode(&s->filter);
 	if (s->dumper != NULL)
 		pcap_dump_close(s->dumper);
+	free(s->write_path);
 	lsc_pcapfile_close(s->fast);
 	if (s->pcap != NULL)
 		pcap_close(s->pcap);

@@ -73,6 +73,15 @@ int lsc_pick_renderer(const struct lsc_cmd *cmd, const char *name, const char *c
 struct option;
 int lsc_option_error(const struct lsc_cmd *cmd, char **argv, const char *shorts, const struct option *longs);
 
+/*
+ * After getopt_long() stopped at the filter (argv[optind] on): options go
+ * before the filter, as in tcpdump, so a word there that is one of this
+ * command's options (`udp port 53 -c 1`) is a usage error that says to move
+ * it; words after '--' are the filter's whatever they are.  0 or the status.
+ */
+int lsc_filter_check(const struct lsc_cmd *cmd, int argc, char **argv, const char *shorts,
+                     const struct option *longs);
+
 /* Parses "auto", "always", "never" into *out; -1 when none of them. */
 int lsc_parse_color(const char *s, enum lsc_color *out);
 /* Resolves a colour choice for `fp`: NO_COLOR and isatty decide "auto". */

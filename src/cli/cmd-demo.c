@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <getopt.h>
+#include <signal.h>
 #include <string.h>
 
 #include <layerscope/demo.h>
@@ -149,6 +150,14 @@ static int run_demo(int argc, char **argv)
 	o.out = stdout;
 	o.log = stderr;
 	o.color = lsc_color_enabled(color, stdout);
+	/* Ctrl-C and kill end the exercise with its capture whole; a second Ctrl-C kills. */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = lsc_demo_stop;
+	sa.sa_flags = SA_RESTART | SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	struct lsc_step *st = NULL;
 	if (step) {
 		if ((st = lsc_step_open(stdout, err)) == NULL)
@@ -168,5 +177,5 @@ static int run_demo(int argc, char **argv)
 			return LSC_EXIT_OK; /* `| head`: the reader has what it wanted, as with read */
 		return lsc_fail(LSC_EXIT_FAILURE, lsc_cmd_demo.name, "%s", err);
 	}
-	return LSC_EXIT_OK;
+	return lsc_demo_stopped_by() != 0 ? 128 + lsc_demo_stopped_by() : LSC_EXIT_OK;
 }

@@ -23,7 +23,8 @@ static const char live_help[] =
 	"  -s, --snaplen BYTES    bytes kept of each frame (default 262144)\n"
 	"  -B, --buffer KiB       kernel capture buffer in KiB (default 8192): raise it if\n"
 	"                         frames are dropped by the kernel\n"
-	"  -Z, --user USER        user to become once the capture is open (default nobody)\n"
+	"  -Z, --user USER        user to become once the capture is open, as root\n"
+	"                         (default: layerscope where that account exists, else nobody)\n"
 	"      --promisc          promiscuous mode: frames for other hosts too\n"
 	"      --immediate        hand over each frame at once instead of within 25 ms;\n"
 	"                         costs a 128 KiB slot per frame on lo: drops come sooner\n"
@@ -32,13 +33,16 @@ static const char live_help[] =
 	"      --color WHEN       auto, always or never (default auto; NO_COLOR is honoured)\n"
 	"  -h, --help             this help\n"
 	"\n"
-	"Needs root or the capabilities CAP_NET_RAW,CAP_NET_ADMIN\n"
-	"(sudo setcap cap_net_raw,cap_net_admin=eip $(command -v layerscope)).  The\n"
-	"capture and FILE are opened first; then layerscope drops to USER and clears\n"
-	"every capability before it decodes a frame.  Frames to or from this host show\n"
+	"Needs root, or the capabilities CAP_NET_RAW,CAP_NET_ADMIN given to one group\n"
+	"only ('sudo make install-capture-group', then join the group layerscope).  The\n"
+	"capture and FILE are opened first; then layerscope drops to USER (as root:\n"
+	"the account layerscope where it exists, else nobody) and clears every\n"
+	"capability before it decodes a frame; a helper that names each socket's\n"
+	"process keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, and says so.  Frames to or from this host show\n"
 	"the pid and command of the process owning the socket.  Ctrl-C stops; the\n"
 	"received and dropped counts go to stderr.  FILTER is a libpcap filter\n"
-	"expression, as in tcpdump (see pcap-filter(7)), applied in the kernel.\n";
+	"expression, as in tcpdump (see pcap-filter(7)), applied in the kernel.\n"
+	"Options go anywhere before the filter; '--' ends them.\n";
 
 static int run_live(int argc, char **argv);
 
@@ -179,7 +183,7 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 			return lsc_option_error(cmd, argv, shorts, live_opts);
 		}
 	}
-	return 0;
+	return lsc_filter_check(cmd, argc, argv, shorts, live_opts);
 }
 
 /* Frames show as they arrive on a terminal or in a pipe; a file or /dev/null gets full buffers. */
@@ -269,7 +273,7 @@ static int run_live(int argc, char **argv)
 	struct lsc_priv_target target;
 	memset(&target, 0, sizeof target);
 	bool root = geteuid() == 0;
-	if ((root || a.user != NULL) && lsc_priv_resolve(a.user ? a.user : "nobody", &target, err) != 0)
+	if ((root || a.user != NULL) && lsc_priv_resolve(a.user ? a.user : lsc_priv_default_user(), &target, err) != 0)
 		return lsc_usage_error(cmd, "%s", err);
 
 	/* The owner helper is forked first, so it inherits neither the capture nor the file. */
@@ -289,6 +293,8 @@ static int run_live(int argc, char **argv)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	}
 	lsc_fail(0, cmd->name, "%s", report);
+	if (lsc_owners_kept(owners, report))
+		lsc_fail(0, cmd->name, "%s", report);
 	const char *iface = a.lo.iface != NULL ? a.lo.iface : "lo";
 	lsc_fail(0, cmd->name, "listening on %s (%s), %u bytes a frame; Ctrl-C stops", iface,
 	         lsc_linktype_name(lsc_source_linktype(src)), a.lo.snaplen ? a.lo.snaplen : 262144u);
@@ -308,6 +314,8 @@ static int run_live(int argc, char **argv)
 	signal(SIGHUP, SIG_DFL);
 	stop_source = NULL;
 	print_stats(src, iface);
+	if (lsc_source_write_end(src, err) != 0)
+		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s; the file holds only what was written before", err);
 	lsc_source_close(src);
 	lsc_owners_close(owners);
 	return rc;

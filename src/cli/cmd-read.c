@@ -36,8 +36,8 @@ static const char read_help[] =
 	"  -h, --help           this help\n"
 	"\n"
 	"FILE is a pcap or pcapng capture, '-' for standard input.  FILTER is a\n"
-	"libpcap filter expression, as in tcpdump (see pcap-filter(7)).  Options may\n"
-	"follow FILE; '--' ends them.\n";
+	"libpcap filter expression, as in tcpdump (see pcap-filter(7)).  Options go\n"
+	"anywhere before the filter, before or after FILE; '--' ends them.\n";
 
 static int run_read(int argc, char **argv);
 
@@ -151,8 +151,17 @@ static int run_read(int argc, char **argv)
 	po.cmd = cmd->name;
 	po.track = true;
 	optind = 1;
-	static const char shorts[] = "f:c:h";
-	while ((opt = getopt_long(argc, argv, shorts, read_opts, NULL)) != -1) {
+	/* '+': options stop at the filter, as in tcpdump; FILE may come before or among them. */
+	static const char shorts[] = "+f:c:h";
+	const char *path = NULL;
+	for (;;) {
+		opt = getopt_long(argc, argv, shorts, read_opts, NULL);
+		if (opt == -1) {
+			if (path != NULL || optind >= argc || strcmp(argv[optind - 1], "--") == 0)
+				break;
+			path = argv[optind++]; /* FILE; options may follow it */
+			continue;
+		}
 		switch (opt) {
 		case 'f': {
 			static const char *const every[] = { NULL };
@@ -193,9 +202,14 @@ static int run_read(int argc, char **argv)
 		}
 		}
 	}
-	if (optind >= argc)
+	bool dashdash = optind > 1 && strcmp(argv[optind - 1], "--") == 0; /* the rest is the filter's */
+	if (path == NULL && optind < argc)
+		path = argv[optind++];
+	if (path == NULL)
 		return lsc_usage_error(cmd, "no capture file given");
-	const char *path = argv[optind++];
+	int misplaced = dashdash ? 0 : lsc_filter_check(cmd, argc, argv, shorts, read_opts);
+	if (misplaced != 0)
+		return misplaced;
 	if (po.renderer == NULL)
 		po.renderer = lsc_default_renderer(po.out);
 	int usage = check_track_options(cmd, &po, format_given);

@@ -3,6 +3,8 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,11 +113,75 @@ static bool is_capture(const char *out, const char *capture)
 	       so.st_ino == sc.st_ino;
 }
 
-/* Whether a failed OUT may be removed: a regular file only, never a device like /dev/full or a FIFO. */
-static bool is_regular(FILE *out)
+/*
+ * Where the report goes.  A regular file (or a new one) is written to a
+ * temporary file beside it, renamed over it once whole: a full disk or a
+ * crash leaves the old report as it was.  A symlink's target is what is
+ * replaced, the link stays.  A device or a FIFO (/dev/stdout, a pipe) is
+ * written in place: it cannot be replaced.
+ */
+struct out_file {
+	FILE *fp;
+	const char *shown;   /* OUT, as given */
+	char final[PATH_MAX]; /* what the temporary file becomes; "" when written in place */
+	char temp[PATH_MAX];
+};
+
+static int out_open(struct out_file *o, const char *outpath)
 {
 	struct stat st;
-	return fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode);
+	bool exists = stat(outpath, &st) == 0;
+	o->shown = outpath;
+	o->final[0] = o->temp[0] = '\0';
+	if (exists && !S_ISREG(st.st_mode))
+		return (o->fp = fopen(outpath, "w")) != NULL ? 0 : -1;
+	if (exists ? realpath(outpath, o->final) == NULL
+	           : snprintf(o->final, sizeof o->final, "%s", outpath) >= (int)sizeof o->final)
+		return -1;
+	const char *slash = strrchr(o->final, '/');
+	int dirlen = slash != NULL ? (int)(slash - o->final + 1) : 0;
+	if (snprintf(o->temp, sizeof o->temp, "%.*s.%s.XXXXXX", dirlen, o->final,
+	             slash != NULL ? slash + 1 : o->final) >= (int)sizeof o->temp)
+		return -1;
+	int fd = mkstemp(o->temp);
+	if (fd < 0) {
+		o->temp[0] = '\0';
+		return -1;
+	}
+	/* The mode a plain fopen() would give, or the old report's (and its owner's, as root). */
+	mode_t mask = umask(0);
+	umask(mask);
+	if (exists && geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) != 0) {
+		/* a file system without owners: the report stays root's */
+	}
+	if (fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask) != 0 || (o->fp = fdopen(fd, "w")) == NULL) {
+		int e = errno;
+		close(fd);
+		unlink(o->temp);
+		o->temp[0] = '\0';
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* Closes OUT; when `ok`, the temporary file takes OUT's place.  0, or -1 with errno set. */
+static int out_close(struct out_file *o, bool ok)
+{
+	int rc = fclose(o->fp) == 0 ? 0 : -1;
+	int e = errno;
+	if (o->temp[0] == '\0') {
+		errno = e;
+		return rc;
+	}
+	if (rc == 0 && ok && rename(o->temp, o->final) != 0) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc != 0 || !ok)
+		unlink(o->temp);
+	errno = e;
+	return rc;
 }
 
 static int cleanup(struct lsc_report *rep, struct lsc_flow_tracker *t, struct lsc_source *src, char *filter,
@@ -133,24 +199,23 @@ static int cleanup(struct lsc_report *rep, struct lsc_flow_tracker *t, struct ls
  * NULL) and closes a file.  A file that could not be written whole is
  * removed, so no truncated report is left to be mistaken for a whole one.
  */
-static int write_report(const struct lsc_cmd *cmd, struct lsc_report *rep, FILE *out, const char *outpath)
+static int write_report(const struct lsc_cmd *cmd, struct lsc_report *rep, FILE *out, struct out_file *of)
 {
 	char err[LSC_ERRBUF_SIZE];
 	bool failed = lsc_report_write(rep, out, err) != 0;
-	if (failed && outpath == NULL && lsc_output_gone(out)) /* `| head`: the reader has enough */
+	if (failed && of == NULL && lsc_output_gone(out)) /* `| head`: the reader has enough */
 		return LSC_EXIT_OK;
 	if (failed)
 		lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
-	if (outpath == NULL)
+	if (of == NULL)
 		return failed ? LSC_EXIT_FAILURE : LSC_EXIT_OK;
-	bool regular = is_regular(out);
-	if (fclose(out) != 0 && !failed) {
+	if (out_close(of, !failed) != 0 && !failed) {
 		lsc_fail(LSC_EXIT_FAILURE, cmd->name, "writing %s: %s — make room on its disk, or choose another -o",
-		         outpath, strerror(errno));
+		         of->shown, strerror(errno));
 		failed = true;
 	}
-	if (failed && regular && unlink(outpath) == 0)
-		fprintf(stderr, "layerscope %s: %s removed: it would be incomplete\n", cmd->name, outpath);
+	if (failed && of->temp[0] != '\0')
+		lsc_fail(0, cmd->name, "%s is left as it was", of->shown);
 	return failed ? LSC_EXIT_FAILURE : LSC_EXIT_OK;
 }
 
@@ -212,18 +277,21 @@ static int run_report(int argc, char **argv)
 	struct lsc_flow_tracker *t = lsc_flow_new(0);
 	struct lsc_report *rep = t != NULL ? lsc_report_new(&ro, t, err) : NULL;
 	FILE *out = stdout;
+	struct out_file of;
 	if (t == NULL) {
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "out of memory for the conversation table");
 	} else if (rep == NULL) {
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
-	} else if (is_file(outpath) && (out = fopen(outpath, "w")) == NULL) {
+	} else if (is_file(outpath) && out_open(&of, outpath) != 0) {
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "cannot write %s: %s — choose a writable path with -o",
 		              outpath, strerror(errno));
 	} else {
 		/* A capture cut short still gets its report, of the frames before the cut. */
 		rc = feed(cmd, src, t, rep);
 		lsc_report_frames_read(rep, lsc_source_count(src));
-		int wrc = write_report(cmd, rep, out, is_file(outpath) ? outpath : NULL);
+		if (is_file(outpath))
+			out = of.fp;
+		int wrc = write_report(cmd, rep, out, is_file(outpath) ? &of : NULL);
 		rc = wrc != LSC_EXIT_OK ? wrc : rc;
 	}
 	return cleanup(rep, t, src, filter, rc);

@@ -2,6 +2,7 @@
 /* cmd-server.c: `layerscope server`: the echo server of the sockets exercise (TCP or UDP, port 8082). */
 #include <config.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <string.h>
@@ -29,6 +30,8 @@ static const char server_help[] =
 	"that sends but does not read is no longer read from once 16 KiB of its echo\n"
 	"wait (back-pressure), so it cannot grow the server or stall the others.\n"
 	"Ctrl-C or SIGTERM closes every connection and prints a summary.\n";
+
+#define LOG_DRAIN_MS 1000
 
 static int run_server(int argc, char **argv);
 
@@ -131,12 +134,21 @@ static int run_server(int argc, char **argv)
 		return lsc_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * The output never blocks the event loop: a reader that stops reading
+	 * (`server | sleep 25`) costs lines, counted, never the clients' echoes
+	 * nor a signal (lsc_echo_log_open).  Without the queue, it is stdout as is.
+	 */
+	FILE *out = stdout, *err_out = stderr;
+	struct lsc_echo_log *outq = lsc_echo_log_open(stdout, &out);
+	bool json = explain && fmt == LSC_EXPLAIN_JSON;
+	struct lsc_echo_log *errq = json ? lsc_echo_log_open(stderr, &err_out) : NULL;
 	/* NDJSON owns stdout; the lines for people move to stderr. */
-	FILE *people = explain && fmt == LSC_EXPLAIN_JSON ? stderr : stdout;
+	FILE *people = json ? err_out : out;
 	o.log = people;
 	o.quiet = quiet;
 	if (explain) {
-		lsc_explain_init(&ex, stdout, fmt, "server");
+		lsc_explain_init(&ex, out, fmt, "server");
 		o.explain = &ex;
 	}
 	lsc_catch_stop(on_signal);
@@ -151,8 +163,21 @@ static int run_server(int argc, char **argv)
 	struct lsc_echo_stats st;
 	lsc_echo_server_stats(s, &st);
 	lsc_echo_server_free(s);
+	if (rc == 0)
+		summary(people, &st, o.udp);
+	/* A second for a slow reader to take the rest; then what it never read is counted, not waited for. */
+	int werr = 0;
+	uint64_t lost = lsc_echo_log_close(outq, out, LOG_DRAIN_MS, &werr) +
+	                lsc_echo_log_close(errq, err_out, LOG_DRAIN_MS, &werr);
 	if (rc != 0)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
-	summary(people, &st, o.udp);
+	if (werr == EPIPE)
+		return LSC_EXIT_OK; /* `| head`: the reader has what it wanted */
+	if (werr != 0)
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "writing the output: %s — check the disk or device "
+		                "it goes to", strerror(werr));
+	if (lost > 0)
+		lsc_fail(0, cmd->name, "%llu bytes of output were not written: their reader did not read them",
+		         (unsigned long long)lost);
 	return lsc_output_done(stdout, cmd->name, LSC_EXIT_OK);
 }

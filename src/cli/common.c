@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -11,15 +12,24 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <layerscope/strbuf.h>
+
 #include "cli.h"
 
+/*
+ * Messages name files, options and filters the user or an attacker chose:
+ * the whole line is escaped (lsc_escape, keeping UTF-8 text readable), so
+ * a file named with escape sequences cannot drive the terminal.
+ */
 __attribute__((format(printf, 2, 0)))
 static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
+	char text[2048], shown[LSC_ESC_MAX(sizeof text)];
+	int n = vsnprintf(text, sizeof text, fmt, ap);
+	size_t len = n < 0 ? 0 : (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;
+	lsc_escape(shown, text, len, LSC_ESC_UTF8);
 	fflush(stdout);
-	fprintf(stderr, "layerscope %s: ", cmd);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "layerscope %s: %s\n", cmd, shown);
 }
 
 int lsc_fail(int status, const char *cmd, const char *fmt, ...)
@@ -102,6 +112,33 @@ int lsc_option_error(const struct lsc_cmd *cmd, char **argv, const char *shorts,
 	return lsc_usage_error(cmd, "unknown or ambiguous option '%s'", arg);
 }
 
+/* Whether `w` is one of the options: -X with X in shorts, or --name(=value) with name a long option. */
+static bool is_option(const char *w, const char *shorts, const struct option *longs)
+{
+	if (w[0] != '-' || w[1] == '\0')
+		return false;
+	if (w[1] == '-') {
+		size_t len = strcspn(w + 2, "=");
+		for (const struct option *o = longs; o->name != NULL && len > 0; o++)
+			if (strncmp(o->name, w + 2, len) == 0 && o->name[len] == '\0')
+				return true;
+		return false;
+	}
+	return w[1] != ':' && w[1] != '+' && strchr(shorts, w[1]) != NULL;
+}
+
+int lsc_filter_check(const struct lsc_cmd *cmd, int argc, char **argv, const char *shorts,
+                     const struct option *longs)
+{
+	if (optind > 0 && optind <= argc && strcmp(argv[optind - 1], "--") == 0)
+		return 0;
+	for (int i = optind; i < argc; i++)
+		if (is_option(argv[i], shorts, longs))
+			return lsc_usage_error(cmd, "'%s' follows the filter: options go before it, as in "
+			                       "tcpdump — move it before '%s'", argv[i], argv[optind]);
+	return 0;
+}
+
 int lsc_parse_color(const char *s, enum lsc_color *out)
 {
 	if (strcmp(s, "auto") == 0)
@@ -134,7 +171,8 @@ int lsc_parse_u64(const char *s, unsigned long long min, unsigned long long max,
                   unsigned long long *out)
 {
 	char *end;
-	if (s == NULL || *s == '\0' || *s == '-' || *s == '+')
+	/* Digits only: strtoull() would also take leading blanks and a sign. */
+	if (s == NULL || *s < '0' || *s > '9')
 		return -1;
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
@@ -196,6 +234,10 @@ int lsc_output_done(FILE *out, const char *cmd, int status)
 	int e = errno;
 	if (lsc_output_gone(out))
 		return LSC_EXIT_OK;
+	int mode = fcntl(fileno(out), F_GETFL);
+	if (e == EBADF && (mode < 0 || (mode & O_ACCMODE) == O_RDONLY)) /* main() put a read-only stand-in there */
+		return lsc_fail(LSC_EXIT_FAILURE, cmd, "standard output is closed, so nothing could be shown — "
+		                "run it with an output (a terminal, '> FILE' or '| less')");
 	return lsc_fail(LSC_EXIT_FAILURE, cmd, "writing the output: %s — check the disk or device it "
 	                "goes to", e != 0 ? strerror(e) : "a write failed");
 }

@@ -2,10 +2,14 @@
 /* main.c: the layerscope command: finds the subcommand in the table and runs it. */
 #include <config.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <layerscope/strbuf.h>
 
 #include "cli.h"
 
@@ -40,8 +44,26 @@ static void usage(FILE *out)
 	                          "'man layerscope' the whole manual."));
 }
 
+/*
+ * A standard descriptor the caller closed (`>&-`) gets a read-only stand-in
+ * on /dev/null: else the next file opened would take its number, and the
+ * frames shown would be written into a capture.  Writes to the stand-in
+ * fail with EBADF, which lsc_output_done() names.
+ */
+static void hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int got = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+		if (got >= 0 && got != fd) /* a lower one was closed too: it is filled first */
+			close(got);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	hold_std_fds();
 	lsc_i18n_init();
 #ifdef ENABLE_NLS
 	textdomain(PACKAGE);
@@ -55,20 +77,29 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return LSC_EXIT_USAGE;
 	}
+	/*
+	 * Whatever a command left in stdout's buffer (its --help, a last line)
+	 * is written here: a failure then (a full disk) is an exit 1 too.
+	 */
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
-		return LSC_EXIT_OK;
+		return lsc_output_done(stdout, "--help", LSC_EXIT_OK);
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-		return LSC_EXIT_OK;
+		return lsc_output_done(stdout, "--version", LSC_EXIT_OK);
 	}
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (strcmp(argv[1], commands[i]->name) == 0)
-			return commands[i]->run(argc - 1, argv + 1);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[1], commands[i]->name) != 0)
+			continue;
+		int rc = commands[i]->run(argc - 1, argv + 1);
+		return rc == LSC_EXIT_OK ? lsc_output_done(stdout, commands[i]->name, rc) : rc;
+	}
 
-	fprintf(stderr, _("layerscope: unknown command '%s'\n\n"), argv[1]);
+	char shown[LSC_ESC_MAX(64)];
+	lsc_escape(shown, argv[1], strnlen(argv[1], 64), LSC_ESC_UTF8);
+	fprintf(stderr, _("layerscope: unknown command '%s'\n\n"), shown);
 	usage(stderr);
 	return LSC_EXIT_USAGE;
 }

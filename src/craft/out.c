@@ -73,8 +73,8 @@ static int open_context(struct lsc_craft_out *o, const struct lsc_craft *c, char
 	}
 	if (e == EPERM || e == EACCES) {
 		snprintf(err, LSC_ERRBUF_SIZE, "sending needs a %s, and opening one needs the CAP_NET_RAW "
-		         "capability, which this process lacks — run as root (sudo), grant it "
-		         "(sudo setcap cap_net_raw+ep \"$(command -v layerscope)\"), or write the frame "
+		         "capability, which this process lacks — run as root (sudo), be a member of the group "
+		         "a capture-group install allows (sudo make install-capture-group), or write the frame "
 		         "to a file with -w FILE, which needs no privilege", o->how);
 		return -1;
 	}

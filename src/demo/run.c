@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,9 +60,23 @@ struct demo {
 	char server_err[LSC_ERRBUF_SIZE];
 	char capture_err[LSC_ERRBUF_SIZE];
 	atomic_bool server_done, clients_done, oom;
-	pthread_t capture;
+	pthread_t capture, server_tid, clients_tid;
 	bool capture_joined;
+	atomic_bool stopping;   /* a signal: no more clients */
 };
+
+/* The signal that ended the exercise early (SIGINT, SIGTERM), set by lsc_demo_stop(). */
+static volatile sig_atomic_t stop_signal;
+
+void lsc_demo_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+int lsc_demo_stopped_by(void)
+{
+	return stop_signal;
+}
 
 static int64_t now_ns(void)
 {
@@ -181,7 +196,7 @@ static void *clients_thread(void *arg)
 {
 	struct demo *d = arg;
 	const char *msg = d->o->message;
-	for (unsigned i = 0; i < d->o->clients; i++) {
+	for (unsigned i = 0; i < d->o->clients && !atomic_load(&d->stopping); i++) {
 		struct lsc_echo_client_opts co;
 		if (i > 0)
 			sleep_ms(CLIENT_GAP_MS);
@@ -237,7 +252,11 @@ static int server_open(struct demo *d, char *err)
 	return 0;
 }
 
-/* A new temporary file for the capture, readable by who ran sudo. */
+/*
+ * A new temporary file for the capture: mkstemps() creates it 0600 with
+ * O_EXCL, and the capture writes to that descriptor, so a symlink planted
+ * at the name is never followed.  Returns the descriptor, or -1.
+ */
 static int temp_capture(char *path, size_t cap, char *err)
 {
 	const char *dir = getenv("TMPDIR");
@@ -248,8 +267,7 @@ static int temp_capture(char *path, size_t cap, char *err)
 		         "name the capture file with -w FILE", path, strerror(errno));
 		return -1;
 	}
-	close(fd);
-	return 0;
+	return fd;
 }
 
 /* Under sudo, the capture belongs to the user who asked for it, not to root. */
@@ -262,7 +280,8 @@ static void give_to_sudo_user(const char *path)
 		return; /* still root's, as live's -w: readable, which is what matters */
 }
 
-static int capture_open(struct demo *d, const char *iface, const char *path, char *err)
+/* Opens the capture and its file: *fd when it is one (taken: set to -1), else `path`. */
+static int capture_open(struct demo *d, const char *iface, const char *path, int *fd, char *err)
 {
 	char warn[LSC_ERRBUF_SIZE], filter[96];
 	struct lsc_live_opts lo;
@@ -277,9 +296,14 @@ static int capture_open(struct demo *d, const char *iface, const char *path, cha
 		fprintf(d->o->log, "layerscope demo: warning: %s\n", warn);
 	snprintf(filter, sizeof filter, "%s port %u or arp%s", d->o->udp ? "udp" : "tcp", d->port,
 	         d->o->udp ? " or icmp" : "");
-	if (lsc_source_set_filter(d->src, filter, err) != 0 || lsc_source_write_to(d->src, path, err) != 0)
+	if (lsc_source_set_filter(d->src, filter, err) != 0)
 		return -1;
-	chmod(path, 0644);
+	int taken = *fd;
+	*fd = -1;
+	if (taken >= 0 ? lsc_source_write_fd(d->src, taken, path, err) != 0
+	               : lsc_source_write_to(d->src, path, err) != 0)
+		return -1;
+	/* The file's mode stays as created (0600) or as the user had it: a capture holds others' traffic. */
 	give_to_sudo_user(path);
 	fprintf(d->o->log, "layerscope demo: capturing on %s ('%s'), writing %s\n", iface, filter, path);
 	return 0;
@@ -292,12 +316,36 @@ static int capture_open(struct demo *d, const char *iface, const char *path, cha
  * the exercise runs; once it is over and the last frames are in,
  * everything, then nothing.
  */
+/*
+ * A signal ends the exercise early: no more clients, the server stops and
+ * its sockets close (a client waiting for its echo sees the end at once),
+ * then the capture stops and its file is closed whole.
+ */
+static void stop_early(struct demo *d)
+{
+	atomic_store(&d->stopping, true);
+	lsc_echo_server_stop(d->server);
+	pthread_join(d->server_tid, NULL);
+	pthread_join(d->clients_tid, NULL); /* it may still stop the server: free it after */
+	lsc_echo_server_free(d->server);
+	d->server = NULL;
+	atomic_store(&d->server_done, true);
+	atomic_store(&d->clients_done, true);
+}
+
+/*
+ * The demo's source of items: what has settled, a tick at a time, while
+ * the exercise runs; once it is over (or a signal ended it) and the last
+ * frames are in, everything, then nothing.
+ */
 static size_t settled(void *ctx, struct demo_item ***items)
 {
 	struct demo *d = ctx;
 	for (;;) {
 		if (d->capture_joined)
 			return 0;
+		if (stop_signal != 0 && !atomic_load(&d->stopping))
+			stop_early(d);
 		if (atomic_load(&d->clients_done) && atomic_load(&d->server_done)) {
 			/* The last frames (the final ACK) follow the last call by microseconds. */
 			sleep_ms(SETTLE_MS);
@@ -315,26 +363,34 @@ static size_t settled(void *ctx, struct demo_item ***items)
 
 static int run_threads(struct demo *d, struct demo_show *s, char *err)
 {
-	pthread_t srv, cli;
+	/* The threads block SIGINT and SIGTERM: only this one sees them, between its naps. */
+	sigset_t stops, was;
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stops, &was);
 	int rc = pthread_create(&d->capture, NULL, capture_thread, d);
-	if (rc == 0 && (rc = pthread_create(&srv, NULL, server_thread, d)) != 0) {
+	if (rc == 0 && (rc = pthread_create(&d->server_tid, NULL, server_thread, d)) != 0) {
 		lsc_source_stop(d->src);
 		pthread_join(d->capture, NULL);
 	}
-	if (rc == 0 && (rc = pthread_create(&cli, NULL, clients_thread, d)) != 0) {
+	if (rc == 0 && (rc = pthread_create(&d->clients_tid, NULL, clients_thread, d)) != 0) {
 		lsc_echo_server_stop(d->server);
 		lsc_source_stop(d->src);
-		pthread_join(srv, NULL);
+		pthread_join(d->server_tid, NULL);
 		pthread_join(d->capture, NULL);
 	}
+	pthread_sigmask(SIG_SETMASK, &was, NULL);
 	if (rc != 0) {
 		snprintf(err, LSC_ERRBUF_SIZE, "pthread_create: %s", strerror(rc));
 		return -1;
 	}
 	rc = demo_show_run(s, d->o, settled, d, err);
 	/* Shown to the end, or stopped early (q at --step, a closed output): the exercise ends by itself. */
-	pthread_join(cli, NULL);
-	pthread_join(srv, NULL);
+	if (!atomic_load(&d->stopping)) {
+		pthread_join(d->clients_tid, NULL);
+		pthread_join(d->server_tid, NULL);
+	}
 	if (!d->capture_joined) {
 		lsc_source_stop(d->src);
 		pthread_join(d->capture, NULL);
@@ -355,6 +411,15 @@ static int report(struct demo *d, struct demo_show *s, const char *path, char *e
 		snprintf(err, LSC_ERRBUF_SIZE, "the capture failed: %.400s", d->capture_err);
 		return -1;
 	}
+	if (lsc_source_write_end(d->src, err) != 0)
+		return -1;
+	if (stop_signal != 0) {
+		fprintf(d->o->log, "layerscope demo: interrupted by %s after %u of %u clients; the %lld frames "
+		        "captured so far are in %s — replay them with: layerscope read %s\n",
+		        stop_signal == SIGINT ? "SIGINT" : "SIGTERM", d->clients_ok, d->o->clients,
+		        frames, path, path);
+		return 0;
+	}
 	fprintf(d->o->log, "layerscope demo: %u of %u clients got their echo back intact; %lld frames "
 	        "written to %s — replay them with: layerscope read %s\n", d->clients_ok, d->o->clients,
 	        frames, path, path);
@@ -374,7 +439,7 @@ static int report(struct demo *d, struct demo_show *s, const char *path, char *e
  * server's namespace), the capture and its file; then back to the client's
  * namespace, where the client threads will start, and the drop.
  */
-static int setup(struct demo *d, struct demo_net *net, const char *path, char *err)
+static int setup(struct demo *d, struct demo_net *net, const char *path, int *fd, char *err)
 {
 	const char *iface = "lo";
 	d->server_host = "127.0.0.1";
@@ -384,7 +449,7 @@ static int setup(struct demo *d, struct demo_net *net, const char *path, char *e
 		iface = DEMO_SERVER_IF;
 		d->server_host = DEMO_SERVER_ADDR;
 	}
-	if (server_open(d, err) != 0 || capture_open(d, iface, path, err) != 0)
+	if (server_open(d, err) != 0 || capture_open(d, iface, path, fd, err) != 0)
 		return -1;
 	if (d->o->hosts && demo_net_enter(net->client_fd, "client", err) != 0)
 		return -1;
@@ -392,7 +457,7 @@ static int setup(struct demo *d, struct demo_net *net, const char *path, char *e
 	struct lsc_priv_target t;
 	char said[LSC_ERRBUF_SIZE];
 	memset(&t, 0, sizeof t);
-	if (geteuid() == 0 && lsc_priv_resolve("nobody", &t, err) != 0)
+	if (geteuid() == 0 && lsc_priv_resolve(lsc_priv_default_user(), &t, err) != 0)
 		return -1;
 	if (lsc_priv_drop(&t, said, err) != 0)
 		return -1;
@@ -406,7 +471,7 @@ static int run_live_demo(const struct lsc_demo_opts *o, char *err)
 	struct demo_net net = { -1, -1, -1 };
 	struct demo_show *s = NULL;
 	char path[4096];
-	int rc = -1;
+	int rc = -1, fd = -1;
 	if (d == NULL || (d->q = demo_queue_new()) == NULL) {
 		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
 		goto out;
@@ -420,9 +485,9 @@ static int run_live_demo(const struct lsc_demo_opts *o, char *err)
 	}
 	if (o->write != NULL)
 		snprintf(path, sizeof path, "%s", o->write);
-	else if (temp_capture(path, sizeof path, err) != 0)
+	else if ((fd = temp_capture(path, sizeof path, err)) < 0)
 		goto out;
-	if (setup(d, &net, path, err) != 0) {
+	if (setup(d, &net, path, &fd, err) != 0) {
 		rc = -2;
 		goto out;
 	}
@@ -431,6 +496,8 @@ static int run_live_demo(const struct lsc_demo_opts *o, char *err)
 	if (run_threads(d, s, err) == 0)
 		rc = report(d, s, path, err);
 out:
+	if (fd >= 0)
+		close(fd);
 	demo_show_free(s);
 	if (d != NULL) {
 		lsc_echo_server_free(d->server);

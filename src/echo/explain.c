@@ -348,25 +348,10 @@ void lsc_explain_emit(struct lsc_explain *ex, struct lsc_explain_event *ev)
 
 void lsc_echo_escape(struct lsc_strbuf *b, const uint8_t *p, size_t n, size_t max)
 {
-	static const char hex[] = "0123456789abcdef";
+	char e[LSC_ESC_MAX(64)];
 	size_t m = n < max ? n : max;
-	for (size_t i = 0; i < m; i++) {
-		uint8_t ch = p[i];
-		switch (ch) {
-		case '\n': lsc_sb_puts(b, "\\n"); break;
-		case '\r': lsc_sb_puts(b, "\\r"); break;
-		case '\t': lsc_sb_puts(b, "\\t"); break;
-		case '"': lsc_sb_puts(b, "\\\""); break;
-		case '\\': lsc_sb_puts(b, "\\\\"); break;
-		default:
-			if (ch >= 0x20 && ch < 0x7f) {
-				lsc_sb_putc(b, (char)ch);
-			} else {
-				char t[4] = { '\\', 'x', hex[ch >> 4], hex[ch & 15] };
-				lsc_sb_putn(b, t, 4);
-			}
-		}
-	}
+	for (size_t i = 0; i < m; i += 64)
+		lsc_sb_putn(b, e, lsc_escape(e, p + i, m - i < 64 ? m - i : 64, LSC_ESC_QUOTE));
 	if (m < n)
 		lsc_sb_puts(b, "...");
 }

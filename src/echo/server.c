@@ -19,6 +19,7 @@
 #define DGRAM_BATCH    64
 #define DGRAM_MAX      65536
 #define ACCEPT_PAUSE_MS 100 /* out of descriptors: let connections finish before accepting again */
+#define ACCEPT_COUNT_MS 60000 /* the same accept() failure again: counted, the count said once a minute */
 #define PREVIEW        64   /* message bytes shown per line */
 
 struct conn {
@@ -51,6 +52,10 @@ struct lsc_echo_server {
 	struct lsc_echo_stats st;
 	uint8_t *scratch; /* one read's bytes, shared: a connection owns memory only while its echo waits */
 	size_t scratch_cap;
+	/* The same accept() failure again and again: its first line is printed, the rest counted. */
+	int accept_errno;
+	uint64_t accept_repeats;
+	int64_t accept_since_ms;
 };
 
 __attribute__((format(printf, 2, 0)))
@@ -314,11 +319,38 @@ static int64_t resume_accept(struct lsc_evloop *l, void *data)
 	return -1;
 }
 
-/* Out of descriptors: a readable listener would wake the loop forever, so look away for a while. */
+/* How many more times accept() failed the same way since its line (or the last count), in one line. */
+static void accept_errors_count(struct lsc_echo_server *s, const char *now)
+{
+	if (s->accept_errno != 0 && s->accept_repeats > 0)
+		announce(s, "accept: %s %llu more time%s in %.1f s (not shown one by one)%s",
+		         strerror(s->accept_errno), (unsigned long long)s->accept_repeats,
+		         s->accept_repeats == 1 ? "" : "s",
+		         (double)(lsc_ev_now_ms() - s->accept_since_ms) / 1000.0, now);
+	s->accept_repeats = 0;
+	s->accept_since_ms = lsc_ev_now_ms();
+}
+
+/*
+ * Out of descriptors: a readable listener would wake the loop forever, so
+ * look away for a while.  The loop tries again every ACCEPT_PAUSE_MS for as
+ * long as the descriptors stay taken: the first failure is one line (even
+ * with --quiet), the same failure later is counted, and the count printed
+ * at most once a minute and when the server stops: not ten lines a second.
+ */
 static void pause_accept(struct lsc_echo_server *s, int e)
 {
-	announce(s, "accept: %s — %llu connections open; not accepting for %d ms (raise ulimit -n)",
-	    strerror(e), (unsigned long long)s->st.active, ACCEPT_PAUSE_MS);
+	if (s->accept_errno == e) {
+		s->accept_repeats++;
+		if (lsc_ev_now_ms() - s->accept_since_ms >= ACCEPT_COUNT_MS)
+			accept_errors_count(s, "");
+	} else {
+		accept_errors_count(s, "; then another error");
+		announce(s, "accept: %s — %llu connections open; trying again every %d ms until one "
+		         "closes (raise ulimit -n)", strerror(e), (unsigned long long)s->st.active, ACCEPT_PAUSE_MS);
+		s->accept_errno = e;
+		s->accept_since_ms = lsc_ev_now_ms();
+	}
 	listeners_watch(s, false);
 	s->pause_timer = lsc_ev_timer_add(s->loop, ACCEPT_PAUSE_MS, resume_accept, s);
 	if (s->pause_timer == 0)
@@ -580,6 +612,7 @@ int lsc_echo_server_run(struct lsc_echo_server *s, char *err)
 	int rc = 0;
 	if (!(s->o.max_conns > 0 && s->st.connections >= s->o.max_conns && s->st.active == 0))
 		rc = lsc_ev_run(s->loop, err);
+	accept_errors_count(s, "");
 	close_all(s);
 	return rc;
 }

@@ -5,8 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "flow-int.h"
+#include "../lib/siphash.h"
 
 /*
  * Everything is allocated by lsc_flow_new(): a pool of `cap` slots and a
@@ -25,6 +29,7 @@ struct lsc_flow_tracker {
 	uint64_t evicted;
 	lsc_flow_conv_fn retire;
 	void *retire_ctx;
+	uint64_t hash_key[2];    /* SipHash's key, from getrandom(): unknown to whoever chooses the traffic */
 };
 
 #define HUGE_PAGE ((size_t)2 << 20)
@@ -54,6 +59,21 @@ static struct conv *pool_alloc(uint32_t cap)
 	return p;
 }
 
+/*
+ * A key for the conversation hash, from the kernel's random pool.  Without
+ * one (getrandom() missing or refusing), the time, the pid and an address
+ * the system randomizes: far weaker, but no worse than no key at all.
+ */
+static void seed_hash(uint64_t key[2])
+{
+	if (getrandom(key, 2 * sizeof *key, GRND_NONBLOCK) == (ssize_t)(2 * sizeof *key))
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	key[0] = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)ts.tv_sec ^ (uint64_t)getpid() << 32;
+	key[1] = (uint64_t)(uintptr_t)key * 0xc2b2ae3d27d4eb4full ^ (uint64_t)(uintptr_t)&seed_hash;
+}
+
 struct lsc_flow_tracker *lsc_flow_new(uint32_t max_flows)
 {
 	struct lsc_flow_tracker *t = calloc(1, sizeof *t);
@@ -70,6 +90,7 @@ struct lsc_flow_tracker *lsc_flow_new(uint32_t max_flows)
 	t->pool = pool_alloc(t->cap);
 	t->bucket = calloc(nb, sizeof *t->bucket);
 	t->next_id = 1;
+	seed_hash(t->hash_key);
 	if (t->pool == NULL || t->bucket == NULL) {
 		lsc_flow_free(t);
 		return NULL;
@@ -113,20 +134,15 @@ static inline uint64_t kw(const struct flow_key *k, unsigned i)
 }
 
 /*
- * A multiply-xorshift over the key's five words, one after another: each
- * fold brings the high half down before the next multiply.  (Independent
- * multiplies summed by xor were tried: a word's top bytes, where IPv6
- * addresses differ last, then reach only the top of its product, and 1024
- * such peers fell into 16 buckets.)
+ * SipHash-1-3 of the key under the tracker's random key: whoever sends the
+ * traffic cannot choose addresses and ports that fall into one bucket (an
+ * unkeyed hash let 20,000 chosen conversations make each lookup walk them
+ * all).  1-3 rounds, as Python's and Rust's hash tables use: the key is
+ * secret and the output never leaves the process.
  */
-uint32_t lsc_flow_table_hash(const struct flow_key *k)
+uint32_t lsc_flow_table_hash(const struct lsc_flow_tracker *t, const struct flow_key *k)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull;
-	for (unsigned i = 0; i < sizeof *k / 8; i++) {
-		h = (h ^ kw(k, i)) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	return (uint32_t)h;
+	return (uint32_t)lsc_siphash(t->hash_key, k, sizeof *k, 1, 3);
 }
 
 /* Key equality in five word compares, written out: memcmp() of 40 bytes is a call on every frame. */

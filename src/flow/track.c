@@ -210,7 +210,7 @@ void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f)
 	const struct lsc_layer *l4;
 	f->has_flow = false;
 	if (frame_key(f, &k, &side, &l4))
-		track_key(t, f, l4, &k, lsc_flow_table_hash(&k), side);
+		track_key(t, f, l4, &k, lsc_flow_table_hash(t, &k), side);
 }
 
 /* ---- text for renderers ---------------------------------------------------- */

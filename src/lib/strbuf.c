@@ -409,3 +409,72 @@ static size_t ipv6_text(char *t, const uint8_t a[16])
 	}
 	return k;
 }
+
+/* ---- escaping text from outside ---------------------------------------- */
+
+/*
+ * Length of the well-formed UTF-8 character at p (n bytes left) that may
+ * reach a terminal as it is; 0 when it is not one (malformed, overlong, a
+ * surrogate, past U+10FFFF) or is a control or a direction mark.
+ */
+static size_t safe_utf8_len(const uint8_t *p, size_t n)
+{
+	uint32_t cp;
+	size_t len;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		cp = p[0] & 0x1fu;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		cp = p[0] & 0x0fu;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		cp = p[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3fu);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0; /* overlong, past Unicode, or a surrogate */
+	if (cp <= 0x9f || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069))
+		return 0; /* C1 controls, line separators, direction marks */
+	return len;
+}
+
+size_t lsc_escape(char *dst, const void *src, size_t n, unsigned flags)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t *p = src;
+	char *o = dst;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = p[i];
+		char esc = ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch == '\t' ? 't' : ch == '\\' ? '\\'
+		         : ch == '"' && (flags & LSC_ESC_QUOTE) ? '"' : 0;
+		size_t k;
+		if (esc) {
+			*o++ = '\\';
+			*o++ = esc;
+		} else if (ch >= 0x20 && ch < 0x7f) {
+			*o++ = (char)ch;
+		} else if ((flags & LSC_ESC_UTF8) && ch >= 0x80 && (k = safe_utf8_len(p + i, n - i)) != 0) {
+			memcpy(o, p + i, k); /* k bytes in, k out: within 4 a byte */
+			o += k;
+			i += k - 1;
+		} else {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[ch >> 4];
+			*o++ = hex[ch & 15];
+		}
+	}
+	*o = '\0';
+	return (size_t)(o - dst);
+}

@@ -62,20 +62,9 @@ static size_t put_escaped(FILE *out, const uint8_t *p, uint32_t n, bool breaks, 
 {
 	size_t col = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		char e[8];
+		char e[LSC_ESC_MAX(1)];
 		uint8_t ch = p[i];
-		if (ch == '\n')
-			strcpy(e, "\\n");
-		else if (ch == '\r')
-			strcpy(e, "\\r");
-		else if (ch == '\t')
-			strcpy(e, "\\t");
-		else if (ch == '\\')
-			strcpy(e, "\\\\");
-		else if (ch >= 0x20 && ch < 0x7f)
-			e[0] = (char)ch, e[1] = '\0';
-		else
-			snprintf(e, sizeof e, "\\x%02x", ch);
+		lsc_escape(e, &ch, 1, 0);
 		if (max != 0 && col + strlen(e) > max) {
 			fputs("...", out);
 			return col + 3;

@@ -256,8 +256,11 @@ static void line_owner_side(struct line_state *st, const struct lsc_owner *o)
 	lsc_text_puts(&st->t, "pid ");
 	lsc_text_u64(&st->t, (uint64_t)o->pid);
 	if (o->comm[0] != '\0') {
+		/* Any user names its processes: escaped as payload text is (lsc_escape). */
+		char comm[LSC_ESC_MAX(sizeof o->comm)];
+		lsc_escape(comm, o->comm, strnlen(o->comm, sizeof o->comm), 0);
 		lsc_text_putc(&st->t, ' ');
-		lsc_text_puts(&st->t, o->comm);
+		lsc_text_puts(&st->t, comm);
 	}
 }
 

@@ -220,6 +220,41 @@ static void test_notes(void **state)
 	assert_int_equal(f.nnotes, LSC_MAX_NOTES);
 }
 
+/* lsc_escape: one rule for text from outside; UTF-8 kept only where asked, never its controls. */
+static void test_escape(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		unsigned flags;
+		const char *out;
+	} cases[] = {
+		{ "\x1b[2J\x1b]0;X\x07\x9b", 0, "\\x1b[2J\\x1b]0;X\\x07\\x9b" },
+		{ "a\tb\r\n\\\"", 0, "a\\tb\\r\\n\\\\\"" },
+		{ "say \"hi\"", LSC_ESC_QUOTE, "say \\\"hi\\\"" },
+		{ "ação", 0, "a\\xc3\\xa7\\xc3\\xa3o" },           /* payload rule: bytes */
+		{ "ação — ok", LSC_ESC_UTF8, "ação — ok" },         /* messages: text stays text */
+		{ "\xc2\x9b" "1m", LSC_ESC_UTF8, "\\xc2\\x9b1m" },  /* U+009B, a C1 CSI */
+		{ "\x9b", LSC_ESC_UTF8, "\\x9b" },                  /* a lone continuation byte */
+		{ "\xe2\x80\xae" "fdp.exe", LSC_ESC_UTF8, "\\xe2\\x80\\xaefdp.exe" }, /* U+202E */
+		{ "\xc0\xaf", LSC_ESC_UTF8, "\\xc0\\xaf" },         /* overlong '/' */
+		{ "\xed\xa0\x80", LSC_ESC_UTF8, "\\xed\\xa0\\x80" }, /* a surrogate */
+		{ "\xf0\x9f\x98\x80", LSC_ESC_UTF8, "\xf0\x9f\x98\x80" }, /* U+1F600 */
+		{ "\xf0\x9f\x98", LSC_ESC_UTF8, "\\xf0\\x9f\\x98" },  /* cut short */
+		{ "\x7f", LSC_ESC_UTF8, "\\x7f" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[LSC_ESC_MAX(32)];
+		size_t n = lsc_escape(out, cases[i].in, strlen(cases[i].in), cases[i].flags);
+		assert_string_equal(out, cases[i].out);
+		assert_int_equal(n, strlen(cases[i].out));
+	}
+	/* The worst case fills LSC_ESC_MAX exactly. */
+	char all[4], out[LSC_ESC_MAX(4)];
+	memset(all, 0x01, sizeof all);
+	assert_int_equal(lsc_escape(out, all, sizeof all, LSC_ESC_UTF8), sizeof out - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_fixed),
 		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_escape),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
