@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <pcap/pcap.h>
 
@@ -27,6 +28,7 @@ struct lsc_source {
 	struct lsc_pcapfile *fast; /* a pcap file's records read without libpcap, NULL when not */
 	struct pcap_pkthdr fast_hdr;
 	int linktype;           /* pcap_datalink(), asked once */
+	struct lsc_decomp *decomp; /* a compressed file's inflater (closed with the stream), or NULL */
 };
 
 /* Allocates a source around an opened handle; NULL (errbuf filled) on ENOMEM. */
@@ -44,6 +46,20 @@ struct lsc_pcapfile *lsc_pcapfile_open(pcap_t *p, FILE *fp);
 int lsc_pcapfile_next(struct lsc_pcapfile *r, struct pcap_pkthdr *h, const u_char **data,
                       uint64_t *rec_off);
 void lsc_pcapfile_close(struct lsc_pcapfile *r);
+
+/*
+ * compressed.c: "gzip" or "zstd" when the first bytes are that magic, else
+ * NULL.  lsc_decomp_open() gives a stream of the inflated bytes of `head`
+ * (the n bytes already read) and then of `under`; closing it closes `under`
+ * when close_under.  A corrupt or cut stream makes a read fail (EIO), and
+ * lsc_decomp_error() then says why; NULL while all is well.
+ */
+#define LSC_DECOMP_ERRSIZE 256 /* lsc_decomp_open()'s errbuf */
+struct lsc_decomp;
+const char *lsc_decomp_kind(const unsigned char *head, size_t n);
+FILE *lsc_decomp_open(FILE *under, bool close_under, const unsigned char *head, size_t n,
+                      struct lsc_decomp **d, char *errbuf);
+const char *lsc_decomp_error(const struct lsc_decomp *d);
 
 /* ---- privileges (privdrop.c) ---- */
 

@@ -63,7 +63,10 @@ static void read_error(const struct lsc_source *s, char *errbuf)
 {
 	const char *perr = pcap_geterr(s->pcap);
 	unsigned long long n = (unsigned long long)s->count + 1;
-	if (s->live)
+	const char *packed = lsc_decomp_error(s->decomp);
+	if (packed != NULL)
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s; stopped before frame %llu", s->name, packed, n);
+	else if (s->live)
 		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s", s->name, perr);
 	else if (strstr(perr, "truncated") != NULL)
 		snprintf(errbuf, LSC_ERRBUF_SIZE,

@@ -28,9 +28,12 @@ static const char read_help[] =
 	"      --no-track       no conversation tracking (no flow annotations)\n"
 	"      --max-flows N    conversations tracked at once, 1 to 4194304 (default\n"
 	"                       32768; the least recently seen makes room)\n"
+	"  -r, --read FILE      the capture to read, as in tcpdump (or FILE first after the\n"
+	"                       options)\n"
 	"  -h, --help           this help\n"
 	"\n"
-	"FILE is a pcap or pcapng capture, '-' for standard input.  FILTER is a\n"
+	"FILE is a pcap or pcapng capture, '-' for standard input, plain or compressed\n"
+	"with gzip or zstd (told by its first bytes, not its name).  FILTER is a\n"
 	"libpcap filter expression, as in tcpdump (see pcap-filter(7)).  Options may\n"
 	"follow FILE; '--' ends them.\n";
 
@@ -44,6 +47,7 @@ const struct lsc_cmd lsc_cmd_read = {
 
 static const struct option read_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
+	{ "read", required_argument, NULL, 'r' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "color", required_argument, NULL, 'C' },
 	{ "colour", required_argument, NULL, 'C' },
@@ -132,7 +136,8 @@ static int run_read(int argc, char **argv)
 	po.cmd = cmd->name;
 	po.track = true;
 	optind = 1;
-	static const char shorts[] = "f:c:h";
+	static const char shorts[] = "f:c:r:h";
+	const char *path = NULL;
 	while ((opt = getopt_long(argc, argv, shorts, read_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f': {
@@ -153,6 +158,11 @@ static int run_read(int argc, char **argv)
 			if (lsc_parse_color(optarg, &color))
 				return lsc_usage_error(cmd, "--color wants auto, always or never, not '%s'", optarg);
 			break;
+		case 'r':
+			if (path != NULL)
+				return lsc_usage_error(cmd, "one capture file at a time: '%s' and '%s'", path, optarg);
+			path = optarg;
+			break;
 		case 'h':
 			lsc_print_usage(stdout, cmd, read_help);
 			return LSC_EXIT_OK;
@@ -165,9 +175,11 @@ static int run_read(int argc, char **argv)
 		}
 		}
 	}
-	if (optind >= argc)
-		return lsc_usage_error(cmd, "no capture file given");
-	const char *path = argv[optind++];
+	if (path == NULL) {
+		if (optind >= argc)
+			return lsc_usage_error(cmd, "no capture file given");
+		path = argv[optind++];
+	}
 	if (po.renderer == NULL)
 		po.renderer = lsc_default_renderer(po.out);
 	int usage = check_track_options(cmd, &po, format_given);

@@ -16,6 +16,7 @@
 import calendar
 import concurrent.futures
 import glob
+import gzip
 import ipaddress
 import json
 import os
@@ -183,6 +184,10 @@ TSHARK_OPTS = [
     "-o", "ipv6.defragment:FALSE",
 ]
 
+# Every capture is also read as a gzip and a zstd copy (DIFF_COMPRESSED=0: not),
+# and must give the frames tshark gives for the file itself.
+COMPRESSED = os.environ.get("DIFF_COMPRESSED", "1") != "0"
+ZSTD = shutil.which("zstd")
 MAX_SHOWN = int(os.environ.get("DIFF_SHOW", "12"))
 
 
@@ -407,6 +412,7 @@ class Report:
         self.skipped_layers = 0
         self.unreadable = []   # files tshark cannot read at all
         self.tshark_runs = 0
+        self.compressed = 0    # of `files`: gzip and zstd copies
         self.per_field = {}    # "proto.key" -> times compared
         self.exempt = {}
         self.bad = []
@@ -425,6 +431,7 @@ class Report:
         self.skipped_layers += o.skipped_layers
         self.unreadable += o.unreadable
         self.tshark_runs += o.tshark_runs
+        self.compressed += o.compressed
         for k, v in o.per_field.items():
             self.per_field[k] = self.per_field.get(k, 0) + v
         for k, v in o.exempt.items():
@@ -698,8 +705,9 @@ def compare_layers(ctx, ours, ts):
         ctx.check("layers[%d]" % len(chain), extra["proto"], "(none)")
 
 
-def compare_file(path, ours, ts):
-    """Compares one file: `ours` from run_ours(), `ts` from tshark_json()."""
+def compare_file(path, ours, ts, orig=None):
+    """Compares one file: `ours` from run_ours(), `ts` from tshark_json(); `orig`: the
+    uncompressed file whose copy `path` is."""
     rep = Report()
     rep.files = 1
     frames, rc, err, bad_json = ours
@@ -718,7 +726,7 @@ def compare_file(path, ours, ts):
         return rep
     if rc == 0 and len(frames) != len(tframes):
         rep.disagree(path, 0, "frame count", len(frames), len(tframes))
-    snaplen = pcap_snaplen(path)
+    snaplen = pcap_snaplen(orig or path)
     for o, t in zip(frames, tframes):
         rep.frames += 1
         _, tcap = t.frame.first(["frame.cap_len"])
@@ -727,6 +735,35 @@ def compare_file(path, ours, ts):
         compare_frame_fields(ctx, o, t, snaplen)
         compare_layers(ctx, o, t)
     return rep
+
+
+def compressed_copies(path, tmpdir):
+    """A gzip and a zstd copy of `path` in tmpdir (the zstd one only where zstd is installed)."""
+    base = os.path.join(tmpdir, "%d-%s" % (os.getpid(), os.path.basename(path)))
+    with open(path, "rb") as f:
+        raw = f.read()
+    copies = []
+    with open(base + ".gz", "wb") as f:
+        f.write(gzip.compress(raw))
+    copies.append(base + ".gz")
+    if ZSTD:
+        subprocess.run([ZSTD, "-q", "-f", path, "-o", base + ".zst"], check=True)
+        copies.append(base + ".zst")
+    return copies
+
+
+def check_compressed(layerscope, path, ts, tmpdir, total):
+    """Our reading of the gzip and zstd copies against tshark's of the file itself."""
+    tframes, _, trc = ts
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if not tframes or head[:2] == b"\x1f\x8b" or head == b"\x28\xb5\x2f\xfd":
+        return  # nothing tshark reads, or compressed already: a copy adds nothing
+    for copy in compressed_copies(path, tmpdir):
+        rep = compare_file(copy, run_ours(layerscope, copy), ts, orig=path)
+        rep.compressed = rep.files
+        total.merge(rep)
+        os.unlink(copy)
 
 
 def check_batch(args):
@@ -743,10 +780,15 @@ def check_batch(args):
             rep = compare_file(p, ours[p], (batch[p], "", 0))
             if rep.bad:
                 rep = None  # a doubt: tshark on the file alone decides
+            else:
+                ts = (batch[p], "", 0)
         if rep is None:
-            rep = compare_file(p, ours[p], tshark_json(tshark, p))
+            ts = tshark_json(tshark, p)
+            rep = compare_file(p, ours[p], ts)
             rep.tshark_runs = 1
         total.merge(rep)
+        if COMPRESSED:
+            check_compressed(layerscope, p, ts, tmpdir, total)
     return total
 
 
@@ -791,6 +833,9 @@ def main(argv):
     dt = time.time() - t0
     print("diff-tshark: %d files, %d frames, %d layers, %d fields compared in %.1f s (%d jobs, %d tshark runs)"
           % (total.files, total.frames, total.layers, total.fields, dt, jobs, total.tshark_runs))
+    if COMPRESSED:
+        print("diff-tshark: %d of the files are gzip and zstd copies, read against tshark's frames of "
+              "the file itself%s" % (total.compressed, "" if ZSTD else " (no zstd program: gzip only)"))
     print("diff-tshark: %d layers skipped (tshark flags them malformed)" % total.skipped_layers)
     if total.unreadable:
         print("diff-tshark: %d files tshark cannot read (link types it lacks, bad versions): %s"
