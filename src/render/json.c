@@ -13,10 +13,30 @@
 #include "jsonw.h"
 #include "render-int.h"
 
+/* Community IDs of recent conversations, by conversation id: one SHA-1 a conversation, not a frame. */
+#define CID_CACHE 64
+
 struct json_state {
 	struct lsc_json j;
 	struct lsc_sink sink;
+	struct {
+		uint32_t id;
+		char s[LSC_COMMUNITY_ID_SIZE];
+	} cid[CID_CACHE];
 };
+
+/* A conversation keeps its endpoints, so its id names one Community ID. */
+static const char *community_id(struct json_state *st, const struct lsc_frame *f)
+{
+	uint32_t id = f->flow.id;
+	unsigned slot = id % CID_CACHE;
+	if (st->cid[slot].id != id || id == 0) {
+		if (!lsc_community_id_frame(f, st->cid[slot].s))
+			return NULL;
+		st->cid[slot].id = id;
+	}
+	return st->cid[slot].s;
+}
 
 static void *json_begin(FILE *out, const struct lsc_render_opts *o)
 {
@@ -130,6 +150,11 @@ static void json_frame(void *state, const struct lsc_frame *f)
 		lsc_json_key(j, "flow");
 		lsc_json_open(j, '{');
 		lsc_flow_fields_emit(&st->sink, f);
+		const char *cid = community_id(st, f);
+		if (cid != NULL) {
+			lsc_json_key(j, "community_id");
+			lsc_json_str(j, cid);
+		}
 		lsc_json_close(j, '}');
 	}
 	if (f->has_owner) { /* live capture: the processes owning the two sockets */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <layerscope/flow.h>
 #include <layerscope/render.h>
 
 extern const struct lsc_renderer lsc_render_json;
@@ -231,6 +232,7 @@ struct lsc_conv_cells {
 	char client[64], server[64]; /* "127.0.0.1:40950" */
 	char dur[32], rtt[32];       /* seconds; the handshake RTT "-" when none was seen */
 	char notes[48];              /* "mid-stream,refused,port-reuse" */
+	char cid[LSC_COMMUNITY_ID_SIZE]; /* the Community ID, "1:...=" */
 };
 void lsc_conv_cells(const struct lsc_flow_conv *c, struct lsc_conv_cells *x);
 /* The frame's own transport payload as captured: sets *data, returns its length. */
