@@ -8,6 +8,8 @@
 
 #include <layerscope/render.h>
 
+#include "../lib/i18n.h"
+
 /* Exit status: DESIGN.md's contract with scripts. */
 #define LSC_EXIT_OK      0
 #define LSC_EXIT_FAILURE 1

@@ -38,7 +38,7 @@ static int run_demo(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_demo = {
 	"demo", "[--hosts] [--udp] [--clients N] [--message TEXT] [-w FILE] [--replay]",
-	"run the echo exercise and show its socket calls and frames on one timeline",
+	N_("run the echo exercise and show its socket calls and frames on one timeline"),
 	run_demo,
 };
 

@@ -43,7 +43,7 @@ static int run_live(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_live = {
 	"live", "[-i IFACE] [-f FORMAT] [-c N] [-w FILE] [-s SNAPLEN] [-B KiB] [-Z USER] [-L] [FILTER...]",
-	"capture from an interface and show every frame as its layers, with its process",
+	N_("capture from an interface and show every frame as its layers, with its process"),
 	run_live,
 };
 
