@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* flow.h: conversations: the track stage that annotates decoded frames. */
 #ifndef LAYERSCOPE_FLOW_H
 #define LAYERSCOPE_FLOW_H

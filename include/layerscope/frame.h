@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* frame.h: a captured frame decoded into its layers, as plain data. */
 #ifndef LAYERSCOPE_FRAME_H
 #define LAYERSCOPE_FRAME_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* compressed.c: gzip (RFC 1952) and zstd (RFC 8878) captures, inflated into a stream libpcap reads. */
 #include <config.h>
 

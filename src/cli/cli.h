@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cli.h: what the subcommands share: the command table, exit codes, error printing. */
 #ifndef LAYERSCOPE_CLI_H
 #define LAYERSCOPE_CLI_H

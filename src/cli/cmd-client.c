@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-client.c: `layerscope client`: send a message to the echo server and check the echo, or drive load. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-craft.c: `layerscope craft`: build a frame field by field with libnet, send or write it, show it. */
 #include <config.h>
 

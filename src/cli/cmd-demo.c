@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-demo.c: `layerscope demo`: the sockets exercise and every frame it causes, in one command. */
 #include <config.h>
 

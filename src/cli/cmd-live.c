@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-live.c: `layerscope live`: capture from an interface, drop privileges, show every frame as its layers. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-read.c: `layerscope read`: replay a capture file through a renderer. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-report.c: `layerscope report`: a whole capture explained in one HTML page, Markdown or JSON. */
 #include <config.h>
 

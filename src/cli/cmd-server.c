@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-server.c: `layerscope server`: the echo server of the sockets exercise (TCP or UDP, port 8082). */
 #include <config.h>
 

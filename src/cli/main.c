@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* main.c: the layerscope command: finds the subcommand in the table and runs it. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* community.c: the Community ID v1 flow hash (github.com/corelight/community-id-spec), as Zeek and Suricata log it. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* flow-int.h: the track stage's internals: the conversation table and per-protocol state. */
 #ifndef LAYERSCOPE_FLOW_INT_H
 #define LAYERSCOPE_FLOW_INT_H

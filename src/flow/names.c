@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* names.c: the names of flow directions, states, events and socket calls, and their fields. */
 #include <config.h>
 

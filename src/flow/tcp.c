@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tcp.c: the TCP observer (RFC 9293): each end's state, relative numbers, events, steps, socket calls, expert heuristics. */
 #include <config.h>
 

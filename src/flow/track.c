@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* track.c: the track stage's entry: finds a frame's conversation and hands it to the TCP or UDP observer. */
 #include <config.h>
 

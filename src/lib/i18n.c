@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* i18n.c: the user's locale for what a person reads; the C locale for what a program reads. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* i18n.h: translation markers and the locale facts every text output asks about. */
 #ifndef LSC_I18N_H
 #define LSC_I18N_H

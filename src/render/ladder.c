@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ladder.c: a sequence (ladder) diagram per conversation, as text or as a Mermaid sequenceDiagram. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* line.c: one line per frame, tcpdump -nn-like, with the stack of layers visible. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* render-int.h: the renderers' table entries and what they share. */
 #ifndef LAYERSCOPE_RENDER_INT_H
 #define LAYERSCOPE_RENDER_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* timeline.c: socket calls and the frames they cause, in time order, for `layerscope demo`. */
 #include <config.h>
 

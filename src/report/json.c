@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* json.c: the report as one JSON document (RFC 8259) for other tools; frames as `read -f json` writes them. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* report.c: the report core: summaries of every frame, detail of the first N, the document assembled at the end. */
 #include <config.h>
 

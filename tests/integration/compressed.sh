@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # compressed.sh: gzip and zstd captures read by their magic bytes, from files and stdin; cut and corrupt ones named.
 #
 # Every bundled capture (captures/*.pcap, and a pcapng made from one) is

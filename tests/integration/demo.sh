@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # demo.sh: `layerscope demo`, `--hosts`, `--udp` run to completion as root and show the handshake,
 # the data, the teardown, the socket calls, the ladders and the table; -w re-reads; without root
 # it runs in a user namespace or replays the bundled capture, and says which.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_community.c: the Community ID v1 flow hash against the spec's published baseline vectors. */
 #include <config.h>
 

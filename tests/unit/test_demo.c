@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_demo.c: the demo's queue (frames and calls merged in time order) and its timeline lines. */
 #include <config.h>
 

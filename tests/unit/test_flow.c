@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_flow.c: the track stage: TCP state machine, relative numbers, events, expert flags, the table, UDP, reassembly. */
 #include <config.h>
 
