@@ -309,6 +309,7 @@ struct lsc_frame {
 	uint32_t len;
 	int linktype;          /* DLT_* as pcap_datalink() gives it */
 	uint8_t direction;     /* enum lsc_frame_dir */
+	uint8_t file;          /* which of several files read at once (lsc_source_open_files), from 0 */
 	const uint8_t *data;   /* caplen bytes, owned by the source */
 
 	/* Filled by lsc_decode_frame(). */

@@ -49,6 +49,8 @@ struct lsc_render_opts {
 	uint32_t chunk;        /* follow: reader's recv() size, 0 = off */
 	uint64_t follow;       /* follow: conversation number */
 	const char *source;    /* file name or interface, for headings */
+	const char *const *files; /* several files read at once: their names, by lsc_frame.file */
+	unsigned nfiles;       /* 0 or 1: frames do not say their file */
 	bool batch;            /* nothing else writes to the output before end(): text may
 	                          go to it in blocks rather than a frame at a time */
 };

@@ -20,6 +20,19 @@ struct lsc_source;
  */
 struct lsc_source *lsc_source_open_file(const char *path, char *errbuf);
 
+/* The most files lsc_source_open_files() merges. */
+#define LSC_MAX_FILES 64
+
+/*
+ * Opens n capture files (one of them may be "-") as one source whose frames
+ * come in time stamp order, as mergecap merges them (equal times: the
+ * earlier file first); each frame's `file` says which of `paths` it came
+ * from, and numbers count the merged frames.  The files may have different
+ * link types; a filter is compiled for each.  n == 1 is
+ * lsc_source_open_file().  NULL with the cause in errbuf.
+ */
+struct lsc_source *lsc_source_open_files(const char *const *paths, unsigned n, char *errbuf);
+
 /*
  * Compiles a libpcap filter for the source's link type and applies it in
  * lsc_source_next().  Returns 0, or -1 with libpcap's message in `errbuf`.

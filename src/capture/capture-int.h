@@ -30,6 +30,14 @@ struct lsc_source {
 	struct pcap_pkthdr fast_hdr;
 	int linktype;           /* pcap_datalink(), asked once */
 	struct lsc_decomp *decomp; /* a compressed file's inflater (closed with the stream), or NULL */
+	/* Several files merged (merge.c): no handle of its own, a source per file. */
+	struct lsc_source **parts;
+	unsigned nparts;          /* 0: a single file or interface */
+	struct lsc_frame *pend;   /* each file's next frame, its source fields only */
+	int8_t *pend_rc;          /* lsc_source_next()'s answer for it; 2: not read yet */
+	int advance;              /* the file whose frame went out last, read again first; -1 none */
+	bool have_merge_filter;   /* a part: the merge applies merge_filter */
+	struct bpf_program merge_filter;
 };
 
 /* Allocates a source around an opened handle; NULL (errbuf filled) on ENOMEM. */
@@ -61,6 +69,11 @@ const char *lsc_decomp_kind(const unsigned char *head, size_t n);
 FILE *lsc_decomp_open(FILE *under, bool close_under, const unsigned char *head, size_t n,
                       struct lsc_decomp **d, char *errbuf);
 const char *lsc_decomp_error(const struct lsc_decomp *d);
+
+/* merge.c: lsc_source_set_filter(), lsc_source_next() and the closing of merged files. */
+int lsc_merge_set_filter(struct lsc_source *s, const char *expr, char *errbuf);
+int lsc_merge_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf);
+void lsc_merge_close(struct lsc_source *s);
 
 /* ---- privileges (privdrop.c) ---- */
 

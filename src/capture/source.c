@@ -27,6 +27,8 @@ struct lsc_source *lsc_source_wrap(pcap_t *p, const char *name, bool live, int t
 
 int lsc_source_set_filter(struct lsc_source *s, const char *expr, char *errbuf)
 {
+	if (s->nparts != 0)
+		return lsc_merge_set_filter(s, expr, errbuf);
 	if (s->have_filter) {
 		pcap_freecode(&s->filter);
 		s->have_filter = false;
@@ -140,6 +142,8 @@ static int next_record(struct lsc_source *s, struct pcap_pkthdr **h, const u_cha
 
 int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 {
+	if (s->nparts != 0)
+		return lsc_merge_next(s, f, errbuf);
 	for (;;) {
 		struct pcap_pkthdr *h;
 		const u_char *data;
@@ -179,6 +183,7 @@ int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 		f->len = h->len;
 		f->linktype = s->linktype;
 		f->direction = LSC_DIR_UNKNOWN;
+		f->file = 0;
 		f->has_owner = false;
 		f->data = data;
 		return 1;
@@ -187,7 +192,7 @@ int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 
 int lsc_source_linktype(const struct lsc_source *s)
 {
-	return pcap_datalink(s->pcap);
+	return s->linktype;
 }
 
 const char *lsc_source_reader(const struct lsc_source *s)
@@ -209,6 +214,7 @@ void lsc_source_close(struct lsc_source *s)
 {
 	if (s == NULL)
 		return;
+	lsc_merge_close(s);
 	if (s->have_filter)
 		pcap_freecode(&s->filter);
 	if (s->dumper != NULL)

@@ -29,8 +29,8 @@ static const char read_help[] =
 	"      --no-track       no conversation tracking (no flow annotations)\n"
 	"      --max-flows N    conversations tracked at once, 1 to 4194304 (default\n"
 	"                       32768; the least recently seen makes room)\n"
-	"  -r, --read FILE      the capture to read, as in tcpdump (or FILE first after the\n"
-	"                       options)\n"
+	"  -r, --read FILE      a capture to read, as in tcpdump (or FILE first after the\n"
+	"                       options); several -r: their frames merged by time\n"
 	"  -h, --help           this help\n"
 	"\n"
 	"FILE is a pcap or pcapng capture, '-' for standard input, plain or compressed\n"
@@ -41,7 +41,7 @@ static const char read_help[] =
 static int run_read(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_read = {
-	"read", "[-f FORMAT] [-c N] [--color WHEN] [--stats] [--follow N [--chunk B]] FILE [FILTER...]",
+	"read", "[-f FORMAT] [-c N] [--color WHEN] [--stats] [--follow N [--chunk B]] {FILE | -r FILE...} [FILTER...]",
 	N_("decode a capture file and show every frame as its layers"),
 	run_read,
 };
@@ -138,7 +138,8 @@ static int run_read(int argc, char **argv)
 	po.track = true;
 	optind = 1;
 	static const char shorts[] = "f:c:r:h";
-	const char *path = NULL;
+	const char *paths[LSC_MAX_FILES];
+	unsigned npaths = 0;
 	while ((opt = getopt_long(argc, argv, shorts, read_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f': {
@@ -160,9 +161,9 @@ static int run_read(int argc, char **argv)
 				return lsc_usage_error(cmd, "--color wants auto, always or never, not '%s'", optarg);
 			break;
 		case 'r':
-			if (path != NULL)
-				return lsc_usage_error(cmd, "one capture file at a time: '%s' and '%s'", path, optarg);
-			path = optarg;
+			if (npaths == LSC_MAX_FILES)
+				return lsc_usage_error(cmd, _("at most %u capture files at once"), LSC_MAX_FILES);
+			paths[npaths++] = optarg;
 			break;
 		case 'h':
 			lsc_print_usage(stdout, cmd, read_help);
@@ -176,11 +177,12 @@ static int run_read(int argc, char **argv)
 		}
 		}
 	}
-	if (path == NULL) {
+	if (npaths == 0) {
 		if (optind >= argc)
 			return lsc_usage_error(cmd, "no capture file given");
-		path = argv[optind++];
+		paths[npaths++] = argv[optind++];
 	}
+	const char *path = paths[0];
 	if (po.renderer == NULL)
 		po.renderer = lsc_default_renderer(po.out);
 	int usage = check_track_options(cmd, &po, format_given);
@@ -188,6 +190,8 @@ static int run_read(int argc, char **argv)
 		return usage;
 	po.ropts.color = lsc_color_enabled(color, po.out);
 	po.ropts.source = path;
+	po.ropts.files = paths;
+	po.ropts.nfiles = npaths;
 	po.ropts.batch = true; /* the pipeline writes nothing between frames */
 	po.offline = true;
 	const char *threads = getenv("LAYERSCOPE_THREADS");
@@ -198,7 +202,7 @@ static int run_read(int argc, char **argv)
 		po.threads = (unsigned)(threads[0] - '0');
 	}
 
-	struct lsc_source *src = lsc_source_open_file(path, err);
+	struct lsc_source *src = lsc_source_open_files(paths, npaths, err);
 	if (src == NULL)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	char *filter = lsc_filter_join(argc - optind, argv + optind);

@@ -20,6 +20,8 @@
 struct json_state {
 	struct lsc_json j;
 	struct lsc_sink sink;
+	const char *const *files; /* several input files: each frame's "file" */
+	unsigned nfiles;
 	struct {
 		uint32_t id;
 		char s[LSC_COMMUNITY_ID_SIZE];
@@ -41,10 +43,13 @@ static const char *community_id(struct json_state *st, const struct lsc_frame *f
 
 static void *json_begin(FILE *out, const struct lsc_render_opts *o)
 {
-	(void)o;
 	struct json_state *st = calloc(1, sizeof *st);
 	if (st == NULL)
 		return NULL;
+	if (o->nfiles > 1) {
+		st->files = o->files;
+		st->nfiles = o->nfiles;
+	}
 	lsc_json_init(&st->j, out);
 	lsc_json_sink(&st->sink, &st->j);
 	return st;
@@ -142,6 +147,10 @@ static void json_frame(void *state, const struct lsc_frame *f)
 	lsc_json_u64(j, f->len);
 	lsc_json_key(j, "linktype");
 	lsc_json_str(j, lsc_linktype_name(f->linktype));
+	if (st->files != NULL && f->file < st->nfiles) {
+		lsc_json_key(j, "file");
+		lsc_json_str(j, st->files[f->file]);
+	}
 	lsc_json_key(j, "layers");
 	lsc_json_open(j, '[');
 	for (unsigned i = 0; i < f->nlayers; i++)

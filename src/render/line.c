@@ -114,6 +114,7 @@ static void *line_begin(FILE *out, const struct lsc_render_opts *o)
 	if (st == NULL)
 		return NULL;
 	lsc_text_init(&st->t, out, o->color);
+	lsc_text_files(&st->t, o);
 	st->batch = o->batch;
 	st->kv.ops = &kv_ops;
 	st->kv.ctx = st;
@@ -305,6 +306,8 @@ static void line_frame(void *state, const struct lsc_frame *f)
 	lsc_text_puts(&st->t, "  ");
 	lsc_text_clock(&st->t, f);
 	lsc_text_puts(&st->t, "  ");
+	if (lsc_text_file(&st->t, f))
+		lsc_text_puts(&st->t, "  ");
 	lsc_text_stack(&st->t, f);
 	line_summaries(st, f);
 	line_flow(st, f);

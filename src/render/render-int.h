@@ -62,6 +62,8 @@ struct lsc_text {
 	uint8_t hms_len;
 	char date[16]; /* "YYYY-MM-DD" */
 	char zone[16]; /* "UTC", "CET" */
+	const char *const *files; /* several input files: each frame names its own (lsc_text_file) */
+	unsigned nfiles;
 	/* The stack text of recent frames' layers before their payload (lsc_text_stack). */
 	struct lsc_text_memo stack[LSC_STACK_MEMOS];
 	size_t n;      /* bytes waiting in buf */
@@ -69,6 +71,10 @@ struct lsc_text {
 };
 
 void lsc_text_init(struct lsc_text *t, FILE *out, bool color);
+/* Frames of several files name theirs: keeps the names of o->files when o->nfiles > 1. */
+void lsc_text_files(struct lsc_text *t, const struct lsc_render_opts *o);
+/* The name of f's file, control characters shown as '?'; false (nothing written) for a single file. */
+bool lsc_text_file(struct lsc_text *t, const struct lsc_frame *f);
 /* Hands what is buffered to the FILE; renderers call it at the end of each frame. */
 void lsc_text_flush(struct lsc_text *t);
 

@@ -94,6 +94,28 @@ void lsc_text_init(struct lsc_text *t, FILE *out, bool color)
 	tzset(); /* localtime_r need not read TZ itself */
 }
 
+void lsc_text_files(struct lsc_text *t, const struct lsc_render_opts *o)
+{
+	t->files = o->nfiles > 1 ? o->files : NULL;
+	t->nfiles = o->nfiles > 1 ? o->nfiles : 0;
+}
+
+bool lsc_text_file(struct lsc_text *t, const struct lsc_frame *f)
+{
+	if (t->files == NULL || f->file >= t->nfiles)
+		return false;
+	/* A file name is the user's, but may hold any byte: no control character reaches the terminal. */
+	for (const unsigned char *p = (const unsigned char *)t->files[f->file]; *p != '\0'; p++) {
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			lsc_text_putc(t, '?'); /* a C1 control in UTF-8 */
+			p++;
+		} else {
+			lsc_text_putc(t, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
+		}
+	}
+	return true;
+}
+
 void lsc_text_sgr(struct lsc_text *t, const char *sgr)
 {
 	lsc_text_puts(t, "\033[");
@@ -315,6 +337,10 @@ void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
 	}
 	lsc_text_puts(t, " · ");
 	lsc_text_puts(t, lsc_linktype_name(f->linktype));
+	if (t->files != NULL) {
+		lsc_text_puts(t, " · ");
+		lsc_text_file(t, f);
+	}
 }
 
 void lsc_text_range(struct lsc_text *t, const struct lsc_layer *l)
