@@ -95,6 +95,18 @@ struct lsc_source *lsc_source_open_live(const struct lsc_live_opts *o, char *war
  */
 int lsc_source_write_to(struct lsc_source *s, const char *path, char *errbuf);
 
+/*
+ * Writes every frame lsc_source_next() returns from now on -- those the
+ * filter kept, as tcpdump -r IN -w OUT FILTER -- to `path` ("-": standard
+ * output): pcapng when `pcapng`, else pcap at the input's precision, which
+ * holds one link type (a frame of another makes lsc_source_next() fail
+ * with the fix).  lsc_source_keep_end() closes the file.  0, or -1 with
+ * the cause in errbuf.
+ */
+int lsc_source_keep_to(struct lsc_source *s, const char *path, bool pcapng, char *errbuf);
+/* Closes the file of lsc_source_keep_to(); 0, or -1 when its last writes failed (a full disk). */
+int lsc_source_keep_end(struct lsc_source *s, char *errbuf);
+
 /* Makes a blocked or later lsc_source_next() return 0 (pcap_breakloop); safe in a signal handler. */
 void lsc_source_stop(struct lsc_source *s);
 

@@ -38,6 +38,7 @@ struct lsc_source {
 	int advance;              /* the file whose frame went out last, read again first; -1 none */
 	bool have_merge_filter;   /* a part: the merge applies merge_filter */
 	struct bpf_program merge_filter;
+	struct lsc_writer *writer; /* read -w: every frame lsc_source_next() returns is written */
 };
 
 /* Allocates a source around an opened handle; NULL (errbuf filled) on ENOMEM. */
@@ -69,6 +70,18 @@ const char *lsc_decomp_kind(const unsigned char *head, size_t n);
 FILE *lsc_decomp_open(FILE *under, bool close_under, const unsigned char *head, size_t n,
                       struct lsc_decomp **d, char *errbuf);
 const char *lsc_decomp_error(const struct lsc_decomp *d);
+
+/*
+ * write.c: a file of the frames kept (read -w): pcap of `linktype` (its
+ * header written at once; a frame of another link type is refused) at
+ * ts_digits' precision, or pcapng (nanoseconds, an interface per link
+ * type).  "-" is standard output.  0, or -1 with the cause in errbuf;
+ * close reports a failed flush (errbuf may be NULL).
+ */
+struct lsc_writer;
+struct lsc_writer *lsc_writer_open(const char *path, bool pcapng, int linktype, int ts_digits, char *errbuf);
+int lsc_writer_frame(struct lsc_writer *w, const struct lsc_frame *f, char *errbuf);
+int lsc_writer_close(struct lsc_writer *w, char *errbuf);
 
 /* merge.c: lsc_source_set_filter(), lsc_source_next() and the closing of merged files. */
 int lsc_merge_set_filter(struct lsc_source *s, const char *expr, char *errbuf);

@@ -132,6 +132,8 @@ int lsc_merge_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 		f->file = (uint8_t)best;
 		f->has_owner = false;
 		f->data = p->data;
+		if (s->writer != NULL && lsc_writer_frame(s->writer, f, errbuf) != 0)
+			return -1;
 		return 1;
 	}
 }

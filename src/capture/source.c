@@ -186,6 +186,8 @@ int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 		f->file = 0;
 		f->has_owner = false;
 		f->data = data;
+		if (s->writer != NULL && lsc_writer_frame(s->writer, f, errbuf) != 0)
+			return -1;
 		return 1;
 	}
 }
@@ -210,10 +212,24 @@ uint64_t lsc_source_count(const struct lsc_source *s)
 	return s->count;
 }
 
+int lsc_source_keep_to(struct lsc_source *s, const char *path, bool pcapng, char *errbuf)
+{
+	s->writer = lsc_writer_open(path, pcapng, s->linktype, s->ts_digits, errbuf);
+	return s->writer != NULL ? 0 : -1;
+}
+
+int lsc_source_keep_end(struct lsc_source *s, char *errbuf)
+{
+	int rc = lsc_writer_close(s->writer, errbuf);
+	s->writer = NULL;
+	return rc;
+}
+
 void lsc_source_close(struct lsc_source *s)
 {
 	if (s == NULL)
 		return;
+	lsc_writer_close(s->writer, NULL);
 	lsc_merge_close(s);
 	if (s->have_filter)
 		pcap_freecode(&s->filter);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <layerscope/flow.h>
@@ -31,6 +32,17 @@ static const char read_help[] =
 	"                       32768; the least recently seen makes room)\n"
 	"  -r, --read FILE      a capture to read, as in tcpdump (or FILE first after the\n"
 	"                       options); several -r: their frames merged by time\n"
+	"  -t, -tt, -ttt, -tttt, -ttttt  the line format's time as in tcpdump: none,\n"
+	"                       seconds since 1970, since the previous frame, with the\n"
+	"                       date, since the first frame\n"
+	"  -e, --link-header    the link layer's summary on the line too (MAC addresses)\n"
+	"  -q, --quiet          a shorter line: no conversation tag or notes\n"
+	"  -l, -U, --line-buffered  write each frame as soon as it is shown\n"
+	"  -w, --write OUT      write the frames the filter kept to OUT (pcap; pcapng when\n"
+	"                       OUT ends in .pcapng or with --pcapng), as tcpdump -r IN\n"
+	"                       -w OUT FILTER; shows nothing unless -f is given\n"
+	"      --pcapng         -w writes pcapng (several link types fit in one file)\n"
+	"  -n                   accepted for tcpdump's habit: names are never looked up\n"
 	"  -h, --help           this help\n"
 	"\n"
 	"FILE is a pcap or pcapng capture, '-' for standard input, plain or compressed\n"
@@ -49,6 +61,12 @@ const struct lsc_cmd lsc_cmd_read = {
 static const struct option read_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "read", required_argument, NULL, 'r' },
+	{ "write", required_argument, NULL, 'w' },
+	{ "pcapng", no_argument, NULL, 'G' },
+	{ "link-header", no_argument, NULL, 'e' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "line-buffered", no_argument, NULL, 'l' },
+	{ "packet-buffered", no_argument, NULL, 'U' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "color", required_argument, NULL, 'C' },
 	{ "colour", required_argument, NULL, 'C' },
@@ -124,6 +142,18 @@ static int check_track_options(const struct lsc_cmd *cmd, struct lsc_pipeline_op
 	return 0;
 }
 
+/* Whether OUT is one of the files to read (the same inode), which -w would truncate first. */
+static bool same_file(const char *out, const char *const *paths, unsigned n)
+{
+	struct stat so, si;
+	if (stat(out, &so) != 0)
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		if (stat(paths[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+			return true;
+	return false;
+}
+
 static int run_read(int argc, char **argv)
 {
 	const struct lsc_cmd *cmd = &lsc_cmd_read;
@@ -137,7 +167,9 @@ static int run_read(int argc, char **argv)
 	po.cmd = cmd->name;
 	po.track = true;
 	optind = 1;
-	static const char shorts[] = "f:c:r:h";
+	static const char shorts[] = "f:c:r:w:h" LSC_TCPDUMP_SHORTS;
+	const char *write = NULL;
+	bool pcapng = false;
 	const char *paths[LSC_MAX_FILES];
 	unsigned npaths = 0;
 	while ((opt = getopt_long(argc, argv, shorts, read_opts, NULL)) != -1) {
@@ -165,10 +197,18 @@ static int run_read(int argc, char **argv)
 				return lsc_usage_error(cmd, _("at most %u capture files at once"), LSC_MAX_FILES);
 			paths[npaths++] = optarg;
 			break;
+		case 'w':
+			write = optarg;
+			break;
+		case 'G':
+			pcapng = true;
+			break;
 		case 'h':
 			lsc_print_usage(stdout, cmd, read_help);
 			return LSC_EXIT_OK;
 		default: {
+			if (lsc_tcpdump_option(opt, &po))
+				break;
 			int rc = opt == '?' ? lsc_option_error(cmd, argv, shorts, read_opts)
 			                    : track_option(cmd, opt, &po);
 			if (rc != 0)
@@ -183,8 +223,17 @@ static int run_read(int argc, char **argv)
 		paths[npaths++] = argv[optind++];
 	}
 	const char *path = paths[0];
+	if (pcapng && write == NULL)
+		return lsc_usage_error(cmd, _("--pcapng goes with -w FILE"));
+	/* -w alone writes and shows nothing, as tcpdump -r IN -w OUT; -f shows as well. */
 	if (po.renderer == NULL)
-		po.renderer = lsc_default_renderer(po.out);
+		po.renderer = write != NULL ? lsc_renderer_find("none") : lsc_default_renderer(po.out);
+	if (write != NULL && strcmp(write, "-") == 0 && !po.renderer->shows_nothing)
+		return lsc_usage_error(cmd, _("-w - would mix the capture into the frames shown on stdout: "
+		                              "drop -f, or name a file"));
+	if (write != NULL && same_file(write, paths, npaths))
+		return lsc_usage_error(cmd, _("-w %s is a capture being read: writing would destroy it "
+		                              "before it is read; name another file"), write);
 	int usage = check_track_options(cmd, &po, format_given);
 	if (usage != 0)
 		return usage;
@@ -192,7 +241,11 @@ static int run_read(int argc, char **argv)
 	po.ropts.source = path;
 	po.ropts.files = paths;
 	po.ropts.nfiles = npaths;
-	po.ropts.batch = true; /* the pipeline writes nothing between frames */
+	if (!po.flush_each)
+		po.ropts.batch = true; /* the pipeline writes nothing between frames */
+	usage = lsc_tcpdump_check(cmd, &po);
+	if (usage != 0)
+		return usage;
 	po.offline = true;
 	const char *threads = getenv("LAYERSCOPE_THREADS");
 	if (threads != NULL && *threads != '\0') {
@@ -212,10 +265,17 @@ static int run_read(int argc, char **argv)
 		return lsc_usage_error(cmd, "%s", err);
 	}
 	free(filter);
+	if (write != NULL && lsc_source_keep_to(src, write, lsc_write_pcapng(write, pcapng), err) != 0) {
+		lsc_source_close(src);
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+	}
 
 	static char obuf[1 << 16];
-	setvbuf(po.out, obuf, _IOFBF, sizeof obuf);
+	/* -l, -U: each frame's text leaves at its newline, for a reader at the other end of a pipe. */
+	setvbuf(po.out, obuf, po.flush_each ? _IOLBF : _IOFBF, sizeof obuf);
 	int rc = lsc_pipeline_run(src, &po);
+	if (lsc_source_keep_end(src, err) != 0 && rc == LSC_EXIT_OK)
+		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	lsc_source_close(src);
 	return rc;
 }

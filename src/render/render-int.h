@@ -174,6 +174,12 @@ const char *lsc_text_layer_sgr(unsigned tcpip, bool alt);
 
 /* "HH:MM:SS.ffffff" in local time, with the file's precision. */
 void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f);
+/*
+ * f's time as `fmt` (enum lsc_time_format) says; prev_ns: the capture time
+ * of the frame shown before it (LSC_TIME_DELTA), or f's own for the first.
+ * Returns false when nothing was written (LSC_TIME_NONE).
+ */
+bool lsc_text_time(struct lsc_text *t, const struct lsc_frame *f, unsigned fmt, int64_t prev_ns);
 /* The same for any instant (`digits` 6 or 9): socket calls on the frames' clock. */
 void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned digits);
 
