@@ -207,7 +207,9 @@ enum {
 	LSC_TCPOPT_WSCALE = 3,
 	LSC_TCPOPT_SACK_PERM = 4,
 	LSC_TCPOPT_SACK = 5,
-	LSC_TCPOPT_TIMESTAMP = 8
+	LSC_TCPOPT_TIMESTAMP = 8,
+	LSC_TCPOPT_MPTCP = 30,   /* Multipath TCP (RFC 8684) */
+	LSC_TCPOPT_TFO = 34      /* TCP Fast Open cookie (RFC 7413) */
 };
 
 struct lsc_tcp_opt {
@@ -216,7 +218,8 @@ struct lsc_tcp_opt {
 	uint8_t offset;  /* from the start of the TCP header */
 	uint8_t nvals;   /* values used in v[] */
 	bool bad;        /* length impossible for its kind */
-	uint32_t v[8];   /* mss; shift; tsval,tsecr; sack left,right pairs */
+	uint32_t v[8];   /* mss; shift; tsval,tsecr; sack left,right pairs; mptcp subtype, version;
+	                    tfo cookie bytes, big-endian words (length - 2 of them) */
 };
 
 struct lsc_udp {

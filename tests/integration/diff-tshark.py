@@ -486,7 +486,8 @@ def compare_checksum(ctx, where, layer, ts, enclosing_ip):
     ctx.check(where + ".checksum_ok", ours, theirs, "good" if theirs else "bad")
 
 
-OPT_KIND = {"eol": 0, "nop": 1, "mss": 2, "wscale": 3, "sack_perm": 4, "sack": 5, "timestamp": 8}
+OPT_KIND = {"eol": 0, "nop": 1, "mss": 2, "wscale": 3, "sack_perm": 4, "sack": 5, "timestamp": 8,
+            "mptcp": 30, "tfo": 34}
 
 
 def upto_eol(kinds):
@@ -497,7 +498,7 @@ def upto_eol(kinds):
 
 def tcp_options_ours(layer):
     kinds = []
-    vals = {"mss": [], "wscale": [], "sack": [], "tsval": [], "tsecr": []}
+    vals = {"mss": [], "wscale": [], "sack": [], "tsval": [], "tsecr": [], "mptcp_subtype": []}
     for o in layer.get("options", []):
         k = o.get("kind")
         kinds.append(OPT_KIND.get(k, k))
@@ -511,6 +512,8 @@ def tcp_options_ours(layer):
         elif k == "timestamp":
             vals["tsval"].append(o.get("tsval"))
             vals["tsecr"].append(o.get("tsecr"))
+        elif k == "mptcp":
+            vals["mptcp_subtype"].append(o.get("subtype"))
     return upto_eol(kinds), vals
 
 
@@ -526,6 +529,7 @@ def tcp_options_tshark(ts):
         "sack": sack,
         "tsval": ints("tcp.options.timestamp.tsval"),
         "tsecr": ints("tcp.options.timestamp.tsecr"),
+        "mptcp_subtype": ints("tcp.options.mptcp.subtype"),
     }
     return upto_eol(ints("tcp.option_kind")), vals
 
