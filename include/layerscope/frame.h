@@ -118,6 +118,7 @@ struct lsc_arp {
 struct lsc_ip4opt {
 	uint8_t type;
 	uint8_t length;
+	uint8_t offset; /* from the start of the IPv4 header; its bytes were captured */
 };
 
 struct lsc_ipv4 {

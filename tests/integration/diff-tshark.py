@@ -544,6 +544,23 @@ def compare_tcp_options(ctx, where, layer, ts):
         ctx.check(where + ".options." + k, ov[k], tv[k])
 
 
+def compare_ipv4_options(ctx, where, layer, ts):
+    """Each option's type, the route and timestamp pointers, the router alert value."""
+    opts = layer.get("options")
+    if not opts:
+        return
+    def ints(k):
+        return [int(v, 0) for v in ts.fields.get(k, [])]
+    types = ints("ip.opt.type")
+    ours = [o["type"] for o in opts]
+    # tshark lists every padding byte after an EOL as one more EOL; we stop at the first.
+    ctx.check(where + ".options.types", ours, upto_eol(types))
+    if any("error" in o for o in opts):
+        return  # a length impossible for its kind: tshark flags it and reads no contents either
+    ctx.check(where + ".options.pointers", [o["pointer"] for o in opts if "pointer" in o], ints("ip.opt.ptr"))
+    ctx.check(where + ".options.ra", [o["value"] for o in opts if o.get("name") == "ra"], ints("ip.opt.ra"))
+
+
 def exempt_field(ctx, layer, key, ours, theirs, frame_len):
     """Where the two differ by design; each case says why."""
     if layer["proto"] == "ipv4" and key == "total_length" and ours == 0 \
@@ -604,6 +621,8 @@ def compare_layer(ctx, layer, ts, occ, enclosing_ip, frame_len):
         compare_checksum(ctx, where, layer, ts, enclosing_ip)
         if layer["proto"] == "tcp":
             compare_tcp_options(ctx, where, layer, ts)
+        if layer["proto"] == "ipv4":
+            compare_ipv4_options(ctx, where, layer, ts)
 
 
 def compare_time(ctx, ours, epoch):
