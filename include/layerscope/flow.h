@@ -182,6 +182,37 @@ int lsc_flow_foreach(const struct lsc_flow_tracker *t, lsc_flow_conv_fn fn, void
 uint32_t lsc_flow_count(const struct lsc_flow_tracker *t);
 uint64_t lsc_flow_evicted(const struct lsc_flow_tracker *t);
 
+/* ---- Community ID (community.c) ------------------------------------------ */
+
+/* "1:" and the base64 of a SHA-1 digest, with its NUL. */
+#define LSC_COMMUNITY_ID_SIZE 31
+
+/* A flow as the Community ID hashes it; IPv4 addresses use the first 4 bytes. */
+struct lsc_community_tuple {
+	uint8_t family;          /* 4 or 6 */
+	uint8_t proto;           /* IP protocol number */
+	bool has_ports;          /* TCP, UDP, SCTP, ICMP (type/code standing for ports) */
+	bool one_way;            /* ICMP without a counterpart: keep the order as given */
+	uint8_t saddr[16], daddr[16];
+	uint16_t sport, dport;
+};
+
+/* The Community ID v1 of `t` with `seed` (0 unless a site agreed on another), "1:...=". */
+void lsc_community_id(const struct lsc_community_tuple *t, uint16_t seed, char out[LSC_COMMUNITY_ID_SIZE]);
+
+/*
+ * The ports ICMP (v6 false) or ICMPv6 hashes with: the type, and the
+ * counterpart's type (echo <-> echo reply, ...) or else the code.  Returns
+ * true for a one-way message (no counterpart).
+ */
+bool lsc_community_icmp_ports(bool v6, uint8_t type, uint8_t code, uint16_t *sport, uint16_t *dport);
+
+/* The Community ID of the frame's own IP and TCP/UDP/ICMP layers; false (out untouched) for others. */
+bool lsc_community_id_frame(const struct lsc_frame *f, char out[LSC_COMMUNITY_ID_SIZE]);
+
+/* The Community ID of a tracked conversation. */
+void lsc_community_id_conv(const struct lsc_flow_conv *c, char out[LSC_COMMUNITY_ID_SIZE]);
+
 /* ---- text for renderers -------------------------------------------------- */
 
 struct lsc_strbuf;

@@ -118,6 +118,7 @@ struct lsc_arp {
 struct lsc_ip4opt {
 	uint8_t type;
 	uint8_t length;
+	uint8_t offset; /* from the start of the IPv4 header; its bytes were captured */
 };
 
 struct lsc_ipv4 {
@@ -210,7 +211,9 @@ enum {
 	LSC_TCPOPT_WSCALE = 3,
 	LSC_TCPOPT_SACK_PERM = 4,
 	LSC_TCPOPT_SACK = 5,
-	LSC_TCPOPT_TIMESTAMP = 8
+	LSC_TCPOPT_TIMESTAMP = 8,
+	LSC_TCPOPT_MPTCP = 30,   /* Multipath TCP (RFC 8684) */
+	LSC_TCPOPT_TFO = 34      /* TCP Fast Open cookie (RFC 7413) */
 };
 
 struct lsc_tcp_opt {
@@ -219,7 +222,8 @@ struct lsc_tcp_opt {
 	uint8_t offset;  /* from the start of the TCP header */
 	uint8_t nvals;   /* values used in v[] */
 	bool bad;        /* length impossible for its kind */
-	uint32_t v[8];   /* mss; shift; tsval,tsecr; sack left,right pairs */
+	uint32_t v[8];   /* mss; shift; tsval,tsecr; sack left,right pairs; mptcp subtype, version;
+	                    tfo cookie bytes, big-endian words (length - 2 of them) */
 };
 
 struct lsc_udp {
@@ -321,6 +325,7 @@ enum lsc_frame_dir {
 	uint32_t len; \
 	int linktype;          /* DLT_* as pcap_datalink() gives it */ \
 	uint8_t direction;     /* enum lsc_frame_dir */ \
+	uint8_t file;          /* which of several files read at once (lsc_source_open_files), from 0 */ \
 	const uint8_t *data;   /* caplen bytes, owned by the source */
 struct lsc_frame_source {
 	LSC_FRAME_SOURCE_FIELDS

@@ -43,12 +43,27 @@ void lsc_fields_emit(struct lsc_sink *s, const struct lsc_frame *f, const struct
 
 enum lsc_color { LSC_COLOR_NEVER = 0, LSC_COLOR_ALWAYS, LSC_COLOR_AUTO };
 
+/* The time column of the line format, as tcpdump's -t options choose it. */
+enum lsc_time_format {
+	LSC_TIME_CLOCK = 0,  /* HH:MM:SS.frac, local time (tcpdump's default) */
+	LSC_TIME_NONE,       /* -t: none */
+	LSC_TIME_EPOCH,      /* -tt: seconds since 1970 */
+	LSC_TIME_DELTA,      /* -ttt: since the previous frame shown, HH:MM:SS.frac */
+	LSC_TIME_DATE,       /* -tttt: YYYY-MM-DD HH:MM:SS.frac, local time */
+	LSC_TIME_SINCE_FIRST /* -ttttt: since the input's first frame, HH:MM:SS.frac */
+};
+
 struct lsc_render_opts {
 	bool color;            /* resolved: write ANSI colour */
 	bool mermaid;          /* ladder: emit Mermaid instead of text */
 	uint32_t chunk;        /* follow: reader's recv() size, 0 = off */
 	uint64_t follow;       /* follow: conversation number */
 	const char *source;    /* file name or interface, for headings */
+	const char *const *files; /* several files read at once: their names, by lsc_frame.file */
+	unsigned nfiles;       /* 0 or 1: frames do not say their file */
+	uint8_t time_format;   /* line format's time: enum lsc_time_format (tcpdump's -t count) */
+	bool link_header;      /* line format: the link layer's summary too (tcpdump -e) */
+	bool quiet;            /* line format: no conversation tag, process or notes (tcpdump -q) */
 	bool batch;            /* nothing else writes to the output before end(): text may
 	                          go to it in blocks rather than a frame at a time */
 };

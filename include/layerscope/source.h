@@ -20,6 +20,19 @@ struct lsc_source;
  */
 struct lsc_source *lsc_source_open_file(const char *path, char *errbuf);
 
+/* The most files lsc_source_open_files() merges. */
+#define LSC_MAX_FILES 64
+
+/*
+ * Opens n capture files (one of them may be "-") as one source whose frames
+ * come in time stamp order, as mergecap merges them (equal times: the
+ * earlier file first); each frame's `file` says which of `paths` it came
+ * from, and numbers count the merged frames.  The files may have different
+ * link types; a filter is compiled for each.  n == 1 is
+ * lsc_source_open_file().  NULL with the cause in errbuf.
+ */
+struct lsc_source *lsc_source_open_files(const char *const *paths, unsigned n, char *errbuf);
+
 /*
  * Compiles a libpcap filter for the source's link type and applies it in
  * lsc_source_next().  Returns 0, or -1 with libpcap's message in `errbuf`.
@@ -94,6 +107,18 @@ int lsc_source_write_fd(struct lsc_source *s, int fd, const char *path, char *er
  * lsc_source_close() closes it too, without saying.
  */
 int lsc_source_write_end(struct lsc_source *s, char *errbuf);
+
+/*
+ * Writes every frame lsc_source_next() returns from now on -- those the
+ * filter kept, as tcpdump -r IN -w OUT FILTER -- to `path` ("-": standard
+ * output): pcapng when `pcapng`, else pcap at the input's precision, which
+ * holds one link type (a frame of another makes lsc_source_next() fail
+ * with the fix).  lsc_source_keep_end() closes the file.  0, or -1 with
+ * the cause in errbuf.
+ */
+int lsc_source_keep_to(struct lsc_source *s, const char *path, bool pcapng, char *errbuf);
+/* Closes the file of lsc_source_keep_to(); 0, or -1 when its last writes failed (a full disk). */
+int lsc_source_keep_end(struct lsc_source *s, char *errbuf);
 
 /* Makes a blocked or later lsc_source_next() return 0 (pcap_breakloop); safe in a signal handler. */
 void lsc_source_stop(struct lsc_source *s);

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <pcap/pcap.h>
 
@@ -29,6 +30,16 @@ struct lsc_source {
 	struct lsc_pcapfile *fast; /* a pcap file's records read without libpcap, NULL when not */
 	struct pcap_pkthdr fast_hdr;
 	int linktype;           /* pcap_datalink(), asked once */
+	struct lsc_decomp *decomp; /* a compressed file's inflater (closed with the stream), or NULL */
+	/* Several files merged (merge.c): no handle of its own, a source per file. */
+	struct lsc_source **parts;
+	unsigned nparts;          /* 0: a single file or interface */
+	struct lsc_frame *pend;   /* each file's next frame, its source fields only */
+	int8_t *pend_rc;          /* lsc_source_next()'s answer for it; 2: not read yet */
+	int advance;              /* the file whose frame went out last, read again first; -1 none */
+	bool have_merge_filter;   /* a part: the merge applies merge_filter */
+	struct bpf_program merge_filter;
+	struct lsc_writer *writer; /* read -w: every frame lsc_source_next() returns is written */
 };
 
 /* Allocates a source around an opened handle; NULL (errbuf filled) on ENOMEM. */
@@ -49,6 +60,37 @@ void lsc_pcapfile_close(struct lsc_pcapfile *r);
 
 /* "writing the capture to PATH: cause — fix", for errno `e` (0: unknown) of a failed -w write. */
 void lsc_source_write_error(const struct lsc_source *s, int e, char *errbuf);
+
+/*
+ * compressed.c: "gzip" or "zstd" when the first bytes are that magic, else
+ * NULL.  lsc_decomp_open() gives a stream of the inflated bytes of `head`
+ * (the n bytes already read) and then of `under`; closing it closes `under`
+ * when close_under.  A corrupt or cut stream makes a read fail (EIO), and
+ * lsc_decomp_error() then says why; NULL while all is well.
+ */
+#define LSC_DECOMP_ERRSIZE 256 /* lsc_decomp_open()'s errbuf */
+struct lsc_decomp;
+const char *lsc_decomp_kind(const unsigned char *head, size_t n);
+FILE *lsc_decomp_open(FILE *under, bool close_under, const unsigned char *head, size_t n,
+                      struct lsc_decomp **d, char *errbuf);
+const char *lsc_decomp_error(const struct lsc_decomp *d);
+
+/*
+ * write.c: a file of the frames kept (read -w): pcap of `linktype` (its
+ * header written at once; a frame of another link type is refused) at
+ * ts_digits' precision, or pcapng (nanoseconds, an interface per link
+ * type).  "-" is standard output.  0, or -1 with the cause in errbuf;
+ * close reports a failed flush (errbuf may be NULL).
+ */
+struct lsc_writer;
+struct lsc_writer *lsc_writer_open(const char *path, bool pcapng, int linktype, int ts_digits, char *errbuf);
+int lsc_writer_frame(struct lsc_writer *w, const struct lsc_frame *f, char *errbuf);
+int lsc_writer_close(struct lsc_writer *w, char *errbuf);
+
+/* merge.c: lsc_source_set_filter(), lsc_source_next() and the closing of merged files. */
+int lsc_merge_set_filter(struct lsc_source *s, const char *expr, char *errbuf);
+int lsc_merge_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf);
+void lsc_merge_close(struct lsc_source *s);
 
 /* ---- privileges (privdrop.c) ---- */
 

@@ -23,6 +23,7 @@
 
 struct replay {
 	FILE *under;
+	bool close_under;       /* a stream we opened, not stdin */
 	unsigned char buf[PEEK_MAX];
 	size_t len, pos;
 };
@@ -45,7 +46,7 @@ static ssize_t replay_read(void *cookie, char *out, size_t n)
 static int replay_close(void *cookie)
 {
 	struct replay *r = cookie;
-	int rc = r->under == stdin ? 0 : fclose(r->under);
+	int rc = r->close_under ? fclose(r->under) : 0;
 	free(r);
 	return rc;
 }
@@ -121,10 +122,13 @@ static void file_error(char *errbuf, const char *path, int e)
 }
 
 /* Nothing to read: an empty file (live -w makes one), or an empty stream or device. */
-static void empty_error(char *errbuf, const char *path, FILE *under)
+static void empty_error(char *errbuf, const char *path, FILE *under, const char *packed)
 {
 	struct stat st;
-	if (strcmp(path, "-") == 0)
+	if (packed != NULL)
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: the %s data inflates to nothing, not a capture — "
+		         "compress a pcap or pcapng file", strcmp(path, "-") == 0 ? "stdin" : path, packed);
+	else if (strcmp(path, "-") == 0)
 		snprintf(errbuf, LSC_ERRBUF_SIZE, "standard input is empty, not a capture — pipe one in "
 		         "(tcpdump -w - ... | layerscope read -), or name a file");
 	else if (fstat(fileno(under), &st) == 0 && S_ISREG(st.st_mode))
@@ -181,12 +185,37 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 	if (iobuf != NULL)
 		setvbuf(under, iobuf, _IOFBF, IOBUF_SIZE);
 	r->under = under;
+	r->close_under = !is_stdin;
 	r->len = fread(r->buf, 1, sizeof r->buf, under);
 	if (r->len == 0 && ferror(under)) {
 		file_error(errbuf, path, errno);
 		replay_close(r);
 		free(iobuf);
 		return NULL;
+	}
+	/* A compressed capture: the peek and libpcap read the inflated bytes. */
+	const char *packed = lsc_decomp_kind(r->buf, r->len);
+	struct lsc_decomp *dec = NULL;
+	if (packed != NULL) {
+		char derr[LSC_DECOMP_ERRSIZE];
+		FILE *inflated = lsc_decomp_open(under, !is_stdin, r->buf, r->len, &dec, derr);
+		if (inflated == NULL) {
+			snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s", path, derr);
+			replay_close(r);
+			free(iobuf);
+			return NULL;
+		}
+		r->under = inflated;
+		r->close_under = true;
+		r->len = fread(r->buf, 1, sizeof r->buf, inflated);
+		/* The frames before a cut or a corruption are shown, as for a plain file. */
+		if (r->len == 0 && lsc_decomp_error(dec) != NULL) {
+			snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s", is_stdin ? "stdin" : path,
+			         lsc_decomp_error(dec));
+			replay_close(r);
+			free(iobuf);
+			return NULL;
+		}
 	}
 	int digits = file_digits(r->buf, r->len);
 	size_t peeked = r->len;
@@ -195,7 +224,7 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 	bool pcap_file = r->len >= 4 && !pcapng;
 
 	FILE *fp = NULL;
-	if (!is_stdin && fseek(under, 0, SEEK_SET) == 0) {
+	if (!is_stdin && packed == NULL && fseek(under, 0, SEEK_SET) == 0) {
 		/*
 		 * A file that seeks needs no replay: libpcap reads it straight, which
 		 * spares a copy of every byte through the cookie stream.
@@ -214,8 +243,11 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 	}
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (p == NULL) {
-		if (peeked == 0)
-			empty_error(errbuf, path, under);
+		if (lsc_decomp_error(dec) != NULL)
+			snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s", is_stdin ? "stdin" : path,
+			         lsc_decomp_error(dec));
+		else if (peeked == 0)
+			empty_error(errbuf, path, under, packed);
 		else if (pcapng && peeked < PCAPNG_SHB_MIN)
 			/* libpcap needs 12 bytes to know a pcapng and calls fewer an unknown format. */
 			snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: a pcapng file cut short inside its first block "
@@ -234,6 +266,7 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 		return NULL;
 	}
 	s->ts_unsigned = pcap_file;
+	s->decomp = dec;
 	if (fp == under)
 		s->fast = lsc_pcapfile_open(p, fp);
 	s->iobuf = iobuf; /* the stream's buffer: freed after pcap_close() closes the stream */

@@ -27,6 +27,8 @@ struct lsc_source *lsc_source_wrap(pcap_t *p, const char *name, bool live, int t
 
 int lsc_source_set_filter(struct lsc_source *s, const char *expr, char *errbuf)
 {
+	if (s->nparts != 0)
+		return lsc_merge_set_filter(s, expr, errbuf);
 	if (s->have_filter) {
 		pcap_freecode(&s->filter);
 		s->have_filter = false;
@@ -64,7 +66,10 @@ static void read_error(const struct lsc_source *s, char *errbuf)
 {
 	const char *perr = pcap_geterr(s->pcap);
 	unsigned long long n = (unsigned long long)s->count + 1;
-	if (s->live)
+	const char *packed = lsc_decomp_error(s->decomp);
+	if (packed != NULL)
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s; stopped before frame %llu", s->name, packed, n);
+	else if (s->live)
 		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s", s->name, perr);
 	else if (strstr(perr, "truncated") != NULL)
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
@@ -154,6 +159,8 @@ static int next_record(struct lsc_source *s, struct pcap_pkthdr **h, const u_cha
 
 int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 {
+	if (s->nparts != 0)
+		return lsc_merge_next(s, f, errbuf);
 	for (;;) {
 		struct pcap_pkthdr *h;
 		const u_char *data;
@@ -193,15 +200,18 @@ int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf)
 		f->len = h->len;
 		f->linktype = s->linktype;
 		f->direction = LSC_DIR_UNKNOWN;
+		f->file = 0;
 		f->has_owner = false;
 		f->data = data;
+		if (s->writer != NULL && lsc_writer_frame(s->writer, f, errbuf) != 0)
+			return -1;
 		return 1;
 	}
 }
 
 int lsc_source_linktype(const struct lsc_source *s)
 {
-	return pcap_datalink(s->pcap);
+	return s->linktype;
 }
 
 const char *lsc_source_reader(const struct lsc_source *s)
@@ -241,10 +251,25 @@ int lsc_source_write_end(struct lsc_source *s, char *errbuf)
 	return failed ? -1 : 0;
 }
 
+int lsc_source_keep_to(struct lsc_source *s, const char *path, bool pcapng, char *errbuf)
+{
+	s->writer = lsc_writer_open(path, pcapng, s->linktype, s->ts_digits, errbuf);
+	return s->writer != NULL ? 0 : -1;
+}
+
+int lsc_source_keep_end(struct lsc_source *s, char *errbuf)
+{
+	int rc = lsc_writer_close(s->writer, errbuf);
+	s->writer = NULL;
+	return rc;
+}
+
 void lsc_source_close(struct lsc_source *s)
 {
 	if (s == NULL)
 		return;
+	lsc_writer_close(s->writer, NULL);
+	lsc_merge_close(s);
 	if (s->have_filter)
 		pcap_freecode(&s->filter);
 	if (s->dumper != NULL)

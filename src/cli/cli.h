@@ -164,4 +164,18 @@ struct lsc_pipeline_opts {
 };
 int lsc_show_frames(struct lsc_source *src, const struct lsc_pipeline_opts *o);
 
+/*
+ * tcpdump's output options, the same in read and live: -n (accepted:
+ * layerscope never looks names up), -t (each one more: the next time
+ * format, as tcpdump counts them), -e (the link header on the line), -q
+ * (a shorter line), -l and -U (each frame written as soon as it is shown).
+ * Returns true when `opt` was one of them.
+ */
+#define LSC_TCPDUMP_SHORTS "ntelqU"
+bool lsc_tcpdump_option(int opt, struct lsc_pipeline_opts *po);
+/* Whether -w PATH writes pcapng: --pcapng asked, or the name ends in ".pcapng". */
+bool lsc_write_pcapng(const char *path, bool asked);
+/* After the options: -t past -ttttt is a usage error (exit 2), 0 otherwise. */
+int lsc_tcpdump_check(const struct lsc_cmd *cmd, const struct lsc_pipeline_opts *po);
+
 #endif

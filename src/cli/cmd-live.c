@@ -19,8 +19,10 @@ static const char live_help[] =
 	"  -i, --interface IFACE  interface to capture on (default lo; 'any' for all)\n"
 	"  -f, --format FORMAT    output format (default: tree on a terminal, line otherwise)\n"
 	"  -c, --count N          stop after N frames\n"
-	"  -w, --write FILE       also write every frame to FILE (pcap), for 'layerscope read'\n"
-	"  -s, --snaplen BYTES    bytes kept of each frame (default 262144)\n"
+	"  -w, --write FILE       also write every frame to FILE (pcap; pcapng when FILE ends\n"
+	"                         in .pcapng or with --pcapng), for 'layerscope read'\n"
+	"      --pcapng           -w writes pcapng\n"
+	"  -s, --snaplen BYTES    bytes kept of each frame (default and 0: 262144)\n"
 	"  -B, --buffer KiB       kernel capture buffer in KiB (default 8192): raise it if\n"
 	"                         frames are dropped by the kernel\n"
 	"  -Z, --user USER        user to become once the capture is open, as root\n"
@@ -29,7 +31,9 @@ static const char live_help[] =
 	"      --immediate        hand over each frame at once instead of within 25 ms;\n"
 	"                         costs a 128 KiB slot per frame on lo: drops come sooner\n"
 	"      --no-process       do not look up the process owning each socket\n"
-	"  -L, --list             list the interfaces with their addresses and exit\n"
+	"  -L, -D, --list         list the interfaces with their addresses and exit\n"
+	"  -p                     not promiscuous (the default; tcpdump's letter)\n"
+	"  -t ... -ttttt, -e, -q, -l, -U, -n  as in tcpdump (see 'read --help')\n"
 	"      --color WHEN       auto, always or never (default auto; NO_COLOR is honoured)\n"
 	"  -h, --help             this help\n"
 	"\n"
@@ -64,6 +68,7 @@ static const struct option live_opts[] = {
 	{ "promisc", no_argument, NULL, 'P' },
 	{ "immediate", no_argument, NULL, 'I' },
 	{ "no-process", no_argument, NULL, 'N' },
+	{ "pcapng", no_argument, NULL, 'G' },
 	{ "color", required_argument, NULL, 'C' },
 	{ "colour", required_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
@@ -78,6 +83,7 @@ struct live_args {
 	const char *user;
 	bool list;
 	bool no_process;
+	bool pcapng;  /* --pcapng */
 };
 
 /* ---- stopping ----------------------------------------------------------- */
@@ -121,7 +127,7 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 	const struct lsc_cmd *cmd = &lsc_cmd_live;
 	int opt;
 	optind = 1;
-	static const char shorts[] = "+i:f:c:w:s:B:Z:Lh";
+	static const char shorts[] = "+i:f:c:w:s:B:Z:LDph" LSC_TCPDUMP_SHORTS;
 	while ((opt = getopt_long(argc, argv, shorts, live_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
@@ -149,7 +155,10 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 			a->write = optarg;
 			break;
 		case 's':
-			if (parse_count(cmd, 's', optarg, 262144, &a->lo.snaplen))
+			/* -s 0: the largest snapshot, as tcpdump (and the default) */
+			if (strcmp(optarg, "0") == 0)
+				a->lo.snaplen = 0;
+			else if (parse_count(cmd, 's', optarg, 262144, &a->lo.snaplen))
 				return LSC_EXIT_USAGE;
 			break;
 		case 'B':
@@ -161,16 +170,23 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 			a->user = optarg;
 			break;
 		case 'L':
+		case 'D': /* tcpdump's letter for the list */
 			a->list = true;
 			break;
 		case 'P':
 			a->lo.promisc = true;
+			break;
+		case 'p': /* tcpdump: not promiscuous, which is the default here */
+			a->lo.promisc = false;
 			break;
 		case 'I':
 			a->lo.immediate = true;
 			break;
 		case 'N':
 			a->no_process = true;
+			break;
+		case 'G':
+			a->pcapng = true;
 			break;
 		case 'C':
 			if (lsc_parse_color(optarg, &a->color))
@@ -180,10 +196,13 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 			lsc_print_usage(stdout, cmd, live_help);
 			return -1;
 		default:
+			if (lsc_tcpdump_option(opt, &a->po))
+				break;
 			return lsc_option_error(cmd, argv, shorts, live_opts);
 		}
 	}
-	return lsc_filter_check(cmd, argc, argv, shorts, live_opts);
+	int rc = lsc_tcpdump_check(cmd, &a->po);
+	return rc != 0 ? rc : lsc_filter_check(cmd, argc, argv, shorts, live_opts);
 }
 
 /* Frames show as they arrive on a terminal or in a pipe; a file or /dev/null gets full buffers. */
@@ -192,7 +211,7 @@ static void choose_buffering(struct lsc_pipeline_opts *po)
 	static char obuf[1 << 16];
 	struct stat st;
 	int fd = fileno(po->out);
-	po->flush_each = isatty(fd) ||
+	po->flush_each = po->flush_each || isatty(fd) || /* -l, -U ask for it anywhere */
 	                 (fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)));
 	setvbuf(po->out, obuf, _IOFBF, sizeof obuf);
 }
@@ -242,7 +261,9 @@ static int open_capture(struct live_args *a, int nfilter, char **filter_argv,
 		return lsc_usage_error(&lsc_cmd_live, "%s", err);
 	}
 	free(filter);
-	if (a->write != NULL && lsc_source_write_to(src, a->write, err) != 0) {
+	bool ng = a->write != NULL && lsc_write_pcapng(a->write, a->pcapng);
+	if (a->write != NULL && (ng ? lsc_source_keep_to(src, a->write, true, err)
+	                            : lsc_source_write_to(src, a->write, err)) != 0) {
 		lsc_source_close(src);
 		return lsc_fail(LSC_EXIT_FAILURE, cmd, "%s", err);
 	}
@@ -314,7 +335,7 @@ static int run_live(int argc, char **argv)
 	signal(SIGHUP, SIG_DFL);
 	stop_source = NULL;
 	print_stats(src, iface);
-	if (lsc_source_write_end(src, err) != 0)
+	if (lsc_source_write_end(src, err) != 0 || lsc_source_keep_end(src, err) != 0)
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s; the file holds only what was written before", err);
 	lsc_source_close(src);
 	lsc_owners_close(owners);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <layerscope/flow.h>
@@ -33,22 +34,43 @@ static const char read_help[] =
 	"                       recorded, 0.1 ten times slower (default 0: at once)\n"
 	"      --step           one frame at a time: Enter or space for the next, b back,\n"
 	"                       e explanations on/off, q quit (keys from the terminal)\n"
+	"  -r, --read FILE      a capture to read, as in tcpdump (or FILE first after the\n"
+	"                       options); several -r: their frames merged by time\n"
+	"  -t, -tt, -ttt, -tttt, -ttttt  the line format's time as in tcpdump: none,\n"
+	"                       seconds since 1970, since the previous frame, with the\n"
+	"                       date, since the first frame\n"
+	"  -e, --link-header    the link layer's summary on the line too (MAC addresses)\n"
+	"  -q, --quiet          a shorter line: no conversation tag or notes\n"
+	"  -l, -U, --line-buffered  write each frame as soon as it is shown\n"
+	"  -w, --write OUT      write the frames the filter kept to OUT (pcap; pcapng when\n"
+	"                       OUT ends in .pcapng or with --pcapng), as tcpdump -r IN\n"
+	"                       -w OUT FILTER; shows nothing unless -f is given\n"
+	"      --pcapng         -w writes pcapng (several link types fit in one file)\n"
+	"  -n                   accepted for tcpdump's habit: names are never looked up\n"
 	"  -h, --help           this help\n"
 	"\n"
-	"FILE is a pcap or pcapng capture, '-' for standard input.  FILTER is a\n"
+	"FILE is a pcap or pcapng capture, '-' for standard input, plain or compressed\n"
+	"with gzip or zstd (told by its first bytes, not its name).  FILTER is a\n"
 	"libpcap filter expression, as in tcpdump (see pcap-filter(7)).  Options go\n"
 	"anywhere before the filter, before or after FILE; '--' ends them.\n";
 
 static int run_read(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_read = {
-	"read", "[-f FORMAT] [-c N] [--color WHEN] [--stats] [--follow N [--chunk B]] [--step | --speed F] FILE [FILTER...]",
+	"read", "[-f FORMAT] [-c N] [--stats] [--follow N [--chunk B]] [--step | --speed F] {FILE | -r FILE...} [FILTER...]",
 	N_("decode a capture file and show every frame as its layers"),
 	run_read,
 };
 
 static const struct option read_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
+	{ "read", required_argument, NULL, 'r' },
+	{ "write", required_argument, NULL, 'w' },
+	{ "pcapng", no_argument, NULL, 'G' },
+	{ "link-header", no_argument, NULL, 'e' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "line-buffered", no_argument, NULL, 'l' },
+	{ "packet-buffered", no_argument, NULL, 'U' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "color", required_argument, NULL, 'C' },
 	{ "colour", required_argument, NULL, 'C' },
@@ -138,6 +160,18 @@ static int check_step_options(const struct lsc_cmd *cmd, const struct lsc_pipeli
 	return 0;
 }
 
+/* Whether OUT is one of the files to read (the same inode), which -w would truncate first. */
+static bool same_file(const char *out, const char *const *paths, unsigned n)
+{
+	struct stat so, si;
+	if (stat(out, &so) != 0)
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		if (stat(paths[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+			return true;
+	return false;
+}
+
 static int run_read(int argc, char **argv)
 {
 	const struct lsc_cmd *cmd = &lsc_cmd_read;
@@ -152,14 +186,18 @@ static int run_read(int argc, char **argv)
 	po.track = true;
 	optind = 1;
 	/* '+': options stop at the filter, as in tcpdump; FILE may come before or among them. */
-	static const char shorts[] = "+f:c:h";
-	const char *path = NULL;
+	static const char shorts[] = "+f:c:r:w:h" LSC_TCPDUMP_SHORTS;
+	const char *write = NULL;
+	bool pcapng = false, positional = false;
+	const char *paths[LSC_MAX_FILES];
+	unsigned npaths = 0;
 	for (;;) {
 		opt = getopt_long(argc, argv, shorts, read_opts, NULL);
 		if (opt == -1) {
-			if (path != NULL || optind >= argc || strcmp(argv[optind - 1], "--") == 0)
+			if (positional || npaths > 0 || optind >= argc || strcmp(argv[optind - 1], "--") == 0)
 				break;
-			path = argv[optind++]; /* FILE; options may follow it */
+			paths[npaths++] = argv[optind++]; /* FILE; options may follow it */
+			positional = true;
 			continue;
 		}
 		switch (opt) {
@@ -181,6 +219,17 @@ static int run_read(int argc, char **argv)
 			if (lsc_parse_color(optarg, &color))
 				return lsc_usage_error(cmd, "--color wants auto, always or never, not '%s'", optarg);
 			break;
+		case 'r':
+			if (npaths == LSC_MAX_FILES)
+				return lsc_usage_error(cmd, _("at most %u capture files at once"), LSC_MAX_FILES);
+			paths[npaths++] = optarg;
+			break;
+		case 'w':
+			write = optarg;
+			break;
+		case 'G':
+			pcapng = true;
+			break;
 		case 'h':
 			lsc_print_usage(stdout, cmd, read_help);
 			return LSC_EXIT_OK;
@@ -194,6 +243,8 @@ static int run_read(int argc, char **argv)
 			step = true;
 			break;
 		default: {
+			if (lsc_tcpdump_option(opt, &po))
+				break;
 			int rc = opt == '?' ? lsc_option_error(cmd, argv, shorts, read_opts)
 			                    : track_option(cmd, opt, &po);
 			if (rc != 0)
@@ -203,27 +254,41 @@ static int run_read(int argc, char **argv)
 		}
 	}
 	bool dashdash = optind > 1 && strcmp(argv[optind - 1], "--") == 0; /* the rest is the filter's */
-	if (path == NULL && optind < argc)
-		path = argv[optind++];
-	if (path == NULL)
+	if (npaths == 0 && optind < argc)
+		paths[npaths++] = argv[optind++];
+	if (npaths == 0)
 		return lsc_usage_error(cmd, "no capture file given");
+	const char *path = paths[0];
 	int misplaced = dashdash ? 0 : lsc_filter_check(cmd, argc, argv, shorts, read_opts);
 	if (misplaced != 0)
 		return misplaced;
+	if (pcapng && write == NULL)
+		return lsc_usage_error(cmd, _("--pcapng goes with -w FILE"));
+	/* -w alone writes and shows nothing, as tcpdump -r IN -w OUT; -f shows as well. */
 	if (po.renderer == NULL)
-		po.renderer = lsc_default_renderer(po.out);
+		po.renderer = write != NULL ? lsc_renderer_find("none") : lsc_default_renderer(po.out);
+	if (write != NULL && strcmp(write, "-") == 0 && !po.renderer->shows_nothing)
+		return lsc_usage_error(cmd, _("-w - would mix the capture into the frames shown on stdout: "
+		                              "drop -f, or name a file"));
+	if (write != NULL && same_file(write, paths, npaths))
+		return lsc_usage_error(cmd, _("-w %s is a capture being read: writing would destroy it "
+		                              "before it is read; name another file"), write);
 	int usage = check_track_options(cmd, &po, format_given);
 	if (usage != 0)
 		return usage;
 	po.ropts.color = lsc_color_enabled(color, po.out);
 	po.ropts.source = path;
-	/* Nothing is written between frames, so text may go out in blocks; paced or stepped, each frame at once. */
-	po.ropts.batch = po.speed == 0 && !step;
-	usage = check_step_options(cmd, &po, step);
+	po.ropts.files = paths;
+	po.ropts.nfiles = npaths;
+	/* Nothing is written between frames, so text may go out in blocks; paced, stepped or -l, each frame at once. */
+	po.ropts.batch = po.speed == 0 && !step && !po.flush_each;
+	usage = lsc_tcpdump_check(cmd, &po);
+	if (usage == 0)
+		usage = check_step_options(cmd, &po, step);
 	if (usage != 0)
 		return usage;
 
-	struct lsc_source *src = lsc_source_open_file(path, err);
+	struct lsc_source *src = lsc_source_open_files(paths, npaths, err);
 	if (src == NULL)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	char *filter = lsc_filter_join(argc - optind, argv + optind);
@@ -233,15 +298,22 @@ static int run_read(int argc, char **argv)
 		return lsc_usage_error(cmd, "%s", err);
 	}
 	free(filter);
+	if (write != NULL && lsc_source_keep_to(src, write, lsc_write_pcapng(write, pcapng), err) != 0) {
+		lsc_source_close(src);
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+	}
 
 	static char obuf[1 << 16];
-	setvbuf(po.out, obuf, _IOFBF, sizeof obuf);
+	/* -l, -U: each frame's text leaves at its newline, for a reader at the other end of a pipe. */
+	setvbuf(po.out, obuf, po.flush_each ? _IOLBF : _IOFBF, sizeof obuf);
 	if (step && (po.step = lsc_step_open(po.out, err)) == NULL) {
 		lsc_source_close(src);
 		return lsc_usage_error(cmd, "%s", err);
 	}
 	int rc = lsc_show_frames(src, &po);
 	lsc_step_close(po.step);
+	if (lsc_source_keep_end(src, err) != 0 && rc == LSC_EXIT_OK)
+		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	lsc_source_close(src);
 	return rc;
 }

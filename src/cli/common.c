@@ -139,6 +139,44 @@ int lsc_filter_check(const struct lsc_cmd *cmd, int argc, char **argv, const cha
 	return 0;
 }
 
+bool lsc_tcpdump_option(int opt, struct lsc_pipeline_opts *po)
+{
+	switch (opt) {
+	case 'n':
+		return true;
+	case 't':
+		if (po->ropts.time_format <= LSC_TIME_SINCE_FIRST)
+			po->ropts.time_format++; /* LSC_TIME_SINCE_FIRST + 1: too many, refused after */
+		return true;
+	case 'e':
+		po->ropts.link_header = true;
+		return true;
+	case 'q':
+		po->ropts.quiet = true;
+		return true;
+	case 'l':
+	case 'U':
+		po->flush_each = true;
+		po->ropts.batch = false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool lsc_write_pcapng(const char *path, bool asked)
+{
+	size_t n = strlen(path);
+	return asked || (n >= 7 && strcmp(path + n - 7, ".pcapng") == 0);
+}
+
+int lsc_tcpdump_check(const struct lsc_cmd *cmd, const struct lsc_pipeline_opts *po)
+{
+	if (po->ropts.time_format > LSC_TIME_SINCE_FIRST)
+		return lsc_usage_error(cmd, _("-t can be given 1 to 5 times (-t ... -ttttt), as in tcpdump"));
+	return 0;
+}
+
 int lsc_parse_color(const char *s, enum lsc_color *out)
 {
 	if (strcmp(s, "auto") == 0)

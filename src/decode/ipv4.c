@@ -20,6 +20,7 @@ static void parse_options(struct lsc_frame *f, struct lsc_layer *l, struct lsc_c
 		}
 		ip->opts[ip->nopts].type = type;
 		ip->opts[ip->nopts].length = len;
+		ip->opts[ip->nopts].offset = (uint8_t)(c->off - len - l->offset);
 		ip->nopts++;
 		if (type == 0)
 			return; /* end of option list: the rest is padding */
@@ -85,17 +86,132 @@ static void decode_ipv4(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur
 	next->key = ip->protocol;
 }
 
+/* The options named (RFC 791, RFC 2113 router alert), as tshark's ip.opt.type names them. */
+static const char *opt_name(uint8_t type)
+{
+	switch (type) {
+	case 0: return "eol";
+	case 1: return "nop";
+	case 7: return "rr";
+	case 68: return "ts";
+	case 131: return "lsrr";
+	case 137: return "ssrr";
+	case 148: return "ra";
+	default: return NULL;
+	}
+}
+
+static const char *opt_title(uint8_t type)
+{
+	switch (type) {
+	case 0: return "End of option list";
+	case 1: return "No operation";
+	case 7: return "Record route";
+	case 68: return "Timestamp";
+	case 131: return "Loose source route";
+	case 137: return "Strict source route";
+	case 148: return "Router alert";
+	default: return NULL;
+	}
+}
+
+static void emit_addr(struct lsc_sink *s, const uint8_t a[4])
+{
+	char buf[16];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_ipv4(&b, a);
+	s->ops->text(s, NULL, NULL, buf, false);
+}
+
+/*
+ * An option's contents, read from its bytes (which the decoder found
+ * captured and inside the header) through a cursor of its own: the
+ * route options' pointer and addresses, the timestamp option's pointer,
+ * overflow, flag and entries, the router alert's value.  A length that
+ * does not fit the kind is said, and its contents are not read.
+ */
+static void emit_contents(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
+                          const struct lsc_ip4opt *o)
+{
+	struct lsc_cur c;
+	uint8_t ptr = 0, of = 0, a[4];
+	uint16_t v16 = 0;
+	uint32_t v32 = 0;
+	size_t start = l->offset + o->offset + 2u;
+	lsc_cur_init(&c, f->data, start, start + (o->length - 2u));
+	switch (o->type) {
+	case 7:
+	case 131:
+	case 137:
+		if (o->length < 3 || (o->length - 3u) % 4 != 0) {
+			s->ops->text(s, "error", "Error", "length impossible for this kind", true);
+			return;
+		}
+		(void)lsc_cur_u8(&c, &ptr);
+		s->ops->uint(s, "pointer", "Pointer", ptr, 0, NULL);
+		s->ops->open(s, "route", o->type == 7 ? "Recorded route" : "Source route", true);
+		while (lsc_cur_bytes(&c, a, 4) == 0)
+			emit_addr(s, a);
+		s->ops->close(s, true);
+		break;
+	case 68:
+		if (o->length < 4) {
+			s->ops->text(s, "error", "Error", "length impossible for this kind", true);
+			return;
+		}
+		(void)lsc_cur_u8(&c, &ptr);
+		(void)lsc_cur_u8(&c, &of);
+		s->ops->uint(s, "pointer", "Pointer", ptr, 0, NULL);
+		s->ops->uint(s, "overflow", "Overflow", of >> 4, 0, NULL);
+		s->ops->uint(s, "flag", "Flag", of & 15u,
+		             0, (of & 15u) == 0 ? "timestamps only" : (of & 15u) == 1 ? "address and timestamp"
+		                : (of & 15u) == 3 ? "prespecified addresses" : NULL);
+		s->ops->open(s, "entries", "Entries", true);
+		bool with_addr = (of & 15u) == 1 || (of & 15u) == 3;
+		while (lsc_cur_left(&c) >= (with_addr ? 8u : 4u)) {
+			s->ops->open(s, NULL, NULL, false);
+			if (with_addr && lsc_cur_bytes(&c, a, 4) == 0) {
+				char buf[16];
+				struct lsc_strbuf b;
+				lsc_sb_init(&b, buf, sizeof buf);
+				lsc_sb_ipv4(&b, a);
+				s->ops->text(s, "addr", "Address", buf, false);
+			}
+			(void)lsc_cur_be32(&c, &v32);
+			s->ops->uint(s, "timestamp", "Timestamp (ms since midnight UT)", v32, 0, NULL);
+			s->ops->close(s, false);
+		}
+		s->ops->close(s, true);
+		break;
+	case 148:
+		if (o->length != 4) {
+			s->ops->text(s, "error", "Error", "length impossible for this kind", true);
+			return;
+		}
+		(void)lsc_cur_be16(&c, &v16);
+		s->ops->uint(s, "value", "Value", v16, 0, v16 == 0 ? "every router examines the packet" : NULL);
+		break;
+	default:
+		break;
+	}
+}
+
 static void emit_options(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
                          const struct lsc_field *fd)
 {
-	(void)f;
 	if (l->u.ipv4.nopts == 0)
 		return;
 	s->ops->open(s, fd->key, fd->label, true);
 	for (unsigned i = 0; i < l->u.ipv4.nopts; i++) {
+		const struct lsc_ip4opt *o = &l->u.ipv4.opts[i];
 		s->ops->open(s, NULL, NULL, false);
-		s->ops->uint(s, "type", "Type", l->u.ipv4.opts[i].type, 0, NULL);
-		s->ops->uint(s, "length", "Length", l->u.ipv4.opts[i].length, 0, NULL);
+		s->ops->uint(s, "type", "Type", o->type, 0, opt_title(o->type));
+		s->ops->uint(s, "length", "Length", o->length, 0, NULL);
+		if (opt_name(o->type) != NULL) {
+			s->ops->text(s, "name", "Name", opt_name(o->type), false);
+			emit_contents(s, f, l, o);
+		}
 		s->ops->close(s, false);
 	}
 	s->ops->close(s, true);

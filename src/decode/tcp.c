@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tcp.c: Transmission Control Protocol (RFC 9293): header, every option (RFC 7323, 2018), checksum. */
+/* tcp.c: Transmission Control Protocol (RFC 9293): header, every option (RFC 7323, 2018, 8684, 7413), checksum. */
 #include <config.h>
 
 #include "decode-int.h"
@@ -41,6 +41,21 @@ static void opt_values(struct lsc_tcp_opt *o, struct lsc_cur *c)
 		/* 8 bytes a block, at most 4 blocks in 40 option bytes. */
 		for (unsigned i = 0; i < 8 && lsc_cur_left(c) >= 4; i++)
 			(void)lsc_cur_be32(c, &o->v[o->nvals++]);
+		break;
+	case LSC_TCPOPT_MPTCP:
+		/* The subtype is the high nibble of the first byte after the length; MP_CAPABLE's low nibble is its version. */
+		(void)lsc_cur_u8(c, &v8);
+		o->v[0] = v8 >> 4;
+		o->v[1] = v8 & 15u;
+		o->nvals = 2;
+		break;
+	case LSC_TCPOPT_TFO:
+		/* The cookie, 4 to 16 bytes, packed into words; none: a cookie request. */
+		for (unsigned i = 0; i < 16 && lsc_cur_left(c) > 0; i++) {
+			(void)lsc_cur_u8(c, &v8);
+			o->v[i / 4] |= (uint32_t)v8 << (24 - 8 * (i % 4));
+			o->nvals = (uint8_t)(i / 4 + 1);
+		}
 		break;
 	default:
 		break;
@@ -84,7 +99,9 @@ static void parse_options(struct lsc_frame *f, struct lsc_layer *l, struct lsc_c
 		struct lsc_cur oc = lsc_cur_sub(c, o->length - 2u, NULL);
 		uint8_t want = opt_fixed_len(o->kind);
 		if ((want && o->length != want) ||
-		    (o->kind == LSC_TCPOPT_SACK && (o->length - 2u) % 8 != 0))
+		    (o->kind == LSC_TCPOPT_SACK && (o->length - 2u) % 8 != 0) ||
+		    (o->kind == LSC_TCPOPT_MPTCP && o->length < 3) ||
+		    (o->kind == LSC_TCPOPT_TFO && o->length != 2 && (o->length < 6 || o->length > 18)))
 			o->bad = true;
 		else
 			opt_values(o, &oc);
@@ -178,8 +195,18 @@ static const char *opt_key(uint8_t kind)
 	case LSC_TCPOPT_SACK_PERM: return "sack_perm";
 	case LSC_TCPOPT_SACK: return "sack";
 	case LSC_TCPOPT_TIMESTAMP: return "timestamp";
+	case LSC_TCPOPT_MPTCP: return "mptcp";
+	case LSC_TCPOPT_TFO: return "tfo";
 	default: return NULL;
 	}
+}
+
+/* RFC 8684 section 3's subtypes, by their IANA names. */
+static const char *mptcp_subtype_name(uint32_t v)
+{
+	static const char *const names[] = { "MP_CAPABLE", "MP_JOIN", "DSS", "ADD_ADDR", "REMOVE_ADDR",
+	                                     "MP_PRIO", "MP_FAIL", "MP_FASTCLOSE", "MP_TCPRST" };
+	return v < sizeof names / sizeof names[0] ? names[v] : NULL;
 }
 
 static void emit_one_option(struct lsc_sink *s, const struct lsc_tcp_opt *o)
@@ -216,6 +243,26 @@ static void emit_one_option(struct lsc_sink *s, const struct lsc_tcp_opt *o)
 			s->ops->close(s, true);
 		}
 		s->ops->close(s, true);
+		break;
+	case LSC_TCPOPT_MPTCP:
+		s->ops->uint(s, "subtype", "Subtype", o->v[0], 0, mptcp_subtype_name(o->v[0]));
+		if (o->v[0] == 0)
+			s->ops->uint(s, "version", "Version", o->v[1], 0, NULL);
+		break;
+	case LSC_TCPOPT_TFO:
+		if (o->length == 2) {
+			s->ops->boolean(s, "request", "Cookie request", true, NULL);
+		} else {
+			char hex[2 * 16 + 1];
+			unsigned n = o->length - 2u;
+			for (unsigned i = 0; i < n; i++) {
+				uint8_t b = (uint8_t)(o->v[i / 4] >> (24 - 8 * (i % 4)));
+				hex[2 * i] = "0123456789abcdef"[b >> 4];
+				hex[2 * i + 1] = "0123456789abcdef"[b & 15];
+			}
+			hex[2 * n] = '\0';
+			s->ops->text(s, "cookie", "Cookie", hex, false);
+		}
 		break;
 	default:
 		break;

@@ -37,6 +37,7 @@ static void *hex_begin(FILE *out, const struct lsc_render_opts *o)
 	if (st == NULL)
 		return NULL;
 	lsc_text_init(&st->t, out, o->color);
+	lsc_text_files(&st->t, o);
 	return st;
 }
 

@@ -14,17 +14,42 @@
 #include "jsonw.h"
 #include "render-int.h"
 
+/* Community IDs of recent conversations, by conversation id: one SHA-1 a conversation, not a frame. */
+#define CID_CACHE 64
+
 struct json_state {
 	struct lsc_json j;
 	struct lsc_sink sink;
+	const char *const *files; /* several input files: each frame's "file" */
+	unsigned nfiles;
+	struct {
+		uint32_t id;
+		char s[LSC_COMMUNITY_ID_SIZE];
+	} cid[CID_CACHE];
 };
+
+/* A conversation keeps its endpoints, so its id names one Community ID. */
+static const char *community_id(struct json_state *st, const struct lsc_frame *f)
+{
+	uint32_t id = f->flow.id;
+	unsigned slot = id % CID_CACHE;
+	if (st->cid[slot].id != id || id == 0) {
+		if (!lsc_community_id_frame(f, st->cid[slot].s))
+			return NULL;
+		st->cid[slot].id = id;
+	}
+	return st->cid[slot].s;
+}
 
 static void *json_begin(FILE *out, const struct lsc_render_opts *o)
 {
-	(void)o;
 	struct json_state *st = calloc(1, sizeof *st);
 	if (st == NULL)
 		return NULL;
+	if (o->nfiles > 1) {
+		st->files = o->files;
+		st->nfiles = o->nfiles;
+	}
 	lsc_json_init(&st->j, out);
 	lsc_json_sink(&st->sink, &st->j);
 	return st;
@@ -122,6 +147,10 @@ static void json_frame(void *state, const struct lsc_frame *f)
 	lsc_json_u64(j, f->len);
 	lsc_json_key(j, "linktype");
 	lsc_json_str(j, lsc_linktype_name(f->linktype));
+	if (st->files != NULL && f->file < st->nfiles) {
+		lsc_json_key(j, "file");
+		lsc_json_str(j, st->files[f->file]);
+	}
 	lsc_json_key(j, "layers");
 	lsc_json_open(j, '[');
 	for (unsigned i = 0; i < f->nlayers; i++)
@@ -131,6 +160,11 @@ static void json_frame(void *state, const struct lsc_frame *f)
 		lsc_json_key(j, "flow");
 		lsc_json_open(j, '{');
 		lsc_flow_fields_emit(&st->sink, f);
+		const char *cid = community_id(st, f);
+		if (cid != NULL) {
+			lsc_json_key(j, "community_id");
+			lsc_json_str(j, cid);
+		}
 		lsc_json_close(j, '}');
 	}
 	if (f->has_owner) { /* live capture: the processes owning the two sockets */

@@ -32,6 +32,10 @@ struct line_state {
 	bool kv_first[KV_MAX_DEPTH];
 	uint32_t fixed[LSC_PROTO_COUNT]; /* lsc_proto_fixed_len, per protocol */
 	bool batch;                      /* lsc_render_opts.batch */
+	uint8_t time_format;             /* lsc_render_opts.time_format */
+	bool link_header, quiet;         /* lsc_render_opts: tcpdump's -e and -q */
+	bool have_prev;
+	int64_t prev_ns;                 /* the previous frame's time, for -ttt */
 	struct lsc_text_memo tags[TAG_MEMOS]; /* the conversation tag after its number */
 };
 
@@ -114,7 +118,11 @@ static void *line_begin(FILE *out, const struct lsc_render_opts *o)
 	if (st == NULL)
 		return NULL;
 	lsc_text_init(&st->t, out, o->color);
+	lsc_text_files(&st->t, o);
 	st->batch = o->batch;
+	st->time_format = o->time_format;
+	st->link_header = o->link_header;
+	st->quiet = o->quiet;
 	st->kv.ops = &kv_ops;
 	st->kv.ctx = st;
 	for (unsigned p = 0; p < LSC_PROTO_COUNT; p++) {
@@ -160,7 +168,7 @@ static void layer_text(struct line_state *st, const struct lsc_frame *f, const s
 
 static void line_summaries(struct line_state *st, const struct lsc_frame *f)
 {
-	bool upper = has_upper(f), any = false;
+	bool upper = has_upper(f) && !st->link_header, any = false;
 	for (unsigned i = 0; i < f->nlayers; i++) {
 		const struct lsc_layer *l = &f->layers[i];
 		if (l->proto == LSC_PROTO_PAYLOAD || (l->flags & LSC_LF_QUOTED))
@@ -308,14 +316,22 @@ static void line_frame(void *state, const struct lsc_frame *f)
 	struct line_state *st = state;
 	lsc_text_u64(&st->t, f->number);
 	lsc_text_puts(&st->t, "  ");
-	lsc_text_clock(&st->t, f);
-	lsc_text_puts(&st->t, "  ");
+	int64_t ns = lsc_time_ns(f->ts_sec, f->ts_nsec);
+	if (lsc_text_time(&st->t, f, st->time_format, st->have_prev ? st->prev_ns : ns))
+		lsc_text_puts(&st->t, "  ");
+	st->prev_ns = ns;
+	st->have_prev = true;
+	if (lsc_text_file(&st->t, f))
+		lsc_text_puts(&st->t, "  ");
 	lsc_text_stack(&st->t, f);
 	line_summaries(st, f);
-	line_flow(st, f);
-	line_owner(st, f);
+	if (!st->quiet) {
+		line_flow(st, f);
+		line_owner(st, f);
+	}
 	line_damage(st, f);
-	line_notes(st, f);
+	if (!st->quiet)
+		line_notes(st, f);
 	lsc_text_putc(&st->t, '\n');
 	/* A stdio call a frame costs as much as a summary; the buffer flushes itself when full. */
 	if (!st->batch)

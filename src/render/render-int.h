@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <layerscope/flow.h>
 #include <layerscope/render.h>
 
 extern const struct lsc_renderer lsc_render_json;
@@ -61,6 +62,8 @@ struct lsc_text {
 	uint8_t hms_len;
 	char date[16]; /* "YYYY-MM-DD" */
 	char zone[16]; /* "UTC", "CET" */
+	const char *const *files; /* several input files: each frame names its own (lsc_text_file) */
+	unsigned nfiles;
 	/* The stack text of recent frames' layers before their payload (lsc_text_stack). */
 	struct lsc_text_memo stack[LSC_STACK_MEMOS];
 	size_t n;      /* bytes waiting in buf */
@@ -68,6 +71,10 @@ struct lsc_text {
 };
 
 void lsc_text_init(struct lsc_text *t, FILE *out, bool color);
+/* Frames of several files name theirs: keeps the names of o->files when o->nfiles > 1. */
+void lsc_text_files(struct lsc_text *t, const struct lsc_render_opts *o);
+/* The name of f's file, control characters shown as '?'; false (nothing written) for a single file. */
+bool lsc_text_file(struct lsc_text *t, const struct lsc_frame *f);
 /* Hands what is buffered to the FILE; renderers call it at the end of each frame. */
 void lsc_text_flush(struct lsc_text *t);
 
@@ -167,6 +174,12 @@ const char *lsc_text_layer_sgr(unsigned tcpip, bool alt);
 
 /* "HH:MM:SS.ffffff" in local time, with the file's precision. */
 void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f);
+/*
+ * f's time as `fmt` (enum lsc_time_format) says; prev_ns: the capture time
+ * of the frame shown before it (LSC_TIME_DELTA), or f's own for the first.
+ * Returns false when nothing was written (LSC_TIME_NONE).
+ */
+bool lsc_text_time(struct lsc_text *t, const struct lsc_frame *f, unsigned fmt, int64_t prev_ns);
 /* The same for any instant (`digits` 6 or 9): socket calls on the frames' clock. */
 void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned digits);
 
@@ -232,6 +245,7 @@ struct lsc_conv_cells {
 	char client[64], server[64]; /* "127.0.0.1:40950" */
 	char dur[32], rtt[32];       /* seconds; the handshake RTT "-" when none was seen */
 	char notes[48];              /* "mid-stream,refused,port-reuse" */
+	char cid[LSC_COMMUNITY_ID_SIZE]; /* the Community ID, "1:...=" */
 };
 void lsc_conv_cells(const struct lsc_flow_conv *c, struct lsc_conv_cells *x);
 /* The frame's own transport payload as captured: sets *data, returns its length. */

@@ -77,6 +77,7 @@ void lsc_conv_cells(const struct lsc_flow_conv *c, struct lsc_conv_cells *x)
 		lsc_render_duration(&b, c->handshake_rtt_ns);
 	else
 		lsc_sb_putc(&b, '-');
+	lsc_community_id_conv(c, x->cid);
 	lsc_sb_init(&b, x->notes, sizeof x->notes);
 	if (c->midstream)
 		lsc_sb_puts(&b, "mid-stream");
@@ -132,18 +133,18 @@ int lsc_stats_write(struct lsc_stats *st, FILE *out)
 	        st->n + st->dropped, ntcp, st->n - ntcp);
 	if (st->n == 0)
 		return 0;
-	fprintf(out, "%6s  %-5s  %-*s  %-*s  %-*s  %-*s  %8s  %10s  %10s  %11s  %11s  %s\n", "#", "proto",
-	        wc, "client", ws, "server", wst, "state", wh, "history", "frames", "bytes c>s", "bytes s>c",
-	        "duration s", "hs rtt s", "notes");
+	fprintf(out, "%6s  %-5s  %-*s  %-*s  %-*s  %-*s  %8s  %10s  %10s  %11s  %11s  %-30s  %s\n", "#",
+	        "proto", wc, "client", ws, "server", wst, "state", wh, "history", "frames", "bytes c>s",
+	        "bytes s>c", "duration s", "hs rtt s", "community id", "notes");
 	for (uint32_t i = 0; i < st->n; i++) {
 		struct lsc_conv_cells x;
 		const struct lsc_flow_conv *c = &st->rows[i];
 		lsc_conv_cells(c, &x);
 		fprintf(out, "%6" PRIu32 "  %-5s  %-*s  %-*s  %-*s  %-*s  %8" PRIu64 "  %10" PRIu64 "  %10" PRIu64
-		             "  %11s  %11s%s%s\n",
+		             "  %11s  %11s  %-30s%s%s\n",
 		        c->id, c->ipproto == 6 ? "TCP" : "UDP", wc, x.client, ws, x.server, wst,
 		        lsc_tcp_state_name(c->state), wh, c->history, c->frames[0] + c->frames[1], c->bytes[0],
-		        c->bytes[1], x.dur, x.rtt, x.notes[0] ? "  " : "", x.notes);
+		        c->bytes[1], x.dur, x.rtt, x.cid, x.notes[0] ? "  " : "", x.notes);
 	}
 	if (st->dropped != 0)
 		fprintf(out, "(%" PRIu64 " more conversation%s counted but not listed: the table keeps %" PRIu32

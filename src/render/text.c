@@ -94,6 +94,28 @@ void lsc_text_init(struct lsc_text *t, FILE *out, bool color)
 	tzset(); /* localtime_r need not read TZ itself */
 }
 
+void lsc_text_files(struct lsc_text *t, const struct lsc_render_opts *o)
+{
+	t->files = o->nfiles > 1 ? o->files : NULL;
+	t->nfiles = o->nfiles > 1 ? o->nfiles : 0;
+}
+
+bool lsc_text_file(struct lsc_text *t, const struct lsc_frame *f)
+{
+	if (t->files == NULL || f->file >= t->nfiles)
+		return false;
+	/* A file name is the user's, but may hold any byte: no control character reaches the terminal. */
+	for (const unsigned char *p = (const unsigned char *)t->files[f->file]; *p != '\0'; p++) {
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			lsc_text_putc(t, '?'); /* a C1 control in UTF-8 */
+			p++;
+		} else {
+			lsc_text_putc(t, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
+		}
+	}
+	return true;
+}
+
 void lsc_text_sgr(struct lsc_text *t, const char *sgr)
 {
 	lsc_text_puts(t, "\033[");
@@ -152,6 +174,60 @@ void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned 
 	*p++ = '.';
 	lsc_zero_padded(p, d == 9 ? nsec : nsec / 1000u, d);
 	lsc_text_wrote(t, p + d);
+}
+
+/* A span of nanoseconds as HH:MM:SS.frac with d digits; hours go past 24, a negative span gets '-'. */
+static void text_span(struct lsc_text *t, int64_t ns, unsigned d)
+{
+	uint64_t u = ns < 0 ? (uint64_t)-(ns + 1) + 1 : (uint64_t)ns;
+	if (ns < 0)
+		lsc_text_putc(t, '-');
+	uint64_t s = u / 1000000000u;
+	char buf[48];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_printf(&b, "%02llu:%02u:%02u.", (unsigned long long)(s / 3600), (unsigned)(s / 60 % 60),
+	              (unsigned)(s % 60));
+	lsc_text_puts(t, buf);
+	uint64_t frac = u % 1000000000u;
+	char *p = lsc_text_w(t, 9);
+	lsc_zero_padded(p, d == 9 ? frac : frac / 1000u, d);
+	lsc_text_wrote(t, p + d);
+}
+
+bool lsc_text_time(struct lsc_text *t, const struct lsc_frame *f, unsigned fmt, int64_t prev_ns)
+{
+	unsigned d = ts_digits(f) == 9 ? 9 : 6;
+	switch (fmt) {
+	case LSC_TIME_NONE:
+		return false;
+	case LSC_TIME_EPOCH: {
+		char *p;
+		if (f->ts_sec < 0)
+			lsc_text_putc(t, '-');
+		lsc_text_u64(t, f->ts_sec < 0 ? (uint64_t)-f->ts_sec : (uint64_t)f->ts_sec);
+		lsc_text_putc(t, '.');
+		p = lsc_text_w(t, 9);
+		lsc_zero_padded(p, d == 9 ? f->ts_nsec : f->ts_nsec / 1000u, d);
+		lsc_text_wrote(t, p + d);
+		return true;
+	}
+	case LSC_TIME_DELTA:
+		text_span(t, lsc_time_ns(f->ts_sec, f->ts_nsec) - prev_ns, d);
+		return true;
+	case LSC_TIME_DATE:
+		clock_update(t, f->ts_sec);
+		lsc_text_puts(t, t->date);
+		lsc_text_putc(t, ' ');
+		lsc_text_clock(t, f);
+		return true;
+	case LSC_TIME_SINCE_FIRST:
+		text_span(t, f->rel_ns, d);
+		return true;
+	default:
+		lsc_text_clock(t, f);
+		return true;
+	}
 }
 
 const char *lsc_layer_damage_word(const struct lsc_layer *l)
@@ -315,6 +391,10 @@ void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
 	}
 	lsc_text_puts(t, " · ");
 	lsc_text_puts(t, lsc_linktype_name(f->linktype));
+	if (t->files != NULL) {
+		lsc_text_puts(t, " · ");
+		lsc_text_file(t, f);
+	}
 }
 
 void lsc_text_range(struct lsc_text *t, const struct lsc_layer *l)

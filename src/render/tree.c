@@ -299,6 +299,7 @@ static void *tree_begin(FILE *out, const struct lsc_render_opts *o)
 	if (st == NULL)
 		return NULL;
 	lsc_text_init(&st->t, out, o->color);
+	lsc_text_files(&st->t, o);
 	st->sink.ops = &tree_ops;
 	st->sink.ctx = st;
 	for (unsigned p = 0; p < LSC_PROTO_COUNT; p++) {

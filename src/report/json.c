@@ -210,6 +210,9 @@ static void conversation(struct lsc_report *r, struct lsc_json *j, const struct 
 		key_str(j, "server_state", lsc_tcp_state_name(c->end_state[1]));
 	}
 	key_str(j, "history", c->history);
+	char cid[LSC_COMMUNITY_ID_SIZE];
+	lsc_community_id_conv(c, cid);
+	key_str(j, "community_id", cid);
 	key_u64(j, "frames_c2s", c->frames[0]);
 	key_u64(j, "frames_s2c", c->frames[1]);
 	key_u64(j, "bytes_c2s", c->bytes[0]);

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fuzz_source.c: libFuzzer target: any bytes as a capture file, read in blocks and by libpcap, which must agree. */
+/* fuzz_source.c: libFuzzer target: any bytes as a capture file, read in blocks, by libpcap and compressed, which must agree. */
 #define _GNU_SOURCE
 #include <config.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <zlib.h>
+#include <zstd.h>
 
 #include <layerscope/decode.h>
 #include <layerscope/frame.h>
@@ -21,6 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * the block reader of pcapfile.c, and with LAYERSCOPE_PCAP_READER=libpcap.
  * Every frame (number, time, lengths, bytes) and the ending (the end, or the
  * same error) must agree; each frame is also decoded.  A disagreement aborts.
+ * Then the same bytes compressed with gzip and with zstd must give the same
+ * frames and the same kind of ending, and each copy cut in half a prefix of
+ * them and then an error; input that is compressed already is inflated by
+ * the first two reads (the magic decides), which fuzzes the inflaters too.
  */
 #define MAX_FRAMES 512
 
@@ -76,6 +84,54 @@ static unsigned read_file(const char *path, struct seen *out, int *rc_out, char 
 	return n;
 }
 
+/* The input as a gzip member (deflate with a gzip wrapper); its length, 0 on failure. */
+static size_t gzip_bytes(const uint8_t *data, size_t size, uint8_t *out, size_t cap)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		abort();
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)size;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	int rc = deflate(&z, Z_FINISH);
+	size_t n = rc == Z_STREAM_END ? cap - z.avail_out : 0;
+	deflateEnd(&z);
+	return n;
+}
+
+static int memfile(const uint8_t *data, size_t size, char *path, size_t pathsize)
+{
+	int fd = memfd_create("fuzz-capture", 0);
+	if (fd < 0)
+		abort();
+	if (size > 0 && write(fd, data, size) != (ssize_t)size)
+		abort();
+	snprintf(path, pathsize, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
+/* `packed` whole gives the n frames in `first` and ends as rc did; its first half a prefix, then an error. */
+static void check_packed(const uint8_t *packed, size_t size, unsigned n, int rc)
+{
+	char path[64], err[LSC_ERRBUF_SIZE];
+	int prc;
+	int fd = memfile(packed, size, path, sizeof path);
+	unsigned pn = read_file(path, NULL, &prc, err, n);
+	close(fd);
+	/* A plain file that ended in an error may end in another one here (libpcap's own words). */
+	if (pn != n || (rc >= 0 && prc != rc) || (rc < 0 && prc >= 0))
+		abort();
+	if (n == MAX_FRAMES)
+		return;
+	fd = memfile(packed, size / 2, path, sizeof path);
+	read_file(path, NULL, &prc, err, n);
+	close(fd);
+	if (prc >= 0 && size / 2 > 0)
+		abort(); /* a compressed stream cut in half read as whole */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[64], err1[LSC_ERRBUF_SIZE], err2[LSC_ERRBUF_SIZE];
@@ -95,5 +151,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	close(fd);
 	if (n1 != n2 || rc1 != rc2 || strcmp(err1, err2) != 0)
 		abort(); /* the same file read two ways ended differently */
+
+	bool packed = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+	packed |= size >= 4 && data[0] == 0x28 && data[1] == 0xb5 && data[2] == 0x2f && data[3] == 0xfd;
+	if (packed || rc1 == -2)
+		return 0; /* compressed already, or not a capture: nothing to compare */
+	size_t cap = ZSTD_compressBound(size) + 64;
+	uint8_t *buf = malloc(cap);
+	if (buf == NULL)
+		abort();
+	size_t gz = gzip_bytes(data, size, buf, cap);
+	if (gz == 0)
+		abort();
+	check_packed(buf, gz, n1, rc1);
+	size_t zs = ZSTD_compress(buf, cap, data, size, 1);
+	if (ZSTD_isError(zs))
+		abort();
+	check_packed(buf, zs, n1, rc1);
+	free(buf);
 	return 0;
 }

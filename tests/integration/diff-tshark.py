@@ -25,6 +25,7 @@
 import calendar
 import concurrent.futures
 import glob
+import gzip
 import ipaddress
 import json
 import os
@@ -198,6 +199,10 @@ TSHARK_OPTS = [
     "-o", "ipv6.defragment:FALSE",
 ]
 
+# Every capture is also read as a gzip and a zstd copy (DIFF_COMPRESSED=0: not),
+# and must give the frames tshark gives for the file itself.
+COMPRESSED = os.environ.get("DIFF_COMPRESSED", "1") != "0"
+ZSTD = shutil.which("zstd")
 MAX_SHOWN = int(os.environ.get("DIFF_SHOW", "12"))
 
 
@@ -423,6 +428,7 @@ class Report:
         self.unreadable = []   # files tshark cannot read at all
         self.tshark_runs = 0
         self.cut_files = 0     # capture files in the cut copies (counted once a snapshot length)
+        self.compressed = 0    # of `files`: gzip and zstd copies
         self.per_field = {}    # "proto.key" -> times compared
         self.exempt = {}
         self.bad = []
@@ -442,6 +448,7 @@ class Report:
         self.unreadable += o.unreadable
         self.tshark_runs += o.tshark_runs
         self.cut_files += o.cut_files
+        self.compressed += o.compressed
         for k, v in o.per_field.items():
             self.per_field[k] = self.per_field.get(k, 0) + v
         for k, v in o.exempt.items():
@@ -495,7 +502,8 @@ def compare_checksum(ctx, where, layer, ts, enclosing_ip):
     ctx.check(where + ".checksum_ok", ours, theirs, "good" if theirs else "bad")
 
 
-OPT_KIND = {"eol": 0, "nop": 1, "mss": 2, "wscale": 3, "sack_perm": 4, "sack": 5, "timestamp": 8}
+OPT_KIND = {"eol": 0, "nop": 1, "mss": 2, "wscale": 3, "sack_perm": 4, "sack": 5, "timestamp": 8,
+            "mptcp": 30, "tfo": 34}
 
 
 def upto_eol(kinds):
@@ -506,7 +514,7 @@ def upto_eol(kinds):
 
 def tcp_options_ours(layer):
     kinds = []
-    vals = {"mss": [], "wscale": [], "sack": [], "tsval": [], "tsecr": []}
+    vals = {"mss": [], "wscale": [], "sack": [], "tsval": [], "tsecr": [], "mptcp_subtype": []}
     for o in layer.get("options", []):
         k = o.get("kind")
         kinds.append(OPT_KIND.get(k, k))
@@ -520,6 +528,8 @@ def tcp_options_ours(layer):
         elif k == "timestamp":
             vals["tsval"].append(o.get("tsval"))
             vals["tsecr"].append(o.get("tsecr"))
+        elif k == "mptcp":
+            vals["mptcp_subtype"].append(o.get("subtype"))
     return upto_eol(kinds), vals
 
 
@@ -535,6 +545,7 @@ def tcp_options_tshark(ts):
         "sack": sack,
         "tsval": ints("tcp.options.timestamp.tsval"),
         "tsecr": ints("tcp.options.timestamp.tsecr"),
+        "mptcp_subtype": ints("tcp.options.mptcp.subtype"),
     }
     return upto_eol(ints("tcp.option_kind")), vals
 
@@ -547,6 +558,23 @@ def compare_tcp_options(ctx, where, layer, ts):
     ctx.check(where + ".options.kinds", ok, tk)
     for k in ov:
         ctx.check(where + ".options." + k, ov[k], tv[k])
+
+
+def compare_ipv4_options(ctx, where, layer, ts):
+    """Each option's type, the route and timestamp pointers, the router alert value."""
+    opts = layer.get("options")
+    if not opts:
+        return
+    def ints(k):
+        return [int(v, 0) for v in ts.fields.get(k, [])]
+    types = ints("ip.opt.type")
+    ours = [o["type"] for o in opts]
+    # tshark lists every padding byte after an EOL as one more EOL; we stop at the first.
+    ctx.check(where + ".options.types", ours, upto_eol(types))
+    if any("error" in o for o in opts):
+        return  # a length impossible for its kind: tshark flags it and reads no contents either
+    ctx.check(where + ".options.pointers", [o["pointer"] for o in opts if "pointer" in o], ints("ip.opt.ptr"))
+    ctx.check(where + ".options.ra", [o["value"] for o in opts if o.get("name") == "ra"], ints("ip.opt.ra"))
 
 
 def exempt_field(ctx, layer, key, ours, theirs, frame_len):
@@ -609,6 +637,8 @@ def compare_layer(ctx, layer, ts, occ, enclosing_ip, frame_len):
         compare_checksum(ctx, where, layer, ts, enclosing_ip)
         if layer["proto"] == "tcp":
             compare_tcp_options(ctx, where, layer, ts)
+        if layer["proto"] == "ipv4":
+            compare_ipv4_options(ctx, where, layer, ts)
 
 
 def compare_time(ctx, ours, epoch):
@@ -719,8 +749,9 @@ def compare_layers(ctx, ours, ts):
         ctx.check("layers[%d]" % len(chain), extra["proto"], "(none)")
 
 
-def compare_file(path, ours, ts):
-    """Compares one file: `ours` from run_ours(), `ts` from tshark_json()."""
+def compare_file(path, ours, ts, orig=None):
+    """Compares one file: `ours` from run_ours(), `ts` from tshark_json(); `orig`: the
+    uncompressed file whose copy `path` is."""
     rep = Report()
     rep.files = 1
     frames, rc, err, bad_json = ours
@@ -739,7 +770,7 @@ def compare_file(path, ours, ts):
         return rep
     if rc == 0 and len(frames) != len(tframes):
         rep.disagree(path, 0, "frame count", len(frames), len(tframes))
-    snaplen = pcap_snaplen(path)
+    snaplen = pcap_snaplen(orig or path)
     for o, t in zip(frames, tframes):
         rep.frames += 1
         _, tcap = t.frame.first(["frame.cap_len"])
@@ -748,6 +779,35 @@ def compare_file(path, ours, ts):
         compare_frame_fields(ctx, o, t, snaplen)
         compare_layers(ctx, o, t)
     return rep
+
+
+def compressed_copies(path, tmpdir):
+    """A gzip and a zstd copy of `path` in tmpdir (the zstd one only where zstd is installed)."""
+    base = os.path.join(tmpdir, "%d-%s" % (os.getpid(), os.path.basename(path)))
+    with open(path, "rb") as f:
+        raw = f.read()
+    copies = []
+    with open(base + ".gz", "wb") as f:
+        f.write(gzip.compress(raw))
+    copies.append(base + ".gz")
+    if ZSTD:
+        subprocess.run([ZSTD, "-q", "-f", path, "-o", base + ".zst"], check=True)
+        copies.append(base + ".zst")
+    return copies
+
+
+def check_compressed(layerscope, path, ts, tmpdir, total):
+    """Our reading of the gzip and zstd copies against tshark's of the file itself."""
+    tframes, _, trc = ts
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if not tframes or head[:2] == b"\x1f\x8b" or head == b"\x28\xb5\x2f\xfd":
+        return  # nothing tshark reads, or compressed already: a copy adds nothing
+    for copy in compressed_copies(path, tmpdir):
+        rep = compare_file(copy, run_ours(layerscope, copy), ts, orig=path)
+        rep.compressed = rep.files
+        total.merge(rep)
+        os.unlink(copy)
 
 
 def check_batch(args):
@@ -764,10 +824,15 @@ def check_batch(args):
             rep = compare_file(p, ours[p], (batch[p], "", 0))
             if rep.bad:
                 rep = None  # a doubt: tshark on the file alone decides
+            else:
+                ts = (batch[p], "", 0)
         if rep is None:
-            rep = compare_file(p, ours[p], tshark_json(tshark, p))
+            ts = tshark_json(tshark, p)
+            rep = compare_file(p, ours[p], ts)
             rep.tshark_runs = 1
         total.merge(rep)
+        if COMPRESSED:
+            check_compressed(layerscope, p, ts, tmpdir, total)
     return total
 
 
@@ -922,6 +987,9 @@ def main(argv):
               " (%d tshark runs)" % (",".join(map(str, SNAPLENS)), cut.cut_files // len(SNAPLENS), cut.frames,
                                      cut.layers, cut.fields, dt_cut, cut.tshark_runs))
     total.merge(cut)
+    if COMPRESSED:
+        print("diff-tshark: %d of the files are gzip and zstd copies, read against tshark's frames of "
+              "the file itself%s" % (total.compressed, "" if ZSTD else " (no zstd program: gzip only)"))
     print("diff-tshark: %d layers skipped (tshark flags them malformed)" % total.skipped_layers)
     if total.unreadable:
         print("diff-tshark: %d files tshark cannot read (link types it lacks, bad versions): %s"

@@ -248,6 +248,91 @@ static void test_wrong_length_for_kind(void **state)
 	test_frame_free(&f);
 }
 
+/* The SYN with other options: TFO cookie (8 bytes), MPTCP MP_CAPABLE v1, TFO cookie request, 4 NOPs. */
+static void tfo_mptcp_frame(uint8_t *p)
+{
+	static const uint8_t opts[20] = {
+		34, 10, 0xde, 0xad, 0xbe, 0xef, 0x01, 0x02, 0x03, 0x04,
+		30, 4, 0x01, 0x81,
+		34, 2,
+		1, 1, 1, 1,
+	};
+	memcpy(p, syn_frame, sizeof syn_frame);
+	memcpy(p + TCP_OFF + 20, opts, sizeof opts);
+}
+
+static void test_tfo_mptcp(void **state)
+{
+	static struct lsc_frame f;
+	uint8_t p[sizeof syn_frame];
+	(void)state;
+	tfo_mptcp_frame(p);
+	test_decode(&f, DLT_EN10MB, p, sizeof p);
+	const struct lsc_tcp *t = &test_layer(&f, LSC_PROTO_TCP)->u.tcp;
+	assert_int_equal(t->opt_count, 7);
+	const struct lsc_tcp_opt *o = &f.tcp_opts[t->opt_first];
+	assert_int_equal(o[0].kind, LSC_TCPOPT_TFO);
+	assert_false(o[0].bad);
+	assert_int_equal(o[0].v[0], 0xdeadbeef);
+	assert_int_equal(o[0].v[1], 0x01020304);
+	assert_int_equal(o[1].kind, LSC_TCPOPT_MPTCP);
+	assert_int_equal(o[1].v[0], 0); /* MP_CAPABLE */
+	assert_int_equal(o[1].v[1], 1); /* version 1 */
+	assert_int_equal(o[2].kind, LSC_TCPOPT_TFO);
+	assert_int_equal(o[2].length, 2);
+
+	/* Every format gets them through the field table: the JSON shows names and contents. */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	const struct lsc_renderer *r = lsc_renderer_find("json");
+	struct lsc_render_opts ro = { 0 };
+	void *st = r->begin(out, &ro);
+	r->frame(st, &f);
+	r->end(st);
+	fclose(out);
+	assert_non_null(strstr(buf, "{\"kind\":\"tfo\",\"cookie\":\"deadbeef01020304\"}"));
+	assert_non_null(strstr(buf, "{\"kind\":\"mptcp\",\"subtype\":0,\"version\":1}"));
+	assert_non_null(strstr(buf, "{\"kind\":\"tfo\",\"request\":true}"));
+	free(buf);
+	test_frame_free(&f);
+
+	/* Impossible lengths: MPTCP shorter than 3, a TFO cookie of 2 bytes. */
+	tfo_mptcp_frame(p);
+	p[TCP_OFF + 20 + 11] = 2; /* MPTCP length 2: its subtype byte becomes the next option */
+	p[TCP_OFF + 20 + 12] = 1;
+	p[TCP_OFF + 20 + 13] = 1;
+	p[TCP_OFF + 20 + 1] = 4; /* TFO length 4: a 2-byte cookie */
+	p[TCP_OFF + 20 + 4] = 1;
+	p[TCP_OFF + 20 + 5] = 1;
+	p[TCP_OFF + 20 + 6] = 1;
+	p[TCP_OFF + 20 + 7] = 1;
+	p[TCP_OFF + 20 + 8] = 1;
+	p[TCP_OFF + 20 + 9] = 1;
+	test_decode(&f, DLT_EN10MB, p, sizeof p);
+	t = &test_layer(&f, LSC_PROTO_TCP)->u.tcp;
+	o = &f.tcp_opts[t->opt_first];
+	assert_int_equal(o[0].kind, LSC_TCPOPT_TFO);
+	assert_true(o[0].bad);
+	bool saw_mptcp = false;
+	for (unsigned i = 0; i < t->opt_count; i++)
+		if (o[i].kind == LSC_TCPOPT_MPTCP) {
+			assert_true(o[i].bad);
+			saw_mptcp = true;
+		}
+	assert_true(saw_mptcp);
+	test_frame_free(&f);
+}
+
+static void test_tfo_mptcp_truncation(void **state)
+{
+	uint8_t p[sizeof syn_frame];
+	(void)state;
+	tfo_mptcp_frame(p);
+	test_truncation_sweep(DLT_EN10MB, p, sizeof p, LSC_PROTO_TCP, TCP_OFF, TCP_OFF + 40);
+}
+
 /* The own-layer table agrees with the protocols' TCP/IP layers (ARP, a network layer, excepted). */
 static void test_own_kind_table(void **state)
 {
@@ -266,6 +351,8 @@ int main(void)
 		cmocka_unit_test(test_cut_by_snaplen),
 		cmocka_unit_test(test_impossible_lengths),
 		cmocka_unit_test(test_wrong_length_for_kind),
+		cmocka_unit_test(test_tfo_mptcp),
+		cmocka_unit_test(test_tfo_mptcp_truncation),
 	};
 	return cmocka_run_group_tests_name("tcp", tests, NULL, NULL);
 }
