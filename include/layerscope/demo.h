@@ -32,6 +32,12 @@ struct lsc_timeline;
 /* A timeline writing to `out` (the caller's), ANSI-coloured when `color`.  NULL when out of memory. */
 struct lsc_timeline *lsc_timeline_new(FILE *out, bool color);
 void lsc_timeline_free(struct lsc_timeline *tl);
+/*
+ * Explanations under the frames and calls (NULL: none), wrapped to `width`
+ * columns (0: no limit).  The explainer is told the calls are observed.
+ */
+struct lsc_explainer;
+void lsc_timeline_teach(struct lsc_timeline *tl, struct lsc_explainer *e, unsigned width);
 
 /* Names the TCP/UDP end on `port` (any address) as `role` in frame lines. */
 void lsc_timeline_name_port(struct lsc_timeline *tl, uint16_t port, const char *role);
@@ -64,6 +70,8 @@ struct lsc_demo_opts {
 	FILE *out;             /* the timeline, the ladders and the table */
 	FILE *log;             /* what the demo does and why (stderr) */
 	bool color;
+	struct lsc_explainer *explain; /* explanations on the timeline (explain.h), or NULL; the caller's */
+	unsigned width;        /* columns to fit; 0: no limit */
 };
 
 /*

@@ -120,6 +120,38 @@ int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o);
  * 1 with *f filled; 0 at the end of the input; -1 with err filled.  The
  * pipeline and `report` both read their frames through it.
  */
+/*
+ * The teaching options of read, live and demo: --explain[=WHEN] (first,
+ * all or none; alone: first) and --width N.  Their getopt codes are
+ * LSC_OPT_EXPLAIN and LSC_OPT_WIDTH, past any character.
+ */
+#include <layerscope/explain.h>
+#define LSC_OPT_EXPLAIN 1001
+#define LSC_OPT_WIDTH   1002
+#define LSC_TEACH_OPTIONS \
+	{ "explain", optional_argument, NULL, LSC_OPT_EXPLAIN }, \
+	{ "width", required_argument, NULL, LSC_OPT_WIDTH }
+#define LSC_TEACH_HELP \
+	"      --explain[=WHEN] say why, in plain words, beside the frames: first (each\n" \
+	"                       situation the first time; the default on a terminal), all,\n" \
+	"                       or none (the default otherwise)\n" \
+	"      --width N        fit N columns (default: the terminal's; no limit for a pipe)\n"
+struct lsc_teach_opts {
+	bool explain_given;
+	enum lsc_explain_mode explain;
+	unsigned width;  /* 0: not given */
+};
+/* 1 when `opt` is not a teaching option; else 0, or a usage error's status. */
+int lsc_teach_option(const struct lsc_cmd *cmd, int opt, const char *arg, struct lsc_teach_opts *t);
+/*
+ * The explainer (NULL when explanations are off) and the width for output
+ * to `out`: a terminal's TIOCGWINSZ, else COLUMNS, else 80; 0 for a pipe
+ * or a file unless --width says.  -1 when out of memory.
+ */
+int lsc_teach_resolve(const struct lsc_teach_opts *t, FILE *out, struct lsc_render_opts *ro);
+/* The columns of the terminal `out` is, as above; 0 when it is not one. */
+unsigned lsc_term_width(FILE *out);
+
 struct lsc_flow_tracker;
 int lsc_stages_next(struct lsc_source *src, struct lsc_frame *f, struct lsc_flow_tracker *t,
                     void (*annotate)(struct lsc_frame *f, void *ctx), void *annotate_ctx, char *err);

@@ -23,6 +23,7 @@ static const char demo_help[] =
 	"      --replay        show the bundled capture of the exercise instead of\n"
 	"                      capturing (needs no privilege)\n"
 	"      --color WHEN    auto, always or never (default auto; NO_COLOR is honoured)\n"
+	LSC_TEACH_HELP
 	"  -h, --help          this help\n"
 	"\n"
 	"Starts the echo server, a capture and the clients, and prints in time order\n"
@@ -52,11 +53,13 @@ static const struct option demo_opts[] = {
 	{ "color", required_argument, NULL, 'C' },
 	{ "colour", required_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
+	LSC_TEACH_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
 /* 0 to go on, -1 after --help, or the usage error's status. */
-static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_color *color)
+static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_color *color,
+                      struct lsc_teach_opts *teach)
 {
 	const struct lsc_cmd *cmd = &lsc_cmd_demo;
 	unsigned long long v;
@@ -98,8 +101,13 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 		case 'h':
 			lsc_print_usage(stdout, cmd, demo_help);
 			return -1;
-		default:
-			return lsc_option_error(cmd, argv, shorts, demo_opts);
+		default: {
+			int rc = opt == '?' ? lsc_option_error(cmd, argv, shorts, demo_opts)
+			                    : lsc_teach_option(cmd, opt, optarg, teach);
+			if (rc != 0)
+				return rc == 1 ? lsc_option_error(cmd, argv, shorts, demo_opts) : rc;
+			break;
+		}
 		}
 	}
 	if (optind < argc)
@@ -115,17 +123,25 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 static int run_demo(int argc, char **argv)
 {
 	struct lsc_demo_opts o;
+	struct lsc_teach_opts teach = { 0 };
+	struct lsc_render_opts ro = { 0 };
 	enum lsc_color color = LSC_COLOR_AUTO;
 	char err[LSC_ERRBUF_SIZE];
 
 	memset(&o, 0, sizeof o);
-	int rc = parse_args(argc, argv, &o, &color);
+	int rc = parse_args(argc, argv, &o, &color, &teach);
 	if (rc != 0)
 		return rc < 0 ? LSC_EXIT_OK : rc;
 	o.out = stdout;
 	o.log = stderr;
 	o.color = lsc_color_enabled(color, stdout);
-	if (lsc_demo_run(&o, err) != 0) {
+	if (lsc_teach_resolve(&teach, stdout, &ro) != 0)
+		return lsc_fail(LSC_EXIT_FAILURE, lsc_cmd_demo.name, "out of memory");
+	o.explain = ro.explain;
+	o.width = ro.width;
+	rc = lsc_demo_run(&o, err);
+	lsc_explain_free(o.explain);
+	if (rc != 0) {
 		if (ferror(o.out) && lsc_output_gone(o.out))
 			return LSC_EXIT_OK; /* `| head`: the reader has what it wanted, as with read */
 		return lsc_fail(LSC_EXIT_FAILURE, lsc_cmd_demo.name, "%s", err);

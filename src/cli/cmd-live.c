@@ -29,6 +29,7 @@ static const char live_help[] =
 	"      --no-process       do not look up the process owning each socket\n"
 	"  -L, --list             list the interfaces with their addresses and exit\n"
 	"      --color WHEN       auto, always or never (default auto; NO_COLOR is honoured)\n"
+	LSC_TEACH_HELP
 	"  -h, --help             this help\n"
 	"\n"
 	"Needs root or the capabilities CAP_NET_RAW,CAP_NET_ADMIN\n"
@@ -62,6 +63,7 @@ static const struct option live_opts[] = {
 	{ "color", required_argument, NULL, 'C' },
 	{ "colour", required_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
+	LSC_TEACH_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -73,6 +75,7 @@ struct live_args {
 	const char *user;
 	bool list;
 	bool no_process;
+	struct lsc_teach_opts teach;
 };
 
 /* ---- stopping ----------------------------------------------------------- */
@@ -174,8 +177,14 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 		case 'h':
 			lsc_print_usage(stdout, cmd, live_help);
 			return -1;
-		default:
-			return lsc_option_error(cmd, argv, shorts, live_opts);
+		default: {
+			int rc = opt == '?' ? 1 : lsc_teach_option(cmd, opt, optarg, &a->teach);
+			if (rc == 1)
+				return lsc_option_error(cmd, argv, shorts, live_opts);
+			if (rc != 0)
+				return rc;
+			break;
+		}
 		}
 	}
 	return 0;
@@ -297,6 +306,11 @@ static int run_live(int argc, char **argv)
 		a.po.renderer = lsc_default_renderer(a.po.out);
 	a.po.ropts.color = lsc_color_enabled(a.color, a.po.out);
 	a.po.ropts.source = iface;
+	if (lsc_teach_resolve(&a.teach, a.po.out, &a.po.ropts) != 0) {
+		lsc_source_close(src);
+		lsc_owners_close(owners);
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "out of memory");
+	}
 	a.po.annotate = owners != NULL ? annotate_owner : NULL;
 	a.po.annotate_ctx = owners;
 	choose_buffering(&a.po);
@@ -309,5 +323,6 @@ static int run_live(int argc, char **argv)
 	print_stats(src, iface);
 	lsc_source_close(src);
 	lsc_owners_close(owners);
+	lsc_explain_free(a.po.ropts.explain);
 	return rc;
 }

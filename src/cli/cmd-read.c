@@ -28,6 +28,7 @@ static const char read_help[] =
 	"      --no-track       no conversation tracking (no flow annotations)\n"
 	"      --max-flows N    conversations tracked at once, 1 to 4194304 (default\n"
 	"                       32768; the least recently seen makes room)\n"
+	LSC_TEACH_HELP
 	"  -h, --help           this help\n"
 	"\n"
 	"FILE is a pcap or pcapng capture, '-' for standard input.  FILTER is a\n"
@@ -54,6 +55,7 @@ static const struct option read_opts[] = {
 	{ "mermaid", no_argument, NULL, 'M' },
 	{ "no-track", no_argument, NULL, 'T' },
 	{ "max-flows", required_argument, NULL, 'X' },
+	LSC_TEACH_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -123,6 +125,7 @@ static int run_read(int argc, char **argv)
 {
 	const struct lsc_cmd *cmd = &lsc_cmd_read;
 	struct lsc_pipeline_opts po = { 0 };
+	struct lsc_teach_opts teach = { 0 };
 	enum lsc_color color = LSC_COLOR_AUTO;
 	char err[LSC_ERRBUF_SIZE];
 	int opt;
@@ -158,7 +161,9 @@ static int run_read(int argc, char **argv)
 			return LSC_EXIT_OK;
 		default: {
 			int rc = opt == '?' ? lsc_option_error(cmd, argv, shorts, read_opts)
-			                    : track_option(cmd, opt, &po);
+			                    : lsc_teach_option(cmd, opt, optarg, &teach);
+			if (rc == 1)
+				rc = track_option(cmd, opt, &po);
 			if (rc != 0)
 				return rc;
 			break;
@@ -176,6 +181,8 @@ static int run_read(int argc, char **argv)
 	po.ropts.color = lsc_color_enabled(color, po.out);
 	po.ropts.source = path;
 	po.ropts.batch = true; /* the pipeline writes nothing between frames */
+	if (lsc_teach_resolve(&teach, po.out, &po.ropts) != 0)
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "out of memory");
 	po.offline = true;
 	const char *threads = getenv("LAYERSCOPE_THREADS");
 	if (threads != NULL && *threads != '\0') {
@@ -186,12 +193,15 @@ static int run_read(int argc, char **argv)
 	}
 
 	struct lsc_source *src = lsc_source_open_file(path, err);
-	if (src == NULL)
+	if (src == NULL) {
+		lsc_explain_free(po.ropts.explain);
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+	}
 	char *filter = lsc_filter_join(argc - optind, argv + optind);
 	if (filter != NULL && lsc_source_set_filter(src, filter, err) != 0) {
 		free(filter);
 		lsc_source_close(src);
+		lsc_explain_free(po.ropts.explain);
 		return lsc_usage_error(cmd, "%s", err);
 	}
 	free(filter);
@@ -200,5 +210,6 @@ static int run_read(int argc, char **argv)
 	setvbuf(po.out, obuf, _IOFBF, sizeof obuf);
 	int rc = lsc_pipeline_run(src, &po);
 	lsc_source_close(src);
+	lsc_explain_free(po.ropts.explain);
 	return rc;
 }

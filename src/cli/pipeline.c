@@ -37,6 +37,8 @@ static int track_begin(struct pipeline_track *pt, const struct lsc_pipeline_opts
 		return -1;
 	if (o->stats && (pt->stats = lsc_stats_new(pt->flows, 0)) == NULL)
 		return -1;
+	if (pt->stats != NULL)
+		lsc_stats_teach(pt->stats, o->ropts.explain, o->ropts.width);
 	return 0;
 }
 

@@ -75,7 +75,8 @@ struct demo_item *demo_item_frame(const struct lsc_frame *f);
  * table.
  */
 struct demo_show;
-struct demo_show *demo_show_new(FILE *out, bool color, char *err);
+/* The output for the demo of `o`: its out, color, explain and width. */
+struct demo_show *demo_show_new(const struct lsc_demo_opts *o, char *err);
 /* Shows the items and frees them (and the array). */
 void demo_show_items(struct demo_show *s, struct demo_item **items, size_t n);
 /* The ladders and the table; returns the frames shown, or -1 (cause in err). */

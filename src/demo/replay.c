@@ -270,7 +270,7 @@ int demo_replay(const struct lsc_demo_opts *o, const char *why, char *err)
 	}
 	fprintf(o->log, "layerscope demo: replaying %s (recorded by captures/record.sh between two "
 	        "network namespaces, client %s, server %s)\n", pcap, DEMO_CLIENT_ADDR, DEMO_SERVER_ADDR);
-	if ((s = demo_show_new(o->out, o->color, err)) == NULL)
+	if ((s = demo_show_new(o, err)) == NULL)
 		goto out;
 	size_t n = demo_queue_take(q, INT64_MAX, &items);
 	demo_show_items(s, items, n);

@@ -26,8 +26,10 @@ struct demo_show {
 	struct lsc_frame f;   /* large: one, reused */
 };
 
-struct demo_show *demo_show_new(FILE *out, bool color, char *err)
+struct demo_show *demo_show_new(const struct lsc_demo_opts *o, char *err)
 {
+	FILE *out = o->out;
+	bool color = o->color;
 	struct demo_show *s = calloc(1, sizeof *s);
 	struct lsc_render_opts ro;
 	if (s == NULL)
@@ -40,6 +42,8 @@ struct demo_show *demo_show_new(FILE *out, bool color, char *err)
 	s->ladder_out = open_memstream(&s->ladder_buf, &s->ladder_len);
 	if (s->tl == NULL || s->stats == NULL || s->ladder == NULL || s->ladder_out == NULL)
 		goto oom;
+	lsc_timeline_teach(s->tl, o->explain, o->width);
+	lsc_stats_teach(s->stats, o->explain, o->width);
 	memset(&ro, 0, sizeof ro);
 	ro.color = color;
 	s->ladder_st = s->ladder->begin(s->ladder_out, &ro);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <layerscope/decode.h>
+#include <layerscope/explain.h>
 #include <layerscope/flow.h>
 #include <layerscope/render.h>
 #include <layerscope/strbuf.h>
@@ -31,6 +32,8 @@ struct line_state {
 	bool kv_first[KV_MAX_DEPTH];
 	uint32_t fixed[LSC_PROTO_COUNT]; /* lsc_proto_fixed_len, per protocol */
 	bool batch;                      /* lsc_render_opts.batch */
+	struct lsc_explainer *explain;   /* lsc_render_opts.explain */
+	unsigned width;                  /* lsc_render_opts.width */
 	struct lsc_text_memo tags[TAG_MEMOS]; /* the conversation tag after its number */
 };
 
@@ -114,6 +117,8 @@ static void *line_begin(FILE *out, const struct lsc_render_opts *o)
 		return NULL;
 	lsc_text_init(&st->t, out, o->color);
 	st->batch = o->batch;
+	st->explain = o->explain;
+	st->width = o->width;
 	st->kv.ops = &kv_ops;
 	st->kv.ctx = st;
 	for (unsigned p = 0; p < LSC_PROTO_COUNT; p++) {
@@ -311,6 +316,8 @@ static void line_frame(void *state, const struct lsc_frame *f)
 	line_damage(st, f);
 	line_notes(st, f);
 	lsc_text_putc(&st->t, '\n');
+	if (st->explain != NULL)
+		lsc_text_explain(&st->t, st->explain, f, 4, st->width);
 	/* A stdio call a frame costs as much as a summary; the buffer flushes itself when full. */
 	if (!st->batch)
 		lsc_text_flush(&st->t);

@@ -29,6 +29,7 @@ void lsc_put_fixed(FILE *o, int64_t v, unsigned digits);
 #define LSC_SGR_BOLD   "1"
 #define LSC_SGR_DIM    "2"
 #define LSC_SGR_DAMAGE "1;31"
+#define LSC_SGR_EXPLAIN "3" /* italic: the explanations */
 
 #define LSC_TEXT_BUF 8192
 #define LSC_STACK_MEMOS 8 /* a power of two */
@@ -168,6 +169,28 @@ const char *lsc_text_layer_sgr(unsigned tcpip, bool alt);
 void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f);
 /* The same for any instant (`digits` 6 or 9): socket calls on the frames' clock. */
 void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned digits);
+
+/* ---- teaching (teach.c) -------------------------------------------------- */
+
+/* Terminal columns of n bytes of UTF-8 text; SGR escapes take none. */
+size_t lsc_text_cols(const char *s, size_t n);
+/*
+ * `text` as a paragraph: the first line starts with `indent` spaces and
+ * `lead`, the next ones line up under the text; lines break at spaces to
+ * stay within `width` columns (0: one line).  Ends with a newline.
+ */
+void lsc_text_wrapped(struct lsc_text *t, const char *text, unsigned indent, const char *lead,
+                      unsigned width);
+/* The frame's due explanations (explain.h), a paragraph each, "↳ " first; returns how many. */
+struct lsc_explainer;
+unsigned lsc_text_explain(struct lsc_text *t, struct lsc_explainer *e, const struct lsc_frame *f,
+                          unsigned indent, unsigned width);
+/* The same for lsc_explain_reads() and lsc_explain_history(). */
+unsigned lsc_text_explain_reads(struct lsc_text *t, struct lsc_explainer *e, const char *reader,
+                                uint64_t frame, unsigned segments, uint64_t bytes,
+                                const uint32_t *reads, unsigned nreads, unsigned indent, unsigned width);
+unsigned lsc_text_explain_history(struct lsc_text *t, struct lsc_explainer *e, const char *history,
+                                  unsigned indent, unsigned width);
 
 /* Whether a layer is truncated or malformed, and the word for it. */
 static inline bool lsc_layer_damaged(const struct lsc_layer *l)

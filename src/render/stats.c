@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <layerscope/explain.h>
 #include <layerscope/flow.h>
 #include <layerscope/strbuf.h>
 
@@ -16,6 +17,8 @@ struct lsc_stats {
 	uint32_t max, n, cap;
 	uint64_t dropped;     /* conversations past max (or past memory) */
 	bool finished;        /* the tracker's conversations were added and the rows sorted */
+	struct lsc_explainer *explain;
+	unsigned width;
 	struct lsc_flow_conv *rows;
 };
 
@@ -112,6 +115,27 @@ const struct lsc_flow_conv *lsc_stats_rows(const struct lsc_stats *st, uint32_t 
 	return st->rows;
 }
 
+void lsc_stats_teach(struct lsc_stats *st, struct lsc_explainer *e, unsigned width)
+{
+	st->explain = e;
+	st->width = width;
+}
+
+/* Each history of the table spelled out, once each, in the order of the rows. */
+static void explain_histories(const struct lsc_stats *st, FILE *out)
+{
+	struct lsc_text t;
+	lsc_text_init(&t, out, false);
+	for (uint32_t i = 0; i < st->n; i++) {
+		bool again = false;
+		for (uint32_t j = 0; j < i && !again; j++)
+			again = strcmp(st->rows[j].history, st->rows[i].history) == 0;
+		if (!again)
+			lsc_text_explain_history(&t, st->explain, st->rows[i].history, 0, st->width);
+	}
+	lsc_text_flush(&t);
+}
+
 int lsc_stats_write(struct lsc_stats *st, FILE *out)
 {
 	if (lsc_stats_finish(st) != 0)
@@ -149,5 +173,7 @@ int lsc_stats_write(struct lsc_stats *st, FILE *out)
 	if (st->dropped != 0)
 		fprintf(out, "(%" PRIu64 " more conversation%s counted but not listed: the table keeps %" PRIu32
 		             " rows)\n", st->dropped, PLURAL(st->dropped), st->max);
+	if (lsc_explain_is_on(st->explain))
+		explain_histories(st, out);
 	return 0;
 }

@@ -56,6 +56,8 @@ struct tree_state {
 	bool line_open;
 	struct tree_level lv[TREE_MAX_DEPTH];
 	uint8_t label_w_proto[LSC_PROTO_COUNT];
+	struct lsc_explainer *explain; /* lsc_render_opts.explain */
+	unsigned width;                /* lsc_render_opts.width */
 };
 
 static void end_line(struct tree_state *st)
@@ -298,6 +300,8 @@ static void *tree_begin(FILE *out, const struct lsc_render_opts *o)
 	if (st == NULL)
 		return NULL;
 	lsc_text_init(&st->t, out, o->color);
+	st->explain = o->explain;
+	st->width = o->width;
 	st->sink.ops = &tree_ops;
 	st->sink.ctx = st;
 	for (unsigned p = 0; p < LSC_PROTO_COUNT; p++) {
@@ -441,6 +445,8 @@ static void tree_frame(void *state, const struct lsc_frame *f)
 	tree_flow(st, f);
 	tree_process(st, f);
 	tree_notes(st, f);
+	if (st->explain != NULL)
+		lsc_text_explain(&st->t, st->explain, f, TREE_COL, st->width);
 	lsc_text_putc(&st->t, '\n');
 	lsc_text_flush(&st->t);
 }

@@ -151,6 +151,7 @@ static const char css[] =
 	"table.f ul{margin:0;padding-left:1.2em}\n"
 	".d{color:var(--dim);font-style:italic;font-family:system-ui,'DejaVu Sans',sans-serif}\n"
 	"ul.notes{margin:8px 0 0;padding-left:1.2em;font-size:14px}ul.notes li::marker{color:#bf8700}\n"
+	"ul.why{margin:8px 0 0;padding-left:1.2em;font-size:14px;font-style:italic}ul.why li::marker{color:#0969da}\n"
 	"pre.hex{background:#fbfbfc;border:1px solid var(--rule);border-radius:6px;padding:8px 10px;margin:10px 0 0;"
 	"line-height:1.45;overflow-x:auto}\n"
 	"pre.hex .o{color:var(--dim)}pre.hex span.k0,pre.hex span.k0a,pre.hex span.k1,pre.hex span.k1a,"
@@ -378,7 +379,6 @@ static void html_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 {
 	char meta[160];
 	struct lsc_strbuf b;
-	(void)r;
 	lsc_sb_init(&b, meta, sizeof meta);
 	lsc_report_frame_meta(&b, f);
 	fprintf(o, "<section class=\"frame\" id=\"f%" PRIu64 "\">\n<h3><a class=\"num\" href=\"#f%" PRIu64
@@ -403,6 +403,7 @@ static void html_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 		}
 		fputs("</ul>\n", o);
 	}
+	lsc_report_explain(o, r->o.explain, f, "<ul class=\"why\">", "<li>", "</li>", "</ul>\n", esc);
 	hex_dump(o, f);
 	fputs("</section>\n", o);
 }
