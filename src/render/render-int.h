@@ -175,6 +175,12 @@ void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned 
 /* Terminal columns of n bytes of UTF-8 text; SGR escapes take none. */
 size_t lsc_text_cols(const char *s, size_t n);
 /*
+ * `text` from column `col`, where the output stands, to the end of the
+ * line: broken at spaces to stay within `width` columns (0: one line), the
+ * next lines starting at `col` too.  Ends with a newline.
+ */
+void lsc_text_para(struct lsc_text *t, const char *text, unsigned col, unsigned width);
+/*
  * `text` as a paragraph: the first line starts with `indent` spaces and
  * `lead`, the next ones line up under the text; lines break at spaces to
  * stay within `width` columns (0: one line).  Ends with a newline.
@@ -236,6 +242,32 @@ uint32_t lsc_proto_fixed_len(const struct lsc_proto_info *pi);
 extern const struct lsc_renderer lsc_render_ladder;
 extern const struct lsc_renderer lsc_render_follow;
 extern const struct lsc_renderer lsc_render_none;
+extern const struct lsc_renderer lsc_render_stack;
+
+/*
+ * stack.c: a frame crossing the layers, as rows: down the sender's layers
+ * (the program's call, then each header added), up the receiver's (each
+ * header taken off, then the program).  Shared by -f stack and the HTML
+ * report.
+ */
+enum lsc_stack_dir { LSC_STACK_DOWN = 0, LSC_STACK_UP };
+#define LSC_STACK_ROWS (2 * LSC_MAX_LAYERS + 2)
+struct lsc_stack_row {
+	uint8_t dir;        /* enum lsc_stack_dir */
+	uint8_t tcpip;      /* enum lsc_tcpip */
+	const char *group;  /* "application", "operating system", "drivers, hardware" */
+	const char *layer;  /* "Transport" */
+	uint32_t bytes;     /* the frame's size at this layer, headers below it left out */
+	char text[192];     /* "+ 32 B TCP ports 43248 → 8082, [P.] seq 1 ack 1" */
+};
+struct lsc_stack {
+	char from[80], to[80]; /* "client, host 10.1.1.5" */
+	uint32_t wire;         /* bytes on the wire */
+	uint32_t cooked;       /* bytes of a cooked header (SLL) the capture wrote, 0 when none */
+	unsigned n;
+	struct lsc_stack_row rows[LSC_STACK_ROWS];
+};
+void lsc_stack_rows(struct lsc_stack *s, const struct lsc_frame *f);
 
 /* flowtext.c: what the conversation renderers (ladder, follow, stats) share. */
 #define PLURAL(n) ((n) == 1 ? "" : "s")

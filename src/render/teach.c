@@ -39,27 +39,20 @@ static size_t fit_bytes(const char *s, size_t n, size_t cols)
 	return i;
 }
 
-void lsc_text_wrapped(struct lsc_text *t, const char *text, unsigned indent, const char *lead,
-                      unsigned width)
+void lsc_text_para(struct lsc_text *t, const char *text, unsigned col, unsigned width)
 {
-	size_t lead_cols = lsc_text_cols(lead, strlen(lead));
-	size_t avail = width > indent + lead_cols + 20 ? width - indent - lead_cols : 0;
+	size_t avail = width >= col + 20 ? width - col : 0;
 	const char *p = text;
-	bool first = true;
-	while (*p != '\0' || first) {
+	for (bool first = true;; first = false) {
 		size_t n = strlen(p);
-		lsc_text_spaces(t, indent);
-		if (first)
-			lsc_text_puts(t, lead);
-		else
-			lsc_text_spaces(t, (unsigned)lead_cols);
-		first = false;
+		if (!first)
+			lsc_text_spaces(t, col);
 		if (avail == 0 || lsc_text_cols(p, n) <= avail) {
 			lsc_text_putn(t, p, n);
 			lsc_text_putc(t, '\n');
 			return;
 		}
-		/* Break at the last space that leaves the line within the width; a longer word is cut. */
+		/* Break at the last space that keeps the line within the width; a longer word is cut. */
 		size_t fit = fit_bytes(p, n, avail), cut = fit;
 		while (cut > 0 && p[cut] != ' ')
 			cut--;
@@ -70,7 +63,17 @@ void lsc_text_wrapped(struct lsc_text *t, const char *text, unsigned indent, con
 		p += cut;
 		while (*p == ' ')
 			p++;
+		if (*p == '\0')
+			return;
 	}
+}
+
+void lsc_text_wrapped(struct lsc_text *t, const char *text, unsigned indent, const char *lead,
+                      unsigned width)
+{
+	lsc_text_spaces(t, indent);
+	lsc_text_puts(t, lead);
+	lsc_text_para(t, text, indent + (unsigned)lsc_text_cols(lead, strlen(lead)), width);
 }
 
 struct explain_out {
