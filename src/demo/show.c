@@ -46,6 +46,7 @@ struct demo_show *demo_show_new(const struct lsc_demo_opts *o, char *err)
 	lsc_stats_teach(s->stats, o->explain, o->width);
 	memset(&ro, 0, sizeof ro);
 	ro.color = color;
+	ro.width = o->width;
 	s->ladder_st = s->ladder->begin(s->ladder_out, &ro);
 	if (s->ladder_st == NULL)
 		goto oom;

@@ -305,6 +305,11 @@ static void line_notes(struct line_state *st, const struct lsc_frame *f)
 static void line_frame(void *state, const struct lsc_frame *f)
 {
 	struct line_state *st = state;
+	size_t start = 0;
+	if (st->width != 0) {
+		lsc_text_flush(&st->t); /* the whole line in the buffer, to fold it */
+		start = st->t.n;
+	}
 	lsc_text_u64(&st->t, f->number);
 	lsc_text_puts(&st->t, "  ");
 	lsc_text_clock(&st->t, f);
@@ -316,6 +321,8 @@ static void line_frame(void *state, const struct lsc_frame *f)
 	line_damage(st, f);
 	line_notes(st, f);
 	lsc_text_putc(&st->t, '\n');
+	if (st->width != 0)
+		lsc_text_fold(&st->t, start, st->width, 4);
 	if (st->explain != NULL)
 		lsc_text_explain(&st->t, st->explain, f, 4, st->width);
 	/* A stdio call a frame costs as much as a summary; the buffer flushes itself when full. */

@@ -187,6 +187,18 @@ void lsc_text_para(struct lsc_text *t, const char *text, unsigned col, unsigned 
  */
 void lsc_text_wrapped(struct lsc_text *t, const char *text, unsigned indent, const char *lead,
                       unsigned width);
+/*
+ * Folds the line written since buffer offset `start` (ending with its
+ * newline) to `width` columns (0: leaves it): its pieces, separated by two
+ * spaces, go on continuation lines indented by `indent`.
+ */
+void lsc_text_fold(struct lsc_text *t, size_t start, unsigned width, unsigned indent);
+/*
+ * Folds each line written since `start` that is wider than `width` (0:
+ * none) at its spaces, the continuation under the line's value (past its
+ * label) or indented by two, at column `min_col` at least.
+ */
+void lsc_text_fold_lines(struct lsc_text *t, size_t start, unsigned width, unsigned min_col);
 /* The frame's due explanations (explain.h), a paragraph each, "↳ " first; returns how many. */
 struct lsc_explainer;
 unsigned lsc_text_explain(struct lsc_text *t, struct lsc_explainer *e, const struct lsc_frame *f,
@@ -335,6 +347,8 @@ struct lsc_ladder_names {
 void lsc_ladder_names(const struct lsc_ladder_diagram *d, struct lsc_ladder_names *n);
 /* The diagram as text (the -f ladder layout) and as a Mermaid sequenceDiagram. */
 void lsc_ladder_text(FILE *out, const struct lsc_ladder_diagram *d);
+/* The text diagram scaled to `width` columns (0: as lsc_ladder_text), notes folded between the bars. */
+void lsc_ladder_text_fit(FILE *out, const struct lsc_ladder_diagram *d, unsigned width);
 void lsc_ladder_mermaid(FILE *out, const struct lsc_ladder_diagram *d);
 
 #endif

@@ -157,6 +157,23 @@ int lsc_stats_write(struct lsc_stats *st, FILE *out)
 	        st->n + st->dropped, ntcp, st->n - ntcp);
 	if (st->n == 0)
 		return 0;
+	/* Wider than the terminal: the counts fold under each row. */
+	int wide = 6 + 2 + 5 + 2 + wc + 2 + ws + 2 + wst + 2 + wh + 2 + 8 + 2 + 10 + 2 + 10 + 2 + 11 + 2 + 11;
+	if (st->width != 0 && wide > (int)st->width) {
+		fprintf(out, "%6s  %-5s  %-*s  %-*s  %-*s  %s\n", "#", "proto", wc, "client", ws, "server", wst,
+		        "state", "history");
+		for (uint32_t i = 0; i < st->n; i++) {
+			struct lsc_conv_cells x;
+			const struct lsc_flow_conv *c = &st->rows[i];
+			lsc_conv_cells(c, &x);
+			fprintf(out, "%6" PRIu32 "  %-5s  %-*s  %-*s  %-*s  %s\n", c->id, c->ipproto == 6 ? "TCP" : "UDP",
+			        wc, x.client, ws, x.server, wst, lsc_tcp_state_name(c->state), c->history);
+			fprintf(out, "%8s%" PRIu64 " frames, bytes c>s %" PRIu64 " s>c %" PRIu64 ", %s s, hs rtt %s%s%s%s\n",
+			        "", c->frames[0] + c->frames[1], c->bytes[0], c->bytes[1], x.dur, x.rtt,
+			        x.rtt[0] == '-' ? "" : " s", x.notes[0] ? ", " : "", x.notes);
+		}
+		goto done;
+	}
 	fprintf(out, "%6s  %-5s  %-*s  %-*s  %-*s  %-*s  %8s  %10s  %10s  %11s  %11s  %s\n", "#", "proto",
 	        wc, "client", ws, "server", wst, "state", wh, "history", "frames", "bytes c>s", "bytes s>c",
 	        "duration s", "hs rtt s", "notes");
@@ -170,6 +187,7 @@ int lsc_stats_write(struct lsc_stats *st, FILE *out)
 		        lsc_tcp_state_name(c->state), wh, c->history, c->frames[0] + c->frames[1], c->bytes[0],
 		        c->bytes[1], x.dur, x.rtt, x.notes[0] ? "  " : "", x.notes);
 	}
+done:
 	if (st->dropped != 0)
 		fprintf(out, "(%" PRIu64 " more conversation%s counted but not listed: the table keeps %" PRIu32
 		             " rows)\n", st->dropped, PLURAL(st->dropped), st->max);

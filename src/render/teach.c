@@ -39,22 +39,31 @@ static size_t fit_bytes(const char *s, size_t n, size_t cols)
 	return i;
 }
 
-void lsc_text_para(struct lsc_text *t, const char *text, unsigned col, unsigned width)
+/*
+ * `text` broken at spaces into lines of at most `width` columns: the first
+ * starts where the output stands (`first` columns used), the next ones at
+ * column `col`.
+ */
+static void wrap(struct lsc_text *t, const char *text, unsigned first_used, unsigned col, unsigned width)
 {
-	size_t avail = width >= col + 20 ? width - col : 0;
 	const char *p = text;
+	size_t used = first_used;
 	for (bool first = true;; first = false) {
 		size_t n = strlen(p);
-		if (!first)
+		if (!first) {
 			lsc_text_spaces(t, col);
-		if (avail == 0 || lsc_text_cols(p, n) <= avail) {
+			used = col;
+		}
+		size_t avail = width > used + 10 ? width - used : 10;
+		if (lsc_text_cols(p, n) <= avail) {
 			lsc_text_putn(t, p, n);
 			lsc_text_putc(t, '\n');
 			return;
 		}
-		/* Break at the last space that keeps the line within the width; a longer word is cut. */
 		size_t fit = fit_bytes(p, n, avail), cut = fit;
 		while (cut > 0 && p[cut] != ' ')
+			cut--;
+		while (cut > 0 && p[cut - 1] == ' ')
 			cut--;
 		if (cut == 0)
 			cut = fit;
@@ -68,12 +77,121 @@ void lsc_text_para(struct lsc_text *t, const char *text, unsigned col, unsigned 
 	}
 }
 
+static void fold_para(struct lsc_text *t, const char *line, unsigned col, unsigned width)
+{
+	wrap(t, line, 0, col, width);
+}
+
+void lsc_text_para(struct lsc_text *t, const char *text, unsigned col, unsigned width)
+{
+	if (width != 0 && width >= col + 20) {
+		wrap(t, text, col, col, width);
+		return;
+	}
+	lsc_text_puts(t, text);
+	lsc_text_putc(t, '\n');
+}
+
 void lsc_text_wrapped(struct lsc_text *t, const char *text, unsigned indent, const char *lead,
                       unsigned width)
 {
 	lsc_text_spaces(t, indent);
 	lsc_text_puts(t, lead);
 	lsc_text_para(t, text, indent + (unsigned)lsc_text_cols(lead, strlen(lead)), width);
+}
+
+void lsc_text_fold(struct lsc_text *t, size_t start, unsigned width, unsigned indent)
+{
+	char line[LSC_TEXT_BUF];
+	size_t n = t->n - start;
+	if (width == 0 || n == 0 || n > sizeof line || lsc_text_cols(t->buf + start, n) <= width + 1u)
+		return;
+	memcpy(line, t->buf + start, n);
+	if (line[n - 1] == '\n')
+		n--;
+	t->n = start;
+	/* Pieces are separated by two spaces; a line takes pieces while they fit. */
+	size_t col = 0, i = 0;
+	bool first = true;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && !(line[j] == ' ' && j + 1 < n && line[j + 1] == ' '))
+			j++;
+		size_t cols = lsc_text_cols(line + i, j - i);
+		if (!first && col + 2 + cols > width) {
+			lsc_text_putc(t, '\n');
+			lsc_text_spaces(t, indent);
+			col = indent;
+		} else if (!first) {
+			lsc_text_puts(t, "  ");
+			col += 2;
+		}
+		if (col + cols > width && cols > 0) {
+			/* A piece wider than a line by itself is broken at its spaces. */
+			char piece[LSC_TEXT_BUF];
+			memcpy(piece, line + i, j - i);
+			piece[j - i] = '\0';
+			lsc_text_para(t, piece, (unsigned)col, width);
+			t->n--; /* the paragraph's newline: the next piece decides */
+			col = width; /* the next piece starts a line */
+		} else {
+			lsc_text_putn(t, line + i, j - i);
+			col += cols;
+		}
+		first = false;
+		i = j;
+		while (i < n && line[i] == ' ')
+			i++;
+	}
+	lsc_text_putc(t, '\n');
+}
+
+/* Where a long line's continuation starts: under its value, past a label and two spaces, else indented by 2. */
+static unsigned hang(const char *line, size_t n, unsigned width)
+{
+	size_t i = 0;
+	while (i < n && line[i] == ' ')
+		i++;
+	size_t lead = i;
+	while (i + 1 < n && !(line[i] == ' ' && line[i + 1] == ' '))
+		i++;
+	while (i < n && line[i] == ' ')
+		i++;
+	size_t col = lsc_text_cols(line, i);
+	if (i < n && col < width / 2)
+		return (unsigned)col;
+	return (unsigned)lsc_text_cols(line, lead) + 2;
+}
+
+void lsc_text_fold_lines(struct lsc_text *t, size_t start, unsigned width, unsigned min_col)
+{
+	char text[LSC_TEXT_BUF];
+	size_t n = t->n - start;
+	if (width == 0 || n == 0 || n >= sizeof text)
+		return;
+	memcpy(text, t->buf + start, n);
+	text[n] = '\0';
+	t->n = start;
+	for (char *p = text; *p != '\0';) {
+		char *nl = strchr(p, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		if (lsc_text_cols(p, len) <= width) {
+			lsc_text_putn(t, p, len);
+			lsc_text_putc(t, '\n');
+		} else {
+			unsigned col = hang(p, len, width);
+			if (col < min_col)
+				col = min_col;
+			char save = p[len];
+			p[len] = '\0';
+			/* The paragraph from the line's start: its first line starts at column 0. */
+			fold_para(t, p, col, width);
+			p[len] = save;
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
 }
 
 struct explain_out {

@@ -218,12 +218,14 @@ void lsc_timeline_call(struct lsc_timeline *tl, int64_t sec, uint32_t nsec, cons
 {
 	if (lsc_explain_is_on(tl->explain))
 		reader_call(tl, role, text);
+	lsc_text_flush(&tl->t);
 	put_time(tl, sec, nsec);
 	lsc_text_style(&tl->t, LSC_SGR_BOLD);
 	put_padded(tl, role, WHO_W + 1);
 	lsc_text_end(&tl->t);
 	lsc_text_puts(&tl->t, text);
 	lsc_text_putc(&tl->t, '\n');
+	lsc_text_fold_lines(&tl->t, 0, tl->width, TEXT_COL);
 	lsc_text_flush(&tl->t);
 }
 
@@ -434,6 +436,7 @@ void lsc_timeline_frame(struct lsc_timeline *tl, const struct lsc_frame *f)
 	char who[2 * ROLE_MAX + 48], what[256], label[24];
 	struct lsc_strbuf wb, tb;
 
+	lsc_text_flush(&tl->t); /* the frame alone in the buffer, to fold its lines */
 	put_time(tl, f->ts_sec, f->ts_nsec);
 	snprintf(label, sizeof label, "  frame %" PRIu64, f->number);
 	put_padded(tl, label, WHO_W + 1);
@@ -465,6 +468,7 @@ void lsc_timeline_frame(struct lsc_timeline *tl, const struct lsc_frame *f)
 		lsc_text_end(&tl->t);
 		lsc_text_putc(&tl->t, '\n');
 	}
+	lsc_text_fold_lines(&tl->t, 0, tl->width, TEXT_COL);
 	if (lsc_explain_is_on(tl->explain)) {
 		lsc_text_explain(&tl->t, tl->explain, f, TEXT_COL, tl->width);
 		const struct lsc_layer *l4 = lsc_frame_transport(f);

@@ -421,6 +421,11 @@ static void tree_notes(struct tree_state *st, const struct lsc_frame *f)
 static void tree_frame(void *state, const struct lsc_frame *f)
 {
 	struct tree_state *st = state;
+	size_t start = 0;
+	if (st->width != 0) {
+		lsc_text_flush(&st->t); /* the frame alone in the buffer, to fold its lines */
+		start = st->t.n;
+	}
 	lsc_text_frame_heading(&st->t, f);
 	lsc_text_putc(&st->t, '\n');
 	if (f->link_unsupported) {
@@ -445,6 +450,7 @@ static void tree_frame(void *state, const struct lsc_frame *f)
 	tree_flow(st, f);
 	tree_process(st, f);
 	tree_notes(st, f);
+	lsc_text_fold_lines(&st->t, start, st->width, 0);
 	if (st->explain != NULL)
 		lsc_text_explain(&st->t, st->explain, f, TREE_COL, st->width);
 	lsc_text_putc(&st->t, '\n');
