@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # echo-bench.sh: echo round trips/s at 1, 10, 100, 1000 connections: layerscope server vs socat, same load client.
 # usage: bench/echo-bench.sh LAYERSCOPE [SECONDS [SIZE]]   (LAYERSCOPE: an optimized build, see `make bench`)
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """echo-load.py: the echo exercise as load on loopback, for the live capture benchmark,
 until `layerscope server` and `layerscope client --load` are in the binary.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # flow-capture.sh: sourced by the flow and report benchmarks: sets `cap` to their 1M-frame capture.
 # bench/out/bench-1m.pcap when it exists (the shared one), else bench/out/flow-1m.pcap,
 # written once by bench/flow-gen.py.  Expects `here` (this folder) and `out` (bench/out).

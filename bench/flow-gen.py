@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """flow-gen.py: writes a large pcap of many short TCP conversations (and UDP echoes) for the tracking benchmark.
 
 Each TCP conversation is the echo exercise in 10 frames: handshake, 16 bytes

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # flow-track.sh: what conversation tracking costs: read -f line (the goal's format), json and none with and without it, and peak memory.
 #
 # usage: bench/flow-track.sh [LAYERSCOPE]   (make bench-flow builds an optimized one first)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen-echo.c: writes a synthetic capture of TCP and UDP echo conversations (IPv4, IPv6) for `make bench`. */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # live-drops.sh: kernel drops of `layerscope live` capturing the echo load on lo,
 # next to `tcpdump -w /dev/null`'s in the same run (both capture the same traffic).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # report-bench.sh: time and peak memory of `layerscope report` on a 1M-frame capture, per format.
 #
 # usage: bench/report-bench.sh [LAYERSCOPE]   (make bench-report builds an optimized one first)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # run.sh: `make bench`: layerscope read against tcpdump and tshark on 1,000,000 echo frames: frames/s and peak RSS.
 #
 # Expects $LAYERSCOPE (the -O2 build without sanitizers `make bench` makes)

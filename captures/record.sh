@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # record.sh: records the bundled teaching captures between two network namespaces joined by a veth pair.
 #
 #     sudo captures/record.sh [OUTDIR]       (default: this folder)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 # vlan-tag.py: inserts an IEEE 802.1Q tag into every Ethernet frame of a pcap (for kernels without 8021q).
 #
 #     vlan-tag.py IN.pcap OUT.pcap VID

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* craft.h: frames built by hand, layer by layer, with libnet; sent or written to a pcap. */
 #ifndef LAYERSCOPE_CRAFT_H
 #define LAYERSCOPE_CRAFT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cursor.h: the one bounds-checked reader of untrusted frame bytes. */
 #ifndef LAYERSCOPE_CURSOR_H
 #define LAYERSCOPE_CURSOR_H

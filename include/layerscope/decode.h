@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* decode.h: bytes to struct lsc_frame, one protocol per decoder, table driven. */
 #ifndef LAYERSCOPE_DECODE_H
 #define LAYERSCOPE_DECODE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* demo.h: `layerscope demo`: the echo exercise, its socket calls and the frames they cause, on one timeline. */
 #ifndef LAYERSCOPE_DEMO_H
 #define LAYERSCOPE_DEMO_H

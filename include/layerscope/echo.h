@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* echo.h: the echo server and client of the sockets exercise (RFC 862 echo over TCP and UDP), narrated. */
 #ifndef LAYERSCOPE_ECHO_H
 #define LAYERSCOPE_ECHO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* explain.h: the teaching catalogue: a short, plain explanation of each situation a capture shows. */
 #ifndef LAYERSCOPE_EXPLAIN_H
 #define LAYERSCOPE_EXPLAIN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* render.h: output formats over decoded and tracked frames. */
 #ifndef LAYERSCOPE_RENDER_H
 #define LAYERSCOPE_RENDER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* report.h: annotated reports of a whole capture, as one HTML page, Markdown or JSON. */
 #ifndef LAYERSCOPE_REPORT_H
 #define LAYERSCOPE_REPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* source.h: where frames come from: a capture file or a live interface (libpcap). */
 #ifndef LAYERSCOPE_SOURCE_H
 #define LAYERSCOPE_SOURCE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* strbuf.h: a fixed-size text buffer for summaries and labels; never overflows. */
 #ifndef LAYERSCOPE_STRBUF_H
 #define LAYERSCOPE_STRBUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* capture-int.h: the source object, shared by the offline and live openers. */
 #ifndef LAYERSCOPE_CAPTURE_INT_H
 #define LAYERSCOPE_CAPTURE_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* live.c: live capture from an interface (pcap_create / pcap_activate), -w output, counts, the interface list. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* offline.c: opening pcap and pcapng files (or stdin), and learning their timestamp precision. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* owner-helper.c: socket owners for an unprivileged capture: a small privileged helper process (privsep) and the answer cache. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* owner.c: which process owns a local TCP/UDP socket, from /proc/net/{tcp,udp}{,6} and /proc/PID/fd (proc(5)). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pcapfile.c: the records of a classic pcap file read in blocks, with libpcap taking over at anything unusual. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* privdrop.c: giving up root and capabilities once the capture is open, and proving it (capabilities(7)). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* source.c: reading frames from a libpcap handle, filtering them, counting before the filter. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cli.h: what the subcommands share: the command table, exit codes, error printing. */
 #ifndef LAYERSCOPE_CLI_H
 #define LAYERSCOPE_CLI_H
@@ -7,6 +8,8 @@
 #include <stdio.h>
 
 #include <layerscope/render.h>
+
+#include "../lib/i18n.h"
 
 /* Exit status: DESIGN.md's contract with scripts. */
 #define LSC_EXIT_OK      0

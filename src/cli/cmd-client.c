@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-client.c: `layerscope client`: send a message to the echo server and check the echo, or drive load. */
 #include <config.h>
 
@@ -44,7 +45,7 @@ const struct lsc_cmd lsc_cmd_client = {
 	"client", "[--udp] [--host H] [--port N] [--chunk N] [--timeout S] [--quiet]\n"
 	          "                         [--half-close] [--explain[=FMT]] [MESSAGE...]\n"
 	          "       layerscope client --load C [--duration S] [--size B|MIN-MAX] [--host H] [--port N]",
-	"send a message to the echo server and check the echo (or measure it under load)",
+	N_("send a message to the echo server and check the echo (or measure it under load)"),
 	run_client,
 };
 

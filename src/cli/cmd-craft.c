@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-craft.c: `layerscope craft`: build a frame field by field with libnet, send or write it, show it. */
 #include <config.h>
 
@@ -55,7 +56,7 @@ static int run_craft(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_craft = {
 	"craft", "tcp|udp|icmp echo|arp who-has ADDR [--to ADDR[:PORT]] [OPTIONS]",
-	"build a frame field by field with libnet, send it or write it, and show its layers",
+	N_("build a frame field by field with libnet, send it or write it, and show its layers"),
 	run_craft,
 };
 

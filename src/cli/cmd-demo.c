@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-demo.c: `layerscope demo`: the sockets exercise and every frame it causes, in one command. */
 #include <config.h>
 
@@ -39,7 +40,7 @@ static int run_demo(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_demo = {
 	"demo", "[--hosts] [--udp] [--clients N] [--message TEXT] [-w FILE] [--replay]",
-	"run the echo exercise and show its socket calls and frames on one timeline",
+	N_("run the echo exercise and show its socket calls and frames on one timeline"),
 	run_demo,
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-live.c: `layerscope live`: capture from an interface, drop privileges, show every frame as its layers. */
 #include <config.h>
 
@@ -44,7 +45,7 @@ static int run_live(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_live = {
 	"live", "[-i IFACE] [-f FORMAT] [-c N] [-w FILE] [-s SNAPLEN] [-B KiB] [-Z USER] [-L] [FILTER...]",
-	"capture from an interface and show every frame as its layers, with its process",
+	N_("capture from an interface and show every frame as its layers, with its process"),
 	run_live,
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-read.c: `layerscope read`: replay a capture file through a renderer. */
 #include <config.h>
 
@@ -39,7 +40,7 @@ static int run_read(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_read = {
 	"read", "[-f FORMAT] [-c N] [--color WHEN] [--stats] [--follow N [--chunk B]] FILE [FILTER...]",
-	"decode a capture file and show every frame as its layers",
+	N_("decode a capture file and show every frame as its layers"),
 	run_read,
 };
 

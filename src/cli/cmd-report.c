@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-report.c: `layerscope report`: a whole capture explained in one HTML page, Markdown or JSON. */
 #include <config.h>
 
@@ -35,7 +36,7 @@ static int run_report(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_report = {
 	"report", "[-f html|md|json] [-o OUT] [--frames N] FILE [FILTER...]",
-	"explain a whole capture: summary, layer model, conversations, ladders, frames",
+	N_("explain a whole capture: summary, layer model, conversations, ladders, frames"),
 	run_report,
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cmd-server.c: `layerscope server`: the echo server of the sockets exercise (TCP or UDP, port 8082). */
 #include <config.h>
 
@@ -33,7 +34,7 @@ static int run_server(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_server = {
 	"server", "[--udp] [--port N] [--bind ADDR] [--max-conns N] [--quiet] [--explain[=FMT]]",
-	"run the echo server: accept clients and echo what they send",
+	N_("run the echo server: accept clients and echo what they send"),
 	run_server,
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* common.c: error messages, option parsing helpers and the end of the output, shared by the subcommands. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* main.c: the layerscope command: finds the subcommand in the table and runs it. */
 #include <config.h>
 
@@ -28,17 +29,21 @@ static const struct lsc_cmd *const commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: layerscope COMMAND [OPTIONS] [ARGS]\n\n"
-	             "Shows the TCP/IP layers of every frame an echo server and client exchange.\n\n"
-	             "commands:\n");
+	fprintf(out, "%s\n\n%s\n\n%s\n", _("usage: layerscope COMMAND [OPTIONS] [ARGS]"),
+	        _("Shows the TCP/IP layers of every frame an echo server and client exchange."),
+	        _("commands:"));
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
-	fprintf(out, "\n'layerscope COMMAND --help' shows a command's options; "
-	             "'man layerscope' the whole manual.\n");
+		fprintf(out, "  %-8s %s\n", commands[i]->name, _(commands[i]->summary));
+	fprintf(out, "\n%s\n", _("'layerscope COMMAND --help' shows a command's options; "
+	                          "'man layerscope' the whole manual."));
 }
 
 int main(int argc, char **argv)
 {
+	lsc_i18n_init();
+#ifdef ENABLE_NLS
+	textdomain(PACKAGE);
+#endif
 	/* A closed pipe is reported as a write error (EPIPE), handled per command. */
 	signal(SIGPIPE, SIG_IGN);
 	/* The commands say what is wrong with an option themselves (lsc_option_error). */
@@ -61,7 +66,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i]->name) == 0)
 			return commands[i]->run(argc - 1, argv + 1);
 
-	fprintf(stderr, "layerscope: unknown command '%s'\n\n", argv[1]);
+	fprintf(stderr, _("layerscope: unknown command '%s'\n\n"), argv[1]);
 	usage(stderr);
 	return LSC_EXIT_USAGE;
 }

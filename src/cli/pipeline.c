@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pipeline.c: read and live: source → decode → track → render; reading a file with tracking, rendering runs on a second core. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ways.c: which way `read` renders, one thread or two: runs of measured windows, and trials of the other way. */
 #include <config.h>
 

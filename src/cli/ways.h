@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ways.h: which way `read` renders, on its own thread or on a second one: the faster, as measured. */
 #ifndef LAYERSCOPE_WAYS_H
 #define LAYERSCOPE_WAYS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* build.c: a struct lsc_craft into headers with libnet's builders (RFC 9293, 768, 792, 4443, 791, 8200, 826). */
 #include <config.h>
 

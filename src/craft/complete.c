@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* complete.c: the fields a user leaves out, filled as the host would: route, ports, numbers, link addresses. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* craft-int.h: what the crafting files share and nothing outside src/craft/ needs. */
 #ifndef LAYERSCOPE_CRAFT_INT_H
 #define LAYERSCOPE_CRAFT_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* explain.c: what the network does with a crafted frame, said for a learner (RFC 9293 3.5, 1122 3.2.2, 826). */
 #include <config.h>
 

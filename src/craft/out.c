@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* out.c: where crafted frames go: a pcap file (no privilege), or the network through libnet. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* parse.c: the words of a crafted frame: TCP flags (RFC 9293 3.1), addresses and ports, limits. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* arp.c: Address Resolution Protocol (RFC 826) and Reverse ARP (RFC 903), any hardware and protocol sizes. */
 #include <config.h>
 

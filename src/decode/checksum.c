@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* checksum.c: the Internet checksum (RFC 1071) and the transport pseudo-headers (RFC 9293, 768, 8200). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* decode-int.h: what the decoders share and nothing outside src/decode/ needs. */
 #ifndef LAYERSCOPE_DECODE_INT_H
 #define LAYERSCOPE_DECODE_INT_H

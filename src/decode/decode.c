@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* decode.c: the decode driver: a loop over the dispatch tables, no recursion. */
 #include <config.h>
 

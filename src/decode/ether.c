@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ether.c: Ethernet II (IEEE 802.3 with an EtherType); a length instead of a type hands over to llc.c. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* icmp.c: Internet Control Message Protocol (RFC 792, RFC 1191), and the decoder ICMPv6 shares: names, checksum, echo, quoted headers. */
 #include <config.h>
 

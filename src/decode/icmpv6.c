@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* icmpv6.c: Internet Control Message Protocol for IPv6 (RFC 4443; ND and MLD names, RFC 4861, 2710, 3810): what differs from ICMP. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ipv4.c: Internet Protocol version 4 (RFC 791): header, options, fragments, header checksum. */
 #include <config.h>
 

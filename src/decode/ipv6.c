@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ipv6.c: Internet Protocol version 6 (RFC 8200): fixed header, extension headers, fragments, jumbograms (RFC 2675). */
 #include <config.h>
 

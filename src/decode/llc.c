@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* llc.c: IEEE 802.2 LLC (DSAP, SSAP, control) and its SNAP extension (IEEE 802 clause 10, RFC 1042). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* null.c: BSD loopback encapsulation: DLT_NULL (4-byte family, capturing host's byte order) and DLT_LOOP (network order). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* payload.c: the bytes no decoder claimed: application data, or what follows a damaged header. */
 #include <config.h>
 

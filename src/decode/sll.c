@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* sll.c: Linux cooked capture v1 (LINKTYPE_LINUX_SLL, 16-byte header), and what SLL2 shares with it. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* sll2.c: Linux cooked capture v2 (LINKTYPE_LINUX_SLL2, 20-byte header: what `-i any` gives since libpcap 1.10). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tcp.c: Transmission Control Protocol (RFC 9293): header, every option (RFC 7323, 2018), checksum. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* udp.c: User Datagram Protocol (RFC 768; zero checksum rules of RFC 8200 for IPv6). */
 #include <config.h>
 

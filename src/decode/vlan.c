@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vlan.c: IEEE 802.1Q VLAN tags, 802.1ad service tags and pre-standard 0x9100 QinQ; one layer per tag. */
 #include <config.h>
 

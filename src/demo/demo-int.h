@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* demo-int.h: what the demo's files share: the time-ordered queue of frames and calls, the namespaces, the output. */
 #ifndef LAYERSCOPE_DEMO_INT_H
 #define LAYERSCOPE_DEMO_INT_H

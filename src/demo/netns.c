@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* netns.c: the demo's hosts: user and network namespaces, a veth pair (rtnetlink, RFC 3549), addresses. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* queue.c: frames and socket calls from several threads, handed out in time order. */
 #include <config.h>
 

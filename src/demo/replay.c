@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* replay.c: the demo without capturing: the bundled capture and the socket calls recorded beside it. */
 #include <config.h>
 

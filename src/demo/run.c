@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* run.c: `layerscope demo`: the server, the clients and the capture in one process, shown as one timeline. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* show.c: the demo's output: the timeline as it happens, then a ladder per conversation and the table. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* client.c: the echo client (RFC 862): connect, send, read the echo a chunk at a time, compare, close. */
 #include <config.h>
 

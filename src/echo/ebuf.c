@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ebuf.c: a connection's unsent echo: bounded storage taken only while bytes wait, and the back-pressure rule. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* echo-int.h: what the echo modules share: narrated socket calls, address text, the echo buffer, latency. */
 #ifndef LAYERSCOPE_ECHO_INT_H
 #define LAYERSCOPE_ECHO_INT_H

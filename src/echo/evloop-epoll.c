@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* evloop-epoll.c: the event loop's Linux backend: level-triggered epoll(7). */
 #include <config.h>
 

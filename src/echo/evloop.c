@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* evloop.c: the event loop's API: file events by descriptor, one-shot and repeating timers, wake-ups. */
 #include <config.h>
 

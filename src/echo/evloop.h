@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* evloop.h: a small readiness event loop (file events and timers) in the manner of Redis's ae. */
 #ifndef LAYERSCOPE_EVLOOP_H
 #define LAYERSCOPE_EVLOOP_H

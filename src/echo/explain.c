@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* explain.c: the narrator of --explain: each socket call and its result, as text or NDJSON, on the frames' clock. */
 #include <config.h>
 

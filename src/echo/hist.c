@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* hist.c: a log-linear latency histogram (as HdrHistogram buckets values), fixed memory, quantiles. */
 #include <config.h>
 

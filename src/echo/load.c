@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* load.c: the load client: C connections doing echo round trips, every byte verified, latency percentiles. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* net.c: socket helpers in the manner of Redis's anet: listeners, connections, address text, errors that say what to do. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* server.c: the echo server (RFC 862 over TCP and UDP): one epoll loop, non-blocking sockets, bounded echo buffers. */
 #include <config.h>
 

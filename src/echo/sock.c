@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* sock.c: the socket calls of the exercise (POSIX sockets, RFC 3493 getaddrinfo), EINTR retried, each narrated. */
 #include <config.h>
 

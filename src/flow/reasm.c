@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* reasm.c: one direction of a TCP stream put back in order (RFC 9293 section 3.10.7.4), in a bounded buffer. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* table.c: the conversation table: a fixed pool, a chained hash on the 5-tuple, LRU eviction. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* udp.c: the UDP observer (RFC 768): datagrams from sendto(), replies paired with their requests. */
 #include <config.h>
 

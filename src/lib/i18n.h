@@ -1,13 +1,35 @@
-/* i18n.h: translation markers; gettext is wired behind them by the translation work. */
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* i18n.h: translation markers and the locale facts every text output asks about. */
 #ifndef LSC_I18N_H
 #define LSC_I18N_H
 
-/* _() translates a string where it is shown; N_() marks one a table holds, translated with _() when shown. */
-#ifndef _
+#include <stdbool.h>
+
+#ifdef ENABLE_NLS
+#include <libintl.h>
+/* The library translates in its own domain, so a program that links it keeps its own. */
+#define _(s) dgettext(PACKAGE, s)
+#define P_(one, many, n) dngettext(PACKAGE, one, many, n)
+#else
 #define _(s) (s)
+#define P_(one, many, n) ((n) == 1 ? (one) : (many))
 #endif
-#ifndef N_
+/* N_() marks a string a table holds; it is translated with _() where it is shown. */
 #define N_(s) (s)
-#endif
+
+/*
+ * lsc_i18n_init: take the user's locale for messages, character set and the
+ * decimal point of human-readable numbers, and bind the catalogue. Numbers the
+ * C library formats (printf, strtod) stay in the C locale, so JSON, option
+ * values and everything a program reads never change with the user's language.
+ * A locale that is not installed leaves the C locale: English, ASCII, no warning.
+ */
+void lsc_i18n_init(void);
+
+/* True when the terminal's character set is UTF-8 (nl_langinfo(CODESET)). */
+bool lsc_text_utf8(void);
+
+/* The user's decimal separator for durations a person reads: "." or ",". */
+const char *lsc_decimal_point(void);
 
 #endif

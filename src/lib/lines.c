@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* lines.c: allocations on cache lines of their own. */
 #include <config.h>
 

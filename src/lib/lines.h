@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* lines.h: memory on cache lines of its own, for state that one thread writes while another runs. */
 #ifndef LAYERSCOPE_LINES_H
 #define LAYERSCOPE_LINES_H

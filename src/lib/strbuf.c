@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* strbuf.c: bounded text building for summaries, labels and addresses. */
 #include <config.h>
 

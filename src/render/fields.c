@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fields.c: walks a protocol's field table into a sink, so every format shows the same fields. */
 #include <config.h>
 

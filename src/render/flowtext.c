@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* flowtext.c: text the conversation renderers share: headings, durations, a segment's label. */
 #include <config.h>
 

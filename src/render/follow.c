@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* follow.c: read --follow N: one conversation's application bytes in order, and what B-byte recv() calls would get. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* hex.c: the frame's bytes, 16 a line in hex and ASCII, each byte marked with the layer it belongs to. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* json.c: NDJSON, one object per frame, as ../shared/spec/frame-json.md and docs/json-format.md define. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jsonw.c: streaming JSON output (RFC 8259): escaping, commas, fixed-point numbers. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jsonw.h: a streaming JSON writer onto a FILE, shared by the json renderer and reports. */
 #ifndef LAYERSCOPE_JSONW_H
 #define LAYERSCOPE_JSONW_H

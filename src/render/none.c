@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* none.c: the format that writes no frames: decode and track only (with --stats, the table alone). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* render.c: the table of output formats. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* stack.c: -f stack: one frame crossing the layers, down the sender's and up the receiver's, as Packet Tracer draws it. */
 #include <config.h>
 
@@ -184,11 +185,11 @@ static void app_down(struct lsc_strbuf *b, const struct lsc_frame *f, uint32_t d
 	unsigned call = f->has_flow ? f->flow.socket_call : LSC_CALL_NONE;
 	const char *name = lsc_sock_call_name(call);
 	if (data > 0) {
-		const char *verb = call == LSC_CALL_SEND || call == LSC_CALL_SENDTO ? name : udp ? "sendto()" : "send()";
-		size_t n = strlen(verb);
-		lsc_sb_putn(b, verb, n >= 2 ? n - 1 : n); /* "send(" */
+		lsc_sb_puts(b, udp ? "sendto(" : "send(");
 		lsc_sb_printf(b, _("%" PRIu32 " bytes)"), data);
 		preview(b, f);
+	} else if (call == LSC_CALL_RAW) {
+		lsc_sb_puts(b, _("a raw socket: the program wrote the headers itself"));
 	} else if (call == LSC_CALL_CONNECT || call == LSC_CALL_CLOSE || call == LSC_CALL_SHUTDOWN) {
 		lsc_sb_printf(b, _("%s: no data; the kernel sends a header alone"), name);
 	} else {

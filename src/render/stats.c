@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* stats.c: read --stats: the conversation table (endpoints, state reached, history, bytes, duration, handshake RTT). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* teach.c: what the text formats share for teaching: text wrapped to the terminal's width, and the explanations. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* text.c: what the text formats (line, tree, hex) share: numbers, colour, the clock, the layer stack. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tree.c: each frame as its stack of layers, labelled with the TCP/IP layer, field by field. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fields.c: a sink that writes a layer's fields as labelled rows, for the HTML and Markdown reports. */
 #include <config.h>
 

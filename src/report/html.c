@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* html.c: the report as one self-contained HTML page: inline CSS and SVG, no scripts, escaped throughout. */
 #include <config.h>
 

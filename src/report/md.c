@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* md.c: the report as Markdown (CommonMark with GitHub tables): the same content as the HTML, as text. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* report-int.h: what the report core (report.c) and its formats (html.c, md.c, json.c) share. */
 #ifndef LAYERSCOPE_REPORT_INT_H
 #define LAYERSCOPE_REPORT_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* explain.c: the teaching catalogue: which situation a frame shows, and its explanation with the frame's numbers. */
 #include <config.h>
 
@@ -662,8 +663,14 @@ unsigned lsc_explain_frame(struct lsc_explainer *e, const struct lsc_frame *f, l
 			}
 			n += say(e, LSC_EX_UDP, &v, fn, ctx);
 		}
-		if (v.call != NULL && a->socket_call != LSC_CALL_KERNEL)
-			n += say(e, e->observed ? LSC_EX_CALL_OBSERVED : LSC_EX_CALL_INFERRED, &v, fn, ctx);
+		/* The demo sees the calls; the tracker marks its own guesses as inferred. */
+		unsigned sc = a->socket_call;
+		bool program = sc == LSC_CALL_CONNECT || sc == LSC_CALL_SEND || sc == LSC_CALL_RECV ||
+		               sc == LSC_CALL_CLOSE || sc == LSC_CALL_SHUTDOWN || sc == LSC_CALL_SENDTO;
+		if (program && e->observed)
+			n += say(e, LSC_EX_CALL_OBSERVED, &v, fn, ctx);
+		else if (program && a->call_source == LSC_CALL_INFERRED)
+			n += say(e, LSC_EX_CALL_INFERRED, &v, fn, ctx);
 	}
 	if (offloaded(f))
 		n += say(e, LSC_EX_CSUM_OFFLOAD, &v, fn, ctx);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen-malformed.c: crafted malformed frames (IPv4 RFC 791, IPv6 RFC 8200, TCP RFC 9293, UDP RFC 768) for the tests.
  *
  * Each frame starts as a valid one built with libnet's builders (through

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """flow-vs-tshark.py: the track stage against tshark on every capture.
 
 For every frame layerscope tracks as TCP, the relative sequence and

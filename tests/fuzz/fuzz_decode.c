@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_decode.c: libFuzzer target: any bytes as a frame of a supported link type, decoded, summarized, rendered by every renderer. */
 #include <config.h>
 

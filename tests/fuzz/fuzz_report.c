@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_report.c: libFuzzer target: any bytes as a capture of frames, decoded, tracked and written as every report format. */
 #include <config.h>
 

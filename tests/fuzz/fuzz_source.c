@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_source.c: libFuzzer target: any bytes as a capture file, read in blocks and by libpcap, which must agree. */
 #define _GNU_SOURCE
 #include <config.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """make-seeds.py: fuzz seeds from capture files: one file per frame, two bytes of DLT then the frame.
 
 Usage: make-seeds.py [--report|--files] OUTDIR CAPTURE_OR_DIR...  Reads pcap (either

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # run.sh: golden tests: `layerscope read` (or `report`) over the captures of TESTLIST, diffed byte for byte with expected/.
 #
 #   tests/golden/run.sh [NAME...]            check every test, or the named ones

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # update.sh: regenerates golden outputs on purpose, with the very command the check runs.
 #
 #   tests/golden/update.sh            every test in TESTLIST

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 # captures-record.py: runs captures/record.sh into a temporary folder and checks that every capture
 # it makes decodes with the conversations it is meant to show (in kind, not byte for byte).
 import json

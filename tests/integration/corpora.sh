@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # corpora.sh: every peer capture, cut and broken file through `layerscope read`: clean exits, clear errors, no crash.
 #
 # Runs each file under $CORPORA (the tcpdump, libpcap and Wireshark test

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # craft-errors.sh: `layerscope craft` refuses bad input with exit 2 and a message naming
 # the problem, reports what the system refuses (privilege, interface, file) with exit 1,
 # and writes files without privilege.  Nothing is sent.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """craft-fields.py: `craft ... -w FILE` for every kind of frame; `layerscope read -f json`
 and `tshark -T json` (checksum checks on) both show exactly the fields asked for.
 Writes files only: nothing is sent, no privilege is needed."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """craft-malformed.py: frames crafted to lie (gen-malformed writes them at test time)
 decode with `layerscope read -f json` to the expected malformed layer and reason."""
 import os

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """craft-send.py: `layerscope craft` sends for real, as root, to loopback and to a veth
 peer in network namespaces made here and deleted after.  A capture shows what the
 kernels answer: a crafted SYN to a listening port gets the listener's SYN-ACK and then

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """craftlib.py: what the craft integration tests share: running commands, reading JSON, counting failures."""
 import json
 import os

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 # diff-tshark.py: the differential test: `layerscope read -f json` against tshark, field for field.
 #
 # For every capture under $CORPORA (tcpdump/, libpcap/, wireshark/, local/) and

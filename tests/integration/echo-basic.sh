@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # echo-basic.sh: the echo pair on loopback: TCP and UDP, IPv4 and IPv6, chunked reads, stdin, --max-conns, --explain.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/echo-lib.sh"

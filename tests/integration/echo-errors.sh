@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # echo-errors.sh: the echo pair's failures say what failed and what to do, with exit 1 (runtime) or 2 (usage).
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/echo-lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # echo-kill.sh: clients killed mid-message (SIGKILL, RST) are cleaned up; the server serves on and exits as asked.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/echo-lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # echo-lib.sh: what the echo integration tests share: the binary, a scratch dir, servers on free ports, cleanup.
 # Sourced by tests/integration/echo-*.sh (bash).  Every process started here is killed on exit, pass or fail.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # echo-load.sh: 1000 concurrent clients with random message sizes up to 64 KiB, every echo intact.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/echo-lib.sh"

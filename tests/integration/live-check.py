@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """live-check.py: assertions on `layerscope live -f json` output for live.sh.
 
   live-check.py exchange LIVE.json PORT CLIENT_PORT SERVER_PID CLIENT_PID MSGLEN

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # live.sh: `layerscope live` capturing for real on lo: a TCP exchange's handshake,
 # data and teardown with the right ports and owning pids; -w read back equals what
 # was shown; the process unprivileged while it runs (-Z, file capabilities); -c,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # read-threads.sh: `read` with rendering on a second thread shows byte for byte what one thread shows.
 #
 # Reading a file longer than one batch (64 frames) with tracking on a

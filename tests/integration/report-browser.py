@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """report-browser.py: a real browser renders `layerscope report -f html` of the echo exercise's capture.
 
 Debian's chromium, headless, dumps the page's DOM and takes a screenshot.

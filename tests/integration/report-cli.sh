@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # report-cli.sh: `layerscope report`'s command line: the format from -f or OUT's suffix, exit codes, messages.
 # Needs $LAYERSCOPE and $CORPORA (make check sets them); skips (77) without the corpora.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """report-html.py: `layerscope report -f html` is well-formed, self-contained and escapes what it reads.
 
 Each report is parsed with html.parser and checked strictly: every element

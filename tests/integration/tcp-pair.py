@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """tcp-pair.py: a TCP exchange on loopback for the live capture tests: an echo
 server, a client, and a knocker that makes refused connections until a process ends.
 

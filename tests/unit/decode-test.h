@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* decode-test.h: helpers the decoder unit tests share on top of unit.h: damage reasons and JSON text. */
 #ifndef LAYERSCOPE_TESTS_DECODE_TEST_H
 #define LAYERSCOPE_TESTS_DECODE_TEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_arp.c: the ARP/RARP decoder (RFC 826, RFC 903): fields, address text, truncation, impossible lengths. */
 #include <config.h>
 

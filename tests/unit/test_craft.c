@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_craft.c: crafting: flag and address parsing, limits, frames built with libnet and decoded back. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_echo.c: the echo pair's parts: the bounded echo buffer and back-pressure, the narrator, latency, the loop. */
 #include <config.h>
 

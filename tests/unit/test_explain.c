@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_explain.c: the teaching catalogue: which situations a frame calls for, and their filled-in texts. */
 #include <config.h>
 
@@ -135,6 +136,7 @@ static void test_exercise_first(void **state)
 
 	tcp_frame(&f, 3, LSC_FLOW_C2S, LSC_EV_SYN, LSC_TCP_SYN, 0);
 	f.flow.socket_call = LSC_CALL_CONNECT;
+	f.flow.call_source = LSC_CALL_INFERRED;
 	explain(e, &f, &s);
 	assert_non_null(said_text(&s, LSC_EX_LINK_HOP));
 	assert_non_null(strstr(said_text(&s, LSC_EX_LINK_HOP), "6e:00:8a:b2:24:75 to 36:3e:ce:57:33:d8"));

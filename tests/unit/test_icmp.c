@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_icmp.c: ICMP (RFC 792) and ICMPv6 (RFC 4443): names, echo, checksums, quoted headers of error messages. */
 #include <config.h>
 

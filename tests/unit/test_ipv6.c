@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_ipv6.c: the IPv6 decoder (RFC 8200): fixed header, extension-header walk, fragments, jumbograms, truncation. */
 #include <config.h>
 

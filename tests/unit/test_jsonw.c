@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_jsonw.c: the JSON writer: escaping, numbers, buffering, and RFC 3339 times against gmtime_r. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_link.c: the link-layer decoders: 802.2 LLC and SNAP, VLAN tags (stacked), Linux SLL and SLL2, BSD NULL/LOOP. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_owner.c: socket owners: the /proc tables against this process's own sockets, the frame annotation, the JSON "process" object. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_privdrop.c: the privilege drop: user lookup, the drop to nobody, keeping chosen capabilities, the file-capability case, and its verification. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_render.c: the line, tree and hex renderers, rendered into memory and read back as text. */
 #include <config.h>
 

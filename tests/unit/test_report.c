@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_report.c: reports: formats and suffixes, services, the field layout, escaping, the --frames cap. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_source.c: a pcap file's records read in blocks give what libpcap gives, and libpcap takes over when it must. */
 #include <config.h>
 

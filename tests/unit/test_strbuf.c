@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_strbuf.c: the shared helpers: bounded text building, IPv6 text against inet_ntop(), cache-line allocations. */
 #include <config.h>
 

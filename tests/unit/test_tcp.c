@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_tcp.c: the TCP decoder: fields, every option, truncation, impossible lengths, checksums. */
 #include <config.h>
 

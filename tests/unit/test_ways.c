@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_ways.c: the choice between rendering on one thread and two (src/cli/ways.c), window by window. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* unit.h: what the cmocka unit tests share: decoding byte arrays exactly as captured. */
 #ifndef LAYERSCOPE_TESTS_UNIT_H
 #define LAYERSCOPE_TESTS_UNIT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* veth-frames.h: frames recorded for the decoder tests, shared by several of them. */
 #ifndef LAYERSCOPE_TESTS_VETH_FRAMES_H
 #define LAYERSCOPE_TESTS_VETH_FRAMES_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # lib.sh: what run.sh and update.sh share: reading `list` and running one line of it.
 TZ=UTC LC_ALL=C
 export TZ LC_ALL

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # run.sh: the track stage's golden tests: each line of `list` against its NAME.out, byte for byte.
 # Needs $LAYERSCOPE, $CORPORA and $top_srcdir (set by make check); skips (77) without the corpora.
 here=${top_srcdir:-.}/tests/golden/flow

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # update.sh: rewrites the track stage's golden outputs from the current build; review the diff before committing.
 # Usage: tests/golden/flow/update.sh [LAYERSCOPE] (from the top of the tree; CORPORA defaults to ../shared/corpora)
 here=$(dirname "$0")
