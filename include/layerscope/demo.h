@@ -39,6 +39,8 @@ void lsc_timeline_free(struct lsc_timeline *tl);
  */
 struct lsc_explainer;
 void lsc_timeline_teach(struct lsc_timeline *tl, struct lsc_explainer *e, unsigned width);
+/* With explanations on: two or three lines saying what the demo will show, and a legend of the colours. */
+void lsc_timeline_intro(struct lsc_timeline *tl, unsigned clients, bool udp, unsigned port);
 
 /* Names the TCP/UDP end on `port` (any address) as `role` in frame lines. */
 void lsc_timeline_name_port(struct lsc_timeline *tl, uint16_t port, const char *role);
@@ -71,7 +73,7 @@ struct lsc_demo_opts {
 	FILE *out;             /* the timeline, the ladders and the table */
 	FILE *log;             /* what the demo does and why (stderr) */
 	bool color;
-	struct lsc_explainer *explain; /* explanations on the timeline (explain.h), or NULL; the caller's */
+	struct lsc_explainer *explain; /* explanations on the timeline (teach.h), or NULL; the caller's */
 	unsigned width;        /* columns to fit; 0: no limit */
 };
 

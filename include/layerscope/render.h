@@ -36,6 +36,7 @@ struct lsc_sink_ops {
 struct lsc_sink {
 	const struct lsc_sink_ops *ops;
 	void *ctx;
+	bool utf8; /* a terminal that speaks UTF-8: payload text may show it (lsc_sb_text) */
 };
 
 /* Emits every field of `l` that was captured, in table order. */
@@ -51,7 +52,7 @@ struct lsc_render_opts {
 	const char *source;    /* file name or interface, for headings */
 	bool batch;            /* nothing else writes to the output before end(): text may
 	                          go to it in blocks rather than a frame at a time */
-	struct lsc_explainer *explain; /* explanations to show (explain.h), or NULL; the caller's */
+	struct lsc_explainer *explain; /* explanations to show (teach.h), or NULL; the caller's */
 	unsigned width;        /* the terminal's columns to fit; 0: no limit (a pipe) */
 };
 

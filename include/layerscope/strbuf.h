@@ -3,6 +3,7 @@
 #ifndef LAYERSCOPE_STRBUF_H
 #define LAYERSCOPE_STRBUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -116,6 +117,18 @@ void lsc_sb_mac(struct lsc_strbuf *b, const uint8_t mac[6]);
 void lsc_sb_ipv4(struct lsc_strbuf *b, const uint8_t a[4]);
 void lsc_sb_ipv6(struct lsc_strbuf *b, const uint8_t a[16]);
 void lsc_sb_hexcolon(struct lsc_strbuf *b, const uint8_t *p, size_t n);
+
+/*
+ * Untrusted bytes as text safe for a terminal: \n \r \t \\ and, when
+ * `quote` is not 0, that quote are escaped with a backslash, other control
+ * bytes and invalid UTF-8 as \xNN.  With `utf8` (the terminal speaks
+ * UTF-8) a valid UTF-8 character stands as itself ("Olá"), but for C1
+ * controls, line and paragraph separators and the marks and overrides of
+ * bidirectional text, which could reorder or hide what follows: those as
+ * \u{XXXX}.  Without `utf8` every byte past ASCII is \xNN.  Returns the
+ * bytes of `p` consumed (all of them unless `b` filled up).
+ */
+size_t lsc_sb_text(struct lsc_strbuf *b, const uint8_t *p, size_t n, bool utf8, char quote);
 
 /* Longest address text plus NUL: an IPv6 address with an embedded IPv4. */
 #define LSC_ADDRSTRLEN 48

@@ -128,7 +128,7 @@ int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o);
  * all or none; alone: first) and --width N.  Their getopt codes are
  * LSC_OPT_EXPLAIN and LSC_OPT_WIDTH, past any character.
  */
-#include <layerscope/explain.h>
+#include <layerscope/teach.h>
 #define LSC_OPT_EXPLAIN 1001
 #define LSC_OPT_WIDTH   1002
 #define LSC_TEACH_OPTIONS \

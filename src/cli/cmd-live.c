@@ -324,6 +324,6 @@ static int run_live(int argc, char **argv)
 	print_stats(src, iface);
 	lsc_source_close(src);
 	lsc_owners_close(owners);
-	lsc_explain_free(a.po.ropts.explain);
+	lsc_teach_free(a.po.ropts.explain);
 	return rc;
 }

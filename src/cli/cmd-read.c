@@ -15,8 +15,8 @@
 
 static const char read_help[] =
 	"options:\n"
-	"  -f, --format FORMAT  output format: line, tree, hex, json, ladder, none (default:\n"
-	"                       tree on a terminal, line otherwise)\n"
+	"  -f, --format FORMAT  output format: line, tree, hex, stack, json, ladder, none\n"
+	"                       (default: tree on a terminal, line otherwise)\n"
 	"  -c, --count N        stop after N frames that pass the filter\n"
 	"      --color WHEN     auto, always or never (default auto; NO_COLOR is honoured)\n"
 	"      --stats          after the frames, the conversation table (with -f none: the\n"
@@ -195,14 +195,14 @@ static int run_read(int argc, char **argv)
 
 	struct lsc_source *src = lsc_source_open_file(path, err);
 	if (src == NULL) {
-		lsc_explain_free(po.ropts.explain);
+		lsc_teach_free(po.ropts.explain);
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	}
 	char *filter = lsc_filter_join(argc - optind, argv + optind);
 	if (filter != NULL && lsc_source_set_filter(src, filter, err) != 0) {
 		free(filter);
 		lsc_source_close(src);
-		lsc_explain_free(po.ropts.explain);
+		lsc_teach_free(po.ropts.explain);
 		return lsc_usage_error(cmd, "%s", err);
 	}
 	free(filter);
@@ -211,6 +211,6 @@ static int run_read(int argc, char **argv)
 	setvbuf(po.out, obuf, _IOFBF, sizeof obuf);
 	int rc = lsc_pipeline_run(src, &po);
 	lsc_source_close(src);
-	lsc_explain_free(po.ropts.explain);
+	lsc_teach_free(po.ropts.explain);
 	return rc;
 }

@@ -217,7 +217,7 @@ static int run_report(int argc, char **argv)
 	ro.filter = filter;
 	ro.version = PACKAGE_VERSION;
 	if (teach.explain_given && teach.explain != LSC_EXPLAIN_NONE &&
-	    (ro.explain = lsc_explain_new(teach.explain)) == NULL) {
+	    (ro.explain = lsc_teach_new(teach.explain)) == NULL) {
 		free(filter);
 		lsc_source_close(src);
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "out of memory");
@@ -239,6 +239,6 @@ static int run_report(int argc, char **argv)
 		int wrc = write_report(cmd, rep, out, is_file(outpath) ? outpath : NULL);
 		rc = wrc != LSC_EXIT_OK ? wrc : rc;
 	}
-	lsc_explain_free(ro.explain);
+	lsc_teach_free(ro.explain);
 	return cleanup(rep, t, src, filter, rc);
 }

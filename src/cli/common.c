@@ -62,7 +62,7 @@ int lsc_teach_option(const struct lsc_cmd *cmd, int opt, const char *arg, struct
 	case LSC_OPT_EXPLAIN:
 		if (arg == NULL) {
 			t->explain = LSC_EXPLAIN_FIRST;
-		} else if (lsc_explain_parse_mode(arg, &t->explain) != 0) {
+		} else if (lsc_teach_parse_mode(arg, &t->explain) != 0) {
 			return lsc_usage_error(cmd, "--explain wants first, all or none, not '%s'", arg);
 		}
 		t->explain_given = true;
@@ -100,7 +100,7 @@ int lsc_teach_resolve(const struct lsc_teach_opts *t, FILE *out, struct lsc_rend
 	ro->explain = NULL;
 	if (mode == LSC_EXPLAIN_NONE)
 		return 0;
-	ro->explain = lsc_explain_new(mode);
+	ro->explain = lsc_teach_new(mode);
 	return ro->explain != NULL ? 0 : -1;
 }
 

@@ -17,7 +17,6 @@ static void decode_payload(struct lsc_frame *f, struct lsc_layer *l, struct lsc_
 
 #define LSC_PREVIEW_BYTES 64
 
-static const char hexd[] = "0123456789abcdef";
 
 /*
  * A printable preview of the first bytes, escaped; derived, never the wire
@@ -27,30 +26,13 @@ static const char hexd[] = "0123456789abcdef";
 static void emit_text(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
                       const struct lsc_field *fd)
 {
-	char buf[LSC_PREVIEW_BYTES * 4 + 4];
-	size_t o = 0;
+	char buf[LSC_PREVIEW_BYTES * 10 + 4];
+	struct lsc_strbuf b;
 	uint32_t n = lsc_layer_captured(f, l);
-	const uint8_t *p = f->data + l->offset;
-	for (uint32_t i = 0; i < n && i < LSC_PREVIEW_BYTES; i++) {
-		uint8_t ch = p[i];
-		char esc = ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch == '\t' ? 't' : ch == '\\' ? '\\' : 0;
-		if (esc) {
-			buf[o++] = '\\';
-			buf[o++] = esc;
-		} else if (ch >= 0x20 && ch < 0x7f) {
-			buf[o++] = (char)ch;
-		} else {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hexd[ch >> 4];
-			buf[o++] = hexd[ch & 15];
-		}
-	}
-	if (n > LSC_PREVIEW_BYTES) {
-		memcpy(buf + o, "...", 3);
-		o += 3;
-	}
-	buf[o] = '\0';
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_text(&b, f->data + l->offset, n < LSC_PREVIEW_BYTES ? n : LSC_PREVIEW_BYTES, s->utf8, 0);
+	if (n > LSC_PREVIEW_BYTES)
+		lsc_sb_puts(&b, "...");
 	s->ops->text(s, fd->key, fd->label, buf, true);
 }
 

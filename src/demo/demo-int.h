@@ -78,6 +78,8 @@ struct demo_item *demo_item_frame(const struct lsc_frame *f);
 struct demo_show;
 /* The output for the demo of `o`: its out, color, explain and width. */
 struct demo_show *demo_show_new(const struct lsc_demo_opts *o, char *err);
+/* With explanations on: what the demo will show, before the timeline (lsc_timeline_intro). */
+void demo_show_intro(struct demo_show *s, unsigned clients, bool udp, unsigned port);
 /* Shows the items and frees them (and the array). */
 void demo_show_items(struct demo_show *s, struct demo_item **items, size_t n);
 /* The ladders and the table; returns the frames shown, or -1 (cause in err). */

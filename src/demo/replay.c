@@ -273,6 +273,7 @@ int demo_replay(const struct lsc_demo_opts *o, const char *why, char *err)
 	        "network namespaces, client %s, server %s)\n", pcap, DEMO_CLIENT_ADDR, DEMO_SERVER_ADDR);
 	if ((s = demo_show_new(o, err)) == NULL)
 		goto out;
+	demo_show_intro(s, 3, o->udp, 8082); /* the bundled captures: three clients, port 8082 */
 	size_t n = demo_queue_take(q, INT64_MAX, &items);
 	demo_show_items(s, items, n);
 	if (demo_show_finish(s, err) < 0)

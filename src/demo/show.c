@@ -58,6 +58,11 @@ oom:
 	return NULL;
 }
 
+void demo_show_intro(struct demo_show *s, unsigned clients, bool udp, unsigned port)
+{
+	lsc_timeline_intro(s->tl, clients, udp, port);
+}
+
 void demo_show_free(struct demo_show *s)
 {
 	if (s == NULL)

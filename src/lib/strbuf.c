@@ -409,3 +409,62 @@ static size_t ipv6_text(char *t, const uint8_t a[16])
 	}
 	return k;
 }
+
+/* The length of the valid UTF-8 character at p (2 to 4 bytes) and its code point, or 0. */
+static size_t utf8_char(const uint8_t *p, size_t n, uint32_t *cp)
+{
+	size_t len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+	if (len == 0 || p[0] > 0xf4 || len > n)
+		return 0;
+	uint32_t c = p[0] & (0x7fu >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3fu);
+	}
+	/* Overlong forms, surrogates and past U+10FFFF are not UTF-8. */
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Characters a terminal would act on rather than show: C1 controls, separators, bidi controls. */
+static bool hidden_char(uint32_t c)
+{
+	return (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029 || (c >= 0x200e && c <= 0x200f) ||
+	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x061c || c == 0xfeff;
+}
+
+size_t lsc_sb_text(struct lsc_strbuf *b, const uint8_t *p, size_t n, bool utf8, char quote)
+{
+	static const char hexd[] = "0123456789abcdef";
+	size_t i = 0;
+	while (i < n && !b->cut) {
+		uint8_t ch = p[i];
+		char esc = ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch == '\t' ? 't' : ch == '\\' ? '\\' : 0;
+		if (quote != 0 && ch == (uint8_t)quote)
+			esc = quote;
+		uint32_t cp;
+		size_t len;
+		if (esc) {
+			char e[2] = { '\\', esc };
+			lsc_sb_putn(b, e, 2);
+			i++;
+		} else if (ch >= 0x20 && ch < 0x7f) {
+			lsc_sb_putc(b, (char)ch);
+			i++;
+		} else if (utf8 && ch >= 0x80 && (len = utf8_char(p + i, n - i, &cp)) != 0) {
+			if (hidden_char(cp))
+				lsc_sb_printf(b, "\\u{%04x}", (unsigned)cp);
+			else
+				lsc_sb_putn(b, (const char *)p + i, len);
+			i += len;
+		} else {
+			char e[4] = { '\\', 'x', hexd[ch >> 4], hexd[ch & 15] };
+			lsc_sb_putn(b, e, 4);
+			i++;
+		}
+	}
+	return i;
+}

@@ -207,7 +207,7 @@ static void text_row(FILE *out, const struct lsc_flow_conv *c, const struct lsc_
 		put_repeat(out, '-', fill);
 		fprintf(out, " %s --|", t.label);
 	}
-	int used = ROW_LEAD + 1 + 2 + 1 + (int)strlen(t.label) + fill + 2;
+	int used = ROW_LEAD + 7 + (int)strlen(t.label) + fill; /* the bar, the arrow and its spaces */
 	if (width != 0 && t.notes[0] && used + 2 + (int)strlen(t.notes) > (int)width) {
 		fputc('\n', out);
 		notes_under(out, t.notes, lane);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include <layerscope/decode.h>
-#include <layerscope/explain.h>
+#include <layerscope/teach.h>
 #include <layerscope/flow.h>
 #include <layerscope/render.h>
 #include <layerscope/strbuf.h>

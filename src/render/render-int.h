@@ -200,11 +200,11 @@ void lsc_text_fold(struct lsc_text *t, size_t start, unsigned width, unsigned in
  * label) or indented by two, at column `min_col` at least.
  */
 void lsc_text_fold_lines(struct lsc_text *t, size_t start, unsigned width, unsigned min_col);
-/* The frame's due explanations (explain.h), a paragraph each, "↳ " first; returns how many. */
+/* The frame's due explanations (teach.h), a paragraph each, "↳ " first; returns how many. */
 struct lsc_explainer;
 unsigned lsc_text_explain(struct lsc_text *t, struct lsc_explainer *e, const struct lsc_frame *f,
                           unsigned indent, unsigned width);
-/* The same for lsc_explain_reads() and lsc_explain_history(). */
+/* The same for lsc_teach_reads() and lsc_teach_history(). */
 unsigned lsc_text_explain_reads(struct lsc_text *t, struct lsc_explainer *e, const char *reader,
                                 uint64_t frame, unsigned segments, uint64_t bytes,
                                 const uint32_t *reads, unsigned nreads, unsigned indent, unsigned width);

@@ -10,8 +10,9 @@ static const struct lsc_renderer *const renderers[] = {
 	&lsc_render_line,
 	&lsc_render_tree,
 	&lsc_render_hex,
+	&lsc_render_stack,
 	&lsc_render_json,
-	&lsc_render_ladder, &lsc_render_follow, &lsc_render_none, &lsc_render_stack,
+	&lsc_render_ladder, &lsc_render_follow, &lsc_render_none,
 };
 
 const struct lsc_renderer *lsc_renderer_find(const char *name)

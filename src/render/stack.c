@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include <layerscope/decode.h>
-#include <layerscope/explain.h>
+#include <layerscope/teach.h>
 #include <layerscope/flow.h>
 #include <layerscope/strbuf.h>
 
@@ -59,7 +59,7 @@ static struct lsc_stack_row *row_add(struct lsc_stack *s, enum lsc_stack_dir dir
 	return r;
 }
 
-/* The payload's first bytes as text, printable ASCII kept, the rest as dots. */
+/* The payload's first bytes as text, escaped for the terminal (lsc_sb_text). */
 static void preview(struct lsc_strbuf *b, const struct lsc_frame *f)
 {
 	const uint8_t *p;
@@ -67,8 +67,7 @@ static void preview(struct lsc_strbuf *b, const struct lsc_frame *f)
 	if (n == 0)
 		return;
 	lsc_sb_puts(b, " \"");
-	for (uint32_t i = 0; i < n && i < PREVIEW; i++)
-		lsc_sb_putc(b, p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' ? (char)p[i] : '.');
+	lsc_sb_text(b, p, n < PREVIEW ? n : PREVIEW, lsc_text_utf8(), '"');
 	lsc_sb_puts(b, n > PREVIEW ? "\"…" : "\"");
 }
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <layerscope/explain.h>
+#include <layerscope/teach.h>
 #include <layerscope/flow.h>
 #include <layerscope/strbuf.h>
 
@@ -192,7 +192,7 @@ done:
 	if (st->dropped != 0)
 		fprintf(out, "(%" PRIu64 " more conversation%s counted but not listed: the table keeps %" PRIu32
 		             " rows)\n", st->dropped, PLURAL(st->dropped), st->max);
-	if (lsc_explain_is_on(st->explain))
+	if (lsc_teach_is_on(st->explain))
 		explain_histories(st, out);
 	return 0;
 }

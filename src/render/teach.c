@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include <layerscope/explain.h>
+#include <layerscope/teach.h>
 
 #include "render-int.h"
 
@@ -213,7 +213,7 @@ unsigned lsc_text_explain(struct lsc_text *t, struct lsc_explainer *e, const str
                           unsigned indent, unsigned width)
 {
 	struct explain_out o = { t, indent, width };
-	return lsc_explain_frame(e, f, explain_line, &o);
+	return lsc_teach_frame(e, f, explain_line, &o);
 }
 
 unsigned lsc_text_explain_reads(struct lsc_text *t, struct lsc_explainer *e, const char *reader,
@@ -221,12 +221,12 @@ unsigned lsc_text_explain_reads(struct lsc_text *t, struct lsc_explainer *e, con
                                 const uint32_t *reads, unsigned nreads, unsigned indent, unsigned width)
 {
 	struct explain_out o = { t, indent, width };
-	return lsc_explain_reads(e, reader, frame, segments, bytes, reads, nreads, explain_line, &o);
+	return lsc_teach_reads(e, reader, frame, segments, bytes, reads, nreads, explain_line, &o);
 }
 
 unsigned lsc_text_explain_history(struct lsc_text *t, struct lsc_explainer *e, const char *history,
                                   unsigned indent, unsigned width)
 {
 	struct explain_out o = { t, indent, width };
-	return lsc_explain_history(e, history, explain_line, &o);
+	return lsc_teach_history(e, history, explain_line, &o);
 }

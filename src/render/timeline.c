@@ -8,11 +8,12 @@
 
 #include <layerscope/decode.h>
 #include <layerscope/demo.h>
-#include <layerscope/explain.h>
+#include <layerscope/teach.h>
 #include <layerscope/flow.h>
 #include <layerscope/strbuf.h>
 
 #include "render-int.h"
+#include "../lib/i18n.h"
 
 /*
  * One column of time, one of who acts, then what: a call is one line, a
@@ -74,7 +75,45 @@ void lsc_timeline_teach(struct lsc_timeline *tl, struct lsc_explainer *e, unsign
 {
 	tl->explain = e;
 	tl->width = width;
-	lsc_explain_set_observed(e, true);
+	lsc_teach_set_observed(e, true);
+}
+
+void lsc_timeline_intro(struct lsc_timeline *tl, unsigned clients, bool udp, unsigned port)
+{
+	char text[512];
+	if (!lsc_teach_is_on(tl->explain))
+		return;
+	snprintf(text, sizeof text,
+	         udp ? _("An echo server waits on UDP port %u; %u clients each send it one datagram and read the "
+	                 "reply. Below, in time order: each socket call a program makes, and under it the frames "
+	                 "on the wire it caused, each with its layers from the link up.")
+	             : _("An echo server listens on port %u; %u clients connect one after another, each sends a "
+	                 "message and reads the echo 16 bytes at a time. Below, in time order: each socket call a "
+	                 "program makes, and under it the frames on the wire it caused, each with its layers from "
+	                 "the link up."),
+	         port, clients);
+	lsc_text_para(&tl->t, text, 0, tl->width);
+	if (tl->t.color) {
+		static const char *const names[] = { N_("link"), N_("network"), N_("transport"), N_("application") };
+		lsc_text_puts(&tl->t, _("Colours:"));
+		for (unsigned i = 0; i < 4; i++) {
+			lsc_text_putc(&tl->t, ' ');
+			lsc_text_style(&tl->t, lsc_text_layer_sgr(i, false));
+			lsc_text_puts(&tl->t, _(names[i]));
+			lsc_text_end(&tl->t);
+		}
+		lsc_text_puts(&tl->t, " · ");
+		lsc_text_style(&tl->t, LSC_SGR_BOLD);
+		lsc_text_puts(&tl->t, _("who acts"));
+		lsc_text_end(&tl->t);
+		lsc_text_puts(&tl->t, " · ");
+		lsc_text_style(&tl->t, LSC_SGR_EXPLAIN);
+		lsc_text_puts(&tl->t, _("why"));
+		lsc_text_end(&tl->t);
+		lsc_text_putc(&tl->t, '\n');
+	}
+	lsc_text_putc(&tl->t, '\n');
+	lsc_text_flush(&tl->t);
 }
 
 void lsc_timeline_free(struct lsc_timeline *tl)
@@ -217,7 +256,7 @@ static void reader_frame(struct lsc_timeline *tl, const char *role, const struct
 void lsc_timeline_call(struct lsc_timeline *tl, int64_t sec, uint32_t nsec, const char *role,
                        const char *text)
 {
-	if (lsc_explain_is_on(tl->explain))
+	if (lsc_teach_is_on(tl->explain))
 		reader_call(tl, role, text);
 	lsc_text_flush(&tl->t);
 	put_time(tl, sec, nsec);
@@ -342,21 +381,11 @@ static void put_preview(struct lsc_timeline *tl, const struct lsc_frame *f)
 	uint32_t n = lsc_render_payload(f, &p);
 	if (n == 0)
 		return;
-	char buf[PREVIEW * 4 + 8];
+	char buf[PREVIEW * 10 + 8];
 	struct lsc_strbuf b;
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_sb_puts(&b, " \"");
-	for (uint32_t i = 0; i < n && i < PREVIEW; i++) {
-		uint8_t c = p[i];
-		if (c == '"' || c == '\\')
-			lsc_sb_printf(&b, "\\%c", c);
-		else if (c == '\n')
-			lsc_sb_puts(&b, "\\n");
-		else if (c >= 0x20 && c < 0x7f)
-			lsc_sb_putc(&b, (char)c);
-		else
-			lsc_sb_printf(&b, "\\x%02x", c);
-	}
+	lsc_sb_text(&b, p, n < PREVIEW ? n : PREVIEW, lsc_text_utf8(), '"');
 	lsc_sb_puts(&b, n > PREVIEW ? "\"…" : "\"");
 	lsc_text_puts(&tl->t, buf);
 }
@@ -471,7 +500,7 @@ void lsc_timeline_frame(struct lsc_timeline *tl, const struct lsc_frame *f)
 		lsc_text_putc(&tl->t, '\n');
 	}
 	lsc_text_fold_lines(&tl->t, 0, tl->width, TEXT_COL);
-	if (lsc_explain_is_on(tl->explain)) {
+	if (lsc_teach_is_on(tl->explain)) {
 		lsc_text_explain(&tl->t, tl->explain, f, TEXT_COL, tl->width);
 		const struct lsc_layer *l4 = lsc_frame_transport(f);
 		if (f->has_flow && l4 != NULL && l4->proto == LSC_PROTO_TCP && l4->u.tcp.payload_length > 0) {

@@ -11,6 +11,7 @@
 #include <layerscope/source.h>
 
 #include "render-int.h"
+#include "../lib/i18n.h"
 
 /*
  * Frame 4 · 2026-11-24 05:16:47.403747051 UTC · +0.000072574 s · 81 bytes · EN10MB
@@ -304,6 +305,7 @@ static void *tree_begin(FILE *out, const struct lsc_render_opts *o)
 	st->explain = o->explain;
 	st->width = o->width;
 	st->sink.ops = &tree_ops;
+	st->sink.utf8 = lsc_text_utf8();
 	st->sink.ctx = st;
 	for (unsigned p = 0; p < LSC_PROTO_COUNT; p++) {
 		const struct lsc_proto_info *pi = lsc_proto_get(p);

@@ -11,7 +11,7 @@
 
 #include <layerscope/source.h>
 
-#include <layerscope/explain.h>
+#include <layerscope/teach.h>
 
 #include "report-int.h"
 
@@ -666,6 +666,6 @@ void lsc_report_explain(FILE *o, struct lsc_explainer *e, const struct lsc_frame
                         void (*esc)(FILE *o, const char *s))
 {
 	struct explain_list x = { o, open, item, item_end, esc, 0 };
-	if (lsc_explain_frame(e, f, explain_item, &x) != 0)
+	if (lsc_teach_frame(e, f, explain_item, &x) != 0)
 		fputs(close, o);
 }

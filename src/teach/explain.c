@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include <layerscope/decode.h>
-#include <layerscope/explain.h>
+#include <layerscope/teach.h>
 #include <layerscope/flow.h>
 #include <layerscope/strbuf.h>
 
@@ -205,7 +205,7 @@ struct ex_vals {
 	char reads[96], history[LSC_FLOW_HISTORY_MAX + 1], letters[512];
 };
 
-int lsc_explain_parse_mode(const char *s, enum lsc_explain_mode *out)
+int lsc_teach_parse_mode(const char *s, enum lsc_explain_mode *out)
 {
 	static const char *const names[] = { "none", "first", "all" };
 	for (unsigned i = 0; i < 3; i++)
@@ -216,17 +216,17 @@ int lsc_explain_parse_mode(const char *s, enum lsc_explain_mode *out)
 	return -1;
 }
 
-const char *lsc_explain_name(unsigned id)
+const char *lsc_teach_name(unsigned id)
 {
 	return id < LSC_EX_COUNT ? catalogue[id].name : NULL;
 }
 
-const char *lsc_explain_template(unsigned id)
+const char *lsc_teach_template(unsigned id)
 {
 	return id < LSC_EX_COUNT ? catalogue[id].text : NULL;
 }
 
-struct lsc_explainer *lsc_explain_new(enum lsc_explain_mode mode)
+struct lsc_explainer *lsc_teach_new(enum lsc_explain_mode mode)
 {
 	struct lsc_explainer *e = calloc(1, sizeof *e);
 	if (e == NULL)
@@ -236,28 +236,28 @@ struct lsc_explainer *lsc_explain_new(enum lsc_explain_mode mode)
 	return e;
 }
 
-void lsc_explain_free(struct lsc_explainer *e)
+void lsc_teach_free(struct lsc_explainer *e)
 {
 	free(e);
 }
 
-enum lsc_explain_mode lsc_explain_mode(const struct lsc_explainer *e)
+enum lsc_explain_mode lsc_teach_mode(const struct lsc_explainer *e)
 {
 	return e != NULL ? e->mode : LSC_EXPLAIN_NONE;
 }
 
-void lsc_explain_set_on(struct lsc_explainer *e, bool on)
+void lsc_teach_set_on(struct lsc_explainer *e, bool on)
 {
 	if (e != NULL)
 		atomic_store_explicit(&e->on, on && e->mode != LSC_EXPLAIN_NONE, memory_order_relaxed);
 }
 
-bool lsc_explain_is_on(const struct lsc_explainer *e)
+bool lsc_teach_is_on(const struct lsc_explainer *e)
 {
 	return e != NULL && atomic_load_explicit(&((struct lsc_explainer *)e)->on, memory_order_relaxed);
 }
 
-void lsc_explain_set_observed(struct lsc_explainer *e, bool observed)
+void lsc_teach_set_observed(struct lsc_explainer *e, bool observed)
 {
 	if (e != NULL)
 		e->observed = observed;
@@ -331,7 +331,7 @@ static bool due(struct lsc_explainer *e, unsigned id)
 	return e->mode == LSC_EXPLAIN_ALL || !e->seen[id];
 }
 
-static unsigned say(struct lsc_explainer *e, unsigned id, const struct ex_vals *v, lsc_explain_fn fn,
+static unsigned say(struct lsc_explainer *e, unsigned id, const struct ex_vals *v, lsc_teach_fn fn,
                     void *ctx)
 {
 	char text[1024];
@@ -433,7 +433,7 @@ static const char *service(uint16_t port)
 #define EXPLAIN_BYTE_STREAM_CHUNK 16 /* the exercise client's recv() size */
 
 static unsigned explain_ports(struct lsc_explainer *e, struct ex_vals *v, uint16_t sp, uint16_t dp,
-                              lsc_explain_fn fn, void *ctx)
+                              lsc_teach_fn fn, void *ctx)
 {
 	unsigned n = 0;
 	uint16_t ports[2] = { dp, sp };
@@ -451,7 +451,7 @@ static unsigned explain_ports(struct lsc_explainer *e, struct ex_vals *v, uint16
 }
 
 static unsigned explain_link(struct lsc_explainer *e, const struct lsc_frame *f, struct ex_vals *v,
-                             lsc_explain_fn fn, void *ctx)
+                             lsc_teach_fn fn, void *ctx)
 {
 	unsigned n = 0;
 	const struct lsc_layer *eth = lsc_frame_find(f, LSC_PROTO_ETH);
@@ -484,7 +484,7 @@ static unsigned explain_link(struct lsc_explainer *e, const struct lsc_frame *f,
 }
 
 static unsigned explain_network(struct lsc_explainer *e, const struct lsc_layer *net, struct ex_vals *v,
-                                lsc_explain_fn fn, void *ctx)
+                                lsc_teach_fn fn, void *ctx)
 {
 	if (net == NULL || net->cap_len < net->hdr_len)
 		return 0;
@@ -520,7 +520,7 @@ static bool offloaded(const struct lsc_frame *f)
 
 /* ICMP port unreachable: the quoted UDP header's destination port. */
 static unsigned explain_icmp(struct lsc_explainer *e, const struct lsc_frame *f, const struct lsc_layer *l4,
-                             struct ex_vals *v, lsc_explain_fn fn, void *ctx)
+                             struct ex_vals *v, lsc_teach_fn fn, void *ctx)
 {
 	bool unreach = (l4->proto == LSC_PROTO_ICMP && l4->u.icmp.type == 3 && l4->u.icmp.code == 3) ||
 	               (l4->proto == LSC_PROTO_ICMPV6 && l4->u.icmp.type == 1 && l4->u.icmp.code == 4);
@@ -537,7 +537,7 @@ static unsigned explain_icmp(struct lsc_explainer *e, const struct lsc_frame *f,
 }
 
 static unsigned explain_tcp(struct lsc_explainer *e, const struct lsc_frame *f, const struct lsc_layer *l4,
-                            struct ex_vals *v, lsc_explain_fn fn, void *ctx)
+                            struct ex_vals *v, lsc_teach_fn fn, void *ctx)
 {
 	const struct lsc_flow_ann *a = &f->flow;
 	const struct lsc_tcp *t = &l4->u.tcp;
@@ -619,12 +619,12 @@ static unsigned explain_tcp(struct lsc_explainer *e, const struct lsc_frame *f, 
 	return n;
 }
 
-unsigned lsc_explain_frame(struct lsc_explainer *e, const struct lsc_frame *f, lsc_explain_fn fn, void *ctx)
+unsigned lsc_teach_frame(struct lsc_explainer *e, const struct lsc_frame *f, lsc_teach_fn fn, void *ctx)
 {
 	struct ex_vals v;
 	const struct lsc_layer *net, *l4;
 	unsigned n = 0;
-	if (!lsc_explain_is_on(e))
+	if (!lsc_teach_is_on(e))
 		return 0;
 	memset(&v, 0, sizeof v);
 	v.f = f;
@@ -677,13 +677,13 @@ unsigned lsc_explain_frame(struct lsc_explainer *e, const struct lsc_frame *f, l
 	return n;
 }
 
-unsigned lsc_explain_reads(struct lsc_explainer *e, const char *reader, uint64_t frame,
+unsigned lsc_teach_reads(struct lsc_explainer *e, const char *reader, uint64_t frame,
                            unsigned segments, uint64_t bytes, const uint32_t *reads,
-                           unsigned nreads, lsc_explain_fn fn, void *ctx)
+                           unsigned nreads, lsc_teach_fn fn, void *ctx)
 {
 	struct ex_vals v;
 	struct lsc_strbuf b;
-	if (!lsc_explain_is_on(e) || nreads == 0)
+	if (!lsc_teach_is_on(e) || nreads == 0)
 		return 0;
 	memset(&v, 0, sizeof v);
 	v.reader = reader;
@@ -715,11 +715,11 @@ unsigned lsc_explain_reads(struct lsc_explainer *e, const char *reader, uint64_t
 	return 1;
 }
 
-unsigned lsc_explain_history(struct lsc_explainer *e, const char *history, lsc_explain_fn fn, void *ctx)
+unsigned lsc_teach_history(struct lsc_explainer *e, const char *history, lsc_teach_fn fn, void *ctx)
 {
 	struct ex_vals v;
 	struct lsc_strbuf b;
-	if (!lsc_explain_is_on(e) || history == NULL || *history == '\0')
+	if (!lsc_teach_is_on(e) || history == NULL || *history == '\0')
 		return 0;
 	memset(&v, 0, sizeof v);
 	snprintf(v.history, sizeof v.history, "%s", history);

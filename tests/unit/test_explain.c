@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include <layerscope/explain.h>
+#include <layerscope/teach.h>
 #include <layerscope/flow.h>
 
 #include "unit.h"
@@ -79,7 +79,7 @@ static void tcp_frame(struct lsc_frame *f, uint64_t number, unsigned dir, unsign
 static unsigned explain(struct lsc_explainer *e, const struct lsc_frame *f, struct said *s)
 {
 	memset(s, 0, sizeof *s);
-	return lsc_explain_frame(e, f, collect, s);
+	return lsc_teach_frame(e, f, collect, s);
 }
 
 /* Every entry has a name, one to three sentences, a reference at the end, and only known placeholders. */
@@ -92,11 +92,11 @@ static void test_catalogue_entries(void **state)
 	};
 	(void)state;
 	for (unsigned id = 0; id < LSC_EX_COUNT; id++) {
-		const char *name = lsc_explain_name(id), *t = lsc_explain_template(id);
+		const char *name = lsc_teach_name(id), *t = lsc_teach_template(id);
 		assert_non_null(name);
 		assert_non_null(t);
 		for (unsigned j = 0; j < id; j++)
-			assert_string_not_equal(name, lsc_explain_name(j));
+			assert_string_not_equal(name, lsc_teach_name(j));
 		assert_true(strstr(t, "RFC") != NULL || strstr(t, "man ") != NULL || strstr(t, "IEEE") != NULL ||
 		            strstr(t, "docs/") != NULL || strstr(t, "(7)") != NULL);
 		for (const char *p = strchr(t, '{'); p != NULL; p = strchr(p + 1, '{')) {
@@ -109,26 +109,26 @@ static void test_catalogue_entries(void **state)
 				fail_msg("%s: unknown placeholder %.*s", name, (int)(q - p + 1), p);
 		}
 	}
-	assert_null(lsc_explain_name(LSC_EX_COUNT));
+	assert_null(lsc_teach_name(LSC_EX_COUNT));
 }
 
 static void test_parse_mode(void **state)
 {
 	enum lsc_explain_mode m;
 	(void)state;
-	assert_int_equal(lsc_explain_parse_mode("all", &m), 0);
+	assert_int_equal(lsc_teach_parse_mode("all", &m), 0);
 	assert_int_equal(m, LSC_EXPLAIN_ALL);
-	assert_int_equal(lsc_explain_parse_mode("first", &m), 0);
+	assert_int_equal(lsc_teach_parse_mode("first", &m), 0);
 	assert_int_equal(m, LSC_EXPLAIN_FIRST);
-	assert_int_equal(lsc_explain_parse_mode("none", &m), 0);
+	assert_int_equal(lsc_teach_parse_mode("none", &m), 0);
 	assert_int_equal(m, LSC_EXPLAIN_NONE);
-	assert_int_equal(lsc_explain_parse_mode("some", &m), -1);
+	assert_int_equal(lsc_teach_parse_mode("some", &m), -1);
 }
 
 /* The handshake, the data, the teardown: each explained once in first mode, with this frame's numbers. */
 static void test_exercise_first(void **state)
 {
-	struct lsc_explainer *e = lsc_explain_new(LSC_EXPLAIN_FIRST);
+	struct lsc_explainer *e = lsc_teach_new(LSC_EXPLAIN_FIRST);
 	struct lsc_frame f;
 	struct said s;
 	(void)state;
@@ -191,12 +191,12 @@ static void test_exercise_first(void **state)
 	tcp_frame(&f, 13, LSC_FLOW_C2S, LSC_EV_SYN, LSC_TCP_SYN, 0);
 	f.flow.id = 2;
 	assert_int_equal(explain(e, &f, &s), 0);
-	lsc_explain_free(e);
+	lsc_teach_free(e);
 }
 
 static void test_all_and_off(void **state)
 {
-	struct lsc_explainer *e = lsc_explain_new(LSC_EXPLAIN_ALL);
+	struct lsc_explainer *e = lsc_teach_new(LSC_EXPLAIN_ALL);
 	struct lsc_frame f;
 	struct said s;
 	(void)state;
@@ -205,25 +205,25 @@ static void test_all_and_off(void **state)
 	assert_non_null(said_text(&s, LSC_EX_SYN_ACK));
 	explain(e, &f, &s);
 	assert_non_null(said_text(&s, LSC_EX_SYN_ACK)); /* again: all */
-	lsc_explain_set_on(e, false);
-	assert_false(lsc_explain_is_on(e));
+	lsc_teach_set_on(e, false);
+	assert_false(lsc_teach_is_on(e));
 	assert_int_equal(explain(e, &f, &s), 0);
-	lsc_explain_set_on(e, true);
-	assert_true(lsc_explain_is_on(e));
+	lsc_teach_set_on(e, true);
+	assert_true(lsc_teach_is_on(e));
 	assert_int_not_equal(explain(e, &f, &s), 0);
-	lsc_explain_free(e);
+	lsc_teach_free(e);
 
-	e = lsc_explain_new(LSC_EXPLAIN_NONE);
-	lsc_explain_set_on(e, true); /* none stays none */
+	e = lsc_teach_new(LSC_EXPLAIN_NONE);
+	lsc_teach_set_on(e, true); /* none stays none */
 	assert_int_equal(explain(e, &f, &s), 0);
-	lsc_explain_free(e);
+	lsc_teach_free(e);
 	assert_int_equal(explain(NULL, &f, &s), 0);
 }
 
 /* Resets: refused (after a SYN), the raw socket's (after a SYN-ACK), any other. */
 static void test_resets(void **state)
 {
-	struct lsc_explainer *e = lsc_explain_new(LSC_EXPLAIN_ALL);
+	struct lsc_explainer *e = lsc_teach_new(LSC_EXPLAIN_ALL);
 	struct lsc_frame f;
 	struct said s;
 	(void)state;
@@ -251,13 +251,13 @@ static void test_resets(void **state)
 	f.flow.id = 3;
 	explain(e, &f, &s);
 	assert_non_null(strstr(said_text(&s, LSC_EX_RST), "ECONNRESET"));
-	lsc_explain_free(e);
+	lsc_teach_free(e);
 }
 
 /* Loss and flow control: retransmission, duplicate ACK, zero window, window update. */
 static void test_loss_and_windows(void **state)
 {
-	struct lsc_explainer *e = lsc_explain_new(LSC_EXPLAIN_FIRST);
+	struct lsc_explainer *e = lsc_teach_new(LSC_EXPLAIN_FIRST);
 	struct lsc_frame f;
 	struct said s;
 	(void)state;
@@ -274,13 +274,13 @@ static void test_loss_and_windows(void **state)
 	tcp_frame(&f, 11, LSC_FLOW_S2C, LSC_EV_WINDOW_UPDATE, LSC_TCP_ACK, 0);
 	explain(e, &f, &s);
 	assert_non_null(strstr(said_text(&s, LSC_EX_WINDOW_UPDATE), "may send again (window 512)"));
-	lsc_explain_free(e);
+	lsc_teach_free(e);
 }
 
 /* Ports 21 and 23 get their own words (a course text mixes them up); 80 its service's name. */
 static void test_well_known_ports(void **state)
 {
-	struct lsc_explainer *e = lsc_explain_new(LSC_EXPLAIN_ALL);
+	struct lsc_explainer *e = lsc_teach_new(LSC_EXPLAIN_ALL);
 	struct lsc_frame f;
 	struct said s;
 	(void)state;
@@ -299,26 +299,26 @@ static void test_well_known_ports(void **state)
 	f.layers[2].u.tcp.dport = 23;
 	explain(e, &f, &s);
 	assert_non_null(strstr(said_text(&s, LSC_EX_PORT_TELNET), "FTP is port 21"));
-	lsc_explain_free(e);
+	lsc_teach_free(e);
 }
 
 static void test_reads_and_history(void **state)
 {
-	struct lsc_explainer *e = lsc_explain_new(LSC_EXPLAIN_FIRST);
+	struct lsc_explainer *e = lsc_teach_new(LSC_EXPLAIN_FIRST);
 	struct said s;
 	uint32_t reads[3] = { 16, 16, 8 };
 	(void)state;
 	memset(&s, 0, sizeof s);
-	assert_int_equal(lsc_explain_reads(e, "client 1", 8, 1, 40, reads, 3, collect, &s), 1);
+	assert_int_equal(lsc_teach_reads(e, "client 1", 8, 1, 40, reads, 3, collect, &s), 1);
 	assert_string_equal(s.text[0], "40 bytes arrived in one segment (frame 8); client 1 read them as "
 	                               "16 + 16 + 8: recv() returns what has arrived, up to the size it asks "
 	                               "for. TCP carries a stream of bytes, not messages. man 2 recv.");
-	assert_int_equal(lsc_explain_reads(e, "client 2", 18, 1, 40, reads, 3, collect, &s), 0); /* once */
+	assert_int_equal(lsc_teach_reads(e, "client 2", 18, 1, 40, reads, 3, collect, &s), 0); /* once */
 	memset(&s, 0, sizeof s);
-	assert_int_equal(lsc_explain_history(e, "ShADadFf", collect, &s), 1);
+	assert_int_equal(lsc_teach_history(e, "ShADadFf", collect, &s), 1);
 	assert_non_null(strstr(s.text[0], "History ShADadFf: S client SYN, h server SYN-ACK, A client pure ACK, "
 	                                  "D client data, a server pure ACK, d server data, F client FIN, f server FIN."));
-	lsc_explain_free(e);
+	lsc_teach_free(e);
 }
 
 int main(void)

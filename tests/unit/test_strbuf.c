@@ -246,6 +246,34 @@ static void test_lines(void **state)
 	assert_null(lsc_calloc_lines(SIZE_MAX - 10));
 }
 
+/* Payload text: UTF-8 shown under a UTF-8 terminal, escaped otherwise; controls, C1, bidi and invalid bytes always escaped. */
+static void text_of(char *out, size_t cap, const char *in, size_t n, bool utf8, char quote)
+{
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, out, cap);
+	assert_int_equal(lsc_sb_text(&b, (const uint8_t *)in, n, utf8, quote), n);
+}
+
+static void test_text(void **state)
+{
+	char out[256];
+	(void)state;
+	text_of(out, sizeof out, "Ol\xc3\xa1, Introdu\xc3\xa7\xc3\xa3o\n", 19, true, 0);
+	assert_string_equal(out, "Ol\xc3\xa1, Introdu\xc3\xa7\xc3\xa3o\\n");
+	text_of(out, sizeof out, "Ol\xc3\xa1", 4, false, 0);
+	assert_string_equal(out, "Ol\\xc3\\xa1");
+	/* C1 control U+0085, a right-to-left override U+202E, a line separator U+2028 */
+	text_of(out, sizeof out, "a\xc2\x85" "b\xe2\x80\xae" "c\xe2\x80\xa8", 11, true, 0);
+	assert_string_equal(out, "a\\u{0085}b\\u{202e}c\\u{2028}");
+	/* invalid: a lone continuation byte, an overlong '/', a surrogate, a cut sequence, ESC */
+	text_of(out, sizeof out, "\x80\xc0\xaf\xed\xa0\x80\xe2\x82\x1b", 9, true, 0);
+	assert_string_equal(out, "\\x80\\xc0\\xaf\\xed\\xa0\\x80\\xe2\\x82\\x1b");
+	text_of(out, sizeof out, "say \"hi\"\\", 9, true, '"');
+	assert_string_equal(out, "say \\\"hi\\\"\\\\");
+	text_of(out, sizeof out, "\xf0\x9f\x99\x82\t", 5, true, 0);
+	assert_string_equal(out, "\xf0\x9f\x99\x82\\t");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_fixed),
 		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

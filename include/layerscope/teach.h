@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* explain.h: the teaching catalogue: a short, plain explanation of each situation a capture shows. */
-#ifndef LAYERSCOPE_EXPLAIN_H
-#define LAYERSCOPE_EXPLAIN_H
+/* teach.h: the teaching catalogue: a short, plain explanation of each situation a capture shows. */
+#ifndef LAYERSCOPE_TEACH_H
+#define LAYERSCOPE_TEACH_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,7 +23,7 @@ enum lsc_explain_mode {
 };
 
 /* "none", "first", "all" into *out; -1 when none of them. */
-int lsc_explain_parse_mode(const char *s, enum lsc_explain_mode *out);
+int lsc_teach_parse_mode(const char *s, enum lsc_explain_mode *out);
 
 enum lsc_explain_id {
 	LSC_EX_LOOPBACK_MAC = 0,
@@ -66,24 +66,24 @@ enum lsc_explain_id {
 };
 
 /* The id's stable name ("syn-ack"), for tests and docs; NULL past the last. */
-const char *lsc_explain_name(unsigned id);
+const char *lsc_teach_name(unsigned id);
 /* The id's template, untranslated, with its {placeholders}; NULL past the last. */
-const char *lsc_explain_template(unsigned id);
+const char *lsc_teach_template(unsigned id);
 
 struct lsc_explainer;
 
 /* An explainer for one run; NULL when out of memory.  NONE gives one that says nothing. */
-struct lsc_explainer *lsc_explain_new(enum lsc_explain_mode mode);
-void lsc_explain_free(struct lsc_explainer *e);
-enum lsc_explain_mode lsc_explain_mode(const struct lsc_explainer *e);
+struct lsc_explainer *lsc_teach_new(enum lsc_explain_mode mode);
+void lsc_teach_free(struct lsc_explainer *e);
+enum lsc_explain_mode lsc_teach_mode(const struct lsc_explainer *e);
 
 /*
  * Explanations on or off at run time (--step's `e` key), without losing
  * what was shown; safe to call from another thread than the renderer's.
  * A new explainer is on unless its mode is NONE.
  */
-void lsc_explain_set_on(struct lsc_explainer *e, bool on);
-bool lsc_explain_is_on(const struct lsc_explainer *e);
+void lsc_teach_set_on(struct lsc_explainer *e, bool on);
+bool lsc_teach_is_on(const struct lsc_explainer *e);
 
 /*
  * The socket calls of this run are observed (demo sees the programs make
@@ -91,10 +91,10 @@ bool lsc_explain_is_on(const struct lsc_explainer *e);
  * is left out, and the byte stream is explained from the reads themselves
  * (lsc_explain_reads) rather than from the segments.
  */
-void lsc_explain_set_observed(struct lsc_explainer *e, bool observed);
+void lsc_teach_set_observed(struct lsc_explainer *e, bool observed);
 
 /* Called once for each explanation to show: its id and its text, numbers filled in. */
-typedef void (*lsc_explain_fn)(void *ctx, unsigned id, const char *text);
+typedef void (*lsc_teach_fn)(void *ctx, unsigned id, const char *text);
 
 /*
  * Hands to `fn` every explanation the decoded (and tracked) frame calls
@@ -102,18 +102,18 @@ typedef void (*lsc_explain_fn)(void *ctx, unsigned id, const char *text);
  * the link layer up.  Returns how many.  Frames must come in capture
  * order; f->flow.conv is never read.  NULL `e` explains nothing.
  */
-unsigned lsc_explain_frame(struct lsc_explainer *e, const struct lsc_frame *f, lsc_explain_fn fn, void *ctx);
+unsigned lsc_teach_frame(struct lsc_explainer *e, const struct lsc_frame *f, lsc_teach_fn fn, void *ctx);
 
 /*
  * The byte stream as a program read it: `bytes` arrived in `segments`
  * segments (the last in frame `frame`), and `reader` ("client 1") took them
  * with `nreads` recv() calls returning `reads`.
  */
-unsigned lsc_explain_reads(struct lsc_explainer *e, const char *reader, uint64_t frame,
+unsigned lsc_teach_reads(struct lsc_explainer *e, const char *reader, uint64_t frame,
                            unsigned segments, uint64_t bytes, const uint32_t *reads,
-                           unsigned nreads, lsc_explain_fn fn, void *ctx);
+                           unsigned nreads, lsc_teach_fn fn, void *ctx);
 
 /* The letters of a history string ("ShADadFf"), spelled out. */
-unsigned lsc_explain_history(struct lsc_explainer *e, const char *history, lsc_explain_fn fn, void *ctx);
+unsigned lsc_teach_history(struct lsc_explainer *e, const char *history, lsc_teach_fn fn, void *ctx);
 
 #endif
