@@ -35,6 +35,14 @@ struct lsc_timeline;
 /* A timeline writing to `out` (the caller's), ANSI-coloured when `color`.  NULL when out of memory. */
 struct lsc_timeline *lsc_timeline_new(FILE *out, bool color);
 void lsc_timeline_free(struct lsc_timeline *tl);
+/*
+ * Explanations under the frames and calls (NULL: none), wrapped to `width`
+ * columns (0: no limit).  The explainer is told the calls are observed.
+ */
+struct lsc_explainer;
+void lsc_timeline_teach(struct lsc_timeline *tl, struct lsc_explainer *e, unsigned width);
+/* With explanations on: two or three lines saying what the demo will show, and a legend of the colours. */
+void lsc_timeline_intro(struct lsc_timeline *tl, unsigned clients, bool udp, unsigned port);
 
 /* Names the TCP/UDP end on `port` (any address) as `role` in frame lines. */
 void lsc_timeline_name_port(struct lsc_timeline *tl, uint16_t port, const char *role);
@@ -71,6 +79,8 @@ struct lsc_demo_opts {
 	/* --step: called where a step ends (before a call that follows a frame); NULL: no steps */
 	enum lsc_pipeline_verdict (*step)(void *ctx);
 	void *step_ctx;
+	struct lsc_explainer *explain; /* explanations on the timeline (teach.h), or NULL; the caller's */
+	unsigned width;        /* columns to fit; 0: no limit */
 };
 
 /*

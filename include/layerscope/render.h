@@ -36,6 +36,7 @@ struct lsc_sink_ops {
 struct lsc_sink {
 	const struct lsc_sink_ops *ops;
 	void *ctx;
+	bool utf8; /* a terminal that speaks UTF-8: payload text may show it (lsc_sb_text) */
 };
 
 /* Emits every field of `l` that was captured, in table order. */
@@ -66,6 +67,8 @@ struct lsc_render_opts {
 	bool quiet;            /* line format: no conversation tag, process or notes (tcpdump -q) */
 	bool batch;            /* nothing else writes to the output before end(): text may
 	                          go to it in blocks rather than a frame at a time */
+	struct lsc_explainer *explain; /* explanations to show (teach.h), or NULL; the caller's */
+	unsigned width;        /* the terminal's columns to fit; 0: no limit (a pipe) */
 };
 
 /*
@@ -91,11 +94,18 @@ struct lsc_renderer {
  * are counted.  lsc_stats_write() adds the conversations still in the
  * tracker and prints the table in conversation order; -1 when out of memory.
  */
+struct lsc_explainer;
 struct lsc_flow_tracker;
 struct lsc_flow_conv;
 struct lsc_stats;
 struct lsc_stats *lsc_stats_new(struct lsc_flow_tracker *t, uint32_t max_rows);
 int lsc_stats_write(struct lsc_stats *st, FILE *out);
+/*
+ * Teaching for the table: rows wider than `width` columns (0: no limit)
+ * fold their last columns under the row, and with explanations on (`e`,
+ * may be NULL) the history letters are spelled out after the table.
+ */
+void lsc_stats_teach(struct lsc_stats *st, struct lsc_explainer *e, unsigned width);
 void lsc_stats_free(struct lsc_stats *st);
 
 /*

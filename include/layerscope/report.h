@@ -41,6 +41,7 @@ struct lsc_report_opts {
 	const char *source;     /* the capture's name as the report shows it */
 	const char *filter;     /* the filter expression, or NULL */
 	const char *version;    /* the generator's version, or NULL */
+	struct lsc_explainer *explain; /* "Why" beside the frames (teach.h), or NULL; the caller's */
 };
 
 struct lsc_report;

@@ -3,6 +3,7 @@
 #ifndef LAYERSCOPE_STRBUF_H
 #define LAYERSCOPE_STRBUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -121,17 +122,20 @@ void lsc_sb_hexcolon(struct lsc_strbuf *b, const uint8_t *p, size_t n);
  * Text from outside (payloads, process names, file names, arguments) made
  * safe for a terminal and for JSON, one rule for all: \n \r \t \\ as C
  * escapes, printable ASCII as it is, every other byte \xHH.  Flags:
- * LSC_ESC_UTF8 also keeps well-formed UTF-8 characters as they are, but
- * for C1 controls (a lone 0x9b is a CSI to some terminals) and the
- * direction marks that reorder a line (U+200E-200F, U+202A-202E,
- * U+2066-2069) and line separators (U+2028-2029); LSC_ESC_QUOTE also
- * writes " as \".  Writes at most LSC_ESC_MAX(n) bytes with the NUL at
- * dst; returns the length written.
+ * LSC_ESC_UTF8 (the terminal speaks UTF-8) also keeps well-formed UTF-8
+ * characters as they are ("Olá"), but for those a terminal would act on
+ * rather than show, which could reorder or hide what follows: C1 controls
+ * (a lone 0x9b is a CSI to some terminals), line and paragraph separators,
+ * the marks and overrides of bidirectional text; those as \u{XXXX}.
+ * LSC_ESC_QUOTE also writes " as \".  Writes at most LSC_ESC_MAX(n) bytes
+ * with the NUL at dst; returns the length written.
  */
 #define LSC_ESC_UTF8  1u
 #define LSC_ESC_QUOTE 2u
 #define LSC_ESC_MAX(n) (4 * (n) + 1)
 size_t lsc_escape(char *dst, const void *src, size_t n, unsigned flags);
+/* The same, appended to `b`; returns the bytes of `p` consumed (all of them unless `b` filled up). */
+size_t lsc_sb_text(struct lsc_strbuf *b, const uint8_t *p, size_t n, unsigned flags);
 
 /* Longest address text plus NUL: an IPv6 address with an embedded IPv4. */
 #define LSC_ADDRSTRLEN 48

@@ -126,11 +126,9 @@ FILE *lsc_step_stream(struct lsc_step *s);
 enum lsc_pipeline_verdict lsc_step_wait(void *s);
 /* The same as a pipeline step hook, after each frame. */
 enum lsc_pipeline_verdict lsc_step_frame(void *s, const struct lsc_frame *f);
-/*
- * `e` switches explanations: `fn(ctx, on)` is called at each press
- * (lsc_explain_set_on for the teach mode's explainer), starting from `on`.
- */
-void lsc_step_on_explain(struct lsc_step *s, bool on, void (*fn)(void *ctx, bool on), void *ctx);
+/* `e` switches the explanations of `e` on and off (lsc_teach_set_on); NULL: no such key. */
+struct lsc_explainer;
+void lsc_step_explains(struct lsc_step *s, struct lsc_explainer *e);
 /* Shows what is left to show (not after q: quit shows nothing more). */
 void lsc_step_finish(struct lsc_step *s);
 /* Restores the terminal and frees; NULL is fine. */
@@ -177,5 +175,37 @@ bool lsc_tcpdump_option(int opt, struct lsc_pipeline_opts *po);
 bool lsc_write_pcapng(const char *path, bool asked);
 /* After the options: -t past -ttttt is a usage error (exit 2), 0 otherwise. */
 int lsc_tcpdump_check(const struct lsc_cmd *cmd, const struct lsc_pipeline_opts *po);
+
+/*
+ * The teaching options of read, live and demo: --explain[=WHEN] (first,
+ * all or none; alone: first) and --width N.  Their getopt codes are
+ * LSC_OPT_EXPLAIN and LSC_OPT_WIDTH, past any character.
+ */
+#include <layerscope/teach.h>
+#define LSC_OPT_EXPLAIN 1001
+#define LSC_OPT_WIDTH   1002
+#define LSC_TEACH_OPTIONS \
+	{ "explain", optional_argument, NULL, LSC_OPT_EXPLAIN }, \
+	{ "width", required_argument, NULL, LSC_OPT_WIDTH }
+#define LSC_TEACH_HELP \
+	"      --explain[=WHEN] say why, in plain words, beside the frames: first (each\n" \
+	"                       situation the first time; the default on a terminal), all,\n" \
+	"                       or none (the default otherwise)\n" \
+	"      --width N        fit N columns (default: the terminal's; no limit for a pipe)\n"
+struct lsc_teach_opts {
+	bool explain_given;
+	enum lsc_explain_mode explain;
+	unsigned width;  /* 0: not given */
+};
+/* 1 when `opt` is not a teaching option; else 0, or a usage error's status. */
+int lsc_teach_option(const struct lsc_cmd *cmd, int opt, const char *arg, struct lsc_teach_opts *t);
+/*
+ * The explainer (NULL when explanations are off) and the width for output
+ * to `out`: a terminal's TIOCGWINSZ, else COLUMNS, else 80; 0 for a pipe
+ * or a file unless --width says.  -1 when out of memory.
+ */
+int lsc_teach_resolve(const struct lsc_teach_opts *t, FILE *out, struct lsc_render_opts *ro);
+/* The columns of the terminal `out` is, as above; 0 when it is not one. */
+unsigned lsc_term_width(FILE *out);
 
 #endif

@@ -30,6 +30,7 @@ static const char demo_help[] =
 	"                      caused): Enter or space next, b back, e explanations\n"
 	"                      on/off, q quit (keys from the terminal)\n"
 	"      --color WHEN    auto, always or never (default auto; NO_COLOR is honoured)\n"
+	LSC_TEACH_HELP
 	"  -h, --help          this help\n"
 	"\n"
 	"Starts the echo server, a capture and the clients, and prints in time order\n"
@@ -61,11 +62,13 @@ static const struct option demo_opts[] = {
 	{ "color", required_argument, NULL, 'C' },
 	{ "colour", required_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
+	LSC_TEACH_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
 /* 0 to go on, -1 after --help, or the usage error's status. */
-static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_color *color, bool *step)
+static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_color *color, bool *step,
+                      struct lsc_teach_opts *teach)
 {
 	const struct lsc_cmd *cmd = &lsc_cmd_demo;
 	unsigned long long v;
@@ -116,8 +119,13 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 		case 'h':
 			lsc_print_usage(stdout, cmd, demo_help);
 			return -1;
-		default:
-			return lsc_option_error(cmd, argv, shorts, demo_opts);
+		default: {
+			int rc = opt == '?' ? lsc_option_error(cmd, argv, shorts, demo_opts)
+			                    : lsc_teach_option(cmd, opt, optarg, teach);
+			if (rc != 0)
+				return rc == 1 ? lsc_option_error(cmd, argv, shorts, demo_opts) : rc;
+			break;
+		}
 		}
 	}
 	if (optind < argc)
@@ -136,15 +144,104 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 	return 0;
 }
 
+/*
+ * What the demo says on stderr, folded to the terminal's width like the
+ * timeline: a stream that gathers a line and writes it broken at spaces,
+ * the continuation indented by four.
+ */
+struct fold_log {
+	FILE *to;
+	unsigned width;
+	size_t n;
+	char line[2048];
+};
+
+static size_t cols_of(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+static void fold_emit(struct fold_log *l)
+{
+	const char *p = l->line;
+	size_t n = l->n, indent = 0;
+	while (n > 0) {
+		size_t avail = l->width - indent, cut = n;
+		if (cols_of(p, n) > avail) {
+			size_t i = 0, c = 0, last_space = 0;
+			for (; i < n && c < avail; i++) {
+				if (((unsigned char)p[i] & 0xc0) != 0x80)
+					c++;
+				if (p[i] == ' ')
+					last_space = i;
+			}
+			while (i < n && ((unsigned char)p[i] & 0xc0) == 0x80)
+				i--; /* never cut inside a character */
+			cut = last_space > 0 ? last_space : i;
+		}
+		fprintf(l->to, "%*s%.*s\n", (int)indent, "", (int)cut, p);
+		p += cut;
+		n -= cut;
+		while (n > 0 && *p == ' ')
+			p++, n--;
+		indent = 4;
+	}
+	l->n = 0;
+}
+
+static ssize_t fold_write(void *cookie, const char *buf, size_t size)
+{
+	struct fold_log *l = cookie;
+	for (size_t i = 0; i < size; i++) {
+		if (buf[i] == '\n' || l->n == sizeof l->line) {
+			fold_emit(l);
+			if (buf[i] == '\n')
+				continue;
+		}
+		l->line[l->n++] = buf[i];
+	}
+	return (ssize_t)size;
+}
+
+static int fold_close(void *cookie)
+{
+	struct fold_log *l = cookie;
+	if (l->n > 0)
+		fold_emit(l);
+	fflush(l->to);
+	return 0;
+}
+
+/* stderr folded to `width` columns; stderr itself when the width is 0 or the stream cannot be made. */
+static FILE *folded_log(struct fold_log *l, unsigned width)
+{
+	static const cookie_io_functions_t io = { NULL, fold_write, NULL, fold_close };
+	if (width < 20)
+		return stderr;
+	memset(l, 0, sizeof *l);
+	l->to = stderr;
+	l->width = width;
+	FILE *f = fopencookie(l, "w", io);
+	if (f == NULL)
+		return stderr;
+	setvbuf(f, NULL, _IOLBF, 0);
+	return f;
+}
+
 static int run_demo(int argc, char **argv)
 {
 	struct lsc_demo_opts o;
+	struct lsc_teach_opts teach = { 0 };
+	struct lsc_render_opts ro = { 0 };
 	enum lsc_color color = LSC_COLOR_AUTO;
 	char err[LSC_ERRBUF_SIZE];
 
 	bool step = false;
 	memset(&o, 0, sizeof o);
-	int rc = parse_args(argc, argv, &o, &color, &step);
+	int rc = parse_args(argc, argv, &o, &color, &step, &teach);
 	if (rc != 0)
 		return rc < 0 ? LSC_EXIT_OK : rc;
 	o.out = stdout;
@@ -158,20 +255,32 @@ static int run_demo(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (lsc_teach_resolve(&teach, stdout, &ro) != 0)
+		return lsc_fail(LSC_EXIT_FAILURE, lsc_cmd_demo.name, "out of memory");
+	o.explain = ro.explain;
+	o.width = ro.width;
 	struct lsc_step *st = NULL;
 	if (step) {
-		if ((st = lsc_step_open(stdout, err)) == NULL)
+		if ((st = lsc_step_open(stdout, err)) == NULL) {
+			lsc_teach_free(o.explain);
 			return lsc_usage_error(&lsc_cmd_demo, "%s", err);
+		}
 		o.out = lsc_step_stream(st);
 		o.step = lsc_step_wait;
 		o.step_ctx = st;
+		lsc_step_explains(st, o.explain);
 	}
+	struct fold_log fl;
+	o.log = folded_log(&fl, lsc_term_width(stderr));
 	rc = lsc_demo_run(&o, err);
+	if (o.log != stderr)
+		fclose(o.log);
 	if (st != NULL) {
 		lsc_step_finish(st);
 		lsc_step_close(st);
 		o.out = stdout;
 	}
+	lsc_teach_free(o.explain);
 	if (rc != 0) {
 		if (ferror(o.out) && lsc_output_gone(o.out))
 			return LSC_EXIT_OK; /* `| head`: the reader has what it wanted, as with read */

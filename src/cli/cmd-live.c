@@ -35,6 +35,7 @@ static const char live_help[] =
 	"  -p                     not promiscuous (the default; tcpdump's letter)\n"
 	"  -t ... -ttttt, -e, -q, -l, -U, -n  as in tcpdump (see 'read --help')\n"
 	"      --color WHEN       auto, always or never (default auto; NO_COLOR is honoured)\n"
+	LSC_TEACH_HELP
 	"  -h, --help             this help\n"
 	"\n"
 	"Needs root, or the capabilities CAP_NET_RAW,CAP_NET_ADMIN given to one group\n"
@@ -72,6 +73,7 @@ static const struct option live_opts[] = {
 	{ "color", required_argument, NULL, 'C' },
 	{ "colour", required_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
+	LSC_TEACH_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -84,6 +86,7 @@ struct live_args {
 	bool list;
 	bool no_process;
 	bool pcapng;  /* --pcapng */
+	struct lsc_teach_opts teach;
 };
 
 /* ---- stopping ----------------------------------------------------------- */
@@ -195,10 +198,16 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 		case 'h':
 			lsc_print_usage(stdout, cmd, live_help);
 			return -1;
-		default:
+		default: {
 			if (lsc_tcpdump_option(opt, &a->po))
 				break;
-			return lsc_option_error(cmd, argv, shorts, live_opts);
+			int rc = opt == '?' ? 1 : lsc_teach_option(cmd, opt, optarg, &a->teach);
+			if (rc == 1)
+				return lsc_option_error(cmd, argv, shorts, live_opts);
+			if (rc != 0)
+				return rc;
+			break;
+		}
 		}
 	}
 	int rc = lsc_tcpdump_check(cmd, &a->po);
@@ -325,6 +334,11 @@ static int run_live(int argc, char **argv)
 		a.po.renderer = lsc_default_renderer(a.po.out);
 	a.po.ropts.color = lsc_color_enabled(a.color, a.po.out);
 	a.po.ropts.source = iface;
+	if (lsc_teach_resolve(&a.teach, a.po.out, &a.po.ropts) != 0) {
+		lsc_source_close(src);
+		lsc_owners_close(owners);
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "out of memory");
+	}
 	a.po.annotate = owners != NULL ? annotate_owner : NULL;
 	a.po.annotate_ctx = owners;
 	choose_buffering(&a.po);
@@ -339,5 +353,6 @@ static int run_live(int argc, char **argv)
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s; the file holds only what was written before", err);
 	lsc_source_close(src);
 	lsc_owners_close(owners);
+	lsc_teach_free(a.po.ropts.explain);
 	return rc;
 }

@@ -16,8 +16,8 @@
 
 static const char read_help[] =
 	"options:\n"
-	"  -f, --format FORMAT  output format: line, tree, hex, json, ladder, none (default:\n"
-	"                       tree on a terminal, line otherwise)\n"
+	"  -f, --format FORMAT  output format: line, tree, hex, stack, json, ladder, none\n"
+	"                       (default: tree on a terminal, line otherwise)\n"
 	"  -c, --count N        stop after N frames that pass the filter\n"
 	"      --color WHEN     auto, always or never (default auto; NO_COLOR is honoured)\n"
 	"      --stats          after the frames, the conversation table (with -f none: the\n"
@@ -47,6 +47,7 @@ static const char read_help[] =
 	"                       -w OUT FILTER; shows nothing unless -f is given\n"
 	"      --pcapng         -w writes pcapng (several link types fit in one file)\n"
 	"  -n                   accepted for tcpdump's habit: names are never looked up\n"
+	LSC_TEACH_HELP
 	"  -h, --help           this help\n"
 	"\n"
 	"FILE is a pcap or pcapng capture, '-' for standard input, plain or compressed\n"
@@ -83,6 +84,7 @@ static const struct option read_opts[] = {
 	{ "max-flows", required_argument, NULL, 'X' },
 	{ "speed", required_argument, NULL, 'P' },
 	{ "step", no_argument, NULL, 's' },
+	LSC_TEACH_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -176,6 +178,7 @@ static int run_read(int argc, char **argv)
 {
 	const struct lsc_cmd *cmd = &lsc_cmd_read;
 	struct lsc_pipeline_opts po = { 0 };
+	struct lsc_teach_opts teach = { 0 };
 	enum lsc_color color = LSC_COLOR_AUTO;
 	char err[LSC_ERRBUF_SIZE];
 	int opt;
@@ -246,7 +249,9 @@ static int run_read(int argc, char **argv)
 			if (lsc_tcpdump_option(opt, &po))
 				break;
 			int rc = opt == '?' ? lsc_option_error(cmd, argv, shorts, read_opts)
-			                    : track_option(cmd, opt, &po);
+			                    : lsc_teach_option(cmd, opt, optarg, &teach);
+			if (rc == 1)
+				rc = track_option(cmd, opt, &po);
 			if (rc != 0)
 				return rc;
 			break;
@@ -287,19 +292,25 @@ static int run_read(int argc, char **argv)
 		usage = check_step_options(cmd, &po, step);
 	if (usage != 0)
 		return usage;
+	if (lsc_teach_resolve(&teach, po.out, &po.ropts) != 0)
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "out of memory");
 
 	struct lsc_source *src = lsc_source_open_files(paths, npaths, err);
-	if (src == NULL)
+	if (src == NULL) {
+		lsc_teach_free(po.ropts.explain);
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+	}
 	char *filter = lsc_filter_join(argc - optind, argv + optind);
 	if (filter != NULL && lsc_source_set_filter(src, filter, err) != 0) {
 		free(filter);
 		lsc_source_close(src);
+		lsc_teach_free(po.ropts.explain);
 		return lsc_usage_error(cmd, "%s", err);
 	}
 	free(filter);
 	if (write != NULL && lsc_source_keep_to(src, write, lsc_write_pcapng(write, pcapng), err) != 0) {
 		lsc_source_close(src);
+		lsc_teach_free(po.ropts.explain);
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	}
 
@@ -308,12 +319,16 @@ static int run_read(int argc, char **argv)
 	setvbuf(po.out, obuf, po.flush_each ? _IOLBF : _IOFBF, sizeof obuf);
 	if (step && (po.step = lsc_step_open(po.out, err)) == NULL) {
 		lsc_source_close(src);
+		lsc_teach_free(po.ropts.explain);
 		return lsc_usage_error(cmd, "%s", err);
 	}
+	if (po.step != NULL)
+		lsc_step_explains(po.step, po.ropts.explain);
 	int rc = lsc_show_frames(src, &po);
 	lsc_step_close(po.step);
 	if (lsc_source_keep_end(src, err) != 0 && rc == LSC_EXIT_OK)
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	lsc_source_close(src);
+	lsc_teach_free(po.ropts.explain);
 	return rc;
 }

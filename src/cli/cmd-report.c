@@ -26,6 +26,8 @@ static const char report_help[] =
 	"      --frames N       show the first N frames in detail: a section each and their\n"
 	"                       arrows in the ladders (default 1000; 0: summaries only).\n"
 	"                       The summaries and the conversation table count every frame\n"
+	"      --explain[=WHEN] a \"Why\" list under the frames, in plain words: first (each\n"
+	"                       situation the first time; alone), all, or none (default)\n"
 	"  -h, --help           this help\n"
 	"\n"
 	"FILE is a pcap or pcapng capture, '-' for standard input.  FILTER is a libpcap\n"
@@ -45,6 +47,7 @@ static const struct option report_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "frames", required_argument, NULL, 'N' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "explain", optional_argument, NULL, LSC_OPT_EXPLAIN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -226,7 +229,8 @@ static int run_report(int argc, char **argv)
 	const char *fmt = NULL, *outpath = NULL;
 	unsigned long long frames = LSC_REPORT_DEFAULT_FRAMES;
 	char err[LSC_ERRBUF_SIZE];
-	int opt, format;
+	struct lsc_teach_opts teach = { 0 };
+	int opt, format, rc;
 
 	optind = 1;
 	static const char shorts[] = "f:o:h";
@@ -245,13 +249,17 @@ static int run_report(int argc, char **argv)
 		case 'h':
 			lsc_print_usage(stdout, cmd, report_help);
 			return LSC_EXIT_OK;
+		case LSC_OPT_EXPLAIN:
+			if ((rc = lsc_teach_option(cmd, opt, optarg, &teach)) != 0)
+				return rc;
+			break;
 		default:
 			return lsc_option_error(cmd, argv, shorts, report_opts);
 		}
 	}
 	if (optind >= argc)
 		return lsc_usage_error(cmd, "no capture file given");
-	int rc = pick_format(cmd, fmt, outpath, &format);
+	rc = pick_format(cmd, fmt, outpath, &format);
 	if (rc != 0)
 		return rc;
 	const char *path = argv[optind++];
@@ -274,6 +282,12 @@ static int run_report(int argc, char **argv)
 	ro.source = shown_name(path);
 	ro.filter = filter;
 	ro.version = PACKAGE_VERSION;
+	if (teach.explain_given && teach.explain != LSC_EXPLAIN_NONE &&
+	    (ro.explain = lsc_teach_new(teach.explain)) == NULL) {
+		free(filter);
+		lsc_source_close(src);
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "out of memory");
+	}
 	struct lsc_flow_tracker *t = lsc_flow_new(0);
 	struct lsc_report *rep = t != NULL ? lsc_report_new(&ro, t, err) : NULL;
 	FILE *out = stdout;
@@ -294,5 +308,6 @@ static int run_report(int argc, char **argv)
 		int wrc = write_report(cmd, rep, out, is_file(outpath) ? &of : NULL);
 		rc = wrc != LSC_EXIT_OK ? wrc : rc;
 	}
+	lsc_teach_free(ro.explain);
 	return cleanup(rep, t, src, filter, rc);
 }

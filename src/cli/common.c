@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <layerscope/strbuf.h>
@@ -62,6 +63,55 @@ const struct lsc_renderer *lsc_default_renderer(FILE *out)
 {
 	const struct lsc_renderer *r = lsc_renderer_find(isatty(fileno(out)) ? "tree" : "line");
 	return r != NULL ? r : lsc_renderer_find("json");
+}
+
+int lsc_teach_option(const struct lsc_cmd *cmd, int opt, const char *arg, struct lsc_teach_opts *t)
+{
+	unsigned long long v;
+	switch (opt) {
+	case LSC_OPT_EXPLAIN:
+		if (arg == NULL) {
+			t->explain = LSC_EXPLAIN_FIRST;
+		} else if (lsc_teach_parse_mode(arg, &t->explain) != 0) {
+			return lsc_usage_error(cmd, "--explain wants first, all or none, not '%s'", arg);
+		}
+		t->explain_given = true;
+		return 0;
+	case LSC_OPT_WIDTH:
+		if (lsc_parse_u64(arg, 20, 10000, &v))
+			return lsc_usage_error(cmd, "--width wants a number of columns from 20 to 10000, not '%s'", arg);
+		t->width = (unsigned)v;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+unsigned lsc_term_width(FILE *out)
+{
+	struct winsize ws;
+	unsigned long long v;
+	int fd = fileno(out);
+	if (fd < 0 || !isatty(fd))
+		return 0;
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	const char *cols = getenv("COLUMNS");
+	if (cols != NULL && lsc_parse_u64(cols, 20, 10000, &v) == 0)
+		return (unsigned)v;
+	return 80;
+}
+
+int lsc_teach_resolve(const struct lsc_teach_opts *t, FILE *out, struct lsc_render_opts *ro)
+{
+	bool tty = isatty(fileno(out));
+	enum lsc_explain_mode mode = t->explain_given ? t->explain : tty ? LSC_EXPLAIN_FIRST : LSC_EXPLAIN_NONE;
+	ro->width = t->width != 0 ? t->width : lsc_term_width(out);
+	ro->explain = NULL;
+	if (mode == LSC_EXPLAIN_NONE)
+		return 0;
+	ro->explain = lsc_teach_new(mode);
+	return ro->explain != NULL ? 0 : -1;
 }
 
 int lsc_pick_renderer(const struct lsc_cmd *cmd, const char *name, const char *const *refused,

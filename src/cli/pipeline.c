@@ -22,6 +22,8 @@ int lsc_show_frames(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory for the conversation table "
 		                "(try a smaller --max-flows)");
 	}
+	if (stats != NULL)
+		lsc_stats_teach(stats, o->ropts.explain, o->ropts.width);
 	void *st = o->renderer->begin(out, &o->ropts);
 	if (st == NULL) {
 		lsc_stats_free(stats);

@@ -20,9 +20,8 @@ struct lsc_step {
 	size_t *start;       /* step i is buf[start[i], start[i + 1]), the last to `shown` */
 	size_t nsteps, cap;
 	bool quit;
-	bool explain;        /* what `e` switches, */
-	void (*on_explain)(void *ctx, bool on); /* and whom it tells */
-	void *on_explain_ctx;
+	bool explain;        /* explanations on */
+	struct lsc_explainer *explainer; /* what `e` switches, or NULL */
 };
 
 /* The terminal as it was, for the signal handlers: one stepping at a time. */
@@ -94,11 +93,10 @@ FILE *lsc_step_stream(struct lsc_step *s)
 	return s->ms;
 }
 
-void lsc_step_on_explain(struct lsc_step *s, bool on, void (*fn)(void *ctx, bool on), void *ctx)
+void lsc_step_explains(struct lsc_step *s, struct lsc_explainer *e)
 {
-	s->explain = on;
-	s->on_explain = fn;
-	s->on_explain_ctx = ctx;
+	s->explainer = e;
+	s->explain = e != NULL && lsc_teach_is_on(e);
 }
 
 static void show(struct lsc_step *s, size_t from, size_t to)
@@ -114,7 +112,7 @@ static void prompt(const struct lsc_step *s, size_t at)
 		return;
 	fputs("\033[7m", stderr);
 	fprintf(stderr,
-	        s->on_explain == NULL ? _(" step %zu of %zu   Enter/space: next   b: back   q: quit ")
+	        s->explainer == NULL ? _(" step %zu of %zu   Enter/space: next   b: back   q: quit ")
 	        : s->explain ? _(" step %zu of %zu   Enter/space: next   b: back   e: explanations on   q: quit ")
 	                     : _(" step %zu of %zu   Enter/space: next   b: back   e: explanations off   q: quit "),
 	        at + 1, s->nsteps);
@@ -182,9 +180,10 @@ enum lsc_pipeline_verdict lsc_step_wait(void *ctx)
 			}
 			break;
 		case 'e':
-			s->explain = !s->explain;
-			if (s->on_explain != NULL)
-				s->on_explain(s->on_explain_ctx, s->explain);
+			if (s->explainer != NULL) {
+				s->explain = !s->explain;
+				lsc_teach_set_on(s->explainer, s->explain);
+			}
 			break;
 		case 'q':
 		case 3:  /* Ctrl-C, where the terminal does not make it a signal */

@@ -26,7 +26,8 @@ static void emit_text(struct lsc_sink *s, const struct lsc_frame *f, const struc
 {
 	char buf[LSC_ESC_MAX(LSC_PREVIEW_BYTES) + 3];
 	uint32_t n = lsc_layer_captured(f, l);
-	size_t o = lsc_escape(buf, f->data + l->offset, n < LSC_PREVIEW_BYTES ? n : LSC_PREVIEW_BYTES, 0);
+	size_t o = lsc_escape(buf, f->data + l->offset, n < LSC_PREVIEW_BYTES ? n : LSC_PREVIEW_BYTES,
+	                      s->utf8 ? LSC_ESC_UTF8 : 0);
 	if (n > LSC_PREVIEW_BYTES)
 		memcpy(buf + o, "...", 4);
 	s->ops->text(s, fd->key, fd->label, buf, true);

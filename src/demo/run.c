@@ -491,8 +491,9 @@ static int run_live_demo(const struct lsc_demo_opts *o, char *err)
 		rc = -2;
 		goto out;
 	}
-	if ((s = demo_show_new(o->out, o->color, err)) == NULL)
+	if ((s = demo_show_new(o, err)) == NULL)
 		goto out;
+	demo_show_intro(s, o->clients, o->udp, d->port);
 	if (run_threads(d, s, err) == 0)
 		rc = report(d, s, path, err);
 out:

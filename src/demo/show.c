@@ -27,8 +27,10 @@ struct demo_show {
 	long long frames;
 };
 
-struct demo_show *demo_show_new(FILE *out, bool color, char *err)
+struct demo_show *demo_show_new(const struct lsc_demo_opts *o, char *err)
 {
+	FILE *out = o->out;
+	bool color = o->color;
 	struct demo_show *s = calloc(1, sizeof *s);
 	struct lsc_render_opts ro;
 	if (s == NULL)
@@ -41,8 +43,11 @@ struct demo_show *demo_show_new(FILE *out, bool color, char *err)
 	s->ladder_out = open_memstream(&s->ladder_buf, &s->ladder_len);
 	if (s->tl == NULL || s->stats == NULL || s->ladder == NULL || s->ladder_out == NULL)
 		goto oom;
+	lsc_timeline_teach(s->tl, o->explain, o->width);
+	lsc_stats_teach(s->stats, o->explain, o->width);
 	memset(&ro, 0, sizeof ro);
 	ro.color = color;
+	ro.width = o->width;
 	s->ladder_st = s->ladder->begin(s->ladder_out, &ro);
 	if (s->ladder_st == NULL)
 		goto oom;
@@ -51,6 +56,11 @@ oom:
 	snprintf(err, LSC_ERRBUF_SIZE, "out of memory setting up the demo's output");
 	demo_show_free(s);
 	return NULL;
+}
+
+void demo_show_intro(struct demo_show *s, unsigned clients, bool udp, unsigned port)
+{
+	lsc_timeline_intro(s->tl, clients, udp, port);
 }
 
 void demo_show_free(struct demo_show *s)

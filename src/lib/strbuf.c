@@ -412,69 +412,95 @@ static size_t ipv6_text(char *t, const uint8_t a[16])
 
 /* ---- escaping text from outside ---------------------------------------- */
 
-/*
- * Length of the well-formed UTF-8 character at p (n bytes left) that may
- * reach a terminal as it is; 0 when it is not one (malformed, overlong, a
- * surrogate, past U+10FFFF) or is a control or a direction mark.
- */
-static size_t safe_utf8_len(const uint8_t *p, size_t n)
+/* The length of the valid UTF-8 character at p (2 to 4 bytes) and its code point, or 0. */
+static size_t utf8_char(const uint8_t *p, size_t n, uint32_t *cp)
 {
-	uint32_t cp;
-	size_t len;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		cp = p[0] & 0x1fu;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		cp = p[0] & 0x0fu;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		cp = p[0] & 0x07u;
-	} else {
+	size_t len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+	if (len == 0 || p[0] > 0xf4 || len > n)
 		return 0;
-	}
-	if (len > n)
-		return 0;
+	uint32_t c = p[0] & (0x7fu >> len);
 	for (size_t i = 1; i < len; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
-		cp = cp << 6 | (p[i] & 0x3fu);
+		c = c << 6 | (p[i] & 0x3fu);
 	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0; /* overlong, past Unicode, or a surrogate */
-	if (cp <= 0x9f || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069))
-		return 0; /* C1 controls, line separators, direction marks */
+	/* Overlong forms, surrogates and past U+10FFFF are not UTF-8. */
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
 	return len;
+}
+
+/* Characters a terminal would act on rather than show: C1 controls, separators, bidi controls. */
+static bool hidden_char(uint32_t c)
+{
+	return (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029 || (c >= 0x200e && c <= 0x200f) ||
+	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x061c || c == 0xfeff;
+}
+
+/*
+ * The one rule for a character of text from outside: its escaped form in
+ * out (at most LSC_ESC_CHAR bytes, never more than 4 a byte taken, no NUL)
+ * and its length in *olen; returns the bytes of p it took (1 to 4).
+ */
+#define LSC_ESC_CHAR 8
+static size_t escape_char(char *out, size_t *olen, const uint8_t *p, size_t n, unsigned flags)
+{
+	static const char hexd[] = "0123456789abcdef";
+	uint8_t ch = p[0];
+	char esc = ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch == '\t' ? 't' : ch == '\\' ? '\\'
+	         : ch == '"' && (flags & LSC_ESC_QUOTE) ? '"' : 0;
+	uint32_t cp;
+	size_t len;
+	if (esc) {
+		out[0] = '\\';
+		out[1] = esc;
+		*olen = 2;
+		return 1;
+	}
+	if (ch >= 0x20 && ch < 0x7f) {
+		out[0] = (char)ch;
+		*olen = 1;
+		return 1;
+	}
+	if ((flags & LSC_ESC_UTF8) && ch >= 0x80 && (len = utf8_char(p, n, &cp)) != 0) {
+		if (hidden_char(cp)) /* 2 bytes or more in, 8 out */
+			*olen = (size_t)snprintf(out, LSC_ESC_CHAR + 1, "\\u{%04x}", (unsigned)cp);
+		else {
+			memcpy(out, p, len);
+			*olen = len;
+		}
+		return len;
+	}
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hexd[ch >> 4];
+	out[3] = hexd[ch & 15];
+	*olen = 4;
+	return 1;
 }
 
 size_t lsc_escape(char *dst, const void *src, size_t n, unsigned flags)
 {
-	static const char hex[] = "0123456789abcdef";
 	const uint8_t *p = src;
 	char *o = dst;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t ch = p[i];
-		char esc = ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch == '\t' ? 't' : ch == '\\' ? '\\'
-		         : ch == '"' && (flags & LSC_ESC_QUOTE) ? '"' : 0;
+	for (size_t i = 0; i < n;) {
 		size_t k;
-		if (esc) {
-			*o++ = '\\';
-			*o++ = esc;
-		} else if (ch >= 0x20 && ch < 0x7f) {
-			*o++ = (char)ch;
-		} else if ((flags & LSC_ESC_UTF8) && ch >= 0x80 && (k = safe_utf8_len(p + i, n - i)) != 0) {
-			memcpy(o, p + i, k); /* k bytes in, k out: within 4 a byte */
-			o += k;
-			i += k - 1;
-		} else {
-			*o++ = '\\';
-			*o++ = 'x';
-			*o++ = hex[ch >> 4];
-			*o++ = hex[ch & 15];
-		}
+		i += escape_char(o, &k, p + i, n - i, flags);
+		o += k;
 	}
 	*o = '\0';
 	return (size_t)(o - dst);
+}
+
+size_t lsc_sb_text(struct lsc_strbuf *b, const uint8_t *p, size_t n, unsigned flags)
+{
+	size_t i = 0;
+	while (i < n && !b->cut) {
+		char e[LSC_ESC_CHAR + 1];
+		size_t k;
+		i += escape_char(e, &k, p + i, n - i, flags);
+		lsc_sb_putn(b, e, k);
+	}
+	return i;
 }

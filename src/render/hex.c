@@ -27,6 +27,8 @@
 
 struct hex_state {
 	struct lsc_text t;
+	unsigned per_line; /* bytes a line: HEX_PER_LINE, or half where the width wants it */
+	unsigned width;    /* lsc_render_opts.width */
 	char letter[LSC_MAX_LAYERS];
 	const char *sgr[LSC_MAX_LAYERS];
 };
@@ -38,6 +40,9 @@ static void *hex_begin(FILE *out, const struct lsc_render_opts *o)
 		return NULL;
 	lsc_text_init(&st->t, out, o->color);
 	lsc_text_files(&st->t, o);
+	st->width = o->width;
+	/* 16 bytes take 74 columns, 92 with the marker column (no colour): 8 a line when narrower. */
+	st->per_line = o->width != 0 && o->width < (o->color ? 76u : 94u) ? HEX_PER_LINE / 2 : HEX_PER_LINE;
 	return st;
 }
 
@@ -166,7 +171,8 @@ static void dump_line(struct hex_state *st, const struct lsc_frame *f, uint32_t 
 {
 	struct lsc_text *t = &st->t;
 	const char *cur = NULL;
-	uint32_t n = f->caplen - start < HEX_PER_LINE ? f->caplen - start : HEX_PER_LINE;
+	uint32_t per = st->per_line;
+	uint32_t n = f->caplen - start < per ? f->caplen - start : per;
 	int own[HEX_PER_LINE];
 	char hex[3] = { 0, 0, ' ' };
 
@@ -175,7 +181,7 @@ static void dump_line(struct hex_state *st, const struct lsc_frame *f, uint32_t 
 	for (unsigned d = width; d > 0; d--)
 		lsc_text_putc(t, hexd[(start >> (4 * (d - 1))) & 15]);
 	lsc_text_puts(t, "  ");
-	for (uint32_t k = 0; k < HEX_PER_LINE; k++) {
+	for (uint32_t k = 0; k < per; k++) {
 		if (k == 8)
 			lsc_text_putc(t, ' ');
 		if (k >= n) {
@@ -199,7 +205,7 @@ static void dump_line(struct hex_state *st, const struct lsc_frame *f, uint32_t 
 	switch_color(t, &cur, NULL);
 	if (!t->color) {
 		/* the marker column: the letter of each byte's layer */
-		lsc_text_spaces(t, HEX_PER_LINE - n + 2);
+		lsc_text_spaces(t, per - n + 2);
 		for (uint32_t k = 0; k < n; k++)
 			lsc_text_putc(t, own[k] < 0 ? '.' : st->letter[own[k]]);
 	}
@@ -213,11 +219,17 @@ static void hex_frame(void *state, const struct lsc_frame *f)
 	while (width < 8 && f->caplen > (1u << (4 * width)))
 		width++;
 
+	size_t start = 0;
+	if (st->width != 0) {
+		lsc_text_flush(&st->t);
+		start = st->t.n;
+	}
 	lsc_text_frame_heading(&st->t, f);
 	lsc_text_putc(&st->t, '\n');
+	lsc_text_fold_lines(&st->t, start, st->width, 0);
 	assign_marks(st, f);
 	legend(st, f);
-	for (uint32_t off = 0; off < f->caplen; off += HEX_PER_LINE)
+	for (uint32_t off = 0; off < f->caplen; off += st->per_line)
 		dump_line(st, f, off, width, &li);
 	lsc_text_putc(&st->t, '\n');
 	lsc_text_flush(&st->t);

@@ -33,6 +33,7 @@ struct lconv {
 struct ladder {
 	FILE *out;
 	bool mermaid;
+	unsigned width;         /* lsc_render_opts.width */
 	bool written;           /* a diagram was written: separate the next */
 	uint64_t untracked;     /* frames of no TCP/UDP conversation */
 	uint32_t free_row;      /* free lists, index + 1 */
@@ -59,6 +60,7 @@ static void *ladder_begin(FILE *out, const struct lsc_render_opts *o)
 		return NULL;
 	ld->out = out;
 	ld->mermaid = o->mermaid;
+	ld->width = o->width;
 	return ld;
 }
 
@@ -153,12 +155,46 @@ static void put_repeat(FILE *out, char ch, int n)
 		fputc(ch, out);
 }
 
-static void text_row(FILE *out, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r)
+#define LANE_MIN 24
+#define ROW_LEAD 21 /* frame and time columns, before the client's bar */
+
+/* The lane's width for `width` columns (0: no limit): what is left after the notes' share. */
+static int lane_for(unsigned width)
+{
+	if (width == 0)
+		return LANE;
+	int lane = (int)width - ROW_LEAD - 2 - 24;
+	return lane > LANE ? LANE : lane < LANE_MIN ? LANE_MIN : lane;
+}
+
+/* Notes that do not fit beside the arrow go between the bars, under it, broken at spaces. */
+static void notes_under(FILE *out, const char *notes, int lane)
+{
+	const char *p = notes;
+	int room = lane - 3;
+	while (*p != '\0') {
+		int n = (int)strlen(p);
+		if (n > room) {
+			n = room;
+			while (n > 0 && p[n] != ' ')
+				n--;
+			if (n == 0)
+				n = room;
+		}
+		fprintf(out, "%*s|  %-*.*s|\n", ROW_LEAD, "", lane - 2, n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+static void text_row(FILE *out, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r, int lane,
+                     unsigned width)
 {
 	struct lsc_ladder_texts t;
 	lsc_ladder_texts(&t, c, r);
 
-	int fill = LANE - 2 - 2 - (int)strlen(t.label); /* two dashes and the arrow head, a space each side */
+	int fill = lane - 2 - 2 - (int)strlen(t.label); /* two dashes and the arrow head, a space each side */
 	if (fill < 1)
 		fill = 1;
 	fprintf(out, "%7" PRIu64 "  %10s  |", r->frame, t.time);
@@ -171,12 +207,18 @@ static void text_row(FILE *out, const struct lsc_flow_conv *c, const struct lsc_
 		put_repeat(out, '-', fill);
 		fprintf(out, " %s --|", t.label);
 	}
+	int used = ROW_LEAD + 7 + (int)strlen(t.label) + fill; /* the bar, the arrow and its spaces */
+	if (width != 0 && t.notes[0] && used + 2 + (int)strlen(t.notes) > (int)width) {
+		fputc('\n', out);
+		notes_under(out, t.notes, lane);
+		return;
+	}
 	fprintf(out, "%s%s\n", t.notes[0] ? "  " : "", t.notes);
 }
 
-static void text_bar(FILE *out, const char *label)
+static void text_bar(FILE *out, const char *label, int lane)
 {
-	int n = LANE - (int)strlen(label) - 2;
+	int n = lane - (int)strlen(label) - 2;
 	fprintf(out, "%7s  %10s  +", "", "");
 	put_repeat(out, '-', n / 2);
 	fprintf(out, " %s ", label);
@@ -199,21 +241,27 @@ void lsc_ladder_names(const struct lsc_ladder_diagram *d, struct lsc_ladder_name
 
 void lsc_ladder_text(FILE *out, const struct lsc_ladder_diagram *d)
 {
+	lsc_ladder_text_fit(out, d, 0);
+}
+
+void lsc_ladder_text_fit(FILE *out, const struct lsc_ladder_diagram *d, unsigned width)
+{
 	const struct lsc_flow_conv *c = d->c;
 	struct lsc_ladder_names n;
+	int lane = lane_for(width);
 	lsc_ladder_names(d, &n);
 
 	fprintf(out, "%s\n\n", n.head);
-	fprintf(out, "%7s  %10s  %-*s%s\n", "frame", "time (s)", LANE + 1, "client", "server");
-	fprintf(out, "%7s  %10s  %-*s%s\n", "", "", LANE + 1, n.client, n.server);
+	fprintf(out, "%7s  %10s  %-*s%s\n", "frame", "time (s)", lane + 1, "client", "server");
+	fprintf(out, "%7s  %10s  %-*s%s\n", "", "", lane + 1, n.client, n.server);
 	unsigned g = LSC_LG_NONE;
 	for (uint32_t i = d->head; i; i = d->rows[i - 1].next) {
 		const struct lsc_ladder_row *r = &d->rows[i - 1];
 		if (lsc_ladder_group(r) != g && lsc_ladder_group(r) != LSC_LG_NONE) {
 			g = lsc_ladder_group(r);
-			text_bar(out, lsc_ladder_group_name(g));
+			text_bar(out, lsc_ladder_group_name(g), lane);
 		}
-		text_row(out, c, r);
+		text_row(out, c, r, lane, width);
 	}
 	if (c->ipproto == 6)
 		fprintf(out, "\nstate %s (client %s, server %s), history %s\n",
@@ -303,7 +351,7 @@ static void flush_conv(struct ladder *ld, uint32_t ci)
 	if (ld->mermaid)
 		lsc_ladder_mermaid(ld->out, &d);
 	else
-		lsc_ladder_text(ld->out, &d);
+		lsc_ladder_text_fit(ld->out, &d, ld->width);
 	ld->rows[lc->tail - 1].next = ld->free_row;
 	ld->free_row = lc->head;
 	*hash_link(ld, lc->c.id) = lc->hnext;

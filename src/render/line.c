@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <layerscope/decode.h>
+#include <layerscope/teach.h>
 #include <layerscope/flow.h>
 #include <layerscope/render.h>
 #include <layerscope/strbuf.h>
@@ -36,6 +37,8 @@ struct line_state {
 	bool link_header, quiet;         /* lsc_render_opts: tcpdump's -e and -q */
 	bool have_prev;
 	int64_t prev_ns;                 /* the previous frame's time, for -ttt */
+	struct lsc_explainer *explain;   /* lsc_render_opts.explain */
+	unsigned width;                  /* lsc_render_opts.width */
 	struct lsc_text_memo tags[TAG_MEMOS]; /* the conversation tag after its number */
 };
 
@@ -123,6 +126,8 @@ static void *line_begin(FILE *out, const struct lsc_render_opts *o)
 	st->time_format = o->time_format;
 	st->link_header = o->link_header;
 	st->quiet = o->quiet;
+	st->explain = o->explain;
+	st->width = o->width;
 	st->kv.ops = &kv_ops;
 	st->kv.ctx = st;
 	for (unsigned p = 0; p < LSC_PROTO_COUNT; p++) {
@@ -314,6 +319,11 @@ static void line_notes(struct line_state *st, const struct lsc_frame *f)
 static void line_frame(void *state, const struct lsc_frame *f)
 {
 	struct line_state *st = state;
+	size_t start = 0;
+	if (st->width != 0) {
+		lsc_text_flush(&st->t); /* the whole line in the buffer, to fold it */
+		start = st->t.n;
+	}
 	lsc_text_u64(&st->t, f->number);
 	lsc_text_puts(&st->t, "  ");
 	int64_t ns = lsc_time_ns(f->ts_sec, f->ts_nsec);
@@ -333,6 +343,10 @@ static void line_frame(void *state, const struct lsc_frame *f)
 	if (!st->quiet)
 		line_notes(st, f);
 	lsc_text_putc(&st->t, '\n');
+	if (st->width != 0)
+		lsc_text_fold(&st->t, start, st->width, 4);
+	if (st->explain != NULL)
+		lsc_text_explain(&st->t, st->explain, f, 4, st->width);
 	/* A stdio call a frame costs as much as a summary; the buffer flushes itself when full. */
 	if (!st->batch)
 		lsc_text_flush(&st->t);

@@ -31,6 +31,7 @@ void lsc_put_fixed(FILE *o, int64_t v, unsigned digits);
 #define LSC_SGR_BOLD   "1"
 #define LSC_SGR_DIM    "2"
 #define LSC_SGR_DAMAGE "1;31"
+#define LSC_SGR_EXPLAIN "3" /* italic: the explanations */
 
 #define LSC_TEXT_BUF 8192
 #define LSC_STACK_MEMOS 8 /* a power of two */
@@ -183,6 +184,46 @@ bool lsc_text_time(struct lsc_text *t, const struct lsc_frame *f, unsigned fmt, 
 /* The same for any instant (`digits` 6 or 9): socket calls on the frames' clock. */
 void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned digits);
 
+/* ---- teaching (teach.c) -------------------------------------------------- */
+
+/* Terminal columns of n bytes of UTF-8 text; SGR escapes take none. */
+size_t lsc_text_cols(const char *s, size_t n);
+/*
+ * `text` from column `col`, where the output stands, to the end of the
+ * line: broken at spaces to stay within `width` columns (0: one line), the
+ * next lines starting at `col` too.  Ends with a newline.
+ */
+void lsc_text_para(struct lsc_text *t, const char *text, unsigned col, unsigned width);
+/*
+ * `text` as a paragraph: the first line starts with `indent` spaces and
+ * `lead`, the next ones line up under the text; lines break at spaces to
+ * stay within `width` columns (0: one line).  Ends with a newline.
+ */
+void lsc_text_wrapped(struct lsc_text *t, const char *text, unsigned indent, const char *lead,
+                      unsigned width);
+/*
+ * Folds the line written since buffer offset `start` (ending with its
+ * newline) to `width` columns (0: leaves it): its pieces, separated by two
+ * spaces, go on continuation lines indented by `indent`.
+ */
+void lsc_text_fold(struct lsc_text *t, size_t start, unsigned width, unsigned indent);
+/*
+ * Folds each line written since `start` that is wider than `width` (0:
+ * none) at its spaces, the continuation under the line's value (past its
+ * label) or indented by two, at column `min_col` at least.
+ */
+void lsc_text_fold_lines(struct lsc_text *t, size_t start, unsigned width, unsigned min_col);
+/* The frame's due explanations (teach.h), a paragraph each, "↳ " first; returns how many. */
+struct lsc_explainer;
+unsigned lsc_text_explain(struct lsc_text *t, struct lsc_explainer *e, const struct lsc_frame *f,
+                          unsigned indent, unsigned width);
+/* The same for lsc_teach_reads() and lsc_teach_history(). */
+unsigned lsc_text_explain_reads(struct lsc_text *t, struct lsc_explainer *e, const char *reader,
+                                uint64_t frame, unsigned segments, uint64_t bytes,
+                                const uint32_t *reads, unsigned nreads, unsigned indent, unsigned width);
+unsigned lsc_text_explain_history(struct lsc_text *t, struct lsc_explainer *e, const char *history,
+                                  unsigned indent, unsigned width);
+
 /* Whether a layer is truncated or malformed, and the word for it. */
 static inline bool lsc_layer_damaged(const struct lsc_layer *l)
 {
@@ -227,6 +268,32 @@ uint32_t lsc_proto_fixed_len(const struct lsc_proto_info *pi);
 extern const struct lsc_renderer lsc_render_ladder;
 extern const struct lsc_renderer lsc_render_follow;
 extern const struct lsc_renderer lsc_render_none;
+extern const struct lsc_renderer lsc_render_stack;
+
+/*
+ * stack.c: a frame crossing the layers, as rows: down the sender's layers
+ * (the program's call, then each header added), up the receiver's (each
+ * header taken off, then the program).  Shared by -f stack and the HTML
+ * report.
+ */
+enum lsc_stack_dir { LSC_STACK_DOWN = 0, LSC_STACK_UP };
+#define LSC_STACK_ROWS (2 * LSC_MAX_LAYERS + 2)
+struct lsc_stack_row {
+	uint8_t dir;        /* enum lsc_stack_dir */
+	uint8_t tcpip;      /* enum lsc_tcpip */
+	const char *group;  /* "application", "operating system", "drivers, hardware" */
+	const char *layer;  /* "Transport" */
+	uint32_t bytes;     /* the frame's size at this layer, headers below it left out */
+	char text[192];     /* "+ 32 B TCP ports 43248 → 8082, [P.] seq 1 ack 1" */
+};
+struct lsc_stack {
+	char from[80], to[80]; /* "client, host 10.1.1.5" */
+	uint32_t wire;         /* bytes on the wire */
+	uint32_t cooked;       /* bytes of a cooked header (SLL) the capture wrote, 0 when none */
+	unsigned n;
+	struct lsc_stack_row rows[LSC_STACK_ROWS];
+};
+void lsc_stack_rows(struct lsc_stack *s, const struct lsc_frame *f);
 
 /* flowtext.c: what the conversation renderers (ladder, follow, stats) share. */
 #define PLURAL(n) ((n) == 1 ? "" : "s")
@@ -300,6 +367,8 @@ struct lsc_ladder_names {
 void lsc_ladder_names(const struct lsc_ladder_diagram *d, struct lsc_ladder_names *n);
 /* The diagram as text (the -f ladder layout) and as a Mermaid sequenceDiagram. */
 void lsc_ladder_text(FILE *out, const struct lsc_ladder_diagram *d);
+/* The text diagram scaled to `width` columns (0: as lsc_ladder_text), notes folded between the bars. */
+void lsc_ladder_text_fit(FILE *out, const struct lsc_ladder_diagram *d, unsigned width);
 void lsc_ladder_mermaid(FILE *out, const struct lsc_ladder_diagram *d);
 
 #endif

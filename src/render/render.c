@@ -10,6 +10,7 @@ static const struct lsc_renderer *const renderers[] = {
 	&lsc_render_line,
 	&lsc_render_tree,
 	&lsc_render_hex,
+	&lsc_render_stack,
 	&lsc_render_json,
 	&lsc_render_ladder, &lsc_render_follow, &lsc_render_none,
 };

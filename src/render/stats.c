@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <layerscope/teach.h>
 #include <layerscope/flow.h>
 #include <layerscope/strbuf.h>
 
@@ -16,6 +17,8 @@ struct lsc_stats {
 	uint32_t max, n, cap;
 	uint64_t dropped;     /* conversations past max (or past memory) */
 	bool finished;        /* the tracker's conversations were added and the rows sorted */
+	struct lsc_explainer *explain;
+	unsigned width;
 	struct lsc_flow_conv *rows;
 };
 
@@ -112,6 +115,27 @@ const struct lsc_flow_conv *lsc_stats_rows(const struct lsc_stats *st, uint32_t 
 	return st->rows;
 }
 
+void lsc_stats_teach(struct lsc_stats *st, struct lsc_explainer *e, unsigned width)
+{
+	st->explain = e;
+	st->width = width;
+}
+
+/* Each history of the table spelled out, once each, in the order of the rows. */
+static void explain_histories(const struct lsc_stats *st, FILE *out)
+{
+	struct lsc_text t;
+	lsc_text_init(&t, out, false);
+	for (uint32_t i = 0; i < st->n; i++) {
+		bool again = false;
+		for (uint32_t j = 0; j < i && !again; j++)
+			again = strcmp(st->rows[j].history, st->rows[i].history) == 0;
+		if (!again)
+			lsc_text_explain_history(&t, st->explain, st->rows[i].history, 0, st->width);
+	}
+	lsc_text_flush(&t);
+}
+
 int lsc_stats_write(struct lsc_stats *st, FILE *out)
 {
 	if (lsc_stats_finish(st) != 0)
@@ -133,6 +157,23 @@ int lsc_stats_write(struct lsc_stats *st, FILE *out)
 	        st->n + st->dropped, ntcp, st->n - ntcp);
 	if (st->n == 0)
 		return 0;
+	/* Wider than the terminal: the counts fold under each row (the community id stays in the wide table and JSON). */
+	int wide = 6 + 2 + 5 + 2 + wc + 2 + ws + 2 + wst + 2 + wh + 2 + 8 + 2 + 10 + 2 + 10 + 2 + 11 + 2 + 11 + 2 + 30;
+	if (st->width != 0 && wide > (int)st->width) {
+		fprintf(out, "%6s  %-5s  %-*s  %-*s  %-*s  %s\n", "#", "proto", wc, "client", ws, "server", wst,
+		        "state", "history");
+		for (uint32_t i = 0; i < st->n; i++) {
+			struct lsc_conv_cells x;
+			const struct lsc_flow_conv *c = &st->rows[i];
+			lsc_conv_cells(c, &x);
+			fprintf(out, "%6" PRIu32 "  %-5s  %-*s  %-*s  %-*s  %s\n", c->id, c->ipproto == 6 ? "TCP" : "UDP",
+			        wc, x.client, ws, x.server, wst, lsc_tcp_state_name(c->state), c->history);
+			fprintf(out, "%8s%" PRIu64 " frames, bytes c>s %" PRIu64 " s>c %" PRIu64 ", %s s, hs rtt %s%s%s%s\n",
+			        "", c->frames[0] + c->frames[1], c->bytes[0], c->bytes[1], x.dur, x.rtt,
+			        x.rtt[0] == '-' ? "" : " s", x.notes[0] ? ", " : "", x.notes);
+		}
+		goto done;
+	}
 	fprintf(out, "%6s  %-5s  %-*s  %-*s  %-*s  %-*s  %8s  %10s  %10s  %11s  %11s  %-30s  %s\n", "#",
 	        "proto", wc, "client", ws, "server", wst, "state", wh, "history", "frames", "bytes c>s",
 	        "bytes s>c", "duration s", "hs rtt s", "community id", "notes");
@@ -146,8 +187,11 @@ int lsc_stats_write(struct lsc_stats *st, FILE *out)
 		        lsc_tcp_state_name(c->state), wh, c->history, c->frames[0] + c->frames[1], c->bytes[0],
 		        c->bytes[1], x.dur, x.rtt, x.cid, x.notes[0] ? "  " : "", x.notes);
 	}
+done:
 	if (st->dropped != 0)
 		fprintf(out, "(%" PRIu64 " more conversation%s counted but not listed: the table keeps %" PRIu32
 		             " rows)\n", st->dropped, PLURAL(st->dropped), st->max);
+	if (lsc_teach_is_on(st->explain))
+		explain_histories(st, out);
 	return 0;
 }

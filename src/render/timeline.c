@@ -8,10 +8,12 @@
 
 #include <layerscope/decode.h>
 #include <layerscope/demo.h>
+#include <layerscope/teach.h>
 #include <layerscope/flow.h>
 #include <layerscope/strbuf.h>
 
 #include "render-int.h"
+#include "../lib/i18n.h"
 
 /*
  * One column of time, one of who acts, then what: a call is one line, a
@@ -36,10 +38,29 @@ struct tl_name {
 
 enum { NAME_PORT = 1, NAME_HOST };
 
+#define READERS   8  /* programs whose reads are being counted at once */
+#define READS_MAX 16 /* recv() results kept for one explanation */
+
+/*
+ * Bytes a program has been sent and the recv() calls taking them, kept to
+ * explain the byte stream with the reads' own numbers (16 + 16 + 8).
+ */
+struct tl_reader {
+	char role[ROLE_MAX]; /* "" when free */
+	uint64_t frame;      /* the last segment's */
+	unsigned segments;
+	uint64_t bytes;
+	unsigned nreads;
+	uint32_t reads[READS_MAX];
+};
+
 struct lsc_timeline {
 	struct lsc_text t;
 	unsigned nnames;
 	struct tl_name names[NAMES_MAX];
+	struct lsc_explainer *explain;
+	unsigned width;
+	struct tl_reader readers[READERS];
 };
 
 struct lsc_timeline *lsc_timeline_new(FILE *out, bool color)
@@ -48,6 +69,51 @@ struct lsc_timeline *lsc_timeline_new(FILE *out, bool color)
 	if (tl != NULL)
 		lsc_text_init(&tl->t, out, color);
 	return tl;
+}
+
+void lsc_timeline_teach(struct lsc_timeline *tl, struct lsc_explainer *e, unsigned width)
+{
+	tl->explain = e;
+	tl->width = width;
+	lsc_teach_set_observed(e, true);
+}
+
+void lsc_timeline_intro(struct lsc_timeline *tl, unsigned clients, bool udp, unsigned port)
+{
+	char text[512];
+	if (!lsc_teach_is_on(tl->explain))
+		return;
+	snprintf(text, sizeof text,
+	         udp ? _("An echo server waits on UDP port %u; %u clients each send it one datagram and read the "
+	                 "reply. Below, in time order: each socket call a program makes, and under it the frames "
+	                 "on the wire it caused, each with its layers from the link up.")
+	             : _("An echo server listens on port %u; %u clients connect one after another, each sends a "
+	                 "message and reads the echo 16 bytes at a time. Below, in time order: each socket call a "
+	                 "program makes, and under it the frames on the wire it caused, each with its layers from "
+	                 "the link up."),
+	         port, clients);
+	lsc_text_para(&tl->t, text, 0, tl->width);
+	if (tl->t.color) {
+		static const char *const names[] = { N_("link"), N_("network"), N_("transport"), N_("application") };
+		lsc_text_puts(&tl->t, _("Colours:"));
+		for (unsigned i = 0; i < 4; i++) {
+			lsc_text_putc(&tl->t, ' ');
+			lsc_text_style(&tl->t, lsc_text_layer_sgr(i, false));
+			lsc_text_puts(&tl->t, _(names[i]));
+			lsc_text_end(&tl->t);
+		}
+		lsc_text_puts(&tl->t, " · ");
+		lsc_text_style(&tl->t, LSC_SGR_BOLD);
+		lsc_text_puts(&tl->t, _("who acts"));
+		lsc_text_end(&tl->t);
+		lsc_text_puts(&tl->t, " · ");
+		lsc_text_style(&tl->t, LSC_SGR_EXPLAIN);
+		lsc_text_puts(&tl->t, _("why"));
+		lsc_text_end(&tl->t);
+		lsc_text_putc(&tl->t, '\n');
+	}
+	lsc_text_putc(&tl->t, '\n');
+	lsc_text_flush(&tl->t);
 }
 
 void lsc_timeline_free(struct lsc_timeline *tl)
@@ -128,15 +194,78 @@ static void put_padded(struct lsc_timeline *tl, const char *s, unsigned width)
 	lsc_text_spaces(&tl->t, n < width ? (unsigned)(width - n) : 1u);
 }
 
+static struct tl_reader *reader_find(struct lsc_timeline *tl, const char *role, bool make)
+{
+	struct tl_reader *free_slot = NULL;
+	for (unsigned i = 0; i < READERS; i++) {
+		struct tl_reader *r = &tl->readers[i];
+		if (strcmp(r->role, role) == 0 && r->role[0] != '\0')
+			return r;
+		if (r->role[0] == '\0' && free_slot == NULL)
+			free_slot = r;
+	}
+	if (!make)
+		return NULL;
+	if (free_slot == NULL)
+		free_slot = &tl->readers[0]; /* more readers than slots: the oldest is forgotten */
+	memset(free_slot, 0, sizeof *free_slot);
+	snprintf(free_slot->role, sizeof free_slot->role, "%s", role);
+	return free_slot;
+}
+
+/* The reads are done: explain them when they did not match the segments one for one. */
+static void reader_done(struct lsc_timeline *tl, struct tl_reader *r)
+{
+	if (r->nreads > 1 || (r->nreads == 1 && r->segments > 1))
+		lsc_text_explain_reads(&tl->t, tl->explain, r->role, r->frame, r->segments, r->bytes,
+		                       r->reads, r->nreads, TEXT_COL, tl->width);
+	r->role[0] = '\0';
+}
+
+/*
+ * A call of `role`: a recv() that returned bytes is counted; any other call
+ * of the same program ends its reads.  The calls read as the demo writes
+ * them: "recv(3, 16) = 16".
+ */
+static void reader_call(struct lsc_timeline *tl, const char *role, const char *text)
+{
+	struct tl_reader *r = reader_find(tl, role, false);
+	if (r == NULL)
+		return;
+	const char *eq = strstr(text, ") = ");
+	long n = eq != NULL && strncmp(text, "recv(", 5) == 0 ? strtol(eq + 4, NULL, 10) : 0;
+	if (n > 0 && r->nreads < READS_MAX) {
+		r->reads[r->nreads++] = (uint32_t)n;
+		return;
+	}
+	reader_done(tl, r);
+}
+
+/* A data segment for `role` (its receiver): bytes for its next reads. */
+static void reader_frame(struct lsc_timeline *tl, const char *role, const struct lsc_frame *f, uint32_t len)
+{
+	struct tl_reader *r = reader_find(tl, role, false);
+	if (r != NULL && r->nreads > 0)
+		reader_done(tl, r); /* reads, then new bytes: the earlier ones are told */
+	r = reader_find(tl, role, true);
+	r->frame = f->number;
+	r->segments++;
+	r->bytes += len;
+}
+
 void lsc_timeline_call(struct lsc_timeline *tl, int64_t sec, uint32_t nsec, const char *role,
                        const char *text)
 {
+	if (lsc_teach_is_on(tl->explain))
+		reader_call(tl, role, text);
+	lsc_text_flush(&tl->t);
 	put_time(tl, sec, nsec);
 	lsc_text_style(&tl->t, LSC_SGR_BOLD);
 	put_padded(tl, role, WHO_W + 1);
 	lsc_text_end(&tl->t);
 	lsc_text_puts(&tl->t, text);
 	lsc_text_putc(&tl->t, '\n');
+	lsc_text_fold_lines(&tl->t, 0, tl->width, TEXT_COL);
 	lsc_text_flush(&tl->t);
 }
 
@@ -252,21 +381,11 @@ static void put_preview(struct lsc_timeline *tl, const struct lsc_frame *f)
 	uint32_t n = lsc_render_payload(f, &p);
 	if (n == 0)
 		return;
-	char buf[PREVIEW * 4 + 8];
+	char buf[PREVIEW * 10 + 8];
 	struct lsc_strbuf b;
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_sb_puts(&b, " \"");
-	for (uint32_t i = 0; i < n && i < PREVIEW; i++) {
-		uint8_t c = p[i];
-		if (c == '"' || c == '\\')
-			lsc_sb_printf(&b, "\\%c", c);
-		else if (c == '\n')
-			lsc_sb_puts(&b, "\\n");
-		else if (c >= 0x20 && c < 0x7f)
-			lsc_sb_putc(&b, (char)c);
-		else
-			lsc_sb_printf(&b, "\\x%02x", c);
-	}
+	lsc_sb_text(&b, p, n < PREVIEW ? n : PREVIEW, (lsc_text_utf8() ? LSC_ESC_UTF8 : 0) | LSC_ESC_QUOTE);
 	lsc_sb_puts(&b, n > PREVIEW ? "\"…" : "\"");
 	lsc_text_puts(&tl->t, buf);
 }
@@ -348,6 +467,7 @@ void lsc_timeline_frame(struct lsc_timeline *tl, const struct lsc_frame *f)
 	char who[2 * ROLE_MAX + 48], what[256], label[24];
 	struct lsc_strbuf wb, tb;
 
+	lsc_text_flush(&tl->t); /* the frame alone in the buffer, to fold its lines */
 	put_time(tl, f->ts_sec, f->ts_nsec);
 	snprintf(label, sizeof label, "  frame %" PRIu64, f->number);
 	put_padded(tl, label, WHO_W + 1);
@@ -378,6 +498,18 @@ void lsc_timeline_frame(struct lsc_timeline *tl, const struct lsc_frame *f)
 		lsc_text_putc(&tl->t, ']');
 		lsc_text_end(&tl->t);
 		lsc_text_putc(&tl->t, '\n');
+	}
+	lsc_text_fold_lines(&tl->t, 0, tl->width, TEXT_COL);
+	if (lsc_teach_is_on(tl->explain)) {
+		lsc_text_explain(&tl->t, tl->explain, f, TEXT_COL, tl->width);
+		const struct lsc_layer *l4 = lsc_frame_transport(f);
+		if (f->has_flow && l4 != NULL && l4->proto == LSC_PROTO_TCP && l4->u.tcp.payload_length > 0) {
+			char to[ROLE_MAX + 8];
+			struct lsc_strbuf b;
+			lsc_sb_init(&b, to, sizeof to);
+			end_name(tl, f, false, &b);
+			reader_frame(tl, to, f, l4->u.tcp.payload_length);
+		}
 	}
 	lsc_text_flush(&tl->t);
 }

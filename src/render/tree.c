@@ -11,6 +11,7 @@
 #include <layerscope/source.h>
 
 #include "render-int.h"
+#include "../lib/i18n.h"
 
 /*
  * Frame 4 · 2026-11-24 05:16:47.403747051 UTC · +0.000072574 s · 81 bytes · EN10MB
@@ -57,6 +58,8 @@ struct tree_state {
 	bool line_open;
 	struct tree_level lv[TREE_MAX_DEPTH];
 	uint8_t label_w_proto[LSC_PROTO_COUNT];
+	struct lsc_explainer *explain; /* lsc_render_opts.explain */
+	unsigned width;                /* lsc_render_opts.width */
 };
 
 static void end_line(struct tree_state *st)
@@ -300,7 +303,10 @@ static void *tree_begin(FILE *out, const struct lsc_render_opts *o)
 		return NULL;
 	lsc_text_init(&st->t, out, o->color);
 	lsc_text_files(&st->t, o);
+	st->explain = o->explain;
+	st->width = o->width;
 	st->sink.ops = &tree_ops;
+	st->sink.utf8 = lsc_text_utf8();
 	st->sink.ctx = st;
 	for (unsigned p = 0; p < LSC_PROTO_COUNT; p++) {
 		const struct lsc_proto_info *pi = lsc_proto_get(p);
@@ -419,6 +425,11 @@ static void tree_notes(struct tree_state *st, const struct lsc_frame *f)
 static void tree_frame(void *state, const struct lsc_frame *f)
 {
 	struct tree_state *st = state;
+	size_t start = 0;
+	if (st->width != 0) {
+		lsc_text_flush(&st->t); /* the frame alone in the buffer, to fold its lines */
+		start = st->t.n;
+	}
 	lsc_text_frame_heading(&st->t, f);
 	lsc_text_putc(&st->t, '\n');
 	if (f->link_unsupported) {
@@ -443,6 +454,9 @@ static void tree_frame(void *state, const struct lsc_frame *f)
 	tree_flow(st, f);
 	tree_process(st, f);
 	tree_notes(st, f);
+	lsc_text_fold_lines(&st->t, start, st->width, 0);
+	if (st->explain != NULL)
+		lsc_text_explain(&st->t, st->explain, f, TREE_COL, st->width);
 	lsc_text_putc(&st->t, '\n');
 	lsc_text_flush(&st->t);
 }

@@ -152,6 +152,10 @@ static const char css[] =
 	"table.f ul{margin:0;padding-left:1.2em}\n"
 	".d{color:var(--dim);font-style:italic;font-family:system-ui,'DejaVu Sans',sans-serif}\n"
 	"ul.notes{margin:8px 0 0;padding-left:1.2em;font-size:14px}ul.notes li::marker{color:#bf8700}\n"
+	"table.crossing{border-collapse:collapse;font-size:13px;margin:6px 0}table.crossing td{padding:1px 8px}"
+	"table.crossing td.n{text-align:right}table.crossing tr.wire td{font-weight:bold;border-top:1px solid "
+	"var(--rule);border-bottom:1px solid var(--rule)}table.crossing tr.who td{color:var(--dim);font-style:italic}\n"
+	"ul.why{margin:8px 0 0;padding-left:1.2em;font-size:14px;font-style:italic}ul.why li::marker{color:#0969da}\n"
 	"pre.hex{background:#fbfbfc;border:1px solid var(--rule);border-radius:6px;padding:8px 10px;margin:10px 0 0;"
 	"line-height:1.45;overflow-x:auto}\n"
 	"pre.hex .o{color:var(--dim)}pre.hex span.k0,pre.hex span.k0a,pre.hex span.k1,pre.hex span.k1a,"
@@ -319,6 +323,40 @@ static void layer_head(FILE *o, const struct lsc_frame *f, const struct lsc_laye
 	}
 }
 
+/*
+ * The frame crossing the layers (as -f stack draws it): down the sender's,
+ * the wire, up the receiver's, each row with its group of the course
+ * (application, operating system, drivers and hardware).
+ */
+static void frame_crossing(FILE *o, const struct lsc_frame *f)
+{
+	struct lsc_stack *s = malloc(sizeof *s);
+	if (s == NULL)
+		return; /* the boxes below say the same, less drawn */
+	lsc_stack_rows(s, f);
+	fputs("<details class=\"crossing\"><summary>The layers crossed</summary><table class=\"crossing\">", o);
+	for (unsigned i = 0; i < s->n; i++) {
+		const struct lsc_stack_row *r = &s->rows[i];
+		if (i == 0 || s->rows[i - 1].dir != r->dir) {
+			if (r->dir == LSC_STACK_UP)
+				fprintf(o, "<tr class=\"wire\"><td colspan=\"5\">the wire: %" PRIu32 " bytes</td></tr>", s->wire);
+			fputs("<tr class=\"who\"><td colspan=\"5\">", o);
+			fputs(r->dir == LSC_STACK_DOWN ? "sender: " : "receiver: ", o);
+			esc(o, r->dir == LSC_STACK_DOWN ? s->from : s->to);
+			fputs("</td></tr>", o);
+		}
+		fprintf(o, "<tr class=\"l%u\"><td>%s</td><td>", r->tcpip, r->dir == LSC_STACK_DOWN ? "▼" : "▲");
+		esc(o, r->group);
+		fputs("</td><td>", o);
+		esc(o, r->layer);
+		fprintf(o, "</td><td class=\"n\">%" PRIu32 " B</td><td>", r->bytes);
+		esc(o, r->text);
+		fputs("</td></tr>", o);
+	}
+	fputs("</table></details>\n", o);
+	free(s);
+}
+
 /* The layers as nested boxes: each holds its fields, then the layer it carries. */
 static void frame_boxes(FILE *o, const struct lsc_frame *f)
 {
@@ -379,7 +417,6 @@ static void html_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 {
 	char meta[160];
 	struct lsc_strbuf b;
-	(void)r;
 	lsc_sb_init(&b, meta, sizeof meta);
 	lsc_report_frame_meta(&b, f);
 	fprintf(o, "<section class=\"frame\" id=\"f%" PRIu64 "\">\n<h3><a class=\"num\" href=\"#f%" PRIu64
@@ -393,6 +430,7 @@ static void html_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 		esc(o, lsc_linktype_name(f->linktype));
 		fputs(" is not decoded: its bytes follow undecoded</p>\n", o);
 	}
+	frame_crossing(o, f);
 	frame_boxes(o, f);
 	frame_flow(o, f);
 	if (f->nnotes != 0) {
@@ -404,6 +442,7 @@ static void html_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 		}
 		fputs("</ul>\n", o);
 	}
+	lsc_report_explain(o, r->o.explain, f, "<ul class=\"why\">", "<li>", "</li>", "</ul>\n", esc);
 	hex_dump(o, f);
 	fputs("</section>\n", o);
 }

@@ -277,6 +277,7 @@ static void md_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 		}
 		fputc('\n', o);
 	}
+	lsc_report_explain(o, r->o.explain, f, "**Why**\n\n", "- ", "\n", "\n", esc);
 	hex_block(o, st->hex, st->hex_tmp, f);
 }
 

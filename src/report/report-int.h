@@ -190,4 +190,13 @@ struct lsc_report_fields {
 /* Sets up `rf` as a sink writing to `o` with markup `m`. */
 void lsc_report_fields_init(struct lsc_report_fields *rf, FILE *o, const struct lsc_report_markup *m);
 
+/*
+ * The frame's due explanations as a list: `open`, then each text escaped
+ * by `esc` between `item` and `item_end`, then `close`; nothing when none.
+ */
+struct lsc_explainer;
+void lsc_report_explain(FILE *o, struct lsc_explainer *e, const struct lsc_frame *f, const char *open,
+                        const char *item, const char *item_end, const char *close,
+                        void (*esc)(FILE *o, const char *s));
+
 #endif

@@ -11,6 +11,8 @@
 
 #include <layerscope/source.h>
 
+#include <layerscope/teach.h>
+
 #include "report-int.h"
 
 _Static_assert(LSC_PROTO_COUNT <= 64, "the protocol mix keeps one bit a protocol");
@@ -639,4 +641,31 @@ void lsc_report_frames_intro(struct lsc_strbuf *b, const struct lsc_report *r)
 	if (r->detailed < r->frames)
 		lsc_sb_printf(b, " The first %" PRIu64 " of %" PRIu64 " frames are shown (--frames); the summaries "
 		              "above count them all.", r->detailed, r->frames);
+}
+
+struct explain_list {
+	FILE *o;
+	const char *open, *item, *item_end;
+	void (*esc)(FILE *o, const char *s);
+	unsigned n;
+};
+
+static void explain_item(void *ctx, unsigned id, const char *text)
+{
+	struct explain_list *x = ctx;
+	(void)id;
+	if (x->n++ == 0)
+		fputs(x->open, x->o);
+	fputs(x->item, x->o);
+	x->esc(x->o, text);
+	fputs(x->item_end, x->o);
+}
+
+void lsc_report_explain(FILE *o, struct lsc_explainer *e, const struct lsc_frame *f, const char *open,
+                        const char *item, const char *item_end, const char *close,
+                        void (*esc)(FILE *o, const char *s))
+{
+	struct explain_list x = { o, open, item, item_end, esc, 0 };
+	if (lsc_teach_frame(e, f, explain_item, &x) != 0)
+		fputs(close, o);
 }

@@ -208,16 +208,16 @@ static void test_summaries_cut(void **state)
 static void test_table(void **state)
 {
 	(void)state;
-	assert_string_equal(lsc_renderer_names(), "line, tree, hex, json, ladder, follow, none");
+	assert_string_equal(lsc_renderer_names(), "line, tree, hex, stack, json, ladder, follow, none");
 	assert_null(lsc_renderer_find("xml"));
 	assert_string_equal(lsc_renderer_find("hex")->name, "hex");
 	/* lsc_renderer_at() walks the same table, in the same order, and stops. */
 	size_t i = 0;
 	for (; lsc_renderer_at(i) != NULL; i++)
 		assert_ptr_equal(lsc_renderer_at(i), lsc_renderer_find(lsc_renderer_at(i)->name));
-	assert_int_equal(i, 7);
+	assert_int_equal(i, 8);
 	assert_string_equal(lsc_renderer_at(0)->name, "line");
-	assert_string_equal(lsc_renderer_at(6)->name, "none");
+	assert_string_equal(lsc_renderer_at(7)->name, "none");
 }
 
 static void test_numbers(void **state)

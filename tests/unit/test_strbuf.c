@@ -234,9 +234,9 @@ static void test_escape(void **state)
 		{ "say \"hi\"", LSC_ESC_QUOTE, "say \\\"hi\\\"" },
 		{ "ação", 0, "a\\xc3\\xa7\\xc3\\xa3o" },           /* payload rule: bytes */
 		{ "ação — ok", LSC_ESC_UTF8, "ação — ok" },         /* messages: text stays text */
-		{ "\xc2\x9b" "1m", LSC_ESC_UTF8, "\\xc2\\x9b1m" },  /* U+009B, a C1 CSI */
+		{ "\xc2\x9b" "1m", LSC_ESC_UTF8, "\\u{009b}1m" },   /* U+009B, a C1 CSI */
 		{ "\x9b", LSC_ESC_UTF8, "\\x9b" },                  /* a lone continuation byte */
-		{ "\xe2\x80\xae" "fdp.exe", LSC_ESC_UTF8, "\\xe2\\x80\\xaefdp.exe" }, /* U+202E */
+		{ "\xe2\x80\xae" "fdp.exe", LSC_ESC_UTF8, "\\u{202e}fdp.exe" }, /* U+202E */
 		{ "\xc0\xaf", LSC_ESC_UTF8, "\\xc0\\xaf" },         /* overlong '/' */
 		{ "\xed\xa0\x80", LSC_ESC_UTF8, "\\xed\\xa0\\x80" }, /* a surrogate */
 		{ "\xf0\x9f\x98\x80", LSC_ESC_UTF8, "\xf0\x9f\x98\x80" }, /* U+1F600 */
@@ -255,6 +255,35 @@ static void test_escape(void **state)
 	assert_int_equal(lsc_escape(out, all, sizeof all, LSC_ESC_UTF8), sizeof out - 1);
 }
 
+/* Payload text: UTF-8 shown under a UTF-8 terminal, escaped otherwise; controls, C1, bidi and invalid bytes always escaped. */
+static void text_of(char *out, size_t cap, const char *in, size_t n, bool utf8, char quote)
+{
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, out, cap);
+	unsigned flags = (utf8 ? LSC_ESC_UTF8 : 0) | (quote == '"' ? LSC_ESC_QUOTE : 0);
+	assert_int_equal(lsc_sb_text(&b, (const uint8_t *)in, n, flags), n);
+}
+
+static void test_text(void **state)
+{
+	char out[256];
+	(void)state;
+	text_of(out, sizeof out, "Ol\xc3\xa1, Introdu\xc3\xa7\xc3\xa3o\n", 19, true, 0);
+	assert_string_equal(out, "Ol\xc3\xa1, Introdu\xc3\xa7\xc3\xa3o\\n");
+	text_of(out, sizeof out, "Ol\xc3\xa1", 4, false, 0);
+	assert_string_equal(out, "Ol\\xc3\\xa1");
+	/* C1 control U+0085, a right-to-left override U+202E, a line separator U+2028 */
+	text_of(out, sizeof out, "a\xc2\x85" "b\xe2\x80\xae" "c\xe2\x80\xa8", 11, true, 0);
+	assert_string_equal(out, "a\\u{0085}b\\u{202e}c\\u{2028}");
+	/* invalid: a lone continuation byte, an overlong '/', a surrogate, a cut sequence, ESC */
+	text_of(out, sizeof out, "\x80\xc0\xaf\xed\xa0\x80\xe2\x82\x1b", 9, true, 0);
+	assert_string_equal(out, "\\x80\\xc0\\xaf\\xed\\xa0\\x80\\xe2\\x82\\x1b");
+	text_of(out, sizeof out, "say \"hi\"\\", 9, true, '"');
+	assert_string_equal(out, "say \\\"hi\\\"\\\\");
+	text_of(out, sizeof out, "\xf0\x9f\x99\x82\t", 5, true, 0);
+	assert_string_equal(out, "\xf0\x9f\x99\x82\\t");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_fixed),
 		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
