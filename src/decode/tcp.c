@@ -221,7 +221,15 @@ static void emit_one_option(struct lsc_sink *s, const struct lsc_tcp_opt *o)
 		s->ops->close(s, false);
 		return;
 	}
-	s->ops->text(s, "kind", "Kind", key, false);
+	/* The JSON contract names these seven kinds; any other stays {"kind": int, "length": int},
+	 * and what layerscope knows of it is added beside ("name" and its fields). */
+	if (o->kind <= LSC_TCPOPT_TIMESTAMP) {
+		s->ops->text(s, "kind", "Kind", key, false);
+	} else {
+		s->ops->uint(s, "kind", "Kind", o->kind, 0, NULL);
+		s->ops->uint(s, "length", "Length", o->length, 0, NULL);
+		s->ops->text(s, "name", "Name", key, false);
+	}
 	switch (o->kind) {
 	case LSC_TCPOPT_MSS:
 		s->ops->uint(s, "value", "Value", o->v[0], 0, NULL);

@@ -516,8 +516,8 @@ def tcp_options_ours(layer):
     kinds = []
     vals = {"mss": [], "wscale": [], "sack": [], "tsval": [], "tsecr": [], "mptcp_subtype": []}
     for o in layer.get("options", []):
-        k = o.get("kind")
-        kinds.append(OPT_KIND.get(k, k))
+        k = o.get("name", o.get("kind"))  # kinds the contract does not name are ints, with a "name"
+        kinds.append(OPT_KIND.get(k, o.get("kind")))
         if k == "mss":
             vals["mss"].append(o.get("value"))
         elif k == "wscale":

@@ -292,9 +292,9 @@ static void test_tfo_mptcp(void **state)
 	r->frame(st, &f);
 	r->end(st);
 	fclose(out);
-	assert_non_null(strstr(buf, "{\"kind\":\"tfo\",\"cookie\":\"deadbeef01020304\"}"));
-	assert_non_null(strstr(buf, "{\"kind\":\"mptcp\",\"subtype\":0,\"version\":1}"));
-	assert_non_null(strstr(buf, "{\"kind\":\"tfo\",\"request\":true}"));
+	assert_non_null(strstr(buf, "{\"kind\":34,\"length\":10,\"name\":\"tfo\",\"cookie\":\"deadbeef01020304\"}"));
+	assert_non_null(strstr(buf, "{\"kind\":30,\"length\":4,\"name\":\"mptcp\",\"subtype\":0,\"version\":1}"));
+	assert_non_null(strstr(buf, "{\"kind\":34,\"length\":2,\"name\":\"tfo\",\"request\":true}"));
 	free(buf);
 	test_frame_free(&f);
 
