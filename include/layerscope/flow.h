@@ -62,19 +62,31 @@ enum lsc_flow_event {
 	LSC_EV_COUNT
 };
 
-/* The socket API call on the sending host that most likely caused a frame. */
+/*
+ * The socket API call on the sending host that most likely caused a frame.
+ * From the wire alone it is a guess (lsc_flow_ann.call_source says which);
+ * docs/flow.md gives the rule behind each.
+ */
 enum lsc_sock_call {
 	LSC_CALL_NONE = 0,
 	LSC_CALL_CONNECT,   /* connect() */
-	LSC_CALL_LISTEN,    /* the kernel of a listen()ing socket */
-	LSC_CALL_ACCEPT,    /* completes the handshake accept() waits for */
+	LSC_CALL_LISTEN,    /* the SYN-ACK: the server's kernel answers for a listen()ing socket */
+	LSC_CALL_ACCEPT,    /* the handshake's last ACK: the client's kernel, as connect() returns */
 	LSC_CALL_SEND,      /* send() / write() */
 	LSC_CALL_RECV,      /* recv() / read(): the ACK or window update it frees */
 	LSC_CALL_CLOSE,     /* close() */
 	LSC_CALL_SHUTDOWN,  /* shutdown(SHUT_WR) */
 	LSC_CALL_KERNEL,    /* the kernel alone (RST to a closed port, keep-alive) */
-	LSC_CALL_SENDTO,    /* sendto() */
+	LSC_CALL_SENDTO,    /* a datagram: send() on a connected socket, or sendto() */
+	LSC_CALL_RAW,       /* a raw socket (a crafted packet): no socket call of the stack */
 	LSC_CALL_COUNT
+};
+
+/* Where a frame's socket call comes from. */
+enum lsc_call_source {
+	LSC_CALL_SRC_NONE = 0,
+	LSC_CALL_OBSERVED,  /* the program's call was seen (demo) */
+	LSC_CALL_INFERRED   /* guessed from the wire (read, live) */
 };
 
 /* Step kinds for "handshake 2/3", "teardown 3/4". */
@@ -102,6 +114,7 @@ LSC_API const char *lsc_flow_dir_name(unsigned dir);       /* "c2s", "s2c" */
 LSC_API const char *lsc_tcp_state_name(unsigned state);    /* "ESTABLISHED" */
 LSC_API const char *lsc_flow_event_name(unsigned event);   /* "syn-ack" */
 LSC_API const char *lsc_sock_call_name(unsigned call);     /* "connect()", or NULL */
+LSC_API const char *lsc_call_source_name(unsigned src);    /* "observed", "inferred", or NULL */
 LSC_API const char *lsc_flow_step_name(unsigned kind);     /* "handshake", "teardown", or NULL */
 LSC_API const char *lsc_flow_analysis_name(unsigned bit);  /* bit index 0..LSC_FA_COUNT-1: "retransmission" */
 
@@ -200,6 +213,14 @@ struct lsc_strbuf;
 
 /* "handshake 2/3", "teardown 3/4"; nothing when the frame has no step. */
 LSC_API void lsc_flow_step_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a);
+
+/*
+ * The frame's socket call as the text formats show it: "connect()" when
+ * observed, "connect()?" when inferred (the mark a reader takes for "most
+ * likely"); nothing when the frame has none.
+ */
+#define LSC_CALL_INFERRED_MARK "?"
+LSC_API void lsc_flow_call_text(struct lsc_strbuf *b, unsigned call, unsigned source);
 
 /* "ack 16 = peer seq 1 + 15 bytes (frame 4)"; nothing when acks_frame is 0. */
 LSC_API void lsc_flow_ack_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a);

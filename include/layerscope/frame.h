@@ -269,6 +269,8 @@ struct lsc_flow_ann {
 	uint8_t state;        /* enum lsc_tcp_state, after this frame */
 	uint8_t event;        /* enum lsc_flow_event */
 	uint8_t socket_call;  /* enum lsc_sock_call */
+	uint8_t call_source;  /* enum lsc_call_source */
+	uint8_t revised_call; /* enum lsc_sock_call: what this frame shows revised_frame's call was */
 	uint8_t step;         /* handshake or teardown step, 0 when none */
 	uint8_t step_total;
 	uint8_t step_kind;    /* enum lsc_flow_step */
@@ -278,6 +280,7 @@ struct lsc_flow_ann {
 	uint32_t analysis;    /* LSC_FA_* expert bits */
 	uint64_t ref_frame;   /* a related frame (the request of a reply, the original of a retransmission) */
 	int64_t rtt_ns;       /* round-trip time to ref_frame, -1 when none */
+	uint64_t revised_frame; /* an earlier frame whose inferred call this one corrects, 0 when none */
 	/* Added by the track stage's TCP observer (flow.h). */
 	uint8_t end_state[2]; /* the client's and the server's own state (RFC 9293), enum lsc_tcp_state */
 	uint8_t acks_ctl;     /* LSC_TCP_SYN / LSC_TCP_FIN of the segment acks_frame sent */

@@ -42,6 +42,8 @@ struct tcp_seg {
 #define END_SYN_ACKED   0x20u /* the peer acknowledged this end's SYN */
 #define END_MAXSEQ_SET  0x40u
 #define END_SYNACK_SENT 0x80u
+#define END_FED_AFTER_FIN 0x100u /* the peer sent data after this end's FIN */
+#define END_CALL_REVISED  0x200u /* an inferred call of this end was corrected once */
 
 /* What the observer knows of one end of a TCP conversation, as Wireshark's tcp_flow_t. */
 struct tcp_end {
@@ -56,6 +58,8 @@ struct tcp_end {
 	uint32_t maxseqtobeacked;  /* end of what this end sent without a hole */
 	uint64_t nextseq_frame;    /* the frame that advanced nextseq */
 	uint64_t lastnondupack;    /* the last frame that moved the ack number */
+	uint64_t syn_frame;        /* the frame of this end's first SYN (not SYN-ACK) */
+	uint64_t fin_frame;        /* the frame of this end's FIN */
 	int64_t nextseq_ns;
 	int64_t lastack_ns;
 	uint16_t flags;            /* END_* */

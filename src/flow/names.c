@@ -23,9 +23,11 @@ static const char *const event_names[LSC_EV_COUNT] = {
 };
 
 static const char *const call_names[LSC_CALL_COUNT] = {
-	NULL, "connect()", "listen()", "accept()", "send()", "recv()", "close()",
-	"shutdown()", "kernel", "sendto()",
+	NULL, "connect()", "kernel (listening socket)", "kernel (connect() returns)", "send()", "recv()",
+	"close()", "shutdown()", "kernel", "send()/sendto()", "raw socket",
 };
+
+static const char *const call_source_names[] = { NULL, "observed", "inferred" };
 
 static const char *const step_names[] = { NULL, "handshake", "teardown" };
 
@@ -42,6 +44,17 @@ const char *lsc_flow_dir_name(unsigned dir) { return NAME(dir_names, dir); }
 const char *lsc_tcp_state_name(unsigned state) { return NAME(state_names, state); }
 const char *lsc_flow_event_name(unsigned event) { return NAME(event_names, event); }
 const char *lsc_sock_call_name(unsigned call) { return NAME(call_names, call); }
+const char *lsc_call_source_name(unsigned src) { return NAME(call_source_names, src); }
+
+void lsc_flow_call_text(struct lsc_strbuf *b, unsigned call, unsigned source)
+{
+	const char *name = lsc_sock_call_name(call);
+	if (name == NULL)
+		return;
+	lsc_sb_puts(b, name);
+	if (source == LSC_CALL_INFERRED)
+		lsc_sb_puts(b, LSC_CALL_INFERRED_MARK);
+}
 const char *lsc_flow_step_name(unsigned kind) { return NAME(step_names, kind); }
 const char *lsc_flow_analysis_name(unsigned bit) { return NAME(analysis_names, bit); }
 
@@ -75,6 +88,10 @@ static void emit_extra(struct lsc_sink *s, const struct lsc_flow_ann *a)
 		s->ops->uint(s, "ref_frame", "Related frame", a->ref_frame, 0, NULL);
 	if (a->rtt_ns >= 0)
 		s->ops->uint(s, "rtt_ns", "Round-trip time (ns)", (uint64_t)a->rtt_ns, 0, NULL);
+	if (a->revised_frame) {
+		s->ops->uint(s, "revised_frame", "Corrects the socket call of frame", a->revised_frame, 0, NULL);
+		s->ops->text(s, "revised_call", "That frame's call was", lsc_sock_call_name(a->revised_call), true);
+	}
 }
 
 void lsc_flow_fields_emit(struct lsc_sink *s, const struct lsc_frame *f)
@@ -88,6 +105,10 @@ void lsc_flow_fields_emit(struct lsc_sink *s, const struct lsc_frame *f)
 		s->ops->uint(s, "rel_ack", "Relative acknowledgment", a->rel_ack, 0, NULL);
 	}
 	s->ops->text(s, "event", "Event", lsc_flow_event_name(a->event), true);
-	s->ops->text(s, "socket_call", "Socket call", lsc_sock_call_name(a->socket_call), true);
+	/* The label says a guess is one; the source stands beside the call, never folded into it. */
+	bool guess = a->call_source == LSC_CALL_INFERRED;
+	s->ops->text(s, "socket_call", guess ? "Socket call (inferred)" : "Socket call",
+	             lsc_sock_call_name(a->socket_call), true);
+	s->ops->text(s, "socket_call_source", "Socket call source", lsc_call_source_name(a->call_source), true);
 	emit_extra(s, a);
 }

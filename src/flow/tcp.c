@@ -295,6 +295,7 @@ static void syn_segment(struct conv *c, unsigned r, const struct seg *s, struct 
 		tc->syn_frame = s->frame;
 		if (!(me->flags & END_SAW_SYN)) {
 			me->flags |= END_SAW_SYN;
+			me->syn_frame = s->frame;
 			me->syn_step = 1;
 			if ((peer->flags & END_SAW_SYN) && st[!r] == LSC_TCPS_SYN_SENT) {
 				/* Each end's SYN crossed the other's: both answer SYN-ACK. */
@@ -394,6 +395,7 @@ static void fin_segment(struct conv *c, unsigned r, const struct seg *s, struct 
 	}
 	bool merged = a->step_kind == LSC_STEP_TEARDOWN;
 	me->flags |= END_FIN_SENT;
+	me->fin_frame = s->frame;
 	me->fin_seq = s->seq + s->len + ((s->fl & SYN) ? 1 : 0);
 	if ((peer->flags & END_FIN_SENT) && !(peer->flags & END_FIN_ACKED)) {
 		/* Both FINs were sent before either arrived (RFC 9293 figure 13). */
@@ -415,6 +417,37 @@ static void fin_segment(struct conv *c, unsigned r, const struct seg *s, struct 
 		lsc_frame_note(f, "acknowledges the peer's FIN and sends its own: teardown steps 2 and 3 in one segment");
 }
 
+/*
+ * Corrects the inferred call of an earlier frame of end r, once: the frames
+ * between were shown already, so this frame says what that one was.
+ */
+static void revise_call(struct tcp_end *e, struct lsc_flow_ann *a, uint64_t frame, uint8_t call)
+{
+	e->flags |= END_CALL_REVISED;
+	a->revised_frame = frame;
+	a->revised_call = call;
+}
+
+/*
+ * Rule: a SYN whose SYN-ACK its own host answers with RST did not come from
+ * connect().  That host's kernel holds no connection for these ports (it
+ * would have answered with the handshake's ACK), so a raw socket sent the
+ * SYN: a crafted packet, a port scan.
+ */
+static bool raw_syn_rule(struct conv *c, unsigned r, struct lsc_frame *f)
+{
+	struct tcp_conv *tc = &c->u.tcp;
+	struct tcp_end *me = &tc->end[r];
+	const struct tcp_end *peer = &tc->end[!r];
+	if (tc->established || tc->hs_total != 3 || me->syn_frame == 0 ||
+	    !(peer->flags & END_SYNACK_SENT) || (me->flags & END_SYNACK_SENT) || (me->flags & END_CALL_REVISED))
+		return false;
+	revise_call(me, &f->flow, me->syn_frame, LSC_CALL_RAW);
+	lsc_frame_note(f, "the SYN of frame %llu did not come from connect(): its host answers the SYN-ACK "
+	                  "with RST (a raw socket sent it)", (unsigned long long)me->syn_frame);
+	return true;
+}
+
 static void rst_segment(struct conv *c, unsigned r, struct lsc_frame *f)
 {
 	struct tcp_conv *tc = &c->u.tcp;
@@ -424,7 +457,9 @@ static void rst_segment(struct conv *c, unsigned r, struct lsc_frame *f)
 
 	a->event = LSC_EV_RST;
 	a->socket_call = LSC_CALL_KERNEL;
-	if (st[!r] == LSC_TCPS_SYN_SENT && !(me->flags & END_SAW_SYN)) {
+	if (raw_syn_rule(c, r, f)) {
+		/* the note is there; the RST itself is the kernel's */
+	} else if (st[!r] == LSC_TCPS_SYN_SENT && !(me->flags & END_SAW_SYN)) {
 		c->pub.refused = true;
 		lsc_frame_note(f, "connection refused: nothing listens on port %u, the kernel answers the SYN "
 		                  "with RST", c->pub.ep[r].port);
@@ -564,12 +599,31 @@ static void history(struct conv *c, unsigned r, const struct seg *s, const struc
 static void half_close_note(struct conv *c, unsigned r, const struct seg *s, struct lsc_frame *f)
 {
 	struct tcp_conv *tc = &c->u.tcp;
-	if (s->len == 0 || tc->half_close_noted || (tc->end[r].flags & END_FIN_SENT) ||
-	    !(tc->end[!r].flags & END_FIN_SENT))
+	if (s->len == 0 || (tc->end[r].flags & END_FIN_SENT) || !(tc->end[!r].flags & END_FIN_SENT))
+		return;
+	tc->end[!r].flags |= END_FED_AFTER_FIN;
+	if (tc->half_close_noted)
 		return;
 	tc->half_close_noted = true;
 	lsc_frame_note(f, "half-close: the peer's FIN (shutdown(SHUT_WR), or close()) ended only "
 	                  "its sending; this end still sends");
+}
+
+/*
+ * Rule: an end that acknowledges data sent after its own FIN, without RST,
+ * still receives: its FIN came from shutdown(SHUT_WR), not close().  After
+ * close() the kernel answers such data with RST (RFC 9293 3.10.7.4, Linux's
+ * "abort on data").
+ */
+static void shutdown_rule(struct conv *c, unsigned r, const struct seg *s, struct lsc_frame *f)
+{
+	struct tcp_end *me = &c->u.tcp.end[r];
+	if (!(me->flags & END_FED_AFTER_FIN) || (me->flags & END_CALL_REVISED) || !(s->fl & ACK) ||
+	    me->fin_frame == 0)
+		return;
+	revise_call(me, &f->flow, me->fin_frame, LSC_CALL_SHUTDOWN);
+	lsc_frame_note(f, "this end still receives after its FIN: the FIN of frame %llu came from "
+	                  "shutdown(SHUT_WR), not close()", (unsigned long long)me->fin_frame);
 }
 
 /* By hand, not printf: a load test reuses ports on every few frames. */
@@ -626,6 +680,7 @@ void lsc_flow_tcp_frame(struct lsc_flow_tracker *t, struct conv *c, struct flow_
 		if (s.fl & FIN)
 			fin_segment(c, r, &s, f);
 		half_close_note(c, r, &s, f);
+		shutdown_rule(c, r, &s, f);
 	}
 	/* Wireshark's initial RTT, the out-of-order window: latest SYN to the next non-SYN ACK. */
 	if ((s.fl & (SYN | ACK)) == ACK && tc->syn_frame != 0 && tc->first_rtt_ns == 0)

@@ -190,6 +190,8 @@ static inline __attribute__((always_inline)) void track_key(struct lsc_flow_trac
 	else
 		lsc_flow_udp_frame(c, &p);
 
+	/* Tracking sees only the wire: every call it names is a guess. */
+	a->call_source = a->socket_call != LSC_CALL_NONE ? LSC_CALL_INFERRED : LSC_CALL_SRC_NONE;
 	c->pub.frames[p.role]++;
 	c->pub.bytes[p.role] += p.payload;
 	c->pub.last_frame = f->number;

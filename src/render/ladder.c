@@ -79,6 +79,13 @@ bool lsc_ladder_row_set(struct lsc_ladder_row *r, const struct lsc_frame *f)
 	return true;
 }
 
+void lsc_ladder_revise(struct lsc_ladder_row *rows, uint32_t head, const struct lsc_flow_ann *a)
+{
+	for (uint32_t i = head; a->revised_frame != 0 && i != 0; i = rows[i - 1].next)
+		if (rows[i - 1].frame == a->revised_frame)
+			rows[i - 1].a.socket_call = a->revised_call;
+}
+
 unsigned lsc_ladder_group(const struct lsc_ladder_row *r)
 {
 	if (!r->a.tcp)
@@ -104,9 +111,7 @@ void lsc_ladder_label(struct lsc_strbuf *b, const struct lsc_ladder_row *r)
 /* What the arrow means: the socket call, the step, and events the flags do not show. */
 void lsc_ladder_notes(struct lsc_strbuf *b, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r)
 {
-	const char *call = lsc_sock_call_name(r->a.socket_call);
-	if (call != NULL)
-		lsc_sb_puts(b, call);
+	lsc_flow_call_text(b, r->a.socket_call, r->a.call_source);
 	if (r->a.event == LSC_EV_RST && c->refused && r->a.dir == LSC_FLOW_S2C)
 		lsc_sb_puts(b, ": connection refused");
 	if (r->a.step != 0) {
@@ -430,6 +435,7 @@ static void ladder_frame(void *state, const struct lsc_frame *f)
 	}
 	struct lconv *lc = &ld->convs[ci - 1];
 	lc->c = *f->flow.conv;
+	lsc_ladder_revise(ld->rows, lc->head, &f->flow);
 
 	uint32_t ri = take_row(ld);
 	ld->rows[ri - 1] = row;

@@ -190,9 +190,8 @@ static void flow_tail(struct lsc_text *t, const struct lsc_flow_ann *a)
 {
 	const char *dir = lsc_flow_dir_name(a->dir);
 	const char *event = lsc_flow_event_name(a->event);
-	const char *call = lsc_sock_call_name(a->socket_call);
-	char step[48];
-	struct lsc_strbuf b;
+	char step[48], call[48];
+	struct lsc_strbuf b, cb;
 
 	lsc_sb_init(&b, step, sizeof step);
 	lsc_flow_step_text(&b, a);
@@ -207,7 +206,9 @@ static void flow_tail(struct lsc_text *t, const struct lsc_flow_ann *a)
 		lsc_text_puts(t, " · ");
 		lsc_text_puts(t, step);
 	}
-	if (call != NULL) {
+	lsc_sb_init(&cb, call, sizeof call);
+	lsc_flow_call_text(&cb, a->socket_call, a->call_source);
+	if (cb.len > 0) {
 		lsc_text_puts(t, " · ");
 		lsc_text_puts(t, call);
 	}
@@ -217,7 +218,8 @@ static void flow_tail(struct lsc_text *t, const struct lsc_flow_ann *a)
 static uint64_t tag_key(const struct lsc_flow_ann *a)
 {
 	return 1u | (uint64_t)a->dir << 8 | (uint64_t)a->event << 16 | (uint64_t)a->socket_call << 24 |
-	       (uint64_t)a->step_kind << 32 | (uint64_t)a->step << 40 | (uint64_t)a->step_total << 48;
+	       (uint64_t)a->step_kind << 32 | (uint64_t)a->step << 40 | (uint64_t)a->step_total << 48 |
+	       (uint64_t)a->call_source << 56;
 }
 
 static void line_flow(struct line_state *st, const struct lsc_frame *f)

@@ -252,6 +252,11 @@ struct lsc_ladder_row {
 };
 /* Fills a row from a tracked frame (next = 0); false when the frame is in no conversation. */
 bool lsc_ladder_row_set(struct lsc_ladder_row *r, const struct lsc_frame *f);
+/*
+ * The diagram is drawn after its frames: the row of a.revised_frame, in the
+ * list that starts at 1-based index `head`, takes the call a frame proved it was.
+ */
+void lsc_ladder_revise(struct lsc_ladder_row *rows, uint32_t head, const struct lsc_flow_ann *a);
 
 /* The part of the conversation a row belongs to: bars in text, bands in drawings. */
 enum lsc_ladder_group { LSC_LG_NONE = 0, LSC_LG_HANDSHAKE, LSC_LG_DATA, LSC_LG_TEARDOWN };

@@ -210,7 +210,6 @@ static void flow_text(struct lsc_strbuf *b, const struct lsc_frame *f)
 	const struct lsc_layer *l4 = lsc_frame_transport(f);
 	uint16_t flags = l4 != NULL && l4->proto == LSC_PROTO_TCP ? l4->u.tcp.flags : 0;
 	const char *event = lsc_flow_event_name(a->event);
-	const char *call = lsc_sock_call_name(a->socket_call);
 	lsc_render_segment_label(b, flags, a, transport_len(f));
 	if (event != NULL)
 		lsc_sb_printf(b, " · %s", event);
@@ -218,8 +217,10 @@ static void flow_text(struct lsc_strbuf *b, const struct lsc_frame *f)
 		lsc_sb_puts(b, " · ");
 		lsc_flow_step_text(b, a);
 	}
-	if (call != NULL)
-		lsc_sb_printf(b, " · %s", call);
+	if (a->socket_call != LSC_CALL_NONE) {
+		lsc_sb_puts(b, " · ");
+		lsc_flow_call_text(b, a->socket_call, a->call_source);
+	}
 	if (a->ref_frame != 0 && a->event == LSC_EV_DATAGRAM)
 		lsc_sb_printf(b, " · reply to frame %" PRIu64, a->ref_frame);
 }

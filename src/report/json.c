@@ -187,6 +187,7 @@ static void ladder(struct lsc_report *r, struct lsc_json *j, const struct lsc_fl
 		key_str(j, "group", row->a.tcp ? lsc_ladder_group_name(lsc_ladder_group(row)) : NULL);
 		key_str(j, "event", lsc_flow_event_name(row->a.event));
 		key_str(j, "socket_call", lsc_sock_call_name(row->a.socket_call));
+		key_str(j, "socket_call_source", lsc_call_source_name(row->a.call_source));
 		key_str(j, "label", t.label);
 		key_str(j, "notes", t.notes);
 		lsc_json_close(j, '}');

@@ -230,6 +230,7 @@ static bool keep_row(struct lsc_report *r, const struct lsc_frame *f)
 		return false;
 	r->rows[r->nrows++] = row;
 	struct lsc_report_conv_rows *cr = &r->conv_rows[id];
+	lsc_ladder_revise(r->rows, cr->head, &f->flow);
 	if (cr->tail)
 		r->rows[cr->tail - 1].next = r->nrows;
 	else
@@ -456,9 +457,10 @@ void lsc_report_flow_line(struct lsc_strbuf *b, const struct lsc_frame *f)
 		lsc_sb_puts(b, " · ");
 		lsc_flow_step_text(b, &f->flow);
 	}
-	const char *call = lsc_sock_call_name(f->flow.socket_call);
-	if (call != NULL)
-		lsc_sb_printf(b, " · %s", call);
+	if (f->flow.socket_call != LSC_CALL_NONE) {
+		lsc_sb_puts(b, " · ");
+		lsc_flow_call_text(b, f->flow.socket_call, f->flow.call_source);
+	}
 	lsc_sb_puts(b, " · ");
 	lsc_ladder_label(b, &row);
 }

@@ -65,10 +65,28 @@ else
 	# Only the public API leaves the library: every exported name is lsc_*.
 	other=$(nm -D --defined-only "$so" | awk '{print $3}' | grep -v '^lsc_' | grep -v '^_' | head -n 5)
 	[ -z "$other" ] || fail "liblayerscope.so exports names outside lsc_*: $other"
-	# ... and exactly the functions the installed headers declare LSC_API.
+	# ... and exactly the functions the installed headers declare, each marked LSC_API.
 	nm -D --defined-only "$so" | awk '{print $3}' | grep '^lsc_' | sort > "$tmp/exported"
-	cat "$root$lsc_includedir"/layerscope/*.h | tr '\n' ' ' | sed 's/;/;\n/g' |
-		sed -n 's/.*LSC_API[^(]*[^a-zA-Z0-9_]\(lsc_[a-zA-Z0-9_]*\) *(.*/\1/p' | sort > "$tmp/declared"
+	"$PYTHON3" - "$root$lsc_includedir"/layerscope/*.h > "$tmp/declared" 2> "$tmp/unmarked" <<'PY'
+import re, sys
+for path in sys.argv[1:]:
+    text = re.sub(r"/\*.*?\*/|//[^\n]*", " ", open(path).read(), flags=re.S)
+    text = re.sub(r"^\s*#.*?(?<!\\)$", " ", text, flags=re.M)
+    # Statements at any depth: a function declaration ends with ';' and never holds '{'.
+    for stmt in re.split(r"[;{}]", text):
+        m = re.search(r"(?<![\w*(])(lsc_\w+)\s*\(", stmt)
+        if not m or re.search(r"\b(static|typedef)\b", stmt):
+            continue
+        if re.search(r"\bLSC_API\b", stmt):
+            print(m.group(1))
+        else:
+            print("%s: %s is declared without LSC_API" % (path, m.group(1)), file=sys.stderr)
+PY
+	sort -o "$tmp/declared" "$tmp/declared"
+	if [ -s "$tmp/unmarked" ]; then
+		fail "public functions without LSC_API (add it before the declaration):"
+		cat "$tmp/unmarked"
+	fi
 	if ! cmp -s "$tmp/exported" "$tmp/declared"; then
 		fail "liblayerscope.so's exports differ from the LSC_API declarations (< exported only, > declared only):"
 		diff "$tmp/exported" "$tmp/declared" | grep '^[<>]' | head -n 10

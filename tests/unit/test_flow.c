@@ -330,18 +330,26 @@ static void test_half_close(void **state)
 	struct lsc_flow_tracker *t = tracker(0);
 	handshake(t);
 	c2s(t, CISN + 1, SISN + 1, F | A, 0);    /* shutdown(SHUT_WR) */
+	assert_int_equal(ann.socket_call, LSC_CALL_CLOSE); /* the wire cannot tell yet */
+	assert_int_equal(ann.call_source, LSC_CALL_INFERRED);
 	s2c(t, SISN + 1, CISN + 2, A, 0);
 	s2c(t, SISN + 1, CISN + 2, P | A, 10);   /* the server still sends */
 	assert_int_equal(ann.event, LSC_EV_DATA);
 	assert_true(has_note("half-close"));
+	assert_int_equal(ann.revised_frame, 0); /* the client may still answer it with RST */
 	assert_int_equal(ann.state, LSC_TCPS_FIN_WAIT);
 	assert_ends(LSC_TCPS_FIN_WAIT_2, LSC_TCPS_CLOSE_WAIT);
 	c2s(t, CISN + 2, SISN + 11, A, 0);       /* the client still reads */
 	assert_int_equal(ann.rel_ack, 11);
 	assert_int_equal(ann.analysis, 0);
+	assert_int_equal(ann.revised_frame, 4);  /* its FIN came from shutdown() */
+	assert_int_equal(ann.revised_call, LSC_CALL_SHUTDOWN);
+	assert_true(has_note("shutdown(SHUT_WR), not close()"));
 	s2c(t, SISN + 11, CISN + 2, F | A, 0);
 	assert_int_equal(ann.step, 3);
+	assert_int_equal(ann.revised_frame, 0);
 	c2s(t, CISN + 2, SISN + 12, A, 0);
+	assert_int_equal(ann.revised_frame, 0);  /* said once */
 	assert_int_equal(ann.state, LSC_TCPS_TIME_WAIT);
 	lsc_flow_free(t);
 }
@@ -425,6 +433,24 @@ static void test_rst_syn_received(void **state)
 	assert_reset();
 	assert_int_equal(ann.rel_ack, 0); /* no ACK flag: shown raw, as tshark does */
 	assert_false(ann.conv->refused);
+	/* The SYN's own host refuses the SYN-ACK: the SYN came from a raw socket. */
+	assert_int_equal(ann.revised_frame, 1);
+	assert_int_equal(ann.revised_call, LSC_CALL_RAW);
+	assert_true(has_note("did not come from connect()"));
+	lsc_flow_free(t);
+}
+
+/* A server end that resets its own half-open connection proves nothing of the client's SYN. */
+static void test_rst_from_server_half_open(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	c2s(t, CISN, 0, S, 0);
+	s2c(t, SISN, CISN + 1, S | A, 0);
+	s2c(t, SISN + 1, 0, R, 0);
+	assert_reset();
+	assert_int_equal(ann.revised_frame, 0);
+	assert_false(has_note("did not come from connect()"));
 	lsc_flow_free(t);
 }
 
@@ -975,7 +1001,23 @@ static void test_names(void **state)
 	assert_string_equal(lsc_tcp_state_name(LSC_TCPS_TIME_WAIT), "TIME_WAIT");
 	assert_null(lsc_tcp_state_name(LSC_TCPS_COUNT));
 	assert_string_equal(lsc_flow_event_name(LSC_EV_DUP_ACK), "duplicate-ack");
-	assert_string_equal(lsc_sock_call_name(LSC_CALL_ACCEPT), "accept()");
+	assert_string_equal(lsc_sock_call_name(LSC_CALL_ACCEPT), "kernel (connect() returns)");
+	assert_string_equal(lsc_sock_call_name(LSC_CALL_LISTEN), "kernel (listening socket)");
+	assert_string_equal(lsc_sock_call_name(LSC_CALL_SENDTO), "send()/sendto()");
+	assert_string_equal(lsc_call_source_name(LSC_CALL_INFERRED), "inferred");
+	assert_string_equal(lsc_call_source_name(LSC_CALL_OBSERVED), "observed");
+	assert_null(lsc_call_source_name(LSC_CALL_SRC_NONE));
+	char call[32];
+	struct lsc_strbuf cb;
+	lsc_sb_init(&cb, call, sizeof call);
+	lsc_flow_call_text(&cb, LSC_CALL_CONNECT, LSC_CALL_OBSERVED);
+	assert_string_equal(call, "connect()");
+	lsc_sb_init(&cb, call, sizeof call);
+	lsc_flow_call_text(&cb, LSC_CALL_CONNECT, LSC_CALL_INFERRED);
+	assert_string_equal(call, "connect()?");
+	lsc_sb_init(&cb, call, sizeof call);
+	lsc_flow_call_text(&cb, LSC_CALL_NONE, LSC_CALL_INFERRED);
+	assert_string_equal(call, "");
 	assert_string_equal(lsc_flow_step_name(LSC_STEP_TEARDOWN), "teardown");
 	assert_string_equal(lsc_flow_analysis_name(0), "retransmission");
 	assert_string_equal(lsc_flow_analysis_name(LSC_FA_COUNT - 1), "acked-unseen");
@@ -1120,6 +1162,7 @@ int main(void)
 		cmocka_unit_test(test_simultaneous_close),
 		cmocka_unit_test(test_rst_refused),
 		cmocka_unit_test(test_rst_syn_received),
+		cmocka_unit_test(test_rst_from_server_half_open),
 		cmocka_unit_test(test_rst_established),
 		cmocka_unit_test(test_rst_fin_wait),
 		cmocka_unit_test(test_rst_after_close),
