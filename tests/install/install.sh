@@ -71,10 +71,24 @@ else
 import re, sys
 for path in sys.argv[1:]:
     text = re.sub(r"/\*.*?\*/|//[^\n]*", " ", open(path).read(), flags=re.S)
+    text = re.sub(r"^\s*#\s*ifdef\s+__cplusplus.*?^\s*#\s*endif", " ", text, flags=re.S | re.M)
     text = re.sub(r"^\s*#.*?(?<!\\)$", " ", text, flags=re.M)
-    # Statements at any depth: a function declaration ends with ';' and never holds '{'.
-    for stmt in re.split(r"[;{}]", text):
-        m = re.search(r"(?<![\w*(])(lsc_\w+)\s*\(", stmt)
+    # Statements outside any braces: inline bodies and struct members are not declarations.
+    stmts, cur, depth = [], "", 0
+    for ch in text:
+        if ch == "{":
+            if depth == 0:
+                stmts.append(cur); cur = ""
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0:
+            if ch == ";":
+                stmts.append(cur); cur = ""
+            else:
+                cur += ch
+    for stmt in stmts:
+        m = re.search(r"(?<!\w)(lsc_\w+)\s*\(", stmt)
         if not m or re.search(r"\b(static|typedef)\b", stmt):
             continue
         if re.search(r"\bLSC_API\b", stmt):
