@@ -30,7 +30,7 @@ mode=check
 comment_for() {
 	case $1 in
 	*.c | *.h | *.h.in) echo "/* $tag */" ;;
-	*.sh | *.py | *.pc.in | .ci/*) echo "# $tag" ;;
+	*.sh | *.py | *.pc.in | .ci/* | completions/*) echo "# $tag" ;;
 	*.am) echo "## $tag" ;;
 	*.ac | *.m4) echo "dnl $tag" ;;
 	*.1) echo ".\\\" $tag" ;;
