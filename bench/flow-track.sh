@@ -5,11 +5,9 @@
 # usage: bench/flow-track.sh [LAYERSCOPE]   (make bench-flow builds an optimized one first)
 # Uses bench/out/bench-1m.pcap when it exists (the shared 1M-frame capture),
 # else writes bench/out/flow-1m.pcap with bench/flow-gen.py.  Needs hyperfine
-# and GNU time; prints the rate ratio (the goal: >= 0.9), the time tracking
-# adds a frame, and peak RSS by frames read (the goal: flat once the
-# conversation table is full).  Rendering runs on a second thread where the
-# machine has a second CPU; the line format is also timed on one thread
-# (LAYERSCOPE_THREADS=1), and CPU time is shown beside the wall time.
+# and GNU time; prints the rate ratio, the time tracking adds a frame, and
+# peak RSS by frames read (the goal: flat once the conversation table is
+# full).  Every stage runs on one thread.
 set -eu
 bin=${1:-./layerscope}
 here=$(dirname "$0")
@@ -20,7 +18,6 @@ echo "capture: $cap ($(du -h "$cap" | cut -f1), $convs conversations)"
 
 hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$out/flow-track.json" \
 	-n track-line "$bin read -f line $cap" -n no-track-line "$bin read -f line --no-track $cap" \
-	-n track-line-1 "env LAYERSCOPE_THREADS=1 $bin read -f line $cap" \
 	-n track "$bin read -f json $cap" -n no-track "$bin read -f json --no-track $cap" \
 	-n track-none "$bin read -f none $cap" -n no-track-none "$bin read -f none --no-track $cap" \
 	--output=null >/dev/null
@@ -33,23 +30,19 @@ frames = int(sys.argv[2])
 # machine moved a median of five by 50% (an untracked median of 0.31 s
 # beside a best of 0.15 s gave a ratio of 0.98).
 def best(n): return min(r[n]["times"])
-for fmt, a, b in (("line", "track-line", "no-track-line"), ("line, one thread", "track-line-1", "no-track-line"),
-                  ("json", "track", "no-track"), ("none", "track-none", "no-track-none")):
+for fmt, a, b in (("line", "track-line", "no-track-line"), ("json", "track", "no-track"),
+                  ("none", "track-none", "no-track-none")):
     ratio = best(b) / best(a)
-    # CPU time, both threads: what tracking costs the machine, beside what it costs the wait.
-    cpu = (r[a]["user"] + r[a]["system"]) / (r[b]["user"] + r[b]["system"])
     print(f"-f {fmt}: {best(a):.3f} s tracked, {best(b):.3f} s untracked: rate ratio {ratio:.3f}"
-          f" ({'ok' if ratio >= 0.9 else 'BELOW 0.9'}); CPU time x{cpu:.2f}"
           + (f"; tracking adds {(best(a) - best(b)) / frames * 1e9:.0f} ns a frame" if frames else ""))
 PY
 
 # Instructions do not depend on what else the machine runs: count them too
-# (cachegrind, the first 100,000 frames), where valgrind is installed.  On
-# one thread: valgrind runs threads one at a time, and a waiting one spins.
+# (cachegrind, the first 100,000 frames), where valgrind is installed.
 if command -v valgrind >/dev/null; then
 	for fmt in line json none; do
 		for mode in "" --no-track; do
-			ir=$(LAYERSCOPE_THREADS=1 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+			ir=$(valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
 				"$bin" read -f $fmt -c 100000 $mode "$cap" 2>&1 >/dev/null |
 				sed -n 's/.*I *refs: *//p' | tr -d ,)
 			echo "$fmt ${mode:-track} $ir"

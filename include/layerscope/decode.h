@@ -109,8 +109,7 @@ LSC_API const char *lsc_tcpip_title(unsigned tcpip);
 
 /*
  * Decodes f->data[0..f->caplen) of link type f->linktype into f->layers.
- * Resets every decode and track field of `f` first, but for the caller's
- * f->track_only (false in a zeroed frame), which it reads; never fails: what
+ * Resets every decode and track field of `f` first; never fails: what
  * it cannot decode ends as a payload layer, with the reason in the last
  * decoded layer.
  */

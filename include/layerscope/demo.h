@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <layerscope/pipeline.h>
+
 struct lsc_frame;
 
 /* ---- the timeline (src/render/timeline.c) ---------------------------------- */
@@ -65,6 +67,10 @@ struct lsc_demo_opts {
 	FILE *out;             /* the timeline, the ladders and the table */
 	FILE *log;             /* what the demo does and why (stderr) */
 	bool color;
+	double speed;          /* replay: the capture's pace times this (lsc_pace); 0 at once */
+	/* --step: called where a step ends (before a call that follows a frame); NULL: no steps */
+	enum lsc_pipeline_verdict (*step)(void *ctx);
+	void *step_ctx;
 };
 
 /*

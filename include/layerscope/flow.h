@@ -176,26 +176,6 @@ LSC_API void lsc_flow_free(struct lsc_flow_tracker *t);
  */
 LSC_API void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f);
 
-/*
- * lsc_flow_track() in two halves, for a caller that can start a frame's
- * lookup a frame ahead: lsc_flow_peek() finds the frame's conversation key
- * and asks for its place in the table, lsc_flow_track_peeked() tracks the
- * frame once they are in cache.  Frames are still tracked in capture
- * order, each with its own peek; what a peek found of the table is only a
- * hint (a frame tracked in between may change it), so any number of frames
- * may be tracked between a frame's two halves.  The frame must not change
- * between them.
- */
-struct lsc_flow_peek {
-	uint64_t key[5];  /* the canonical 5-tuple, as the table hashes it */
-	uint32_t hash;
-	uint8_t l4;       /* index of the frame's own transport layer */
-	uint8_t side;     /* the key side of the sender */
-	bool trackable;
-};
-LSC_API void lsc_flow_peek(const struct lsc_flow_tracker *t, const struct lsc_frame *f, struct lsc_flow_peek *pk);
-LSC_API void lsc_flow_track_peeked(struct lsc_flow_tracker *t, struct lsc_frame *f, const struct lsc_flow_peek *pk);
-
 /* Called with a conversation about to leave the table (evicted, or replaced on port reuse). */
 typedef void (*lsc_flow_conv_fn)(const struct lsc_flow_conv *c, void *ctx);
 LSC_API void lsc_flow_on_retire(struct lsc_flow_tracker *t, lsc_flow_conv_fn fn, void *ctx);

@@ -288,8 +288,7 @@ struct lsc_flow_ann {
 	uint32_t acks_seq;    /* relative seq of the peer segment this ACK completes */
 	uint32_t acks_len;    /* its payload bytes: rel_ack = acks_seq + acks_len (+1 for SYN/FIN) */
 	uint64_t acks_frame;  /* the frame of that segment, 0 when this ACK completes none */
-	/* The conversation; valid until the tracker's next frame.  NULL where the
-	 * tracker runs ahead of rendering (a renderer that reads it says reads_conv). */
+	/* The conversation; valid until the tracker's next frame. */
 	const struct lsc_flow_conv *conv;
 };
 
@@ -306,18 +305,35 @@ enum lsc_frame_dir {
 	LSC_DIR_OUT
 };
 
+/*
+ * What a source fills in for each frame (lsc_source_next()), before any
+ * decode: a caller that keeps a frame for later (the demo's queue) copies
+ * this part whole.  The fields are listed once, here, and reached both as
+ * f->source and by their own names (f->number).
+ */
+#define LSC_FRAME_SOURCE_FIELDS \
+	uint64_t number;       /* 1-based, counted before any filter */ \
+	int64_t ts_sec; \
+	uint32_t ts_nsec; \
+	uint8_t ts_digits;     /* 6 (microseconds) or 9 (nanoseconds) */ \
+	int64_t rel_ns;        /* since the first frame of the input */ \
+	uint32_t caplen; \
+	uint32_t len; \
+	int linktype;          /* DLT_* as pcap_datalink() gives it */ \
+	uint8_t direction;     /* enum lsc_frame_dir */ \
+	const uint8_t *data;   /* caplen bytes, owned by the source */
+struct lsc_frame_source {
+	LSC_FRAME_SOURCE_FIELDS
+};
+
 struct lsc_frame {
 	/* Filled by the source. */
-	uint64_t number;       /* 1-based, counted before any filter */
-	int64_t ts_sec;
-	uint32_t ts_nsec;
-	uint8_t ts_digits;     /* 6 (microseconds) or 9 (nanoseconds) */
-	int64_t rel_ns;        /* since the first frame of the input */
-	uint32_t caplen;
-	uint32_t len;
-	int linktype;          /* DLT_* as pcap_datalink() gives it */
-	uint8_t direction;     /* enum lsc_frame_dir */
-	const uint8_t *data;   /* caplen bytes, owned by the source */
+	union {
+		struct lsc_frame_source source;
+		struct {
+			LSC_FRAME_SOURCE_FIELDS
+		};
+	};
 
 	/* Filled by lsc_decode_frame(). */
 	uint8_t nlayers;
@@ -326,13 +342,6 @@ struct lsc_frame {
 	struct lsc_tcp_opt tcp_opts[LSC_MAX_TCP_OPTS];
 	bool quoting;          /* decoding the inside of an ICMP error */
 	bool link_unsupported; /* no decoder for this link type */
-	/*
-	 * Set by the caller, kept by the decoder: the frame is decoded for the
-	 * track stage alone (read's reader, whose renderer decodes the bytes
-	 * again), so the IPv4 header checksum, which tracking never reads, is
-	 * left unknown.
-	 */
-	bool track_only;
 
 	/* Filled by the track stage; has_flow says whether `flow` is valid. */
 	bool has_flow;

@@ -69,11 +69,8 @@ struct lsc_renderer {
 	void *(*begin)(FILE *out, const struct lsc_render_opts *o);
 	void (*frame)(void *state, const struct lsc_frame *f);
 	int (*end)(void *state);
-	/* frame() reads f->flow.conv, which holds only while the tracker is at
-	 * that frame: the pipeline then tracks and renders each frame in turn. */
-	bool reads_conv;
-	/* frame() shows nothing (-f none): a second thread is better spent tracking,
-	 * and --stats follows without a blank line. */
+	/* frame() shows nothing (-f none): --stats follows without a blank line,
+	 * and --step has nothing to wait on. */
 	bool shows_nothing;
 };
 

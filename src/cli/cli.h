@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <layerscope/pipeline.h>
 #include <layerscope/render.h>
 
 #include "../lib/i18n.h"
@@ -39,6 +40,8 @@ void lsc_catch_stop(void (*fn)(int sig));
 extern const struct lsc_cmd lsc_cmd_craft;
 /* @demo */
 extern const struct lsc_cmd lsc_cmd_demo;
+/* @quiz */
+extern const struct lsc_cmd lsc_cmd_quiz;
 
 /* "layerscope CMD: message" on stderr; returns `status` so callers can `return lsc_fail(...)`. */
 int lsc_fail(int status, const char *cmd, const char *fmt, ...)
@@ -95,8 +98,43 @@ int lsc_output_done(FILE *out, const char *cmd, int status);
 bool lsc_output_gone(FILE *out);
 
 /*
+ * --step (step.c): one step shown at a time, then a key: Enter or space
+ * the next, `b` back (a step shown before, as it was shown), `e`
+ * explanations on or off, `q` quit.  Standard input is put in raw mode
+ * and restored on every way out: lsc_step_close(), q, end of input, and
+ * SIGINT, SIGTERM, SIGHUP or SIGQUIT (restored, then the signal's own end).
+ */
+struct lsc_step;
+/*
+ * Starts stepping, the steps shown on `term` (the command's stdout).  NULL
+ * with the cause and its fix in `err` when standard input is not a
+ * terminal (a usage error) or its mode cannot be set.
+ */
+struct lsc_step *lsc_step_open(FILE *term, char *err);
+/* Where the command writes what it shows: kept, and shown a step at a time. */
+FILE *lsc_step_stream(struct lsc_step *s);
+/* Ends a step: shows what was written since the last, then waits for a key; LSC_PIPELINE_STOP on q. */
+enum lsc_pipeline_verdict lsc_step_wait(void *s);
+/* The same as a pipeline step hook, after each frame. */
+enum lsc_pipeline_verdict lsc_step_frame(void *s, const struct lsc_frame *f);
+/*
+ * `e` switches explanations: `fn(ctx, on)` is called at each press
+ * (lsc_explain_set_on for the teach mode's explainer), starting from `on`.
+ */
+void lsc_step_on_explain(struct lsc_step *s, bool on, void (*fn)(void *ctx, bool on), void *ctx);
+/* Shows what is left to show (not after q: quit shows nothing more). */
+void lsc_step_finish(struct lsc_step *s);
+/* Restores the terminal and frees; NULL is fine. */
+void lsc_step_close(struct lsc_step *s);
+
+/* Parses --speed FACTOR: 0 (as fast as possible) to 1000; the usage error's status, or 0. */
+int lsc_parse_speed(const struct lsc_cmd *cmd, const char *arg, double *out);
+
+/*
  * Writes frames from a source through a renderer until the end, `count`
- * frames (0: all), or a closed output.  Shared by read and live.
+ * frames (0: all), a closed output, or q at --step; then the conversation
+ * table (`stats`).  Shared by read and live: the library's read loop
+ * (layerscope/pipeline.h) with the command's messages.
  */
 struct lsc_source;
 struct lsc_pipeline_opts {
@@ -109,22 +147,12 @@ struct lsc_pipeline_opts {
 	FILE *out;
 	const char *cmd; /* for messages */
 	bool flush_each; /* live to a terminal or pipe: each frame shows as it arrives */
-	bool offline;    /* reading a file: rendering (or, with -f none, tracking) may run on a thread of its own */
-	unsigned threads; /* 1: every stage on one thread, 2: render on a second, 0: by the CPUs */
-	/* Called after decode (and track), before render: live's process owners. */
-	void (*annotate)(struct lsc_frame *f, void *ctx);
+	double speed;    /* --speed: 0 as fast as possible, 1 the capture's own timing */
+	struct lsc_step *step; /* --step, or NULL */
+	/* Called after decode, before track and render: live's process owners. */
+	void (*annotate)(void *ctx, struct lsc_frame *f);
 	void *annotate_ctx;
 };
-int lsc_pipeline_run(struct lsc_source *src, const struct lsc_pipeline_opts *o);
-
-/*
- * The stages before render, for one frame: read it, decode it, let
- * `annotate` add to it (may be NULL), track it in `t` (NULL: no tracking).
- * 1 with *f filled; 0 at the end of the input; -1 with err filled.  The
- * pipeline and `report` both read their frames through it.
- */
-struct lsc_flow_tracker;
-int lsc_stages_next(struct lsc_source *src, struct lsc_frame *f, struct lsc_flow_tracker *t,
-                    void (*annotate)(struct lsc_frame *f, void *ctx), void *annotate_ctx, char *err);
+int lsc_show_frames(struct lsc_source *src, const struct lsc_pipeline_opts *o);
 
 #endif

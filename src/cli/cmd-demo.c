@@ -23,6 +23,11 @@ static const char demo_help[] =
 	"                      whose name is printed) for 'layerscope read FILE'\n"
 	"      --replay        show the bundled capture of the exercise instead of\n"
 	"                      capturing (needs no privilege)\n"
+	"      --speed FACTOR  with --replay: the recording's own pace times FACTOR (1 as\n"
+	"                      recorded, 0.1 ten times slower; default 0: at once)\n"
+	"      --step          one step at a time (a socket call and the frames it\n"
+	"                      caused): Enter or space next, b back, e explanations\n"
+	"                      on/off, q quit (keys from the terminal)\n"
 	"      --color WHEN    auto, always or never (default auto; NO_COLOR is honoured)\n"
 	"  -h, --help          this help\n"
 	"\n"
@@ -38,7 +43,7 @@ static const char demo_help[] =
 static int run_demo(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_demo = {
-	"demo", "[--hosts] [--udp] [--clients N] [--message TEXT] [-w FILE] [--replay]",
+	"demo", "[--hosts] [--udp] [--clients N] [--message TEXT] [-w FILE] [--replay [--speed F]] [--step]",
 	N_("run the echo exercise and show its socket calls and frames on one timeline"),
 	run_demo,
 };
@@ -50,6 +55,8 @@ static const struct option demo_opts[] = {
 	{ "message", required_argument, NULL, 'm' },
 	{ "write", required_argument, NULL, 'w' },
 	{ "replay", no_argument, NULL, 'R' },
+	{ "speed", required_argument, NULL, 'P' },
+	{ "step", no_argument, NULL, 's' },
 	{ "color", required_argument, NULL, 'C' },
 	{ "colour", required_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
@@ -57,7 +64,7 @@ static const struct option demo_opts[] = {
 };
 
 /* 0 to go on, -1 after --help, or the usage error's status. */
-static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_color *color)
+static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_color *color, bool *step)
 {
 	const struct lsc_cmd *cmd = &lsc_cmd_demo;
 	unsigned long long v;
@@ -92,6 +99,15 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 		case 'R':
 			o->replay = true;
 			break;
+		case 'P': {
+			int rc = lsc_parse_speed(cmd, optarg, &o->speed);
+			if (rc != 0)
+				return rc;
+			break;
+		}
+		case 's':
+			*step = true;
+			break;
 		case 'C':
 			if (lsc_parse_color(optarg, color))
 				return lsc_usage_error(cmd, "--color wants auto, always or never, not '%s'", optarg);
@@ -110,6 +126,12 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 	if (o->replay && moot != NULL)
 		return lsc_usage_error(cmd, "--replay shows the bundled capture as it was recorded: %s does not "
 		                       "apply to it — drop %s, or drop --replay to run the exercise", moot, moot);
+	if (o->speed > 0 && !o->replay)
+		return lsc_usage_error(cmd, "%s", _("--speed paces a recording: add --replay (the exercise itself runs "
+		                                    "at its own pace)"));
+	if (o->speed > 0 && *step)
+		return lsc_usage_error(cmd, "%s", _("--step waits for a key and --speed for the recording's clock: "
+		                                    "choose one"));
 	return 0;
 }
 
@@ -119,14 +141,29 @@ static int run_demo(int argc, char **argv)
 	enum lsc_color color = LSC_COLOR_AUTO;
 	char err[LSC_ERRBUF_SIZE];
 
+	bool step = false;
 	memset(&o, 0, sizeof o);
-	int rc = parse_args(argc, argv, &o, &color);
+	int rc = parse_args(argc, argv, &o, &color, &step);
 	if (rc != 0)
 		return rc < 0 ? LSC_EXIT_OK : rc;
 	o.out = stdout;
 	o.log = stderr;
 	o.color = lsc_color_enabled(color, stdout);
-	if (lsc_demo_run(&o, err) != 0) {
+	struct lsc_step *st = NULL;
+	if (step) {
+		if ((st = lsc_step_open(stdout, err)) == NULL)
+			return lsc_usage_error(&lsc_cmd_demo, "%s", err);
+		o.out = lsc_step_stream(st);
+		o.step = lsc_step_wait;
+		o.step_ctx = st;
+	}
+	rc = lsc_demo_run(&o, err);
+	if (st != NULL) {
+		lsc_step_finish(st);
+		lsc_step_close(st);
+		o.out = stdout;
+	}
+	if (rc != 0) {
 		if (ferror(o.out) && lsc_output_gone(o.out))
 			return LSC_EXIT_OK; /* `| head`: the reader has what it wanted, as with read */
 		return lsc_fail(LSC_EXIT_FAILURE, lsc_cmd_demo.name, "%s", err);

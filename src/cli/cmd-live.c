@@ -195,7 +195,7 @@ static void choose_buffering(struct lsc_pipeline_opts *po)
 
 /* ---- the capture -------------------------------------------------------- */
 
-static void annotate_owner(struct lsc_frame *f, void *ctx)
+static void annotate_owner(void *ctx, struct lsc_frame *f)
 {
 	lsc_owners_annotate(ctx, f);
 }
@@ -302,7 +302,7 @@ static int run_live(int argc, char **argv)
 	a.po.annotate_ctx = owners;
 	choose_buffering(&a.po);
 	catch_stop_signals(src);
-	rc = lsc_pipeline_run(src, &a.po);
+	rc = lsc_show_frames(src, &a.po);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);

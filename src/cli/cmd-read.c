@@ -29,6 +29,10 @@ static const char read_help[] =
 	"      --no-track       no conversation tracking (no flow annotations)\n"
 	"      --max-flows N    conversations tracked at once, 1 to 4194304 (default\n"
 	"                       32768; the least recently seen makes room)\n"
+	"      --speed FACTOR   show frames at the capture's own pace times FACTOR: 1 as\n"
+	"                       recorded, 0.1 ten times slower (default 0: at once)\n"
+	"      --step           one frame at a time: Enter or space for the next, b back,\n"
+	"                       e explanations on/off, q quit (keys from the terminal)\n"
 	"  -h, --help           this help\n"
 	"\n"
 	"FILE is a pcap or pcapng capture, '-' for standard input.  FILTER is a\n"
@@ -38,7 +42,7 @@ static const char read_help[] =
 static int run_read(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_read = {
-	"read", "[-f FORMAT] [-c N] [--color WHEN] [--stats] [--follow N [--chunk B]] FILE [FILTER...]",
+	"read", "[-f FORMAT] [-c N] [--color WHEN] [--stats] [--follow N [--chunk B]] [--step | --speed F] FILE [FILTER...]",
 	N_("decode a capture file and show every frame as its layers"),
 	run_read,
 };
@@ -55,6 +59,8 @@ static const struct option read_opts[] = {
 	{ "mermaid", no_argument, NULL, 'M' },
 	{ "no-track", no_argument, NULL, 'T' },
 	{ "max-flows", required_argument, NULL, 'X' },
+	{ "speed", required_argument, NULL, 'P' },
+	{ "step", no_argument, NULL, 's' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -120,6 +126,18 @@ static int check_track_options(const struct lsc_cmd *cmd, struct lsc_pipeline_op
 	return 0;
 }
 
+/* --step and --speed: what they cannot go with. */
+static int check_step_options(const struct lsc_cmd *cmd, const struct lsc_pipeline_opts *po, bool step)
+{
+	if (step && po->speed > 0)
+		return lsc_usage_error(cmd, "%s", _("--step waits for a key and --speed for the capture's clock: choose one"));
+	if (step && (po->renderer->shows_nothing || po->renderer == lsc_renderer_find("ladder") ||
+	             po->renderer == lsc_renderer_find("follow")))
+		return lsc_usage_error(cmd, _("--step shows one frame at a time, and -f %s shows none until the end: "
+		                              "choose -f line, tree, hex or json"), po->renderer->name);
+	return 0;
+}
+
 static int run_read(int argc, char **argv)
 {
 	const struct lsc_cmd *cmd = &lsc_cmd_read;
@@ -128,7 +146,7 @@ static int run_read(int argc, char **argv)
 	char err[LSC_ERRBUF_SIZE];
 	int opt;
 
-	bool format_given = false;
+	bool format_given = false, step = false;
 	po.out = stdout;
 	po.cmd = cmd->name;
 	po.track = true;
@@ -157,6 +175,15 @@ static int run_read(int argc, char **argv)
 		case 'h':
 			lsc_print_usage(stdout, cmd, read_help);
 			return LSC_EXIT_OK;
+		case 'P': {
+			int rc = lsc_parse_speed(cmd, optarg, &po.speed);
+			if (rc != 0)
+				return rc;
+			break;
+		}
+		case 's':
+			step = true;
+			break;
 		default: {
 			int rc = opt == '?' ? lsc_option_error(cmd, argv, shorts, read_opts)
 			                    : track_option(cmd, opt, &po);
@@ -176,15 +203,11 @@ static int run_read(int argc, char **argv)
 		return usage;
 	po.ropts.color = lsc_color_enabled(color, po.out);
 	po.ropts.source = path;
-	po.ropts.batch = true; /* the pipeline writes nothing between frames */
-	po.offline = true;
-	const char *threads = getenv("LAYERSCOPE_THREADS");
-	if (threads != NULL && *threads != '\0') {
-		if (strcmp(threads, "1") != 0 && strcmp(threads, "2") != 0)
-			return lsc_usage_error(cmd, "LAYERSCOPE_THREADS wants 1 (every stage on one thread) or 2 "
-			                       "(rendering on a second), not '%s'", threads);
-		po.threads = (unsigned)(threads[0] - '0');
-	}
+	/* Nothing is written between frames, so text may go out in blocks; paced or stepped, each frame at once. */
+	po.ropts.batch = po.speed == 0 && !step;
+	usage = check_step_options(cmd, &po, step);
+	if (usage != 0)
+		return usage;
 
 	struct lsc_source *src = lsc_source_open_file(path, err);
 	if (src == NULL)
@@ -199,7 +222,12 @@ static int run_read(int argc, char **argv)
 
 	static char obuf[1 << 16];
 	setvbuf(po.out, obuf, _IOFBF, sizeof obuf);
-	int rc = lsc_pipeline_run(src, &po);
+	if (step && (po.step = lsc_step_open(po.out, err)) == NULL) {
+		lsc_source_close(src);
+		return lsc_usage_error(cmd, "%s", err);
+	}
+	int rc = lsc_show_frames(src, &po);
+	lsc_step_close(po.step);
 	lsc_source_close(src);
 	return rc;
 }

@@ -61,8 +61,9 @@ static int feed(const struct lsc_cmd *cmd, struct lsc_source *src, struct lsc_fl
 {
 	static struct lsc_frame frame; /* large; one per process, reused */
 	char err[LSC_ERRBUF_SIZE];
+	const struct lsc_pipeline p = { .src = src, .flows = t };
 	int rc;
-	while ((rc = lsc_stages_next(src, &frame, t, NULL, NULL, err)) > 0)
+	while ((rc = lsc_pipeline_next(&p, &frame, err)) > 0)
 		lsc_report_frame(rep, &frame);
 	if (rc < 0)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s (the report covers the frames before it)", err);

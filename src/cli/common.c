@@ -151,6 +151,32 @@ int lsc_parse_count(const struct lsc_cmd *cmd, const char *arg, unsigned long lo
 	return lsc_usage_error(cmd, "-c wants a frame count from 1 to %llu, not '%s'", ~0ull, arg);
 }
 
+/* Read by hand, not strtod: a locale with a decimal comma would refuse "0.1" there. */
+int lsc_parse_speed(const struct lsc_cmd *cmd, const char *arg, double *out)
+{
+	double v = 0, scale = 1;
+	bool point = false, digit = false;
+	const char *p = arg;
+	for (; *p != '\0' && v <= 1000; p++) {
+		if ((*p == '.' || *p == ',') && !point) {
+			point = true;
+		} else if (*p >= '0' && *p <= '9') {
+			digit = true;
+			if (point)
+				v += (*p - '0') * (scale /= 10);
+			else
+				v = v * 10 + (*p - '0');
+		} else {
+			break;
+		}
+	}
+	if (!digit || *p != '\0' || v > 1000)
+		return lsc_usage_error(cmd, _("--speed wants a factor from 0 to 1000 (1: the capture's own timing, "
+		                              "0.1: ten times slower, 0: as fast as possible), not '%s'"), arg);
+	*out = v;
+	return 0;
+}
+
 bool lsc_output_gone(FILE *out)
 {
 	/* Asked of the descriptor, not errno: the write that failed may be long past, and errno reused. */

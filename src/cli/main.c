@@ -23,6 +23,8 @@ static const struct lsc_cmd *const commands[] = {
 	&lsc_cmd_craft,
 	/* @demo */
 	&lsc_cmd_demo,
+	/* @quiz */
+	&lsc_cmd_quiz,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -67,12 +67,9 @@ static void decode_ipv4(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur
 		return lsc_layer_truncated(l, "IPv4 options cut short");
 	parse_options(f, l, &opts);
 
-	if (!f->track_only) {
-		ip->csum_calc = (uint16_t)~lsc_csum_fold(
-			lsc_csum_add(0, f->data + l->offset, 10) +
-			lsc_csum_add(0, f->data + l->offset + 12, ip->ihl - 12u));
-		ip->csum = ip->csum_calc == ip->checksum ? LSC_CSUM_GOOD : LSC_CSUM_BAD;
-	}
+	ip->csum_calc = (uint16_t)~lsc_csum_fold(lsc_csum_add(0, f->data + l->offset, 10) +
+	                                         lsc_csum_add(0, f->data + l->offset + 12, ip->ihl - 12u));
+	ip->csum = ip->csum_calc == ip->checksum ? LSC_CSUM_GOOD : LSC_CSUM_BAD;
 
 	l->body_len = total - ip->ihl;
 	next->limit = l->body_len;

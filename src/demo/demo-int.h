@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include <layerscope/demo.h>
+#include <layerscope/frame.h>
 #include <layerscope/source.h> /* LSC_ERRBUF_SIZE */
 
 /*
@@ -34,12 +35,8 @@ struct demo_name {
 struct demo_item {
 	int64_t ns;        /* CLOCK_REALTIME, nanoseconds since the epoch */
 	bool frame;
-	/* a frame: what the source filled in, and a copy of the bytes */
-	uint64_t number;
-	uint8_t digits;
-	int64_t rel_ns;
-	uint32_t caplen, len;
-	int linktype;
+	/* a frame: what the source filled in, its data pointing to a copy of the bytes */
+	struct lsc_frame_source src;
 	uint8_t *data;
 	/* a call */
 	char role[DEMO_ROLE_MAX];
@@ -71,14 +68,21 @@ void demo_item_free(struct demo_item *it);
 struct demo_item *demo_item_frame(const struct lsc_frame *f);
 
 /*
- * The output (show.c): decodes, tracks and shows items on the timeline,
- * keeps the ladders for the end, then prints them and the conversation
- * table.
+ * The output (show.c): shows items on the timeline through the read loop
+ * (layerscope/pipeline.h), keeps the ladders for the end, then prints them
+ * and the conversation table.
  */
 struct demo_show;
 struct demo_show *demo_show_new(FILE *out, bool color, char *err);
-/* Shows the items and frees them (and the array). */
-void demo_show_items(struct demo_show *s, struct demo_item **items, size_t n);
+/*
+ * Shows every item `more` hands out (a malloc'd array in time order, as
+ * demo_queue_take() gives; 0 once no more will come): each frame decoded,
+ * tracked and drawn, each call just before the frame that follows it.
+ * Paced by o->speed; with o->step, a step ends before each call that
+ * follows a frame.  0, or -1 with the cause in err.
+ */
+int demo_show_run(struct demo_show *s, const struct lsc_demo_opts *o,
+                  size_t (*more)(void *ctx, struct demo_item ***items), void *more_ctx, char *err);
 /* The ladders and the table; returns the frames shown, or -1 (cause in err). */
 long long demo_show_finish(struct demo_show *s, char *err);
 void demo_show_free(struct demo_show *s);

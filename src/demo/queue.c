@@ -134,11 +134,7 @@ struct demo_item *demo_item_frame(const struct lsc_frame *f)
 	memcpy(it->data, f->data, f->caplen);
 	it->frame = true;
 	it->ns = lsc_time_ns(f->ts_sec, f->ts_nsec); /* clamped: a replayed capture may carry any stamp */
-	it->number = f->number;
-	it->digits = f->ts_digits;
-	it->rel_ns = f->rel_ns;
-	it->caplen = f->caplen;
-	it->len = f->len;
-	it->linktype = f->linktype;
+	it->src = f->source;
+	it->src.data = it->data;
 	return it;
 }

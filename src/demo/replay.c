@@ -242,13 +242,18 @@ static int copy_file(const char *from, const char *to, char *err)
 	return rc;
 }
 
+/* The whole recording at once, then nothing more. */
+static size_t take_all(void *ctx, struct demo_item ***items)
+{
+	return demo_queue_take(ctx, INT64_MAX, items);
+}
+
 int demo_replay(const struct lsc_demo_opts *o, const char *why, char *err)
 {
 	const char *name = o->udp ? "udp-echo" : "exercise";
 	char pcap[PATH_MAX], calls[PATH_MAX];
 	struct demo_queue *q = demo_queue_new();
 	struct demo_show *s = NULL;
-	struct demo_item **items;
 	int rc = -1;
 
 	fprintf(o->log, "layerscope demo: %s\n", why);
@@ -273,9 +278,7 @@ int demo_replay(const struct lsc_demo_opts *o, const char *why, char *err)
 	        "network namespaces, client %s, server %s)\n", pcap, DEMO_CLIENT_ADDR, DEMO_SERVER_ADDR);
 	if ((s = demo_show_new(o->out, o->color, err)) == NULL)
 		goto out;
-	size_t n = demo_queue_take(q, INT64_MAX, &items);
-	demo_show_items(s, items, n);
-	if (demo_show_finish(s, err) < 0)
+	if (demo_show_run(s, o, take_all, q, err) != 0 || demo_show_finish(s, err) < 0)
 		goto out;
 	if (o->write != NULL && copy_file(pcap, o->write, err) != 0)
 		goto out;

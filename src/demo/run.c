@@ -59,6 +59,8 @@ struct demo {
 	char server_err[LSC_ERRBUF_SIZE];
 	char capture_err[LSC_ERRBUF_SIZE];
 	atomic_bool server_done, clients_done, oom;
+	pthread_t capture;
+	bool capture_joined;
 };
 
 static int64_t now_ns(void)
@@ -196,6 +198,14 @@ static void *clients_thread(void *arg)
 			snprintf(d->client_err, sizeof d->client_err, "%s: %.400s", d->client_n[i].role, err);
 	}
 	atomic_store(&d->clients_done, true);
+	/* A client that failed leaves the server waiting for the rest: stop it. */
+	for (int waited = 0; !atomic_load(&d->server_done); waited += TICK_MS) {
+		if (waited >= SERVER_WAIT_MS) {
+			lsc_echo_server_stop(d->server);
+			break;
+		}
+		sleep_ms(TICK_MS);
+	}
 	return NULL;
 }
 
@@ -277,55 +287,59 @@ static int capture_open(struct demo *d, const char *iface, const char *path, cha
 
 /* ---- showing ------------------------------------------------------------------------ */
 
-static void show_settled(struct demo *d, struct demo_show *s, int64_t cutoff)
+/*
+ * The demo's source of items: what has settled, a tick at a time, while
+ * the exercise runs; once it is over and the last frames are in,
+ * everything, then nothing.
+ */
+static size_t settled(void *ctx, struct demo_item ***items)
 {
-	struct demo_item **items;
-	size_t n = demo_queue_take(d->q, cutoff, &items);
-	if (n > 0)
-		demo_show_items(s, items, n);
-}
-
-/* Shows what has settled while the exercise runs; returns when clients and server are done. */
-static void follow(struct demo *d, struct demo_show *s)
-{
-	int waited = 0;
-	while (!atomic_load(&d->clients_done) || !atomic_load(&d->server_done)) {
+	struct demo *d = ctx;
+	for (;;) {
+		if (d->capture_joined)
+			return 0;
+		if (atomic_load(&d->clients_done) && atomic_load(&d->server_done)) {
+			/* The last frames (the final ACK) follow the last call by microseconds. */
+			sleep_ms(SETTLE_MS);
+			lsc_source_stop(d->src);
+			pthread_join(d->capture, NULL);
+			d->capture_joined = true;
+			return demo_queue_take(d->q, INT64_MAX, items);
+		}
 		sleep_ms(TICK_MS);
-		show_settled(d, s, now_ns() - SETTLE_MS * 1000000LL);
-		/* A client that failed leaves the server waiting for the rest: stop it. */
-		if (atomic_load(&d->clients_done) && !atomic_load(&d->server_done) &&
-		    (waited += TICK_MS) >= SERVER_WAIT_MS)
-			lsc_echo_server_stop(d->server);
+		size_t n = demo_queue_take(d->q, now_ns() - SETTLE_MS * 1000000LL, items);
+		if (n > 0)
+			return n;
 	}
-	/* The last frames (the final ACK) follow the last call by microseconds. */
-	sleep_ms(SETTLE_MS);
 }
 
 static int run_threads(struct demo *d, struct demo_show *s, char *err)
 {
-	pthread_t cap, srv, cli;
-	int rc = pthread_create(&cap, NULL, capture_thread, d);
+	pthread_t srv, cli;
+	int rc = pthread_create(&d->capture, NULL, capture_thread, d);
 	if (rc == 0 && (rc = pthread_create(&srv, NULL, server_thread, d)) != 0) {
 		lsc_source_stop(d->src);
-		pthread_join(cap, NULL);
+		pthread_join(d->capture, NULL);
 	}
 	if (rc == 0 && (rc = pthread_create(&cli, NULL, clients_thread, d)) != 0) {
 		lsc_echo_server_stop(d->server);
 		lsc_source_stop(d->src);
 		pthread_join(srv, NULL);
-		pthread_join(cap, NULL);
+		pthread_join(d->capture, NULL);
 	}
 	if (rc != 0) {
 		snprintf(err, LSC_ERRBUF_SIZE, "pthread_create: %s", strerror(rc));
 		return -1;
 	}
-	follow(d, s);
+	rc = demo_show_run(s, d->o, settled, d, err);
+	/* Shown to the end, or stopped early (q at --step, a closed output): the exercise ends by itself. */
 	pthread_join(cli, NULL);
 	pthread_join(srv, NULL);
-	lsc_source_stop(d->src);
-	pthread_join(cap, NULL);
-	show_settled(d, s, INT64_MAX);
-	return 0;
+	if (!d->capture_joined) {
+		lsc_source_stop(d->src);
+		pthread_join(d->capture, NULL);
+	}
+	return rc;
 }
 
 static int report(struct demo *d, struct demo_show *s, const char *path, char *err)

@@ -9,6 +9,7 @@
 #include <layerscope/decode.h>
 #include <layerscope/flow.h>
 #include <layerscope/frame.h>
+#include <layerscope/pipeline.h>
 #include <layerscope/render.h>
 
 #include "demo-int.h"
@@ -24,7 +25,6 @@ struct demo_show {
 	char *ladder_buf;
 	size_t ladder_len;
 	long long frames;
-	struct lsc_frame f;   /* large: one, reused */
 };
 
 struct demo_show *demo_show_new(FILE *out, bool color, char *err)
@@ -81,37 +81,142 @@ static void show_call(struct demo_show *s, const struct demo_item *it)
 	                  it->text);
 }
 
-static void show_frame(struct demo_show *s, const struct demo_item *it)
+/* The render stage: the timeline now, the ladder for the end. */
+static void show_frame(void *state, const struct lsc_frame *f)
 {
-	struct lsc_frame *f = &s->f;
-	memset(f, 0, sizeof *f);
-	f->number = it->number;
-	f->ts_sec = it->ns / 1000000000LL;
-	f->ts_nsec = (uint32_t)(it->ns % 1000000000LL);
-	f->ts_digits = it->digits;
-	f->rel_ns = it->rel_ns;
-	f->caplen = it->caplen;
-	f->len = it->len;
-	f->linktype = it->linktype;
-	f->data = it->data;
-	lsc_decode_frame(f);
-	lsc_flow_track(s->flows, f);
+	struct demo_show *s = state;
 	lsc_timeline_frame(s->tl, f);
 	s->ladder->frame(s->ladder_st, f);
 	s->frames++;
 }
 
-void demo_show_items(struct demo_show *s, struct demo_item **items, size_t n)
+static const struct lsc_renderer demo_renderer = { .name = "demo", .frame = show_frame };
+
+/* The items on their way through the loop: v[at..n) not yet shown. */
+struct feed {
+	struct demo_show *s;
+	const struct lsc_demo_opts *o;
+	size_t (*more)(void *ctx, struct demo_item ***items);
+	void *more_ctx;
+	struct demo_item **v;
+	size_t n, at;
+	size_t calls_from, calls_to; /* the calls before the frame in the loop */
+	bool ended, stopped;
+	bool stepped;                /* nothing shown since the last step ended */
+	struct lsc_pace pace;
+};
+
+/* Drops what was shown, then appends what `more` hands out; false once nothing more will come. */
+static bool fetch(struct feed *fd, char *err)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (items[i]->frame)
-			show_frame(s, items[i]);
-		else
-			show_call(s, items[i]);
-		demo_item_free(items[i]);
+	struct demo_item **items;
+	for (size_t i = 0; i < fd->at; i++)
+		demo_item_free(fd->v[i]);
+	if (fd->at > 0) {
+		memmove(fd->v, fd->v + fd->at, (fd->n - fd->at) * sizeof *fd->v);
+		fd->n -= fd->at;
+		fd->at = 0;
 	}
+	size_t got = fd->more(fd->more_ctx, &items);
+	if (got == 0)
+		return false;
+	struct demo_item **v = realloc(fd->v, (fd->n + got) * sizeof *v);
+	if (v == NULL) {
+		for (size_t i = 0; i < got; i++)
+			demo_item_free(items[i]);
+		free(items);
+		snprintf(err, LSC_ERRBUF_SIZE, "out of memory: the frames and calls after this were not shown");
+		return false;
+	}
+	memcpy(v + fd->n, items, got * sizeof *items);
 	free(items);
+	fd->v = v;
+	fd->n += got;
+	return true;
+}
+
+/* A step ends before calls that follow a frame; false when the user quits. */
+static bool step_before_calls(struct feed *fd)
+{
+	if (fd->o->step == NULL || fd->stepped)
+		return true;
+	fd->stepped = true;
+	if (fd->o->step(fd->o->step_ctx) == LSC_PIPELINE_STOP)
+		fd->stopped = true;
+	return !fd->stopped;
+}
+
+/* The source stage: the next frame; the calls before it wait for annotate(). */
+static int next(void *ctx, struct lsc_frame *f, char *err)
+{
+	struct feed *fd = ctx;
+	for (;;) {
+		size_t i = fd->at;
+		while (i < fd->n && !fd->v[i]->frame)
+			i++;
+		if (i < fd->n) {
+			if (i > fd->at && !step_before_calls(fd))
+				return 0;
+			fd->calls_from = fd->at;
+			fd->calls_to = i;
+			fd->at = i + 1;
+			f->source = fd->v[i]->src;
+			f->has_owner = false;
+			fd->stepped = false;
+			return 1;
+		}
+		if (fd->ended || !fetch(fd, err)) {
+			fd->ended = true;
+			return err[0] != '\0' ? -1 : 0;
+		}
+	}
+}
+
+static void show_calls(struct feed *fd, size_t from, size_t to)
+{
+	for (size_t k = from; k < to; k++) {
+		lsc_pace_until(&fd->pace, fd->v[k]->ns);
+		show_call(fd->s, fd->v[k]);
+	}
+}
+
+/* The annotate stage: the calls that came before this frame, shown before it. */
+static void annotate(void *ctx, struct lsc_frame *f)
+{
+	struct feed *fd = ctx;
+	(void)f;
+	show_calls(fd, fd->calls_from, fd->calls_to);
+	fd->calls_from = fd->calls_to;
+}
+
+int demo_show_run(struct demo_show *s, const struct lsc_demo_opts *o,
+                  size_t (*more)(void *ctx, struct demo_item ***items), void *more_ctx, char *err)
+{
+	struct feed fd = { .s = s, .o = o, .more = more, .more_ctx = more_ctx, .stepped = true };
+	lsc_pace_init(&fd.pace, o->speed);
+	struct lsc_pipeline p = {
+		.next = next,
+		.next_ctx = &fd,
+		.annotate = annotate,
+		.annotate_ctx = &fd,
+		.flows = s->flows,
+		.pace = o->speed > 0 ? lsc_pace_frame : NULL,
+		.pace_ctx = &fd.pace,
+		.renderer = &demo_renderer,
+		.render_state = s,
+		.out = s->out,
+		.flush_each = true, /* a live demo shows each frame as it settles */
+	};
+	err[0] = '\0';
+	int rc = lsc_pipeline_run(&p, NULL, err);
+	/* The calls after the last frame (the last close()). */
+	if (rc == 0 && !fd.stopped && !ferror(s->out) && fd.at < fd.n && step_before_calls(&fd))
+		show_calls(&fd, fd.at, fd.n);
 	fflush(s->out);
+	for (size_t i = 0; i < fd.n; i++)
+		demo_item_free(fd.v[i]);
+	free(fd.v);
+	return rc;
 }
 
 static void heading(FILE *out, const char *title)

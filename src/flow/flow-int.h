@@ -131,8 +131,6 @@ struct flow_pkt {
 uint32_t lsc_flow_table_hash(const struct flow_key *k);
 /* The conversation of key `k` (hashing to `hash`), found or made; `fresh` says which. */
 struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_key *k, uint32_t hash, bool *fresh);
-/* Asks for the lines a lookup of `hash` will read: its bucket now, and the first conversation there. */
-void lsc_flow_table_prefetch(const struct lsc_flow_tracker *t, uint32_t hash);
 /* Retires `c` and starts a new conversation (a new id) on the same key. */
 void lsc_flow_table_renew(struct lsc_flow_tracker *t, struct conv *c);
 /* The most conversations in one bucket: how well the key hash spreads them (a test's check). */

@@ -7,7 +7,6 @@
 #include <sys/mman.h>
 
 #include "flow-int.h"
-#include "../lib/lines.h"
 
 /*
  * Everything is allocated by lsc_flow_new(): a pool of `cap` slots and a
@@ -37,7 +36,7 @@ struct lsc_flow_tracker {
  * pages past its first 2 MiB (some 3,800 conversations), whole ones only:
  * once the table is full, each new conversation takes the slot of the one
  * seen longest ago, anywhere in the pool, and with 4 KiB pages that was a
- * TLB miss on top of the cache misses (make bench-flow: 5-10 ns a frame).
+ * TLB miss on top of the cache misses (bench/RESULTS.md).
  * A small capture keeps its small pages.
  */
 static struct conv *pool_alloc(uint32_t cap)
@@ -57,8 +56,7 @@ static struct conv *pool_alloc(uint32_t cap)
 
 struct lsc_flow_tracker *lsc_flow_new(uint32_t max_flows)
 {
-	/* Its counters change every frame: on lines of their own, apart from what another thread reads. */
-	struct lsc_flow_tracker *t = lsc_calloc_lines(sizeof *t);
+	struct lsc_flow_tracker *t = calloc(1, sizeof *t);
 	if (t == NULL)
 		return NULL;
 	t->cap = max_flows ? max_flows : LSC_FLOW_DEFAULT_MAX;
@@ -235,32 +233,6 @@ static struct conv *take_slot(struct lsc_flow_tracker *t)
 	return c;
 }
 
-/* Asks for the lines of slot `idx1` ahead of a write. */
-static void prefetch_slot(const struct lsc_flow_tracker *t, uint32_t idx1)
-{
-	const char *p = (const char *)slot(t, idx1);
-	for (size_t off = 0; off < sizeof(struct conv); off += 64)
-		__builtin_prefetch(p + off, 1);
-	__builtin_prefetch(p + sizeof(struct conv) - 1, 1);
-}
-
-/*
- * A full table takes the slot of the conversation seen longest ago for
- * each new one: a slot last touched some 30,000 conversations before,
- * out of every cache.  The next two to go are fetched now, a new
- * conversation or more ahead: the next is fetched already, so its link to
- * the one after is at hand.
- */
-static void prefetch_victims(const struct lsc_flow_tracker *t)
-{
-	if (t->used < t->cap || t->lru_tail == 0)
-		return;
-	prefetch_slot(t, t->lru_tail);
-	uint32_t after = slot(t, t->lru_tail)->lru_prev;
-	if (after != 0)
-		prefetch_slot(t, after);
-}
-
 /* A conversation the table does not hold yet: a slot, a new id, linked in. */
 static __attribute__((noinline)) struct conv *insert(struct lsc_flow_tracker *t, const struct flow_key *k,
                                                      uint32_t hash)
@@ -277,15 +249,7 @@ static __attribute__((noinline)) struct conv *insert(struct lsc_flow_tracker *t,
 	c->hnext = *head;
 	*head = index1(t, c);
 	lru_push_front(t, c);
-	prefetch_victims(t);
 	return c;
-}
-
-void lsc_flow_table_prefetch(const struct lsc_flow_tracker *t, uint32_t hash)
-{
-	uint32_t i = t->bucket[hash & t->mask];
-	if (i != 0)
-		prefetch_slot(t, i);
 }
 
 struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_key *k, uint32_t hash, bool *fresh)

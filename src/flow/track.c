@@ -152,8 +152,6 @@ void lsc_flow_history_add(struct conv *c, uint16_t *letters, unsigned role, char
 	c->pub.history[c->hlen] = '\0';
 }
 
-_Static_assert(sizeof(struct flow_key) == sizeof(((struct lsc_flow_peek *)0)->key), "a peek holds a key");
-
 /* The frame's key, and the key side of its sender; false when it has none to track. */
 static bool frame_key(const struct lsc_frame *f, struct flow_key *k, unsigned *side, const struct lsc_layer **l4)
 {
@@ -165,7 +163,7 @@ static bool frame_key(const struct lsc_frame *f, struct flow_key *k, unsigned *s
 	return true;
 }
 
-/* Tracking once the key is known: both ways to track share it, inlined in each. */
+/* Tracking once the key is known. */
 static inline __attribute__((always_inline)) void track_key(struct lsc_flow_tracker *t, struct lsc_frame *f,
                                                             const struct lsc_layer *l4, const struct flow_key *k,
                                                             uint32_t hash, unsigned side)
@@ -213,31 +211,6 @@ void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f)
 	f->has_flow = false;
 	if (frame_key(f, &k, &side, &l4))
 		track_key(t, f, l4, &k, lsc_flow_table_hash(&k), side);
-}
-
-void lsc_flow_peek(const struct lsc_flow_tracker *t, const struct lsc_frame *f, struct lsc_flow_peek *pk)
-{
-	struct flow_key k;
-	unsigned side;
-	const struct lsc_layer *l4;
-	pk->trackable = frame_key(f, &k, &side, &l4);
-	if (!pk->trackable)
-		return;
-	pk->side = (uint8_t)side;
-	pk->l4 = (uint8_t)(l4 - f->layers);
-	pk->hash = lsc_flow_table_hash(&k);
-	memcpy(pk->key, &k, sizeof k);
-	lsc_flow_table_prefetch(t, pk->hash);
-}
-
-void lsc_flow_track_peeked(struct lsc_flow_tracker *t, struct lsc_frame *f, const struct lsc_flow_peek *pk)
-{
-	f->has_flow = false;
-	if (!pk->trackable)
-		return;
-	struct flow_key k;
-	memcpy(&k, pk->key, sizeof k);
-	track_key(t, f, &f->layers[pk->l4], &k, pk->hash, pk->side);
 }
 
 /* ---- text for renderers ---------------------------------------------------- */

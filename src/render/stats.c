@@ -10,7 +10,6 @@
 #include <layerscope/strbuf.h>
 
 #include "render-int.h"
-#include "../lib/lines.h"
 
 struct lsc_stats {
 	struct lsc_flow_tracker *t;
@@ -41,8 +40,7 @@ static void add_row(const struct lsc_flow_conv *c, void *ctx)
 
 struct lsc_stats *lsc_stats_new(struct lsc_flow_tracker *t, uint32_t max_rows)
 {
-	/* Written at each eviction: on lines of their own, apart from what another thread reads. */
-	struct lsc_stats *st = lsc_calloc_lines(sizeof *st);
+	struct lsc_stats *st = calloc(1, sizeof *st);
 	if (st == NULL)
 		return NULL;
 	st->t = t;

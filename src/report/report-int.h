@@ -99,8 +99,6 @@ const struct lsc_flow_conv *lsc_report_convs(const struct lsc_report *r, uint32_
 /* Conversations with a diagram. */
 uint32_t lsc_report_ndiagrams(const struct lsc_report *r);
 
-/* The well-known service of a port ("http", "domain"), or NULL.  A small fixed table. */
-const char *lsc_report_service(unsigned ipproto, uint16_t port);
 /* The conversation's service: the server port's, else the client port's, or NULL. */
 const char *lsc_report_conv_service(const struct lsc_flow_conv *c);
 /* The address of an endpoint alone: "127.0.0.1", "::1". */

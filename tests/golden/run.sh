@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
-# run.sh: golden tests: `layerscope read` (or `report`) over the captures of TESTLIST, diffed byte for byte with expected/.
+# run.sh: golden tests: `layerscope read` (or `report`, `quiz`) over the captures of TESTLIST, diffed byte for byte with expected/.
 #
 #   tests/golden/run.sh [NAME...]            check every test, or the named ones
 #   tests/golden/run.sh --only tree|corpora  only the cases whose captures are in the
@@ -94,6 +94,7 @@ run_one() {
 	# shellcheck disable=SC2086 # options and filter are blank-separated words
 	case $format in
 	report:*) "$bin" report -f "${format#report:}" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
+	quiz:*) "$bin" quiz --answers -f "${format#quiz:}" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
 	*) "$bin" read -f "$format" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
 	esac
 	rc=$?
@@ -133,6 +134,7 @@ check_one() {
 	else
 		case $2 in
 		report:*) echo "FAIL $name: layerscope report -f ${2#report:} $3 differs from expected/$name.out" ;;
+		quiz:*) echo "FAIL $name: layerscope quiz --answers -f ${2#quiz:} $3 differs from expected/$name.out" ;;
 		*) echo "FAIL $name: layerscope read -f $2 $3 differs from expected/$name.out" ;;
 		esac
 		show_diff "$name"

@@ -70,7 +70,7 @@ def main():
     try:
         env = dict(os.environ, LAYERSCOPE=os.path.abspath(LS))
         r = subprocess.run(["bash", os.path.join(TOP, "captures", "record.sh"), out], env=env,
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=240)
         sys.stdout.write(r.stderr)
         check(r.returncode == 0, "record.sh exits 0")
         if r.returncode != 0:
@@ -152,6 +152,42 @@ def main():
         ev = [f["flow"]["event"] for f in cs]
         check(ev == ["syn", "syn-ack", "rst"] and cs[2]["flow"]["dir"] == "c2s",
               "crafted-syn: SYN, SYN-ACK, then the crafting host's RST (%s)" % ev)
+
+        tc = frames(p("three-clients"))
+        check_tcp_exchange("three-clients", tc, convs=3)
+        first_fin = min(i for i, f in enumerate(tc) if "FIN" in layer(f, "tcp")["flags"])
+        syns = [i for i, f in enumerate(tc) if f["flow"]["event"] == "syn"]
+        check(len(syns) == 3 and max(syns) < first_fin, "three-clients: three SYNs before the first FIN "
+              "(connected at the same time)")
+        check(len({layer(tc[i], "tcp")["sport"] for i in syns}) == 3, "three-clients: three client ports")
+
+        ul = frames(p("udp-loss"))
+        req = [f["frame"] for f in ul if f["flow"]["dir"] == "c2s"]
+        answered = {f["flow"].get("ref_frame") for f in ul if f["flow"]["dir"] == "s2c"}
+        check(len(req) == 3 and len([r for r in req if r not in answered]) == 1,
+              "udp-loss: three requests, one with no answer (%s answered of %s)" % (sorted(answered - {None}), req))
+        with open(os.path.join(out, "udp-loss.calls")) as fp:
+            check(fp.read().count(" server recvfrom(") == 2, "udp-loss.calls: the server read two datagrams")
+
+        aq = frames(p("accept-queue"))
+        hs = [f for f in aq if f["flow"]["event"] == "handshake-ack"]
+        ids = sorted({f["flow"]["id"] for f in aq})
+        last = [f for f in aq if f["flow"]["id"] == ids[-1]]
+        check(len(ids) == 3 and len(hs) == 2, "accept-queue: three clients, two handshakes completed")
+        check(all("SYN" in layer(f, "tcp")["flags"] and f["flow"]["dir"] == "c2s" for f in last) and
+              any(f["flow"]["event"] == "retransmission" for f in last),
+              "accept-queue: the third SYN is unanswered and sent again")
+
+        wk = frames(p("well-known-ports"))
+        ports = sorted({layer(f, "tcp")["dport"] for f in wk if f["flow"]["event"] == "syn"})
+        check(ports == [21, 23, 80, 443], "well-known-ports: SYNs to 21, 23, 80, 443 (%s)" % ports)
+        check_tcp_exchange("well-known-ports", wk, convs=4)
+
+        sc = frames(p("server-closes"))
+        fins = [f for f in sc if "FIN" in layer(f, "tcp")["flags"]]
+        check(len(fins) == 2 and fins[0]["flow"]["dir"] == "s2c", "server-closes: the server's FIN first")
+        check(sc[-1]["flow"].get("server_state") == "TIME_WAIT", "server-closes: the server ends in TIME_WAIT")
+        check_tcp_exchange("server-closes", sc)
     finally:
         shutil.rmtree(out, ignore_errors=True)
     print("%d failure(s)" % len(failures))

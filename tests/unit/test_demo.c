@@ -28,7 +28,7 @@ static struct demo_item *frame_at(int64_t ns, uint64_t number)
 	assert_non_null(it);
 	it->frame = true;
 	it->ns = ns;
-	it->number = number;
+	it->src.number = number;
 	it->data = malloc(1);
 	return it;
 }
@@ -52,8 +52,8 @@ static void test_queue_order(void **state)
 	assert_int_equal(n, 4);
 	assert_string_equal(v[0]->text, "c50");
 	assert_string_equal(v[1]->text, "c100");
-	assert_true(v[2]->frame && v[2]->number == 1);
-	assert_true(v[3]->frame && v[3]->number == 2);
+	assert_true(v[2]->frame && v[2]->src.number == 1);
+	assert_true(v[3]->frame && v[3]->src.number == 2);
 	for (size_t i = 0; i < n; i++)
 		demo_item_free(v[i]);
 	free(v);
@@ -63,7 +63,7 @@ static void test_queue_order(void **state)
 	n = demo_queue_take(q, INT64_MAX, &v);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0]->text, "c300");
-	assert_true(v[1]->frame && v[1]->number == 3);
+	assert_true(v[1]->frame && v[1]->src.number == 3);
 	for (size_t i = 0; i < n; i++)
 		demo_item_free(v[i]);
 	free(v);

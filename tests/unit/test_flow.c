@@ -896,68 +896,6 @@ static size_t echo_mix(uint8_t *b, unsigned i, unsigned first, unsigned nconv)
 	                 seg[k].flags, 65535, len);
 }
 
-/*
- * Tracking a frame ahead (lsc_flow_peek, then lsc_flow_track_peeked once
- * the next frame is peeked, as read's two-thread pipeline does) annotates
- * every frame as lsc_flow_track does: conversations open, close and are
- * evicted between a frame's peek and its tracking.  In a table of 16 and
- * in one of 10,000 (a pool past 4 MiB, on huge pages where the system
- * gives them), whose first 9,000 conversations the last 3,000 push out.
- */
-static void test_peek_ahead(void **state)
-{
-	(void)state;
-	static const struct { uint32_t cap; unsigned nconv[2]; } runs[] = { { 16, { 12, 0 } }, { 10000, { 9000, 3000 } } };
-	static struct lsc_frame plain, ahead[2];
-	for (unsigned run = 0; run < 2; run++) {
-		struct lsc_flow_tracker *one = tracker(runs[run].cap), *two = lsc_flow_new(runs[run].cap);
-		assert_non_null(two);
-		struct lsc_flow_peek pk[2];
-		struct lsc_flow_ann want[2];
-		unsigned want_notes[2], part = runs[run].nconv[0] * 10, n = part + runs[run].nconv[1] * 10;
-		char want_text[2][LSC_MAX_NOTES][LSC_NOTE_LEN];
-		for (unsigned i = 0; i <= n; i++) {
-			unsigned cur = i & 1, prev = !cur;
-			if (i < n) {
-				uint8_t b[34 + 20 + 1500];
-				size_t len = i < part ? echo_mix(b, i, 0, runs[run].nconv[0])
-				                      : echo_mix(b, i - part, runs[run].nconv[0], runs[run].nconv[1]);
-				test_decode(&plain, DLT_EN10MB, b, len);
-				test_decode(&ahead[cur], DLT_EN10MB, b, len);
-				plain.number = ahead[cur].number = i + 1;
-				plain.ts_sec = ahead[cur].ts_sec = 1700000000 + i / 1000;
-				lsc_flow_track(one, &plain);
-				want[cur] = plain.flow;
-				want[cur].conv = NULL;
-				want_notes[cur] = plain.nnotes;
-				memcpy(want_text[cur], plain.notes, sizeof plain.notes);
-				assert_true(plain.has_flow);
-				test_frame_free(&plain);
-				lsc_flow_peek(two, &ahead[cur], &pk[cur]);
-			}
-			if (i == 0)
-				continue;
-			/* The frame before, tracked now that this one is peeked. */
-			lsc_flow_track_peeked(two, &ahead[prev], &pk[prev]);
-			assert_true(ahead[prev].has_flow);
-			ahead[prev].flow.conv = NULL;
-			if (memcmp(&ahead[prev].flow, &want[prev], sizeof want[prev]) != 0)
-				fail_msg("table of %u, frame %u: tracked a frame ahead, the annotation differs", runs[run].cap, i);
-			assert_int_equal(ahead[prev].nnotes, want_notes[prev]);
-			for (unsigned k = 0; k < want_notes[prev]; k++)
-				assert_string_equal(ahead[prev].notes[k], want_text[prev][k]);
-			test_frame_free(&ahead[prev]);
-		}
-		assert_int_equal(lsc_flow_count(one), lsc_flow_count(two));
-		assert_int_equal(lsc_flow_evicted(one), lsc_flow_evicted(two));
-		assert_int_equal(lsc_flow_evicted(two), run == 0 ? 0 : 2000);
-		assert_int_equal(want[(n - 1) & 1].state, LSC_TCPS_TIME_WAIT);
-		assert_int_equal(want[(n - 1) & 1].id, runs[run].nconv[0] + runs[run].nconv[1]);
-		lsc_flow_free(one);
-		lsc_flow_free(two);
-	}
-}
-
 /* IPv6 needs its decoder; the key and the rest are shared with IPv4. */
 static void test_ipv6(void **state)
 {
@@ -1180,7 +1118,6 @@ int main(void)
 		cmocka_unit_test(test_not_tracked),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_hash_spread),
-		cmocka_unit_test(test_peek_ahead),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_reasm_order),
 		cmocka_unit_test(test_reasm_gaps),

@@ -10,7 +10,6 @@
 
 #include <layerscope/strbuf.h>
 
-#include "../../src/lib/lines.h"
 
 static void ipv6_text(const uint8_t a[16], char *out, size_t cap)
 {
@@ -221,31 +220,6 @@ static void test_notes(void **state)
 	assert_int_equal(f.nnotes, LSC_MAX_NOTES);
 }
 
-/* Whole cache lines, zeroed: no allocation that follows shares a line with one before. */
-static void test_lines(void **state)
-{
-	(void)state;
-	static const size_t sizes[] = { 1, 40, 63, 64, 65, 80, 200, 888 };
-	void *p[sizeof sizes / sizeof sizes[0]];
-	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-		size_t whole = (sizes[i] + LSC_CACHE_LINE - 1) / LSC_CACHE_LINE * LSC_CACHE_LINE;
-		p[i] = lsc_calloc_lines(sizes[i]);
-		assert_non_null(p[i]);
-		assert_int_equal((uintptr_t)p[i] % LSC_CACHE_LINE, 0);
-		for (size_t k = 0; k < whole; k++)
-			assert_int_equal(((unsigned char *)p[i])[k], 0);
-		memset(p[i], 0xa5, whole); /* every byte of its lines is its own (ASan checks) */
-		for (size_t j = 0; j < i; j++) {
-			uintptr_t a = (uintptr_t)p[i], b = (uintptr_t)p[j];
-			size_t wb = (sizes[j] + LSC_CACHE_LINE - 1) / LSC_CACHE_LINE * LSC_CACHE_LINE;
-			assert_true(a + whole <= b || b + wb <= a);
-		}
-	}
-	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
-		free(p[i]);
-	assert_null(lsc_calloc_lines(SIZE_MAX - 10));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,7 +230,6 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_fixed),
 		cmocka_unit_test(test_notes),
-		cmocka_unit_test(test_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* cmd-quiz.c: `layerscope quiz`: questions about a capture, asked at the terminal or printed as an answer key. */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <layerscope/flow.h>
+#include <layerscope/pipeline.h>
+#include <layerscope/quiz.h>
+#include <layerscope/source.h>
+
+#include "../render/jsonw.h"
+#include "cli.h"
+
+static int run_quiz(int argc, char **argv);
+
+const struct lsc_cmd lsc_cmd_quiz = {
+	"quiz", "[-n N] [--seed S] [--answers] [-f text|json] [--calls FILE | --no-calls] CAPTURE",
+	N_("ask questions about a capture: its conversations, ports, layers, handshake and teardown"),
+	run_quiz,
+};
+
+static const struct option quiz_opts[] = {
+	{ "count", required_argument, NULL, 'n' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "answers", no_argument, NULL, 'a' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "calls", required_argument, NULL, 'C' },
+	{ "no-calls", no_argument, NULL, 'N' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void help(const struct lsc_cmd *cmd)
+{
+	lsc_print_usage(stdout, cmd, _(
+		"options:\n"
+		"  -n, --count N    ask at most N questions (default 8), one of each kind the\n"
+		"                   capture holds before a second of any\n"
+		"      --seed S     which questions are drawn: the same S, the same quiz\n"
+		"                   (default 1, so a class gets the same quiz twice)\n"
+		"      --answers    print the answer key instead of asking\n"
+		"  -f, --format F   text (default) or json: one object a question, with its answer\n"
+		"                   and evidence (implies --answers)\n"
+		"      --calls FILE the socket calls recorded with the capture (default: CAPTURE.calls,\n"
+		"                   or NAME.calls beside NAME.pcap, when there is one)\n"
+		"      --no-calls   ignore such a file\n"
+		"  -h, --help       this help\n"
+		"\n"
+		"At a terminal, quiz asks each question, says right or wrong with the explanation\n"
+		"and the frame that proves it, and gives the score at the end.  When standard\n"
+		"input is not a terminal, the answers are read from it, one line a question.\n"
+		"Questions come from the capture's own conversations (any capture with a TCP or\n"
+		"UDP conversation); 'layerscope read -f json CAPTURE' shows each evidence field.\n"));
+}
+
+/* The .calls file beside a capture: CAPTURE.calls, else NAME.calls for NAME.pcap; NULL when none. */
+static char *calls_beside(const char *path)
+{
+	size_t n = strlen(path);
+	char *p = malloc(n + 8);
+	if (p == NULL)
+		return NULL;
+	snprintf(p, n + 8, "%s.calls", path);
+	if (access(p, R_OK) == 0)
+		return p;
+	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+	if (dot != NULL && (slash == NULL || dot > slash)) {
+		snprintf(p, n + 8, "%.*s.calls", (int)(dot - path), path);
+		if (access(p, R_OK) == 0)
+			return p;
+	}
+	free(p);
+	return NULL;
+}
+
+static int read_calls(const struct lsc_cmd *cmd, struct lsc_quiz *q, const char *path)
+{
+	FILE *fp = fopen(path, "re");
+	if (fp == NULL)
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("cannot read the calls file %s: %s — name another "
+		                "with --calls, or use --no-calls"), path, strerror(errno));
+	char line[512];
+	while (fgets(line, sizeof line, fp) != NULL)
+		lsc_quiz_call(q, line);
+	fclose(fp);
+	return LSC_EXIT_OK;
+}
+
+/* Reads, decodes and tracks every frame into the quiz. */
+static int feed(const struct lsc_cmd *cmd, const char *path, struct lsc_quiz *q)
+{
+	static struct lsc_frame frame; /* large; one per process */
+	char err[LSC_ERRBUF_SIZE];
+	struct lsc_source *src = lsc_source_open_file(path, err);
+	if (src == NULL)
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+	struct lsc_flow_tracker *t = lsc_flow_new(0);
+	int rc = LSC_EXIT_OK, got;
+	if (t == NULL) {
+		lsc_source_close(src);
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("out of memory for the conversation table"));
+	}
+	const struct lsc_pipeline p = { .src = src, .flows = t };
+	while ((got = lsc_pipeline_next(&p, &frame, err)) > 0)
+		lsc_quiz_frame(q, &frame);
+	if (got < 0)
+		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+	lsc_flow_free(t);
+	lsc_source_close(src);
+	return rc;
+}
+
+static void print_json(FILE *out, const struct lsc_quiz_q *qs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct lsc_json j;
+		lsc_json_init(&j, out);
+		lsc_json_open(&j, '{');
+		lsc_json_key(&j, "n");
+		lsc_json_u64(&j, i + 1);
+		lsc_json_key(&j, "kind");
+		lsc_json_str(&j, qs[i].kind);
+		lsc_json_key(&j, "question");
+		lsc_json_str(&j, qs[i].question);
+		lsc_json_key(&j, "answer");
+		lsc_json_str(&j, qs[i].answer);
+		lsc_json_key(&j, "explanation");
+		lsc_json_str(&j, qs[i].explanation);
+		lsc_json_key(&j, "evidence");
+		lsc_json_open(&j, '{');
+		lsc_json_key(&j, "frame");
+		lsc_json_u64(&j, qs[i].frame);
+		lsc_json_key(&j, "path");
+		lsc_json_str(&j, qs[i].path);
+		lsc_json_key(&j, "value");
+		/* the value as `read -f json` writes it: a number, or a string in quotes */
+		if (qs[i].value[0] == '"')
+			lsc_json_strn(&j, qs[i].value + 1, strlen(qs[i].value) - 2);
+		else
+			lsc_json_u64(&j, strtoull(qs[i].value, NULL, 10));
+		lsc_json_close(&j, '}');
+		lsc_json_close(&j, '}');
+		lsc_json_newline(&j);
+	}
+}
+
+static void print_proof(FILE *out, const struct lsc_quiz_q *qq)
+{
+	fprintf(out, _("   proof: frame %llu, %s = %s ('layerscope read -f json' shows it)\n"),
+	        (unsigned long long)qq->frame, qq->path, qq->value);
+}
+
+static void print_key(FILE *out, const struct lsc_quiz_q *qs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%zu. %s\n", i + 1, qs[i].question);
+		fprintf(out, _("   answer: %s\n"), qs[i].answer);
+		fprintf(out, "   %s\n", qs[i].explanation);
+		print_proof(out, &qs[i]);
+		if (i + 1 < n)
+			fputc('\n', out);
+	}
+}
+
+/* Asks each question, reading one line a reply from `in`; the score at the end. */
+static void ask(FILE *out, FILE *in, bool tty, const struct lsc_quiz_q *qs, size_t n)
+{
+	char line[256];
+	size_t right = 0, asked = 0;
+	if (tty)
+		fprintf(out, _("%zu questions about this capture. Type your answer and press Enter "
+		               "(Ctrl-D stops).\n"), n);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "\n%zu. %s\n> ", i + 1, qs[i].question);
+		fflush(out);
+		if (fgets(line, sizeof line, in) == NULL) {
+			fputc('\n', out);
+			break;
+		}
+		if (strchr(line, '\n') == NULL) { /* a reply longer than the line: the rest is dropped */
+			int ch;
+			while ((ch = getc(in)) != EOF && ch != '\n')
+				;
+		}
+		asked++;
+		if (!tty) /* the reply did not echo: show what was read */
+			fprintf(out, "%s", line[0] != '\0' && strchr(line, '\n') != NULL ? line : "\n");
+		if (lsc_quiz_check(&qs[i], line)) {
+			right++;
+			fprintf(out, _("Right: %s.\n"), qs[i].answer);
+		} else {
+			fprintf(out, _("Not quite: the answer is %s.\n"), qs[i].answer);
+		}
+		fprintf(out, "   %s\n", qs[i].explanation);
+		print_proof(out, &qs[i]);
+	}
+	fprintf(out, P_("\nScore: %zu of %zu question right.\n", "\nScore: %zu of %zu questions right.\n", asked),
+	        right, asked);
+}
+
+static int run_quiz(int argc, char **argv)
+{
+	const struct lsc_cmd *cmd = &lsc_cmd_quiz;
+	unsigned long long count = LSC_QUIZ_DEFAULT_COUNT, seed = LSC_QUIZ_DEFAULT_SEED;
+	bool answers = false, json = false, no_calls = false;
+	const char *calls = NULL;
+	int opt;
+
+	optind = 1;
+	static const char shorts[] = "n:f:h";
+	while ((opt = getopt_long(argc, argv, shorts, quiz_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			if (lsc_parse_u64(optarg, 1, 1000, &count))
+				return lsc_usage_error(cmd, _("-n wants a number of questions from 1 to 1000, not '%s'"),
+				                       optarg);
+			break;
+		case 's':
+			if (lsc_parse_u64(optarg, 0, UINT64_MAX, &seed))
+				return lsc_usage_error(cmd, _("--seed wants a whole number >= 0, not '%s'"), optarg);
+			break;
+		case 'a':
+			answers = true;
+			break;
+		case 'f':
+			if (strcmp(optarg, "json") == 0)
+				json = true;
+			else if (strcmp(optarg, "text") != 0)
+				return lsc_usage_error(cmd, _("unknown format '%s' (formats: text, json)"), optarg);
+			break;
+		case 'C':
+			calls = optarg;
+			break;
+		case 'N':
+			no_calls = true;
+			break;
+		case 'h':
+			help(cmd);
+			return LSC_EXIT_OK;
+		default:
+			return lsc_option_error(cmd, argv, shorts, quiz_opts);
+		}
+	}
+	if (optind >= argc)
+		return lsc_usage_error(cmd, _("no capture file given"));
+	if (optind + 1 < argc)
+		return lsc_usage_error(cmd, _("one capture at a time: '%s' is one too many (quiz takes no filter)"),
+		                       argv[optind + 1]);
+	if (calls != NULL && no_calls)
+		return lsc_usage_error(cmd, _("--calls and --no-calls contradict each other: keep one"));
+	const char *path = argv[optind];
+
+	struct lsc_quiz *q = lsc_quiz_new();
+	struct lsc_quiz_q *qs = calloc(count, sizeof *qs);
+	char *beside = NULL;
+	int rc;
+	if (q == NULL || qs == NULL) {
+		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("out of memory"));
+		goto out;
+	}
+	if ((rc = feed(cmd, path, q)) != LSC_EXIT_OK)
+		goto out;
+	if (calls == NULL && !no_calls && strcmp(path, "-") != 0)
+		calls = beside = calls_beside(path);
+	if (calls != NULL && (rc = read_calls(cmd, q, calls)) != LSC_EXIT_OK)
+		goto out;
+	/* JSON stays English whatever the locale: machine output (DESIGN.md). */
+	size_t n = lsc_quiz_draw(q, count, seed, !json, qs);
+	if (n == 0) {
+		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("nothing to ask about %s: %s"), path,
+		              _(lsc_quiz_empty_why(q)));
+		goto out;
+	}
+	if (json)
+		print_json(stdout, qs, n);
+	else if (answers)
+		print_key(stdout, qs, n);
+	else if (strcmp(path, "-") == 0)
+		rc = lsc_usage_error(cmd, _("the capture came on standard input, so the answers cannot: use "
+		                            "--answers or -f json, or give the capture as a file"));
+	else
+		ask(stdout, stdin, isatty(STDIN_FILENO), qs, n);
+	if (rc == LSC_EXIT_OK)
+		rc = lsc_output_done(stdout, cmd->name, LSC_EXIT_OK);
+out:
+	free(beside);
+	free(qs);
+	lsc_quiz_free(q);
+	return rc;
+}
