@@ -81,6 +81,6 @@ LSC_API void lsc_report_free(struct lsc_report *r);
 #endif
 
 /* The well-known service of a port ("http", "domain"), or NULL.  A small fixed table (quizzes ask it too). */
-const char *lsc_report_service(unsigned ipproto, uint16_t port);
+LSC_API const char *lsc_report_service(unsigned ipproto, uint16_t port);
 
 #endif
