@@ -29,8 +29,8 @@ mode=check
 # The comment that carries the tag in FILE, or nothing when FILE is not source.
 comment_for() {
 	case $1 in
-	*.c | *.h) echo "/* $tag */" ;;
-	*.sh | *.py | *.pc.in | .ci/*) echo "# $tag" ;;
+	*.c | *.h | *.h.in) echo "/* $tag */" ;;
+	*.sh | *.py | *.pc.in | .ci/* | completions/*) echo "# $tag" ;;
 	*.am) echo "## $tag" ;;
 	*.ac | *.m4) echo "dnl $tag" ;;
 	*.1) echo ".\\\" $tag" ;;

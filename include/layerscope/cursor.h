@@ -7,6 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <layerscope/api.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /*
  * A cursor is a window [off, end) over a frame's captured bytes.  Every read
@@ -131,5 +136,9 @@ static inline struct lsc_cur lsc_cur_sub(const struct lsc_cur *c, size_t claimed
 		*clipped = clip;
 	return s;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,6 +5,11 @@
 
 #include <layerscope/cursor.h>
 #include <layerscope/frame.h>
+#include <layerscope/api.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct lsc_sink;
 struct lsc_strbuf;
@@ -95,12 +100,12 @@ struct lsc_proto_info {
 };
 
 /* The protocol table, indexed by enum lsc_proto. */
-const struct lsc_proto_info *lsc_proto_get(unsigned proto);
+LSC_API const struct lsc_proto_info *lsc_proto_get(unsigned proto);
 
 /* Name of the TCP/IP layer: "link", "network", "transport", "application". */
-const char *lsc_tcpip_key(unsigned tcpip);
+LSC_API const char *lsc_tcpip_key(unsigned tcpip);
 /* "Link", "Network", "Transport", "Application". */
-const char *lsc_tcpip_title(unsigned tcpip);
+LSC_API const char *lsc_tcpip_title(unsigned tcpip);
 
 /*
  * Decodes f->data[0..f->caplen) of link type f->linktype into f->layers.
@@ -108,33 +113,37 @@ const char *lsc_tcpip_title(unsigned tcpip);
  * it cannot decode ends as a payload layer, with the reason in the last
  * decoded layer.
  */
-void lsc_decode_frame(struct lsc_frame *f);
+LSC_API void lsc_decode_frame(struct lsc_frame *f);
 
 /* Marks the layer truncated / malformed with a static reason; returns nothing. */
-void lsc_layer_truncated(struct lsc_layer *l, const char *reason);
-void lsc_layer_malformed(struct lsc_layer *l, const char *reason);
+LSC_API void lsc_layer_truncated(struct lsc_layer *l, const char *reason);
+LSC_API void lsc_layer_malformed(struct lsc_layer *l, const char *reason);
 
 /*
  * Whether any layer of the frame is truncated or malformed.  A quoted header
  * cut short where its ICMP error's quote ends is not damage (RFC 792 quotes
  * only 8 bytes past the IP header), unless the capture itself was cut.
  */
-bool lsc_frame_damaged(const struct lsc_frame *f);
+LSC_API bool lsc_frame_damaged(const struct lsc_frame *f);
 
 /* libpcap's name for a DLT ("EN10MB"), or "DLT_<n>" in a static buffer. */
-const char *lsc_linktype_name(int dlt);
+LSC_API const char *lsc_linktype_name(int dlt);
 
 /* tcpdump's letters for TCP flags ("S", "S.", "P.", "F.", "R"; "none"). */
-void lsc_tcp_flag_letters(struct lsc_strbuf *b, uint16_t flags);
+LSC_API void lsc_tcp_flag_letters(struct lsc_strbuf *b, uint16_t flags);
 
 /*
  * The TCP/IP layer a decoded layer belongs to.  A payload sits one above
  * the layer before it: after TCP it is application data, after an
  * undecoded EtherType it is network-layer bytes.
  */
-unsigned lsc_layer_tcpip(const struct lsc_frame *f, const struct lsc_layer *l);
+LSC_API unsigned lsc_layer_tcpip(const struct lsc_frame *f, const struct lsc_layer *l);
 
 /* Whether a decoder exists for the link type. */
-bool lsc_linktype_supported(int dlt);
+LSC_API bool lsc_linktype_supported(int dlt);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

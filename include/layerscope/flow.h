@@ -7,6 +7,11 @@
 #include <stdint.h>
 
 #include <layerscope/frame.h>
+#include <layerscope/api.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct lsc_sink;
 
@@ -105,16 +110,16 @@ enum lsc_flow_step {
 #define LSC_FA_ACKED_UNSEEN   0x0400u /* acknowledges bytes the capture never showed */
 #define LSC_FA_COUNT          11      /* bits above, for lsc_flow_analysis_name() */
 
-const char *lsc_flow_dir_name(unsigned dir);       /* "c2s", "s2c" */
-const char *lsc_tcp_state_name(unsigned state);    /* "ESTABLISHED" */
-const char *lsc_flow_event_name(unsigned event);   /* "syn-ack" */
-const char *lsc_sock_call_name(unsigned call);     /* "connect()", or NULL */
-const char *lsc_call_source_name(unsigned src);    /* "observed", "inferred", or NULL */
-const char *lsc_flow_step_name(unsigned kind);     /* "handshake", "teardown", or NULL */
-const char *lsc_flow_analysis_name(unsigned bit);  /* bit index 0..LSC_FA_COUNT-1: "retransmission" */
+LSC_API const char *lsc_flow_dir_name(unsigned dir);       /* "c2s", "s2c" */
+LSC_API const char *lsc_tcp_state_name(unsigned state);    /* "ESTABLISHED" */
+LSC_API const char *lsc_flow_event_name(unsigned event);   /* "syn-ack" */
+LSC_API const char *lsc_sock_call_name(unsigned call);     /* "connect()", or NULL */
+LSC_API const char *lsc_call_source_name(unsigned src);    /* "observed", "inferred", or NULL */
+LSC_API const char *lsc_flow_step_name(unsigned kind);     /* "handshake", "teardown", or NULL */
+LSC_API const char *lsc_flow_analysis_name(unsigned bit);  /* bit index 0..LSC_FA_COUNT-1: "retransmission" */
 
 /* Emits the frame's flow annotation (f->flow) as fields: the JSON "flow" object. */
-void lsc_flow_fields_emit(struct lsc_sink *s, const struct lsc_frame *f);
+LSC_API void lsc_flow_fields_emit(struct lsc_sink *s, const struct lsc_frame *f);
 
 /* ---- the tracker ----------------------------------------------------------- */
 
@@ -160,8 +165,8 @@ struct lsc_flow_tracker;
  * When full, the least recently seen conversation makes room.  NULL when
  * out of memory.
  */
-struct lsc_flow_tracker *lsc_flow_new(uint32_t max_flows);
-void lsc_flow_free(struct lsc_flow_tracker *t);
+LSC_API struct lsc_flow_tracker *lsc_flow_new(uint32_t max_flows);
+LSC_API void lsc_flow_free(struct lsc_flow_tracker *t);
 
 /*
  * Annotates a decoded frame: sets f->has_flow and f->flow when the frame's
@@ -169,18 +174,18 @@ void lsc_flow_free(struct lsc_flow_tracker *t);
  * are IPv4/IPv6 and TCP/UDP, and may add notes.  Frames must come in
  * capture order.  Never re-reads the frame's bytes.
  */
-void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f);
+LSC_API void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f);
 
 /* Called with a conversation about to leave the table (evicted, or replaced on port reuse). */
 typedef void (*lsc_flow_conv_fn)(const struct lsc_flow_conv *c, void *ctx);
-void lsc_flow_on_retire(struct lsc_flow_tracker *t, lsc_flow_conv_fn fn, void *ctx);
+LSC_API void lsc_flow_on_retire(struct lsc_flow_tracker *t, lsc_flow_conv_fn fn, void *ctx);
 
 /* Calls fn for every conversation still in the table, in id order; -1 when out of memory. */
-int lsc_flow_foreach(const struct lsc_flow_tracker *t, lsc_flow_conv_fn fn, void *ctx);
+LSC_API int lsc_flow_foreach(const struct lsc_flow_tracker *t, lsc_flow_conv_fn fn, void *ctx);
 
 /* Conversations in the table now, and how many were evicted to make room. */
-uint32_t lsc_flow_count(const struct lsc_flow_tracker *t);
-uint64_t lsc_flow_evicted(const struct lsc_flow_tracker *t);
+LSC_API uint32_t lsc_flow_count(const struct lsc_flow_tracker *t);
+LSC_API uint64_t lsc_flow_evicted(const struct lsc_flow_tracker *t);
 
 /* ---- Community ID (community.c) ------------------------------------------ */
 
@@ -218,7 +223,7 @@ void lsc_community_id_conv(const struct lsc_flow_conv *c, char out[LSC_COMMUNITY
 struct lsc_strbuf;
 
 /* "handshake 2/3", "teardown 3/4"; nothing when the frame has no step. */
-void lsc_flow_step_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a);
+LSC_API void lsc_flow_step_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a);
 
 /*
  * The frame's socket call as the text formats show it: "connect()" when
@@ -226,13 +231,13 @@ void lsc_flow_step_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a);
  * likely"); nothing when the frame has none.
  */
 #define LSC_CALL_INFERRED_MARK "?"
-void lsc_flow_call_text(struct lsc_strbuf *b, unsigned call, unsigned source);
+LSC_API void lsc_flow_call_text(struct lsc_strbuf *b, unsigned call, unsigned source);
 
 /* "ack 16 = peer seq 1 + 15 bytes (frame 4)"; nothing when acks_frame is 0. */
-void lsc_flow_ack_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a);
+LSC_API void lsc_flow_ack_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a);
 
 /* "127.0.0.1:40950", "[::1]:8082". */
-void lsc_flow_endpoint_text(struct lsc_strbuf *b, unsigned family, const struct lsc_flow_endpoint *e);
+LSC_API void lsc_flow_endpoint_text(struct lsc_strbuf *b, unsigned family, const struct lsc_flow_endpoint *e);
 
 /* ---- reassembly, for read --follow ----------------------------------------- */
 
@@ -253,20 +258,24 @@ struct lsc_reasm_chunk {
 typedef void (*lsc_reasm_fn)(const struct lsc_reasm_chunk *c, void *ctx);
 
 struct lsc_reasm;
-struct lsc_reasm *lsc_reasm_new(uint32_t cap, lsc_reasm_fn out, void *ctx);
-void lsc_reasm_free(struct lsc_reasm *r);
+LSC_API struct lsc_reasm *lsc_reasm_new(uint32_t cap, lsc_reasm_fn out, void *ctx);
+LSC_API void lsc_reasm_free(struct lsc_reasm *r);
 
 /*
  * Adds `len` captured bytes at relative sequence `seq`; `claimed` is the
  * segment's payload length on the wire (>= len when the capture cut it).
  */
-void lsc_reasm_add(struct lsc_reasm *r, uint64_t frame, uint32_t seq,
+LSC_API void lsc_reasm_add(struct lsc_reasm *r, uint64_t frame, uint32_t seq,
                    const uint8_t *data, uint32_t len, uint32_t claimed);
 
 /* Where the stream starts (relative 1 after a SYN); else the first segment added says. */
-void lsc_reasm_start(struct lsc_reasm *r, uint32_t seq);
+LSC_API void lsc_reasm_start(struct lsc_reasm *r, uint32_t seq);
 
 /* Delivers what waits in the buffer, gaps included. */
-void lsc_reasm_finish(struct lsc_reasm *r);
+LSC_API void lsc_reasm_finish(struct lsc_reasm *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

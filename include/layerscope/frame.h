@@ -6,6 +6,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <layerscope/api.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /*
  * The decode stage fills one struct lsc_frame per captured frame; the track
@@ -366,7 +371,7 @@ struct lsc_frame {
  * Appends a note, printf-style.  Notes past LSC_MAX_NOTES are dropped, and a
  * note is cut at LSC_NOTE_LEN - 1 bytes.
  */
-void lsc_frame_note(struct lsc_frame *f, const char *fmt, ...)
+LSC_API void lsc_frame_note(struct lsc_frame *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
@@ -375,23 +380,23 @@ void lsc_frame_note(struct lsc_frame *f, const char *fmt, ...)
  * the frame's notes are full.
  */
 struct lsc_strbuf;
-bool lsc_frame_note_buf(struct lsc_frame *f, struct lsc_strbuf *b);
+LSC_API bool lsc_frame_note_buf(struct lsc_frame *f, struct lsc_strbuf *b);
 
 /* The first layer of `proto` that is not a quoted one, or NULL. */
-const struct lsc_layer *lsc_frame_find(const struct lsc_frame *f, enum lsc_proto proto);
+LSC_API const struct lsc_layer *lsc_frame_find(const struct lsc_frame *f, enum lsc_proto proto);
 
 /* The frame's own network layer (IPv4 or IPv6, never a quoted one), or NULL. */
-const struct lsc_layer *lsc_frame_network(const struct lsc_frame *f);
+LSC_API const struct lsc_layer *lsc_frame_network(const struct lsc_frame *f);
 
 /* The frame's own transport layer (TCP, UDP, ICMP, ICMPv6), or NULL. */
-const struct lsc_layer *lsc_frame_transport(const struct lsc_frame *f);
+LSC_API const struct lsc_layer *lsc_frame_transport(const struct lsc_frame *f);
 
 /* Both of the above in one pass over the layers: the track stage wants them for every frame. */
-void lsc_frame_own_layers(const struct lsc_frame *f, const struct lsc_layer **net,
+LSC_API void lsc_frame_own_layers(const struct lsc_frame *f, const struct lsc_layer **net,
                           const struct lsc_layer **l4);
 
 /* Header bytes the decoder could read (what the layer's fields can come from). */
-uint32_t lsc_layer_captured(const struct lsc_frame *f, const struct lsc_layer *l);
+LSC_API uint32_t lsc_layer_captured(const struct lsc_frame *f, const struct lsc_layer *l);
 
 /*
  * A time stamp in nanoseconds since 1970, clamped to +-(2^62 - 1) (the
@@ -400,6 +405,10 @@ uint32_t lsc_layer_captured(const struct lsc_frame *f, const struct lsc_layer *l
  * clamped times fits in 63 bits.
  */
 #define LSC_NS_LIMIT ((INT64_C(1) << 62) - 1)
-int64_t lsc_time_ns(int64_t sec, uint32_t nsec);
+LSC_API int64_t lsc_time_ns(int64_t sec, uint32_t nsec);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,11 @@
 #include <layerscope/frame.h>
 #include <layerscope/render.h>
 #include <layerscope/source.h>
+#include <layerscope/api.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct lsc_flow_tracker;
 
@@ -54,7 +59,7 @@ struct lsc_pipeline {
  * `err` (LSC_ERRBUF_SIZE bytes) filled.  For a caller with a loop of its
  * own (report); lsc_pipeline_run() reads through it.
  */
-int lsc_pipeline_next(const struct lsc_pipeline *p, struct lsc_frame *f, char *err);
+LSC_API int lsc_pipeline_next(const struct lsc_pipeline *p, struct lsc_frame *f, char *err);
 
 /*
  * Runs every stage, a frame at a time, until the input ends, `count`
@@ -63,7 +68,7 @@ int lsc_pipeline_next(const struct lsc_pipeline *p, struct lsc_frame *f, char *e
  * rendered.  0, or -1 with the source's error (or "out of memory") in
  * `err`: the frames before it were shown.
  */
-int lsc_pipeline_run(const struct lsc_pipeline *p, unsigned long long *shown, char *err);
+LSC_API int lsc_pipeline_run(const struct lsc_pipeline *p, unsigned long long *shown, char *err);
 
 /*
  * --speed: frames (and the demo's calls) shown at their stamps' pace.
@@ -77,10 +82,14 @@ struct lsc_pace {
 	int64_t first_ns;    /* the first stamp, ns since the epoch */
 	int64_t start_ns;    /* CLOCK_MONOTONIC when it was shown */
 };
-void lsc_pace_init(struct lsc_pace *pc, double factor);
+LSC_API void lsc_pace_init(struct lsc_pace *pc, double factor);
 /* Sleeps until the stamp `ns` (ns since the epoch) is due. */
-void lsc_pace_until(struct lsc_pace *pc, int64_t ns);
+LSC_API void lsc_pace_until(struct lsc_pace *pc, int64_t ns);
 /* A pace hook: `ctx` is a struct lsc_pace. */
-void lsc_pace_frame(void *ctx, const struct lsc_frame *f);
+LSC_API void lsc_pace_frame(void *ctx, const struct lsc_frame *f);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,11 @@
 
 #include <layerscope/frame.h>
 #include <layerscope/decode.h>
+#include <layerscope/api.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /*
  * A sink receives a layer's fields as typed values; each output format
@@ -40,7 +45,7 @@ struct lsc_sink {
 };
 
 /* Emits every field of `l` that was captured, in table order. */
-void lsc_fields_emit(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l);
+LSC_API void lsc_fields_emit(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l);
 
 enum lsc_color { LSC_COLOR_NEVER = 0, LSC_COLOR_ALWAYS, LSC_COLOR_AUTO };
 
@@ -98,15 +103,15 @@ struct lsc_explainer;
 struct lsc_flow_tracker;
 struct lsc_flow_conv;
 struct lsc_stats;
-struct lsc_stats *lsc_stats_new(struct lsc_flow_tracker *t, uint32_t max_rows);
-int lsc_stats_write(struct lsc_stats *st, FILE *out);
+LSC_API struct lsc_stats *lsc_stats_new(struct lsc_flow_tracker *t, uint32_t max_rows);
+LSC_API int lsc_stats_write(struct lsc_stats *st, FILE *out);
 /*
  * Teaching for the table: rows wider than `width` columns (0: no limit)
  * fold their last columns under the row, and with explanations on (`e`,
  * may be NULL) the history letters are spelled out after the table.
  */
-void lsc_stats_teach(struct lsc_stats *st, struct lsc_explainer *e, unsigned width);
-void lsc_stats_free(struct lsc_stats *st);
+LSC_API void lsc_stats_teach(struct lsc_stats *st, struct lsc_explainer *e, unsigned width);
+LSC_API void lsc_stats_free(struct lsc_stats *st);
 
 /*
  * For other tables of conversations (reports): lsc_stats_finish() adds the
@@ -115,14 +120,18 @@ void lsc_stats_free(struct lsc_stats *st);
  * lsc_stats_rows() gives the rows, their number in *n, and in *dropped
  * how many more were counted but not kept.
  */
-int lsc_stats_finish(struct lsc_stats *st);
-const struct lsc_flow_conv *lsc_stats_rows(const struct lsc_stats *st, uint32_t *n, uint64_t *dropped);
+LSC_API int lsc_stats_finish(struct lsc_stats *st);
+LSC_API const struct lsc_flow_conv *lsc_stats_rows(const struct lsc_stats *st, uint32_t *n, uint64_t *dropped);
 
 /* The renderer named `name`, or NULL. */
-const struct lsc_renderer *lsc_renderer_find(const char *name);
+LSC_API const struct lsc_renderer *lsc_renderer_find(const char *name);
 /* Comma-separated names of every renderer, for usage messages. */
-const char *lsc_renderer_names(void);
+LSC_API const char *lsc_renderer_names(void);
 /* The i-th output format, in the order of lsc_renderer_names(); NULL past the last. */
-const struct lsc_renderer *lsc_renderer_at(size_t i);
+LSC_API const struct lsc_renderer *lsc_renderer_at(size_t i);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,6 +7,11 @@
 #include <stdio.h>
 
 #include <layerscope/frame.h>
+#include <layerscope/api.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /*
  * A report is a renderer over decoded and tracked frames, like the read
@@ -28,12 +33,12 @@ enum lsc_report_format {
 #define LSC_REPORT_DEFAULT_FRAMES 1000
 
 /* The format called `name` ("html", "md", "json"), or -1. */
-int lsc_report_format_find(const char *name);
+LSC_API int lsc_report_format_find(const char *name);
 /* The format a file name's suffix asks for (.html .htm .md .markdown .json), or -1. */
-int lsc_report_format_for_path(const char *path);
+LSC_API int lsc_report_format_for_path(const char *path);
 /* "html, md, json" and ".html, .htm, .md, .markdown, .json", for messages. */
-const char *lsc_report_format_names(void);
-const char *lsc_report_suffixes(void);
+LSC_API const char *lsc_report_format_names(void);
+LSC_API const char *lsc_report_suffixes(void);
 
 struct lsc_report_opts {
 	unsigned format;        /* enum lsc_report_format */
@@ -54,25 +59,29 @@ struct lsc_flow_tracker;
  * $TMPDIR or /tmp, unlinked at once.  Returns NULL with the cause and the
  * fix in errbuf (LSC_ERRBUF_SIZE bytes).
  */
-struct lsc_report *lsc_report_new(const struct lsc_report_opts *o, struct lsc_flow_tracker *t,
+LSC_API struct lsc_report *lsc_report_new(const struct lsc_report_opts *o, struct lsc_flow_tracker *t,
                                   char *errbuf);
 
 /* Adds one decoded and tracked frame, in capture order. */
-void lsc_report_frame(struct lsc_report *r, const struct lsc_frame *f);
+LSC_API void lsc_report_frame(struct lsc_report *r, const struct lsc_frame *f);
 
 /* How many frames the source read, filtered ones included (the summary says "12 of 26 read"). */
-void lsc_report_frames_read(struct lsc_report *r, uint64_t n);
+LSC_API void lsc_report_frames_read(struct lsc_report *r, uint64_t n);
 
 /*
  * Writes the whole document to `out`.  Returns 0, or -1 with the cause in
  * errbuf (a failed write of the temporary file, out of memory).  Call once.
  */
-int lsc_report_write(struct lsc_report *r, FILE *out, char *errbuf);
+LSC_API int lsc_report_write(struct lsc_report *r, FILE *out, char *errbuf);
 
 /* Frees the report and removes its temporary file; NULL is fine. */
-void lsc_report_free(struct lsc_report *r);
+LSC_API void lsc_report_free(struct lsc_report *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 /* The well-known service of a port ("http", "domain"), or NULL.  A small fixed table (quizzes ask it too). */
-const char *lsc_report_service(unsigned ipproto, uint16_t port);
+LSC_API const char *lsc_report_service(unsigned ipproto, uint16_t port);
 
 #endif

@@ -8,6 +8,11 @@
 #include <stdio.h>
 
 #include <layerscope/frame.h>
+#include <layerscope/api.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Size of the caller's error buffer for OS- and libpcap-facing calls. */
 #define LSC_ERRBUF_SIZE 512
@@ -18,7 +23,7 @@ struct lsc_source;
  * Opens a capture file (pcap or pcapng; "-" is standard input).  On failure
  * returns NULL and writes into `errbuf` what went wrong and what to do.
  */
-struct lsc_source *lsc_source_open_file(const char *path, char *errbuf);
+LSC_API struct lsc_source *lsc_source_open_file(const char *path, char *errbuf);
 
 /* The most files lsc_source_open_files() merges. */
 #define LSC_MAX_FILES 64
@@ -38,7 +43,7 @@ struct lsc_source *lsc_source_open_files(const char *const *paths, unsigned n, c
  * lsc_source_next().  Returns 0, or -1 with libpcap's message in `errbuf`.
  * An empty or NULL expression clears the filter.
  */
-int lsc_source_set_filter(struct lsc_source *s, const char *expr, char *errbuf);
+LSC_API int lsc_source_set_filter(struct lsc_source *s, const char *expr, char *errbuf);
 
 /*
  * Reads the next frame that passes the filter into f's source fields
@@ -46,25 +51,25 @@ int lsc_source_set_filter(struct lsc_source *s, const char *expr, char *errbuf);
  * the next call.  Returns 1 for a frame, 0 at the end, -1 on an error
  * (a file cut short, a read error) with the cause in `errbuf`.
  */
-int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf);
+LSC_API int lsc_source_next(struct lsc_source *s, struct lsc_frame *f, char *errbuf);
 
 /* The link type (DLT_*) of the frames; a file with several gives the first. */
-int lsc_source_linktype(const struct lsc_source *s);
+LSC_API int lsc_source_linktype(const struct lsc_source *s);
 
 /* Digits of the file's timestamp precision: 6 or 9. */
-int lsc_source_ts_digits(const struct lsc_source *s);
+LSC_API int lsc_source_ts_digits(const struct lsc_source *s);
 
 /*
  * Who reads the records now: "blocks" (a pcap 2.4 file read in blocks,
  * without libpcap) or "libpcap" (everything else, and a file from its first
  * unusual record on).  For tests and --help; frames are the same either way.
  */
-const char *lsc_source_reader(const struct lsc_source *s);
+LSC_API const char *lsc_source_reader(const struct lsc_source *s);
 
 /* Frames read so far, counted before the filter. */
-uint64_t lsc_source_count(const struct lsc_source *s);
+LSC_API uint64_t lsc_source_count(const struct lsc_source *s);
 
-void lsc_source_close(struct lsc_source *s);
+LSC_API void lsc_source_close(struct lsc_source *s);
 
 /* ---- live capture (live.c) ---------------------------------------------- */
 
@@ -86,7 +91,7 @@ struct lsc_live_opts {
  * but not quite as asked -- goes into `warning`, which is empty otherwise;
  * both buffers hold LSC_ERRBUF_SIZE bytes.
  */
-struct lsc_source *lsc_source_open_live(const struct lsc_live_opts *o, char *warning, char *errbuf);
+LSC_API struct lsc_source *lsc_source_open_live(const struct lsc_live_opts *o, char *warning, char *errbuf);
 
 /*
  * Also writes every frame that lsc_source_next() reads to a pcap file (open
@@ -96,7 +101,7 @@ struct lsc_source *lsc_source_open_live(const struct lsc_live_opts *o, char *war
  * the first frame that cannot be written.  Returns 0, or -1 with the cause
  * in errbuf.
  */
-int lsc_source_write_to(struct lsc_source *s, const char *path, char *errbuf);
+LSC_API int lsc_source_write_to(struct lsc_source *s, const char *path, char *errbuf);
 
 /* The same to `fd`, open for writing (taken over: closed on failure too); `path` names it in messages. */
 int lsc_source_write_fd(struct lsc_source *s, int fd, const char *path, char *errbuf);
@@ -121,7 +126,7 @@ int lsc_source_keep_to(struct lsc_source *s, const char *path, bool pcapng, char
 int lsc_source_keep_end(struct lsc_source *s, char *errbuf);
 
 /* Makes a blocked or later lsc_source_next() return 0 (pcap_breakloop); safe in a signal handler. */
-void lsc_source_stop(struct lsc_source *s);
+LSC_API void lsc_source_stop(struct lsc_source *s);
 
 /* Counts of a live capture, from pcap_stats. */
 struct lsc_live_stats {
@@ -132,14 +137,14 @@ struct lsc_live_stats {
 };
 
 /* Fills `st`; returns -1 with the cause in errbuf for a file source or a failed pcap_stats. */
-int lsc_source_stats(struct lsc_source *s, struct lsc_live_stats *st, char *errbuf);
+LSC_API int lsc_source_stats(struct lsc_source *s, struct lsc_live_stats *st, char *errbuf);
 
 /*
  * Writes the interfaces libpcap can capture on (pcap_findalldevs) to `out`,
  * one block each: name, flags, description, then its addresses.  Returns 0,
  * or -1 with the cause in errbuf.
  */
-int lsc_live_list(FILE *out, char *errbuf);
+LSC_API int lsc_live_list(FILE *out, char *errbuf);
 
 /* ---- privileges (privdrop.c) -------------------------------------------- */
 
@@ -162,7 +167,7 @@ const char *lsc_priv_default_user(void);
  * Looks up the account `user` for lsc_priv_drop().  Returns 0, or -1 with
  * "no such user" and the fix in errbuf.  Refuses root: that would drop nothing.
  */
-int lsc_priv_resolve(const char *user, struct lsc_priv_target *t, char *errbuf);
+LSC_API int lsc_priv_resolve(const char *user, struct lsc_priv_target *t, char *errbuf);
 
 /*
  * Drops every privilege for good, once the capture and output files are open:
@@ -174,7 +179,7 @@ int lsc_priv_resolve(const char *user, struct lsc_priv_target *t, char *errbuf);
  * saying what was dropped in `report` (LSC_ERRBUF_SIZE bytes), or -1 with
  * the failed step in errbuf; a caller must not go on after -1.
  */
-int lsc_priv_drop(const struct lsc_priv_target *t, char *report, char *errbuf);
+LSC_API int lsc_priv_drop(const struct lsc_priv_target *t, char *report, char *errbuf);
 
 /* ---- process owners (owner.c, ownerd.c) --------------------------------- */
 
@@ -190,14 +195,14 @@ struct lsc_sink;
  * Without root it looks up in-process and sees only the caller's own
  * processes.  Returns NULL with the cause in errbuf.
  */
-struct lsc_owners *lsc_owners_open(const struct lsc_priv_target *t, char *errbuf);
+LSC_API struct lsc_owners *lsc_owners_open(const struct lsc_priv_target *t, char *errbuf);
 
 /*
  * Sets f->src_owner, f->dst_owner and f->has_owner for a decoded TCP or UDP
  * frame whose endpoints are sockets of this host.  Answers are cached; the
  * tables are read again on a miss at most every 200 ms.
  */
-void lsc_owners_annotate(struct lsc_owners *o, struct lsc_frame *f);
+LSC_API void lsc_owners_annotate(struct lsc_owners *o, struct lsc_frame *f);
 
 /*
  * What the owner lookup keeps of root's privileges, said plainly for the
@@ -208,12 +213,16 @@ void lsc_owners_annotate(struct lsc_owners *o, struct lsc_frame *f);
 int lsc_owners_kept(const struct lsc_owners *o, char *out);
 
 /* Stops the helper and frees everything; NULL is fine. */
-void lsc_owners_close(struct lsc_owners *o);
+LSC_API void lsc_owners_close(struct lsc_owners *o);
 
 /* Emits f's owners as fields ("src", "dst": {pid, comm} or null): the JSON "process" object. */
-void lsc_owner_fields_emit(struct lsc_sink *s, const struct lsc_frame *f);
+LSC_API void lsc_owner_fields_emit(struct lsc_sink *s, const struct lsc_frame *f);
 
 /* Joins argv[0..argc) with spaces into one filter expression (malloc'd), or NULL when argc is 0. */
-char *lsc_filter_join(int argc, char **argv);
+LSC_API char *lsc_filter_join(int argc, char **argv);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,6 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <layerscope/api.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /*
  * Appends to a caller-owned buffer of `cap` bytes, always NUL-terminated.
@@ -29,11 +34,11 @@ static inline void lsc_sb_init(struct lsc_strbuf *b, char *buf, size_t cap)
 	if (cap > 0)
 		buf[0] = '\0';
 }
-void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v);
+LSC_API void lsc_sb_u64(struct lsc_strbuf *b, uint64_t v);
 /* v / 10^digits with exactly `digits` (at most 18) decimals; v may be negative: "-0.000250". */
-void lsc_sb_fixed(struct lsc_strbuf *b, int64_t v, unsigned digits);
+LSC_API void lsc_sb_fixed(struct lsc_strbuf *b, int64_t v, unsigned digits);
 /* The last `digits` decimal digits of v, zero-padded, at dst (no NUL): fractions of a second. */
-void lsc_zero_padded(char *dst, uint64_t v, unsigned digits);
+LSC_API void lsc_zero_padded(char *dst, uint64_t v, unsigned digits);
 
 /*
  * The appends are inline: summaries call them a dozen times a frame, and
@@ -82,11 +87,11 @@ static inline char *lsc_w_lit(char *p, const char *s)
 	return p + n;
 }
 
-char *lsc_w_u64(char *p, uint64_t v);
+LSC_API char *lsc_w_u64(char *p, uint64_t v);
 /* v / 10^digits with exactly `digits` (at most 18) decimals, as lsc_sb_fixed(). */
-char *lsc_w_fixed(char *p, int64_t v, unsigned digits);
-char *lsc_w_ipv4(char *p, const uint8_t a[4]);
-char *lsc_w_ipv6(char *p, const uint8_t a[16]);
+LSC_API char *lsc_w_fixed(char *p, int64_t v, unsigned digits);
+LSC_API char *lsc_w_ipv4(char *p, const uint8_t a[4]);
+LSC_API char *lsc_w_ipv6(char *p, const uint8_t a[16]);
 
 /*
  * Where `max` bytes can be written unchecked: the end of b's text when b has
@@ -109,14 +114,14 @@ static inline void lsc_sb_commit(struct lsc_strbuf *b, const char *scratch, cons
 	b->buf[b->len] = '\0';
 }
 
-void lsc_sb_printf(struct lsc_strbuf *b, const char *fmt, ...)
+LSC_API void lsc_sb_printf(struct lsc_strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Address text: "aa:bb:cc:dd:ee:ff", dotted quad, RFC 5952 IPv6, hex with colons. */
-void lsc_sb_mac(struct lsc_strbuf *b, const uint8_t mac[6]);
-void lsc_sb_ipv4(struct lsc_strbuf *b, const uint8_t a[4]);
-void lsc_sb_ipv6(struct lsc_strbuf *b, const uint8_t a[16]);
-void lsc_sb_hexcolon(struct lsc_strbuf *b, const uint8_t *p, size_t n);
+LSC_API void lsc_sb_mac(struct lsc_strbuf *b, const uint8_t mac[6]);
+LSC_API void lsc_sb_ipv4(struct lsc_strbuf *b, const uint8_t a[4]);
+LSC_API void lsc_sb_ipv6(struct lsc_strbuf *b, const uint8_t a[16]);
+LSC_API void lsc_sb_hexcolon(struct lsc_strbuf *b, const uint8_t *p, size_t n);
 
 /*
  * Text from outside (payloads, process names, file names, arguments) made
@@ -139,5 +144,9 @@ size_t lsc_sb_text(struct lsc_strbuf *b, const uint8_t *p, size_t n, unsigned fl
 
 /* Longest address text plus NUL: an IPv6 address with an embedded IPv4. */
 #define LSC_ADDRSTRLEN 48
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -6,7 +6,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <layerscope/api.h>
 #include <layerscope/frame.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /*
  * Each situation (an ARP request, the SYN-ACK, a retransmission...) has one
@@ -23,7 +28,7 @@ enum lsc_explain_mode {
 };
 
 /* "none", "first", "all" into *out; -1 when none of them. */
-int lsc_teach_parse_mode(const char *s, enum lsc_explain_mode *out);
+LSC_API int lsc_teach_parse_mode(const char *s, enum lsc_explain_mode *out);
 
 enum lsc_explain_id {
 	LSC_EX_LOOPBACK_MAC = 0,
@@ -66,24 +71,24 @@ enum lsc_explain_id {
 };
 
 /* The id's stable name ("syn-ack"), for tests and docs; NULL past the last. */
-const char *lsc_teach_name(unsigned id);
+LSC_API const char *lsc_teach_name(unsigned id);
 /* The id's template, untranslated, with its {placeholders}; NULL past the last. */
-const char *lsc_teach_template(unsigned id);
+LSC_API const char *lsc_teach_template(unsigned id);
 
 struct lsc_explainer;
 
 /* An explainer for one run; NULL when out of memory.  NONE gives one that says nothing. */
-struct lsc_explainer *lsc_teach_new(enum lsc_explain_mode mode);
-void lsc_teach_free(struct lsc_explainer *e);
-enum lsc_explain_mode lsc_teach_mode(const struct lsc_explainer *e);
+LSC_API struct lsc_explainer *lsc_teach_new(enum lsc_explain_mode mode);
+LSC_API void lsc_teach_free(struct lsc_explainer *e);
+LSC_API enum lsc_explain_mode lsc_teach_mode(const struct lsc_explainer *e);
 
 /*
  * Explanations on or off at run time (--step's `e` key), without losing
  * what was shown; safe to call from another thread than the renderer's.
  * A new explainer is on unless its mode is NONE.
  */
-void lsc_teach_set_on(struct lsc_explainer *e, bool on);
-bool lsc_teach_is_on(const struct lsc_explainer *e);
+LSC_API void lsc_teach_set_on(struct lsc_explainer *e, bool on);
+LSC_API bool lsc_teach_is_on(const struct lsc_explainer *e);
 
 /*
  * The socket calls of this run are observed (demo sees the programs make
@@ -91,7 +96,7 @@ bool lsc_teach_is_on(const struct lsc_explainer *e);
  * is left out, and the byte stream is explained from the reads themselves
  * (lsc_explain_reads) rather than from the segments.
  */
-void lsc_teach_set_observed(struct lsc_explainer *e, bool observed);
+LSC_API void lsc_teach_set_observed(struct lsc_explainer *e, bool observed);
 
 /* Called once for each explanation to show: its id and its text, numbers filled in. */
 typedef void (*lsc_teach_fn)(void *ctx, unsigned id, const char *text);
@@ -102,18 +107,22 @@ typedef void (*lsc_teach_fn)(void *ctx, unsigned id, const char *text);
  * the link layer up.  Returns how many.  Frames must come in capture
  * order; f->flow.conv is never read.  NULL `e` explains nothing.
  */
-unsigned lsc_teach_frame(struct lsc_explainer *e, const struct lsc_frame *f, lsc_teach_fn fn, void *ctx);
+LSC_API unsigned lsc_teach_frame(struct lsc_explainer *e, const struct lsc_frame *f, lsc_teach_fn fn, void *ctx);
 
 /*
  * The byte stream as a program read it: `bytes` arrived in `segments`
  * segments (the last in frame `frame`), and `reader` ("client 1") took them
  * with `nreads` recv() calls returning `reads`.
  */
-unsigned lsc_teach_reads(struct lsc_explainer *e, const char *reader, uint64_t frame,
+LSC_API unsigned lsc_teach_reads(struct lsc_explainer *e, const char *reader, uint64_t frame,
                            unsigned segments, uint64_t bytes, const uint32_t *reads,
                            unsigned nreads, lsc_teach_fn fn, void *ctx);
 
 /* The letters of a history string ("ShADadFf"), spelled out. */
-unsigned lsc_teach_history(struct lsc_explainer *e, const char *history, lsc_teach_fn fn, void *ctx);
+LSC_API unsigned lsc_teach_history(struct lsc_explainer *e, const char *history, lsc_teach_fn fn, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

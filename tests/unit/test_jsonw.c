@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "unit.h"
-#include "jsonw.h"
+#include "../../src/render/jsonw.h"
 
 /* What the writer put into a memory stream, NUL-terminated; free() it. */
 struct mem {

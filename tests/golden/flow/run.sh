@@ -1,12 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
 # run.sh: the track stage's golden tests: each line of `list` against its NAME.out, byte for byte.
-# Needs $LAYERSCOPE, $CORPORA and $top_srcdir (set by make check); skips (77) without the corpora.
+# Needs $LAYERSCOPE, $CORPORA and $top_srcdir (set by make check); skips (77) without the corpora,
+# and fails under CI=true without them.
 here=${top_srcdir:-.}/tests/golden/flow
 : "${LAYERSCOPE:=./layerscope}"
 . "$here/lib.sh"
 if [ ! -d "${CORPORA:-}" ]; then
-	echo "SKIP: no corpora (set CORPORA)"
+	n=$(grep -c -v -e '^#' -e '^[[:space:]]*$' "$here/list")
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: CI=true runs every case, and these $n need the peer captures: set CORPORA to their folder"
+		exit 1
+	fi
+	echo "SKIP: $n cases: the peer captures are not at '${CORPORA:-}' (set CORPORA to their folder)"
 	exit 77
 fi
 tmp=$(mktemp) || exit 1
