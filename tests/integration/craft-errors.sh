@@ -37,7 +37,7 @@ expect() {
 # usage errors: exit 2
 expect 2 "what should be crafted"
 expect 2 "-f ladder needs conversation tracking" tcp --to 127.0.0.1:9 -f ladder -w "$work/l.pcap"
-expect 2 "formats here: line, tree, hex, json, none" tcp --to 127.0.0.1:9 -f follow -w "$work/l.pcap"
+expect 2 "formats here: line, tree, hex, stack, json, none" tcp --to 127.0.0.1:9 -f follow -w "$work/l.pcap"
 expect 2 "cannot craft 'foo'" foo
 expect 2 "--to ADDR:PORT is required" tcp
 expect 2 "has no port" tcp --to 127.0.0.1
