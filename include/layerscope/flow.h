@@ -203,20 +203,20 @@ struct lsc_community_tuple {
 };
 
 /* The Community ID v1 of `t` with `seed` (0 unless a site agreed on another), "1:...=". */
-void lsc_community_id(const struct lsc_community_tuple *t, uint16_t seed, char out[LSC_COMMUNITY_ID_SIZE]);
+LSC_API void lsc_community_id(const struct lsc_community_tuple *t, uint16_t seed, char out[LSC_COMMUNITY_ID_SIZE]);
 
 /*
  * The ports ICMP (v6 false) or ICMPv6 hashes with: the type, and the
  * counterpart's type (echo <-> echo reply, ...) or else the code.  Returns
  * true for a one-way message (no counterpart).
  */
-bool lsc_community_icmp_ports(bool v6, uint8_t type, uint8_t code, uint16_t *sport, uint16_t *dport);
+LSC_API bool lsc_community_icmp_ports(bool v6, uint8_t type, uint8_t code, uint16_t *sport, uint16_t *dport);
 
 /* The Community ID of the frame's own IP and TCP/UDP/ICMP layers; false (out untouched) for others. */
-bool lsc_community_id_frame(const struct lsc_frame *f, char out[LSC_COMMUNITY_ID_SIZE]);
+LSC_API bool lsc_community_id_frame(const struct lsc_frame *f, char out[LSC_COMMUNITY_ID_SIZE]);
 
 /* The Community ID of a tracked conversation. */
-void lsc_community_id_conv(const struct lsc_flow_conv *c, char out[LSC_COMMUNITY_ID_SIZE]);
+LSC_API void lsc_community_id_conv(const struct lsc_flow_conv *c, char out[LSC_COMMUNITY_ID_SIZE]);
 
 /* ---- text for renderers -------------------------------------------------- */
 

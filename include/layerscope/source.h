@@ -36,7 +36,7 @@ LSC_API struct lsc_source *lsc_source_open_file(const char *path, char *errbuf);
  * link types; a filter is compiled for each.  n == 1 is
  * lsc_source_open_file().  NULL with the cause in errbuf.
  */
-struct lsc_source *lsc_source_open_files(const char *const *paths, unsigned n, char *errbuf);
+LSC_API struct lsc_source *lsc_source_open_files(const char *const *paths, unsigned n, char *errbuf);
 
 /*
  * Compiles a libpcap filter for the source's link type and applies it in
@@ -104,14 +104,14 @@ LSC_API struct lsc_source *lsc_source_open_live(const struct lsc_live_opts *o, c
 LSC_API int lsc_source_write_to(struct lsc_source *s, const char *path, char *errbuf);
 
 /* The same to `fd`, open for writing (taken over: closed on failure too); `path` names it in messages. */
-int lsc_source_write_fd(struct lsc_source *s, int fd, const char *path, char *errbuf);
+LSC_API int lsc_source_write_fd(struct lsc_source *s, int fd, const char *path, char *errbuf);
 
 /*
  * Flushes and closes the -w file (nothing without one).  0, or -1 with the
  * cause in errbuf when any write to it failed: the file is then incomplete.
  * lsc_source_close() closes it too, without saying.
  */
-int lsc_source_write_end(struct lsc_source *s, char *errbuf);
+LSC_API int lsc_source_write_end(struct lsc_source *s, char *errbuf);
 
 /*
  * Writes every frame lsc_source_next() returns from now on -- those the
@@ -121,9 +121,9 @@ int lsc_source_write_end(struct lsc_source *s, char *errbuf);
  * with the fix).  lsc_source_keep_end() closes the file.  0, or -1 with
  * the cause in errbuf.
  */
-int lsc_source_keep_to(struct lsc_source *s, const char *path, bool pcapng, char *errbuf);
+LSC_API int lsc_source_keep_to(struct lsc_source *s, const char *path, bool pcapng, char *errbuf);
 /* Closes the file of lsc_source_keep_to(); 0, or -1 when its last writes failed (a full disk). */
-int lsc_source_keep_end(struct lsc_source *s, char *errbuf);
+LSC_API int lsc_source_keep_end(struct lsc_source *s, char *errbuf);
 
 /* Makes a blocked or later lsc_source_next() return 0 (pcap_breakloop); safe in a signal handler. */
 LSC_API void lsc_source_stop(struct lsc_source *s);
@@ -161,7 +161,7 @@ struct lsc_priv_target {
  * where it exists, else "nobody", as Debian's dumpcap and tcpdump do.
  */
 #define LSC_CAPTURE_USER "layerscope"
-const char *lsc_priv_default_user(void);
+LSC_API const char *lsc_priv_default_user(void);
 
 /*
  * Looks up the account `user` for lsc_priv_drop().  Returns 0, or -1 with
@@ -210,7 +210,7 @@ LSC_API void lsc_owners_annotate(struct lsc_owners *o, struct lsc_frame *f);
  * when a helper runs (it keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH), 0
  * when nothing is kept (in-process lookup, or `o` NULL).
  */
-int lsc_owners_kept(const struct lsc_owners *o, char *out);
+LSC_API int lsc_owners_kept(const struct lsc_owners *o, char *out);
 
 /* Stops the helper and frees everything; NULL is fine. */
 LSC_API void lsc_owners_close(struct lsc_owners *o);

@@ -138,9 +138,9 @@ LSC_API void lsc_sb_hexcolon(struct lsc_strbuf *b, const uint8_t *p, size_t n);
 #define LSC_ESC_UTF8  1u
 #define LSC_ESC_QUOTE 2u
 #define LSC_ESC_MAX(n) (4 * (n) + 1)
-size_t lsc_escape(char *dst, const void *src, size_t n, unsigned flags);
+LSC_API size_t lsc_escape(char *dst, const void *src, size_t n, unsigned flags);
 /* The same, appended to `b`; returns the bytes of `p` consumed (all of them unless `b` filled up). */
-size_t lsc_sb_text(struct lsc_strbuf *b, const uint8_t *p, size_t n, unsigned flags);
+LSC_API size_t lsc_sb_text(struct lsc_strbuf *b, const uint8_t *p, size_t n, unsigned flags);
 
 /* Longest address text plus NUL: an IPv6 address with an embedded IPv4. */
 #define LSC_ADDRSTRLEN 48

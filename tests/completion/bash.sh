@@ -55,7 +55,7 @@ expect 'layerscope r' read report
 expect 'layerscope c' client craft
 offers 'layerscope ' read live report server client craft demo help
 expect 'layerscope read --fo' --follow --format
-expect 'layerscope read -f ' follow hex json ladder line none tree
+expect 'layerscope read -f ' follow hex json ladder line none stack tree
 expect 'layerscope read -f j' json
 expect 'layerscope report --format=m' --format=md
 expect 'layerscope live --color ' always auto never
@@ -84,7 +84,10 @@ for cmd in $cmds; do
 	grep -q "^[[:space:]]*'$cmd:" "$zshc" || fail "zsh: command $cmd is not listed"
 	# Long options: the struct option table; short ones: the shorts[] string.
 	longs=$(awk '/static const struct option/,/^};/' "$src" | sed -n 's/.*{ *"\([a-z0-9-]*\)",.*/--\1/p' | tr '\n' ' ')
+	# The shared tables of src/cli/cli.h: the teaching options and tcpdump's letters.
+	awk '/static const struct option/,/^};/' "$src" | grep -q LSC_TEACH_OPTIONS && longs="$longs --explain --width "
 	shorts=$(sed -n 's/.*shorts\[\] = "\([^"]*\)".*/\1/p' "$src" | tr -d '+:' | sed 's/./-& /g')
+	grep -q 'shorts\[\] = ".*" LSC_TCPDUMP_SHORTS' "$src" && shorts="$shorts -n -t -e -l -q -U"
 	[ -n "$longs" ] || fail "no option table found in $src"
 	have=" $(_layerscope_opts "$cmd") "
 	# The zsh section of this command: from its (cmd) label to the next ;; .

@@ -61,7 +61,7 @@ else
 	esac
 	[ -L "$libdir/$soname" ] || fail "$libdir/$soname (the soname's link) is missing"
 	[ -L "$libdir/liblayerscope.so" ] || fail "$libdir/liblayerscope.so (the link for -llayerscope) is missing"
-	readelf -d "$so" | grep -q 'NEEDED.*libnet' && fail "liblayerscope.so needs libnet: the echo pair, craft or demo leaked into it"
+	readelf -d "$so" | grep -q 'NEEDED.*\[libnet\.so' && fail "liblayerscope.so needs libnet: the echo pair, craft or demo leaked into it"
 	# Only the public API leaves the library: every exported name is lsc_*.
 	other=$(nm -D --defined-only "$so" | awk '{print $3}' | grep -v '^lsc_' | grep -v '^_' | head -n 5)
 	[ -z "$other" ] || fail "liblayerscope.so exports names outside lsc_*: $other"
@@ -170,7 +170,7 @@ if $LSC_CC ${LSC_SAN_CFLAGS-} -Wall -Wextra -Werror -o "$tmp/decode-stack" "$src
 	*" $soname "*) ;;
 	*) fail "decode-stack needs '$needed', not $soname" ;;
 	esac
-	case $needed in *libnet*) fail "decode-stack pulls in libnet: $needed" ;; esac
+	case $needed in *libnet.so*) fail "decode-stack pulls in libnet: $needed" ;; esac
 	check_program decode-stack env LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$tmp/decode-stack"
 	say "decode-stack (shared, needs $needed) decodes as layerscope does"
 else
