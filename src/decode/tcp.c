@@ -87,10 +87,14 @@ static void parse_options(struct lsc_frame *f, struct lsc_layer *l, struct lsc_c
 		if (lsc_cur_u8(c, &o->length)) {
 			if (cut)
 				goto uncaptured;
+			f->ntcp_opts--; /* a kind alone: nothing to list */
+			t->opt_count--;
 			return lsc_layer_malformed(l, "TCP option length missing");
 		}
-		if (o->length < 2)
+		if (o->length < 2) {
+			o->bad = true; /* listed with its kind and length, never read as a whole option */
 			return lsc_layer_malformed(l, "TCP option length < 2");
+		}
 		if (o->length - 2u > lsc_cur_left(c)) {
 			if (cut)
 				goto uncaptured;
