@@ -612,6 +612,12 @@ def compare_nd_options(ctx, where, layer, ts):
 
 def exempt_field(ctx, layer, key, ours, theirs, frame_len):
     """Where the two differ by design; each case says why."""
+    if layer["proto"] == "ipv4" and key == "dst" and layer.get("final_dst") == theirs:
+        # A source route: tshark's ip.dst is the route's last address; ours is the
+        # header's, and final_dst (compared here) the last address.
+        ctx.rep.fields += 1
+        ctx.rep.exempt_one("IPv4 source route: ip.dst is the final destination in tshark, final_dst here")
+        return True
     if layer["proto"] == "ipv4" and key == "total_length" and ours == 0 \
             and theirs == frame_len - layer["offset"]:
         # TSO (a zero total length): we show the wire's 0 and note it;
