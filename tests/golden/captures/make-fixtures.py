@@ -342,6 +342,24 @@ def main():
                           eth(0x86DD, ipv6(58, icmp6(B6, A6, 129, 0, struct.pack("!HH", 7, 1) + b"abcdefgh"),
                                            B6, A6), MAC_B, MAC_A)]))
 
+    # Segments a receiver must sort out: after the handshake, 16-byte segments with one sent later
+    # arriving early (a gap, then the missing one: out of order), one sent twice (retransmission) and
+    # a longer one overlapping the data already sent; the acknowledgments follow the stream.
+    c, sv = 3001, 8001
+    seg = lambda seq, data: tcp4(A4, B4, 47000, 80, seq, sv, ACK, data, win=512)
+    chunk = lambda k: bytes([0x41 + k]) * 16
+    bad = tcp_exchange(A4, B4, 47000, 80, b"", b"", isn_c=c - 1, isn_s=sv - 1)[:3]
+    bad += [seg(c, chunk(0)), seg(c + 16, chunk(1)), seg(c + 48, chunk(3)), seg(c + 32, chunk(2)),
+            tcp4(B4, A4, 80, 47000, sv, c + 64, ACK, win=512),
+            seg(c + 64, chunk(4)), seg(c + 64, chunk(4)), seg(c + 64, chunk(4) + chunk(5)),
+            tcp4(B4, A4, 80, 47000, sv, c + 96, ACK, win=512)]
+    write_pcap(p("fx-tcp-bad-segments.pcap"), LINKTYPE_RAW, frames_at(bad))
+
+    # A connection refused: nothing listens on port 8083, so the kernel answers the SYN with RST-ACK.
+    write_pcap(p("fx-tcp-refused.pcap"), LINKTYPE_EN10MB,
+               frames_at([eth(0x0800, tcp4(A4, B4, 48000, 8083, 4000, 0, SYN, options=MSS_WS_SACK)),
+                          eth(0x0800, tcp4(B4, A4, 8083, 48000, 0, 4001, RST | ACK, win=0), MAC_B, MAC_A)]))
+
     # A pcapng with its section and interface but no packet.
     write_pcapng(p("fx-empty.pcapng"), LINKTYPE_EN10MB, [])
     # A pcap whose header says version 1.0 (only 2.4 exists): nothing past it is read.
