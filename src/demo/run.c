@@ -493,7 +493,7 @@ static int run_live_demo(const struct lsc_demo_opts *o, char *err)
 	}
 	if ((s = demo_show_new(o, err)) == NULL)
 		goto out;
-	demo_show_intro(s, o->clients, o->udp, d->port);
+	demo_show_intro(s, o->clients, o->udp, o->together, d->port);
 	if (run_threads(d, s, err) == 0)
 		rc = report(d, s, path, err);
 out:
