@@ -185,6 +185,13 @@ struct lsc_echo_client_opts {
 	bool half_close;             /* TCP: shutdown(SHUT_WR) once everything is sent, then read the rest */
 	FILE *log;                   /* human lines (connected, each chunk received); NULL: none */
 	struct lsc_explain *explain; /* NULL: no narration */
+	/*
+	 * Called once the connection is made (UDP: once the socket is
+	 * connected), before anything is sent; NULL: none.  demo --together
+	 * waits there for the other clients, so every conversation is open at once.
+	 */
+	void (*connected)(void *ctx);
+	void *connected_ctx;
 };
 
 struct lsc_echo_client_result {
