@@ -52,7 +52,7 @@ struct lsc_text_memo {
 /*
  * A text renderer's output.  Text gathers in `buf` and goes to the FILE in
  * one write a frame (lsc_text_flush): one bounds check and a memcpy per
- * piece instead of a stdio call per piece.  The clock fields hold the
+ * piece instead of a stdio call per piece.  The clock holds the
  * wall-clock text of the last second seen, so local time is computed once a
  * second rather than once a frame.
  */
@@ -174,7 +174,7 @@ static inline void lsc_text_end(struct lsc_text *t)
 /* The colour of a TCP/IP layer; `alt` gives a second shade for a neighbour of the same layer. */
 const char *lsc_text_layer_sgr(unsigned tcpip, bool alt);
 
-/* "HH:MM:SS.ffffff" in local time, with the file's precision. */
+/* "HH:MM:SS.ffffff" in local time (UTC with --utc: t->clock), with the file's precision. */
 void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f);
 /*
  * f's time as `fmt` (enum lsc_time_format) says; prev_ns: the capture time
