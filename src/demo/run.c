@@ -19,6 +19,7 @@
 #include <layerscope/frame.h>
 
 #include "demo-int.h"
+#include "../lib/i18n.h"
 
 /*
  * Threads: the capture copies each frame into the queue; the server runs
@@ -271,7 +272,7 @@ static void clients_together(struct demo *d)
 	unsigned n = d->o->clients, started = 0;
 	struct together *t = calloc(n, sizeof *t);
 	if (t == NULL) {
-		snprintf(d->client_err, sizeof d->client_err, "out of memory for the clients' threads");
+		snprintf(d->client_err, sizeof d->client_err, "%s", _("out of memory for the clients' threads"));
 		return;
 	}
 	pthread_mutex_lock(&d->lock);
@@ -282,8 +283,8 @@ static void clients_together(struct demo *d)
 			break;
 	}
 	if (started < n)
-		snprintf(d->client_err, sizeof d->client_err, "only %u of %u clients' threads could start: run "
-		         "fewer clients (--clients)", started, n);
+		snprintf(d->client_err, sizeof d->client_err, _("only %u of %u clients' threads could start: run "
+		                                                 "fewer clients (--clients)"), started, n);
 	if (started > 0)
 		pthread_barrier_init(&d->connected, NULL, started);
 	d->go = true;
