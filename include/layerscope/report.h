@@ -47,6 +47,7 @@ struct lsc_report_opts {
 	const char *filter;     /* the filter expression, or NULL */
 	const char *version;    /* the generator's version, or NULL */
 	struct lsc_explainer *explain; /* "Why" beside the frames (teach.h), or NULL; the caller's */
+	bool utc;               /* HTML and Markdown times in UTC, not local time; JSON is always UTC */
 };
 
 struct lsc_report;

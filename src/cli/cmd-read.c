@@ -85,6 +85,7 @@ static const struct option read_opts[] = {
 	{ "speed", required_argument, NULL, 'P' },
 	{ "step", no_argument, NULL, 's' },
 	LSC_TEACH_OPTIONS,
+	{ "utc", no_argument, NULL, LSC_OPT_UTC },
 	{ NULL, 0, NULL, 0 },
 };
 

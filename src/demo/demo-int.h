@@ -76,7 +76,7 @@ struct demo_show;
 /* The output for the demo of `o`: its out, color, explain and width. */
 struct demo_show *demo_show_new(const struct lsc_demo_opts *o, char *err);
 /* With explanations on: what the demo will show, before the timeline (lsc_timeline_intro). */
-void demo_show_intro(struct demo_show *s, unsigned clients, bool udp, unsigned port);
+void demo_show_intro(struct demo_show *s, unsigned clients, bool udp, bool together, unsigned port);
 /*
  * Shows every item `more` hands out (a malloc'd array in time order, as
  * demo_queue_take() gives; 0 once no more will come): each frame decoded,
