@@ -33,8 +33,9 @@ static const struct lsc_cmd *const commands[] = {
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-static void usage(FILE *out)
+static void usage(FILE *to)
 {
+	FILE *out = lsc_ascii_stream(to);
 	fprintf(out, "%s\n\n%s\n\n%s\n", _("usage: layerscope COMMAND [OPTIONS] [ARGS]"),
 	        _("Shows the TCP/IP layers of every frame an echo server and client exchange."),
 	        _("commands:"));
@@ -42,6 +43,8 @@ static void usage(FILE *out)
 		fprintf(out, "  %-8s %s\n", commands[i]->name, _(commands[i]->summary));
 	fprintf(out, "\n%s\n", _("'layerscope COMMAND --help' shows a command's options; "
 	                          "'man layerscope' the whole manual."));
+	if (out != to)
+		fclose(out);
 }
 
 /*
@@ -68,6 +71,8 @@ int main(int argc, char **argv)
 #ifdef ENABLE_NLS
 	textdomain(PACKAGE);
 #endif
+	/* Messages are for people: ASCII on a terminal that is not UTF-8 (i18n.c's one table). */
+	stderr = lsc_ascii_stream(stderr);
 	/* A closed pipe is reported as a write error (EPIPE), handled per command. */
 	signal(SIGPIPE, SIG_IGN);
 	/* The commands say what is wrong with an option themselves (lsc_option_error). */
