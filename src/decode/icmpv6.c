@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 /* Errors (types 1-4) quote as much of the offending packet as fits in the minimum MTU. */
 static bool is_error(uint8_t type)
@@ -89,9 +90,9 @@ static const char *code_name(uint8_t type, uint8_t code)
 static void emit_rest(struct lsc_sink *s, const struct lsc_icmp *ic)
 {
 	if (ic->type == 2)
-		s->ops->uint(s, "mtu", "MTU", ic->rest, 0, NULL);
+		s->ops->uint(s, "mtu", N_("MTU"), ic->rest, 0, NULL);
 	else if (ic->type == 4)
-		s->ops->uint(s, "pointer", "Pointer", ic->rest, 0, NULL);
+		s->ops->uint(s, "pointer", N_("Pointer"), ic->rest, 0, NULL);
 }
 
 const struct lsc_icmp_kind lsc_icmpv6_kind = {
