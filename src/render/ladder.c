@@ -272,15 +272,19 @@ void lsc_ladder_text_fit(FILE *out, const struct lsc_ladder_diagram *d, unsigned
 		text_row(out, c, r, lane, width);
 	}
 	if (c->ipproto == 6)
-		fprintf(out, "\nstate %s (client %s, server %s), history %s\n",
+		fprintf(out, _("\nstate %s (client %s, server %s), history %s\n"),
 		        lsc_tcp_state_name(c->state), lsc_tcp_state_name(c->end_state[0]),
 		        lsc_tcp_state_name(c->end_state[1]), c->history);
 	else
-		fprintf(out, "\nhistory %s\n", c->history);
-	fprintf(out, "client sent %" PRIu64 " byte%s in %" PRIu64 " frame%s, server %" PRIu64
-	             " byte%s in %" PRIu64 " frame%s\n",
-	        c->bytes[0], PLURAL(c->bytes[0]), c->frames[0], PLURAL(c->frames[0]),
-	        c->bytes[1], PLURAL(c->bytes[1]), c->frames[1], PLURAL(c->frames[1]));
+		fprintf(out, _("\nhistory %s\n"), c->history);
+	/* Four counts, each with its own plural: each is a message of its own. */
+	char cnt[4][48];
+	for (int i = 0; i < 2; i++) {
+		snprintf(cnt[2 * i], sizeof cnt[0], P_("%" PRIu64 " byte", "%" PRIu64 " bytes", c->bytes[i]), c->bytes[i]);
+		snprintf(cnt[2 * i + 1], sizeof cnt[0], P_("%" PRIu64 " frame", "%" PRIu64 " frames", c->frames[i]),
+		         c->frames[i]);
+	}
+	fprintf(out, _("client sent %s in %s, server %s in %s\n"), cnt[0], cnt[1], cnt[2], cnt[3]);
 }
 
 /* ---- Mermaid ------------------------------------------------------------------ */
@@ -509,8 +513,10 @@ static int ladder_end(void *state)
 	struct ladder *ld = state;
 	flush_all(ld);
 	if (ld->untracked != 0)
-		fprintf(ld->out, "%s%s(%" PRIu64 " frame%s outside any TCP or UDP conversation not shown)\n",
-		        ld->written ? "\n" : "", ld->mermaid ? "%% " : "", ld->untracked, PLURAL(ld->untracked));
+		fprintf(ld->out, P_("%s%s(%" PRIu64 " frame outside any TCP or UDP conversation not shown)\n",
+		                    "%s%s(%" PRIu64 " frames outside any TCP or UDP conversation not shown)\n",
+		                    ld->untracked),
+		        ld->written ? "\n" : "", ld->mermaid ? "%% " : "", ld->untracked);
 	free(ld->rows);
 	free(ld->convs);
 	free(ld->order);
