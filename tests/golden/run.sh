@@ -74,7 +74,9 @@ trap 'exit 99' INT TERM
 # another language reads them (po/LINGUAS, compiled here).
 mkdir -p "$tmp/locale"
 LAYERSCOPE_LOCALEDIR=$tmp/locale
-export LAYERSCOPE_LOCALEDIR
+# `demo --replay` shows the captures of this tree.
+LAYERSCOPE_CAPTURES=$top/captures
+export LAYERSCOPE_LOCALEDIR LAYERSCOPE_CAPTURES
 if command -v msgfmt >/dev/null; then
 	for lang in $(sed 's/#.*//' "$top/po/LINGUAS"); do
 		mkdir -p "$tmp/locale/$lang/LC_MESSAGES"
@@ -90,6 +92,7 @@ skip_note=
 # Replaces every occurrence of the capture's real path with its TESTLIST form,
 # so messages naming the file do not depend on where the tree lives.
 normalise() {
+	[ -n "$1" ] || { cat; return; }
 	awk -v a="$1" -v b="$2" '{
 		out = ""
 		while ((i = index($0, a)) > 0) {
@@ -119,7 +122,9 @@ run_one() {
 		cat "$tmp/out"
 		if [ -s "$tmp/err" ]; then
 			echo "--- stderr"
-			normalise "$path" "$listed" <"$tmp/err"
+			# the capture as TESTLIST names it; the demo's bundled captures from the top of the tree
+			if [ -n "$path" ]; then normalise "$path" "$listed" <"$tmp/err"; else cat "$tmp/err"; fi |
+				normalise "$top/" ""
 		fi
 		if [ "$rc" -ne 0 ]; then
 			echo "--- exit $rc"
