@@ -159,7 +159,7 @@ static int load_calls(struct demo_queue *q, const char *path, FILE *log)
 	unsigned clients = 0;
 	FILE *fp = fopen(path, "re");
 	if (fp == NULL) {
-		fprintf(log, "layerscope demo: %s: %s: the frames are shown without the socket calls\n", path,
+		fprintf(log, _("layerscope demo: %s: %s: the frames are shown without the socket calls\n"), path,
 		        strerror(errno));
 		return 0;
 	}
@@ -186,14 +186,14 @@ static int load_frames(struct demo_queue *q, const char *path, char *err)
 	while ((rc = lsc_source_next(src, f, err)) > 0) {
 		struct demo_item *it = demo_item_frame(f);
 		if (it == NULL || demo_queue_push(q, it) != 0) {
-			snprintf(err, LSC_ERRBUF_SIZE, "out of memory reading %.400s", path);
+			snprintf(err, LSC_ERRBUF_SIZE, _("out of memory reading %.400s"), path);
 			rc = -1;
 			break;
 		}
 	}
 out:
 	if (f == NULL)
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 	if (src != NULL)
 		lsc_source_close(src);
 	free(f);
@@ -222,7 +222,7 @@ static int copy_file(const char *from, const char *to, char *err)
 	if (in != NULL)
 		out = fopen(to, "wbe");
 	if (in == NULL || out == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "copying %.200s to %.200s: %s — choose a writable -w FILE",
+		snprintf(err, LSC_ERRBUF_SIZE, _("copying %.200s to %.200s: %s — choose a writable -w FILE"),
 		         from, to, strerror(errno));
 		if (in != NULL)
 			fclose(in);
@@ -237,7 +237,7 @@ static int copy_file(const char *from, const char *to, char *err)
 		rc = -1;
 	fclose(in);
 	if (rc != 0)
-		snprintf(err, LSC_ERRBUF_SIZE, "writing %s: %s — check the disk, or choose another -w FILE",
+		snprintf(err, LSC_ERRBUF_SIZE, _("writing %s: %s — check the disk, or choose another -w FILE"),
 		         to, strerror(errno));
 	return rc;
 }
@@ -260,22 +260,22 @@ int demo_replay(const struct lsc_demo_opts *o, const char *why, char *err)
 	snprintf(pcap, sizeof pcap, "%s/%s.pcap", o->captures, name);
 	snprintf(calls, sizeof calls, "%s/%s.calls", o->captures, name);
 	if (q == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 		return -1;
 	}
 	if (load_frames(q, pcap, err) != 0) {
 		char cause[LSC_ERRBUF_SIZE];
 		snprintf(cause, sizeof cause, "%s", err);
-		snprintf(err, LSC_ERRBUF_SIZE, "the bundled capture: %.300s — set LAYERSCOPE_CAPTURES to "
-		         "the captures/ folder of the source tree", cause);
+		snprintf(err, LSC_ERRBUF_SIZE, _("the bundled capture: %.300s — set LAYERSCOPE_CAPTURES to "
+		         "the captures/ folder of the source tree"), cause);
 		goto out;
 	}
 	if (load_calls(q, calls, o->log) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory reading %.400s", calls);
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory reading %.400s"), calls);
 		goto out;
 	}
-	fprintf(o->log, "layerscope demo: replaying %s (recorded by captures/record.sh between two "
-	        "network namespaces, client %s, server %s)\n", pcap, DEMO_CLIENT_ADDR, DEMO_SERVER_ADDR);
+	fprintf(o->log, _("layerscope demo: replaying %s (recorded by captures/record.sh between two "
+	        "network namespaces, client %s, server %s)\n"), pcap, DEMO_CLIENT_ADDR, DEMO_SERVER_ADDR);
 	if ((s = demo_show_new(o, err)) == NULL)
 		goto out;
 	demo_show_intro(s, 3, o->udp, false, 8082); /* the bundled captures: three clients, port 8082 */
@@ -284,7 +284,7 @@ int demo_replay(const struct lsc_demo_opts *o, const char *why, char *err)
 	if (o->write != NULL && copy_file(pcap, o->write, err) != 0)
 		goto out;
 	if (o->write != NULL)
-		fprintf(o->log, "layerscope demo: the capture shown is in %s — replay it with: layerscope read %s\n",
+		fprintf(o->log, _("layerscope demo: the capture shown is in %s — replay it with: layerscope read %s\n"),
 		        o->write, o->write);
 	rc = 0;
 out:

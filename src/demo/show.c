@@ -53,7 +53,7 @@ struct demo_show *demo_show_new(const struct lsc_demo_opts *o, char *err)
 		goto oom;
 	return s;
 oom:
-	snprintf(err, LSC_ERRBUF_SIZE, "out of memory setting up the demo's output");
+	snprintf(err, LSC_ERRBUF_SIZE, _("out of memory setting up the demo's output"));
 	demo_show_free(s);
 	return NULL;
 }
@@ -135,7 +135,7 @@ static bool fetch(struct feed *fd, char *err)
 		for (size_t i = 0; i < got; i++)
 			demo_item_free(items[i]);
 		free(items);
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory: the frames and calls after this were not shown");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory: the frames and calls after this were not shown"));
 		return false;
 	}
 	memcpy(v + fd->n, items, got * sizeof *items);
@@ -239,18 +239,18 @@ long long demo_show_finish(struct demo_show *s, char *err)
 	int rc = s->ladder->end(s->ladder_st);
 	s->ladder_st = NULL;
 	if (rc != 0 || fflush(s->ladder_out) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "writing the ladder diagrams: %s", strerror(errno));
+		snprintf(err, LSC_ERRBUF_SIZE, _("writing the ladder diagrams: %s"), strerror(errno));
 		return -1;
 	}
-	heading(s->out, "each conversation as a ladder (client left, server right)");
+	heading(s->out, _("each conversation as a ladder (client left, server right)"));
 	fwrite(s->ladder_buf, 1, s->ladder_len, s->out);
-	heading(s->out, "the conversations");
+	heading(s->out, _("the conversations"));
 	if (lsc_stats_write(s->stats, s->out) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory sorting the conversation table");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory sorting the conversation table"));
 		return -1;
 	}
 	if (fflush(s->out) != 0 || ferror(s->out)) {
-		snprintf(err, LSC_ERRBUF_SIZE, "writing the output: %s — check the disk or device it goes to",
+		snprintf(err, LSC_ERRBUF_SIZE, _("writing the output: %s — check the disk or device it goes to"),
 		         strerror(errno));
 		return -1;
 	}
