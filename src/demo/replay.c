@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -24,16 +25,22 @@ const char *lsc_demo_captures_dir(void)
 	const char *env = getenv("LAYERSCOPE_CAPTURES");
 	if (env != NULL && *env != '\0')
 		return env;
-	/* A build tree: the binary sits at the top of the source tree, beside captures/. */
+	/* A build tree: the binary sits at the top of the source tree, beside captures/,
+	 * or at the top of a build folder of its own, whose source tree has them. */
 	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
 	if (n > 0) {
 		dir[n] = '\0';
 		char *slash = strrchr(dir, '/');
 		if (slash != NULL) {
+			*slash = '\0';
+			bool build_tree = strcmp(dir, LSC_BUILD_DIR) == 0;
 			strcpy(slash, "/captures");
 			snprintf(path, sizeof path, "%s/exercise.pcap", dir);
 			if (stat(path, &st) == 0)
 				return dir;
+			snprintf(path, sizeof path, "%s/exercise.pcap", LSC_SRC_CAPTURES_DIR);
+			if (build_tree && stat(path, &st) == 0)
+				return LSC_SRC_CAPTURES_DIR;
 		}
 	}
 	return LSC_CAPTURES_DIR;
