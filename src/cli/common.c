@@ -117,21 +117,24 @@ static void print_synopsis(FILE *out, const struct lsc_cmd *cmd, unsigned width)
 
 /*
  * Where the lines under a help line continue it: an option's ("  -c, --count
- * N  stop after...") under its description, past the label and two spaces;
- * prose at column 0 at column 0; a heading ("options:") or a blank line
- * has none.
+ * N  stop after...") under its description, past the label and two spaces
+ * (or one, where the label fills its column); prose at column 0 at column 0;
+ * a heading ("options:") or a blank line has none.
  */
-static unsigned help_column(const char *line, size_t len)
+static unsigned help_column(const char *line, size_t len, unsigned width)
 {
 	size_t lead = strspn(line, " ");
-	if (lead >= len || line[len - 1] == ':')
+	if (lead >= len || (line[lead] != '-' && line[len - 1] == ':' && lsc_text_cols(line, len) <= width))
 		return NO_COLUMN;
-	if (line[lead] != '-')
-		return lead == 0 ? 0 : NO_COLUMN;
+	if (lead == 0)
+		return 0;
 	const char *gap = memmem(line + lead, len - lead, "  ", 2);
-	if (gap == NULL)
+	if (gap != NULL)
+		return (unsigned)(gap - line + strspn(gap, " "));
+	if (line[lead] != '-')
 		return NO_COLUMN;
-	return (unsigned)(gap - line + strspn(gap, " "));
+	const char *sp = memchr(line + lead, ' ', len - lead);
+	return sp != NULL ? (unsigned)(sp - line + 1) : NO_COLUMN;
 }
 
 /*
@@ -144,12 +147,13 @@ static void print_help_text(FILE *out, const char *help, unsigned width)
 	const char *p = help;
 	while (*p != '\0') {
 		size_t len = strcspn(p, "\n");
-		unsigned col = help_column(p, len);
+		unsigned col = help_column(p, len, width); /* in bytes; */
+		size_t colw = col == NO_COLUMN ? 0 : lsc_text_cols(p, col); /* in columns ("SAÍDA") */
 		bool wide = lsc_text_cols(p, len) > width;
 		const char *end = p + len + (p[len] == '\n');
 		while (col != NO_COLUMN && *end != '\0') {
 			size_t l = strcspn(end, "\n"), lead = strspn(end, " ");
-			if (lead >= l || lead != col || end[lead] == '-' || end[l - 1] == ':')
+			if (lead >= l || lead != colw || end[lead] == '-' || end[l - 1] == ':')
 				break;
 			wide |= lsc_text_cols(end, l) > width;
 			end += l + (end[l] == '\n');
