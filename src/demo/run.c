@@ -63,6 +63,7 @@ struct demo {
 	pthread_t capture, server_tid, clients_tid;
 	bool capture_joined;
 	atomic_bool stopping;   /* a signal: no more clients */
+	FILE *calls;            /* -w FILE: FILE.calls, until the output takes it */
 };
 
 /* The signal that ended the exercise early (SIGINT, SIGTERM), set by lsc_demo_stop(). */
@@ -96,10 +97,10 @@ static void sleep_ms(unsigned ms)
 
 static void name_add(struct demo_item *it, const struct sockaddr_storage *ss, bool host, const char *role)
 {
-	struct demo_name *n;
-	if (it->nnames >= DEMO_NAMES || (ss->ss_family != AF_INET && ss->ss_family != AF_INET6))
+	struct lsc_call_name *n;
+	if (it->call.nnames >= LSC_CALL_NAMES || (ss->ss_family != AF_INET && ss->ss_family != AF_INET6))
 		return;
-	n = &it->names[it->nnames++];
+	n = &it->call.names[it->call.nnames++];
 	n->host = host;
 	snprintf(n->role, sizeof n->role, "%s", role);
 	if (ss->ss_family == AF_INET) {
@@ -142,9 +143,9 @@ static void on_call(void *ctx, const struct lsc_explain_event *ev)
 		atomic_store(&n->d->oom, true);
 		return;
 	}
-	it->ns = ev->sec * 1000000000LL + ev->nsec;
-	snprintf(it->role, sizeof it->role, "%s", n->role);
-	lsc_explain_call_text(ev, it->text, sizeof it->text);
+	it->ns = it->call.ns = ev->sec * 1000000000LL + ev->nsec;
+	snprintf(it->call.role, sizeof it->call.role, "%s", n->role);
+	lsc_explain_call_text(ev, it->call.text, sizeof it->call.text);
 	names_from(it, n, ev);
 	if (demo_queue_push(n->d->q, it) != 0)
 		atomic_store(&n->d->oom, true);
@@ -305,6 +306,13 @@ static int capture_open(struct demo *d, const char *iface, const char *path, int
 		return -1;
 	/* The file's mode stays as created (0600) or as the user had it: a capture holds others' traffic. */
 	give_to_sudo_user(path);
+	if (d->o->write != NULL) { /* the calls beside it, opened now: after the drop the folder may refuse */
+		char calls[4096 + 8];
+		if ((d->calls = demo_calls_open(path, err)) == NULL)
+			return -1;
+		snprintf(calls, sizeof calls, "%s.calls", path);
+		give_to_sudo_user(calls);
+	}
 	fprintf(d->o->log, "layerscope demo: capturing on %s ('%s'), writing %s\n", iface, filter, path);
 	return 0;
 }
@@ -493,6 +501,8 @@ static int run_live_demo(const struct lsc_demo_opts *o, char *err)
 	}
 	if ((s = demo_show_new(o, err)) == NULL)
 		goto out;
+	demo_show_calls_to(s, d->calls);
+	d->calls = NULL;
 	demo_show_intro(s, o->clients, o->udp, d->port);
 	if (run_threads(d, s, err) == 0)
 		rc = report(d, s, path, err);
@@ -505,6 +515,8 @@ out:
 		if (d->src != NULL)
 			lsc_source_close(d->src);
 		demo_queue_free(d->q);
+		if (d->calls != NULL)
+			fclose(d->calls);
 	}
 	demo_net_close(&net);
 	free(d);
