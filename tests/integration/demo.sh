@@ -62,6 +62,12 @@ reread=$("$LS" read -f line "$tmp/lo.pcap" | wc -l)
 	fail "-w: $shown frames shown, $reread re-read"
 "$LS" read -f line "$tmp/lo.pcap" | grep -q 'syn · handshake 1/3 · connect()' && echo "ok   read tracks the written capture" ||
 	fail "read of the -w capture"
+# -w FILE writes FILE.calls beside it, the calls shown; read picks it up and the calls are observed.
+[ "$(grep -c '^[0-9T:.-]*Z client connect(' "$tmp/lo.pcap.calls" 2>/dev/null)" = 3 ] &&
+	[ "$(grep -c '^[0-9T:.-]*Z server accept(' "$tmp/lo.pcap.calls")" = 3 ] &&
+	echo "ok   -w writes FILE.calls: three connect() and three accept()" || fail "-w: FILE.calls"
+"$LS" read -f json "$tmp/lo.pcap" | grep -q '"socket_call":"connect()","socket_call_source":"observed"' &&
+	echo "ok   read of the -w capture: its connect() observed" || fail "read of the -w capture and its calls"
 
 # ---- two hosts ---------------------------------------------------------------------
 before=$(ip -o link | wc -l)
@@ -131,6 +137,8 @@ has "$tmp/replay.err" 'replaying .*exercise\.pcap' "--replay names the bundled c
 tcp_timeline "$tmp/replay.out"
 cmp -s "$tmp/replay.pcap" "$top/captures/exercise.pcap" && echo "ok   --replay -w writes the capture shown" ||
 	fail "--replay -w"
+cmp -s "$tmp/replay.pcap.calls" "$top/captures/exercise.calls" &&
+	echo "ok   --replay -w FILE writes FILE.calls, the bundled calls as they were" || fail "--replay -w: FILE.calls"
 "$LS" demo --replay --udp --color never >"$tmp/replay-udp.out" 2>/dev/null &&
 	has "$tmp/replay-udp.out" 'reply to frame 1' "--replay --udp shows the UDP exercise" || fail "--replay --udp"
 # -w naming the bundled capture itself, or a hard link to it, must not empty it (a copy).
