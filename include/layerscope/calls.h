@@ -80,6 +80,13 @@ struct lsc_calls *lsc_calls_load(const char *path, char *err);
 void lsc_calls_free(struct lsc_calls *cs);
 
 /*
+ * Appends one call as it happens (the live demo's narration; time order,
+ * roles as "client 2"): its text read, its conversation worked out.
+ * -1 when out of memory.
+ */
+int lsc_calls_add(struct lsc_calls *cs, const struct lsc_call *c);
+
+/*
  * Finds the recorded call that caused the tracked frame `f` (the sender's
  * connect(), send(), close()... on that conversation's socket, stamped
  * before the frame), and marks the frame's socket call observed

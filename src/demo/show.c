@@ -25,6 +25,7 @@ struct demo_show {
 	char *ladder_buf;
 	size_t ladder_len;
 	FILE *calls_out;      /* -w FILE: FILE.calls, or NULL */
+	struct lsc_calls calls; /* the calls shown so far: the frames they caused are observed */
 	long long frames;
 };
 
@@ -91,6 +92,7 @@ void demo_show_free(struct demo_show *s)
 	free(s->ladder_buf);
 	if (s->calls_out != NULL)
 		fclose(s->calls_out);
+	free(s->calls.v);
 	lsc_stats_free(s->stats);
 	lsc_flow_free(s->flows);
 	lsc_timeline_free(s->tl);
@@ -100,6 +102,8 @@ void demo_show_free(struct demo_show *s)
 static void show_call(struct demo_show *s, const struct demo_item *it)
 {
 	lsc_timeline_show_call(s->tl, &it->call);
+	if (lsc_calls_add(&s->calls, &it->call) != 0)
+		s->calls.n = 0; /* out of memory: the calls are inferred from here on, as read does */
 	if (s->calls_out != NULL)
 		lsc_calls_write(s->calls_out, it->ns, it->call.role, it->call.text);
 }
@@ -229,6 +233,8 @@ int demo_show_run(struct demo_show *s, const struct lsc_demo_opts *o,
 		.render_state = s,
 		.out = s->out,
 		.flush_each = true, /* a live demo shows each frame as it settles */
+		.observe = lsc_calls_observe,
+		.observe_ctx = &s->calls,
 	};
 	err[0] = '\0';
 	int rc = lsc_pipeline_run(&p, NULL, err);

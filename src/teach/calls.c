@@ -246,6 +246,20 @@ static bool sorted(const struct lsc_calls *cs)
 	return true;
 }
 
+/* Room for one more call; -1 when out of memory. */
+static int grow(struct lsc_calls *cs)
+{
+	if (cs->n < cs->cap)
+		return 0;
+	size_t cap = cs->cap ? cs->cap * 2 : 64;
+	struct lsc_call *v = realloc(cs->v, cap * sizeof *v);
+	if (v == NULL)
+		return -1;
+	cs->v = v;
+	cs->cap = cap;
+	return 0;
+}
+
 struct lsc_calls *lsc_calls_load(const char *path, char *err)
 {
 	char line[1024];
@@ -266,17 +280,11 @@ struct lsc_calls *lsc_calls_load(const char *path, char *err)
 		if (!lsc_call_parse(line, &c))
 			continue;
 		number_client(&c, &clients);
-		if (cs->n == cs->cap) {
-			size_t cap = cs->cap ? cs->cap * 2 : 64;
-			struct lsc_call *v = realloc(cs->v, cap * sizeof *v);
-			if (v == NULL) {
-				snprintf(err, LSC_ERRBUF_SIZE, "out of memory reading %.400s", path);
-				fclose(fp);
-				lsc_calls_free(cs);
-				return NULL;
-			}
-			cs->v = v;
-			cs->cap = cap;
+		if (grow(cs) != 0) {
+			snprintf(err, LSC_ERRBUF_SIZE, "out of memory reading %.400s", path);
+			fclose(fp);
+			lsc_calls_free(cs);
+			return NULL;
 		}
 		cs->v[cs->n++] = c;
 	}
@@ -286,6 +294,17 @@ struct lsc_calls *lsc_calls_load(const char *path, char *err)
 		qsort(cs->v, cs->n, sizeof *cs->v, by_time);
 	sides(cs);
 	return cs;
+}
+
+int lsc_calls_add(struct lsc_calls *cs, const struct lsc_call *c)
+{
+	if (grow(cs) != 0)
+		return -1;
+	struct lsc_call *k = &cs->v[cs->n++];
+	*k = *c;
+	parse_text(k);
+	sides(cs); /* again from the start: a demo has a few dozen calls */
+	return 0;
 }
 
 void lsc_calls_free(struct lsc_calls *cs)
