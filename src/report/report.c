@@ -747,19 +747,28 @@ void lsc_report_story(struct lsc_strbuf *b, const struct lsc_report *r)
 	if (n > 0 && lsc_report_diagram(r, &c[0], &d, &nrows)) {
 		struct lsc_ladder_names nm;
 		lsc_ladder_names(&d, &nm);
-		if (c[0].ipproto == 6 && group_frames(&d, LSC_LG_HANDSHAKE, &h1, &h2))
+		bool tcp = c[0].ipproto == 6;
+		if (tcp && c[0].refused && group_frames(&d, LSC_LG_TEARDOWN, &t1, &t2))
+			lsc_sb_printf(b, _(" In conversation %u the client %s asks the server %s for a connection "
+			                   "(frame %" PRIu64 "); the server's host refuses it with a RST (frame %" PRIu64
+			                   "): nothing listens on that port."),
+			              (unsigned)c[0].id, nm.client, nm.server, c[0].first_frame, t2);
+		else if (tcp && c[0].handshake_rtt_ns >= 0 && group_frames(&d, LSC_LG_HANDSHAKE, &h1, &h2))
 			lsc_sb_printf(b, _(" In conversation %u the client %s opens a connection to the server %s with "
 			                   "the three-way handshake (frames %" PRIu64 "–%" PRIu64 "): SYN, SYN-ACK, ACK."),
 			              (unsigned)c[0].id, nm.client, nm.server, h1, h2);
 		else
 			lsc_sb_printf(b, _(" In conversation %u the client is %s and the server %s."), (unsigned)c[0].id,
 			              nm.client, nm.server);
-		lsc_sb_printf(b, _(" The client sends %" PRIu64 " bytes of data and the server %" PRIu64 " back"),
-		              c[0].bytes[0], c[0].bytes[1]);
-		if (c[0].ipproto == 6 && group_frames(&d, LSC_LG_TEARDOWN, &t1, &t2))
-			lsc_sb_printf(b, _("; then the connection closes (frames %" PRIu64 "–%" PRIu64 ")."), t1, t2);
-		else
-			lsc_sb_puts(b, ".");
+		if (c[0].bytes[0] + c[0].bytes[1] != 0) {
+			lsc_sb_printf(b, _(" The client sends %" PRIu64 " bytes of data and the server %" PRIu64 " back"),
+			              c[0].bytes[0], c[0].bytes[1]);
+			if (tcp && group_frames(&d, LSC_LG_TEARDOWN, &t1, &t2) && t1 != t2)
+				lsc_sb_printf(b, _("; then the connection closes (frames %" PRIu64 "–%" PRIu64 ")."), t1,
+				              t2);
+			else
+				lsc_sb_puts(b, ".");
+		}
 	}
 	uint64_t arp = r->mix[LSC_TCPIP_NETWORK][LSC_PROTO_ARP].frames;
 	if (arp != 0)
@@ -768,18 +777,27 @@ void lsc_report_story(struct lsc_strbuf *b, const struct lsc_report *r)
 		                    " %" PRIu64 " frames are ARP: a host asks for the Ethernet address that goes with "
 		                    "an IP address before the first IP packet can leave.", arp), arp);
 	uint64_t app = r->mix[LSC_TCPIP_APPLICATION][LSC_PROTO_PAYLOAD].frames;
+	uint64_t app_bytes = r->mix[LSC_TCPIP_APPLICATION][LSC_PROTO_PAYLOAD].bytes;
 	if (app == 0)
 		lsc_sb_puts(b, _(" No frame carries the programs' own bytes: every one is headers alone."));
+	else if (app == r->frames)
+		lsc_sb_printf(b, P_(" The frame carries the programs' own bytes (%" PRIu64 " bytes): no frame is "
+		                    "headers alone.",
+		                    " Every frame carries the programs' own bytes (%" PRIu64 " bytes in all): no "
+		                    "handshake, no acknowledgement, no teardown.", app), app_bytes);
 	else
-		lsc_sb_printf(b, _(" Only %" PRIu64 " of the %" PRIu64 " frames carry the programs' own bytes "
-		                   "(%" PRIu64 " bytes in all); the others carry headers alone: handshakes, "
-		                   "acknowledgements, teardowns."),
-		              app, r->frames, r->mix[LSC_TCPIP_APPLICATION][LSC_PROTO_PAYLOAD].bytes);
+		lsc_sb_printf(b, P_(" Only %" PRIu64 " of the %" PRIu64 " frames carries the programs' own bytes "
+		                    "(%" PRIu64 " bytes); the others carry headers alone: handshakes, "
+		                    "acknowledgements, teardowns.",
+		                    " Only %" PRIu64 " of the %" PRIu64 " frames carry the programs' own bytes "
+		                    "(%" PRIu64 " bytes in all); the others carry headers alone: handshakes, "
+		                    "acknowledgements, teardowns.", app),
+		              app, r->frames, app_bytes);
 	if (r->o.calls != NULL)
 		lsc_sb_printf(b, P_(" The programs' socket calls were recorded beside the capture: %" PRIu64 " frame "
 		                    "is marked with the call that caused it.",
 		                    " The programs' socket calls were recorded beside the capture: %" PRIu64 " frames "
-		                    "are marked with the call that caused it.", r->observed), r->observed);
+		                    "are marked, each with the call that caused it.", r->observed), r->observed);
 }
 
 struct explain_list {

@@ -195,7 +195,7 @@ static void sides(struct lsc_calls *cs)
 	size_t n = 0;
 	for (size_t i = 0; i < cs->n; i++) {
 		struct lsc_call *c = &cs->v[i];
-		if (c->name[0] == '\0' || c->fd < 0)
+		if (c->name[0] == '\0' || (c->fd < 0 && !named(c, "socket")))
 			continue;
 		if (named(c, "accept")) {
 			struct lsc_call fake = *c;
@@ -207,7 +207,10 @@ static void sides(struct lsc_calls *cs)
 			}
 			continue;
 		}
-		struct sock *k = sock_find(socks, &n, c, true);
+		struct lsc_call key = *c;
+		if (named(c, "socket")) /* its descriptor is the result */
+			key.fd = (int)c->ret;
+		struct sock *k = key.fd >= 0 ? sock_find(socks, &n, &key, true) : NULL;
 		if (k == NULL)
 			continue;
 		if (named(c, "connect")) {
@@ -223,10 +226,8 @@ static void sides(struct lsc_calls *cs)
 		}
 		c->side = k->side;
 		c->cport = k->cport;
-		if (named(c, "close"))
+		if (named(c, "close") || (named(c, "socket") && c->ret >= 0))
 			*k = socks[--n]; /* the descriptor's number is free for the next socket */
-		else if (named(c, "socket"))
-			k->side = LSC_SIDE_UNKNOWN, k->cport = 0, k->lport = 0;
 	}
 }
 
