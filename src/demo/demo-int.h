@@ -70,6 +70,8 @@ struct demo_show *demo_show_new(const struct lsc_demo_opts *o, char *err);
  */
 FILE *demo_calls_open(const char *write, char *err);
 void demo_show_calls_to(struct demo_show *s, FILE *calls);
+/* After the demo: where the calls went, and who reads them. */
+void demo_calls_said(FILE *log, const char *write);
 /* With explanations on: what the demo will show, before the timeline (lsc_timeline_intro). */
 void demo_show_intro(struct demo_show *s, unsigned clients, bool udp, unsigned port);
 /*

@@ -2,13 +2,11 @@
 /* replay.c: the demo without capturing: the bundled capture and the socket calls recorded beside it. */
 #include <config.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <layerscope/frame.h>
@@ -188,6 +186,8 @@ int demo_replay(const struct lsc_demo_opts *o, const char *why, char *err)
 	if (o->write != NULL)
 		fprintf(o->log, "layerscope demo: the capture shown is in %s — replay it with: layerscope read %s\n",
 		        o->write, o->write);
+	if (o->write != NULL && !same_path(pcap, o->write))
+		demo_calls_said(o->log, o->write);
 	rc = 0;
 out:
 	demo_show_free(s);

@@ -431,6 +431,8 @@ static int report(struct demo *d, struct demo_show *s, const char *path, char *e
 	fprintf(d->o->log, "layerscope demo: %u of %u clients got their echo back intact; %lld frames "
 	        "written to %s — replay them with: layerscope read %s\n", d->clients_ok, d->o->clients,
 	        frames, path, path);
+	if (d->o->write != NULL)
+		demo_calls_said(d->o->log, path);
 	if (d->server_err[0] != '\0') {
 		snprintf(err, LSC_ERRBUF_SIZE, "the server: %.400s", d->server_err);
 		return -1;

@@ -12,6 +12,7 @@
 #include <layerscope/pipeline.h>
 #include <layerscope/render.h>
 
+#include "../lib/i18n.h"
 #include "demo-int.h"
 
 struct demo_show {
@@ -74,6 +75,12 @@ FILE *demo_calls_open(const char *write, char *err)
 void demo_show_calls_to(struct demo_show *s, FILE *calls)
 {
 	s->calls_out = calls;
+}
+
+void demo_calls_said(FILE *log, const char *write)
+{
+	fprintf(log, _("layerscope demo: the socket calls shown are in %s.calls, beside the capture: read, "
+	               "report and quiz of %s show them observed\n"), write, write);
 }
 
 void demo_show_intro(struct demo_show *s, unsigned clients, bool udp, unsigned port)
