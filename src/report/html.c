@@ -161,7 +161,7 @@ static const char css[] =
 	".d{color:var(--dim);font-style:italic;font-family:system-ui,'DejaVu Sans',sans-serif}\n"
 	"ul.notes{margin:8px 0 0;padding-left:1.2em;font-size:14px}ul.notes li::marker{color:#bf8700}\n"
 	"table.crossing{border-collapse:collapse;font-size:13px;margin:6px 0}table.crossing td{padding:1px 8px}"
-	"table.crossing td.n{text-align:right}table.crossing tr.wire td{font-weight:bold;border-top:1px solid "
+	"table.crossing td.n{text-align:right;white-space:nowrap}table.crossing tr.wire td{font-weight:bold;border-top:1px solid "
 	"var(--rule);border-bottom:1px solid var(--rule)}table.crossing tr.who td{color:var(--dim);font-style:italic}\n"
 	"ul.why{margin:8px 0 0;padding-left:1.2em;font-size:14px;font-style:italic}ul.why li::marker{color:#0969da}\n"
 	"pre.hex{background:#fbfbfc;border:1px solid var(--rule);border-radius:6px;padding:8px 10px;margin:10px 0 0;"
