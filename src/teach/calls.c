@@ -393,10 +393,7 @@ void lsc_calls_observe(void *ctx, struct lsc_frame *f)
 			k->left -= take;
 			len = call == LSC_CALL_SENDTO ? 0 : len - take;
 			k->used = k->left == 0;
-			if (c == NULL) {
-				c = k;
-				seen(f, k, call);
-			}
+			c = c != NULL ? c : k; /* the first: the call whose bytes the segment starts with */
 		}
 		break;
 	}
