@@ -69,6 +69,19 @@ fi
 "$LS" read "$tmp/captura-ção.pcap" >/dev/null 2>"$tmp/e8"
 has "$tmp/e8" "captura-ção.pcap" "an accented file name stays readable"
 
+# ---- 7: a file name that is not UTF-8 in report -f json: still valid UTF-8 JSON -------
+latin=$(printf 'caf\351\033[2J.pcap')
+cp "$cap" "$tmp/$latin"
+"$LS" report -f json "$tmp/$latin" >"$tmp/r7" 2>"$tmp/r7.err"
+if "$py" -c 'import json, sys; json.loads(open(sys.argv[1], "rb").read().decode("utf-8", errors="strict"))' "$tmp/r7" 2>"$tmp/json.err"
+then pass "report -f json of a file named in Latin-1 with escapes: valid UTF-8 JSON"
+else fail "report -f json of a Latin-1 name: $(tail -n 1 "$tmp/json.err")"; fi
+clean "$tmp/r7" "report -f json of a file named with escapes"
+for f in html md; do
+	"$LS" report -f $f -o "$tmp/r7.$f" "$tmp/$latin" 2>"$tmp/r7.err" || fail "report -f $f of a Latin-1 name failed"
+	clean "$tmp/r7.$f" "report -f $f of a file named with escapes"
+done
+
 # ---- 11: read and live agree on where options go: anywhere before the filter --------
 "$LS" read -f line "$cap" arp -c 1 >/dev/null 2>"$tmp/o1"
 [ $? -eq 2 ] && grep -q "'-c' follows the filter: options go before it" "$tmp/o1" &&
