@@ -96,7 +96,7 @@ end_capture() { # the last frames (the final ACK) follow the programs by microse
 }
 
 server() { # [server options]: starts it in the server's host, waits until it listens
-	ip netns exec "$S" "$LS" server --explain "$@" >"$tmp/server.out" 2>&1 &
+	ip netns exec "$S" "$LS" server --explain=json "$@" >"$tmp/server.out" 2>&1 &
 	srv_pid=$!
 	local ss_opt=-Hltn
 	case " $* " in *" --udp "*) ss_opt=-Hlun ;; esac
@@ -109,11 +109,18 @@ end_server() { # waits for a server that exits by itself (--max-conns), else sto
 	srv_pid=
 }
 
-client() { inC "$LS" client -H 10.1.1.1 --explain "$@" >>"$tmp/client.out" 2>&1; }
+client() { inC "$LS" client -H 10.1.1.1 --explain=json "$@" >>"$tmp/client.out" 2>&1; }
 
-# The narration: the lines of --explain text (the others are the programs' own).
+# The narration: the --explain=json lines (the others are the programs' own), as the .calls
+# lines replay.c and the quiz read: "TS ROLE TEXT", TS in RFC 3339 UTC as frames' "ts" (the
+# text narration shows the clock a person reads, local time, without the date).
 calls() { # NAME: server's and clients' calls, merged in time order
-	cat "$tmp/server.out" "$tmp/client.out" | grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' | sort -s -k1,1 >"$out/$1.calls"
+	cat "$tmp/server.out" "$tmp/client.out" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    if line.startswith("{\"ts\""):
+        e = json.loads(line)
+        print(e["ts"], e["role"], e["text"])' | sort -s -k1,1 >"$out/$1.calls"
 }
 
 reset_logs() { : >"$tmp/server.out"; : >"$tmp/client.out"; }
@@ -404,7 +411,7 @@ fi
 if want well-known-ports; then
 	reset_logs
 	for p in 21 23 80 443; do
-		ip netns exec "$S" "$LS" server --explain -p "$p" --max-conns 1 >>"$tmp/server.out" 2>&1 &
+		ip netns exec "$S" "$LS" server --explain=json -p "$p" --max-conns 1 >>"$tmp/server.out" 2>&1 &
 		more_pids="$more_pids $!"
 		listening "$p"
 	done

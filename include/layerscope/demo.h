@@ -15,7 +15,7 @@ struct lsc_frame;
 
 /*
  * Socket calls and frames, one after the other, on one clock: each line
- * starts with the local time "HH:MM:SS.uuuuuu" (microseconds for both, the
+ * starts with the local time (UTC when asked) "HH:MM:SS.uuuuuu" (microseconds for both, the
  * precision the narration has), then who acts.  A call is one line:
  *
  *     11:03:06.152850  client 1   connect(3, 127.0.0.1:8082) = 0 from 127.0.0.1:40678
@@ -32,8 +32,11 @@ struct lsc_frame;
  */
 struct lsc_timeline;
 
-/* A timeline writing to `out` (the caller's), ANSI-coloured when `color`.  NULL when out of memory. */
-struct lsc_timeline *lsc_timeline_new(FILE *out, bool color);
+/*
+ * A timeline writing to `out` (the caller's), ANSI-coloured when `color`,
+ * its clock in UTC when `utc`, else local time.  NULL when out of memory.
+ */
+struct lsc_timeline *lsc_timeline_new(FILE *out, bool color, bool utc);
 void lsc_timeline_free(struct lsc_timeline *tl);
 /*
  * Explanations under the frames and calls (NULL: none), wrapped to `width`
@@ -41,8 +44,12 @@ void lsc_timeline_free(struct lsc_timeline *tl);
  */
 struct lsc_explainer;
 void lsc_timeline_teach(struct lsc_timeline *tl, struct lsc_explainer *e, unsigned width);
-/* With explanations on: two or three lines saying what the demo will show, and a legend of the colours. */
-void lsc_timeline_intro(struct lsc_timeline *tl, unsigned clients, bool udp, unsigned port);
+/*
+ * With explanations on: two or three lines saying what the demo will show
+ * (the clients one after another, or all at once when `together`), and a
+ * legend of the colours.
+ */
+void lsc_timeline_intro(struct lsc_timeline *tl, unsigned clients, bool udp, bool together, unsigned port);
 
 /* Names the TCP/UDP end on `port` (any address) as `role` in frame lines. */
 void lsc_timeline_name_port(struct lsc_timeline *tl, uint16_t port, const char *role);
@@ -72,6 +79,9 @@ struct lsc_demo_opts {
 	bool hosts;            /* two network namespaces and a veth pair, not lo */
 	bool udp;              /* datagrams instead of a TCP stream */
 	bool replay;           /* replay the bundled capture instead of capturing */
+	bool together;         /* the clients connect all at once, not one after another */
+	bool verbose;          /* the privileges, namespaces and capture as they are set up, not at the end */
+	bool utc;              /* the timeline's clock in UTC, not local time */
 	unsigned clients;      /* 0: LSC_DEMO_CLIENTS */
 	const char *message;   /* NULL: LSC_DEMO_MESSAGE */
 	const char *write;     /* the capture file; NULL: a new temporary file */

@@ -74,11 +74,12 @@ struct lsc_explain {
 	FILE *out;
 	enum lsc_explain_format format;
 	const char *role;
+	bool utc;              /* text: the clock in UTC, not local time (--utc); JSON is always UTC */
 	lsc_explain_hook *hook;
 	void *hook_ctx;
 };
 
-/* Sets up a narrator writing to `out` (may be NULL) with no hook. */
+/* Sets up a narrator writing to `out` (may be NULL) with no hook, in local time. */
 void lsc_explain_init(struct lsc_explain *ex, FILE *out, enum lsc_explain_format format,
                       const char *role);
 
@@ -103,12 +104,13 @@ void lsc_explain_emit(struct lsc_explain *ex, struct lsc_explain_event *ev);
 size_t lsc_explain_call_text(const struct lsc_explain_event *ev, char *buf, size_t cap);
 
 /*
- * Writes one line for `ev` to `out`: text is "TS ROLE CALL-TEXT"; JSON is an
- * object with "ts" (RFC 3339 UTC, microseconds, as frames' "ts"), "role",
- * "call", "fd", "result", "text" and the call's own fields (docs/echo.md).
- * Does not stamp or flush.
+ * Writes one line for `ev` to `out`: text is "HH:MM:SS.uuuuuu ROLE CALL-TEXT",
+ * on the clock of the frames' line format (local time, UTC when `utc`);
+ * JSON is an object with "ts" (RFC 3339 UTC whatever `utc` says,
+ * microseconds, as frames' "ts"), "role", "call", "fd", "result", "text"
+ * and the call's own fields (docs/echo.md).  Does not stamp or flush.
  */
-void lsc_explain_write(FILE *out, enum lsc_explain_format format, const char *role,
+void lsc_explain_write(FILE *out, enum lsc_explain_format format, const char *role, bool utc,
                        const struct lsc_explain_event *ev);
 
 /* ---- the server ------------------------------------------------------------ */
@@ -183,6 +185,13 @@ struct lsc_echo_client_opts {
 	bool half_close;             /* TCP: shutdown(SHUT_WR) once everything is sent, then read the rest */
 	FILE *log;                   /* human lines (connected, each chunk received); NULL: none */
 	struct lsc_explain *explain; /* NULL: no narration */
+	/*
+	 * Called once the connection is made (UDP: once the socket is
+	 * connected), before anything is sent; NULL: none.  demo --together
+	 * waits there for the other clients, so every conversation is open at once.
+	 */
+	void (*connected)(void *ctx);
+	void *connected_ctx;
 };
 
 struct lsc_echo_client_result {

@@ -142,6 +142,8 @@ struct lsc_ipv4 {
 	uint16_t csum_calc;   /* the checksum the header should carry */
 	uint8_t nopts;
 	struct lsc_ip4opt opts[LSC_MAX_IP4_OPTS];
+	bool has_final_dst;   /* a loose or strict source route names the final destination */
+	uint8_t final_dst[4];
 };
 
 struct lsc_ip6ext {

@@ -51,7 +51,7 @@ enum lsc_color { LSC_COLOR_NEVER = 0, LSC_COLOR_ALWAYS, LSC_COLOR_AUTO };
 
 /* The time column of the line format, as tcpdump's -t options choose it. */
 enum lsc_time_format {
-	LSC_TIME_CLOCK = 0,  /* HH:MM:SS.frac, local time (tcpdump's default) */
+	LSC_TIME_CLOCK = 0,  /* HH:MM:SS.frac, local time (tcpdump's default; UTC with --utc) */
 	LSC_TIME_NONE,       /* -t: none */
 	LSC_TIME_EPOCH,      /* -tt: seconds since 1970 */
 	LSC_TIME_DELTA,      /* -ttt: since the previous frame shown, HH:MM:SS.frac */
@@ -68,6 +68,7 @@ struct lsc_render_opts {
 	const char *const *files; /* several files read at once: their names, by lsc_frame.file */
 	unsigned nfiles;       /* 0 or 1: frames do not say their file */
 	uint8_t time_format;   /* line format's time: enum lsc_time_format (tcpdump's -t count) */
+	bool utc;              /* clock times in UTC rather than local time (--utc); JSON is always UTC */
 	bool link_header;      /* line format: the link layer's summary too (tcpdump -e) */
 	bool quiet;            /* line format: no conversation tag, process or notes (tcpdump -q) */
 	bool batch;            /* nothing else writes to the output before end(): text may

@@ -50,6 +50,7 @@ struct lsc_report_opts {
 	struct lsc_calls *calls; /* the socket calls recorded with the capture (calls.h), or NULL; the
 	                            caller's, observed into the frames before lsc_report_frame() */
 	bool handout;           /* HTML: a lesson of one or two pages, not the whole reference */
+	bool utc;               /* HTML and Markdown times in UTC, not local time; JSON is always UTC */
 };
 
 struct lsc_report;

@@ -141,6 +141,20 @@ LSC_API void lsc_sb_hexcolon(struct lsc_strbuf *b, const uint8_t *p, size_t n);
 LSC_API size_t lsc_escape(char *dst, const void *src, size_t n, unsigned flags);
 /* The same, appended to `b`; returns the bytes of `p` consumed (all of them unless `b` filled up). */
 LSC_API size_t lsc_sb_text(struct lsc_strbuf *b, const uint8_t *p, size_t n, unsigned flags);
+/*
+ * The same rule for the one character at p (n > 0 bytes there): its form
+ * at out (LSC_ESC_CHAR + 1 bytes of room; at most LSC_ESC_CHAR written, no
+ * NUL promised), its length in *olen; returns the bytes of p it took (1 to
+ * 4).  For text that comes in pieces.
+ */
+#define LSC_ESC_CHAR 8
+LSC_API size_t lsc_escape_char(char *out, size_t *olen, const uint8_t *p, size_t n, unsigned flags);
+/*
+ * How many of the last bytes of p (n bytes) begin a UTF-8 character that
+ * the bytes do not finish (0 to 3): a stream cut there, as a TCP segment may
+ * cut "ç", keeps them for the next piece rather than escaping each alone.
+ */
+LSC_API size_t lsc_utf8_partial(const uint8_t *p, size_t n);
 
 /* Longest address text plus NUL: an IPv6 address with an embedded IPv4. */
 #define LSC_ADDRSTRLEN 48

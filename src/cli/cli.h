@@ -187,43 +187,67 @@ int lsc_tcpdump_check(const struct lsc_cmd *cmd, const struct lsc_pipeline_opts 
 #include <layerscope/teach.h>
 #define LSC_OPT_EXPLAIN 1001
 #define LSC_OPT_WIDTH   1002
+/*
+ * --utc, of every command that shows times to a person (read, live, demo,
+ * server, client, report): their clock (src/lib/clock.h) in UTC rather than
+ * local time.  Each option table lists { "utc", no_argument, NULL,
+ * LSC_OPT_UTC }; lsc_teach_option() takes it for read, live and demo.
+ */
+#define LSC_OPT_UTC     1003
 #define LSC_TEACH_OPTIONS \
 	{ "explain", optional_argument, NULL, LSC_OPT_EXPLAIN }, \
 	{ "width", required_argument, NULL, LSC_OPT_WIDTH }
 #define LSC_TEACH_HELP \
 	"      --explain[=WHEN] say why, in plain words, beside the frames: first (each\n" \
-	"                       situation the first time; the default on a terminal), all,\n" \
-	"                       or none (the default otherwise)\n" \
-	"      --width N        fit N columns (default: the terminal's; no limit for a pipe)\n"
+	"                       situation the first time; the default on a terminal),\n" \
+	"                       all, or none (the default otherwise)\n" \
+	"      --width N        fit N columns (default: the terminal's; no limit for a\n" \
+	"                       pipe)\n" \
+	"      --utc            times in UTC (default: local time; JSON is always UTC)\n"
 struct lsc_teach_opts {
 	bool explain_given;
 	enum lsc_explain_mode explain;
 	unsigned width;  /* 0: not given */
+	bool utc;        /* --utc */
 };
-/* 1 when `opt` is not a teaching option; else 0, or a usage error's status. */
+/* 1 when `opt` is not a teaching option (nor --utc); else 0, or a usage error's status. */
 int lsc_teach_option(const struct lsc_cmd *cmd, int opt, const char *arg, struct lsc_teach_opts *t);
 /*
- * The explainer (NULL when explanations are off) and the width for output
- * to `out`: a terminal's TIOCGWINSZ, else COLUMNS, else 80; 0 for a pipe
- * or a file unless --width says.  -1 when out of memory.
+ * The explainer (NULL when explanations are off), the clock (--utc) and the
+ * width for output to `out`: a terminal's TIOCGWINSZ, else COLUMNS, else
+ * 80; 0 for a pipe or a file unless --width says.  -1 when out of memory.
  */
 int lsc_teach_resolve(const struct lsc_teach_opts *t, FILE *out, struct lsc_render_opts *ro);
 /* The columns of the terminal `out` is, as above; 0 when it is not one. */
 unsigned lsc_term_width(FILE *out);
+/*
+ * The width of prose for a person (help, the quiz): the terminal's, at
+ * most 80 columns, and 80 for a pipe or a file, where the reader's window
+ * is unknown; a wider line is hard to read anyway.
+ */
+#define LSC_PROSE_WIDTH 80
+unsigned lsc_prose_width(FILE *out);
+/*
+ * Writes `text` to `out` broken at spaces into lines of at most `width`
+ * columns (characters, not bytes): `lead` (may be "") starts the first line
+ * after `indent` spaces, and the following lines start under the text, past
+ * the lead.  The teaching formats' folding (src/render/teach.c).
+ */
+void lsc_print_folded(FILE *out, unsigned indent, const char *lead, const char *text, unsigned width);
 
 /*
  * The socket calls recorded beside a capture (calls.h), for read, report
  * and quiz: CAPTURE.calls or NAME.calls when there is one, --calls FILE to
  * name it, --no-calls to ignore it.  Getopt codes past any character.
  */
-#define LSC_OPT_CALLS    1003
-#define LSC_OPT_NO_CALLS 1004
+#define LSC_OPT_CALLS    1004
+#define LSC_OPT_NO_CALLS 1005
 #define LSC_CALLS_OPTIONS \
 	{ "calls", required_argument, NULL, LSC_OPT_CALLS }, \
 	{ "no-calls", no_argument, NULL, LSC_OPT_NO_CALLS }
 #define LSC_CALLS_HELP \
-	"      --calls FILE     the socket calls recorded with the capture (default: CAPTURE.calls,\n" \
-	"                       or NAME.calls beside NAME.pcap, when there is one)\n" \
+	"      --calls FILE     the socket calls recorded with the capture (default:\n" \
+	"                       CAPTURE.calls, or NAME.calls beside NAME.pcap)\n" \
 	"      --no-calls       ignore such a file\n"
 struct lsc_calls;
 struct lsc_calls_opts {

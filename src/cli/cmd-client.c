@@ -21,19 +21,23 @@ static const char client_help[] =
 	"  -H, --host H          the server's name or address (default localhost)\n"
 	"  -p, --port N          the server's port (default 8082)\n"
 	"  -c, --chunk N         read the echo N bytes per recv() (default 16; TCP)\n"
-	"  -t, --timeout S       seconds to wait for the connection and for the echo (default 5)\n"
+	"  -t, --timeout S       seconds to wait for the connection and for the echo\n"
+	"                        (default 5)\n"
 	"      --half-close      after sending, shutdown(SHUT_WR): the FIN goes out while\n"
 	"                        the echo still comes back (TCP)\n"
 	"  -q, --quiet           print nothing but errors; the exit status tells\n"
 	"  -e, --explain[=FMT]   narrate each socket call with its result and time:\n"
 	"                        text (default) or json (NDJSON on stdout; the other\n"
 	"                        lines then go to stderr)\n"
+	"      --utc             --explain's times in UTC (default: local time; JSON is\n"
+	"                        always UTC)\n"
 	"  -h, --help            this help\n"
 	"load mode:\n"
 	"  -l, --load C          open C connections doing round trips at once, verify\n"
 	"                        every byte, and print round trips/s and p50/p99 latency\n"
 	"  -d, --duration S      seconds to run (default 5)\n"
-	"  -s, --size B|MIN-MAX  message size in bytes, fixed or drawn per round trip (default 64)\n"
+	"  -s, --size B|MIN-MAX  message size in bytes, fixed or drawn per round trip\n"
+	"                        (default 64)\n"
 	"      --seed N          seed for the sizes and bytes (default 1)\n"
 	"\n"
 	"MESSAGE is the arguments joined by spaces; with none, standard input.  The exit\n"
@@ -42,8 +46,8 @@ static const char client_help[] =
 static int run_client(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_client = {
-	"client", "[--udp] [--host H] [--port N] [--chunk N] [--timeout S] [--quiet]\n"
-	          "                         [--half-close] [--explain[=FMT]] [MESSAGE...]\n"
+	"client", "[--udp] [--host H] [--port N] [--chunk N] [--timeout S] [--quiet] [--half-close] "
+	          "[--explain[=FMT] [--utc]] [MESSAGE...]\n"
 	          "       layerscope client --load C [--duration S] [--size B|MIN-MAX] [--host H] [--port N]",
 	N_("send a message to the echo server and check the echo (or measure it under load)"),
 	run_client,
@@ -59,6 +63,7 @@ static const struct option client_opts[] = {
 	{ "timeout", required_argument, NULL, 't' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "explain", optional_argument, NULL, 'e' },
+	{ "utc", no_argument, NULL, LSC_OPT_UTC },
 	{ "load", required_argument, NULL, 'l' },
 	{ "duration", required_argument, NULL, 'd' },
 	{ "size", required_argument, NULL, 's' },
@@ -72,7 +77,7 @@ struct client_args {
 	struct lsc_echo_client_opts c;
 	struct lsc_echo_load_opts l;
 	enum lsc_explain_format fmt;
-	bool explain, quiet, load, load_only;
+	bool explain, quiet, load, load_only, utc;
 };
 
 /* Seconds with an optional fraction ("0.5") into milliseconds within [1 ms, 1 day]. */
@@ -151,6 +156,9 @@ static int parse_args(int argc, char **argv, struct client_args *a)
 			a->explain = true;
 			if (optarg != NULL && lsc_explain_parse_format(optarg, &a->fmt))
 				return lsc_usage_error(cmd, "--explain wants text or json, not '%s'", optarg);
+			break;
+		case LSC_OPT_UTC:
+			a->utc = true;
 			break;
 		case 'l':
 			if (lsc_parse_u64(optarg, 1, 1000000, &v))
@@ -325,6 +333,7 @@ static int run_client(int argc, char **argv)
 	FILE *people = a.explain && a.fmt == LSC_EXPLAIN_JSON ? stderr : stdout;
 	if (a.explain) {
 		lsc_explain_init(&ex, stdout, a.fmt, "client");
+		ex.utc = a.utc;
 		a.c.explain = a.l.explain = &ex;
 	}
 	if (a.load)

@@ -18,6 +18,8 @@ static const char demo_help[] =
 	"                      and the ARP exchange before the handshake (default: lo)\n"
 	"  -u, --udp           the UDP exercise: sendto() and recvfrom(), no connection\n"
 	"  -n, --clients N     clients, one after another, 1-64 (default 3)\n"
+	"      --together      the clients connect at the same time: their conversations\n"
+	"                      with port 8082 coexist, told apart by the client ports\n"
 	"  -m, --message TEXT  what each client sends (default: a 40-byte greeting,\n"
 	"                      read back 16 bytes per recv())\n"
 	"  -w, --write FILE    write the capture to FILE (default: a new file in /tmp,\n"
@@ -30,6 +32,8 @@ static const char demo_help[] =
 	"                      caused): Enter or space next, b back, e explanations\n"
 	"                      on/off, q quit (keys from the terminal)\n"
 	"      --color WHEN    auto, always or never (default auto; NO_COLOR is honoured)\n"
+	"  -v, --verbose       say how the capture, the namespaces and the privileges are\n"
+	"                      set up as it happens (default: at the end)\n"
 	LSC_TEACH_HELP
 	"  -h, --help          this help\n"
 	"\n"
@@ -45,7 +49,8 @@ static const char demo_help[] =
 static int run_demo(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_demo = {
-	"demo", "[--hosts] [--udp] [--clients N] [--message TEXT] [-w FILE] [--replay [--speed F]] [--step]",
+	"demo", "[--hosts] [--udp] [--clients N [--together]] [--message TEXT] [-w FILE] [--replay [--speed F]] "
+	        "[--step] [-v]",
 	N_("run the echo exercise and show its socket calls and frames on one timeline"),
 	run_demo,
 };
@@ -54,6 +59,8 @@ static const struct option demo_opts[] = {
 	{ "hosts", no_argument, NULL, 'H' },
 	{ "udp", no_argument, NULL, 'u' },
 	{ "clients", required_argument, NULL, 'n' },
+	{ "together", no_argument, NULL, 'T' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "message", required_argument, NULL, 'm' },
 	{ "write", required_argument, NULL, 'w' },
 	{ "replay", no_argument, NULL, 'R' },
@@ -63,6 +70,7 @@ static const struct option demo_opts[] = {
 	{ "colour", required_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
 	LSC_TEACH_OPTIONS,
+	{ "utc", no_argument, NULL, LSC_OPT_UTC },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -74,7 +82,7 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 	unsigned long long v;
 	int opt;
 	optind = 1;
-	static const char shorts[] = "+un:m:w:h";
+	static const char shorts[] = "+un:m:w:vh";
 	while ((opt = getopt_long(argc, argv, shorts, demo_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'H':
@@ -88,6 +96,12 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 				return lsc_usage_error(cmd, "--clients wants a number from 1 to %u, not '%s'",
 				                       LSC_DEMO_MAX_CLIENTS, optarg);
 			o->clients = (unsigned)v;
+			break;
+		case 'T':
+			o->together = true;
+			break;
+		case 'v':
+			o->verbose = true;
 			break;
 		case 'm':
 			if (*optarg == '\0')
@@ -131,7 +145,7 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 	if (optind < argc)
 		return lsc_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	/* The bundled capture is one recorded run, with the default clients and message. */
-	const char *moot = o->clients ? "--clients" : o->message ? "--message" : NULL;
+	const char *moot = o->clients ? "--clients" : o->message ? "--message" : o->together ? "--together" : NULL;
 	if (o->replay && moot != NULL)
 		return lsc_usage_error(cmd, "--replay shows the bundled capture as it was recorded: %s does not "
 		                       "apply to it — drop %s, or drop --replay to run the exercise", moot, moot);
@@ -259,6 +273,7 @@ static int run_demo(int argc, char **argv)
 		return lsc_fail(LSC_EXIT_FAILURE, lsc_cmd_demo.name, "out of memory");
 	o.explain = ro.explain;
 	o.width = ro.width;
+	o.utc = ro.utc;
 	struct lsc_step *st = NULL;
 	if (step) {
 		if ((st = lsc_step_open(stdout, err)) == NULL) {

@@ -43,11 +43,11 @@ static const char live_help[] =
 	"capture and FILE are opened first; then layerscope drops to USER (as root:\n"
 	"the account layerscope where it exists, else nobody) and clears every\n"
 	"capability before it decodes a frame; a helper that names each socket's\n"
-	"process keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, and says so.  Frames to or from this host show\n"
-	"the pid and command of the process owning the socket.  Ctrl-C stops; the\n"
-	"received and dropped counts go to stderr.  FILTER is a libpcap filter\n"
-	"expression, as in tcpdump (see pcap-filter(7)), applied in the kernel.\n"
-	"Options go anywhere before the filter; '--' ends them.\n";
+	"process keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, and says so.  Frames\n"
+	"to or from this host show the pid and command of the process owning the\n"
+	"socket.  Ctrl-C stops; the received and dropped counts go to stderr.  FILTER\n"
+	"is a libpcap filter expression, as in tcpdump (see pcap-filter(7)), applied\n"
+	"in the kernel.  Options go anywhere before the filter; '--' ends them.\n";
 
 static int run_live(int argc, char **argv);
 
@@ -74,6 +74,7 @@ static const struct option live_opts[] = {
 	{ "colour", required_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
 	LSC_TEACH_OPTIONS,
+	{ "utc", no_argument, NULL, LSC_OPT_UTC },
 	{ NULL, 0, NULL, 0 },
 };
 

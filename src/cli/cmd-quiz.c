@@ -46,8 +46,9 @@ static void help(const struct lsc_cmd *cmd)
 		"      --answers    print the answer key instead of asking\n"
 		"  -f, --format F   text (default) or json: one object a question, with its answer\n"
 		"                   and evidence (implies --answers)\n"
-		"      --calls FILE the socket calls recorded with the capture (default: CAPTURE.calls,\n"
-		"                   or NAME.calls beside NAME.pcap, when there is one)\n"
+		"      --calls FILE the socket calls recorded with the capture (default:\n"
+		"                   CAPTURE.calls, or NAME.calls beside NAME.pcap, when there is\n"
+		"                   one)\n"
 		"      --no-calls   ignore such a file\n"
 		"  -h, --help       this help\n"
 		"\n"
@@ -116,19 +117,47 @@ static void print_json(FILE *out, const struct lsc_quiz_q *qs, size_t n)
 	}
 }
 
-static void print_proof(FILE *out, const struct lsc_quiz_q *qq)
+/*
+ * One line of the quiz for a person, folded at spaces to `width` columns:
+ * `lead` ("1. ") starts it, or the leading spaces of `text` do; the
+ * following lines start under the text.  A final newline is dropped (the
+ * folding ends each line).
+ */
+static void say(FILE *out, unsigned width, const char *lead, const char *text)
 {
-	fprintf(out, _("   proof: frame %llu, %s = %s ('layerscope read -f json' shows it)\n"),
-	        (unsigned long long)qq->frame, qq->path, qq->value);
+	char line[2048];
+	size_t indent = strspn(text, " ");
+	snprintf(line, sizeof line, "%s", text + indent);
+	line[strcspn(line, "\n")] = '\0';
+	lsc_print_folded(out, (unsigned)indent, lead, line, width);
+}
+
+static void print_proof(FILE *out, unsigned width, const struct lsc_quiz_q *qq)
+{
+	char text[1024];
+	snprintf(text, sizeof text, _("   proof: frame %llu, %s = %s ('layerscope read -f json' shows it)\n"),
+	         (unsigned long long)qq->frame, qq->path, qq->value);
+	say(out, width, "", text);
+}
+
+/* The question, numbered, and under it the answer, its explanation and its proof, each folded. */
+static void print_question(FILE *out, unsigned width, size_t i, const struct lsc_quiz_q *qq)
+{
+	char num[24];
+	snprintf(num, sizeof num, "%zu. ", i + 1);
+	say(out, width, num, qq->question);
 }
 
 static void print_key(FILE *out, const struct lsc_quiz_q *qs, size_t n)
 {
+	unsigned width = lsc_prose_width(out);
+	char text[1024];
 	for (size_t i = 0; i < n; i++) {
-		fprintf(out, "%zu. %s\n", i + 1, qs[i].question);
-		fprintf(out, _("   answer: %s\n"), qs[i].answer);
-		fprintf(out, "   %s\n", qs[i].explanation);
-		print_proof(out, &qs[i]);
+		print_question(out, width, i, &qs[i]);
+		snprintf(text, sizeof text, _("   answer: %s\n"), qs[i].answer);
+		say(out, width, "", text);
+		say(out, width, "   ", qs[i].explanation);
+		print_proof(out, width, &qs[i]);
 		if (i + 1 < n)
 			fputc('\n', out);
 	}
@@ -137,14 +166,19 @@ static void print_key(FILE *out, const struct lsc_quiz_q *qs, size_t n)
 /* Asks each question, reading one line a reply from `in`; the score at the end. */
 static void ask(FILE *out, FILE *in, bool tty, const struct lsc_quiz_q *qs, size_t n)
 {
-	char line[256];
+	char line[256], text[1024];
 	size_t right = 0, asked = 0;
-	if (tty)
-		fprintf(out, P_("%zu question about this capture. Type your answer and press Enter "
-		                "(Ctrl-D stops).\n", "%zu questions about this capture. Type your answer and press "
-		                "Enter (Ctrl-D stops).\n", n), n);
+	unsigned width = lsc_prose_width(out);
+	if (tty) {
+		snprintf(text, sizeof text, P_("%zu question about this capture. Type your answer and press Enter "
+		                               "(Ctrl-D stops).\n", "%zu questions about this capture. Type your answer "
+		                               "and press Enter (Ctrl-D stops).\n", n), n);
+		say(out, width, "", text);
+	}
 	for (size_t i = 0; i < n; i++) {
-		fprintf(out, "\n%zu. %s\n> ", i + 1, qs[i].question);
+		fputc('\n', out);
+		print_question(out, width, i, &qs[i]);
+		fputs("> ", out);
 		fflush(out);
 		if (fgets(line, sizeof line, in) == NULL) {
 			fputc('\n', out);
@@ -160,12 +194,13 @@ static void ask(FILE *out, FILE *in, bool tty, const struct lsc_quiz_q *qs, size
 			fprintf(out, "%s", line[0] != '\0' && strchr(line, '\n') != NULL ? line : "\n");
 		if (lsc_quiz_check(&qs[i], line)) {
 			right++;
-			fprintf(out, _("Right: %s.\n"), qs[i].answer);
+			snprintf(text, sizeof text, _("Right: %s.\n"), qs[i].answer);
 		} else {
-			fprintf(out, _("Not quite: the answer is %s.\n"), qs[i].answer);
+			snprintf(text, sizeof text, _("Not quite: the answer is %s.\n"), qs[i].answer);
 		}
-		fprintf(out, "   %s\n", qs[i].explanation);
-		print_proof(out, &qs[i]);
+		say(out, width, "", text);
+		say(out, width, "   ", qs[i].explanation);
+		print_proof(out, width, &qs[i]);
 	}
 	fprintf(out, P_("\nScore: %zu of %zu question right.\n", "\nScore: %zu of %zu questions right.\n", asked),
 	        right, asked);

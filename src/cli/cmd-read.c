@@ -89,6 +89,7 @@ static const struct option read_opts[] = {
 	{ "step", no_argument, NULL, 's' },
 	LSC_TEACH_OPTIONS,
 	LSC_CALLS_OPTIONS,
+	{ "utc", no_argument, NULL, LSC_OPT_UTC },
 	{ NULL, 0, NULL, 0 },
 };
 

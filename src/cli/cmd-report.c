@@ -23,14 +23,18 @@ static const char report_help[] =
 	"options:\n"
 	"  -f, --format FORMAT  html, md or json (default: from OUT's suffix; without -o,\n"
 	"                       md on a terminal and html otherwise)\n"
-	"  -o, --output OUT     write the report to OUT ('-': standard output, the default)\n"
-	"      --frames N       show the first N frames in detail: a section each and their\n"
-	"                       arrows in the ladders (default 1000; 0: summaries only).\n"
-	"                       The summaries and the conversation table count every frame\n"
-	"      --explain[=WHEN] a \"Why\" list under the frames, in plain words: first (each\n"
-	"                       situation the first time; alone), all, or none (default)\n"
-	"      --handout        HTML: a lesson to print (one or two A4 pages): what happened,\n"
-	"                       the layers over one frame, the first conversation's ladder\n"
+	"  -o, --output OUT     write the report to OUT ('-': standard output, the\n"
+	"                       default)\n"
+	"      --frames N       show the first N frames in detail: a section each and\n"
+	"                       their arrows in the ladders (default 1000; 0: summaries\n"
+	"                       only).  The summaries and the conversation table count\n"
+	"                       every frame\n"
+	"      --explain[=WHEN] a \"Why\" list under the frames, in plain words: first\n"
+	"                       (each situation the first time; alone), all, or none\n"
+	"                       (default)\n"
+	"      --utc            times in UTC (default: local time; -f json is always UTC)\n"
+	"      --handout        HTML: a lesson to print (one or two A4 pages): what\n"
+	"                       happened, the layers over one frame, the first ladder\n"
 	LSC_CALLS_HELP
 	"  -h, --help           this help\n"
 	"\n"
@@ -41,7 +45,8 @@ static const char report_help[] =
 static int run_report(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_report = {
-	"report", "[-f html|md|json] [-o OUT] [--frames N] [--handout] [--calls FILE | --no-calls] FILE [FILTER...]",
+	"report", "[-f html|md|json] [-o OUT] [--frames N] [--utc] [--handout] [--calls FILE | --no-calls] "
+	"FILE [FILTER...]",
 	N_("explain a whole capture: summary, layer model, conversations, ladders, frames"),
 	run_report,
 };
@@ -54,6 +59,7 @@ static const struct option report_opts[] = {
 	{ "explain", optional_argument, NULL, LSC_OPT_EXPLAIN },
 	{ "handout", no_argument, NULL, 'H' },
 	LSC_CALLS_OPTIONS,
+	{ "utc", no_argument, NULL, LSC_OPT_UTC },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -259,6 +265,7 @@ static int run_report(int argc, char **argv)
 			lsc_print_usage(stdout, cmd, report_help);
 			return LSC_EXIT_OK;
 		case LSC_OPT_EXPLAIN:
+		case LSC_OPT_UTC:
 			if ((rc = lsc_teach_option(cmd, opt, optarg, &teach)) != 0)
 				return rc;
 			break;
@@ -309,6 +316,7 @@ static int run_report(int argc, char **argv)
 	ro.version = PACKAGE_VERSION;
 	ro.calls = calls;
 	ro.handout = handout;
+	ro.utc = teach.utc;
 	if (teach.explain_given && teach.explain != LSC_EXPLAIN_NONE &&
 	    (ro.explain = lsc_teach_new(teach.explain)) == NULL) {
 		free(filter);

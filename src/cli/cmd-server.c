@@ -14,7 +14,8 @@
 static const char server_help[] =
 	"options:\n"
 	"  -u, --udp             echo each UDP datagram to its sender (default: TCP)\n"
-	"  -p, --port N          port to listen on (default 8082; 0 lets the system choose)\n"
+	"  -p, --port N          port to listen on (default 8082; 0 lets the system\n"
+	"                        choose)\n"
 	"  -b, --bind ADDR       listen on this address or name only (default: every\n"
 	"                        address, IPv4 and IPv6)\n"
 	"  -n, --max-conns N     exit (status 0) once N clients have come and gone\n"
@@ -22,8 +23,10 @@ static const char server_help[] =
 	"  -q, --quiet           print no line per connection and message: only where it\n"
 	"                        listens, the summary and errors\n"
 	"  -e, --explain[=FMT]   narrate each socket call with its result and time:\n"
-	"                        text (default) or json (NDJSON on stdout; the other lines\n"
-	"                        then go to stderr)\n"
+	"                        text (default) or json (NDJSON on stdout; the other\n"
+	"                        lines then go to stderr)\n"
+	"      --utc             --explain's times in UTC (default: local time; JSON is\n"
+	"                        always UTC)\n"
 	"  -h, --help            this help\n"
 	"\n"
 	"Reads up to 2048 bytes at a time and echoes them back byte for byte.  A client\n"
@@ -36,7 +39,7 @@ static const char server_help[] =
 static int run_server(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_server = {
-	"server", "[--udp] [--port N] [--bind ADDR] [--max-conns N] [--quiet] [--explain[=FMT]]",
+	"server", "[--udp] [--port N] [--bind ADDR] [--max-conns N] [--quiet] [--explain[=FMT] [--utc]]",
 	N_("run the echo server: accept clients and echo what they send"),
 	run_server,
 };
@@ -48,6 +51,7 @@ static const struct option server_opts[] = {
 	{ "max-conns", required_argument, NULL, 'n' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "explain", optional_argument, NULL, 'e' },
+	{ "utc", no_argument, NULL, LSC_OPT_UTC },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -89,7 +93,7 @@ static int run_server(int argc, char **argv)
 	struct lsc_echo_server_opts o = { 0 };
 	struct lsc_explain ex;
 	enum lsc_explain_format fmt = LSC_EXPLAIN_TEXT;
-	bool explain = false, quiet = false;
+	bool explain = false, quiet = false, utc = false;
 	unsigned long long v;
 	char err[LSC_ERRBUF_SIZE];
 	int opt;
@@ -123,6 +127,9 @@ static int run_server(int argc, char **argv)
 			if (optarg != NULL && lsc_explain_parse_format(optarg, &fmt))
 				return lsc_usage_error(cmd, "--explain wants text or json, not '%s'", optarg);
 			break;
+		case LSC_OPT_UTC:
+			utc = true;
+			break;
 		case 'h':
 			lsc_print_usage(stdout, cmd, server_help);
 			return LSC_EXIT_OK;
@@ -149,6 +156,7 @@ static int run_server(int argc, char **argv)
 	o.quiet = quiet;
 	if (explain) {
 		lsc_explain_init(&ex, out, fmt, "server");
+		ex.utc = utc;
 		o.explain = &ex;
 	}
 	lsc_catch_stop(on_signal);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <layerscope/strbuf.h>
 
 #include "cli.h"
+#include "../render/render-int.h"
 
 /*
  * Messages name files, options and filters the user or an attacker chose:
@@ -54,10 +56,136 @@ int lsc_usage_error(const struct lsc_cmd *cmd, const char *fmt, ...)
 	return LSC_EXIT_USAGE;
 }
 
+unsigned lsc_prose_width(FILE *out)
+{
+	unsigned w = lsc_term_width(out);
+	return w == 0 || w > LSC_PROSE_WIDTH ? LSC_PROSE_WIDTH : w;
+}
+
+void lsc_print_folded(FILE *out, unsigned indent, const char *lead, const char *text, unsigned width)
+{
+	static struct lsc_text t; /* 8 KiB of buffer: the command's one thread uses it */
+	lsc_text_init(&t, out, false);
+	lsc_text_wrapped(&t, text, indent, lead, width);
+	lsc_text_flush(&t);
+}
+
+/*
+ * The synopsis folded at spaces, each line's continuation under its first
+ * argument, where no option group ("[-f FORMAT]") is cut in two: a space
+ * inside brackets or braces is held as US (0x1f) through the folding.
+ */
+static void print_synopsis(FILE *out, const struct lsc_cmd *cmd, unsigned width)
+{
+	char lead[64], *folded = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&folded, &n);
+	if (m == NULL) {
+		fprintf(out, "usage: layerscope %s %s\n", cmd->name, cmd->synopsis);
+		return;
+	}
+	snprintf(lead, sizeof lead, "usage: layerscope %s ", cmd->name);
+	for (const char *p = cmd->synopsis; *p != '\0';) {
+		/* A line after the first is another form, "layerscope CMD ...": it folds under its arguments too. */
+		size_t len = strcspn(p, "\n"), blanks = p == cmd->synopsis ? 0 : strspn(p, " "), skip = 0;
+		char line[512];
+		int depth = 0;
+		if (p != cmd->synopsis) {
+			snprintf(lead, sizeof lead, "layerscope %s ", cmd->name);
+			if (strncmp(p + blanks, lead, strlen(lead)) == 0)
+				skip = strlen(lead);
+			else
+				lead[0] = '\0';
+		}
+		snprintf(line, sizeof line, "%.*s", (int)(len - blanks - skip), p + blanks + skip);
+		for (char *c = line; *c != '\0'; c++) {
+			depth += *c == '[' || *c == '{' ? 1 : *c == ']' || *c == '}' ? -1 : 0;
+			if (*c == ' ' && depth > 0)
+				*c = '\x1f';
+		}
+		lsc_print_folded(m, (unsigned)blanks, lead, line, width);
+		p += len + (p[len] == '\n');
+	}
+	fclose(m);
+	for (size_t i = 0; i < n; i++)
+		if (folded[i] == '\x1f')
+			folded[i] = ' ';
+	fwrite(folded, 1, n, out);
+	free(folded);
+}
+
+#define NO_COLUMN UINT_MAX
+
+/*
+ * Where the lines under a help line continue it: an option's ("  -c, --count
+ * N  stop after...") under its description, past the label and two spaces;
+ * prose at column 0 at column 0; a heading ("options:") or a blank line
+ * has none.
+ */
+static unsigned help_column(const char *line, size_t len)
+{
+	size_t lead = strspn(line, " ");
+	if (lead >= len || line[len - 1] == ':')
+		return NO_COLUMN;
+	if (line[lead] != '-')
+		return lead == 0 ? 0 : NO_COLUMN;
+	const char *gap = memmem(line + lead, len - lead, "  ", 2);
+	if (gap == NULL)
+		return NO_COLUMN;
+	return (unsigned)(gap - line + strspn(gap, " "));
+}
+
+/*
+ * A command's options and notes as written, but for a paragraph with a line
+ * wider than `width` (a translation, a narrow terminal): its lines are
+ * joined and folded again at spaces, under the paragraph's column.
+ */
+static void print_help_text(FILE *out, const char *help, unsigned width)
+{
+	const char *p = help;
+	while (*p != '\0') {
+		size_t len = strcspn(p, "\n");
+		unsigned col = help_column(p, len);
+		bool wide = lsc_text_cols(p, len) > width;
+		const char *end = p + len + (p[len] == '\n');
+		while (col != NO_COLUMN && *end != '\0') {
+			size_t l = strcspn(end, "\n"), lead = strspn(end, " ");
+			if (lead >= l || lead != col || end[lead] == '-' || end[l - 1] == ':')
+				break;
+			wide |= lsc_text_cols(end, l) > width;
+			end += l + (end[l] == '\n');
+		}
+		if (!wide || col == NO_COLUMN || col >= len) {
+			fwrite(p, 1, (size_t)(end - p), out);
+			p = end;
+			continue;
+		}
+		char lead[128], text[2048];
+		struct lsc_strbuf b;
+		snprintf(lead, sizeof lead, "%.*s", (int)col, p);
+		lsc_sb_init(&b, text, sizeof text);
+		for (const char *q = p + col; q < end;) {
+			size_t l = strcspn(q, "\n");
+			lsc_sb_putn(&b, q, l);
+			q += l + (q[l] == '\n');
+			if (q < end) {
+				lsc_sb_putc(&b, ' ');
+				q += strspn(q, " ");
+			}
+		}
+		lsc_print_folded(out, 0, lead, text, width);
+		p = end;
+	}
+}
+
 void lsc_print_usage(FILE *out, const struct lsc_cmd *cmd, const char *help)
 {
-	fprintf(out, "usage: layerscope %s %s\n\n%s\n\n%s", cmd->name, cmd->synopsis,
-	        cmd->summary, help);
+	unsigned width = lsc_prose_width(out);
+	print_synopsis(out, cmd, width);
+	fputc('\n', out);
+	lsc_print_folded(out, 0, "", _(cmd->summary), width);
+	fputc('\n', out);
+	print_help_text(out, help, width);
 }
 
 const struct lsc_renderer *lsc_default_renderer(FILE *out)
@@ -82,6 +210,9 @@ int lsc_teach_option(const struct lsc_cmd *cmd, int opt, const char *arg, struct
 		if (lsc_parse_u64(arg, 20, 10000, &v))
 			return lsc_usage_error(cmd, "--width wants a number of columns from 20 to 10000, not '%s'", arg);
 		t->width = (unsigned)v;
+		return 0;
+	case LSC_OPT_UTC:
+		t->utc = true;
 		return 0;
 	default:
 		return 1;
@@ -140,6 +271,7 @@ int lsc_teach_resolve(const struct lsc_teach_opts *t, FILE *out, struct lsc_rend
 	bool tty = isatty(fileno(out));
 	enum lsc_explain_mode mode = t->explain_given ? t->explain : tty ? LSC_EXPLAIN_FIRST : LSC_EXPLAIN_NONE;
 	ro->width = t->width != 0 ? t->width : lsc_term_width(out);
+	ro->utc = t->utc;
 	ro->explain = NULL;
 	if (mode == LSC_EXPLAIN_NONE)
 		return 0;

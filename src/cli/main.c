@@ -35,13 +35,19 @@ static const struct lsc_cmd *const commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "%s\n\n%s\n\n%s\n", _("usage: layerscope COMMAND [OPTIONS] [ARGS]"),
-	        _("Shows the TCP/IP layers of every frame an echo server and client exchange."),
-	        _("commands:"));
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i]->name, _(commands[i]->summary));
-	fprintf(out, "\n%s\n", _("'layerscope COMMAND --help' shows a command's options; "
-	                          "'man layerscope' the whole manual."));
+	fprintf(out, "%s\n\n", _("usage: layerscope COMMAND [OPTIONS] [ARGS]"));
+	lsc_print_folded(out, 0, "", _("Shows the TCP/IP layers of every frame an echo server and client exchange."),
+	                 lsc_prose_width(out));
+	fprintf(out, "\n%s\n", _("commands:"));
+	unsigned width = lsc_prose_width(out);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "%-8s ", commands[i]->name);
+		lsc_print_folded(out, 2, name, _(commands[i]->summary), width);
+	}
+	fputc('\n', out);
+	lsc_print_folded(out, 0, "", _("'layerscope COMMAND --help' shows a command's options; "
+	                               "'man layerscope' the whole manual."), width);
 }
 
 /*

@@ -82,9 +82,13 @@ static uint32_t pseudo_sum(const struct lsc_layer *ip, uint8_t ipproto, uint32_t
 {
 	uint32_t sum = 0;
 	/* Source and destination are adjacent: one sum of both, read through the struct's bytes. */
-	if (ip->proto == LSC_PROTO_IPV4) {
+	if (ip->proto == LSC_PROTO_IPV4 && !ip->u.ipv4.has_final_dst) {
 		const uint8_t *h = (const uint8_t *)&ip->u.ipv4;
 		sum = lsc_csum_add(sum, h + offsetof(struct lsc_ipv4, src), 8);
+	} else if (ip->proto == LSC_PROTO_IPV4) {
+		/* RFC 1122 4.1.3.2: with a source route, the final destination. */
+		sum = lsc_csum_add(sum, ip->u.ipv4.src, 4);
+		sum = lsc_csum_add(sum, ip->u.ipv4.final_dst, 4);
 	} else if (!ip->u.ipv6.has_final_dst) {
 		const uint8_t *h = (const uint8_t *)&ip->u.ipv6;
 		sum = lsc_csum_add(sum, h + offsetof(struct lsc_ipv6, src), 32);

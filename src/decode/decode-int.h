@@ -123,8 +123,12 @@ struct lsc_icmp_kind {
 	                    const struct lsc_layer *ip, uint32_t msg_len, uint16_t *calc);
 	const char *(*type_name)(uint8_t type);
 	const char *(*code_name)(uint8_t type, uint8_t code);
-	/* Fields the 4 bytes after the checksum hold for some types (MTU, pointer ...). */
-	void (*emit_rest)(struct lsc_sink *s, const struct lsc_icmp *ic);
+	/* The header's length: 8, or more where the type has a body of its own (ICMPv6's Neighbor Discovery). */
+	uint32_t (*header_len)(struct lsc_layer *l, uint32_t msg_len);
+	/* Fields the 4 bytes after the checksum hold for some types (MTU, pointer ...), and the header past them. */
+	void (*emit_rest)(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l);
+	/* What the summary adds after the type's name (NULL: nothing). */
+	void (*summary_rest)(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l);
 };
 extern const struct lsc_icmp_kind lsc_icmpv6_kind;
 

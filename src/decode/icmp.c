@@ -24,7 +24,9 @@ void lsc_icmp_decode(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c
 	    lsc_cur_be16(c, &ic->checksum) || lsc_cur_be32(c, &ic->rest))
 		return lsc_layer_truncated(l, k->cut_reason);
 	/* the window is no longer than msg_len, so msg_len >= 8 here; clamp all the same */
-	l->body_len = msg_len > 8 ? msg_len - 8 : 0;
+	if (k->header_len != NULL)
+		l->hdr_len = k->header_len(l, msg_len);
+	l->body_len = msg_len > l->hdr_len ? msg_len - l->hdr_len : 0;
 	ic->csum = k->checksum(f, l, ip, msg_len, &ic->csum_calc);
 	lsc_csum_note(f, l, l->proto == LSC_PROTO_ICMPV6 ? "ICMPv6" : "ICMP", ic->csum, ic->checksum, ic->csum_calc);
 	next->limit = l->body_len;
@@ -113,8 +115,10 @@ static const char *code_name(uint8_t type, uint8_t code)
 }
 
 /* Next-hop MTU (RFC 1191), redirect gateway, parameter-problem pointer. */
-static void emit_rest(struct lsc_sink *s, const struct lsc_icmp *ic)
+static void emit_rest(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l)
 {
+	const struct lsc_icmp *ic = &l->u.icmp;
+	(void)f;
 	if (ic->type == 3 && ic->code == 4) {
 		s->ops->uint(s, "mtu", "Next-hop MTU", ic->rest & 0xffffu, 0, NULL);
 	} else if (ic->type == 5) {
@@ -132,7 +136,7 @@ static void emit_rest(struct lsc_sink *s, const struct lsc_icmp *ic)
 
 static const struct lsc_icmp_kind icmp_kind = {
 	"ICMP header cut short (needs 8 bytes)", 8, 0, LSC_PROTO_IPV4,
-	is_error, checksum, type_name, code_name, emit_rest,
+	is_error, checksum, type_name, code_name, NULL, emit_rest, NULL,
 };
 
 /* ---- fields and summary, shared with icmpv6.c ---------------------------- */
@@ -167,9 +171,8 @@ static void emit_seq(struct lsc_sink *s, const struct lsc_frame *f, const struct
 static void emit_rest_field(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
                             const struct lsc_field *fd)
 {
-	(void)f;
 	(void)fd;
-	kind_of(l)->emit_rest(s, &l->u.icmp);
+	kind_of(l)->emit_rest(s, f, l);
 }
 
 const struct lsc_field lsc_icmp_fields[LSC_ICMP_NFIELDS] = {
@@ -189,7 +192,6 @@ void lsc_icmp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const str
 	const struct lsc_icmp_kind *k = kind_of(l);
 	const struct lsc_icmp *ic = &l->u.icmp;
 	const char *tname = k->type_name(ic->type), *cname = k->code_name(ic->type, ic->code);
-	(void)f;
 	if (tname != NULL)
 		lsc_sb_puts(b, tname);
 	else
@@ -200,6 +202,8 @@ void lsc_icmp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const str
 		lsc_sb_printf(b, " code %u", ic->code);
 	if (ic->has_echo)
 		lsc_sb_printf(b, " id %u seq %u", ic->id, ic->seq);
+	if (k->summary_rest != NULL)
+		k->summary_rest(b, f, l);
 	if (ic->csum == LSC_CSUM_BAD) {
 		char tmp[LSC_W_CSUM_BAD];
 		char *start = lsc_sb_reserve(b, sizeof tmp, tmp);

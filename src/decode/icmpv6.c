@@ -2,6 +2,9 @@
 /* icmpv6.c: Internet Control Message Protocol for IPv6 (RFC 4443; ND and MLD names, RFC 4861, 2710, 3810): what differs from ICMP. */
 #include <config.h>
 
+#include <stdio.h>
+#include <string.h>
+
 #include "decode-int.h"
 
 /* Errors (types 1-4) quote as much of the offending packet as fits in the minimum MTU. */
@@ -85,18 +88,238 @@ static const char *code_name(uint8_t type, uint8_t code)
 	}
 }
 
-/* Packet Too Big carries the MTU, Parameter Problem a pointer (RFC 4443 3.2, 3.4). */
-static void emit_rest(struct lsc_sink *s, const struct lsc_icmp *ic)
+/* ---- Neighbor Discovery (RFC 4861) ------------------------------------------ */
+
+/* The fixed part of each ND message, options after it (RFC 4861 4.1-4.5); 0: not ND. */
+static uint32_t nd_fixed(uint8_t type)
 {
+	switch (type) {
+	case 133: return 8;  /* router solicitation */
+	case 134: return 16; /* router advertisement: hop limit, flags, lifetime, reachable, retrans */
+	case 135:            /* neighbor solicitation: target */
+	case 136: return 24; /* neighbor advertisement: flags, target */
+	case 137: return 40; /* redirect: target, destination */
+	default: return 0;
+	}
+}
+
+/* An ND message is all header: its fixed part and its options (no payload follows). */
+static uint32_t header_len(struct lsc_layer *l, uint32_t msg_len)
+{
+	uint32_t fixed = nd_fixed(l->u.icmp.type);
+	if (fixed == 0)
+		return 8;
+	if (msg_len < fixed) {
+		/* RFC 4861 6.1: a node silently discards it. */
+		lsc_layer_malformed(l, "Neighbor Discovery message shorter than its fixed part");
+		return 8;
+	}
+	return msg_len;
+}
+
+/* The ND message past the first 8 bytes, as far as the capture holds it. */
+static void nd_cursor(struct lsc_cur *c, const struct lsc_frame *f, const struct lsc_layer *l)
+{
+	uint32_t have = lsc_layer_captured(f, l);
+	uint32_t end = have < l->hdr_len ? have : l->hdr_len;
+	lsc_cur_init(c, f->data, l->offset + 8u, l->offset + (end > 8 ? end : 8u));
+}
+
+static void emit_ipv6(struct lsc_sink *s, const char *key, const char *label, const uint8_t a[16])
+{
+	char buf[LSC_ADDRSTRLEN];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_ipv6(&b, a);
+	s->ops->text(s, key, label, buf, false);
+}
+
+static const char *opt_name(uint8_t type)
+{
+	switch (type) {
+	case 1: return "source_lladdr";
+	case 2: return "target_lladdr";
+	case 3: return "prefix";
+	case 4: return "redirected";
+	case 5: return "mtu";
+	case 25: return "rdnss";
+	default: return NULL;
+	}
+}
+
+/* One option's contents (type and length already read); `c` holds exactly its len-2 bytes. */
+static void emit_option(struct lsc_sink *s, uint8_t type, struct lsc_cur *c)
+{
+	uint8_t u8, a[16];
+	uint32_t u32;
+	switch (type) {
+	case 1:
+	case 2: {
+		/* Ethernet's 6 bytes in an 8-byte option; other links fill more. */
+		uint8_t addr[254];
+		size_t n = lsc_cur_left(c);
+		char buf[3 * sizeof addr];
+		struct lsc_strbuf b;
+		if (n > sizeof addr || lsc_cur_bytes(c, addr, n) != 0)
+			n = 0;
+		lsc_sb_init(&b, buf, sizeof buf);
+		lsc_sb_hexcolon(&b, addr, n);
+		s->ops->text(s, "lladdr", "Link-layer address", buf, false);
+		break;
+	}
+	case 3:
+		if (lsc_cur_u8(c, &u8))
+			return;
+		s->ops->uint(s, "prefix_length", "Prefix length", u8, 0, NULL);
+		if (lsc_cur_u8(c, &u8))
+			return;
+		s->ops->boolean(s, "on_link", "On-link (L)", (u8 & 0x80) != 0, NULL);
+		s->ops->boolean(s, "autonomous", "Autonomous address configuration (A)", (u8 & 0x40) != 0, NULL);
+		if (lsc_cur_be32(c, &u32))
+			return;
+		s->ops->uint(s, "valid_lifetime", "Valid lifetime (s)", u32, 0, u32 == 0xffffffffu ? "infinity" : NULL);
+		if (lsc_cur_be32(c, &u32))
+			return;
+		s->ops->uint(s, "preferred_lifetime", "Preferred lifetime (s)", u32, 0,
+		             u32 == 0xffffffffu ? "infinity" : NULL);
+		if (lsc_cur_be32(c, &u32) || lsc_cur_bytes(c, a, 16))
+			return;
+		emit_ipv6(s, "prefix", "Prefix", a);
+		break;
+	case 5:
+		if (lsc_cur_be16(c, &(uint16_t){ 0 }) || lsc_cur_be32(c, &u32))
+			return;
+		s->ops->uint(s, "mtu", "MTU", u32, 0, NULL);
+		break;
+	case 25:
+		if (lsc_cur_be16(c, &(uint16_t){ 0 }) || lsc_cur_be32(c, &u32))
+			return;
+		s->ops->uint(s, "lifetime", "Lifetime (s)", u32, 0, NULL);
+		s->ops->open(s, "servers", "DNS servers", true);
+		while (lsc_cur_bytes(c, a, 16) == 0)
+			emit_ipv6(s, NULL, NULL, a);
+		s->ops->close(s, true);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The options after the fixed part: type, length in units of 8 bytes (as on the wire), contents. */
+static void emit_options(struct lsc_sink *s, struct lsc_cur *c)
+{
+	if (lsc_cur_left(c) < 2)
+		return;
+	s->ops->open(s, "options", "Options", true);
+	uint8_t type, len;
+	while (lsc_cur_left(c) >= 2 && lsc_cur_u8(c, &type) == 0 && lsc_cur_u8(c, &len) == 0) {
+		s->ops->open(s, NULL, NULL, false);
+		s->ops->uint(s, "type", "Type", type, 0, NULL);
+		char bytes[16];
+		snprintf(bytes, sizeof bytes, "%u bytes", len * 8u);
+		s->ops->uint(s, "length", "Length", len, 0, bytes); /* on the wire in units of 8 bytes */
+		if (opt_name(type) != NULL)
+			s->ops->text(s, "name", "Name", opt_name(type), false);
+		size_t body = len * 8u >= 2 ? len * 8u - 2 : 0;
+		if (len == 0 || body > lsc_cur_left(c)) {
+			/* RFC 4861 4.6: a length of 0 makes the whole message invalid. */
+			s->ops->text(s, "error", "Error", len == 0 ? "option length 0" : "option runs past the message",
+			             true);
+			s->ops->close(s, false);
+			break;
+		}
+		struct lsc_cur oc;
+		lsc_cur_init(&oc, c->base, c->off, c->off + body);
+		emit_option(s, type, &oc);
+		lsc_cur_skip(c, body);
+		s->ops->close(s, false);
+	}
+	s->ops->close(s, true);
+}
+
+static void emit_nd(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l)
+{
+	const struct lsc_icmp *ic = &l->u.icmp;
+	struct lsc_cur c;
+	uint8_t a[16];
+	uint32_t reach, retrans;
+	nd_cursor(&c, f, l);
+	switch (ic->type) {
+	case 134:
+		s->ops->uint(s, "cur_hop_limit", "Current hop limit", ic->rest >> 24, 0, NULL);
+		s->ops->boolean(s, "managed", "Managed address configuration (M)", (ic->rest >> 23) & 1, NULL);
+		s->ops->boolean(s, "other", "Other configuration (O)", (ic->rest >> 22) & 1, NULL);
+		s->ops->uint(s, "router_lifetime", "Router lifetime (s)", ic->rest & 0xffffu, 0,
+		             (ic->rest & 0xffffu) == 0 ? "not a default router" : NULL);
+		if (lsc_cur_be32(&c, &reach))
+			return;
+		s->ops->uint(s, "reachable_time", "Reachable time (ms)", reach, 0, NULL);
+		if (lsc_cur_be32(&c, &retrans))
+			return;
+		s->ops->uint(s, "retrans_timer", "Retransmission timer (ms)", retrans, 0, NULL);
+		break;
+	case 136:
+		s->ops->boolean(s, "router", "Router (R)", ic->rest >> 31, NULL);
+		s->ops->boolean(s, "solicited", "Solicited (S)", (ic->rest >> 30) & 1, NULL);
+		s->ops->boolean(s, "override", "Override (O)", (ic->rest >> 29) & 1, NULL);
+		break;
+	default:
+		break;
+	}
+	/* Solicitation, advertisement and redirect: the target; a redirect's destination after it. */
+	if (ic->type >= 135) {
+		if (lsc_cur_bytes(&c, a, 16))
+			return;
+		emit_ipv6(s, "target", "Target address", a);
+		if (ic->type == 137) {
+			if (lsc_cur_bytes(&c, a, 16))
+				return;
+			emit_ipv6(s, "destination", "Destination address", a);
+		}
+	}
+	emit_options(s, &c);
+}
+
+/* Packet Too Big carries the MTU, Parameter Problem a pointer (RFC 4443 3.2, 3.4); ND its own fields. */
+static void emit_rest(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l)
+{
+	const struct lsc_icmp *ic = &l->u.icmp;
 	if (ic->type == 2)
 		s->ops->uint(s, "mtu", "MTU", ic->rest, 0, NULL);
 	else if (ic->type == 4)
 		s->ops->uint(s, "pointer", "Pointer", ic->rest, 0, NULL);
+	else if (nd_fixed(ic->type) != 0 && !(l->flags & LSC_LF_MALFORMED))
+		emit_nd(s, f, l);
+}
+
+/* "neighbor solicitation, who has fe80::1", as tcpdump says it. */
+static void summary_rest(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
+{
+	const struct lsc_icmp *ic = &l->u.icmp;
+	struct lsc_cur c;
+	uint8_t a[16];
+	if (ic->type < 135 || ic->type > 137 || (l->flags & LSC_LF_MALFORMED))
+		return;
+	nd_cursor(&c, f, l);
+	if (lsc_cur_bytes(&c, a, 16))
+		return;
+	if (ic->type == 137) {
+		uint8_t dst[16];
+		if (lsc_cur_bytes(&c, dst, 16))
+			return;
+		/* "redirect, 2001:db8:2::9 via fe80::2": the destination, then the better first hop */
+		lsc_sb_puts(b, ", ");
+		lsc_sb_ipv6(b, dst);
+		lsc_sb_puts(b, " via ");
+	} else {
+		lsc_sb_puts(b, ic->type == 135 ? ", who has " : ", target ");
+	}
+	lsc_sb_ipv6(b, a);
 }
 
 const struct lsc_icmp_kind lsc_icmpv6_kind = {
 	"ICMPv6 header cut short (needs 8 bytes)", 128, 129, LSC_PROTO_IPV6,
-	is_error, checksum, type_name, code_name, emit_rest,
+	is_error, checksum, type_name, code_name, header_len, emit_rest, summary_rest,
 };
 
 const struct lsc_proto_info lsc_proto_icmpv6 = {

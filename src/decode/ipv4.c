@@ -2,6 +2,8 @@
 /* ipv4.c: Internet Protocol version 4 (RFC 791): header, options, fragments, header checksum. */
 #include <config.h>
 
+#include <string.h>
+
 #include "decode-int.h"
 
 /* Records each option's type and length; a length that cannot be is a note, not a stop. */
@@ -17,6 +19,12 @@ static void parse_options(struct lsc_frame *f, struct lsc_layer *l, struct lsc_c
 				return;
 			}
 			(void)lsc_cur_skip(c, len - 2u);
+			/* RFC 1122 4.1.3.2 (as tcpdump's ip_finddst): the last address of the first
+			 * loose or strict source route is the destination the upper layer's checksum covers. */
+			if ((type == 131 || type == 137) && len >= 7 && !ip->has_final_dst) {
+				memcpy(ip->final_dst, c->base + c->off - 4, 4);
+				ip->has_final_dst = true;
+			}
 		}
 		ip->opts[ip->nopts].type = type;
 		ip->opts[ip->nopts].length = len;
@@ -217,6 +225,20 @@ static void emit_options(struct lsc_sink *s, const struct lsc_frame *f, const st
 	s->ops->close(s, true);
 }
 
+/* The final destination exists only where a source route names it. */
+static void emit_final_dst(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
+                           const struct lsc_field *fd)
+{
+	char buf[16];
+	struct lsc_strbuf b;
+	(void)f;
+	if (!l->u.ipv4.has_final_dst)
+		return;
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_sb_ipv4(&b, l->u.ipv4.final_dst);
+	s->ops->text(s, fd->key, fd->label, buf, true);
+}
+
 static const struct lsc_field ipv4_fields[] = {
 	LSC_FIELD("src", "Source", LSC_FT_IPV4, ipv4.src, 16, NULL),
 	LSC_FIELD("dst", "Destination", LSC_FT_IPV4, ipv4.dst, 20, NULL),
@@ -234,6 +256,7 @@ static const struct lsc_field ipv4_fields[] = {
 	LSC_FIELD("checksum_ok", "Checksum", LSC_FT_CSUM, ipv4.csum, 20, lsc_field_csum),
 	LSC_FIELD_CUSTOM("checksum_expected", "Correct value", 20, lsc_field_csum_expected),
 	LSC_FIELD_CUSTOM("options", "Options", 20, emit_options),
+	LSC_FIELD_CUSTOM("final_dst", "Route ends at", 20, emit_final_dst),
 };
 
 static void ipv4_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)

@@ -87,13 +87,18 @@ static void parse_options(struct lsc_frame *f, struct lsc_layer *l, struct lsc_c
 		if (lsc_cur_u8(c, &o->length)) {
 			if (cut)
 				goto uncaptured;
+			f->ntcp_opts--; /* a kind alone: nothing to list */
+			t->opt_count--;
 			return lsc_layer_malformed(l, "TCP option length missing");
 		}
-		if (o->length < 2)
+		if (o->length < 2) {
+			o->bad = true; /* listed with its kind and length, never read as a whole option */
 			return lsc_layer_malformed(l, "TCP option length < 2");
+		}
 		if (o->length - 2u > lsc_cur_left(c)) {
 			if (cut)
 				goto uncaptured;
+			o->bad = true;
 			return lsc_layer_malformed(l, "TCP option runs past the header");
 		}
 		struct lsc_cur oc = lsc_cur_sub(c, o->length - 2u, NULL);
@@ -262,7 +267,7 @@ static void emit_one_option(struct lsc_sink *s, const struct lsc_tcp_opt *o)
 			s->ops->boolean(s, "request", "Cookie request", true, NULL);
 		} else {
 			char hex[2 * 16 + 1];
-			unsigned n = o->length - 2u;
+			unsigned n = o->length - 2u < 16 ? o->length - 2u : 16; /* the decoder let 4 to 16 through */
 			for (unsigned i = 0; i < n; i++) {
 				uint8_t b = (uint8_t)(o->v[i / 4] >> (24 - 8 * (i % 4)));
 				hex[2 * i] = "0123456789abcdef"[b >> 4];

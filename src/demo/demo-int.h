@@ -73,7 +73,7 @@ void demo_show_calls_to(struct demo_show *s, FILE *calls);
 /* After the demo: where the calls went, and who reads them. */
 void demo_calls_said(FILE *log, const char *write);
 /* With explanations on: what the demo will show, before the timeline (lsc_timeline_intro). */
-void demo_show_intro(struct demo_show *s, unsigned clients, bool udp, unsigned port);
+void demo_show_intro(struct demo_show *s, unsigned clients, bool udp, bool together, unsigned port);
 /*
  * Shows every item `more` hands out (a malloc'd array in time order, as
  * demo_queue_take() gives; 0 once no more will come): each frame decoded,

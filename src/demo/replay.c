@@ -178,7 +178,7 @@ int demo_replay(const struct lsc_demo_opts *o, const char *why, char *err)
 			goto out;
 		demo_show_calls_to(s, calls_out);
 	}
-	demo_show_intro(s, 3, o->udp, 8082); /* the bundled captures: three clients, port 8082 */
+	demo_show_intro(s, 3, o->udp, false, 8082); /* the bundled captures: three clients, port 8082 */
 	if (demo_show_run(s, o, take_all, q, err) != 0 || demo_show_finish(s, err) < 0)
 		goto out;
 	if (o->write != NULL && copy_file(pcap, o->write, err) != 0)

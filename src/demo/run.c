@@ -19,6 +19,7 @@
 #include <layerscope/frame.h>
 
 #include "demo-int.h"
+#include "../lib/i18n.h"
 
 /*
  * Threads: the capture copies each frame into the queue; the server runs
@@ -64,6 +65,19 @@ struct demo {
 	bool capture_joined;
 	atomic_bool stopping;   /* a signal: no more clients */
 	FILE *calls;            /* -w FILE: FILE.calls, until the output takes it */
+	/*
+	 * How the run was set up (namespaces, the capture, the drop of
+	 * privileges): said at the end, after what it shows, unless --verbose
+	 * asks for it as it happens; the first screen is the demo's own opening.
+	 */
+	FILE *said;
+	char *said_buf;
+	size_t said_len;
+	/* --together: the clients start at once (go) and wait for each other once connected */
+	pthread_mutex_t lock;   /* clients_ok, client_err and go, written by the clients' threads */
+	pthread_cond_t go_cond;
+	bool go;
+	pthread_barrier_t connected;
 };
 
 /* The signal that ended the exercise early (SIGINT, SIGTERM), set by lsc_demo_stop(). */
@@ -192,26 +206,113 @@ static void *server_thread(void *arg)
 	return NULL;
 }
 
-/* The exercise: each client in turn connects, sends the message, reads the echo 16 bytes at a time. */
+/* Client i's exchange; the count of intact echoes and the first failure are kept for the end. */
+static void client_run(struct demo *d, unsigned i, void (*connected)(void *ctx), void *ctx)
+{
+	const char *msg = d->o->message;
+	struct lsc_echo_client_opts co;
+	struct lsc_echo_client_result res;
+	char err[LSC_ERRBUF_SIZE];
+	memset(&co, 0, sizeof co);
+	co.udp = d->o->udp;
+	co.host = d->server_host;
+	co.port = d->port;
+	co.explain = &d->client_n[i].ex;
+	co.connected = connected;
+	co.connected_ctx = ctx;
+	int rc = lsc_echo_client_run(&co, msg, strlen(msg), &res, err);
+	pthread_mutex_lock(&d->lock);
+	if (rc == 0)
+		d->clients_ok++;
+	else if (d->client_err[0] == '\0')
+		snprintf(d->client_err, sizeof d->client_err, "%s: %.400s", d->client_n[i].role, err);
+	pthread_mutex_unlock(&d->lock);
+}
+
+/*
+ * --together: every client has a thread; they start at once (a barrier),
+ * and each, once connected, waits for the others before it sends, so every
+ * handshake is done before any teardown begins: the conversations coexist.
+ * A client that fails before it connects still arrives, so none waits forever.
+ */
+struct together {
+	struct demo *d;
+	unsigned i;
+	bool arrived;
+	pthread_t tid;
+};
+
+static void together_connected(void *ctx)
+{
+	struct together *t = ctx;
+	t->arrived = true;
+	pthread_barrier_wait(&t->d->connected);
+}
+
+static void *together_thread(void *arg)
+{
+	struct together *t = arg;
+	struct demo *d = t->d;
+	pthread_mutex_lock(&d->lock);
+	while (!d->go)
+		pthread_cond_wait(&d->go_cond, &d->lock);
+	pthread_mutex_unlock(&d->lock);
+	client_run(d, t->i, together_connected, t);
+	if (!t->arrived)
+		pthread_barrier_wait(&d->connected);
+	return NULL;
+}
+
+/*
+ * All the clients at once: every thread is made first and waits at the
+ * gate; the barrier then counts the threads there are, and the gate opens
+ * for all of them in one broadcast.
+ */
+static void clients_together(struct demo *d)
+{
+	unsigned n = d->o->clients, started = 0;
+	struct together *t = calloc(n, sizeof *t);
+	if (t == NULL) {
+		snprintf(d->client_err, sizeof d->client_err, "%s", _("out of memory for the clients' threads"));
+		return;
+	}
+	pthread_mutex_lock(&d->lock);
+	for (; started < n; started++) {
+		t[started].d = d;
+		t[started].i = started;
+		if (pthread_create(&t[started].tid, NULL, together_thread, &t[started]) != 0)
+			break;
+	}
+	if (started < n)
+		snprintf(d->client_err, sizeof d->client_err, _("only %u of %u clients' threads could start: run "
+		                                                 "fewer clients (--clients)"), started, n);
+	if (started > 0)
+		pthread_barrier_init(&d->connected, NULL, started);
+	d->go = true;
+	pthread_cond_broadcast(&d->go_cond);
+	pthread_mutex_unlock(&d->lock);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(t[i].tid, NULL);
+	if (started > 0)
+		pthread_barrier_destroy(&d->connected);
+	free(t);
+}
+
+/*
+ * The exercise: each client in turn connects, sends the message, reads the
+ * echo 16 bytes at a time; with --together, all of them at once.
+ */
 static void *clients_thread(void *arg)
 {
 	struct demo *d = arg;
-	const char *msg = d->o->message;
-	for (unsigned i = 0; i < d->o->clients && !atomic_load(&d->stopping); i++) {
-		struct lsc_echo_client_opts co;
-		if (i > 0)
-			sleep_ms(CLIENT_GAP_MS);
-		struct lsc_echo_client_result res;
-		char err[LSC_ERRBUF_SIZE];
-		memset(&co, 0, sizeof co);
-		co.udp = d->o->udp;
-		co.host = d->server_host;
-		co.port = d->port;
-		co.explain = &d->client_n[i].ex;
-		if (lsc_echo_client_run(&co, msg, strlen(msg), &res, err) == 0)
-			d->clients_ok++;
-		else if (d->client_err[0] == '\0')
-			snprintf(d->client_err, sizeof d->client_err, "%s: %.400s", d->client_n[i].role, err);
+	if (d->o->together) {
+		clients_together(d);
+	} else {
+		for (unsigned i = 0; i < d->o->clients && !atomic_load(&d->stopping); i++) {
+			if (i > 0)
+				sleep_ms(CLIENT_GAP_MS);
+			client_run(d, i, NULL, NULL);
+		}
 	}
 	atomic_store(&d->clients_done, true);
 	/* A client that failed leaves the server waiting for the rest: stop it. */
@@ -242,7 +343,7 @@ static int server_open(struct demo *d, char *err)
 		char *fix = strstr(err, " — ");
 		if (fix != NULL)
 			*fix = '\0';
-		fprintf(d->o->log, "layerscope demo: port %u is not free here (%s); the server takes a free port instead\n",
+		fprintf(d->said, "layerscope demo: port %u is not free here (%s); the server takes a free port instead\n",
 		        LSC_ECHO_PORT, err);
 		so.port = 0;
 		d->server = lsc_echo_server_new(&so, err);
@@ -294,7 +395,7 @@ static int capture_open(struct demo *d, const char *iface, const char *path, int
 	if (d->src == NULL)
 		return -1;
 	if (warn[0] != '\0')
-		fprintf(d->o->log, "layerscope demo: warning: %s\n", warn);
+		fprintf(d->said, "layerscope demo: warning: %s\n", warn);
 	snprintf(filter, sizeof filter, "%s port %u or arp%s", d->o->udp ? "udp" : "tcp", d->port,
 	         d->o->udp ? " or icmp" : "");
 	if (lsc_source_set_filter(d->src, filter, err) != 0)
@@ -313,7 +414,7 @@ static int capture_open(struct demo *d, const char *iface, const char *path, int
 		snprintf(calls, sizeof calls, "%s.calls", path);
 		give_to_sudo_user(calls);
 	}
-	fprintf(d->o->log, "layerscope demo: capturing on %s ('%s'), writing %s\n", iface, filter, path);
+	fprintf(d->said, "layerscope demo: capturing on %s ('%s'), writing %s\n", iface, filter, path);
 	return 0;
 }
 
@@ -406,6 +507,21 @@ static int run_threads(struct demo *d, struct demo_show *s, char *err)
 	return rc;
 }
 
+/* How the run was set up, kept for the end (d->said): said once, after what was shown. */
+static void said_show(struct demo *d)
+{
+	if (d->said == NULL || d->said == d->o->log)
+		return;
+	fclose(d->said);
+	d->said = NULL;
+	fflush(d->o->out); /* after what was shown, in a file that holds both too */
+	if (d->said_len > 0)
+		fwrite(d->said_buf, 1, d->said_len, d->o->log);
+	fflush(d->o->log);
+	free(d->said_buf);
+	d->said_buf = NULL;
+}
+
 static int report(struct demo *d, struct demo_show *s, const char *path, char *err)
 {
 	long long frames = demo_show_finish(s, err);
@@ -421,6 +537,7 @@ static int report(struct demo *d, struct demo_show *s, const char *path, char *e
 	}
 	if (lsc_source_write_end(d->src, err) != 0)
 		return -1;
+	said_show(d);
 	if (stop_signal != 0) {
 		fprintf(d->o->log, "layerscope demo: interrupted by %s after %u of %u clients; the %lld frames "
 		        "captured so far are in %s — replay them with: layerscope read %s\n",
@@ -471,22 +588,33 @@ static int setup(struct demo *d, struct demo_net *net, const char *path, int *fd
 		return -1;
 	if (lsc_priv_drop(&t, said, err) != 0)
 		return -1;
-	fprintf(d->o->log, "layerscope demo: %s: the server, the clients and the decoder run unprivileged\n", said);
+	fprintf(d->said, "layerscope demo: %s: the server, the clients and the decoder run unprivileged\n", said);
 	return 0;
 }
 
-static int run_live_demo(const struct lsc_demo_opts *o, char *err)
+/* `userns`: not root, running in a user namespace of its own, which the setup report says. */
+static int run_live_demo(const struct lsc_demo_opts *o, bool userns, char *err)
 {
 	struct demo *d = calloc(1, sizeof *d);
 	struct demo_net net = { -1, -1, -1 };
 	struct demo_show *s = NULL;
 	char path[4096];
 	int rc = -1, fd = -1;
+	if (d != NULL) {
+		pthread_mutex_init(&d->lock, NULL);
+		pthread_cond_init(&d->go_cond, NULL);
+	}
 	if (d == NULL || (d->q = demo_queue_new()) == NULL) {
 		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
 		goto out;
 	}
 	d->o = o;
+	d->said = o->verbose ? o->log : open_memstream(&d->said_buf, &d->said_len);
+	if (d->said == NULL)
+		d->said = o->log;
+	if (userns)
+		fprintf(d->said, "layerscope demo: not root: running inside a new user and network namespace "
+		        "of its own (its own lo%s)\n", o->hosts ? " and two hosts" : "");
 	narrator_init(&d->server_n, d, false, "server");
 	for (unsigned i = 0; i < o->clients; i++) {
 		char role[DEMO_ROLE_MAX];
@@ -505,7 +633,7 @@ static int run_live_demo(const struct lsc_demo_opts *o, char *err)
 		goto out;
 	demo_show_calls_to(s, d->calls);
 	d->calls = NULL;
-	demo_show_intro(s, o->clients, o->udp, d->port);
+	demo_show_intro(s, o->clients, o->udp, o->together, d->port);
 	if (run_threads(d, s, err) == 0)
 		rc = report(d, s, path, err);
 out:
@@ -513,12 +641,15 @@ out:
 		close(fd);
 	demo_show_free(s);
 	if (d != NULL) {
+		said_show(d); /* a failure is explained after it: the setup may say why */
 		lsc_echo_server_free(d->server);
 		if (d->src != NULL)
 			lsc_source_close(d->src);
 		demo_queue_free(d->q);
 		if (d->calls != NULL)
 			fclose(d->calls);
+		pthread_cond_destroy(&d->go_cond);
+		pthread_mutex_destroy(&d->lock);
 	}
 	demo_net_close(&net);
 	free(d);
@@ -541,17 +672,16 @@ int lsc_demo_run(const struct lsc_demo_opts *in, char *err)
 		o.log = stderr;
 	if (o.replay)
 		return demo_replay(&o, "replaying the bundled capture, as asked (--replay)", err);
-	if (geteuid() != 0) {
+	bool userns = geteuid() != 0; /* inside it, this process may be root: asked before */
+	if (userns) {
 		if (demo_userns_enter(why) != 0) {
 			char msg[LSC_ERRBUF_SIZE + 160];
 			snprintf(msg, sizeof msg, "not root, and %.300s: showing the bundled capture of the same "
 			         "exchange instead (run with sudo to capture for real)", why);
 			return demo_replay(&o, msg, err);
 		}
-		fprintf(o.log, "layerscope demo: not root: running inside a new user and network namespace "
-		        "of its own (its own lo%s)\n", o.hosts ? " and two hosts" : "");
 	}
-	int rc = run_live_demo(&o, err);
+	int rc = run_live_demo(&o, userns, err);
 	if (rc == -2 && geteuid() != 0) {
 		/* The namespace let us in but not far enough (a security module, a missing feature). */
 		char msg[LSC_ERRBUF_SIZE + 160];

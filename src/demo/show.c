@@ -39,7 +39,7 @@ struct demo_show *demo_show_new(const struct lsc_demo_opts *o, char *err)
 	if (s == NULL)
 		goto oom;
 	s->out = out;
-	s->tl = lsc_timeline_new(out, color);
+	s->tl = lsc_timeline_new(out, color, o->utc);
 	s->flows = lsc_flow_new(0);
 	s->stats = s->flows != NULL ? lsc_stats_new(s->flows, 0) : NULL;
 	s->ladder = lsc_renderer_find("ladder");
@@ -83,9 +83,9 @@ void demo_calls_said(FILE *log, const char *write)
 	               "report and quiz of %s show them observed\n"), write, write);
 }
 
-void demo_show_intro(struct demo_show *s, unsigned clients, bool udp, unsigned port)
+void demo_show_intro(struct demo_show *s, unsigned clients, bool udp, bool together, unsigned port)
 {
-	lsc_timeline_intro(s->tl, clients, udp, port);
+	lsc_timeline_intro(s->tl, clients, udp, together, port);
 }
 
 void demo_show_free(struct demo_show *s)

@@ -23,6 +23,7 @@ struct client {
 	int timeout_ms;
 	struct sockaddr_storage peer;
 	char at[LSC_ADDR_TEXT]; /* the peer as text */
+	bool connected_told;    /* opts->connected was called */
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -189,6 +190,8 @@ static int tcp_client(struct client *c, const struct addrinfo *ai, const uint8_t
 		lsc_net_addr_text((const struct sockaddr *)&local, from, sizeof from);
 		say(c, "connected to %s from %s (TCP)", c->at, from);
 	}
+	if (c->o->connected != NULL)
+		c->o->connected(c->o->connected_ctx);
 	int rc = tcp_exchange(c, fd, msg, len, res, err);
 	lsc_sock_close(ex, fd);
 	return rc;
@@ -213,6 +216,10 @@ static int udp_try(struct client *c, const struct addrinfo *a, const uint8_t *ms
 	if (lsc_sock_connect(ex, fd, a->ai_addr, a->ai_addrlen, c->timeout_ms) != 0) {
 		snprintf(err, LSC_ERRBUF_SIZE, "connect (UDP) to %s: %s", c->at, strerror(errno));
 		goto out;
+	}
+	if (c->o->connected != NULL && !c->connected_told) {
+		c->connected_told = true; /* once, though each address of the name is tried */
+		c->o->connected(c->o->connected_ctx);
 	}
 	ssize_t w = lsc_sock_send(ex, fd, msg, len, 0);
 	if (w < 0) {

@@ -11,6 +11,7 @@
 #include <layerscope/strbuf.h>
 
 #include "echo-int.h"
+#include "../lib/clock.h"
 #include "../render/jsonw.h"
 
 /* Frames' "ts" carries microseconds from live capture: narration matches it. */
@@ -310,18 +311,23 @@ static void write_json(FILE *out, const char *role, const char *ts, const char *
 	lsc_json_newline(&j);
 }
 
-void lsc_explain_write(FILE *out, enum lsc_explain_format format, const char *role,
+void lsc_explain_write(FILE *out, enum lsc_explain_format format, const char *role, bool utc,
                        const struct lsc_explain_event *ev)
 {
 	char ts[48], text[512];
-	lsc_format_rfc3339(ts, sizeof ts, ev->sec, ev->nsec, TS_DIGITS);
 	lsc_explain_call_text(ev, text, sizeof text);
 	if (role == NULL)
 		role = "";
-	if (format == LSC_EXPLAIN_JSON)
+	if (format == LSC_EXPLAIN_JSON) {
+		lsc_format_rfc3339(ts, sizeof ts, ev->sec, ev->nsec, TS_DIGITS);
 		write_json(out, role, ts, text, ev);
-	else
+	} else {
+		/* A person reads it beside the frames: their clock (clock.h), not the machine's RFC 3339. */
+		struct lsc_clock c;
+		lsc_clock_init(&c, utc);
+		*lsc_clock_w(&c, ts, ev->sec, ev->nsec, TS_DIGITS) = '\0';
 		fprintf(out, "%s %s %s\n", ts, role, text);
+	}
 }
 
 void lsc_explain_stamp(struct lsc_explain_event *ev)
@@ -341,7 +347,7 @@ void lsc_explain_emit(struct lsc_explain *ex, struct lsc_explain_event *ev)
 	if (ex->hook != NULL)
 		ex->hook(ex->hook_ctx, ev);
 	if (ex->out != NULL) {
-		lsc_explain_write(ex->out, ex->format, ex->role, ev);
+		lsc_explain_write(ex->out, ex->format, ex->role, ex->utc, ev);
 		fflush(ex->out);
 	}
 }

@@ -443,8 +443,7 @@ static bool hidden_char(uint32_t c)
  * out (at most LSC_ESC_CHAR bytes, never more than 4 a byte taken, no NUL)
  * and its length in *olen; returns the bytes of p it took (1 to 4).
  */
-#define LSC_ESC_CHAR 8
-static size_t escape_char(char *out, size_t *olen, const uint8_t *p, size_t n, unsigned flags)
+size_t lsc_escape_char(char *out, size_t *olen, const uint8_t *p, size_t n, unsigned flags)
 {
 	static const char hexd[] = "0123456789abcdef";
 	uint8_t ch = p[0];
@@ -480,13 +479,29 @@ static size_t escape_char(char *out, size_t *olen, const uint8_t *p, size_t n, u
 	return 1;
 }
 
+size_t lsc_utf8_partial(const uint8_t *p, size_t n)
+{
+	/* A lead byte among the last three, with fewer continuation bytes after it than it announces. */
+	for (size_t back = 1; back <= 3 && back <= n; back++) {
+		uint8_t c = p[n - back];
+		if ((c & 0xc0) == 0x80)
+			continue;
+		size_t want = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+		if (c >= 0xf5 || want <= back)
+			return 0;
+		/* What is there must be continuation bytes: checked by the caller's escape once whole. */
+		return back;
+	}
+	return 0;
+}
+
 size_t lsc_escape(char *dst, const void *src, size_t n, unsigned flags)
 {
 	const uint8_t *p = src;
 	char *o = dst;
 	for (size_t i = 0; i < n;) {
 		size_t k;
-		i += escape_char(o, &k, p + i, n - i, flags);
+		i += lsc_escape_char(o, &k, p + i, n - i, flags);
 		o += k;
 	}
 	*o = '\0';
@@ -499,7 +514,7 @@ size_t lsc_sb_text(struct lsc_strbuf *b, const uint8_t *p, size_t n, unsigned fl
 	while (i < n && !b->cut) {
 		char e[LSC_ESC_CHAR + 1];
 		size_t k;
-		i += escape_char(e, &k, p + i, n - i, flags);
+		i += lsc_escape_char(e, &k, p + i, n - i, flags);
 		lsc_sb_putn(b, e, k);
 	}
 	return i;

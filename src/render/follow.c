@@ -11,6 +11,7 @@
 #include <layerscope/strbuf.h>
 
 #include "render-int.h"
+#include "../lib/i18n.h"
 
 #define FOLLOW_BUFFER (1u << 20) /* bytes a direction may hold back while waiting for a gap */
 #define PREVIEW_MAX   48         /* escaped characters of a recv() result shown with --chunk */
@@ -27,6 +28,9 @@ struct follow {
 	uint64_t recvs[2];      /* recv() calls so far, per direction */
 	uint32_t max_id;
 	bool mid_line;          /* text mode: the last byte written was not a newline */
+	unsigned esc;           /* escaping flags: LSC_ESC_UTF8 for a terminal that speaks it */
+	uint8_t part[2][4];     /* text mode: a UTF-8 character a segment cut, per direction, */
+	uint8_t npart[2];       /* waiting for its last bytes in the next one */
 	struct lsc_reasm *rs[2];
 };
 
@@ -41,6 +45,7 @@ static void *follow_begin(FILE *out, const struct lsc_render_opts *o)
 	fw->want = o->follow;
 	fw->chunk = o->chunk;
 	fw->block = -1;
+	fw->esc = lsc_text_utf8() ? LSC_ESC_UTF8 : 0;
 	fw->rs[0] = lsc_reasm_new(FOLLOW_BUFFER, deliver, fw);
 	fw->rs[1] = lsc_reasm_new(FOLLOW_BUFFER, deliver, fw);
 	if (fw->rs[0] != NULL && fw->rs[1] != NULL) {
@@ -57,24 +62,86 @@ static void *follow_begin(FILE *out, const struct lsc_render_opts *o)
 	return fw;
 }
 
-/* Bytes as C-like escapes; a newline also ends the line when `breaks`.  Returns columns written. */
-static size_t put_escaped(FILE *out, const uint8_t *p, uint32_t n, bool breaks, size_t max)
+/*
+ * One character of the bytes at p (n of them) as text, escaped by the rule
+ * of every format (lsc_escape_char: UTF-8 kept under a UTF-8 locale); a
+ * newline also ends the line when `breaks`.  Adds its columns to *col (0
+ * after a line's end) and returns the bytes it took; 0 (nothing written)
+ * when it would pass `max` columns (0: no limit).
+ */
+static size_t put_char(FILE *out, const uint8_t *p, size_t n, unsigned flags, bool breaks, size_t *col,
+                       size_t max)
+{
+	char e[LSC_ESC_CHAR + 1];
+	size_t len, took = lsc_escape_char(e, &len, p, n, flags);
+	size_t cols = (unsigned char)e[0] >= 0x80 ? 1 : len; /* a character kept whole takes one column */
+	if (max != 0 && *col + cols > max)
+		return 0;
+	fwrite(e, 1, len, out);
+	*col += cols;
+	if (p[0] == '\n' && breaks) {
+		fputc('\n', out);
+		*col = 0;
+	}
+	return took;
+}
+
+/* Bytes as text (put_char), "..." once past `max` columns (0: no limit).  Returns the columns written. */
+static size_t put_escaped(FILE *out, const uint8_t *p, uint32_t n, unsigned flags, bool breaks, size_t max)
 {
 	size_t col = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		char e[LSC_ESC_MAX(1)];
-		uint8_t ch = p[i];
-		lsc_escape(e, &ch, 1, 0);
-		if (max != 0 && col + strlen(e) > max) {
+	for (uint32_t i = 0; i < n;) {
+		size_t took = put_char(out, p + i, n - i, flags, breaks, &col, max);
+		if (took == 0) {
 			fputs("...", out);
 			return col + 3;
 		}
-		fputs(e, out);
-		col += strlen(e);
-		if (ch == '\n' && breaks)
-			fputc('\n', out), col = 0;
+		i += (uint32_t)took;
 	}
 	return col;
+}
+
+/* The bytes of a cut character of direction d that will not be finished: escaped as they are. */
+static void flush_part(struct follow *fw, int d)
+{
+	if (fw->npart[d] == 0)
+		return;
+	put_escaped(fw->out, fw->part[d], fw->npart[d], 0, true, 0);
+	fw->mid_line = true; /* bytes of 0x80 and up: never a newline */
+	fw->npart[d] = 0;
+}
+
+/*
+ * The current direction's next bytes as text.  A UTF-8 character cut at the
+ * end of a segment waits for its last bytes in the next (fw->part), so "ç"
+ * sent in two segments shows as "ç", not as two escapes.
+ */
+static void put_stream(struct follow *fw, const uint8_t *p, uint32_t n)
+{
+	int d = fw->dir;
+	size_t col = fw->mid_line, at = 0;
+	if (fw->npart[d] > 0) {
+		uint8_t head[8];
+		size_t k = fw->npart[d], take = n < 4 ? n : 4;
+		memcpy(head, fw->part[d], k);
+		memcpy(head + k, p, take);
+		if (lsc_utf8_partial(head, k + take) == k + take) { /* still not whole: keep waiting */
+			memcpy(fw->part[d] + k, p, take);
+			fw->npart[d] = (uint8_t)(k + take);
+			return;
+		}
+		fw->npart[d] = 0;
+		size_t i = 0;
+		while (i < k)
+			i += put_char(fw->out, head + i, k + take - i, fw->esc, true, &col, 0);
+		at = i - k;
+	}
+	size_t keep = (fw->esc & LSC_ESC_UTF8) ? lsc_utf8_partial(p + at, n - at) : 0;
+	for (size_t i = at; i < n - keep;)
+		i += put_char(fw->out, p + i, n - keep - i, fw->esc, true, &col, 0);
+	memcpy(fw->part[d], p + n - keep, keep);
+	fw->npart[d] = (uint8_t)keep;
+	fw->mid_line = col != 0;
 }
 
 static const char *const who[2] = { "client -> server", "server -> client" };
@@ -91,6 +158,8 @@ static void block_header(struct follow *fw)
 {
 	if (fw->block == fw->dir)
 		return;
+	if (fw->block >= 0)
+		flush_part(fw, fw->block);
 	end_line(fw);
 	fw->block = fw->dir;
 	fprintf(fw->out, "\n%s %s\n", fw->dir == 0 ? ">>" : "<<", who[fw->dir]);
@@ -120,7 +189,8 @@ static void chunk_rows(struct follow *fw, const struct lsc_reasm_chunk *ch, bool
 		uint32_t n = ch->len - off < fw->chunk ? ch->len - off : fw->chunk;
 		fprintf(fw->out, "  %-40s| #%-3" PRIu64 " %4" PRIu32 " byte%s \"", off == 0 ? left : "",
 		        ++fw->recvs[fw->dir], n, n == 1 ? " " : "s");
-		put_escaped(fw->out, ch->data + off, n, false, PREVIEW_MAX);
+		/* What one recv() returns, as it returns it: a character it cuts shows cut. */
+		put_escaped(fw->out, ch->data + off, n, fw->esc, false, PREVIEW_MAX);
 		fputs("\"\n", fw->out);
 		off += n;
 		if (datagram && off < ch->len) {
@@ -137,6 +207,7 @@ static void deliver(const struct lsc_reasm_chunk *ch, void *ctx)
 	block_header(fw);
 	fw->delivered += ch->len;
 	if (ch->data == NULL) {
+		flush_part(fw, fw->dir);
 		end_line(fw);
 		fprintf(fw->out, "%s[%" PRIu32 " byte%s missing from the capture]\n", fw->chunk ? "  " : "",
 		        ch->len, PLURAL(ch->len));
@@ -145,7 +216,7 @@ static void deliver(const struct lsc_reasm_chunk *ch, void *ctx)
 	if (fw->chunk != 0)
 		chunk_rows(fw, ch, false);
 	else if (ch->len != 0)
-		fw->mid_line = put_escaped(fw->out, ch->data, ch->len, true, 0) != 0 || ch->data[ch->len - 1] != '\n';
+		put_stream(fw, ch->data, ch->len);
 }
 
 /* A TCP segment that gave the reader nothing new, on the arrivals side. */
@@ -170,7 +241,7 @@ static void follow_udp(struct follow *fw, const struct lsc_frame *f, const uint8
 		chunk_rows(fw, &ch, true);
 		return;
 	}
-	fw->mid_line = put_escaped(fw->out, data, n, true, 0) != 0;
+	fw->mid_line = put_escaped(fw->out, data, n, fw->esc, true, 0) != 0; /* a datagram is whole */
 	end_line(fw);
 }
 
@@ -218,6 +289,13 @@ static int follow_end(void *state)
 		lsc_reasm_finish(fw->rs[d]);
 	}
 	if (fw->found) {
+		for (int d = 0; d < 2; d++) { /* a character the stream's end left cut */
+			if (fw->npart[d] == 0)
+				continue;
+			fw->dir = d;
+			block_header(fw);
+			flush_part(fw, d);
+		}
 		end_line(fw);
 		fprintf(fw->out, "\nclient sent %" PRIu64 " byte%s, server %" PRIu64 " byte%s\n",
 		        fw->c.bytes[0], PLURAL(fw->c.bytes[0]), fw->c.bytes[1], PLURAL(fw->c.bytes[1]));

@@ -39,7 +39,7 @@ static void *hex_begin(FILE *out, const struct lsc_render_opts *o)
 	if (st == NULL)
 		return NULL;
 	lsc_text_init(&st->t, out, o->color);
-	lsc_text_files(&st->t, o);
+	lsc_text_opts(&st->t, o);
 	st->width = o->width;
 	/* 16 bytes take 74 columns, 92 with the marker column (no colour): 8 a line when narrower. */
 	st->per_line = o->width != 0 && o->width < (o->color ? 76u : 94u) ? HEX_PER_LINE / 2 : HEX_PER_LINE;

@@ -121,7 +121,7 @@ static void *line_begin(FILE *out, const struct lsc_render_opts *o)
 	if (st == NULL)
 		return NULL;
 	lsc_text_init(&st->t, out, o->color);
-	lsc_text_files(&st->t, o);
+	lsc_text_opts(&st->t, o);
 	st->batch = o->batch;
 	st->time_format = o->time_format;
 	st->link_header = o->link_header;

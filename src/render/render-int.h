@@ -11,6 +11,8 @@
 #include <layerscope/flow.h>
 #include <layerscope/render.h>
 
+#include "../lib/clock.h"
+
 extern const struct lsc_renderer lsc_render_json;
 extern const struct lsc_renderer lsc_render_line;
 extern const struct lsc_renderer lsc_render_tree;
@@ -50,19 +52,14 @@ struct lsc_text_memo {
 /*
  * A text renderer's output.  Text gathers in `buf` and goes to the FILE in
  * one write a frame (lsc_text_flush): one bounds check and a memcpy per
- * piece instead of a stdio call per piece.  The clock fields hold the
+ * piece instead of a stdio call per piece.  The clock holds the
  * wall-clock text of the last second seen, so local time is computed once a
  * second rather than once a frame.
  */
 struct lsc_text {
 	FILE *out;
 	bool color;
-	bool clock_valid;
-	int64_t clock_sec;
-	char hms[16];  /* "HH:MM:SS" */
-	uint8_t hms_len;
-	char date[16]; /* "YYYY-MM-DD" */
-	char zone[16]; /* "UTC", "CET" */
+	struct lsc_clock clock; /* local time, or UTC (lsc_render_opts.utc) */
 	const char *const *files; /* several input files: each frame names its own (lsc_text_file) */
 	unsigned nfiles;
 	/* The stack text of recent frames' layers before their payload (lsc_text_stack). */
@@ -71,9 +68,13 @@ struct lsc_text {
 	char buf[LSC_TEXT_BUF];
 };
 
+/* A text output in local time; lsc_text_opts() then takes a renderer's options. */
 void lsc_text_init(struct lsc_text *t, FILE *out, bool color);
-/* Frames of several files name theirs: keeps the names of o->files when o->nfiles > 1. */
-void lsc_text_files(struct lsc_text *t, const struct lsc_render_opts *o);
+/*
+ * The options every text format honours: the clock (o->utc), and with
+ * several input files (o->nfiles > 1) their names, which each frame then names.
+ */
+void lsc_text_opts(struct lsc_text *t, const struct lsc_render_opts *o);
 /* The name of f's file, control characters shown as '?'; false (nothing written) for a single file. */
 bool lsc_text_file(struct lsc_text *t, const struct lsc_frame *f);
 /* Hands what is buffered to the FILE; renderers call it at the end of each frame. */
@@ -173,7 +174,7 @@ static inline void lsc_text_end(struct lsc_text *t)
 /* The colour of a TCP/IP layer; `alt` gives a second shade for a neighbour of the same layer. */
 const char *lsc_text_layer_sgr(unsigned tcpip, bool alt);
 
-/* "HH:MM:SS.ffffff" in local time, with the file's precision. */
+/* "HH:MM:SS.ffffff" in local time (UTC with --utc: t->clock), with the file's precision. */
 void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f);
 /*
  * f's time as `fmt` (enum lsc_time_format) says; prev_ns: the capture time

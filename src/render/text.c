@@ -91,11 +91,12 @@ void lsc_text_init(struct lsc_text *t, FILE *out, bool color)
 	memset(t, 0, sizeof *t);
 	t->out = out;
 	t->color = color;
-	tzset(); /* localtime_r need not read TZ itself */
+	lsc_clock_init(&t->clock, false);
 }
 
-void lsc_text_files(struct lsc_text *t, const struct lsc_render_opts *o)
+void lsc_text_opts(struct lsc_text *t, const struct lsc_render_opts *o)
 {
+	lsc_clock_init(&t->clock, o->utc);
 	t->files = o->nfiles > 1 ? o->files : NULL;
 	t->nfiles = o->nfiles > 1 ? o->nfiles : 0;
 }
@@ -133,26 +134,6 @@ const char *lsc_text_layer_sgr(unsigned tcpip, bool alt)
 	return alt ? second[tcpip] : plain[tcpip];
 }
 
-/* Formats the wall clock of second `sec` once; frames of the same second reuse it. */
-static void clock_update(struct lsc_text *t, int64_t sec)
-{
-	struct tm tm;
-	time_t tt = (time_t)sec;
-	if (t->clock_valid && t->clock_sec == sec)
-		return;
-	if (localtime_r(&tt, &tm) == NULL)
-		memset(&tm, 0, sizeof tm);
-	if (strftime(t->hms, sizeof t->hms, "%H:%M:%S", &tm) == 0)
-		strcpy(t->hms, "--:--:--");
-	t->hms_len = (uint8_t)strlen(t->hms);
-	if (strftime(t->date, sizeof t->date, "%Y-%m-%d", &tm) == 0)
-		strcpy(t->date, "----------");
-	if (strftime(t->zone, sizeof t->zone, "%Z", &tm) == 0)
-		t->zone[0] = '\0';
-	t->clock_sec = sec;
-	t->clock_valid = true;
-}
-
 static unsigned ts_digits(const struct lsc_frame *f)
 {
 	return f->ts_digits == 9 ? 9u : 6u;
@@ -165,15 +146,7 @@ void lsc_text_clock(struct lsc_text *t, const struct lsc_frame *f)
 
 void lsc_text_clock_at(struct lsc_text *t, int64_t sec, uint32_t nsec, unsigned d)
 {
-	d = d == 9 ? 9 : 6; /* the only precisions there are; the room below is for 9 */
-	clock_update(t, sec);
-	/* The kept HH:MM:SS as a whole block, then the fraction in place. */
-	char *p = lsc_text_w(t, sizeof t->hms + 1 + 9);
-	memcpy(p, t->hms, sizeof t->hms);
-	p += t->hms_len;
-	*p++ = '.';
-	lsc_zero_padded(p, d == 9 ? nsec : nsec / 1000u, d);
-	lsc_text_wrote(t, p + d);
+	lsc_text_wrote(t, lsc_clock_w(&t->clock, lsc_text_w(t, LSC_CLOCK_W), sec, nsec, d));
 }
 
 /* A span of nanoseconds as HH:MM:SS.frac with d digits; hours go past 24, a negative span gets '-'. */
@@ -216,8 +189,8 @@ bool lsc_text_time(struct lsc_text *t, const struct lsc_frame *f, unsigned fmt, 
 		text_span(t, lsc_time_ns(f->ts_sec, f->ts_nsec) - prev_ns, d);
 		return true;
 	case LSC_TIME_DATE:
-		clock_update(t, f->ts_sec);
-		lsc_text_puts(t, t->date);
+		lsc_clock_at(&t->clock, f->ts_sec);
+		lsc_text_puts(t, t->clock.date);
 		lsc_text_putc(t, ' ');
 		lsc_text_clock(t, f);
 		return true;
@@ -369,13 +342,13 @@ void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
 	lsc_text_u64(t, f->number);
 	lsc_text_end(t);
 	lsc_text_puts(t, " · ");
-	clock_update(t, f->ts_sec);
-	lsc_text_puts(t, t->date);
+	lsc_clock_at(&t->clock, f->ts_sec);
+	lsc_text_puts(t, t->clock.date);
 	lsc_text_putc(t, ' ');
 	lsc_text_clock(t, f);
-	if (t->zone[0] != '\0') {
+	if (t->clock.zone[0] != '\0') {
 		lsc_text_putc(t, ' ');
-		lsc_text_puts(t, t->zone);
+		lsc_text_puts(t, t->clock.zone);
 	}
 	lsc_text_puts(t, " · +");
 	unsigned d = ts_digits(f);

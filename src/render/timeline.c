@@ -64,11 +64,14 @@ struct lsc_timeline {
 	struct tl_reader readers[READERS];
 };
 
-struct lsc_timeline *lsc_timeline_new(FILE *out, bool color)
+struct lsc_timeline *lsc_timeline_new(FILE *out, bool color, bool utc)
 {
 	struct lsc_timeline *tl = calloc(1, sizeof *tl);
-	if (tl != NULL)
-		lsc_text_init(&tl->t, out, color);
+	if (tl == NULL)
+		return NULL;
+	lsc_text_init(&tl->t, out, color);
+	struct lsc_render_opts o = { .utc = utc };
+	lsc_text_opts(&tl->t, &o);
 	return tl;
 }
 
@@ -79,20 +82,29 @@ void lsc_timeline_teach(struct lsc_timeline *tl, struct lsc_explainer *e, unsign
 	lsc_teach_set_observed(e, true);
 }
 
-void lsc_timeline_intro(struct lsc_timeline *tl, unsigned clients, bool udp, unsigned port)
+void lsc_timeline_intro(struct lsc_timeline *tl, unsigned clients, bool udp, bool together, unsigned port)
 {
 	char text[512];
 	if (!lsc_teach_is_on(tl->explain))
 		return;
-	snprintf(text, sizeof text,
-	         udp ? _("An echo server waits on UDP port %u; %u clients each send it one datagram and read the "
-	                 "reply. Below, in time order: each socket call a program makes, and under it the frames "
-	                 "on the wire it caused, each with its layers from the link up.")
-	             : _("An echo server listens on port %u; %u clients connect one after another, each sends a "
-	                 "message and reads the echo 16 bytes at a time. Below, in time order: each socket call a "
-	                 "program makes, and under it the frames on the wire it caused, each with its layers from "
-	                 "the link up."),
-	         port, clients);
+	if (udp)
+		snprintf(text, sizeof text,
+		         _("An echo server waits on UDP port %u; %u clients each send it one datagram and read the "
+		           "reply. Below, in time order: each socket call a program makes, and under it the frames "
+		           "on the wire it caused, each with its layers from the link up."), port, clients);
+	else if (together)
+		snprintf(text, sizeof text,
+		         _("An echo server listens on port %u; %u clients connect at the same time, so their "
+		           "conversations with port %u coexist, told apart by each client's own port. Each sends "
+		           "a message and reads the echo 16 bytes at a time. Below, in time order: each socket call "
+		           "a program makes, and under it the frames on the wire it caused, each with its layers "
+		           "from the link up."), port, clients, port);
+	else
+		snprintf(text, sizeof text,
+		         _("An echo server listens on port %u; %u clients connect one after another, each sends a "
+		           "message and reads the echo 16 bytes at a time. Below, in time order: each socket call a "
+		           "program makes, and under it the frames on the wire it caused, each with its layers from "
+		           "the link up."), port, clients);
 	lsc_text_para(&tl->t, text, 0, tl->width);
 	if (tl->t.color) {
 		static const char *const names[] = { N_("link"), N_("network"), N_("transport"), N_("application") };

@@ -302,7 +302,7 @@ static void *tree_begin(FILE *out, const struct lsc_render_opts *o)
 	if (st == NULL)
 		return NULL;
 	lsc_text_init(&st->t, out, o->color);
-	lsc_text_files(&st->t, o);
+	lsc_text_opts(&st->t, o);
 	st->explain = o->explain;
 	st->width = o->width;
 	st->sink.ops = &tree_ops;

@@ -436,7 +436,7 @@ static void html_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 	if (r->o.handout)
 		return; /* a lesson, not the reference: no frame sections */
 	lsc_sb_init(&b, meta, sizeof meta);
-	lsc_report_frame_meta(&b, f);
+	lsc_report_frame_meta(r, &b, f);
 	fprintf(o, "<section class=\"frame\" id=\"f%" PRIu64 "\">\n<h3><a class=\"num\" href=\"#f%" PRIu64
 	           "\">Frame %" PRIu64 "</a><span class=\"meta\">", f->number, f->number, f->number);
 	esc(o, meta);
@@ -953,7 +953,7 @@ static void html_head(struct lsc_report *r, FILE *o)
 	              n + dropped, PLURAL(n + dropped));
 	if (r->frames != 0) {
 		lsc_sb_puts(&b, " · from ");
-		lsc_report_time(&b, r->first_ns, r->ts_digits);
+		lsc_report_time(r, &b, r->first_ns, r->ts_digits);
 	}
 	esc(o, buf);
 	fputs("</p>\n<nav class=\"toc\"><a href=\"#model\">Layer model</a><a href=\"#ladders\">Ladder diagrams</a>", o);

@@ -244,7 +244,7 @@ static void md_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 	struct lsc_strbuf b;
 	fprintf(o, "### Frame %" PRIu64 " <a id=\"f%" PRIu64 "\"></a>\n\n", f->number, f->number);
 	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_report_frame_meta(&b, f);
+	lsc_report_frame_meta(r, &b, f);
 	esc(o, buf);
 	fputs("\n\n", o);
 	if (f->link_unsupported) {
@@ -364,7 +364,7 @@ static void model(struct lsc_report *r, FILE *o)
 	}
 	fputc('\n', o);
 	const struct lsc_renderer *hex = ((struct md_state *)r->fs)->hex;
-	struct lsc_render_opts ho = { 0 };
+	struct lsc_render_opts ho = { .utc = r->o.utc };
 	void *st = hex->begin(o, &ho);
 	if (st != NULL) {
 		hex_block(o, hex, st, f);
@@ -481,7 +481,7 @@ static void md_head(struct lsc_report *r, FILE *o)
 	        n + dropped, PLURAL(n + dropped));
 	if (r->frames != 0) {
 		lsc_sb_init(&b, buf, sizeof buf);
-		lsc_report_time(&b, r->first_ns, r->ts_digits);
+		lsc_report_time(r, &b, r->first_ns, r->ts_digits);
 		fputs(" · from ", o);
 		esc(o, buf);
 	}
@@ -512,7 +512,7 @@ static void md_tail(struct lsc_report *r, FILE *o)
 static int md_begin(struct lsc_report *r)
 {
 	struct md_state *st = calloc(1, sizeof *st);
-	struct lsc_render_opts ho = { 0 };
+	struct lsc_render_opts ho = { .utc = r->o.utc };
 	if (st == NULL)
 		return -1;
 	r->fs = st;

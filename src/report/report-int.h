@@ -111,11 +111,11 @@ const char *lsc_report_conv_service(const struct lsc_flow_conv *c);
 void lsc_report_addr(struct lsc_strbuf *b, const struct lsc_flow_conv *c, unsigned end);
 
 /* "2026-11-24 05:16:47.403747816 UTC" with `digits` decimals. */
-void lsc_report_time(struct lsc_strbuf *b, int64_t ns, unsigned digits);
+void lsc_report_time(const struct lsc_report *r, struct lsc_strbuf *b, int64_t ns, unsigned digits);
 /* Seconds with the capture's precision: "0.004394". */
 void lsc_report_secs(struct lsc_strbuf *b, const struct lsc_report *r, int64_t ns);
 /* "Frame 4 · 2026-11-24 05:16:47.403747816 UTC · +0.000073339 s · 81 bytes · EN10MB" without "Frame N · ". */
-void lsc_report_frame_meta(struct lsc_strbuf *b, const struct lsc_frame *f);
+void lsc_report_frame_meta(const struct lsc_report *r, struct lsc_strbuf *b, const struct lsc_frame *f);
 /* "header 20 B · bytes 14–33", or what of it was captured. */
 void lsc_report_layer_span(struct lsc_strbuf *b, const struct lsc_layer *l);
 /* "[#1 c2s] data · send() · [P.] seq=1 ack=1 len=15" for a tracked frame; nothing otherwise. */

@@ -118,7 +118,7 @@ struct lsc_report *lsc_report_new(const struct lsc_report_opts *o, struct lsc_fl
 			lsc_report_free(r);
 			return NULL;
 		}
-		if ((r->tl = lsc_timeline_new(r->tl_tmp, false)) == NULL)
+		if ((r->tl = lsc_timeline_new(r->tl_tmp, false, o->utc)) == NULL)
 			goto oom;
 	}
 	if (r->fmt->begin(r) != 0)
@@ -460,32 +460,29 @@ void lsc_report_addr(struct lsc_strbuf *b, const struct lsc_flow_conv *c, unsign
 		lsc_sb_ipv4(b, c->ep[end].addr);
 }
 
-void lsc_report_time(struct lsc_strbuf *b, int64_t ns, unsigned digits)
+/* A time as the text formats show it (clock.h): date, time, zone; local time unless --utc. */
+void lsc_report_time(const struct lsc_report *r, struct lsc_strbuf *b, int64_t ns, unsigned digits)
 {
 	int64_t sec = ns / 1000000000, frac = ns % 1000000000;
+	char hms[LSC_CLOCK_W + 1];
+	struct lsc_clock c;
+	lsc_clock_init(&c, r->o.utc);
 	if (frac < 0) {
 		frac += 1000000000;
 		sec--;
 	}
-	struct tm tm;
-	time_t t = (time_t)sec;
-	char buf[40];
-	if (gmtime_r(&t, &tm) == NULL || strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		strcpy(buf, "(time out of range)");
-	lsc_sb_puts(b, buf);
-	if (digits == 6)
-		lsc_sb_printf(b, ".%06" PRId64, frac / 1000);
-	else
-		lsc_sb_printf(b, ".%09" PRId64, frac);
-	lsc_sb_puts(b, " UTC");
+	*lsc_clock_w(&c, hms, sec, (uint32_t)frac, digits) = '\0';
+	lsc_sb_printf(b, "%s %s", c.date, hms);
+	if (c.zone[0] != '\0')
+		lsc_sb_printf(b, " %s", c.zone);
 }
 
-void lsc_report_frame_meta(struct lsc_strbuf *b, const struct lsc_frame *f)
+void lsc_report_frame_meta(const struct lsc_report *r, struct lsc_strbuf *b, const struct lsc_frame *f)
 {
 	unsigned d = f->ts_digits == 9 ? 9 : 6;
 	int64_t rel = d == 9 ? f->rel_ns : f->rel_ns / 1000;
 	int64_t scale = d == 9 ? 1000000000 : 1000000;
-	lsc_report_time(b, lsc_time_ns(f->ts_sec, f->ts_nsec), d);
+	lsc_report_time(r, b, lsc_time_ns(f->ts_sec, f->ts_nsec), d);
 	lsc_sb_printf(b, " · +%" PRId64 ".%0*" PRId64 " s · ", rel / scale, (int)d, rel % scale);
 	if (f->caplen != f->len)
 		lsc_sb_printf(b, "%" PRIu32 " of %" PRIu32 " bytes captured", f->caplen, f->len);
@@ -571,10 +568,10 @@ void lsc_report_summary(const struct lsc_report *r, lsc_report_row_fn row, FILE 
 	row(o, "Link type", r->nlinktypes ? buf : "—");
 	if (r->frames != 0) {
 		lsc_sb_init(&b, buf, sizeof buf);
-		lsc_report_time(&b, r->first_ns, r->ts_digits);
+		lsc_report_time(r, &b, r->first_ns, r->ts_digits);
 		row(o, "First frame", buf);
 		lsc_sb_init(&b, buf, sizeof buf);
-		lsc_report_time(&b, r->last_ns, r->ts_digits);
+		lsc_report_time(r, &b, r->last_ns, r->ts_digits);
 		row(o, "Last frame", buf);
 		lsc_sb_init(&b, buf, sizeof buf);
 		lsc_render_duration(&b, r->last_ns - r->first_ns);

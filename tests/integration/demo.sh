@@ -69,6 +69,37 @@ reread=$("$LS" read -f line "$tmp/lo.pcap" | wc -l)
 "$LS" read -f json "$tmp/lo.pcap" | grep -q '"socket_call":"connect()","socket_call_source":"observed"' &&
 	echo "ok   read of the -w capture: its connect() observed" || fail "read of the -w capture and its calls"
 
+# ---- how it was set up: at the end, or as it happens with -v --------------------------------
+"$LS" demo --clients 1 --color never >"$tmp/said.out" 2>&1 || fail "demo --clients 1: exit $?"
+priv=$(grep -n 'dropped privileges to nobody' "$tmp/said.out" | head -1 | cut -d: -f1)
+table=$(grep -n '^Conversations: 1 ' "$tmp/said.out" | head -1 | cut -d: -f1)
+[ -n "$priv" ] && [ -n "$table" ] && [ "$priv" -gt "$table" ] &&
+	echo "ok   the privilege report comes at the end, after the table" ||
+	fail "privilege report at line ${priv:-none}, table at ${table:-none}"
+"$LS" demo --clients 1 -v --color never >"$tmp/said-v.out" 2>&1 || fail "demo -v: exit $?"
+priv=$(grep -n 'dropped privileges to nobody' "$tmp/said-v.out" | head -1 | cut -d: -f1)
+first=$(grep -En '^[0-9:.]+ +server +socket\(' "$tmp/said-v.out" | head -1 | cut -d: -f1)
+[ -n "$priv" ] && [ -n "$first" ] && [ "$priv" -lt "$first" ] &&
+	echo "ok   -v: the privilege report comes first, as it happens" ||
+	fail "-v: privilege report at line ${priv:-none}, first call at ${first:-none}"
+
+# ---- --together: the clients connect at once; their conversations overlap ----------------
+"$LS" demo --together --color never -w "$tmp/tog.pcap" >"$tmp/tog.out" 2>"$tmp/tog.err" ||
+	{ fail "demo --together exit $?"; cat "$tmp/tog.err"; }
+tcp_timeline "$tmp/tog.out"
+in_order "$tmp/tog.out"
+"$LS" read -f line "$tmp/tog.pcap" >"$tmp/tog.lines"
+# Frame numbers are capture order: every conversation's SYN comes before any conversation's first FIN.
+last_syn=$(grep -E '\[#[0-9]+ c2s\] syn · handshake 1/3' "$tmp/tog.lines" | awk '{ print $1 }' | sort -n | tail -1)
+first_fin=$(grep -E 'fin · teardown 1/4' "$tmp/tog.lines" | awk '{ print $1 }' | sort -n | head -1)
+syns=$(grep -cE '\[#[0-9]+ c2s\] syn · handshake 1/3' "$tmp/tog.lines")
+[ "$syns" -eq 3 ] && [ -n "$first_fin" ] && [ "$last_syn" -lt "$first_fin" ] &&
+	echo "ok   --together: the 3 conversations overlap (last SYN frame $last_syn, first FIN frame $first_fin)" ||
+	fail "--together: $syns SYNs, the last in frame $last_syn, the first FIN in frame ${first_fin:-none}"
+ports=$(grep -E 'syn · handshake 1/3' "$tmp/tog.lines" | grep -Eo '[0-9]+ → 8082' | sort -u | wc -l)
+[ "$ports" -eq 3 ] && echo "ok   --together: three distinct client ports to 8082" || fail "--together: $ports client ports"
+has "$tmp/tog.out" '^Conversations: 3 \(TCP 3, UDP 0\)' "--together: three conversations in the table"
+
 # ---- two hosts ---------------------------------------------------------------------
 before=$(ip -o link | wc -l)
 "$LS" demo --hosts --color never >"$tmp/hosts.out" 2>"$tmp/hosts.err" || { fail "demo --hosts exit $?"; cat "$tmp/hosts.err"; }

@@ -109,7 +109,7 @@ start_server exs --explain
 "$L" client -H 127.0.0.1 -p "$PORT" --explain hi >"$T/exc.out" 2>&1 || fail "--explain client: exit $?"
 kill -TERM "$SPID"
 wait_exit "$SPID" 10
-ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z'
+ts='[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}' # the line format's clock (local time; --utc for UTC)
 grep -Eq "^$ts server socket\(AF_INET6, SOCK_STREAM\|SOCK_NONBLOCK\) = 3$" "$T/exs.out" || fail "no socket() line"
 grep -Eq "^$ts server bind\(3, \[::\]:0\) = 0 \(port $PORT chosen\)$" "$T/exs.out" || fail "no bind() line"
 grep -Eq "^$ts server listen\([0-9]+, [0-9]+\) = 0$" "$T/exs.out" || fail "no listen() line"

@@ -179,7 +179,8 @@ made=$(ls "$tmp"/layerscope-demo-*.pcap 2>/dev/null | head -n 1)
 # 9: demo stopped by a signal flushes and closes its capture and says where it is.
 for sig in INT TERM; do
 	want=$([ $sig = INT ] && echo 130 || echo 143)
-	"$LS" demo --color never -n 64 -w "$tmp/sig$sig.pcap" >/dev/null 2>"$tmp/sig.err" &
+	# -v: the privilege drop is said as it happens, which tells that the exercise is under way
+	"$LS" demo -v --color never -n 64 -w "$tmp/sig$sig.pcap" >/dev/null 2>"$tmp/sig.err" &
 	pid=$!; bg="$pid"
 	wait_for "$tmp/sig.err" 'run unprivileged' || fail "demo did not start"
 	sleep 1

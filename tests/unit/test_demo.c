@@ -90,7 +90,7 @@ static void test_timeline_lines(void **state)
 	(void)state;
 	FILE *m = open_memstream(&buf, &len);
 	assert_non_null(m);
-	struct lsc_timeline *tl = lsc_timeline_new(m, false);
+	struct lsc_timeline *tl = lsc_timeline_new(m, false, false);
 	struct lsc_flow_tracker *t = lsc_flow_new(16);
 	assert_non_null(tl);
 	assert_non_null(t);

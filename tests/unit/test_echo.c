@@ -290,7 +290,7 @@ static char *write_to_string(enum lsc_explain_format fmt, const char *role, cons
 	size_t n = 0;
 	FILE *f = open_memstream(&buf, &n);
 	assert_non_null(f);
-	lsc_explain_write(f, fmt, role, ev);
+	lsc_explain_write(f, fmt, role, true, ev);
 	fclose(f);
 	return buf;
 }
@@ -302,9 +302,31 @@ static void test_explain_write_text(void **state)
 	ev_make(&ev, LSC_ECHO_CALL_ACCEPT, 3, 4);
 	set_v4(&ev.addr, "127.0.0.1", 42006);
 	char *s = write_to_string(LSC_EXPLAIN_TEXT, "server", &ev);
-	/* The frames' timestamp format: RFC 3339 UTC, microseconds. */
-	assert_string_equal(s, "2023-11-14T22:13:20.123456Z server accept(3) = 4 ← 127.0.0.1:42006\n");
+	/* The clock of the frames' line format, microseconds; here in UTC (--utc). */
+	assert_string_equal(s, "22:13:20.123456 server accept(3) = 4 ← 127.0.0.1:42006\n");
 	free(s);
+
+	/* Local time by default: São Paulo is three hours behind UTC (no summer time since 2019). */
+	if (access("/usr/share/zoneinfo/America/Sao_Paulo", R_OK) != 0)
+		return; /* no tzdata: the zone would read as UTC (tests/integration/clock.sh says SKIP) */
+	char *buf = NULL;
+	size_t n = 0;
+	const char *tz = getenv("TZ");
+	char *was = tz != NULL ? strdup(tz) : NULL;
+	setenv("TZ", "America/Sao_Paulo", 1);
+	FILE *f = open_memstream(&buf, &n);
+	assert_non_null(f);
+	lsc_explain_write(f, LSC_EXPLAIN_TEXT, "server", false, &ev);
+	lsc_explain_write(f, LSC_EXPLAIN_JSON, "server", false, &ev); /* JSON stays UTC */
+	fclose(f);
+	if (was != NULL)
+		setenv("TZ", was, 1);
+	else
+		unsetenv("TZ");
+	free(was);
+	assert_non_null(strstr(buf, "19:13:20.123456 server accept(3)"));
+	assert_non_null(strstr(buf, "\"ts\":\"2023-11-14T22:13:20.123456Z\""));
+	free(buf);
 }
 
 static void test_explain_write_json(void **state)
@@ -380,8 +402,9 @@ static void test_explain_emit(void **state)
 	assert_int_equal(seen.last, LSC_ECHO_CALL_CLOSE);
 	assert_true(seen.sec >= before && seen.sec <= time(NULL));
 	assert_non_null(strstr(buf, " server close(9) = 0\n"));
-	assert_int_equal(buf[4], '-');
-	assert_int_equal(buf[26], 'Z'); /* YYYY-MM-DDTHH:MM:SS.uuuuuuZ */
+	assert_int_equal(buf[2], ':');
+	assert_int_equal(buf[8], '.'); /* HH:MM:SS.uuuuuu, the line format's clock */
+	assert_int_equal(buf[15], ' ');
 	free(buf);
 	lsc_explain_emit(NULL, &ev); /* no narrator: nothing, no crash */
 

@@ -10,6 +10,7 @@
 #include <layerscope/strbuf.h>
 
 #include "../../src/flow/flow-int.h"
+#include "../../src/lib/i18n.h"
 #include "../../src/lib/siphash.h"
 #include "unit.h"
 
@@ -96,6 +97,9 @@ static bool track_bytes(struct lsc_flow_tracker *t, const uint8_t *bytes, size_t
 	return has;
 }
 
+/* When set, a TCP segment's payload is copied from here instead of being 'x's (and the pointer moves on). */
+static const char *payload_text;
+
 /* The bytes of a TCP segment, `len` payload bytes of 'x'; b has room for 34 + 20 + 1500. */
 static size_t tcp_bytes(uint8_t *b, const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport,
                         uint32_t seq, uint32_t ack, uint16_t flags, uint16_t win, uint16_t len)
@@ -109,7 +113,12 @@ static size_t tcp_bytes(uint8_t *b, const uint8_t *src, uint16_t sport, const ui
 	l4[12] = 5 << 4;
 	l4[13] = (uint8_t)flags;
 	put16(l4 + 14, win);
-	memset(l4 + 20, 'x', len);
+	if (payload_text != NULL) {
+		memcpy(l4 + 20, payload_text, len);
+		payload_text += len;
+	} else {
+		memset(l4 + 20, 'x', len);
+	}
 	return build(b, 6, src, dst, l4, 20u + len);
 }
 
@@ -1107,6 +1116,55 @@ static void test_reasm_gaps(void **state)
 	lsc_reasm_free(r);
 }
 
+/* read --follow N: the stream as text, "Olá, Introdução" whole under UTF-8 though a segment cuts the "ç". */
+static char *follow_text(const char *text, uint16_t cut)
+{
+	char *out_text = NULL;
+	size_t len = 0, n = strlen(text);
+	FILE *out = open_memstream(&out_text, &len);
+	struct lsc_render_opts o = { .follow = 1 };
+	struct lsc_flow_tracker *t = tracker(0);
+	assert_non_null(out);
+	also = lsc_renderer_find("follow");
+	assert_non_null(also);
+	also_st = also->begin(out, &o);
+	assert_non_null(also_st);
+	handshake(t);
+	payload_text = text;
+	c2s(t, CISN + 1, SISN + 1, A, cut);
+	c2s(t, CISN + 1 + cut, SISN + 1, A, (uint16_t)(n - cut));
+	payload_text = NULL;
+	assert_int_equal(also->end(also_st), 0);
+	also = NULL;
+	lsc_flow_free(t);
+	assert_int_equal(fclose(out), 0);
+	return out_text;
+}
+
+static void test_follow_utf8(void **state)
+{
+	(void)state;
+	static const char text[] = "Ol\xc3\xa1, Introdu\xc3\xa7\xc3\xa3o\n"; /* "Olá, Introdução" */
+	const uint16_t cut = 14; /* the first segment ends after the first byte of "ç" */
+	assert_int_equal((unsigned char)text[cut - 1], 0xc3);
+	setenv("LC_ALL", "C.UTF-8", 1);
+	lsc_i18n_init();
+	if (!lsc_text_utf8())
+		skip(); /* no UTF-8 locale here */
+	char *shown = follow_text(text, cut);
+	/* The newline shows as \n and ends the line, as in every follow. */
+	assert_non_null(strstr(shown, "\nOl\xc3\xa1, Introdu\xc3\xa7\xc3\xa3o\\n\n"));
+	assert_null(strstr(shown, "\\x"));
+	free(shown);
+
+	/* A terminal that does not speak UTF-8 gets each byte escaped, as before. */
+	setenv("LC_ALL", "C", 1);
+	lsc_i18n_init();
+	shown = follow_text(text, cut);
+	assert_non_null(strstr(shown, "Ol\\xc3\\xa1, Introdu\\xc3\\xa7\\xc3\\xa3o"));
+	free(shown);
+}
+
 /* The ladder past its caps: more open conversations than its 4096 slots, more rows than its 65536. */
 static void test_ladder_caps(void **state)
 {
@@ -1182,6 +1240,7 @@ int main(void)
 		cmocka_unit_test(test_reasm_order),
 		cmocka_unit_test(test_reasm_gaps),
 		cmocka_unit_test(test_ladder_caps),
+		cmocka_unit_test(test_follow_utf8),
 	};
 	return cmocka_run_group_tests_name("flow", tests, NULL, NULL);
 }

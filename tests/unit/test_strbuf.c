@@ -284,6 +284,29 @@ static void test_text(void **state)
 	assert_string_equal(out, "\xf0\x9f\x99\x82\\t");
 }
 
+/* The bytes a stream cut left of a UTF-8 character: kept for the next piece; anything else is not. */
+static void test_utf8_partial(void **state)
+{
+	(void)state;
+	assert_int_equal(lsc_utf8_partial((const uint8_t *)"Introdu\xc3", 8), 1);      /* ç cut after its lead */
+	assert_int_equal(lsc_utf8_partial((const uint8_t *)"a\xe2\x86", 3), 2);        /* → cut after two */
+	assert_int_equal(lsc_utf8_partial((const uint8_t *)"a\xf0\x9f\x98", 4), 3);    /* 😀 cut after three */
+	assert_int_equal(lsc_utf8_partial((const uint8_t *)"Ol\xc3\xa1", 4), 0);       /* á whole */
+	assert_int_equal(lsc_utf8_partial((const uint8_t *)"abc", 3), 0);
+	assert_int_equal(lsc_utf8_partial((const uint8_t *)"a\xc0", 2), 0);            /* never a lead byte */
+	assert_int_equal(lsc_utf8_partial((const uint8_t *)"a\xf8", 2), 0);
+	assert_int_equal(lsc_utf8_partial((const uint8_t *)"\x80\x80\x80", 3), 0);    /* continuations alone */
+	assert_int_equal(lsc_utf8_partial((const uint8_t *)"", 0), 0);
+	/* One character at a time, the rule of lsc_escape. */
+	char e[LSC_ESC_CHAR + 1];
+	size_t len;
+	assert_int_equal(lsc_escape_char(e, &len, (const uint8_t *)"\xc3\xa7o", 3, LSC_ESC_UTF8), 2);
+	assert_int_equal(len, 2);
+	assert_memory_equal(e, "\xc3\xa7", 2);
+	assert_int_equal(lsc_escape_char(e, &len, (const uint8_t *)"\xc3\xa7o", 3, 0), 1);
+	assert_memory_equal(e, "\\xc3", 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_utf8_partial),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -325,6 +325,56 @@ static void test_tfo_mptcp(void **state)
 	test_frame_free(&f);
 }
 
+/*
+ * A named kind (TFO, MPTCP) with a length below 2, or a kind with its length
+ * missing, or one past the header: the layer is malformed, and every format
+ * shows the option as it is (kind, length, error) without reading a body it
+ * does not have.  The fuzzer found TFO lengths 0 and 168 read as cookies.
+ */
+static void test_named_kind_short_length(void **state)
+{
+	static struct lsc_frame f;
+	static const uint8_t kinds[] = { LSC_TCPOPT_TFO, LSC_TCPOPT_MPTCP };
+	uint8_t p[sizeof syn_frame];
+	(void)state;
+	for (unsigned k = 0; k < sizeof kinds; k++) {
+		for (uint8_t len = 0; len <= 3; len++) {
+			memcpy(p, syn_frame, sizeof p);
+			p[TCP_OFF + 20] = kinds[k];
+			p[TCP_OFF + 21] = len == 3 ? 168 : len; /* 3: a length past the header */
+			if (len == 2) { /* as the last byte: its length is missing */
+				p[TCP_OFF + 36] = 1;
+				p[TCP_OFF + 37] = 1;
+				p[TCP_OFF + 38] = 1;
+				p[TCP_OFF + 39] = kinds[k];
+			}
+			test_decode(&f, DLT_EN10MB, p, sizeof p);
+			const struct lsc_layer *l = test_layer(&f, LSC_PROTO_TCP);
+			assert_true(l->flags & LSC_LF_MALFORMED);
+			for (size_t r = 0; lsc_renderer_at(r) != NULL; r++) {
+				char *buf = NULL;
+				size_t n = 0;
+				FILE *out = open_memstream(&buf, &n);
+				assert_non_null(out);
+				struct lsc_render_opts ro = { 0 };
+				void *st = lsc_renderer_at(r)->begin(out, &ro);
+				assert_non_null(st);
+				lsc_renderer_at(r)->frame(st, &f);
+				lsc_renderer_at(r)->end(st);
+				fclose(out);
+				if (strcmp(lsc_renderer_at(r)->name, "json") == 0 && len != 2) {
+					char want[64];
+					snprintf(want, sizeof want, "{\"kind\":%u,\"length\":%u,\"error\"", kinds[k],
+					         len == 3 ? 168u : len);
+					assert_non_null(strstr(buf, want));
+				}
+				free(buf);
+			}
+			test_frame_free(&f);
+		}
+	}
+}
+
 static void test_tfo_mptcp_truncation(void **state)
 {
 	uint8_t p[sizeof syn_frame];
@@ -353,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_length_for_kind),
 		cmocka_unit_test(test_tfo_mptcp),
 		cmocka_unit_test(test_tfo_mptcp_truncation),
+		cmocka_unit_test(test_named_kind_short_length),
 	};
 	return cmocka_run_group_tests_name("tcp", tests, NULL, NULL);
 }
