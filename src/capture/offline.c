@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../lib/i18n.h"
 #include "capture-int.h"
 
 /*
@@ -109,15 +110,15 @@ static int file_digits(const unsigned char *b, size_t n)
 static void file_error(char *errbuf, const char *path, int e)
 {
 	if (strcmp(path, "-") == 0) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "standard input: %s — give it a capture, or name a file",
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("standard input: %s — give it a capture, or name a file"),
 		         strerror(e));
 		return;
 	}
-	const char *fix = e == ENOENT ? "check the path; bundled captures are in captures/"
-	                : e == EACCES || e == EPERM ? "read it as a user allowed to (sudo), or let this "
-	                                              "one read it (chmod, chown)"
-	                : e == EISDIR ? "name a .pcap or .pcapng file inside it"
-	                : "check the file and the path to it";
+	const char *fix = e == ENOENT ? _("check the path; bundled captures are in captures/")
+	                : e == EACCES || e == EPERM ? _("read it as a user allowed to (sudo), or let this "
+	                                                "one read it (chmod, chown)")
+	                : e == EISDIR ? _("name a .pcap or .pcapng file inside it")
+	                : _("check the file and the path to it");
 	snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s — %s", path, strerror(e), fix);
 }
 
@@ -126,18 +127,18 @@ static void empty_error(char *errbuf, const char *path, FILE *under, const char 
 {
 	struct stat st;
 	if (packed != NULL)
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: the %s data inflates to nothing, not a capture — "
-		         "compress a pcap or pcapng file", strcmp(path, "-") == 0 ? "stdin" : path, packed);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: the %s data inflates to nothing, not a capture — "
+		         "compress a pcap or pcapng file"), strcmp(path, "-") == 0 ? "stdin" : path, packed);
 	else if (strcmp(path, "-") == 0)
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "standard input is empty, not a capture — pipe one in "
-		         "(tcpdump -w - ... | layerscope read -), or name a file");
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("standard input is empty, not a capture — pipe one in "
+		         "(tcpdump -w - ... | layerscope read -), or name a file"));
 	else if (fstat(fileno(under), &st) == 0 && S_ISREG(st.st_mode))
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: the file is empty, not a capture — record one with 'layerscope live -w %s'",
+		         _("%s: the file is empty, not a capture — record one with 'layerscope live -w %s'"),
 		         path, path);
 	else
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: gave no bytes, not a capture — name a pcap or "
-		         "pcapng file", path);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: gave no bytes, not a capture — name a pcap or "
+		         "pcapng file"), path);
 }
 
 /* Turns libpcap's open error into one that names the file, the cause and a fix. */
@@ -145,20 +146,20 @@ static void open_error(char *errbuf, const char *path, const char *pcaperr)
 {
 	if (strstr(pcaperr, "unknown file format") != NULL)
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: not a pcap or pcapng capture (%s) — check the file name, or convert it with editcap",
+		         _("%s: not a pcap or pcapng capture (%s) — check the file name, or convert it with editcap"),
 		         path, pcaperr);
 	else if (strstr(pcaperr, "version") != NULL || strstr(pcaperr, "archaic") != NULL)
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: a capture format version libpcap cannot read (%s) — rewrite it with "
-		         "'editcap -F pcap %s OUT.pcap'", path, pcaperr, path);
+		         _("%s: a capture format version libpcap cannot read (%s) — rewrite it with "
+		         "'editcap -F pcap %s OUT.pcap'"), path, pcaperr, path);
 	else if (strstr(pcaperr, "truncated") != NULL)
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: the file is cut short inside its header (%s), so it holds no frames — copy or "
-		         "record it again", path, pcaperr);
+		         _("%s: the file is cut short inside its header (%s), so it holds no frames — copy or "
+		         "record it again"), path, pcaperr);
 	else
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: libpcap refuses the capture: %s — a corrupt file or a variant libpcap does not "
-		         "read; check it with 'capinfos %s'", path, pcaperr, path);
+		         _("%s: libpcap refuses the capture: %s — a corrupt file or a variant libpcap does not "
+		         "read; check it with 'capinfos %s'"), path, pcaperr, path);
 }
 
 struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
@@ -174,7 +175,7 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 	if (r == NULL) {
 		if (!is_stdin)
 			fclose(under);
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: out of memory", path);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: out of memory"), path);
 		return NULL;
 	}
 	/*
@@ -250,8 +251,8 @@ struct lsc_source *lsc_source_open_file(const char *path, char *errbuf)
 			empty_error(errbuf, path, under, packed);
 		else if (pcapng && peeked < PCAPNG_SHB_MIN)
 			/* libpcap needs 12 bytes to know a pcapng and calls fewer an unknown format. */
-			snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: a pcapng file cut short inside its first block "
-			         "(%zu bytes; a section header block takes %d or more) — copy or record it again",
+			snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: a pcapng file cut short inside its first block "
+			         "(%zu bytes; a section header block takes %d or more) — copy or record it again"),
 			         is_stdin ? "stdin" : path, peeked, PCAPNG_SHB_MIN);
 		else
 			open_error(errbuf, is_stdin ? "stdin" : path, perr);

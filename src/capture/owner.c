@@ -20,6 +20,7 @@
 #include <layerscope/strbuf.h>
 
 #include "capture-int.h"
+#include "../lib/i18n.h"
 
 /*
  * The kernel lists every socket of the network namespace in /proc/net/tcp
@@ -493,8 +494,8 @@ static void emit_side(struct lsc_sink *s, const char *key, const char *label, co
 	char comm[LSC_ESC_MAX(sizeof o->comm)];
 	lsc_escape(comm, o->comm, strnlen(o->comm, sizeof o->comm), 0);
 	s->ops->open(s, key, label, false);
-	s->ops->uint(s, "pid", "PID", (uint64_t)o->pid, 0, NULL);
-	s->ops->text(s, "comm", "Command", comm, true);
+	s->ops->uint(s, "pid", N_("PID"), (uint64_t)o->pid, 0, NULL);
+	s->ops->text(s, "comm", N_("Command"), comm, true);
 	s->ops->close(s, false);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/i18n.h"
 #include "capture-int.h"
 
 struct lsc_source *lsc_source_wrap(pcap_t *p, const char *name, bool live, int ts_digits, char *errbuf)
@@ -14,7 +15,7 @@ struct lsc_source *lsc_source_wrap(pcap_t *p, const char *name, bool live, int t
 	struct lsc_source *s = calloc(1, sizeof *s);
 	if (s == NULL || (s->name = strdup(name)) == NULL) {
 		free(s);
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: out of memory", name);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: out of memory"), name);
 		return NULL;
 	}
 	s->pcap = p;
@@ -36,7 +37,7 @@ int lsc_source_set_filter(struct lsc_source *s, const char *expr, char *errbuf)
 	if (expr == NULL || *expr == '\0')
 		return 0;
 	if (pcap_compile(s->pcap, &s->filter, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "bad filter '%s': %s (see pcap-filter(7))",
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("bad filter '%s': %s (see pcap-filter(7))"),
 		         expr, pcap_geterr(s->pcap));
 		return -1;
 	}
@@ -51,7 +52,7 @@ int lsc_source_set_filter(struct lsc_source *s, const char *expr, char *errbuf)
 		int rc = pcap_setfilter(s->pcap, &s->filter);
 		pcap_freecode(&s->filter);
 		if (rc != 0) {
-			snprintf(errbuf, LSC_ERRBUF_SIZE, "cannot apply the filter '%s': %s",
+			snprintf(errbuf, LSC_ERRBUF_SIZE, _("cannot apply the filter '%s': %s"),
 			         expr, pcap_geterr(s->pcap));
 			return -1;
 		}
@@ -68,20 +69,20 @@ static void read_error(const struct lsc_source *s, char *errbuf)
 	unsigned long long n = (unsigned long long)s->count + 1;
 	const char *packed = lsc_decomp_error(s->decomp);
 	if (packed != NULL)
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s; stopped before frame %llu", s->name, packed, n);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: %s; stopped before frame %llu"), s->name, packed, n);
 	else if (s->live)
 		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: %s", s->name, perr);
 	else if (strstr(perr, "truncated") != NULL)
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: the file ends in the middle of frame %llu (%s); it was cut short, "
-		         "as by a capture that was killed", s->name, n, perr);
+		         _("%s: the file ends in the middle of frame %llu (%s); it was cut short, "
+		         "as by a capture that was killed"), s->name, n, perr);
 	else if (strstr(perr, "different from the type of the first interface") != NULL)
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: the file mixes interfaces of different link types, which libpcap cannot "
+		         _("%s: the file mixes interfaces of different link types, which libpcap cannot "
 		         "read (%s; stopped before frame %llu): keep one interface with "
-		         "tshark -r FILE -Y 'frame.interface_id == 0' -w OUT", s->name, perr, n);
+		         "tshark -r FILE -Y 'frame.interface_id == 0' -w OUT"), s->name, perr, n);
 	else
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: cannot read frame %llu: %s", s->name, n, perr);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: cannot read frame %llu: %s"), s->name, n, perr);
 }
 
 #define NSEC_PER_SEC 1000000000LL
@@ -149,7 +150,7 @@ static int next_record(struct lsc_source *s, struct pcap_pkthdr **h, const u_cha
 		lsc_pcapfile_close(s->fast);
 		s->fast = NULL;
 		if (fseeko(pcap_file(s->pcap), (off_t)off, SEEK_SET) != 0) {
-			snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: cannot seek back to byte %llu: %s", s->name,
+			snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: cannot seek back to byte %llu: %s"), s->name,
 			         (unsigned long long)off, strerror(errno));
 			return SEEK_FAILED;
 		}
@@ -231,7 +232,7 @@ uint64_t lsc_source_count(const struct lsc_source *s)
 
 void lsc_source_write_error(const struct lsc_source *s, int e, char *errbuf)
 {
-	snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the capture to %s: %s — %s", s->write_path,
+	snprintf(errbuf, LSC_ERRBUF_SIZE, _("writing the capture to %s: %s — %s"), s->write_path,
 	         e != 0 ? strerror(e) : "a write failed",
 	         e == ENOSPC || e == EDQUOT ? "make room on its disk, or choose another -w FILE"
 	                                    : "check the disk or device it goes to, or choose another -w FILE");

@@ -52,7 +52,7 @@ int lsc_usage_error(const struct lsc_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Prints "usage: layerscope CMD SYNOPSIS" and the option lines in `help`. */
-void lsc_print_usage(FILE *out, const struct lsc_cmd *cmd, const char *help);
+void lsc_print_usage(FILE *out, const struct lsc_cmd *cmd, const char *const *help);
 
 /* The default format: the tree for a person at a terminal, lines for a pipe. */
 const struct lsc_renderer *lsc_default_renderer(FILE *out);
@@ -198,12 +198,12 @@ int lsc_tcpdump_check(const struct lsc_cmd *cmd, const struct lsc_pipeline_opts 
 	{ "explain", optional_argument, NULL, LSC_OPT_EXPLAIN }, \
 	{ "width", required_argument, NULL, LSC_OPT_WIDTH }
 #define LSC_TEACH_HELP \
-	"      --explain[=WHEN] say why, in plain words, beside the frames: first (each\n" \
-	"                       situation the first time; the default on a terminal),\n" \
-	"                       all, or none (the default otherwise)\n" \
-	"      --width N        fit N columns (default: the terminal's; no limit for a\n" \
-	"                       pipe)\n" \
-	"      --utc            times in UTC (default: local time; JSON is always UTC)\n"
+	N_("      --explain[=WHEN] say why, in plain words, beside the frames: first (each\n" \
+	   "                       situation the first time; the default on a terminal),\n" \
+	   "                       all, or none (the default otherwise)\n" \
+	   "      --width N        fit N columns (default: the terminal's; no limit for a\n" \
+	   "                       pipe)\n" \
+	   "      --utc            times in UTC (default: local time; JSON is always UTC)\n")
 struct lsc_teach_opts {
 	bool explain_given;
 	enum lsc_explain_mode explain;
@@ -246,9 +246,9 @@ void lsc_print_folded(FILE *out, unsigned indent, const char *lead, const char *
 	{ "calls", required_argument, NULL, LSC_OPT_CALLS }, \
 	{ "no-calls", no_argument, NULL, LSC_OPT_NO_CALLS }
 #define LSC_CALLS_HELP \
-	"      --calls FILE     the socket calls recorded with the capture (default:\n" \
-	"                       CAPTURE.calls, or NAME.calls beside NAME.pcap)\n" \
-	"      --no-calls       ignore such a file\n"
+	N_("      --calls FILE     the socket calls recorded with the capture (default:\n" \
+	   "                       CAPTURE.calls, or NAME.calls beside NAME.pcap)\n" \
+	   "      --no-calls       ignore such a file\n")
 struct lsc_calls;
 struct lsc_calls_opts {
 	const char *file; /* --calls, or NULL */

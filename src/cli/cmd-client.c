@@ -15,33 +15,34 @@
 #define STDIN_MAX (64u << 20) /* a message is held whole to compare its echo */
 #define SIZE_MAX_LOAD (16u << 20)
 
-static const char client_help[] =
-	"options:\n"
-	"  -u, --udp             send one UDP datagram instead of using a TCP connection\n"
-	"  -H, --host H          the server's name or address (default localhost)\n"
-	"  -p, --port N          the server's port (default 8082)\n"
-	"  -c, --chunk N         read the echo N bytes per recv() (default 16; TCP)\n"
-	"  -t, --timeout S       seconds to wait for the connection and for the echo\n"
-	"                        (default 5)\n"
-	"      --half-close      after sending, shutdown(SHUT_WR): the FIN goes out while\n"
-	"                        the echo still comes back (TCP)\n"
-	"  -q, --quiet           print nothing but errors; the exit status tells\n"
-	"  -e, --explain[=FMT]   narrate each socket call with its result and time:\n"
-	"                        text (default) or json (NDJSON on stdout; the other\n"
-	"                        lines then go to stderr)\n"
-	"      --utc             --explain's times in UTC (default: local time; JSON is\n"
-	"                        always UTC)\n"
-	"  -h, --help            this help\n"
-	"load mode:\n"
-	"  -l, --load C          open C connections doing round trips at once, verify\n"
-	"                        every byte, and print round trips/s and p50/p99 latency\n"
-	"  -d, --duration S      seconds to run (default 5)\n"
-	"  -s, --size B|MIN-MAX  message size in bytes, fixed or drawn per round trip\n"
-	"                        (default 64)\n"
-	"      --seed N          seed for the sizes and bytes (default 1)\n"
-	"\n"
-	"MESSAGE is the arguments joined by spaces; with none, standard input.  The exit\n"
-	"status is 0 only when the whole echo came back equal to what was sent.\n";
+/* Pieces of --help, each a message (N_): lsc_print_usage translates them. */
+static const char *const client_help[] = {
+	N_("options:\n"
+	   "  -u, --udp             send one UDP datagram instead of using a TCP connection\n"
+	   "  -H, --host H          the server's name or address (default localhost)\n"
+	   "  -p, --port N          the server's port (default 8082)\n"
+	   "  -c, --chunk N         read the echo N bytes per recv() (default 16; TCP)\n"
+	   "  -t, --timeout S       seconds to wait for the connection and for the echo (default 5)\n"
+	   "      --half-close      after sending, shutdown(SHUT_WR): the FIN goes out while\n"
+	   "                        the echo still comes back (TCP)\n"
+	   "  -q, --quiet           print nothing but errors; the exit status tells\n"
+	   "  -e, --explain[=FMT]   narrate each socket call with its result and time:\n"
+	   "                        text (default) or json (NDJSON on stdout; the other\n"
+	   "                        lines then go to stderr)\n"),
+	N_("      --utc             --explain's times in UTC (default: local time; JSON is\n"
+	   "                        always UTC)\n"),
+	N_("  -h, --help            this help\n"
+	   "load mode:\n"
+	   "  -l, --load C          open C connections doing round trips at once, verify\n"
+	   "                        every byte, and print round trips/s and p50/p99 latency\n"
+	   "  -d, --duration S      seconds to run (default 5)\n"
+	   "  -s, --size B|MIN-MAX  message size in bytes, fixed or drawn per round trip (default 64)\n"
+	   "      --seed N          seed for the sizes and bytes (default 1)\n"
+	   "\n"
+	   "MESSAGE is the arguments joined by spaces; with none, standard input.  The exit\n"
+	   "status is 0 only when the whole echo came back equal to what was sent.\n"),
+	NULL,
+};
 
 static int run_client(int argc, char **argv);
 
@@ -136,17 +137,17 @@ static int parse_args(int argc, char **argv, struct client_args *a)
 			break;
 		case 'p':
 			if (lsc_parse_u64(optarg, 1, 65535, &v))
-				return lsc_usage_error(cmd, "--port wants a port 1-65535, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--port wants a port 1-65535, not '%s'"), optarg);
 			a->c.port = a->l.port = (uint16_t)v;
 			break;
 		case 'c':
 			if (lsc_parse_u64(optarg, 1, 1 << 20, &v))
-				return lsc_usage_error(cmd, "--chunk wants a byte count 1-1048576, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--chunk wants a byte count 1-1048576, not '%s'"), optarg);
 			a->c.chunk = (size_t)v;
 			break;
 		case 't':
 			if (parse_seconds(optarg, &ms))
-				return lsc_usage_error(cmd, "--timeout wants seconds (0.001-86400), not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--timeout wants seconds (0.001-86400), not '%s'"), optarg);
 			a->c.timeout_ms = a->l.timeout_ms = (int)ms;
 			break;
 		case 'q':
@@ -155,31 +156,31 @@ static int parse_args(int argc, char **argv, struct client_args *a)
 		case 'e':
 			a->explain = true;
 			if (optarg != NULL && lsc_explain_parse_format(optarg, &a->fmt))
-				return lsc_usage_error(cmd, "--explain wants text or json, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--explain wants text or json, not '%s'"), optarg);
 			break;
 		case LSC_OPT_UTC:
 			a->utc = true;
 			break;
 		case 'l':
 			if (lsc_parse_u64(optarg, 1, 1000000, &v))
-				return lsc_usage_error(cmd, "--load wants a connection count 1-1000000, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--load wants a connection count 1-1000000, not '%s'"), optarg);
 			a->load = true;
 			a->l.conns = (uint32_t)v;
 			break;
 		case 'd':
 			if (parse_seconds(optarg, &a->l.duration_ms))
-				return lsc_usage_error(cmd, "--duration wants seconds (0.001-86400), not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--duration wants seconds (0.001-86400), not '%s'"), optarg);
 			a->load_only = true;
 			break;
 		case 's':
 			if (parse_size(optarg, &a->l.size_min, &a->l.size_max))
-				return lsc_usage_error(cmd, "--size wants bytes (1-%u) or MIN-MAX, not '%s'",
+				return lsc_usage_error(cmd, _("--size wants bytes (1-%u) or MIN-MAX, not '%s'"),
 				                       SIZE_MAX_LOAD, optarg);
 			a->load_only = true;
 			break;
 		case OPT_SEED:
 			if (lsc_parse_u64(optarg, 0, ~0ull, &v))
-				return lsc_usage_error(cmd, "--seed wants a number, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--seed wants a number, not '%s'"), optarg);
 			a->l.seed = v;
 			a->load_only = true;
 			break;
@@ -194,16 +195,16 @@ static int parse_args(int argc, char **argv, struct client_args *a)
 		}
 	}
 	if (a->load_only && !a->load)
-		return lsc_usage_error(cmd, "--duration, --size and --seed go with --load C");
+		return lsc_usage_error(cmd, _("--duration, --size and --seed go with --load C"));
 	if (a->c.half_close && (a->c.udp || a->load))
-		return lsc_usage_error(cmd, "--half-close closes one direction of a TCP connection; "
-		                       "leave out --udp and --load");
+		return lsc_usage_error(cmd, _("--half-close closes one direction of a TCP connection; "
+		                       "leave out --udp and --load"));
 	if (a->load && a->c.udp)
-		return lsc_usage_error(cmd, "--load measures TCP round trips; leave out --udp");
+		return lsc_usage_error(cmd, _("--load measures TCP round trips; leave out --udp"));
 	if (a->load && optind < argc)
-		return lsc_usage_error(cmd, "--load makes its own messages; leave out '%s'", argv[optind]);
+		return lsc_usage_error(cmd, _("--load makes its own messages; leave out '%s'"), argv[optind]);
 	if (a->load && a->c.chunk != 0)
-		return lsc_usage_error(cmd, "--load reads whole echoes; leave out --chunk");
+		return lsc_usage_error(cmd, _("--load reads whole echoes; leave out --chunk"));
 	return -1;
 }
 
@@ -294,7 +295,7 @@ static int run_load(struct client_args *a, FILE *out)
 		a->l.seed = 1;
 	struct lsc_echo_load *ld = lsc_echo_load_new(&a->l, err);
 	if (ld == NULL)
-		return lsc_fail(LSC_EXIT_FAILURE, "client", "%s", err);
+		return lsc_fail(LSC_EXIT_FAILURE, _("client"), "%s", err);
 	running_load = ld;
 	lsc_catch_stop(on_signal);
 	int rc = lsc_echo_load_run(ld, &r, err);
@@ -315,7 +316,7 @@ static int run_load(struct client_args *a, FILE *out)
 	        (unsigned long long)r.bytes, rc == 0 ? "every byte intact" : "NOT all intact",
 	        (unsigned long long)r.finished_late);
 	if (rc != 0)
-		return lsc_fail(LSC_EXIT_FAILURE, "client", "%s (%llu connections failed)", err,
+		return lsc_fail(LSC_EXIT_FAILURE, _("client"), "%s (%llu connections failed)", err,
 		                (unsigned long long)r.failures);
 	return lsc_output_done(stdout, "client", LSC_EXIT_OK);
 }
@@ -342,12 +343,12 @@ static int run_client(int argc, char **argv)
 	size_t len;
 	char *msg = read_message(argc - optind, argv + optind, &len, err);
 	if (msg == NULL)
-		return lsc_fail(LSC_EXIT_FAILURE, "client", "%s", err);
+		return lsc_fail(LSC_EXIT_FAILURE, _("client"), "%s", err);
 	a.c.log = a.quiet ? NULL : people;
 	struct lsc_echo_client_result res;
 	rc = lsc_echo_client_run(&a.c, msg, len, &res, err);
 	free(msg);
 	if (rc != 0)
-		return lsc_fail(LSC_EXIT_FAILURE, "client", "%s", err);
+		return lsc_fail(LSC_EXIT_FAILURE, _("client"), "%s", err);
 	return lsc_output_done(stdout, "client", LSC_EXIT_OK);
 }

@@ -14,43 +14,46 @@
 
 #include "cli.h"
 
-static const char craft_help[] =
-	"kinds:\n"
-	"  tcp --to ADDR:PORT       a TCP segment (default flags S: a SYN)\n"
-	"  udp --to ADDR:PORT       a UDP datagram\n"
-	"  icmp echo --to ADDR      an ICMP (ICMPv6 for IPv6) echo request, as ping sends\n"
-	"  arp who-has ADDR -i IFACE  an ARP request for ADDR, broadcast on IFACE\n"
-	"\n"
-	"fields (the addresses decide IPv4 or IPv6; IPv6 with a port is [ADDR]:PORT):\n"
-	"      --from ADDR[:PORT]   source address and port (default: the address the\n"
-	"                           routing table picks, a random ephemeral port)\n"
-	"      --flags FLAGS        TCP flags as tcpdump writes them: S F R P . U E W\n"
-	"                           (\"S.\" is SYN-ACK), or names: syn,ack (default S)\n"
-	"      --seq N              TCP sequence number (default random), or ICMP\n"
-	"                           sequence number (default 1)\n"
-	"      --ack N              TCP acknowledgement number (default 0)\n"
-	"      --win N              TCP window (default 64240)\n"
-	"      --mss N              add a TCP MSS option\n"
-	"      --id N               ICMP echo identifier (default: the process id)\n"
-	"      --ttl N              IPv4 TTL or IPv6 hop limit (default 64)\n"
-	"      --payload TEXT       the bytes after the headers\n"
-	"      --dst-mac MAC        Ethernet destination with -i (default: all zero on\n"
-	"                           loopback, broadcast for ARP)\n"
-	"\n"
-	"what to do with it:\n"
-	"  -i, --interface IFACE    build an Ethernet frame and send it on IFACE (link\n"
-	"                           layer); without -i, IP frames go through a raw IP\n"
-	"                           socket and the kernel adds the link layer\n"
-	"  -c, --count N            send (or write) the frame N times (default 1)\n"
-	"  -w, --write FILE         write the frames to a pcap FILE instead of sending\n"
-	"                           them: no privilege needed\n"
-	"  -f, --format FORMAT      how to show the frame (default: tree on a terminal,\n"
-	"                           line otherwise)\n"
-	"      --color WHEN         auto, always or never\n"
-	"  -h, --help               this help\n"
-	"\n"
-	"Sending needs CAP_NET_RAW (root).  Exit status: 0 sent or written, 1 the\n"
-	"system refused (privilege, interface, route), 2 a bad option or value.\n";
+/* Pieces of --help, each a message (N_): lsc_print_usage translates them. */
+static const char *const craft_help[] = {
+	N_("kinds:\n"
+	   "  tcp --to ADDR:PORT       a TCP segment (default flags S: a SYN)\n"
+	   "  udp --to ADDR:PORT       a UDP datagram\n"
+	   "  icmp echo --to ADDR      an ICMP (ICMPv6 for IPv6) echo request, as ping sends\n"
+	   "  arp who-has ADDR -i IFACE  an ARP request for ADDR, broadcast on IFACE\n"
+	   "\n"
+	   "fields (the addresses decide IPv4 or IPv6; IPv6 with a port is [ADDR]:PORT):\n"
+	   "      --from ADDR[:PORT]   source address and port (default: the address the\n"
+	   "                           routing table picks, a random ephemeral port)\n"
+	   "      --flags FLAGS        TCP flags as tcpdump writes them: S F R P . U E W\n"
+	   "                           (\"S.\" is SYN-ACK), or names: syn,ack (default S)\n"
+	   "      --seq N              TCP sequence number (default random), or ICMP\n"
+	   "                           sequence number (default 1)\n"
+	   "      --ack N              TCP acknowledgement number (default 0)\n"
+	   "      --win N              TCP window (default 64240)\n"
+	   "      --mss N              add a TCP MSS option\n"
+	   "      --id N               ICMP echo identifier (default: the process id)\n"
+	   "      --ttl N              IPv4 TTL or IPv6 hop limit (default 64)\n"
+	   "      --payload TEXT       the bytes after the headers\n"
+	   "      --dst-mac MAC        Ethernet destination with -i (default: all zero on\n"
+	   "                           loopback, broadcast for ARP)\n"
+	   "\n"
+	   "what to do with it:\n"
+	   "  -i, --interface IFACE    build an Ethernet frame and send it on IFACE (link\n"
+	   "                           layer); without -i, IP frames go through a raw IP\n"
+	   "                           socket and the kernel adds the link layer\n"
+	   "  -c, --count N            send (or write) the frame N times (default 1)\n"
+	   "  -w, --write FILE         write the frames to a pcap FILE instead of sending\n"
+	   "                           them: no privilege needed\n"
+	   "  -f, --format FORMAT      how to show the frame (default: tree on a terminal,\n"
+	   "                           line otherwise)\n"
+	   "      --color WHEN         auto, always or never\n"
+	   "  -h, --help               this help\n"
+	   "\n"
+	   "Sending needs CAP_NET_RAW (root).  Exit status: 0 sent or written, 1 the\n"
+	   "system refused (privilege, interface, route), 2 a bad option or value.\n"),
+	NULL,
+};
 
 static int run_craft(int argc, char **argv);
 
@@ -145,11 +148,11 @@ static int parse_args(int argc, char **argv, struct craft_args *a)
 		switch (opt) {
 		case 'c':
 			if (lsc_parse_u64(optarg, 1, ~0ull, &a->count))
-				return lsc_usage_error(cmd, "-c wants a count >= 1, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("-c wants a count >= 1, not '%s'"), optarg);
 			break;
 		case OPT_COLOR:
 			if (lsc_parse_color(optarg, &a->color))
-				return lsc_usage_error(cmd, "--color wants auto, always or never, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--color wants auto, always or never, not '%s'"), optarg);
 			break;
 		case 'h':
 			lsc_print_usage(stdout, cmd, craft_help);
@@ -170,7 +173,7 @@ static int parse_kind(int argc, char **argv, struct lsc_craft *c, const char **a
 	int used;
 
 	if (n < 1)
-		return lsc_usage_error(cmd, "what should be crafted? tcp, udp, icmp echo or arp who-has ADDR");
+		return lsc_usage_error(cmd, _("what should be crafted? tcp, udp, icmp echo or arp who-has ADDR"));
 	if (strcmp(w[0], "tcp") == 0) {
 		lsc_craft_init(c, LSC_CRAFT_TCP);
 		used = 1;
@@ -179,20 +182,20 @@ static int parse_kind(int argc, char **argv, struct lsc_craft *c, const char **a
 		used = 1;
 	} else if (strcmp(w[0], "icmp") == 0) {
 		if (n < 2 || strcmp(w[1], "echo") != 0)
-			return lsc_usage_error(cmd, "icmp: only echo requests are crafted ('icmp echo --to ADDR')");
+			return lsc_usage_error(cmd, _("icmp: only echo requests are crafted ('icmp echo --to ADDR')"));
 		lsc_craft_init(c, LSC_CRAFT_ICMP_ECHO);
 		used = 2;
 	} else if (strcmp(w[0], "arp") == 0) {
 		if (n < 3 || strcmp(w[1], "who-has") != 0)
-			return lsc_usage_error(cmd, "arp: write 'arp who-has ADDR -i IFACE'");
+			return lsc_usage_error(cmd, _("arp: write 'arp who-has ADDR -i IFACE'"));
 		lsc_craft_init(c, LSC_CRAFT_ARP);
 		*arp_target = w[2];
 		used = 3;
 	} else {
-		return lsc_usage_error(cmd, "cannot craft '%s': tcp, udp, icmp echo or arp who-has ADDR", w[0]);
+		return lsc_usage_error(cmd, _("cannot craft '%s': tcp, udp, icmp echo or arp who-has ADDR"), w[0]);
 	}
 	if (n > used)
-		return lsc_usage_error(cmd, "unexpected '%s' after '%s'", w[used], w[0]);
+		return lsc_usage_error(cmd, _("unexpected '%s' after '%s'"), w[used], w[0]);
 	return 0;
 }
 
@@ -224,12 +227,12 @@ static int check_kind_options(const struct craft_args *a, const struct lsc_craft
 		const char *text;
 		memcpy(&text, (const char *)a + kind_opts[i].at, sizeof text);
 		if (text != NULL && !(kind_opts[i].kinds & KIND(c->kind)))
-			return lsc_usage_error(cmd, "%s does not apply to %s frames", kind_opts[i].name, kind);
+			return lsc_usage_error(cmd, _("%s does not apply to %s frames"), kind_opts[i].name, kind);
 	}
 	if (a->dst_mac && !a->ifname)
-		return lsc_usage_error(cmd, "--dst-mac needs -i IFACE: without it the kernel builds the link layer");
+		return lsc_usage_error(cmd, _("--dst-mac needs -i IFACE: without it the kernel builds the link layer"));
 	if (c->kind == LSC_CRAFT_ARP && !a->ifname)
-		return lsc_usage_error(cmd, "arp needs -i IFACE: an ARP request is broadcast on one link");
+		return lsc_usage_error(cmd, _("arp needs -i IFACE: an ARP request is broadcast on one link"));
 	return 0;
 }
 
@@ -237,7 +240,7 @@ static int parse_num(const char *s, const char *what, unsigned long long max, un
 {
 	if (lsc_parse_u64(s, 0, max, v) == 0)
 		return 0;
-	return lsc_usage_error(&lsc_cmd_craft, "%s wants a number from 0 to %llu, not '%s'", what, max, s);
+	return lsc_usage_error(&lsc_cmd_craft, _("%s wants a number from 0 to %llu, not '%s'"), what, max, s);
 }
 
 static int parse_mac(const char *s, uint8_t mac[6])
@@ -245,7 +248,7 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	unsigned v[6];
 	char end;
 	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &end) != 6)
-		return lsc_usage_error(&lsc_cmd_craft, "--dst-mac wants aa:bb:cc:dd:ee:ff, not '%s'", s);
+		return lsc_usage_error(&lsc_cmd_craft, _("--dst-mac wants aa:bb:cc:dd:ee:ff, not '%s'"), s);
 	for (int i = 0; i < 6; i++)
 		mac[i] = (uint8_t)v[i];
 	return 0;
@@ -263,26 +266,26 @@ static int apply_addresses(const struct craft_args *a, struct lsc_craft *c, cons
 	const char *to = arp_target != NULL ? arp_target : a->to;
 
 	if (to == NULL)
-		return lsc_usage_error(cmd, "--to %s is required", ports ? "ADDR:PORT" : "ADDR");
+		return lsc_usage_error(cmd, _("--to %s is required"), ports ? "ADDR:PORT" : "ADDR");
 	if (lsc_craft_parse_endpoint(to, &c->family, c->dst, &c->dport, &has_port, err))
 		return lsc_usage_error(cmd, "%s %s", arp_target ? "who-has" : "--to", err);
 	if (ports && !has_port)
-		return lsc_usage_error(cmd, "--to '%s' has no port: write ADDR:PORT, or [ADDR]:PORT for IPv6", to);
+		return lsc_usage_error(cmd, _("--to '%s' has no port: write ADDR:PORT, or [ADDR]:PORT for IPv6"), to);
 	if (!ports && has_port)
-		return lsc_usage_error(cmd, "'%s': %s has no ports", to,
+		return lsc_usage_error(cmd, _("'%s': %s has no ports"), to,
 		                       c->kind == LSC_CRAFT_ARP ? "ARP" : "ICMP");
 	if (c->kind == LSC_CRAFT_ARP && c->family != 4)
-		return lsc_usage_error(cmd, "who-has '%s': ARP resolves IPv4 addresses; IPv6 uses "
-		                       "neighbour discovery (ICMPv6)", to);
+		return lsc_usage_error(cmd, _("who-has '%s': ARP resolves IPv4 addresses; IPv6 uses "
+		                       "neighbour discovery (ICMPv6)"), to);
 	if (a->from == NULL)
 		return 0;
 	if (lsc_craft_parse_endpoint(a->from, &fam, c->src, &port, &has_port, err))
-		return lsc_usage_error(cmd, "--from %s", err);
+		return lsc_usage_error(cmd, _("--from %s"), err);
 	if (fam != c->family)
-		return lsc_usage_error(cmd, "--from '%s' is IPv%u but the destination '%s' is IPv%u",
+		return lsc_usage_error(cmd, _("--from '%s' is IPv%u but the destination '%s' is IPv%u"),
 		                       a->from, fam, to, c->family);
 	if (has_port && !ports)
-		return lsc_usage_error(cmd, "--from '%s': only TCP and UDP have ports", a->from);
+		return lsc_usage_error(cmd, _("--from '%s': only TCP and UDP have ports"), a->from);
 	c->given |= LSC_CG_SRC;
 	if (has_port) {
 		c->sport = port;
@@ -298,7 +301,7 @@ static int apply_numbers(const struct craft_args *a, struct lsc_craft *c)
 	char err[LSC_ERRBUF_SIZE];
 
 	if (a->flags && lsc_craft_parse_flags(a->flags, &c->tcp_flags, err))
-		return lsc_usage_error(&lsc_cmd_craft, "--flags %s", err);
+		return lsc_usage_error(&lsc_cmd_craft, _("--flags %s"), err);
 	if (a->seq) {
 		if (parse_num(a->seq, "--seq", c->kind == LSC_CRAFT_TCP ? 0xffffffffull : 0xffff, &v))
 			return LSC_EXIT_USAGE;
@@ -366,8 +369,8 @@ static int describe(int argc, char **argv, const struct craft_args *a, struct ls
 		size_t n = strlen(a->payload);
 		uint32_t max = lsc_craft_payload_max(c);
 		if (n > max)
-			return lsc_usage_error(&lsc_cmd_craft, "the payload is %zu bytes, but %s frames over "
-			                       "IPv%u carry at most %u (the IP length field is 16 bits)",
+			return lsc_usage_error(&lsc_cmd_craft, _("the payload is %zu bytes, but %s frames over "
+			                       "IPv%u carry at most %u (the IP length field is 16 bits)"),
 			                       n, kind_name(c), c->family, max);
 		c->payload = (const uint8_t *)a->payload;
 		c->payload_len = (uint32_t)n;
@@ -388,7 +391,7 @@ static int emit(const struct craft_args *a, const struct lsc_craft *c, struct ls
 	ro.source = a->write != NULL ? a->write : "crafted";
 	void *st = r->begin(out, &ro);
 	if (st == NULL)
-		return lsc_fail(LSC_EXIT_FAILURE, "craft", "out of memory starting the %s output", r->name);
+		return lsc_fail(LSC_EXIT_FAILURE, "craft", _("out of memory starting the %s output"), r->name);
 	for (unsigned long long i = 0; i < a->count; i++) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -464,8 +467,8 @@ static int run_craft(int argc, char **argv)
 	static const char *const refused[] = { "ladder", "follow", NULL };
 	const struct lsc_renderer *r = lsc_default_renderer(out);
 	if (a.format != NULL &&
-	    (rc = lsc_pick_renderer(cmd, a.format, refused, "needs conversation tracking, and craft shows each "
-	                            "frame alone — write them with -w FILE and run layerscope read on it", &r)) != 0)
+	    (rc = lsc_pick_renderer(cmd, a.format, refused, _("needs conversation tracking, and craft shows each "
+	                            "frame alone — write them with -w FILE and run layerscope read on it"), &r)) != 0)
 		return rc;
 	if (lsc_craft_complete(&c, err) != 0 || lsc_craft_build(&c, bytes, sizeof bytes, &len, err) != 0)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);

@@ -11,40 +11,43 @@
 
 #include "cli.h"
 
-static const char demo_help[] =
-	"options:\n"
-	"      --hosts         two hosts (network namespaces joined by a veth pair):\n"
-	"                      client 10.1.1.5, server 10.1.1.1, real Ethernet addresses\n"
-	"                      and the ARP exchange before the handshake (default: lo)\n"
-	"  -u, --udp           the UDP exercise: sendto() and recvfrom(), no connection\n"
-	"  -n, --clients N     clients, one after another, 1-64 (default 3)\n"
-	"      --together      the clients connect at the same time: their conversations\n"
-	"                      with port 8082 coexist, told apart by the client ports\n"
-	"  -m, --message TEXT  what each client sends (default: a 40-byte greeting,\n"
-	"                      read back 16 bytes per recv())\n"
-	"  -w, --write FILE    write the capture to FILE (default: a new file in /tmp,\n"
-	"                      whose name is printed) for 'layerscope read FILE'\n"
-	"      --replay        show the bundled capture of the exercise instead of\n"
-	"                      capturing (needs no privilege)\n"
-	"      --speed FACTOR  with --replay: the recording's own pace times FACTOR (1 as\n"
-	"                      recorded, 0.1 ten times slower; default 0: at once)\n"
-	"      --step          one step at a time (a socket call and the frames it\n"
-	"                      caused): Enter or space next, b back, e explanations\n"
-	"                      on/off, q quit (keys from the terminal)\n"
-	"      --color WHEN    auto, always or never (default auto; NO_COLOR is honoured)\n"
-	"  -v, --verbose       say how the capture, the namespaces and the privileges are\n"
-	"                      set up as it happens (default: at the end)\n"
-	LSC_TEACH_HELP
-	"  -h, --help          this help\n"
-	"\n"
-	"Starts the echo server, a capture and the clients, and prints in time order\n"
-	"each socket call of both programs and the frames it caused, each frame with\n"
-	"its layers and its place in its conversation; then a ladder diagram of each\n"
-	"conversation and the table of conversations.  Capturing needs root (sudo):\n"
-	"the capture, the namespaces and the listening socket are opened as root, then\n"
-	"everything drops to nobody.  Without root, the demo runs inside a user and\n"
-	"network namespace of its own where the system allows it, and otherwise shows\n"
-	"the bundled capture (captures/exercise.pcap) and says why.\n";
+/* Pieces of --help, each a message (N_): lsc_print_usage translates them. */
+static const char *const demo_help[] = {
+	N_("options:\n"
+	   "      --hosts         two hosts (network namespaces joined by a veth pair):\n"
+	   "                      client 10.1.1.5, server 10.1.1.1, real Ethernet addresses\n"
+	   "                      and the ARP exchange before the handshake (default: lo)\n"
+	   "  -u, --udp           the UDP exercise: sendto() and recvfrom(), no connection\n"
+	   "  -n, --clients N     clients, one after another, 1-64 (default 3)\n"),
+	N_("      --together      the clients connect at the same time: their conversations\n"
+	   "                      with port 8082 coexist, told apart by the client ports\n"),
+	N_("  -m, --message TEXT  what each client sends (default: a 40-byte greeting,\n"
+	   "                      read back 16 bytes per recv())\n"
+	   "  -w, --write FILE    write the capture to FILE (default: a new file in /tmp,\n"
+	   "                      whose name is printed) for 'layerscope read FILE'\n"
+	   "      --replay        show the bundled capture of the exercise instead of\n"
+	   "                      capturing (needs no privilege)\n"
+	   "      --speed FACTOR  with --replay: the recording's own pace times FACTOR (1 as\n"
+	   "                      recorded, 0.1 ten times slower; default 0: at once)\n"
+	   "      --step          one step at a time (a socket call and the frames it\n"
+	   "                      caused): Enter or space next, b back, e explanations\n"
+	   "                      on/off, q quit (keys from the terminal)\n"
+	   "      --color WHEN    auto, always or never (default auto; NO_COLOR is honoured)\n"),
+	N_("  -v, --verbose       say how the capture, the namespaces and the privileges are\n"
+	   "                      set up as it happens (default: at the end)\n"),
+	LSC_TEACH_HELP,
+	N_("  -h, --help          this help\n"
+	   "\n"
+	   "Starts the echo server, a capture and the clients, and prints in time order\n"
+	   "each socket call of both programs and the frames it caused, each frame with\n"
+	   "its layers and its place in its conversation; then a ladder diagram of each\n"
+	   "conversation and the table of conversations.  Capturing needs root (sudo):\n"
+	   "the capture, the namespaces and the listening socket are opened as root, then\n"
+	   "everything drops to nobody.  Without root, the demo runs inside a user and\n"
+	   "network namespace of its own where the system allows it, and otherwise shows\n"
+	   "the bundled capture (captures/exercise.pcap) and says why.\n"),
+	NULL,
+};
 
 static int run_demo(int argc, char **argv);
 
@@ -93,7 +96,7 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 			break;
 		case 'n':
 			if (lsc_parse_u64(optarg, 1, LSC_DEMO_MAX_CLIENTS, &v))
-				return lsc_usage_error(cmd, "--clients wants a number from 1 to %u, not '%s'",
+				return lsc_usage_error(cmd, _("--clients wants a number from 1 to %u, not '%s'"),
 				                       LSC_DEMO_MAX_CLIENTS, optarg);
 			o->clients = (unsigned)v;
 			break;
@@ -105,13 +108,13 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 			break;
 		case 'm':
 			if (*optarg == '\0')
-				return lsc_usage_error(cmd, "--message wants some text: an empty message has no echo");
+				return lsc_usage_error(cmd, _("--message wants some text: an empty message has no echo"));
 			o->message = optarg;
 			break;
 		case 'w':
 			if (strcmp(optarg, "-") == 0)
-				return lsc_usage_error(cmd, "-w - would mix the capture into the timeline on stdout; "
-				                       "name a file");
+				return lsc_usage_error(cmd, _("-w - would mix the capture into the timeline on stdout; "
+				                       "name a file"));
 			o->write = optarg;
 			break;
 		case 'R':
@@ -128,7 +131,7 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 			break;
 		case 'C':
 			if (lsc_parse_color(optarg, color))
-				return lsc_usage_error(cmd, "--color wants auto, always or never, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--color wants auto, always or never, not '%s'"), optarg);
 			break;
 		case 'h':
 			lsc_print_usage(stdout, cmd, demo_help);
@@ -143,12 +146,12 @@ static int parse_args(int argc, char **argv, struct lsc_demo_opts *o, enum lsc_c
 		}
 	}
 	if (optind < argc)
-		return lsc_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+		return lsc_usage_error(cmd, _("unexpected argument '%s'"), argv[optind]);
 	/* The bundled capture is one recorded run, with the default clients and message. */
 	const char *moot = o->clients ? "--clients" : o->message ? "--message" : o->together ? "--together" : NULL;
 	if (o->replay && moot != NULL)
-		return lsc_usage_error(cmd, "--replay shows the bundled capture as it was recorded: %s does not "
-		                       "apply to it — drop %s, or drop --replay to run the exercise", moot, moot);
+		return lsc_usage_error(cmd, _("--replay shows the bundled capture as it was recorded: %s does not "
+		                       "apply to it — drop %s, or drop --replay to run the exercise"), moot, moot);
 	if (o->speed > 0 && !o->replay)
 		return lsc_usage_error(cmd, "%s", _("--speed paces a recording: add --replay (the exercise itself runs "
 		                                    "at its own pace)"));
@@ -258,7 +261,9 @@ static int run_demo(int argc, char **argv)
 	int rc = parse_args(argc, argv, &o, &color, &step, &teach);
 	if (rc != 0)
 		return rc < 0 ? LSC_EXIT_OK : rc;
-	o.out = stdout;
+	/* The demo is all for people: ASCII on a terminal that is not UTF-8. */
+	FILE *shown = lsc_ascii_stream(stdout);
+	o.out = shown;
 	o.log = stderr;
 	o.color = lsc_color_enabled(color, stdout);
 	/* Ctrl-C and kill end the exercise with its capture whole; a second Ctrl-C kills. */
@@ -270,13 +275,13 @@ static int run_demo(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (lsc_teach_resolve(&teach, stdout, &ro) != 0)
-		return lsc_fail(LSC_EXIT_FAILURE, lsc_cmd_demo.name, "out of memory");
+		return lsc_fail(LSC_EXIT_FAILURE, lsc_cmd_demo.name, _("out of memory"));
 	o.explain = ro.explain;
 	o.width = ro.width;
 	o.utc = ro.utc;
 	struct lsc_step *st = NULL;
 	if (step) {
-		if ((st = lsc_step_open(stdout, err)) == NULL) {
+		if ((st = lsc_step_open(shown, err)) == NULL) {
 			lsc_teach_free(o.explain);
 			return lsc_usage_error(&lsc_cmd_demo, "%s", err);
 		}
@@ -293,11 +298,12 @@ static int run_demo(int argc, char **argv)
 	if (st != NULL) {
 		lsc_step_finish(st);
 		lsc_step_close(st);
-		o.out = stdout;
+		o.out = shown;
 	}
+	fflush(shown); /* the folded text reaches stdout, and its errors show on o.out */
 	lsc_teach_free(o.explain);
 	if (rc != 0) {
-		if (ferror(o.out) && lsc_output_gone(o.out))
+		if (ferror(o.out) && lsc_output_gone(stdout))
 			return LSC_EXIT_OK; /* `| head`: the reader has what it wanted, as with read */
 		return lsc_fail(LSC_EXIT_FAILURE, lsc_cmd_demo.name, "%s", err);
 	}

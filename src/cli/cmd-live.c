@@ -14,40 +14,43 @@
 
 #include "cli.h"
 
-static const char live_help[] =
-	"options:\n"
-	"  -i, --interface IFACE  interface to capture on (default lo; 'any' for all)\n"
-	"  -f, --format FORMAT    output format (default: tree on a terminal, line otherwise)\n"
-	"  -c, --count N          stop after N frames\n"
-	"  -w, --write FILE       also write every frame to FILE (pcap; pcapng when FILE ends\n"
-	"                         in .pcapng or with --pcapng), for 'layerscope read'\n"
-	"      --pcapng           -w writes pcapng\n"
-	"  -s, --snaplen BYTES    bytes kept of each frame (default and 0: 262144)\n"
-	"  -B, --buffer KiB       kernel capture buffer in KiB (default 8192): raise it if\n"
-	"                         frames are dropped by the kernel\n"
-	"  -Z, --user USER        user to become once the capture is open, as root\n"
-	"                         (default: layerscope where that account exists, else nobody)\n"
-	"      --promisc          promiscuous mode: frames for other hosts too\n"
-	"      --immediate        hand over each frame at once instead of within 25 ms;\n"
-	"                         costs a 128 KiB slot per frame on lo: drops come sooner\n"
-	"      --no-process       do not look up the process owning each socket\n"
-	"  -L, -D, --list         list the interfaces with their addresses and exit\n"
-	"  -p                     not promiscuous (the default; tcpdump's letter)\n"
-	"  -t ... -ttttt, -e, -q, -l, -U, -n  as in tcpdump (see 'read --help')\n"
-	"      --color WHEN       auto, always or never (default auto; NO_COLOR is honoured)\n"
-	LSC_TEACH_HELP
-	"  -h, --help             this help\n"
-	"\n"
-	"Needs root, or the capabilities CAP_NET_RAW,CAP_NET_ADMIN given to one group\n"
-	"only ('sudo make install-capture-group', then join the group layerscope).  The\n"
-	"capture and FILE are opened first; then layerscope drops to USER (as root:\n"
-	"the account layerscope where it exists, else nobody) and clears every\n"
-	"capability before it decodes a frame; a helper that names each socket's\n"
-	"process keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, and says so.  Frames\n"
-	"to or from this host show the pid and command of the process owning the\n"
-	"socket.  Ctrl-C stops; the received and dropped counts go to stderr.  FILTER\n"
-	"is a libpcap filter expression, as in tcpdump (see pcap-filter(7)), applied\n"
-	"in the kernel.  Options go anywhere before the filter; '--' ends them.\n";
+/* Pieces of --help, each a message (N_): lsc_print_usage translates them. */
+static const char *const live_help[] = {
+	N_("options:\n"
+	   "  -i, --interface IFACE  interface to capture on (default lo; 'any' for all)\n"
+	   "  -f, --format FORMAT    output format (default: tree on a terminal, line otherwise)\n"
+	   "  -c, --count N          stop after N frames\n"
+	   "  -w, --write FILE       also write every frame to FILE (pcap; pcapng when FILE ends\n"
+	   "                         in .pcapng or with --pcapng), for 'layerscope read'\n"
+	   "      --pcapng           -w writes pcapng\n"
+	   "  -s, --snaplen BYTES    bytes kept of each frame (default and 0: 262144)\n"
+	   "  -B, --buffer KiB       kernel capture buffer in KiB (default 8192): raise it if\n"
+	   "                         frames are dropped by the kernel\n"
+	   "  -Z, --user USER        user to become once the capture is open, as root\n"
+	   "                         (default: layerscope where that account exists, else nobody)\n"
+	   "      --promisc          promiscuous mode: frames for other hosts too\n"
+	   "      --immediate        hand over each frame at once instead of within 25 ms;\n"
+	   "                         costs a 128 KiB slot per frame on lo: drops come sooner\n"
+	   "      --no-process       do not look up the process owning each socket\n"
+	   "  -L, -D, --list         list the interfaces with their addresses and exit\n"
+	   "  -p                     not promiscuous (the default; tcpdump's letter)\n"
+	   "  -t ... -ttttt, -e, -q, -l, -U, -n  as in tcpdump (see 'read --help')\n"
+	   "      --color WHEN       auto, always or never (default auto; NO_COLOR is honoured)\n"),
+	LSC_TEACH_HELP,
+	N_("  -h, --help             this help\n"
+	   "\n"
+	   "Needs root, or the capabilities CAP_NET_RAW,CAP_NET_ADMIN given to one group\n"
+	   "only ('sudo make install-capture-group', then join the group layerscope).  The\n"
+	   "capture and FILE are opened first; then layerscope drops to USER (as root:\n"
+	   "the account layerscope where it exists, else nobody) and clears every\n"
+	   "capability before it decodes a frame; a helper that names each socket's\n"
+	   "process keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, and says so.  Frames\n"
+	   "to or from this host show the pid and command of the process owning the\n"
+	   "socket.  Ctrl-C stops; the received and dropped counts go to stderr.  FILTER\n"
+	   "is a libpcap filter expression, as in tcpdump (see pcap-filter(7)), applied\n"
+	   "in the kernel.  Options go anywhere before the filter; '--' ends them.\n"),
+	NULL,
+};
 
 static int run_live(int argc, char **argv);
 
@@ -121,7 +124,7 @@ static int parse_count(const struct lsc_cmd *cmd, char opt, const char *arg,
 {
 	unsigned long long v;
 	if (lsc_parse_u64(arg, 1, max, &v))
-		return lsc_usage_error(cmd, "-%c wants a number from 1 to %llu, not '%s'", opt, max, arg);
+		return lsc_usage_error(cmd, _("-%c wants a number from 1 to %llu, not '%s'"), opt, max, arg);
 	*out = (uint32_t)v;
 	return 0;
 }
@@ -139,8 +142,8 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 			break;
 		case 'f': {
 			static const char *const refused[] = { "follow", NULL };
-			int rc = lsc_pick_renderer(cmd, optarg, refused, "is read's --follow N — capture with "
-			                           "-w FILE, then run layerscope read --follow N FILE",
+			int rc = lsc_pick_renderer(cmd, optarg, refused, _("is read's --follow N — capture with "
+			                           "-w FILE, then run layerscope read --follow N FILE"),
 			                           &a->po.renderer);
 			if (rc != 0)
 				return rc;
@@ -154,8 +157,8 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 		}
 		case 'w':
 			if (strcmp(optarg, "-") == 0)
-				return lsc_usage_error(cmd, "-w - would mix the capture into the frames "
-				                       "shown on stdout; name a file");
+				return lsc_usage_error(cmd, _("-w - would mix the capture into the frames "
+				                       "shown on stdout; name a file"));
 			a->write = optarg;
 			break;
 		case 's':
@@ -194,7 +197,7 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 			break;
 		case 'C':
 			if (lsc_parse_color(optarg, &a->color))
-				return lsc_usage_error(cmd, "--color wants auto, always or never, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--color wants auto, always or never, not '%s'"), optarg);
 			break;
 		case 'h':
 			lsc_print_usage(stdout, cmd, live_help);
@@ -261,7 +264,7 @@ static int open_capture(struct live_args *a, int nfilter, char **filter_argv,
 	if (src == NULL)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd, "%s", err);
 	if (warn[0] != '\0')
-		lsc_fail(0, cmd, "warning: %s", warn);
+		lsc_fail(0, cmd, _("warning: %s"), warn);
 
 	/* Before -w, so a mistyped filter does not truncate the file. */
 	char *filter = lsc_filter_join(nfilter, filter_argv);
@@ -310,7 +313,7 @@ static int run_live(int argc, char **argv)
 	/* The owner helper is forked first, so it inherits neither the capture nor the file. */
 	struct lsc_owners *owners = a.no_process ? NULL : lsc_owners_open(&target, err);
 	if (owners == NULL && !a.no_process)
-		lsc_fail(0, cmd->name, "warning: frames will show no process: %s", err);
+		lsc_fail(0, cmd->name, _("warning: frames will show no process: %s"), err);
 
 	struct lsc_source *src = NULL;
 	rc = open_capture(&a, argc - optind, argv + optind, &src);
@@ -327,7 +330,7 @@ static int run_live(int argc, char **argv)
 	if (lsc_owners_kept(owners, report))
 		lsc_fail(0, cmd->name, "%s", report);
 	const char *iface = a.lo.iface != NULL ? a.lo.iface : "lo";
-	lsc_fail(0, cmd->name, "listening on %s (%s), %u bytes a frame; Ctrl-C stops", iface,
+	lsc_fail(0, cmd->name, _("listening on %s (%s), %u bytes a frame; Ctrl-C stops"), iface,
 	         lsc_linktype_name(lsc_source_linktype(src)), a.lo.snaplen ? a.lo.snaplen : 262144u);
 
 	/* Only now, unprivileged: decode and render. */
@@ -338,7 +341,7 @@ static int run_live(int argc, char **argv)
 	if (lsc_teach_resolve(&a.teach, a.po.out, &a.po.ropts) != 0) {
 		lsc_source_close(src);
 		lsc_owners_close(owners);
-		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "out of memory");
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("out of memory"));
 	}
 	a.po.annotate = owners != NULL ? annotate_owner : NULL;
 	a.po.annotate_ctx = owners;
@@ -351,7 +354,7 @@ static int run_live(int argc, char **argv)
 	stop_source = NULL;
 	print_stats(src, iface);
 	if (lsc_source_write_end(src, err) != 0 || lsc_source_keep_end(src, err) != 0)
-		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s; the file holds only what was written before", err);
+		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("%s; the file holds only what was written before"), err);
 	lsc_source_close(src);
 	lsc_owners_close(owners);
 	lsc_teach_free(a.po.ropts.explain);

@@ -37,7 +37,7 @@ static const struct option quiz_opts[] = {
 
 static void help(const struct lsc_cmd *cmd)
 {
-	lsc_print_usage(stdout, cmd, _(
+	static const char *const text[] = { N_(
 		"options:\n"
 		"  -n, --count N    ask at most N questions (default 8), one of each kind the\n"
 		"                   capture holds before a second of any\n"
@@ -56,7 +56,8 @@ static void help(const struct lsc_cmd *cmd)
 		"and the frame that proves it, and gives the score at the end.  When standard\n"
 		"input is not a terminal, the answers are read from it, one line a question.\n"
 		"Questions come from the capture's own conversations (any capture with a TCP or\n"
-		"UDP conversation); 'layerscope read -f json CAPTURE' shows each evidence field.\n"));
+		"UDP conversation); 'layerscope read -f json CAPTURE' shows each evidence field.\n"), NULL };
+	lsc_print_usage(stdout, cmd, text);
 }
 
 /* Reads, decodes and tracks every frame into the quiz. */
@@ -275,13 +276,21 @@ static int run_quiz(int argc, char **argv)
 	}
 	if (json)
 		print_json(stdout, qs, n);
-	else if (answers)
-		print_key(stdout, qs, n);
+	else if (answers) {
+		FILE *o = lsc_ascii_stream(stdout); /* text for people: ASCII on a terminal that is not UTF-8 */
+		print_key(o, qs, n);
+		if (o != stdout)
+			fclose(o);
+	}
 	else if (strcmp(path, "-") == 0)
 		rc = lsc_usage_error(cmd, _("the capture came on standard input, so the answers cannot: use "
 		                            "--answers or -f json, or give the capture as a file"));
-	else
-		ask(stdout, stdin, isatty(STDIN_FILENO), qs, n);
+	else {
+		FILE *o = lsc_ascii_stream(stdout);
+		ask(o, stdin, isatty(STDIN_FILENO), qs, n);
+		if (o != stdout)
+			fclose(o);
+	}
 	if (rc == LSC_EXIT_OK)
 		rc = lsc_output_done(stdout, cmd->name, LSC_EXIT_OK);
 out:

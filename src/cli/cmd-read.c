@@ -16,47 +16,50 @@
 
 #include "cli.h"
 
-static const char read_help[] =
-	"options:\n"
-	"  -f, --format FORMAT  output format: line, tree, hex, stack, json, ladder, none\n"
-	"                       (default: tree on a terminal, line otherwise)\n"
-	"  -c, --count N        stop after N frames that pass the filter\n"
-	"      --color WHEN     auto, always or never (default auto; NO_COLOR is honoured)\n"
-	"      --stats          after the frames, the conversation table (with -f none: the\n"
-	"                       table alone)\n"
-	"      --follow N       conversation N's application bytes in order, each direction\n"
-	"                       marked (N as in --stats and the flow id)\n"
-	"      --chunk B        with --follow: how a reader calling recv() with B bytes gets\n"
-	"                       them, next to the segments as they arrived\n"
-	"      --mermaid        with -f ladder: a Mermaid sequenceDiagram instead of text\n"
-	"      --no-track       no conversation tracking (no flow annotations)\n"
-	"      --max-flows N    conversations tracked at once, 1 to 4194304 (default\n"
-	"                       32768; the least recently seen makes room)\n"
-	"      --speed FACTOR   show frames at the capture's own pace times FACTOR: 1 as\n"
-	"                       recorded, 0.1 ten times slower (default 0: at once)\n"
-	"      --step           one frame at a time: Enter or space for the next, b back,\n"
-	"                       e explanations on/off, q quit (keys from the terminal)\n"
-	"  -r, --read FILE      a capture to read, as in tcpdump (or FILE first after the\n"
-	"                       options); several -r: their frames merged by time\n"
-	"  -t, -tt, -ttt, -tttt, -ttttt  the line format's time as in tcpdump: none,\n"
-	"                       seconds since 1970, since the previous frame, with the\n"
-	"                       date, since the first frame\n"
-	"  -e, --link-header    the link layer's summary on the line too (MAC addresses)\n"
-	"  -q, --quiet          a shorter line: no conversation tag or notes\n"
-	"  -l, -U, --line-buffered  write each frame as soon as it is shown\n"
-	"  -w, --write OUT      write the frames the filter kept to OUT (pcap; pcapng when\n"
-	"                       OUT ends in .pcapng or with --pcapng), as tcpdump -r IN\n"
-	"                       -w OUT FILTER; shows nothing unless -f is given\n"
-	"      --pcapng         -w writes pcapng (several link types fit in one file)\n"
-	"  -n                   accepted for tcpdump's habit: names are never looked up\n"
-	LSC_TEACH_HELP
-	LSC_CALLS_HELP
-	"  -h, --help           this help\n"
-	"\n"
-	"FILE is a pcap or pcapng capture, '-' for standard input, plain or compressed\n"
-	"with gzip or zstd (told by its first bytes, not its name).  FILTER is a\n"
-	"libpcap filter expression, as in tcpdump (see pcap-filter(7)).  Options go\n"
-	"anywhere before the filter, before or after FILE; '--' ends them.\n";
+/* Pieces of --help, each a message (N_): lsc_print_usage translates them. */
+static const char *const read_help[] = {
+	N_("options:\n"
+	   "  -f, --format FORMAT  output format: line, tree, hex, stack, json, ladder, none\n"
+	   "                       (default: tree on a terminal, line otherwise)\n"
+	   "  -c, --count N        stop after N frames that pass the filter\n"
+	   "      --color WHEN     auto, always or never (default auto; NO_COLOR is honoured)\n"
+	   "      --stats          after the frames, the conversation table (with -f none: the\n"
+	   "                       table alone)\n"
+	   "      --follow N       conversation N's application bytes in order, each direction\n"
+	   "                       marked (N as in --stats and the flow id)\n"
+	   "      --chunk B        with --follow: how a reader calling recv() with B bytes gets\n"
+	   "                       them, next to the segments as they arrived\n"
+	   "      --mermaid        with -f ladder: a Mermaid sequenceDiagram instead of text\n"
+	   "      --no-track       no conversation tracking (no flow annotations)\n"
+	   "      --max-flows N    conversations tracked at once, 1 to 4194304 (default\n"
+	   "                       32768; the least recently seen makes room)\n"
+	   "      --speed FACTOR   show frames at the capture's own pace times FACTOR: 1 as\n"
+	   "                       recorded, 0.1 ten times slower (default 0: at once)\n"
+	   "      --step           one frame at a time: Enter or space for the next, b back,\n"
+	   "                       e explanations on/off, q quit (keys from the terminal)\n"
+	   "  -r, --read FILE      a capture to read, as in tcpdump (or FILE first after the\n"
+	   "                       options); several -r: their frames merged by time\n"
+	   "  -t, -tt, -ttt, -tttt, -ttttt  the line format's time as in tcpdump: none,\n"
+	   "                       seconds since 1970, since the previous frame, with the\n"
+	   "                       date, since the first frame\n"
+	   "  -e, --link-header    the link layer's summary on the line too (MAC addresses)\n"
+	   "  -q, --quiet          a shorter line: no conversation tag or notes\n"
+	   "  -l, -U, --line-buffered  write each frame as soon as it is shown\n"
+	   "  -w, --write OUT      write the frames the filter kept to OUT (pcap; pcapng when\n"
+	   "                       OUT ends in .pcapng or with --pcapng), as tcpdump -r IN\n"
+	   "                       -w OUT FILTER; shows nothing unless -f is given\n"
+	   "      --pcapng         -w writes pcapng (several link types fit in one file)\n"
+	   "  -n                   accepted for tcpdump's habit: names are never looked up\n"),
+	LSC_TEACH_HELP,
+	LSC_CALLS_HELP,
+	N_("  -h, --help           this help\n"
+	   "\n"
+	   "FILE is a pcap or pcapng capture, '-' for standard input, plain or compressed\n"
+	   "with gzip or zstd (told by its first bytes, not its name).  FILTER is a\n"
+	   "libpcap filter expression, as in tcpdump (see pcap-filter(7)).  Options go\n"
+	   "anywhere before the filter, before or after FILE; '--' ends them.\n"),
+	NULL,
+};
 
 static int run_read(int argc, char **argv);
 
@@ -103,13 +106,13 @@ static int track_option(const struct lsc_cmd *cmd, int opt, struct lsc_pipeline_
 		return 0;
 	case 'F':
 		if (lsc_parse_u64(optarg, 1, UINT32_MAX, &v))
-			return lsc_usage_error(cmd, "--follow wants a conversation number from 1 to %u, not '%s'",
+			return lsc_usage_error(cmd, _("--follow wants a conversation number from 1 to %u, not '%s'"),
 			                       UINT32_MAX, optarg);
 		po->ropts.follow = v;
 		return 0;
 	case 'B':
 		if (lsc_parse_u64(optarg, 1, 1u << 30, &v))
-			return lsc_usage_error(cmd, "--chunk wants a recv() size in bytes from 1 to %u, not '%s'",
+			return lsc_usage_error(cmd, _("--chunk wants a recv() size in bytes from 1 to %u, not '%s'"),
 			                       1u << 30, optarg);
 		po->ropts.chunk = (uint32_t)v;
 		return 0;
@@ -121,12 +124,12 @@ static int track_option(const struct lsc_cmd *cmd, int opt, struct lsc_pipeline_
 		return 0;
 	case 'X':
 		if (lsc_parse_u64(optarg, 1, LSC_FLOW_MAX_LIMIT, &v))
-			return lsc_usage_error(cmd, "--max-flows wants a count from 1 to %u, not '%s'",
+			return lsc_usage_error(cmd, _("--max-flows wants a count from 1 to %u, not '%s'"),
 			                       LSC_FLOW_MAX_LIMIT, optarg);
 		po->max_flows = (uint32_t)v;
 		return 0;
 	default: /* every option of read_opts is handled above or in run_read() */
-		return lsc_usage_error(cmd, "unknown option");
+		return lsc_usage_error(cmd, _("unknown option"));
 	}
 }
 
@@ -136,21 +139,21 @@ static int check_track_options(const struct lsc_cmd *cmd, struct lsc_pipeline_op
 	const struct lsc_renderer *follow = lsc_renderer_find("follow");
 	if (po->ropts.follow != 0) {
 		if (format_given && po->renderer != follow)
-			return lsc_usage_error(cmd, "--follow writes its own output: drop -f %s", po->renderer->name);
+			return lsc_usage_error(cmd, _("--follow writes its own output: drop -f %s"), po->renderer->name);
 		po->renderer = follow;
 	} else if (po->renderer == follow) {
-		return lsc_usage_error(cmd, "-f follow needs --follow N (the conversation number)");
+		return lsc_usage_error(cmd, _("-f follow needs --follow N (the conversation number)"));
 	}
 	if (po->ropts.chunk != 0 && po->ropts.follow == 0)
-		return lsc_usage_error(cmd, "--chunk goes with --follow N");
+		return lsc_usage_error(cmd, _("--chunk goes with --follow N"));
 	if (po->ropts.mermaid && po->renderer != lsc_renderer_find("ladder"))
-		return lsc_usage_error(cmd, "--mermaid goes with -f ladder");
+		return lsc_usage_error(cmd, _("--mermaid goes with -f ladder"));
 	if (!po->track) {
 		if (po->stats || po->ropts.follow != 0)
-			return lsc_usage_error(cmd, "--%s needs conversation tracking: drop --no-track",
+			return lsc_usage_error(cmd, _("--%s needs conversation tracking: drop --no-track"),
 			                       po->stats ? "stats" : "follow");
 		if (po->renderer == lsc_renderer_find("ladder"))
-			return lsc_usage_error(cmd, "-f ladder needs conversation tracking: drop --no-track");
+			return lsc_usage_error(cmd, _("-f ladder needs conversation tracking: drop --no-track"));
 	}
 	return 0;
 }
@@ -226,7 +229,7 @@ static int run_read(int argc, char **argv)
 		}
 		case 'C':
 			if (lsc_parse_color(optarg, &color))
-				return lsc_usage_error(cmd, "--color wants auto, always or never, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--color wants auto, always or never, not '%s'"), optarg);
 			break;
 		case 'r':
 			if (npaths == LSC_MAX_FILES)
@@ -268,7 +271,7 @@ static int run_read(int argc, char **argv)
 	if (npaths == 0 && optind < argc)
 		paths[npaths++] = argv[optind++];
 	if (npaths == 0)
-		return lsc_usage_error(cmd, "no capture file given");
+		return lsc_usage_error(cmd, _("no capture file given"));
 	const char *path = paths[0];
 	int misplaced = dashdash ? 0 : lsc_filter_check(cmd, argc, argv, shorts, read_opts);
 	if (misplaced != 0)
@@ -308,7 +311,7 @@ static int run_read(int argc, char **argv)
 	po.observe_ctx = calls;
 	if (lsc_teach_resolve(&teach, po.out, &po.ropts) != 0) {
 		lsc_calls_free(calls);
-		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "out of memory");
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("out of memory"));
 	}
 
 	struct lsc_source *src = lsc_source_open_files(paths, npaths, err);

@@ -19,28 +19,28 @@
 
 #include "cli.h"
 
-static const char report_help[] =
-	"options:\n"
-	"  -f, --format FORMAT  html, md or json (default: from OUT's suffix; without -o,\n"
-	"                       md on a terminal and html otherwise)\n"
-	"  -o, --output OUT     write the report to OUT ('-': standard output, the\n"
-	"                       default)\n"
-	"      --frames N       show the first N frames in detail: a section each and\n"
-	"                       their arrows in the ladders (default 1000; 0: summaries\n"
-	"                       only).  The summaries and the conversation table count\n"
-	"                       every frame\n"
-	"      --explain[=WHEN] a \"Why\" list under the frames, in plain words: first\n"
-	"                       (each situation the first time; alone), all, or none\n"
-	"                       (default)\n"
-	"      --utc            times in UTC (default: local time; -f json is always UTC)\n"
-	"      --handout        HTML: a lesson to print (one or two A4 pages): what\n"
-	"                       happened, the layers over one frame, the first ladder\n"
-	LSC_CALLS_HELP
-	"  -h, --help           this help\n"
-	"\n"
-	"FILE is a pcap or pcapng capture, '-' for standard input.  FILTER is a libpcap\n"
-	"filter expression, as in tcpdump (see pcap-filter(7)).  The HTML is one\n"
-	"self-contained page (inline CSS and SVG, no scripts) that prints well.\n";
+/* Pieces of --help, each a message (N_): lsc_print_usage translates them. */
+static const char *const report_help[] = {
+	N_("options:\n"
+	   "  -f, --format FORMAT  html, md or json (default: from OUT's suffix; without -o,\n"
+	   "                       md on a terminal and html otherwise)\n"
+	   "  -o, --output OUT     write the report to OUT ('-': standard output, the default)\n"
+	   "      --frames N       show the first N frames in detail: a section each and their\n"
+	   "                       arrows in the ladders (default 1000; 0: summaries only).\n"
+	   "                       The summaries and the conversation table count every frame\n"
+	   "      --explain[=WHEN] a \"Why\" list under the frames, in plain words: first (each\n"
+	   "                       situation the first time; alone), all, or none (default)\n"),
+	N_("      --utc            times in UTC (default: local time; -f json is always UTC)\n"),
+	N_("      --handout        HTML: a lesson to print (one or two A4 pages): what\n"
+	   "                       happened, the layers over one frame, the first ladder\n"),
+	LSC_CALLS_HELP,
+	N_("  -h, --help           this help\n"
+	   "\n"
+	   "FILE is a pcap or pcapng capture, '-' for standard input.  FILTER is a libpcap\n"
+	   "filter expression, as in tcpdump (see pcap-filter(7)).  The HTML is one\n"
+	   "self-contained page (inline CSS and SVG, no scripts) that prints well.\n"),
+	NULL,
+};
 
 static int run_report(int argc, char **argv);
 
@@ -84,7 +84,7 @@ static int feed(const struct lsc_cmd *cmd, struct lsc_source *src, struct lsc_fl
 	while ((rc = lsc_pipeline_next(&p, &frame, err)) > 0)
 		lsc_report_frame(rep, &frame);
 	if (rc < 0)
-		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s (the report covers the frames before it)", err);
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("%s (the report covers the frames before it)"), err);
 	return LSC_EXIT_OK;
 }
 
@@ -104,15 +104,15 @@ static int pick_format(const struct lsc_cmd *cmd, const char *fmt, const char *o
 	if (fmt != NULL) {
 		*format = lsc_report_format_find(fmt);
 		if (*format < 0)
-			return lsc_usage_error(cmd, "unknown format '%s' (formats: %s)", fmt, lsc_report_format_names());
+			return lsc_usage_error(cmd, _("unknown format '%s' (formats: %s)"), fmt, lsc_report_format_names());
 		if (by_suffix >= 0 && by_suffix != *format)
-			return lsc_usage_error(cmd, "-f %s conflicts with the suffix of '%s' — drop -f, or give OUT "
-			                       "the suffix of %s", fmt, out, fmt);
+			return lsc_usage_error(cmd, _("-f %s conflicts with the suffix of '%s' — drop -f, or give OUT "
+			                       "the suffix of %s"), fmt, out, fmt);
 	} else if (is_file(out)) {
 		*format = by_suffix;
 		if (*format < 0)
-			return lsc_usage_error(cmd, "cannot tell the format from '%s': name it with -f (%s) or end "
-			                       "OUT with one of %s", out, lsc_report_format_names(),
+			return lsc_usage_error(cmd, _("cannot tell the format from '%s': name it with -f (%s) or end "
+			                       "OUT with one of %s"), out, lsc_report_format_names(),
 			                       lsc_report_suffixes());
 	} else {
 		*format = isatty(STDOUT_FILENO) ? LSC_REPORT_MD : LSC_REPORT_HTML;
@@ -226,12 +226,12 @@ static int write_report(const struct lsc_cmd *cmd, struct lsc_report *rep, FILE 
 	if (of == NULL)
 		return failed ? LSC_EXIT_FAILURE : LSC_EXIT_OK;
 	if (out_close(of, !failed) != 0 && !failed) {
-		lsc_fail(LSC_EXIT_FAILURE, cmd->name, "writing %s: %s — make room on its disk, or choose another -o",
+		lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("writing %s: %s — make room on its disk, or choose another -o"),
 		         of->shown, strerror(errno));
 		failed = true;
 	}
 	if (failed && of->temp[0] != '\0')
-		lsc_fail(0, cmd->name, "%s is left as it was", of->shown);
+		lsc_fail(0, cmd->name, _("%s is left as it was"), of->shown);
 	return failed ? LSC_EXIT_FAILURE : LSC_EXIT_OK;
 }
 
@@ -259,7 +259,7 @@ static int run_report(int argc, char **argv)
 			break;
 		case 'N':
 			if (lsc_parse_u64(optarg, 0, UINT32_MAX, &frames))
-				return lsc_usage_error(cmd, "--frames wants a frame count >= 0, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--frames wants a frame count >= 0, not '%s'"), optarg);
 			break;
 		case 'h':
 			lsc_print_usage(stdout, cmd, report_help);
@@ -279,7 +279,7 @@ static int run_report(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return lsc_usage_error(cmd, "no capture file given");
+		return lsc_usage_error(cmd, _("no capture file given"));
 	/* A handout is a page to print: HTML, wherever it goes. */
 	rc = pick_format(cmd, fmt, outpath, &format);
 	if (rc == 0 && handout && fmt == NULL && !is_file(outpath))
@@ -290,8 +290,8 @@ static int run_report(int argc, char **argv)
 		return rc;
 	const char *path = argv[optind++];
 	if (is_file(outpath) && is_capture(outpath, path))
-		return lsc_usage_error(cmd, "OUT '%s' is the capture itself: writing it would destroy the capture — "
-		                       "choose another -o", outpath);
+		return lsc_usage_error(cmd, _("OUT '%s' is the capture itself: writing it would destroy the capture — "
+		                       "choose another -o"), outpath);
 	struct lsc_calls *calls = NULL;
 	if ((rc = lsc_calls_resolve(cmd, &co, path, &calls)) != 0)
 		return rc;
@@ -322,18 +322,18 @@ static int run_report(int argc, char **argv)
 		free(filter);
 		lsc_source_close(src);
 		lsc_calls_free(calls);
-		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "out of memory");
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("out of memory"));
 	}
 	struct lsc_flow_tracker *t = lsc_flow_new(0);
 	struct lsc_report *rep = t != NULL ? lsc_report_new(&ro, t, err) : NULL;
 	FILE *out = stdout;
 	struct out_file of;
 	if (t == NULL) {
-		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "out of memory for the conversation table");
+		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("out of memory for the conversation table"));
 	} else if (rep == NULL) {
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	} else if (is_file(outpath) && out_open(&of, outpath) != 0) {
-		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "cannot write %s: %s — choose a writable path with -o",
+		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("cannot write %s: %s — choose a writable path with -o"),
 		              outpath, strerror(errno));
 	} else {
 		/* A capture cut short still gets its report, of the frames before the cut. */
@@ -341,8 +341,12 @@ static int run_report(int argc, char **argv)
 		lsc_report_frames_read(rep, lsc_source_count(src));
 		if (is_file(outpath))
 			out = of.fp;
+		else if (format == LSC_REPORT_MD) /* Markdown on a terminal that is not UTF-8: ASCII */
+			out = lsc_ascii_stream(out);
 		int wrc = write_report(cmd, rep, out, is_file(outpath) ? &of : NULL);
 		rc = wrc != LSC_EXIT_OK ? wrc : rc;
+		if (out != stdout && !is_file(outpath) && fclose(out) != 0 && rc == LSC_EXIT_OK)
+			rc = LSC_EXIT_FAILURE;
 	}
 	lsc_teach_free(ro.explain);
 	rc = cleanup(rep, t, src, filter, rc);

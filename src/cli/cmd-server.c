@@ -11,28 +11,30 @@
 
 #include "cli.h"
 
-static const char server_help[] =
-	"options:\n"
-	"  -u, --udp             echo each UDP datagram to its sender (default: TCP)\n"
-	"  -p, --port N          port to listen on (default 8082; 0 lets the system\n"
-	"                        choose)\n"
-	"  -b, --bind ADDR       listen on this address or name only (default: every\n"
-	"                        address, IPv4 and IPv6)\n"
-	"  -n, --max-conns N     exit (status 0) once N clients have come and gone\n"
-	"                        (UDP: after N datagrams)\n"
-	"  -q, --quiet           print no line per connection and message: only where it\n"
-	"                        listens, the summary and errors\n"
-	"  -e, --explain[=FMT]   narrate each socket call with its result and time:\n"
-	"                        text (default) or json (NDJSON on stdout; the other\n"
-	"                        lines then go to stderr)\n"
-	"      --utc             --explain's times in UTC (default: local time; JSON is\n"
-	"                        always UTC)\n"
-	"  -h, --help            this help\n"
-	"\n"
-	"Reads up to 2048 bytes at a time and echoes them back byte for byte.  A client\n"
-	"that sends but does not read is no longer read from once 16 KiB of its echo\n"
-	"wait (back-pressure), so it cannot grow the server or stall the others.\n"
-	"Ctrl-C or SIGTERM closes every connection and prints a summary.\n";
+/* Pieces of --help, each a message (N_): lsc_print_usage translates them. */
+static const char *const server_help[] = {
+	N_("options:\n"
+	   "  -u, --udp             echo each UDP datagram to its sender (default: TCP)\n"
+	   "  -p, --port N          port to listen on (default 8082; 0 lets the system choose)\n"
+	   "  -b, --bind ADDR       listen on this address or name only (default: every\n"
+	   "                        address, IPv4 and IPv6)\n"
+	   "  -n, --max-conns N     exit (status 0) once N clients have come and gone\n"
+	   "                        (UDP: after N datagrams)\n"
+	   "  -q, --quiet           print no line per connection and message: only where it\n"
+	   "                        listens, the summary and errors\n"
+	   "  -e, --explain[=FMT]   narrate each socket call with its result and time:\n"
+	   "                        text (default) or json (NDJSON on stdout; the other lines\n"
+	   "                        then go to stderr)\n"),
+	N_("      --utc             --explain's times in UTC (default: local time; JSON is\n"
+	   "                        always UTC)\n"),
+	N_("  -h, --help            this help\n"
+	   "\n"
+	   "Reads up to 2048 bytes at a time and echoes them back byte for byte.  A client\n"
+	   "that sends but does not read is no longer read from once 16 KiB of its echo\n"
+	   "wait (back-pressure), so it cannot grow the server or stall the others.\n"
+	   "Ctrl-C or SIGTERM closes every connection and prints a summary.\n"),
+	NULL,
+};
 
 #define LOG_DRAIN_MS 1000
 
@@ -108,7 +110,7 @@ static int run_server(int argc, char **argv)
 			break;
 		case 'p':
 			if (lsc_parse_u64(optarg, 0, 65535, &v))
-				return lsc_usage_error(cmd, "--port wants a port 0-65535, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--port wants a port 0-65535, not '%s'"), optarg);
 			o.port = (uint16_t)v;
 			break;
 		case 'b':
@@ -116,7 +118,7 @@ static int run_server(int argc, char **argv)
 			break;
 		case 'n':
 			if (lsc_parse_u64(optarg, 1, ~0ull, &v))
-				return lsc_usage_error(cmd, "--max-conns wants a count >= 1, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--max-conns wants a count >= 1, not '%s'"), optarg);
 			o.max_conns = v;
 			break;
 		case 'q':
@@ -125,7 +127,7 @@ static int run_server(int argc, char **argv)
 		case 'e':
 			explain = true;
 			if (optarg != NULL && lsc_explain_parse_format(optarg, &fmt))
-				return lsc_usage_error(cmd, "--explain wants text or json, not '%s'", optarg);
+				return lsc_usage_error(cmd, _("--explain wants text or json, not '%s'"), optarg);
 			break;
 		case LSC_OPT_UTC:
 			utc = true;
@@ -138,7 +140,7 @@ static int run_server(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return lsc_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+		return lsc_usage_error(cmd, _("unexpected argument '%s'"), argv[optind]);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/*
@@ -182,10 +184,10 @@ static int run_server(int argc, char **argv)
 	if (werr == EPIPE)
 		return LSC_EXIT_OK; /* `| head`: the reader has what it wanted */
 	if (werr != 0)
-		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "writing the output: %s — check the disk or device "
-		                "it goes to", strerror(werr));
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("writing the output: %s — check the disk or device "
+		                "it goes to"), strerror(werr));
 	if (lost > 0)
-		lsc_fail(0, cmd->name, "%llu bytes of output were not written: their reader did not read them",
+		lsc_fail(0, cmd->name, _("%llu bytes of output were not written: their reader did not read them"),
 		         (unsigned long long)lost);
 	return lsc_output_done(stdout, cmd->name, LSC_EXIT_OK);
 }

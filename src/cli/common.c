@@ -51,7 +51,7 @@ int lsc_usage_error(const struct lsc_cmd *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(cmd->name, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "usage: layerscope %s %s\n(see 'layerscope %s --help')\n",
+	fprintf(stderr, _("usage: layerscope %s %s\n(see 'layerscope %s --help')\n"),
 	        cmd->name, cmd->synopsis, cmd->name);
 	return LSC_EXIT_USAGE;
 }
@@ -84,7 +84,7 @@ static void print_synopsis(FILE *out, const struct lsc_cmd *cmd, unsigned width)
 		fprintf(out, "usage: layerscope %s %s\n", cmd->name, cmd->synopsis);
 		return;
 	}
-	snprintf(lead, sizeof lead, "usage: layerscope %s ", cmd->name);
+	snprintf(lead, sizeof lead, _("usage: layerscope %s "), cmd->name);
 	for (const char *p = cmd->synopsis; *p != '\0';) {
 		/* A line after the first is another form, "layerscope CMD ...": it folds under its arguments too. */
 		size_t len = strcspn(p, "\n"), blanks = p == cmd->synopsis ? 0 : strspn(p, " "), skip = 0;
@@ -178,14 +178,27 @@ static void print_help_text(FILE *out, const char *help, unsigned width)
 	}
 }
 
-void lsc_print_usage(FILE *out, const struct lsc_cmd *cmd, const char *help)
+void lsc_print_usage(FILE *to, const struct lsc_cmd *cmd, const char *const *help)
 {
-	unsigned width = lsc_prose_width(out);
+	unsigned width = lsc_prose_width(to);
+	FILE *out = lsc_ascii_stream(to);
+	char *text = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&text, &n);
 	print_synopsis(out, cmd, width);
 	fputc('\n', out);
 	lsc_print_folded(out, 0, "", _(cmd->summary), width);
 	fputc('\n', out);
-	print_help_text(out, help, width);
+	/* The pieces translated one by one, then folded as one text where a line is too wide. */
+	for (; *help != NULL; help++)
+		fputs(_(*help), m != NULL ? m : out);
+	if (m != NULL) {
+		fclose(m);
+		print_help_text(out, text, width);
+		free(text);
+	}
+	if (out != to)
+		fclose(out);
 }
 
 const struct lsc_renderer *lsc_default_renderer(FILE *out)
@@ -202,13 +215,13 @@ int lsc_teach_option(const struct lsc_cmd *cmd, int opt, const char *arg, struct
 		if (arg == NULL) {
 			t->explain = LSC_EXPLAIN_FIRST;
 		} else if (lsc_teach_parse_mode(arg, &t->explain) != 0) {
-			return lsc_usage_error(cmd, "--explain wants first, all or none, not '%s'", arg);
+			return lsc_usage_error(cmd, _("--explain wants first, all or none, not '%s'"), arg);
 		}
 		t->explain_given = true;
 		return 0;
 	case LSC_OPT_WIDTH:
 		if (lsc_parse_u64(arg, 20, 10000, &v))
-			return lsc_usage_error(cmd, "--width wants a number of columns from 20 to 10000, not '%s'", arg);
+			return lsc_usage_error(cmd, _("--width wants a number of columns from 20 to 10000, not '%s'"), arg);
 		t->width = (unsigned)v;
 		return 0;
 	case LSC_OPT_UTC:
@@ -296,10 +309,10 @@ int lsc_pick_renderer(const struct lsc_cmd *cmd, const char *name, const char *c
 			n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "", fmt);
 	}
 	if (is_refused)
-		return lsc_usage_error(cmd, "-f %s %s (formats here: %s)", name, why, names);
+		return lsc_usage_error(cmd, _("-f %s %s (formats here: %s)"), name, why, names);
 	*out = lsc_renderer_find(name);
 	if (*out == NULL)
-		return lsc_usage_error(cmd, "unknown format '%s' (formats: %s)", name, names);
+		return lsc_usage_error(cmd, _("unknown format '%s' (formats: %s)"), name, names);
 	return 0;
 }
 
@@ -313,18 +326,18 @@ int lsc_option_error(const struct lsc_cmd *cmd, char **argv, const char *shorts,
 			if (o->val != optopt || strncmp(o->name, arg + 2, len) != 0)
 				continue;
 			if (arg[2 + len] == '=')
-				return lsc_usage_error(cmd, "--%s takes no value: drop '%s'", o->name, arg + 2 + len);
-			return lsc_usage_error(cmd, "--%s needs a value", o->name);
+				return lsc_usage_error(cmd, _("--%s takes no value: drop '%s'"), o->name, arg + 2 + len);
+			return lsc_usage_error(cmd, _("--%s needs a value"), o->name);
 		}
 	}
 	/* A short option; glibc may leave optind on its cluster, so optopt alone names it. */
 	if (optopt != 0) {
 		const char *p = optopt != ':' ? strchr(shorts, optopt) : NULL;
 		if (p != NULL && p[1] == ':' && p[2] != ':')
-			return lsc_usage_error(cmd, "-%c needs a value", optopt);
-		return lsc_usage_error(cmd, "unknown option '-%c'", optopt);
+			return lsc_usage_error(cmd, _("-%c needs a value"), optopt);
+		return lsc_usage_error(cmd, _("unknown option '-%c'"), optopt);
 	}
-	return lsc_usage_error(cmd, "unknown or ambiguous option '%s'", arg);
+	return lsc_usage_error(cmd, _("unknown or ambiguous option '%s'"), arg);
 }
 
 /* Whether `w` is one of the options: -X with X in shorts, or --name(=value) with name a long option. */
@@ -349,8 +362,8 @@ int lsc_filter_check(const struct lsc_cmd *cmd, int argc, char **argv, const cha
 		return 0;
 	for (int i = optind; i < argc; i++)
 		if (is_option(argv[i], shorts, longs))
-			return lsc_usage_error(cmd, "'%s' follows the filter: options go before it, as in "
-			                       "tcpdump — move it before '%s'", argv[i], argv[optind]);
+			return lsc_usage_error(cmd, _("'%s' follows the filter: options go before it, as in "
+			                       "tcpdump — move it before '%s'"), argv[i], argv[optind]);
 	return 0;
 }
 
@@ -439,7 +452,7 @@ int lsc_parse_count(const struct lsc_cmd *cmd, const char *arg, unsigned long lo
 {
 	if (lsc_parse_u64(arg, 1, ~0ull, out) == 0)
 		return 0;
-	return lsc_usage_error(cmd, "-c wants a frame count from 1 to %llu, not '%s'", ~0ull, arg);
+	return lsc_usage_error(cmd, _("-c wants a frame count from 1 to %llu, not '%s'"), ~0ull, arg);
 }
 
 /* Read by hand, not strtod: a locale with a decimal comma would refuse "0.1" there. */
@@ -489,10 +502,10 @@ int lsc_output_done(FILE *out, const char *cmd, int status)
 		return LSC_EXIT_OK;
 	int mode = fcntl(fileno(out), F_GETFL);
 	if (e == EBADF && (mode < 0 || (mode & O_ACCMODE) == O_RDONLY)) /* main() put a read-only stand-in there */
-		return lsc_fail(LSC_EXIT_FAILURE, cmd, "standard output is closed, so nothing could be shown — "
-		                "run it with an output (a terminal, '> FILE' or '| less')");
-	return lsc_fail(LSC_EXIT_FAILURE, cmd, "writing the output: %s — check the disk or device it "
-	                "goes to", e != 0 ? strerror(e) : "a write failed");
+		return lsc_fail(LSC_EXIT_FAILURE, cmd, _("standard output is closed, so nothing could be shown — "
+		                "run it with an output (a terminal, '> FILE' or '| less')"));
+	return lsc_fail(LSC_EXIT_FAILURE, cmd, _("writing the output: %s — check the disk or device it "
+	                "goes to"), e != 0 ? strerror(e) : "a write failed");
 }
 
 void lsc_catch_stop(void (*fn)(int sig))

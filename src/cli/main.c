@@ -33,13 +33,14 @@ static const struct lsc_cmd *const commands[] = {
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-static void usage(FILE *out)
+static void usage(FILE *to)
 {
+	FILE *out = lsc_ascii_stream(to);
+	unsigned width = lsc_prose_width(to);
 	fprintf(out, "%s\n\n", _("usage: layerscope COMMAND [OPTIONS] [ARGS]"));
 	lsc_print_folded(out, 0, "", _("Shows the TCP/IP layers of every frame an echo server and client exchange."),
-	                 lsc_prose_width(out));
+	                 width);
 	fprintf(out, "\n%s\n", _("commands:"));
-	unsigned width = lsc_prose_width(out);
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		char name[16];
 		snprintf(name, sizeof name, "%-8s ", commands[i]->name);
@@ -48,6 +49,8 @@ static void usage(FILE *out)
 	fputc('\n', out);
 	lsc_print_folded(out, 0, "", _("'layerscope COMMAND --help' shows a command's options; "
 	                               "'man layerscope' the whole manual."), width);
+	if (out != to)
+		fclose(out);
 }
 
 /*
@@ -74,6 +77,8 @@ int main(int argc, char **argv)
 #ifdef ENABLE_NLS
 	textdomain(PACKAGE);
 #endif
+	/* Messages are for people: ASCII on a terminal that is not UTF-8 (i18n.c's one table). */
+	stderr = lsc_ascii_stream(stderr);
 	/* A closed pipe is reported as a write error (EPIPE), handled per command. */
 	signal(SIGPIPE, SIG_IGN);
 	/* The commands say what is wrong with an option themselves (lsc_option_error). */

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <string.h>
 
 #include <layerscope/flow.h>
 #include <layerscope/pipeline.h>
@@ -15,12 +16,14 @@ int lsc_show_frames(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 	char err[LSC_ERRBUF_SIZE];
 	struct lsc_flow_tracker *flows = NULL;
 	struct lsc_stats *stats = NULL;
-	FILE *out = o->step != NULL ? lsc_step_stream(o->step) : o->out;
+	FILE *under = o->step != NULL ? lsc_step_stream(o->step) : o->out;
+	/* Text for people is ASCII on a terminal that is not UTF-8; JSON is the same bytes everywhere. */
+	FILE *out = strcmp(o->renderer->name, "json") == 0 ? under : lsc_ascii_stream(under);
 	if (o->track && ((flows = lsc_flow_new(o->max_flows)) == NULL ||
 	                 (o->stats && (stats = lsc_stats_new(flows, 0)) == NULL))) {
 		lsc_flow_free(flows);
-		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory for the conversation table "
-		                "(try a smaller --max-flows)");
+		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, _("out of memory for the conversation table "
+		                "(try a smaller --max-flows)"));
 	}
 	if (stats != NULL)
 		lsc_stats_teach(stats, o->ropts.explain, o->ropts.width);
@@ -28,7 +31,7 @@ int lsc_show_frames(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 	if (st == NULL) {
 		lsc_stats_free(stats);
 		lsc_flow_free(flows);
-		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory starting the %s output", o->renderer->name);
+		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, _("out of memory starting the %s output"), o->renderer->name);
 	}
 	struct lsc_pace pace;
 	lsc_pace_init(&pace, o->speed);
@@ -57,15 +60,17 @@ int lsc_show_frames(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 		if (!o->renderer->shows_nothing) /* the table after frames shown: a blank line between */
 			fputc('\n', out);
 		if (lsc_stats_write(stats, out) != 0)
-			status = lsc_fail(LSC_EXIT_FAILURE, o->cmd, "out of memory sorting the conversation table");
+			status = lsc_fail(LSC_EXIT_FAILURE, o->cmd, _("out of memory sorting the conversation table"));
 	}
 	lsc_stats_free(stats);
 	lsc_flow_free(flows);
+	if (out != under && fclose(out) != 0)
+		status = LSC_EXIT_FAILURE;
 	if (o->step != NULL)
 		lsc_step_finish(o->step); /* what the last step left: the table, a renderer's end */
 	if (rc < 0) {
 		fflush(o->out);
-		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, "%s (the frames before it were shown)", err);
+		return lsc_fail(LSC_EXIT_FAILURE, o->cmd, _("%s (the frames before it were shown)"), err);
 	}
 	return lsc_output_done(o->out, o->cmd, status);
 }

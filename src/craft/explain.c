@@ -12,6 +12,7 @@
 
 #include <layerscope/frame.h>
 
+#include "../lib/i18n.h"
 #include "craft-int.h"
 
 #define WRAP 78
@@ -136,24 +137,24 @@ struct names {
 static void explain_syn(struct lsc_strbuf *p, const struct lsc_craft *c, const struct names *n)
 {
 	if (n->local && local_socket(c, "tcp", TCP_LISTEN)) {
-		lsc_sb_printf(p, "a socket listens on %s port %u, so the kernel there answers this SYN "
+		lsc_sb_printf(p, _("a socket listens on %s port %u, so the kernel there answers this SYN "
 		              "itself with a SYN-ACK (step 2 of the three-way handshake) before any "
 		              "program calls accept(). The SYN-ACK comes back to %s port %u, but no "
 		              "socket on this host owns that connection: the SYN came from a raw "
 		              "socket, not from connect(). So this host's kernel answers the SYN-ACK "
-		              "with a RST, and the half-open connection is gone.",
+		              "with a RST, and the half-open connection is gone."),
 		              n->dst, c->dport, n->src, c->sport);
-		lsc_sb_printf(p, " Watch the three frames with: layerscope live%s 'tcp port %u'",
+		lsc_sb_printf(p, _(" Watch the three frames with: layerscope live%s 'tcp port %u'"),
 		              is_loopback(c) ? " -i lo" : "", c->dport);
 	} else if (n->local) {
-		lsc_sb_printf(p, "nothing listens on %s port %u, so the kernel answers with a RST-ACK: "
-		              "the frame that connect() reports as \"Connection refused\".",
+		lsc_sb_printf(p, _("nothing listens on %s port %u, so the kernel answers with a RST-ACK: "
+		              "the frame that connect() reports as \"Connection refused\"."),
 		              n->dst, c->dport);
 	} else {
-		lsc_sb_printf(p, "if a program listens on %s port %u, that host's kernel answers with a "
+		lsc_sb_printf(p, _("if a program listens on %s port %u, that host's kernel answers with a "
 		              "SYN-ACK, and this host's kernel then sends a RST, because no socket here "
 		              "owns the connection (the SYN came from a raw socket, not from connect()). "
-		              "A closed port answers RST-ACK; a firewall may answer nothing at all.",
+		              "A closed port answers RST-ACK; a firewall may answer nothing at all."),
 		              n->dst, c->dport);
 	}
 }
@@ -163,27 +164,27 @@ static void explain_tcp(struct lsc_strbuf *p, const struct lsc_craft *c, const s
 	if ((c->tcp_flags & LSC_TCP_SYN) && !(c->tcp_flags & (LSC_TCP_ACK | LSC_TCP_RST)))
 		explain_syn(p, c, n);
 	else if (c->tcp_flags & LSC_TCP_RST)
-		lsc_sb_printf(p, "a RST ends a connection at once. One that matches no connection at "
-		              "%s is dropped silently: a RST is never answered.", n->dst);
+		lsc_sb_printf(p, _("a RST ends a connection at once. One that matches no connection at "
+		              "%s is dropped silently: a RST is never answered."), n->dst);
 	else
-		lsc_sb_printf(p, "this segment belongs to no connection at %s (a raw socket made it, "
-		              "not a connected socket), so the kernel there answers with a RST.", n->dst);
+		lsc_sb_printf(p, _("this segment belongs to no connection at %s (a raw socket made it, "
+		              "not a connected socket), so the kernel there answers with a RST."), n->dst);
 }
 
 static void explain_udp(struct lsc_strbuf *p, const struct lsc_craft *c, const struct names *n)
 {
-	const char *unreach = c->family == 6 ? "ICMPv6 destination unreachable (type 1 code 4, port)"
-	                                     : "ICMP port unreachable (type 3 code 3)";
+	const char *unreach = c->family == 6 ? _("ICMPv6 destination unreachable (type 1 code 4, port)")
+	                                     : _("ICMP port unreachable (type 3 code 3)");
 	if (n->local && local_socket(c, "udp", 0))
-		lsc_sb_printf(p, "a socket is bound to %s port %u: the kernel queues the datagram for "
+		lsc_sb_printf(p, _("a socket is bound to %s port %u: the kernel queues the datagram for "
 		              "it, the program reads it with recvfrom(), and no reply comes unless "
-		              "the program sends one.", n->dst, c->dport);
+		              "the program sends one."), n->dst, c->dport);
 	else if (n->local)
-		lsc_sb_printf(p, "nothing is bound to %s port %u, so the kernel answers with %s.",
+		lsc_sb_printf(p, _("nothing is bound to %s port %u, so the kernel answers with %s."),
 		              n->dst, c->dport, unreach);
 	else
-		lsc_sb_printf(p, "if a program has bound port %u on %s, it receives the datagram with "
-		              "recvfrom(); if none has, that host answers with %s.",
+		lsc_sb_printf(p, _("if a program has bound port %u on %s, it receives the datagram with "
+		              "recvfrom(); if none has, that host answers with %s."),
 		              c->dport, n->dst, unreach);
 }
 
@@ -198,13 +199,13 @@ void lsc_craft_explain(const struct lsc_craft *c, struct lsc_strbuf *b)
 	inet_ntop(af, c->src, n.src, sizeof n.src);
 	n.local = c->kind != LSC_CRAFT_ARP && addr_is_local(c);
 	lsc_sb_init(&p, text, sizeof text);
-	lsc_sb_puts(&p, "What happens next: ");
+	lsc_sb_puts(&p, _("What happens next: "));
 	if (c->ifname != NULL && c->kind != LSC_CRAFT_ARP && c->family == 4 && is_loopback(c)) {
 		/* ip_route_input() rejects 127/8 from a device unless route_localnet is set. */
-		lsc_sb_puts(&p, "nothing. Linux keeps 127.0.0.0/8 inside the host: an IPv4 frame for it "
+		lsc_sb_puts(&p, _("nothing. Linux keeps 127.0.0.0/8 inside the host: an IPv4 frame for it "
 		            "that arrives from a link layer, as this one does, is dropped as martian. "
 		            "Leave out -i to send it through a raw socket, as the kernel's own "
-		            "loopback traffic goes.");
+		            "loopback traffic goes."));
 		put_wrapped(b, text);
 		return;
 	}
@@ -216,16 +217,16 @@ void lsc_craft_explain(const struct lsc_craft *c, struct lsc_strbuf *b)
 		explain_udp(&p, c, &n);
 		break;
 	case LSC_CRAFT_ICMP_ECHO:
-		lsc_sb_printf(&p, "the kernel at %s answers the echo request itself with an echo reply "
+		lsc_sb_printf(&p, _("the kernel at %s answers the echo request itself with an echo reply "
 		              "(%s) carrying the same identifier %u, sequence number %u and data; no "
-		              "program is involved.", n.dst,
+		              "program is involved."), n.dst,
 		              c->family == 6 ? "ICMPv6 type 129" : "ICMP type 0", c->id, c->seq);
 		break;
 	case LSC_CRAFT_ARP:
-		lsc_sb_printf(&p, "every host on the link of %s receives this broadcast, and the one "
+		lsc_sb_printf(&p, _("every host on the link of %s receives this broadcast, and the one "
 		              "that owns %s answers with an ARP reply (is-at) carrying its Ethernet "
 		              "address; both remember each other in their neighbour caches "
-		              "('ip neigh').", c->ifname, n.dst);
+		              "('ip neigh')."), c->ifname, n.dst);
 		break;
 	default:
 		return;

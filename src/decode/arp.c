@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 #define LSC_ARP_FIXED 8 /* htype, ptype, hlen, plen, op */
 #define LSC_ARP_ADDR_MAX 16 /* bytes of each address kept in struct lsc_arp */
@@ -116,11 +117,11 @@ static const char *field_op(const struct lsc_layer *l, uint64_t v)
 }
 
 static const struct lsc_field arp_fields[] = {
-	LSC_FIELD("htype", "Hardware type", LSC_FT_UINT, arp.htype, 2, field_htype),
-	LSC_FIELD("ptype", "Protocol type", LSC_FT_HEX, arp.ptype, 4, lsc_field_ethertype),
-	LSC_FIELD("hlen", "Hardware address length", LSC_FT_UINT, arp.hlen, 5, NULL),
-	LSC_FIELD("plen", "Protocol address length", LSC_FT_UINT, arp.plen, 6, NULL),
-	LSC_FIELD("op", "Operation", LSC_FT_UINT, arp.op, 8, field_op),
+	LSC_FIELD("htype", N_("Hardware type"), LSC_FT_UINT, arp.htype, 2, field_htype),
+	LSC_FIELD("ptype", N_("Protocol type"), LSC_FT_HEX, arp.ptype, 4, lsc_field_ethertype),
+	LSC_FIELD("hlen", N_("Hardware address length"), LSC_FT_UINT, arp.hlen, 5, NULL),
+	LSC_FIELD("plen", N_("Protocol address length"), LSC_FT_UINT, arp.plen, 6, NULL),
+	LSC_FIELD("op", N_("Operation"), LSC_FT_UINT, arp.op, 8, field_op),
 	ARP_ADDR_FIELD("sha", "Sender hardware address", ARP_SHA),
 	ARP_ADDR_FIELD("spa", "Sender protocol address", ARP_SPA),
 	ARP_ADDR_FIELD("tha", "Target hardware address", ARP_THA),

@@ -10,6 +10,7 @@
 
 #include <layerscope/strbuf.h>
 
+#include "../lib/i18n.h"
 #include "decode-int.h"
 
 /* Indexed by enum lsc_proto. */
@@ -387,7 +388,7 @@ uint32_t lsc_layer_captured(const struct lsc_frame *f, const struct lsc_layer *l
 }
 
 static const char *const tcpip_keys[] = { "link", "network", "transport", "application" };
-static const char *const tcpip_titles[] = { "Link", "Network", "Transport", "Application" };
+static const char *const tcpip_titles[] = { N_("Link"), N_("Network"), N_("Transport"), N_("Application") };
 
 const char *lsc_tcpip_key(unsigned tcpip)
 {
@@ -479,11 +480,12 @@ const char *lsc_field_csum(const struct lsc_layer *l, uint64_t v)
 {
 	(void)l;
 	switch (v) {
-	case LSC_CSUM_GOOD: return "correct";
-	case LSC_CSUM_BAD: return "incorrect";
-	case LSC_CSUM_OFFLOAD: return "unverified (offload)";
-	case LSC_CSUM_ABSENT: return "none";
-	default: return "unverified";
+	/* N_(): the text formats translate a derived name where they show it; JSON has its bool. */
+	case LSC_CSUM_GOOD: return N_("correct");
+	case LSC_CSUM_BAD: return N_("incorrect");
+	case LSC_CSUM_OFFLOAD: return N_("unverified (offload)");
+	case LSC_CSUM_ABSENT: return N_("none");
+	default: return N_("unverified");
 	}
 }
 

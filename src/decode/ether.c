@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 /* EtherType values below this are 802.3 lengths (IEEE 802.3 clause 3.2.6). */
 #define LSC_ETH_MAX_LENGTH 1500
@@ -49,9 +50,9 @@ const char *lsc_field_ethertype_or_length(const struct lsc_layer *l, uint64_t v)
 }
 
 static const struct lsc_field eth_fields[] = {
-	LSC_FIELD("dst", "Destination", LSC_FT_MAC, eth.dst, 6, NULL),
-	LSC_FIELD("src", "Source", LSC_FT_MAC, eth.src, 12, NULL),
-	LSC_FIELD("type", "Type", LSC_FT_HEX, eth.type, 14, lsc_field_ethertype_or_length),
+	LSC_FIELD("dst", N_("Destination"), LSC_FT_MAC, eth.dst, 6, NULL),
+	LSC_FIELD("src", N_("Source"), LSC_FT_MAC, eth.src, 12, NULL),
+	LSC_FIELD("type", N_("Type"), LSC_FT_HEX, eth.type, 14, lsc_field_ethertype_or_length),
 };
 
 static void eth_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 static const struct lsc_icmp_kind icmp_kind;
 
@@ -120,7 +121,7 @@ static void emit_rest(struct lsc_sink *s, const struct lsc_frame *f, const struc
 	const struct lsc_icmp *ic = &l->u.icmp;
 	(void)f;
 	if (ic->type == 3 && ic->code == 4) {
-		s->ops->uint(s, "mtu", "Next-hop MTU", ic->rest & 0xffffu, 0, NULL);
+		s->ops->uint(s, "mtu", N_("Next-hop MTU"), ic->rest & 0xffffu, 0, NULL);
 	} else if (ic->type == 5) {
 		char buf[LSC_ADDRSTRLEN];
 		struct lsc_strbuf b;
@@ -128,9 +129,9 @@ static void emit_rest(struct lsc_sink *s, const struct lsc_frame *f, const struc
 		                  (uint8_t)(ic->rest >> 8), (uint8_t)ic->rest };
 		lsc_sb_init(&b, buf, sizeof buf);
 		lsc_sb_ipv4(&b, gw);
-		s->ops->text(s, "gateway", "Gateway", buf, false);
+		s->ops->text(s, "gateway", N_("Gateway"), buf, false);
 	} else if (ic->type == 12) {
-		s->ops->uint(s, "pointer", "Pointer", ic->rest >> 24, 0, NULL);
+		s->ops->uint(s, "pointer", N_("Pointer"), ic->rest >> 24, 0, NULL);
 	}
 }
 
@@ -176,14 +177,14 @@ static void emit_rest_field(struct lsc_sink *s, const struct lsc_frame *f, const
 }
 
 const struct lsc_field lsc_icmp_fields[LSC_ICMP_NFIELDS] = {
-	LSC_FIELD("type", "Type", LSC_FT_UINT, icmp.type, 1, field_type),
-	LSC_FIELD("code", "Code", LSC_FT_UINT, icmp.code, 2, field_code),
-	LSC_FIELD("checksum", "Checksum", LSC_FT_HEX, icmp.checksum, 4, NULL),
-	LSC_FIELD("checksum_ok", "Checksum status", LSC_FT_CSUM, icmp.csum, 8, lsc_field_csum),
-	LSC_FIELD_CUSTOM("checksum_expected", "Correct value", 8, lsc_field_csum_expected),
-	LSC_FIELD_CUSTOM("id", "Identifier", 8, emit_id),
-	LSC_FIELD_CUSTOM("seq", "Sequence number", 8, emit_seq),
-	LSC_FIELD_CUSTOM("rest", "Rest of header", 8, emit_rest_field),
+	LSC_FIELD("type", N_("Type"), LSC_FT_UINT, icmp.type, 1, field_type),
+	LSC_FIELD("code", N_("Code"), LSC_FT_UINT, icmp.code, 2, field_code),
+	LSC_FIELD("checksum", N_("Checksum"), LSC_FT_HEX, icmp.checksum, 4, NULL),
+	LSC_FIELD("checksum_ok", N_("Checksum status"), LSC_FT_CSUM, icmp.csum, 8, lsc_field_csum),
+	LSC_FIELD_CUSTOM("checksum_expected", N_("Correct value"), 8, lsc_field_csum_expected),
+	LSC_FIELD_CUSTOM("id", N_("Identifier"), 8, emit_id),
+	LSC_FIELD_CUSTOM("seq", N_("Sequence number"), 8, emit_seq),
+	LSC_FIELD_CUSTOM("rest", N_("Rest of header"), 8, emit_rest_field),
 };
 
 /* "destination unreachable: port unreachable", "echo request id 4660 seq 1". */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 /* Errors (types 1-4) quote as much of the offending packet as fits in the minimum MTU. */
 static bool is_error(uint8_t type)
@@ -164,38 +165,38 @@ static void emit_option(struct lsc_sink *s, uint8_t type, struct lsc_cur *c)
 			n = 0;
 		lsc_sb_init(&b, buf, sizeof buf);
 		lsc_sb_hexcolon(&b, addr, n);
-		s->ops->text(s, "lladdr", "Link-layer address", buf, false);
+		s->ops->text(s, "lladdr", N_("Link-layer address"), buf, false);
 		break;
 	}
 	case 3:
 		if (lsc_cur_u8(c, &u8))
 			return;
-		s->ops->uint(s, "prefix_length", "Prefix length", u8, 0, NULL);
+		s->ops->uint(s, "prefix_length", N_("Prefix length"), u8, 0, NULL);
 		if (lsc_cur_u8(c, &u8))
 			return;
-		s->ops->boolean(s, "on_link", "On-link (L)", (u8 & 0x80) != 0, NULL);
-		s->ops->boolean(s, "autonomous", "Autonomous address configuration (A)", (u8 & 0x40) != 0, NULL);
+		s->ops->boolean(s, "on_link", N_("On-link (L)"), (u8 & 0x80) != 0, NULL);
+		s->ops->boolean(s, "autonomous", N_("Autonomous address configuration (A)"), (u8 & 0x40) != 0, NULL);
 		if (lsc_cur_be32(c, &u32))
 			return;
-		s->ops->uint(s, "valid_lifetime", "Valid lifetime (s)", u32, 0, u32 == 0xffffffffu ? "infinity" : NULL);
+		s->ops->uint(s, "valid_lifetime", N_("Valid lifetime (s)"), u32, 0, u32 == 0xffffffffu ? "infinity" : NULL);
 		if (lsc_cur_be32(c, &u32))
 			return;
-		s->ops->uint(s, "preferred_lifetime", "Preferred lifetime (s)", u32, 0,
+		s->ops->uint(s, "preferred_lifetime", N_("Preferred lifetime (s)"), u32, 0,
 		             u32 == 0xffffffffu ? "infinity" : NULL);
 		if (lsc_cur_be32(c, &u32) || lsc_cur_bytes(c, a, 16))
 			return;
-		emit_ipv6(s, "prefix", "Prefix", a);
+		emit_ipv6(s, "prefix", N_("Prefix"), a);
 		break;
 	case 5:
 		if (lsc_cur_be16(c, &(uint16_t){ 0 }) || lsc_cur_be32(c, &u32))
 			return;
-		s->ops->uint(s, "mtu", "MTU", u32, 0, NULL);
+		s->ops->uint(s, "mtu", N_("MTU"), u32, 0, NULL);
 		break;
 	case 25:
 		if (lsc_cur_be16(c, &(uint16_t){ 0 }) || lsc_cur_be32(c, &u32))
 			return;
-		s->ops->uint(s, "lifetime", "Lifetime (s)", u32, 0, NULL);
-		s->ops->open(s, "servers", "DNS servers", true);
+		s->ops->uint(s, "lifetime", N_("Lifetime (s)"), u32, 0, NULL);
+		s->ops->open(s, "servers", N_("DNS servers"), true);
 		while (lsc_cur_bytes(c, a, 16) == 0)
 			emit_ipv6(s, NULL, NULL, a);
 		s->ops->close(s, true);
@@ -210,20 +211,20 @@ static void emit_options(struct lsc_sink *s, struct lsc_cur *c)
 {
 	if (lsc_cur_left(c) < 2)
 		return;
-	s->ops->open(s, "options", "Options", true);
+	s->ops->open(s, "options", N_("Options"), true);
 	uint8_t type, len;
 	while (lsc_cur_left(c) >= 2 && lsc_cur_u8(c, &type) == 0 && lsc_cur_u8(c, &len) == 0) {
 		s->ops->open(s, NULL, NULL, false);
-		s->ops->uint(s, "type", "Type", type, 0, NULL);
+		s->ops->uint(s, "type", N_("Type"), type, 0, NULL);
 		char bytes[16];
 		snprintf(bytes, sizeof bytes, "%u bytes", len * 8u);
-		s->ops->uint(s, "length", "Length", len, 0, bytes); /* on the wire in units of 8 bytes */
+		s->ops->uint(s, "length", N_("Length"), len, 0, bytes); /* on the wire in units of 8 bytes */
 		if (opt_name(type) != NULL)
-			s->ops->text(s, "name", "Name", opt_name(type), false);
+			s->ops->text(s, "name", N_("Name"), opt_name(type), false);
 		size_t body = len * 8u >= 2 ? len * 8u - 2 : 0;
 		if (len == 0 || body > lsc_cur_left(c)) {
 			/* RFC 4861 4.6: a length of 0 makes the whole message invalid. */
-			s->ops->text(s, "error", "Error", len == 0 ? "option length 0" : "option runs past the message",
+			s->ops->text(s, "error", N_("Error"), len == 0 ? "option length 0" : "option runs past the message",
 			             true);
 			s->ops->close(s, false);
 			break;
@@ -246,22 +247,22 @@ static void emit_nd(struct lsc_sink *s, const struct lsc_frame *f, const struct 
 	nd_cursor(&c, f, l);
 	switch (ic->type) {
 	case 134:
-		s->ops->uint(s, "cur_hop_limit", "Current hop limit", ic->rest >> 24, 0, NULL);
-		s->ops->boolean(s, "managed", "Managed address configuration (M)", (ic->rest >> 23) & 1, NULL);
-		s->ops->boolean(s, "other", "Other configuration (O)", (ic->rest >> 22) & 1, NULL);
-		s->ops->uint(s, "router_lifetime", "Router lifetime (s)", ic->rest & 0xffffu, 0,
+		s->ops->uint(s, "cur_hop_limit", N_("Current hop limit"), ic->rest >> 24, 0, NULL);
+		s->ops->boolean(s, "managed", N_("Managed address configuration (M)"), (ic->rest >> 23) & 1, NULL);
+		s->ops->boolean(s, "other", N_("Other configuration (O)"), (ic->rest >> 22) & 1, NULL);
+		s->ops->uint(s, "router_lifetime", N_("Router lifetime (s)"), ic->rest & 0xffffu, 0,
 		             (ic->rest & 0xffffu) == 0 ? "not a default router" : NULL);
 		if (lsc_cur_be32(&c, &reach))
 			return;
-		s->ops->uint(s, "reachable_time", "Reachable time (ms)", reach, 0, NULL);
+		s->ops->uint(s, "reachable_time", N_("Reachable time (ms)"), reach, 0, NULL);
 		if (lsc_cur_be32(&c, &retrans))
 			return;
-		s->ops->uint(s, "retrans_timer", "Retransmission timer (ms)", retrans, 0, NULL);
+		s->ops->uint(s, "retrans_timer", N_("Retransmission timer (ms)"), retrans, 0, NULL);
 		break;
 	case 136:
-		s->ops->boolean(s, "router", "Router (R)", ic->rest >> 31, NULL);
-		s->ops->boolean(s, "solicited", "Solicited (S)", (ic->rest >> 30) & 1, NULL);
-		s->ops->boolean(s, "override", "Override (O)", (ic->rest >> 29) & 1, NULL);
+		s->ops->boolean(s, "router", N_("Router (R)"), ic->rest >> 31, NULL);
+		s->ops->boolean(s, "solicited", N_("Solicited (S)"), (ic->rest >> 30) & 1, NULL);
+		s->ops->boolean(s, "override", N_("Override (O)"), (ic->rest >> 29) & 1, NULL);
 		break;
 	default:
 		break;
@@ -270,11 +271,11 @@ static void emit_nd(struct lsc_sink *s, const struct lsc_frame *f, const struct 
 	if (ic->type >= 135) {
 		if (lsc_cur_bytes(&c, a, 16))
 			return;
-		emit_ipv6(s, "target", "Target address", a);
+		emit_ipv6(s, "target", N_("Target address"), a);
 		if (ic->type == 137) {
 			if (lsc_cur_bytes(&c, a, 16))
 				return;
-			emit_ipv6(s, "destination", "Destination address", a);
+			emit_ipv6(s, "destination", N_("Destination address"), a);
 		}
 	}
 	emit_options(s, &c);
@@ -285,9 +286,9 @@ static void emit_rest(struct lsc_sink *s, const struct lsc_frame *f, const struc
 {
 	const struct lsc_icmp *ic = &l->u.icmp;
 	if (ic->type == 2)
-		s->ops->uint(s, "mtu", "MTU", ic->rest, 0, NULL);
+		s->ops->uint(s, "mtu", N_("MTU"), ic->rest, 0, NULL);
 	else if (ic->type == 4)
-		s->ops->uint(s, "pointer", "Pointer", ic->rest, 0, NULL);
+		s->ops->uint(s, "pointer", N_("Pointer"), ic->rest, 0, NULL);
 	else if (nd_fixed(ic->type) != 0 && !(l->flags & LSC_LF_MALFORMED))
 		emit_nd(s, f, l);
 }

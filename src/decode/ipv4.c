@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 /* Records each option's type and length; a length that cannot be is a note, not a stop. */
 static void parse_options(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c)
@@ -153,11 +154,11 @@ static void emit_contents(struct lsc_sink *s, const struct lsc_frame *f, const s
 	case 131:
 	case 137:
 		if (o->length < 3 || (o->length - 3u) % 4 != 0) {
-			s->ops->text(s, "error", "Error", "length impossible for this kind", true);
+			s->ops->text(s, "error", N_("Error"), "length impossible for this kind", true);
 			return;
 		}
 		(void)lsc_cur_u8(&c, &ptr);
-		s->ops->uint(s, "pointer", "Pointer", ptr, 0, NULL);
+		s->ops->uint(s, "pointer", N_("Pointer"), ptr, 0, NULL);
 		s->ops->open(s, "route", o->type == 7 ? "Recorded route" : "Source route", true);
 		while (lsc_cur_bytes(&c, a, 4) == 0)
 			emit_addr(s, a);
@@ -165,17 +166,17 @@ static void emit_contents(struct lsc_sink *s, const struct lsc_frame *f, const s
 		break;
 	case 68:
 		if (o->length < 4) {
-			s->ops->text(s, "error", "Error", "length impossible for this kind", true);
+			s->ops->text(s, "error", N_("Error"), "length impossible for this kind", true);
 			return;
 		}
 		(void)lsc_cur_u8(&c, &ptr);
 		(void)lsc_cur_u8(&c, &of);
-		s->ops->uint(s, "pointer", "Pointer", ptr, 0, NULL);
-		s->ops->uint(s, "overflow", "Overflow", of >> 4, 0, NULL);
-		s->ops->uint(s, "flag", "Flag", of & 15u,
+		s->ops->uint(s, "pointer", N_("Pointer"), ptr, 0, NULL);
+		s->ops->uint(s, "overflow", N_("Overflow"), of >> 4, 0, NULL);
+		s->ops->uint(s, "flag", N_("Flag"), of & 15u,
 		             0, (of & 15u) == 0 ? "timestamps only" : (of & 15u) == 1 ? "address and timestamp"
 		                : (of & 15u) == 3 ? "prespecified addresses" : NULL);
-		s->ops->open(s, "entries", "Entries", true);
+		s->ops->open(s, "entries", N_("Entries"), true);
 		bool with_addr = (of & 15u) == 1 || (of & 15u) == 3;
 		while (lsc_cur_left(&c) >= (with_addr ? 8u : 4u)) {
 			s->ops->open(s, NULL, NULL, false);
@@ -184,21 +185,21 @@ static void emit_contents(struct lsc_sink *s, const struct lsc_frame *f, const s
 				struct lsc_strbuf b;
 				lsc_sb_init(&b, buf, sizeof buf);
 				lsc_sb_ipv4(&b, a);
-				s->ops->text(s, "addr", "Address", buf, false);
+				s->ops->text(s, "addr", N_("Address"), buf, false);
 			}
 			(void)lsc_cur_be32(&c, &v32);
-			s->ops->uint(s, "timestamp", "Timestamp (ms since midnight UT)", v32, 0, NULL);
+			s->ops->uint(s, "timestamp", N_("Timestamp (ms since midnight UT)"), v32, 0, NULL);
 			s->ops->close(s, false);
 		}
 		s->ops->close(s, true);
 		break;
 	case 148:
 		if (o->length != 4) {
-			s->ops->text(s, "error", "Error", "length impossible for this kind", true);
+			s->ops->text(s, "error", N_("Error"), "length impossible for this kind", true);
 			return;
 		}
 		(void)lsc_cur_be16(&c, &v16);
-		s->ops->uint(s, "value", "Value", v16, 0, v16 == 0 ? "every router examines the packet" : NULL);
+		s->ops->uint(s, "value", N_("Value"), v16, 0, v16 == 0 ? "every router examines the packet" : NULL);
 		break;
 	default:
 		break;
@@ -214,10 +215,10 @@ static void emit_options(struct lsc_sink *s, const struct lsc_frame *f, const st
 	for (unsigned i = 0; i < l->u.ipv4.nopts; i++) {
 		const struct lsc_ip4opt *o = &l->u.ipv4.opts[i];
 		s->ops->open(s, NULL, NULL, false);
-		s->ops->uint(s, "type", "Type", o->type, 0, opt_title(o->type));
-		s->ops->uint(s, "length", "Length", o->length, 0, NULL);
+		s->ops->uint(s, "type", N_("Type"), o->type, 0, opt_title(o->type));
+		s->ops->uint(s, "length", N_("Length"), o->length, 0, NULL);
 		if (opt_name(o->type) != NULL) {
-			s->ops->text(s, "name", "Name", opt_name(o->type), false);
+			s->ops->text(s, "name", N_("Name"), opt_name(o->type), false);
 			emit_contents(s, f, l, o);
 		}
 		s->ops->close(s, false);
@@ -240,23 +241,23 @@ static void emit_final_dst(struct lsc_sink *s, const struct lsc_frame *f, const 
 }
 
 static const struct lsc_field ipv4_fields[] = {
-	LSC_FIELD("src", "Source", LSC_FT_IPV4, ipv4.src, 16, NULL),
-	LSC_FIELD("dst", "Destination", LSC_FT_IPV4, ipv4.dst, 20, NULL),
-	LSC_FIELD("version", "Version", LSC_FT_UINT, ipv4.version, 1, NULL),
-	LSC_FIELD("ihl", "Header length", LSC_FT_UINT, ipv4.ihl, 1, NULL),
-	LSC_FIELD("tos", "Type of service", LSC_FT_HEX, ipv4.tos, 2, NULL),
-	LSC_FIELD("total_length", "Total length", LSC_FT_UINT, ipv4.total_length, 4, NULL),
-	LSC_FIELD("id", "Identification", LSC_FT_HEX, ipv4.id, 6, NULL),
-	LSC_FIELD("df", "Don't fragment", LSC_FT_BOOL, ipv4.df, 8, NULL),
-	LSC_FIELD("mf", "More fragments", LSC_FT_BOOL, ipv4.mf, 8, NULL),
-	LSC_FIELD("frag_offset", "Fragment offset", LSC_FT_UINT, ipv4.frag_offset, 8, NULL),
-	LSC_FIELD("ttl", "Time to live", LSC_FT_UINT, ipv4.ttl, 9, NULL),
-	LSC_FIELD("protocol", "Protocol", LSC_FT_UINT, ipv4.protocol, 10, lsc_field_ipproto),
-	LSC_FIELD("checksum", "Header checksum", LSC_FT_HEX, ipv4.checksum, 12, NULL),
-	LSC_FIELD("checksum_ok", "Checksum", LSC_FT_CSUM, ipv4.csum, 20, lsc_field_csum),
-	LSC_FIELD_CUSTOM("checksum_expected", "Correct value", 20, lsc_field_csum_expected),
-	LSC_FIELD_CUSTOM("options", "Options", 20, emit_options),
-	LSC_FIELD_CUSTOM("final_dst", "Route ends at", 20, emit_final_dst),
+	LSC_FIELD("src", N_("Source"), LSC_FT_IPV4, ipv4.src, 16, NULL),
+	LSC_FIELD("dst", N_("Destination"), LSC_FT_IPV4, ipv4.dst, 20, NULL),
+	LSC_FIELD("version", N_("Version"), LSC_FT_UINT, ipv4.version, 1, NULL),
+	LSC_FIELD("ihl", N_("Header length"), LSC_FT_UINT, ipv4.ihl, 1, NULL),
+	LSC_FIELD("tos", N_("Type of service"), LSC_FT_HEX, ipv4.tos, 2, NULL),
+	LSC_FIELD("total_length", N_("Total length"), LSC_FT_UINT, ipv4.total_length, 4, NULL),
+	LSC_FIELD("id", N_("Identification"), LSC_FT_HEX, ipv4.id, 6, NULL),
+	LSC_FIELD("df", N_("Don't fragment"), LSC_FT_BOOL, ipv4.df, 8, NULL),
+	LSC_FIELD("mf", N_("More fragments"), LSC_FT_BOOL, ipv4.mf, 8, NULL),
+	LSC_FIELD("frag_offset", N_("Fragment offset"), LSC_FT_UINT, ipv4.frag_offset, 8, NULL),
+	LSC_FIELD("ttl", N_("Time to live"), LSC_FT_UINT, ipv4.ttl, 9, NULL),
+	LSC_FIELD("protocol", N_("Protocol"), LSC_FT_UINT, ipv4.protocol, 10, lsc_field_ipproto),
+	LSC_FIELD("checksum", N_("Header checksum"), LSC_FT_HEX, ipv4.checksum, 12, NULL),
+	LSC_FIELD("checksum_ok", N_("Checksum"), LSC_FT_CSUM, ipv4.csum, 20, lsc_field_csum),
+	LSC_FIELD_CUSTOM("checksum_expected", N_("Correct value"), 20, lsc_field_csum_expected),
+	LSC_FIELD_CUSTOM("options", N_("Options"), 20, emit_options),
+	LSC_FIELD_CUSTOM("final_dst", N_("Route ends at"), 20, emit_final_dst),
 };
 
 static void ipv4_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 /* Extension headers this decoder walks (RFC 8200 section 4, RFC 4302). */
 #define LSC_IP6_HOPOPTS  0
@@ -229,8 +230,8 @@ static void emit_ext(struct lsc_sink *s, const struct lsc_frame *f, const struct
 	s->ops->open(s, fd->key, fd->label, true);
 	for (unsigned i = 0; i < ip->next_ext && i < LSC_MAX_IP6_EXT; i++) {
 		s->ops->open(s, NULL, NULL, false);
-		s->ops->uint(s, "type", "Type", ip->ext[i].type, 0, lsc_ipproto_name(ip->ext[i].type));
-		s->ops->uint(s, "length", "Length", ip->ext[i].length, 0, NULL);
+		s->ops->uint(s, "type", N_("Type"), ip->ext[i].type, 0, lsc_ipproto_name(ip->ext[i].type));
+		s->ops->uint(s, "length", N_("Length"), ip->ext[i].length, 0, NULL);
 		s->ops->close(s, false);
 	}
 	s->ops->close(s, true);
@@ -244,34 +245,34 @@ static void emit_extras(struct lsc_sink *s, const struct lsc_frame *f, const str
 	(void)f;
 	(void)fd;
 	if (ip->ext_count > 0)
-		s->ops->uint(s, "upper", "Upper-layer protocol", ip->upper, 0, lsc_ipproto_name(ip->upper));
+		s->ops->uint(s, "upper", N_("Upper-layer protocol"), ip->upper, 0, lsc_ipproto_name(ip->upper));
 	if (ip->has_frag) {
-		s->ops->uint(s, "frag_offset", "Fragment offset", ip->frag_offset, 0, NULL);
-		s->ops->boolean(s, "mf", "More fragments", ip->frag_mf, NULL);
-		s->ops->uint(s, "frag_id", "Fragment identification", ip->frag_id, 8, NULL);
+		s->ops->uint(s, "frag_offset", N_("Fragment offset"), ip->frag_offset, 0, NULL);
+		s->ops->boolean(s, "mf", N_("More fragments"), ip->frag_mf, NULL);
+		s->ops->uint(s, "frag_id", N_("Fragment identification"), ip->frag_id, 8, NULL);
 	}
 	if (ip->jumbo)
-		s->ops->uint(s, "jumbo_length", "Jumbo payload length", ip->jumbo_length, 0, NULL);
+		s->ops->uint(s, "jumbo_length", N_("Jumbo payload length"), ip->jumbo_length, 0, NULL);
 	if (ip->has_final_dst) {
 		char buf[LSC_ADDRSTRLEN];
 		struct lsc_strbuf b;
 		lsc_sb_init(&b, buf, sizeof buf);
 		lsc_sb_ipv6(&b, ip->final_dst);
-		s->ops->text(s, "final_dst", "Final destination (routing header)", buf, true);
+		s->ops->text(s, "final_dst", N_("Final destination (routing header)"), buf, true);
 	}
 }
 
 static const struct lsc_field ipv6_fields[] = {
-	LSC_FIELD("src", "Source", LSC_FT_IPV6, ipv6.src, 24, NULL),
-	LSC_FIELD("dst", "Destination", LSC_FT_IPV6, ipv6.dst, 40, NULL),
-	LSC_FIELD("version", "Version", LSC_FT_UINT, ipv6.version, 1, NULL),
-	LSC_FIELD("traffic_class", "Traffic class", LSC_FT_HEX, ipv6.traffic_class, 2, NULL),
-	LSC_FIELD("flow_label", "Flow label", LSC_FT_HEX, ipv6.flow_label, 4, NULL),
-	LSC_FIELD("payload_length", "Payload length", LSC_FT_UINT, ipv6.payload_length, 6, NULL),
-	LSC_FIELD("next_header", "Next header", LSC_FT_UINT, ipv6.next_header, 7, lsc_field_ipproto),
-	LSC_FIELD("hop_limit", "Hop limit", LSC_FT_UINT, ipv6.hop_limit, 8, NULL),
-	LSC_FIELD_CUSTOM("ext", "Extension headers", 40, emit_ext),
-	LSC_FIELD_CUSTOM("extras", "Extension header fields", 40, emit_extras),
+	LSC_FIELD("src", N_("Source"), LSC_FT_IPV6, ipv6.src, 24, NULL),
+	LSC_FIELD("dst", N_("Destination"), LSC_FT_IPV6, ipv6.dst, 40, NULL),
+	LSC_FIELD("version", N_("Version"), LSC_FT_UINT, ipv6.version, 1, NULL),
+	LSC_FIELD("traffic_class", N_("Traffic class"), LSC_FT_HEX, ipv6.traffic_class, 2, NULL),
+	LSC_FIELD("flow_label", N_("Flow label"), LSC_FT_HEX, ipv6.flow_label, 4, NULL),
+	LSC_FIELD("payload_length", N_("Payload length"), LSC_FT_UINT, ipv6.payload_length, 6, NULL),
+	LSC_FIELD("next_header", N_("Next header"), LSC_FT_UINT, ipv6.next_header, 7, lsc_field_ipproto),
+	LSC_FIELD("hop_limit", N_("Hop limit"), LSC_FT_UINT, ipv6.hop_limit, 8, NULL),
+	LSC_FIELD_CUSTOM("ext", N_("Extension headers"), 40, emit_ext),
+	LSC_FIELD_CUSTOM("extras", N_("Extension header fields"), 40, emit_extras),
 };
 
 static void ipv6_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)

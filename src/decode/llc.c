@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 #define LSC_LSAP_SNAP 0xaa
 #define LSC_LLC_UI    0x03 /* unnumbered information, the only U-frame that carries data */
@@ -132,17 +133,17 @@ static void emit_snap(struct lsc_sink *s, const struct lsc_frame *f, const struc
 	(void)fd;
 	if (!k->snap || lsc_layer_captured(f, l) < 8)
 		return;
-	s->ops->uint(s, "oui", "Organization code", k->oui, 6, oui_name(k->oui));
-	s->ops->uint(s, "pid", "Protocol id", k->pid, 4,
+	s->ops->uint(s, "oui", N_("Organization code"), k->oui, 6, oui_name(k->oui));
+	s->ops->uint(s, "pid", N_("Protocol id"), k->pid, 4,
 	             k->oui == 0 || k->oui == 0x0000f8 ? lsc_ethertype_name(k->pid) : NULL);
 }
 
 static const struct lsc_field llc_fields[] = {
-	LSC_FIELD("ieee8023_length", "802.3 length", LSC_FT_UINT, llc.length, 0, NULL),
-	LSC_FIELD("dsap", "DSAP", LSC_FT_HEX, llc.dsap, 1, field_lsap),
-	LSC_FIELD("ssap", "SSAP", LSC_FT_HEX, llc.ssap, 2, field_lsap),
-	LSC_FIELD("control", "Control", LSC_FT_HEX, llc.control, 3, field_control),
-	LSC_FIELD_CUSTOM("snap", "SNAP", 8, emit_snap),
+	LSC_FIELD("ieee8023_length", N_("802.3 length"), LSC_FT_UINT, llc.length, 0, NULL),
+	LSC_FIELD("dsap", N_("DSAP"), LSC_FT_HEX, llc.dsap, 1, field_lsap),
+	LSC_FIELD("ssap", N_("SSAP"), LSC_FT_HEX, llc.ssap, 2, field_lsap),
+	LSC_FIELD("control", N_("Control"), LSC_FT_HEX, llc.control, 3, field_control),
+	LSC_FIELD_CUSTOM("snap", N_("SNAP"), 8, emit_snap),
 };
 
 static void llc_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)

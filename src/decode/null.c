@@ -5,6 +5,7 @@
 #include <pcap/dlt.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 /* BSD address families; AF_INET6 differs between the BSDs. */
 #define LSC_BSD_AF_INET          2
@@ -83,8 +84,8 @@ static void emit_order(struct lsc_sink *s, const struct lsc_frame *f, const stru
 }
 
 static const struct lsc_field null_fields[] = {
-	LSC_FIELD("family", "Address family", LSC_FT_UINT, null.family, 4, field_family),
-	LSC_FIELD_CUSTOM("byte_order", "Byte order", 4, emit_order),
+	LSC_FIELD("family", N_("Address family"), LSC_FT_UINT, null.family, 4, field_family),
+	LSC_FIELD_CUSTOM("byte_order", N_("Byte order"), 4, emit_order),
 };
 
 static void null_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 /* The driver appends payload layers itself; this runs only if a table names one. */
 static void decode_payload(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c, struct lsc_next *next)
@@ -34,8 +35,8 @@ static void emit_text(struct lsc_sink *s, const struct lsc_frame *f, const struc
 }
 
 static const struct lsc_field payload_fields[] = {
-	LSC_FIELD("length", "Length", LSC_FT_UINT, payload.length, 0, NULL),
-	LSC_FIELD_CUSTOM("text", "Text", 0, emit_text),
+	LSC_FIELD("length", N_("Length"), LSC_FT_UINT, payload.length, 0, NULL),
+	LSC_FIELD_CUSTOM("text", N_("Text"), 0, emit_text),
 };
 
 static void payload_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 /* sll_pkttype values (linux/if_packet.h). */
 #define LSC_SLL_OUTGOING 4
@@ -155,11 +156,11 @@ void lsc_sll_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const stru
 }
 
 static const struct lsc_field sll_fields[] = {
-	LSC_FIELD("pkttype", "Packet type", LSC_FT_UINT, sll.pkttype, 2, lsc_sll_field_pkttype),
-	LSC_FIELD("hatype", "Link-layer address type", LSC_FT_UINT, sll.hatype, 4, lsc_sll_field_hatype),
-	LSC_FIELD("addrlen", "Link-layer address length", LSC_FT_UINT, sll.addrlen, 6, NULL),
-	LSC_FIELD_CUSTOM("addr", "Source address", 14, lsc_sll_emit_addr),
-	LSC_FIELD("protocol", "Protocol", LSC_FT_HEX, sll.protocol, 16, lsc_sll_field_protocol),
+	LSC_FIELD("pkttype", N_("Packet type"), LSC_FT_UINT, sll.pkttype, 2, lsc_sll_field_pkttype),
+	LSC_FIELD("hatype", N_("Link-layer address type"), LSC_FT_UINT, sll.hatype, 4, lsc_sll_field_hatype),
+	LSC_FIELD("addrlen", N_("Link-layer address length"), LSC_FT_UINT, sll.addrlen, 6, NULL),
+	LSC_FIELD_CUSTOM("addr", N_("Source address"), 14, lsc_sll_emit_addr),
+	LSC_FIELD("protocol", N_("Protocol"), LSC_FT_HEX, sll.protocol, 16, lsc_sll_field_protocol),
 };
 
 const struct lsc_proto_info lsc_proto_sll = {

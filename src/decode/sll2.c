@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 static void decode_sll2(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c, struct lsc_next *next)
 {
@@ -24,12 +25,12 @@ static void decode_sll2(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur
 }
 
 static const struct lsc_field sll2_fields[] = {
-	LSC_FIELD("protocol", "Protocol", LSC_FT_HEX, sll.protocol, 2, lsc_sll_field_protocol),
-	LSC_FIELD("ifindex", "Interface index", LSC_FT_UINT, sll.ifindex, 8, NULL),
-	LSC_FIELD("hatype", "Link-layer address type", LSC_FT_UINT, sll.hatype, 10, lsc_sll_field_hatype),
-	LSC_FIELD("pkttype", "Packet type", LSC_FT_UINT, sll.pkttype, 11, lsc_sll_field_pkttype),
-	LSC_FIELD("addrlen", "Link-layer address length", LSC_FT_UINT, sll.addrlen, 12, NULL),
-	LSC_FIELD_CUSTOM("addr", "Source address", 20, lsc_sll_emit_addr),
+	LSC_FIELD("protocol", N_("Protocol"), LSC_FT_HEX, sll.protocol, 2, lsc_sll_field_protocol),
+	LSC_FIELD("ifindex", N_("Interface index"), LSC_FT_UINT, sll.ifindex, 8, NULL),
+	LSC_FIELD("hatype", N_("Link-layer address type"), LSC_FT_UINT, sll.hatype, 10, lsc_sll_field_hatype),
+	LSC_FIELD("pkttype", N_("Packet type"), LSC_FT_UINT, sll.pkttype, 11, lsc_sll_field_pkttype),
+	LSC_FIELD("addrlen", N_("Link-layer address length"), LSC_FT_UINT, sll.addrlen, 12, NULL),
+	LSC_FIELD_CUSTOM("addr", N_("Source address"), 20, lsc_sll_emit_addr),
 };
 
 const struct lsc_proto_info lsc_proto_sll2 = {

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 /* The length each known option kind must have; 0: any length >= 2. */
 static uint8_t opt_fixed_len(uint8_t kind)
@@ -219,36 +220,36 @@ static void emit_one_option(struct lsc_sink *s, const struct lsc_tcp_opt *o)
 	const char *key = opt_key(o->kind);
 	s->ops->open(s, NULL, NULL, false);
 	if (key == NULL || o->bad) {
-		s->ops->uint(s, "kind", "Kind", o->kind, 0, NULL);
-		s->ops->uint(s, "length", "Length", o->length, 0, NULL);
+		s->ops->uint(s, "kind", N_("Kind"), o->kind, 0, NULL);
+		s->ops->uint(s, "length", N_("Length"), o->length, 0, NULL);
 		if (o->bad)
-			s->ops->text(s, "error", "Error", "length impossible for this kind", true);
+			s->ops->text(s, "error", N_("Error"), "length impossible for this kind", true);
 		s->ops->close(s, false);
 		return;
 	}
 	/* The JSON contract names these seven kinds; any other stays {"kind": int, "length": int},
 	 * and what layerscope knows of it is added beside ("name" and its fields). */
 	if (o->kind <= LSC_TCPOPT_TIMESTAMP) {
-		s->ops->text(s, "kind", "Kind", key, false);
+		s->ops->text(s, "kind", N_("Kind"), key, false);
 	} else {
-		s->ops->uint(s, "kind", "Kind", o->kind, 0, NULL);
-		s->ops->uint(s, "length", "Length", o->length, 0, NULL);
-		s->ops->text(s, "name", "Name", key, false);
+		s->ops->uint(s, "kind", N_("Kind"), o->kind, 0, NULL);
+		s->ops->uint(s, "length", N_("Length"), o->length, 0, NULL);
+		s->ops->text(s, "name", N_("Name"), key, false);
 	}
 	switch (o->kind) {
 	case LSC_TCPOPT_MSS:
-		s->ops->uint(s, "value", "Value", o->v[0], 0, NULL);
+		s->ops->uint(s, "value", N_("Value"), o->v[0], 0, NULL);
 		break;
 	case LSC_TCPOPT_WSCALE:
-		s->ops->uint(s, "shift", "Shift", o->v[0], 0, NULL);
-		s->ops->uint(s, "multiplier", "Multiplier", o->v[0] <= 14 ? 1u << o->v[0] : 16384u, 0, NULL);
+		s->ops->uint(s, "shift", N_("Shift"), o->v[0], 0, NULL);
+		s->ops->uint(s, "multiplier", N_("Multiplier"), o->v[0] <= 14 ? 1u << o->v[0] : 16384u, 0, NULL);
 		break;
 	case LSC_TCPOPT_TIMESTAMP:
-		s->ops->uint(s, "tsval", "TSval", o->v[0], 0, NULL);
-		s->ops->uint(s, "tsecr", "TSecr", o->v[1], 0, NULL);
+		s->ops->uint(s, "tsval", N_("TSval"), o->v[0], 0, NULL);
+		s->ops->uint(s, "tsecr", N_("TSecr"), o->v[1], 0, NULL);
 		break;
 	case LSC_TCPOPT_SACK:
-		s->ops->open(s, "blocks", "Blocks", true);
+		s->ops->open(s, "blocks", N_("Blocks"), true);
 		for (unsigned i = 0; i + 1 < o->nvals; i += 2) {
 			s->ops->open(s, NULL, NULL, true);
 			s->ops->uint(s, NULL, NULL, o->v[i], 0, NULL);
@@ -258,13 +259,13 @@ static void emit_one_option(struct lsc_sink *s, const struct lsc_tcp_opt *o)
 		s->ops->close(s, true);
 		break;
 	case LSC_TCPOPT_MPTCP:
-		s->ops->uint(s, "subtype", "Subtype", o->v[0], 0, mptcp_subtype_name(o->v[0]));
+		s->ops->uint(s, "subtype", N_("Subtype"), o->v[0], 0, mptcp_subtype_name(o->v[0]));
 		if (o->v[0] == 0)
-			s->ops->uint(s, "version", "Version", o->v[1], 0, NULL);
+			s->ops->uint(s, "version", N_("Version"), o->v[1], 0, NULL);
 		break;
 	case LSC_TCPOPT_TFO:
 		if (o->length == 2) {
-			s->ops->boolean(s, "request", "Cookie request", true, NULL);
+			s->ops->boolean(s, "request", N_("Cookie request"), true, NULL);
 		} else {
 			char hex[2 * 16 + 1];
 			unsigned n = o->length - 2u < 16 ? o->length - 2u : 16; /* the decoder let 4 to 16 through */
@@ -274,7 +275,7 @@ static void emit_one_option(struct lsc_sink *s, const struct lsc_tcp_opt *o)
 				hex[2 * i + 1] = "0123456789abcdef"[b & 15];
 			}
 			hex[2 * n] = '\0';
-			s->ops->text(s, "cookie", "Cookie", hex, false);
+			s->ops->text(s, "cookie", N_("Cookie"), hex, false);
 		}
 		break;
 	default:
@@ -293,21 +294,21 @@ static void emit_options(struct lsc_sink *s, const struct lsc_frame *f, const st
 }
 
 static const struct lsc_field tcp_fields[] = {
-	LSC_FIELD("sport", "Source port", LSC_FT_UINT, tcp.sport, 2, NULL),
-	LSC_FIELD("dport", "Destination port", LSC_FT_UINT, tcp.dport, 4, NULL),
-	LSC_FIELD("seq", "Sequence number (raw)", LSC_FT_UINT, tcp.seq, 8, NULL),
-	LSC_FIELD("ack", "Acknowledgment number (raw)", LSC_FT_UINT, tcp.ack, 12, NULL),
-	LSC_FIELD("data_offset", "Header length", LSC_FT_UINT, tcp.data_offset, 13, NULL),
-	LSC_FIELD_CUSTOM("flags", "Flags", 14, emit_flags),
-	LSC_FIELD("flags_raw", "Flag bits", LSC_FT_HEX, tcp.flags, 14, NULL),
-	LSC_FIELD("window", "Window", LSC_FT_UINT, tcp.window, 16, NULL),
-	LSC_FIELD("checksum", "Checksum", LSC_FT_HEX, tcp.checksum, 18, NULL),
-	LSC_FIELD("checksum_ok", "Checksum status", LSC_FT_CSUM, tcp.csum, 20, lsc_field_csum),
-	LSC_FIELD_CUSTOM("checksum_expected", "Correct value", 20, lsc_field_csum_expected),
-	LSC_FIELD("urgent", "Urgent pointer", LSC_FT_UINT, tcp.urgent, 20, NULL),
-	LSC_FIELD_CUSTOM("options", "Options", 20, emit_options),
-	LSC_FIELD("payload_length", "Payload length", LSC_FT_UINT, tcp.payload_length, 20, NULL),
-	LSC_FIELD_CUSTOM("payload_captured", "Payload captured", 20, emit_captured),
+	LSC_FIELD("sport", N_("Source port"), LSC_FT_UINT, tcp.sport, 2, NULL),
+	LSC_FIELD("dport", N_("Destination port"), LSC_FT_UINT, tcp.dport, 4, NULL),
+	LSC_FIELD("seq", N_("Sequence number (raw)"), LSC_FT_UINT, tcp.seq, 8, NULL),
+	LSC_FIELD("ack", N_("Acknowledgment number (raw)"), LSC_FT_UINT, tcp.ack, 12, NULL),
+	LSC_FIELD("data_offset", N_("Header length"), LSC_FT_UINT, tcp.data_offset, 13, NULL),
+	LSC_FIELD_CUSTOM("flags", N_("Flags"), 14, emit_flags),
+	LSC_FIELD("flags_raw", N_("Flag bits"), LSC_FT_HEX, tcp.flags, 14, NULL),
+	LSC_FIELD("window", N_("Window"), LSC_FT_UINT, tcp.window, 16, NULL),
+	LSC_FIELD("checksum", N_("Checksum"), LSC_FT_HEX, tcp.checksum, 18, NULL),
+	LSC_FIELD("checksum_ok", N_("Checksum status"), LSC_FT_CSUM, tcp.csum, 20, lsc_field_csum),
+	LSC_FIELD_CUSTOM("checksum_expected", N_("Correct value"), 20, lsc_field_csum_expected),
+	LSC_FIELD("urgent", N_("Urgent pointer"), LSC_FT_UINT, tcp.urgent, 20, NULL),
+	LSC_FIELD_CUSTOM("options", N_("Options"), 20, emit_options),
+	LSC_FIELD("payload_length", N_("Payload length"), LSC_FT_UINT, tcp.payload_length, 20, NULL),
+	LSC_FIELD_CUSTOM("payload_captured", N_("Payload captured"), 20, emit_captured),
 };
 
 /* tcpdump's flag letters: S F R P . (ACK) U E W. */

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 static void decode_udp(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur *c, struct lsc_next *next)
 {
@@ -43,13 +44,13 @@ static void emit_captured(struct lsc_sink *s, const struct lsc_frame *f, const s
 }
 
 static const struct lsc_field udp_fields[] = {
-	LSC_FIELD("sport", "Source port", LSC_FT_UINT, udp.sport, 2, NULL),
-	LSC_FIELD("dport", "Destination port", LSC_FT_UINT, udp.dport, 4, NULL),
-	LSC_FIELD("length", "Length", LSC_FT_UINT, udp.length, 6, NULL),
-	LSC_FIELD("checksum", "Checksum", LSC_FT_HEX, udp.checksum, 8, NULL),
-	LSC_FIELD("checksum_ok", "Checksum status", LSC_FT_CSUM, udp.csum, 8, lsc_field_csum),
-	LSC_FIELD_CUSTOM("checksum_expected", "Correct value", 8, lsc_field_csum_expected),
-	LSC_FIELD_CUSTOM("payload_captured", "Payload captured", 8, emit_captured),
+	LSC_FIELD("sport", N_("Source port"), LSC_FT_UINT, udp.sport, 2, NULL),
+	LSC_FIELD("dport", N_("Destination port"), LSC_FT_UINT, udp.dport, 4, NULL),
+	LSC_FIELD("length", N_("Length"), LSC_FT_UINT, udp.length, 6, NULL),
+	LSC_FIELD("checksum", N_("Checksum"), LSC_FT_HEX, udp.checksum, 8, NULL),
+	LSC_FIELD("checksum_ok", N_("Checksum status"), LSC_FT_CSUM, udp.csum, 8, lsc_field_csum),
+	LSC_FIELD_CUSTOM("checksum_expected", N_("Correct value"), 8, lsc_field_csum_expected),
+	LSC_FIELD_CUSTOM("payload_captured", N_("Payload captured"), 8, emit_captured),
 };
 
 static void udp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)

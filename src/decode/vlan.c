@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "decode-int.h"
+#include "../lib/i18n.h"
 
 /* The TPID that announced this tag: the EtherType field of the layer before. */
 static uint16_t tag_tpid(const struct lsc_frame *f, const struct lsc_layer *l)
@@ -70,11 +71,11 @@ static const char *field_id(const struct lsc_layer *l, uint64_t v)
 }
 
 static const struct lsc_field vlan_fields[] = {
-	LSC_FIELD("tpid", "Tag protocol", LSC_FT_HEX, vlan.tpid, 0, field_tpid),
-	LSC_FIELD("pcp", "Priority", LSC_FT_UINT, vlan.pcp, 2, field_pcp),
-	LSC_FIELD("dei", "Drop eligible", LSC_FT_UINT, vlan.dei, 2, NULL),
-	LSC_FIELD("id", "VLAN id", LSC_FT_UINT, vlan.id, 2, field_id),
-	LSC_FIELD("type", "Type", LSC_FT_HEX, vlan.type, 4, lsc_field_ethertype_or_length),
+	LSC_FIELD("tpid", N_("Tag protocol"), LSC_FT_HEX, vlan.tpid, 0, field_tpid),
+	LSC_FIELD("pcp", N_("Priority"), LSC_FT_UINT, vlan.pcp, 2, field_pcp),
+	LSC_FIELD("dei", N_("Drop eligible"), LSC_FT_UINT, vlan.dei, 2, NULL),
+	LSC_FIELD("id", N_("VLAN id"), LSC_FT_UINT, vlan.id, 2, field_id),
+	LSC_FIELD("type", N_("Type"), LSC_FT_HEX, vlan.type, 4, lsc_field_ethertype_or_length),
 };
 
 static void vlan_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "../lib/i18n.h"
 #include <stdio.h>
 
 #include <layerscope/calls.h>

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,16 +23,22 @@ const char *lsc_demo_captures_dir(void)
 	const char *env = getenv("LAYERSCOPE_CAPTURES");
 	if (env != NULL && *env != '\0')
 		return env;
-	/* A build tree: the binary sits at the top of the source tree, beside captures/. */
+	/* A build tree: the binary sits at the top of the source tree, beside captures/,
+	 * or at the top of a build folder of its own, whose source tree has them. */
 	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
 	if (n > 0) {
 		dir[n] = '\0';
 		char *slash = strrchr(dir, '/');
 		if (slash != NULL) {
+			*slash = '\0';
+			bool build_tree = strcmp(dir, LSC_BUILD_DIR) == 0;
 			strcpy(slash, "/captures");
 			snprintf(path, sizeof path, "%s/exercise.pcap", dir);
 			if (stat(path, &st) == 0)
 				return dir;
+			snprintf(path, sizeof path, "%s/exercise.pcap", LSC_SRC_CAPTURES_DIR);
+			if (build_tree && stat(path, &st) == 0)
+				return LSC_SRC_CAPTURES_DIR;
 		}
 	}
 	return LSC_CAPTURES_DIR;
@@ -43,7 +50,8 @@ static int load_calls(struct demo_queue *q, const char *path, FILE *log)
 	char err[LSC_ERRBUF_SIZE];
 	struct lsc_calls *cs = lsc_calls_load(path, err);
 	if (cs == NULL) {
-		fprintf(log, "layerscope demo: %s: the frames are shown without the socket calls\n", err);
+		fprintf(log, _("layerscope demo: %s: %s: the frames are shown without the socket calls\n"), path,
+		        strerror(errno));
 		return 0;
 	}
 	for (size_t i = 0; i < cs->n; i++) {
@@ -71,14 +79,14 @@ static int load_frames(struct demo_queue *q, const char *path, char *err)
 	while ((rc = lsc_source_next(src, f, err)) > 0) {
 		struct demo_item *it = demo_item_frame(f);
 		if (it == NULL || demo_queue_push(q, it) != 0) {
-			snprintf(err, LSC_ERRBUF_SIZE, "out of memory reading %.400s", path);
+			snprintf(err, LSC_ERRBUF_SIZE, _("out of memory reading %.400s"), path);
 			rc = -1;
 			break;
 		}
 	}
 out:
 	if (f == NULL)
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 	if (src != NULL)
 		lsc_source_close(src);
 	free(f);
@@ -116,7 +124,7 @@ static int copy_file(const char *from, const char *to, char *err)
 	if (in != NULL)
 		out = fopen(to, "wbe");
 	if (in == NULL || out == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "copying %.200s to %.200s: %s — choose a writable -w FILE",
+		snprintf(err, LSC_ERRBUF_SIZE, _("copying %.200s to %.200s: %s — choose a writable -w FILE"),
 		         from, to, strerror(errno));
 		if (in != NULL)
 			fclose(in);
@@ -131,7 +139,7 @@ static int copy_file(const char *from, const char *to, char *err)
 		rc = -1;
 	fclose(in);
 	if (rc != 0)
-		snprintf(err, LSC_ERRBUF_SIZE, "writing %s: %s — check the disk, or choose another -w FILE",
+		snprintf(err, LSC_ERRBUF_SIZE, _("writing %s: %s — check the disk, or choose another -w FILE"),
 		         to, strerror(errno));
 	return rc;
 }
@@ -154,22 +162,22 @@ int demo_replay(const struct lsc_demo_opts *o, const char *why, char *err)
 	snprintf(pcap, sizeof pcap, "%s/%s.pcap", o->captures, name);
 	snprintf(calls, sizeof calls, "%s/%s.calls", o->captures, name);
 	if (q == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 		return -1;
 	}
 	if (load_frames(q, pcap, err) != 0) {
 		char cause[LSC_ERRBUF_SIZE];
 		snprintf(cause, sizeof cause, "%s", err);
-		snprintf(err, LSC_ERRBUF_SIZE, "the bundled capture: %.300s — set LAYERSCOPE_CAPTURES to "
-		         "the captures/ folder of the source tree", cause);
+		snprintf(err, LSC_ERRBUF_SIZE, _("the bundled capture: %.300s — set LAYERSCOPE_CAPTURES to "
+		         "the captures/ folder of the source tree"), cause);
 		goto out;
 	}
 	if (load_calls(q, calls, o->log) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory reading %.400s", calls);
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory reading %.400s"), calls);
 		goto out;
 	}
-	fprintf(o->log, "layerscope demo: replaying %s (recorded by captures/record.sh between two "
-	        "network namespaces, client %s, server %s)\n", pcap, DEMO_CLIENT_ADDR, DEMO_SERVER_ADDR);
+	fprintf(o->log, _("layerscope demo: replaying %s (recorded by captures/record.sh between two "
+	        "network namespaces, client %s, server %s)\n"), pcap, DEMO_CLIENT_ADDR, DEMO_SERVER_ADDR);
 	if ((s = demo_show_new(o, err)) == NULL)
 		goto out;
 	if (o->write != NULL && !same_path(pcap, o->write)) {
@@ -184,7 +192,7 @@ int demo_replay(const struct lsc_demo_opts *o, const char *why, char *err)
 	if (o->write != NULL && copy_file(pcap, o->write, err) != 0)
 		goto out;
 	if (o->write != NULL)
-		fprintf(o->log, "layerscope demo: the capture shown is in %s — replay it with: layerscope read %s\n",
+		fprintf(o->log, _("layerscope demo: the capture shown is in %s — replay it with: layerscope read %s\n"),
 		        o->write, o->write);
 	if (o->write != NULL && !same_path(pcap, o->write))
 		demo_calls_said(o->log, o->write);

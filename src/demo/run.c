@@ -201,7 +201,7 @@ static void *server_thread(void *arg)
 {
 	struct demo *d = arg;
 	if (lsc_echo_server_run(d->server, d->server_err) != 0 && d->server_err[0] == '\0')
-		snprintf(d->server_err, sizeof d->server_err, "the server stopped with an error");
+		snprintf(d->server_err, sizeof d->server_err, _("the server stopped with an error"));
 	atomic_store(&d->server_done, true);
 	return NULL;
 }
@@ -343,7 +343,7 @@ static int server_open(struct demo *d, char *err)
 		char *fix = strstr(err, " — ");
 		if (fix != NULL)
 			*fix = '\0';
-		fprintf(d->said, "layerscope demo: port %u is not free here (%s); the server takes a free port instead\n",
+		fprintf(d->said, _("layerscope demo: port %u is not free here (%s); the server takes a free port instead\n"),
 		        LSC_ECHO_PORT, err);
 		so.port = 0;
 		d->server = lsc_echo_server_new(&so, err);
@@ -365,8 +365,8 @@ static int temp_capture(char *path, size_t cap, char *err)
 	snprintf(path, cap, "%s/layerscope-demo-XXXXXX.pcap", dir != NULL && *dir ? dir : "/tmp");
 	int fd = mkstemps(path, 5);
 	if (fd < 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "creating %.300s: %s — set TMPDIR to a writable folder, or "
-		         "name the capture file with -w FILE", path, strerror(errno));
+		snprintf(err, LSC_ERRBUF_SIZE, _("creating %.300s: %s — set TMPDIR to a writable folder, or "
+		         "name the capture file with -w FILE"), path, strerror(errno));
 		return -1;
 	}
 	return fd;
@@ -395,7 +395,7 @@ static int capture_open(struct demo *d, const char *iface, const char *path, int
 	if (d->src == NULL)
 		return -1;
 	if (warn[0] != '\0')
-		fprintf(d->said, "layerscope demo: warning: %s\n", warn);
+		fprintf(d->said, _("layerscope demo: warning: %s\n"), warn);
 	snprintf(filter, sizeof filter, "%s port %u or arp%s", d->o->udp ? "udp" : "tcp", d->port,
 	         d->o->udp ? " or icmp" : "");
 	if (lsc_source_set_filter(d->src, filter, err) != 0)
@@ -414,7 +414,7 @@ static int capture_open(struct demo *d, const char *iface, const char *path, int
 		snprintf(calls, sizeof calls, "%s.calls", path);
 		give_to_sudo_user(calls);
 	}
-	fprintf(d->said, "layerscope demo: capturing on %s ('%s'), writing %s\n", iface, filter, path);
+	fprintf(d->said, _("layerscope demo: capturing on %s ('%s'), writing %s\n"), iface, filter, path);
 	return 0;
 }
 
@@ -528,25 +528,25 @@ static int report(struct demo *d, struct demo_show *s, const char *path, char *e
 	if (frames < 0)
 		return -1;
 	if (atomic_load(&d->oom)) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory: some frames or calls are missing above");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory: some frames or calls are missing above"));
 		return -1;
 	}
 	if (d->capture_err[0] != '\0') {
-		snprintf(err, LSC_ERRBUF_SIZE, "the capture failed: %.400s", d->capture_err);
+		snprintf(err, LSC_ERRBUF_SIZE, _("the capture failed: %.400s"), d->capture_err);
 		return -1;
 	}
 	if (lsc_source_write_end(d->src, err) != 0)
 		return -1;
 	said_show(d);
 	if (stop_signal != 0) {
-		fprintf(d->o->log, "layerscope demo: interrupted by %s after %u of %u clients; the %lld frames "
-		        "captured so far are in %s — replay them with: layerscope read %s\n",
+		fprintf(d->o->log, _("layerscope demo: interrupted by %s after %u of %u clients; the %lld frames "
+		        "captured so far are in %s — replay them with: layerscope read %s\n"),
 		        stop_signal == SIGINT ? "SIGINT" : "SIGTERM", d->clients_ok, d->o->clients,
 		        frames, path, path);
 		return 0;
 	}
-	fprintf(d->o->log, "layerscope demo: %u of %u clients got their echo back intact; %lld frames "
-	        "written to %s — replay them with: layerscope read %s\n", d->clients_ok, d->o->clients,
+	fprintf(d->o->log, _("layerscope demo: %u of %u clients got their echo back intact; %lld frames "
+	        "written to %s — replay them with: layerscope read %s\n"), d->clients_ok, d->o->clients,
 	        frames, path, path);
 	if (d->o->write != NULL)
 		demo_calls_said(d->o->log, path);
@@ -588,7 +588,7 @@ static int setup(struct demo *d, struct demo_net *net, const char *path, int *fd
 		return -1;
 	if (lsc_priv_drop(&t, said, err) != 0)
 		return -1;
-	fprintf(d->said, "layerscope demo: %s: the server, the clients and the decoder run unprivileged\n", said);
+	fprintf(d->said, _("layerscope demo: %s: the server, the clients and the decoder run unprivileged\n"), said);
 	return 0;
 }
 
@@ -605,7 +605,7 @@ static int run_live_demo(const struct lsc_demo_opts *o, bool userns, char *err)
 		pthread_cond_init(&d->go_cond, NULL);
 	}
 	if (d == NULL || (d->q = demo_queue_new()) == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 		goto out;
 	}
 	d->o = o;
@@ -613,8 +613,8 @@ static int run_live_demo(const struct lsc_demo_opts *o, bool userns, char *err)
 	if (d->said == NULL)
 		d->said = o->log;
 	if (userns)
-		fprintf(d->said, "layerscope demo: not root: running inside a new user and network namespace "
-		        "of its own (its own lo%s)\n", o->hosts ? " and two hosts" : "");
+		fprintf(d->said, _("layerscope demo: not root: running inside a new user and network namespace "
+		        "of its own (its own lo%s)\n"), o->hosts ? _(" and two hosts") : "");
 	narrator_init(&d->server_n, d, false, "server");
 	for (unsigned i = 0; i < o->clients; i++) {
 		char role[DEMO_ROLE_MAX];
@@ -676,8 +676,8 @@ int lsc_demo_run(const struct lsc_demo_opts *in, char *err)
 	if (userns) {
 		if (demo_userns_enter(why) != 0) {
 			char msg[LSC_ERRBUF_SIZE + 160];
-			snprintf(msg, sizeof msg, "not root, and %.300s: showing the bundled capture of the same "
-			         "exchange instead (run with sudo to capture for real)", why);
+			snprintf(msg, sizeof msg, _("not root, and %.300s: showing the bundled capture of the same "
+			         "exchange instead (run with sudo to capture for real)"), why);
 			return demo_replay(&o, msg, err);
 		}
 	}
@@ -685,8 +685,8 @@ int lsc_demo_run(const struct lsc_demo_opts *in, char *err)
 	if (rc == -2 && geteuid() != 0) {
 		/* The namespace let us in but not far enough (a security module, a missing feature). */
 		char msg[LSC_ERRBUF_SIZE + 160];
-		snprintf(msg, sizeof msg, "not root, and the user namespace could not capture (%.300s): showing "
-		         "the bundled capture of the same exchange instead (run with sudo to capture for real)", err);
+		snprintf(msg, sizeof msg, _("not root, and the user namespace could not capture (%.300s): showing "
+		         "the bundled capture of the same exchange instead (run with sudo to capture for real)"), err);
 		return demo_replay(&o, msg, err);
 	}
 	return rc < 0 ? -1 : 0;

@@ -12,7 +12,6 @@
 #include <layerscope/pipeline.h>
 #include <layerscope/render.h>
 
-#include "../lib/i18n.h"
 #include "demo-int.h"
 
 struct demo_show {
@@ -56,7 +55,7 @@ struct demo_show *demo_show_new(const struct lsc_demo_opts *o, char *err)
 		goto oom;
 	return s;
 oom:
-	snprintf(err, LSC_ERRBUF_SIZE, "out of memory setting up the demo's output");
+	snprintf(err, LSC_ERRBUF_SIZE, _("out of memory setting up the demo's output"));
 	demo_show_free(s);
 	return NULL;
 }
@@ -159,7 +158,7 @@ static bool fetch(struct feed *fd, char *err)
 		for (size_t i = 0; i < got; i++)
 			demo_item_free(items[i]);
 		free(items);
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory: the frames and calls after this were not shown");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory: the frames and calls after this were not shown"));
 		return false;
 	}
 	memcpy(v + fd->n, items, got * sizeof *items);
@@ -265,7 +264,7 @@ long long demo_show_finish(struct demo_show *s, char *err)
 	int rc = s->ladder->end(s->ladder_st);
 	s->ladder_st = NULL;
 	if (rc != 0 || fflush(s->ladder_out) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "writing the ladder diagrams: %s", strerror(errno));
+		snprintf(err, LSC_ERRBUF_SIZE, _("writing the ladder diagrams: %s"), strerror(errno));
 		return -1;
 	}
 	if (s->calls_out != NULL) {
@@ -276,15 +275,15 @@ long long demo_show_finish(struct demo_show *s, char *err)
 			return -1;
 		}
 	}
-	heading(s->out, "each conversation as a ladder (client left, server right)");
+	heading(s->out, _("each conversation as a ladder (client left, server right)"));
 	fwrite(s->ladder_buf, 1, s->ladder_len, s->out);
-	heading(s->out, "the conversations");
+	heading(s->out, _("the conversations"));
 	if (lsc_stats_write(s->stats, s->out) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory sorting the conversation table");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory sorting the conversation table"));
 		return -1;
 	}
 	if (fflush(s->out) != 0 || ferror(s->out)) {
-		snprintf(err, LSC_ERRBUF_SIZE, "writing the output: %s — check the disk or device it goes to",
+		snprintf(err, LSC_ERRBUF_SIZE, _("writing the output: %s — check the disk or device it goes to"),
 		         strerror(errno));
 		return -1;
 	}

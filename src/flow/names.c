@@ -7,6 +7,7 @@
 #include <layerscope/flow.h>
 #include <layerscope/render.h>
 #include <layerscope/strbuf.h>
+#include "../lib/i18n.h"
 
 static const char *const dir_names[] = { NULL, "c2s", "s2c" };
 
@@ -65,50 +66,50 @@ const char *lsc_flow_analysis_name(unsigned bit) { return NAME(analysis_names, b
 static void emit_extra(struct lsc_sink *s, const struct lsc_flow_ann *a)
 {
 	if (a->tcp) {
-		s->ops->text(s, "client_state", "Client state", lsc_tcp_state_name(a->end_state[0]), true);
-		s->ops->text(s, "server_state", "Server state", lsc_tcp_state_name(a->end_state[1]), true);
+		s->ops->text(s, "client_state", N_("Client state"), lsc_tcp_state_name(a->end_state[0]), true);
+		s->ops->text(s, "server_state", N_("Server state"), lsc_tcp_state_name(a->end_state[1]), true);
 	}
 	if (a->step != 0) {
 		char step[32];
 		struct lsc_strbuf b;
 		lsc_sb_init(&b, step, sizeof step);
 		lsc_flow_step_text(&b, a);
-		s->ops->text(s, "step", "Step", step, true);
+		s->ops->text(s, "step", N_("Step"), step, true);
 	}
 	if (a->analysis != 0) {
-		s->ops->open(s, "analysis", "Expert analysis (heuristics)", true);
+		s->ops->open(s, "analysis", N_("Expert analysis (heuristics)"), true);
 		for (unsigned i = 0; i < LSC_FA_COUNT; i++)
 			if (a->analysis & (1u << i))
 				s->ops->text(s, NULL, NULL, lsc_flow_analysis_name(i), true);
 		s->ops->close(s, true);
 	}
 	if (a->acks_frame)
-		s->ops->uint(s, "acks_frame", "Acknowledges the segment of frame", a->acks_frame, 0, NULL);
+		s->ops->uint(s, "acks_frame", N_("Acknowledges the segment of frame"), a->acks_frame, 0, NULL);
 	if (a->ref_frame)
-		s->ops->uint(s, "ref_frame", "Related frame", a->ref_frame, 0, NULL);
+		s->ops->uint(s, "ref_frame", N_("Related frame"), a->ref_frame, 0, NULL);
 	if (a->rtt_ns >= 0)
-		s->ops->uint(s, "rtt_ns", "Round-trip time (ns)", (uint64_t)a->rtt_ns, 0, NULL);
+		s->ops->uint(s, "rtt_ns", N_("Round-trip time (ns)"), (uint64_t)a->rtt_ns, 0, NULL);
 	if (a->revised_frame) {
-		s->ops->uint(s, "revised_frame", "Corrects the socket call of frame", a->revised_frame, 0, NULL);
-		s->ops->text(s, "revised_call", "That frame's call was", lsc_sock_call_name(a->revised_call), true);
+		s->ops->uint(s, "revised_frame", N_("Corrects the socket call of frame"), a->revised_frame, 0, NULL);
+		s->ops->text(s, "revised_call", N_("That frame's call was"), lsc_sock_call_name(a->revised_call), true);
 	}
 }
 
 void lsc_flow_fields_emit(struct lsc_sink *s, const struct lsc_frame *f)
 {
 	const struct lsc_flow_ann *a = &f->flow;
-	s->ops->uint(s, "id", "Conversation", a->id, 0, NULL);
-	s->ops->text(s, "dir", "Direction", lsc_flow_dir_name(a->dir), true);
-	s->ops->text(s, "state", "State", lsc_tcp_state_name(a->state), true);
+	s->ops->uint(s, "id", N_("Conversation"), a->id, 0, NULL);
+	s->ops->text(s, "dir", N_("Direction"), lsc_flow_dir_name(a->dir), true);
+	s->ops->text(s, "state", N_("State"), lsc_tcp_state_name(a->state), true);
 	if (a->tcp) {
-		s->ops->uint(s, "rel_seq", "Relative sequence", a->rel_seq, 0, NULL);
-		s->ops->uint(s, "rel_ack", "Relative acknowledgment", a->rel_ack, 0, NULL);
+		s->ops->uint(s, "rel_seq", N_("Relative sequence"), a->rel_seq, 0, NULL);
+		s->ops->uint(s, "rel_ack", N_("Relative acknowledgment"), a->rel_ack, 0, NULL);
 	}
-	s->ops->text(s, "event", "Event", lsc_flow_event_name(a->event), true);
+	s->ops->text(s, "event", N_("Event"), lsc_flow_event_name(a->event), true);
 	/* The label says a guess is one; the source stands beside the call, never folded into it. */
 	bool guess = a->call_source == LSC_CALL_INFERRED;
 	s->ops->text(s, "socket_call", guess ? "Socket call (inferred)" : "Socket call",
 	             lsc_sock_call_name(a->socket_call), true);
-	s->ops->text(s, "socket_call_source", "Socket call source", lsc_call_source_name(a->call_source), true);
+	s->ops->text(s, "socket_call_source", N_("Socket call source"), lsc_call_source_name(a->call_source), true);
 	emit_extra(s, a);
 }

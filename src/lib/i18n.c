@@ -4,8 +4,11 @@
 
 #include <langinfo.h>
 #include <locale.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "i18n.h"
 
@@ -28,6 +31,8 @@ void lsc_i18n_init(void)
 	 * catalogue a user could plant: a message is a printf format. */
 	const char *dir = secure_getenv("LAYERSCOPE_LOCALEDIR");
 	bindtextdomain(PACKAGE, dir != NULL && dir[0] != '\0' ? dir : LOCALEDIR);
+	/* Messages come as UTF-8 whatever the terminal's set: lsc_ascii_stream folds them for it. */
+	bind_textdomain_codeset(PACKAGE, "UTF-8");
 #endif
 }
 
@@ -39,4 +44,150 @@ bool lsc_text_utf8(void)
 const char *lsc_decimal_point(void)
 {
 	return decimal_point;
+}
+
+/*
+ * The ASCII a terminal that is not UTF-8 gets for each glyph the outputs
+ * print (tcpdump prints only ASCII), and for the accented letters of the
+ * translations. Every human output passes through lsc_ascii_fold, here and
+ * nowhere else; a code point not in the table becomes '?'.
+ */
+static const struct {
+	uint32_t cp;
+	const char *ascii;
+} glyphs[] = {
+	{0x00a0, " "}, {0x00aa, "a"}, {0x00ab, "<<"}, {0x00b0, "o"}, {0x00b7, "-"}, {0x00ba, "o"},
+	{0x00bb, ">>"}, {0x00d7, "x"},
+	{0x2010, "-"}, {0x2011, "-"}, {0x2012, "-"}, {0x2013, "-"}, {0x2014, "-"}, {0x2018, "'"},
+	{0x2019, "'"}, {0x201c, "\""}, {0x201d, "\""}, {0x2022, "*"}, {0x2026, "..."}, {0x2039, "<"},
+	{0x203a, ">"}, {0x2190, "<-"}, {0x2191, "^"}, {0x2192, "->"}, {0x2193, "v"}, {0x2194, "<->"},
+	{0x21b3, "->"}, {0x21c4, "<->"}, {0x2212, "-"}, {0x2248, "~"}, {0x2260, "!="}, {0x2264, "<="},
+	{0x2265, ">="}, {0x2500, "-"}, {0x2501, "-"}, {0x2502, "|"}, {0x2503, "|"}, {0x250c, "+"},
+	{0x2510, "+"}, {0x2514, "+"}, {0x2518, "+"}, {0x251c, "+"}, {0x2524, "+"}, {0x252c, "+"},
+	{0x2534, "+"}, {0x253c, "+"}, {0x2550, "="}, {0x2551, "|"}, {0x2554, "+"}, {0x2557, "+"},
+	{0x255a, "+"}, {0x255d, "+"}, {0x2588, "#"}, {0x2591, ":"}, {0x2592, ":"}, {0x2593, "#"},
+	{0x25b2, "^"}, {0x25b6, ">"}, {0x25bc, "v"}, {0x25c0, "<"}, {0x25cf, "*"}, {0x2713, "ok"},
+	{0x2717, "x"}, {0x27f5, "<-"}, {0x27f6, "->"},
+};
+
+/* Latin-1's letters U+00C0..U+00FF without their accents (U+00D7 and U+00F7 are signs). */
+static const char latin1[] = "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTs"
+                             "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
+
+static const char *fold_cp(uint32_t cp, char one[2])
+{
+	if (cp >= 0xc0 && cp <= 0xff && cp != 0xd7 && cp != 0xf7) {
+		one[0] = latin1[cp - 0xc0];
+		one[1] = '\0';
+		return one;
+	}
+	size_t lo = 0, hi = sizeof glyphs / sizeof glyphs[0];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (glyphs[mid].cp == cp)
+			return glyphs[mid].ascii;
+		if (glyphs[mid].cp < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return "?";
+}
+
+size_t lsc_ascii_fold(FILE *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		const unsigned char *run = p;
+		while (p < end && *p < 0x80)
+			p++;
+		if (p > run)
+			fwrite_unlocked(run, 1, (size_t)(p - run), out);
+		if (p == end)
+			break;
+		size_t len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
+		if ((size_t)(end - p) < len)
+			return (size_t)(p - (const unsigned char *)s); /* the rest comes with the next write */
+		uint32_t cp = len == 1 ? 0xfffd : (uint32_t)(*p & (0x7f >> len));
+		for (size_t i = 1; i < len; i++) {
+			if ((p[i] & 0xc0) != 0x80) {
+				cp = 0xfffd; /* not UTF-8: one '?' for the lead byte */
+				len = 1;
+				break;
+			}
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		char one[2];
+		fputs_unlocked(fold_cp(cp, one), out);
+		p += len;
+	}
+	return n;
+}
+
+/* A stream that folds what is written to it into the stream under it. */
+struct ascii_cookie {
+	FILE *under;
+	char held[4]; /* the start of a character cut by the buffer's end */
+	size_t nheld;
+	bool used;
+};
+
+/* Static, not malloc'ed: stderr's stream lives until exit, which flushes it but frees nothing. */
+static struct ascii_cookie cookies[4];
+
+static ssize_t ascii_write(void *c, const char *buf, size_t n)
+{
+	struct ascii_cookie *a = c;
+	size_t done = 0;
+	if (a->nheld > 0) {
+		char tmp[8];
+		size_t k = n < 4 ? n : 4;
+		memcpy(tmp, a->held, a->nheld);
+		memcpy(tmp + a->nheld, buf, k);
+		size_t used = lsc_ascii_fold(a->under, tmp, a->nheld + k);
+		if (used < a->nheld) { /* still cut: keep it all */
+			memcpy(a->held + a->nheld, buf, k);
+			a->nheld += k;
+			return (ssize_t)n;
+		}
+		done = used - a->nheld;
+		a->nheld = 0;
+	}
+	size_t used = done + lsc_ascii_fold(a->under, buf + done, n - done);
+	a->nheld = n - used;
+	memcpy(a->held, buf + used, a->nheld);
+	if (ferror(a->under))
+		return -1;
+	return (ssize_t)n;
+}
+
+static int ascii_close(void *c)
+{
+	struct ascii_cookie *a = c;
+	if (a->nheld > 0)
+		fputc('?', a->under);
+	int rc = fflush(a->under);
+	a->used = false;
+	return rc;
+}
+
+FILE *lsc_ascii_stream(FILE *f)
+{
+	if (text_utf8 || f == NULL)
+		return f;
+	struct ascii_cookie *a = NULL;
+	for (size_t i = 0; i < sizeof cookies / sizeof cookies[0] && a == NULL; i++)
+		if (!cookies[i].used)
+			a = &cookies[i];
+	if (a == NULL)
+		return f;
+	*a = (struct ascii_cookie){ .under = f, .used = true };
+	FILE *s = fopencookie(a, "w", (cookie_io_functions_t){.write = ascii_write, .close = ascii_close});
+	if (s == NULL) {
+		a->used = false;
+		return f;
+	}
+	/* Line-buffered as a terminal is, so an error and a frame keep their order. */
+	setvbuf(s, NULL, _IOLBF, 0);
+	return s;
 }

@@ -4,6 +4,7 @@
 #define LSC_I18N_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #ifdef ENABLE_NLS
 #include <libintl.h>
@@ -13,6 +14,22 @@
 #else
 #define _(s) (s)
 #define P_(one, many, n) ((n) == 1 ? (one) : (many))
+
+/*
+ * lsc_ascii_fold: write n bytes of UTF-8 text to out in ASCII, each glyph by
+ * the table in i18n.c ("->" for an arrow, '|' and '+' for box drawing, a
+ * letter without its accent); returns how many bytes it took, fewer than n
+ * when the last character is cut (the caller hands it over again).
+ */
+size_t lsc_ascii_fold(FILE *out, const char *s, size_t n);
+
+/*
+ * lsc_ascii_stream: f itself on a UTF-8 terminal; otherwise a stream that
+ * folds everything written to it into f (fclose it to flush). Only for text
+ * a person reads: never JSON, never a capture.
+ */
+FILE *lsc_ascii_stream(FILE *f);
+
 #endif
 /* N_() marks a string a table holds; it is translated with _() where it is shown. */
 #define N_(s) (s)
@@ -31,5 +48,21 @@ bool lsc_text_utf8(void);
 
 /* The user's decimal separator for durations a person reads: "." or ",". */
 const char *lsc_decimal_point(void);
+
+
+/*
+ * lsc_ascii_fold: write n bytes of UTF-8 text to out in ASCII, each glyph by
+ * the table in i18n.c ("->" for an arrow, '|' and '+' for box drawing, a
+ * letter without its accent); returns how many bytes it took, fewer than n
+ * when the last character is cut (the caller hands it over again).
+ */
+size_t lsc_ascii_fold(FILE *out, const char *s, size_t n);
+
+/*
+ * lsc_ascii_stream: f itself on a UTF-8 terminal; otherwise a stream that
+ * folds everything written to it into f (fclose it to flush). Only for text
+ * a person reads: never JSON, never a capture.
+ */
+FILE *lsc_ascii_stream(FILE *f);
 
 #endif

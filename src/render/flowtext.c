@@ -19,11 +19,20 @@ void lsc_render_duration(struct lsc_strbuf *b, int64_t ns)
 	lsc_sb_printf(b, "%" PRId64 ".%06" PRId64, ns / 1000000000, ns % 1000000000 / 1000);
 }
 
+void lsc_render_secs(struct lsc_strbuf *b, int64_t ns)
+{
+	size_t at = b->len;
+	lsc_render_duration(b, ns);
+	char *dot = memchr(b->buf + at, '.', b->len - at);
+	if (dot != NULL && lsc_decimal_point()[0] == ',') /* "0,000038" in pt_BR */
+		*dot = ',';
+}
+
 void lsc_render_conv_heading(struct lsc_strbuf *b, const struct lsc_flow_conv *c)
 {
-	lsc_sb_printf(b, "Conversation %" PRIu32 ": %s  client ", c->id, c->ipproto == 6 ? "TCP" : "UDP");
+	lsc_sb_printf(b, _("Conversation %" PRIu32 ": %s  client "), c->id, c->ipproto == 6 ? "TCP" : "UDP");
 	lsc_flow_endpoint_text(b, c->family, &c->ep[0]);
-	lsc_sb_puts(b, " -> server ");
+	lsc_sb_puts(b, _(" -> server "));
 	lsc_flow_endpoint_text(b, c->family, &c->ep[1]);
 }
 

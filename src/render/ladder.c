@@ -23,7 +23,7 @@
 #define LADDER_HASH  8192  /* buckets, a power of two */
 #define LANE         48    /* columns between the client's and the server's bar */
 
-struct lconv {
+struct ladder_conv {
 	struct lsc_flow_conv c; /* as of its latest frame */
 	bool continued;         /* an earlier block of this conversation was written */
 	uint32_t head, tail;    /* rows, index + 1 */
@@ -49,7 +49,7 @@ struct ladder {
 	struct pending {
 		uint32_t id, ci;
 	} *order;               /* flush_all()'s scratch, convs_cap long */
-	struct lconv *convs;
+	struct ladder_conv *convs;
 	struct lsc_ladder_row *rows;
 };
 
@@ -101,7 +101,8 @@ unsigned lsc_ladder_group(const struct lsc_ladder_row *r)
 
 const char *lsc_ladder_group_name(unsigned g)
 {
-	static const char *const names[] = { "", "handshake", "data", "teardown" };
+	/* JSON's "group" values; the text ladder shows their translations (N_). */
+	static const char *const names[] = { "", N_("handshake"), N_("data"), N_("teardown") };
 	return g < sizeof names / sizeof names[0] ? names[g] : "";
 }
 
@@ -193,6 +194,9 @@ static void text_row(FILE *out, const struct lsc_flow_conv *c, const struct lsc_
 {
 	struct lsc_ladder_texts t;
 	lsc_ladder_texts(&t, c, r);
+	char *dot = strchr(t.time, '.'); /* the report's JSON has '.'; a person reads the locale's separator */
+	if (dot != NULL && lsc_decimal_point()[0] == ',')
+		*dot = ',';
 
 	int fill = lane - 2 - 2 - (int)strlen(t.label); /* two dashes and the arrow head, a space each side */
 	if (fill < 1)
@@ -218,7 +222,7 @@ static void text_row(FILE *out, const struct lsc_flow_conv *c, const struct lsc_
 
 static void text_bar(FILE *out, const char *label, int lane)
 {
-	int n = lane - (int)strlen(label) - 2;
+	int n = lane - (int)lsc_text_cols(label, strlen(label)) - 2;
 	fprintf(out, "%7s  %10s  +", "", "");
 	put_repeat(out, '-', n / 2);
 	fprintf(out, " %s ", label);
@@ -232,7 +236,7 @@ void lsc_ladder_names(const struct lsc_ladder_diagram *d, struct lsc_ladder_name
 	lsc_sb_init(&b, n->head, sizeof n->head);
 	lsc_render_conv_heading(&b, d->c);
 	if (d->continued)
-		lsc_sb_puts(&b, " (continued)");
+		lsc_sb_puts(&b, _(" (continued)"));
 	lsc_sb_init(&b, n->client, sizeof n->client);
 	lsc_flow_endpoint_text(&b, d->c->family, &d->c->ep[0]);
 	lsc_sb_init(&b, n->server, sizeof n->server);
@@ -252,27 +256,35 @@ void lsc_ladder_text_fit(FILE *out, const struct lsc_ladder_diagram *d, unsigned
 	lsc_ladder_names(d, &n);
 
 	fprintf(out, "%s\n\n", n.head);
-	fprintf(out, "%7s  %10s  %-*s%s\n", "frame", "time (s)", lane + 1, "client", "server");
+	fprintf(out, "%7s  %10s  ", _("frame"), _("time (s)"));
+	fputs(_("client"), out);
+	for (int i = (int)lsc_text_cols(_("client"), strlen(_("client"))); i < lane + 1; i++)
+		fputc(' ', out);
+	fprintf(out, "%s\n", _("server"));
 	fprintf(out, "%7s  %10s  %-*s%s\n", "", "", lane + 1, n.client, n.server);
 	unsigned g = LSC_LG_NONE;
 	for (uint32_t i = d->head; i; i = d->rows[i - 1].next) {
 		const struct lsc_ladder_row *r = &d->rows[i - 1];
 		if (lsc_ladder_group(r) != g && lsc_ladder_group(r) != LSC_LG_NONE) {
 			g = lsc_ladder_group(r);
-			text_bar(out, lsc_ladder_group_name(g), lane);
+			text_bar(out, _(lsc_ladder_group_name(g)), lane);
 		}
 		text_row(out, c, r, lane, width);
 	}
 	if (c->ipproto == 6)
-		fprintf(out, "\nstate %s (client %s, server %s), history %s\n",
+		fprintf(out, _("\nstate %s (client %s, server %s), history %s\n"),
 		        lsc_tcp_state_name(c->state), lsc_tcp_state_name(c->end_state[0]),
 		        lsc_tcp_state_name(c->end_state[1]), c->history);
 	else
-		fprintf(out, "\nhistory %s\n", c->history);
-	fprintf(out, "client sent %" PRIu64 " byte%s in %" PRIu64 " frame%s, server %" PRIu64
-	             " byte%s in %" PRIu64 " frame%s\n",
-	        c->bytes[0], PLURAL(c->bytes[0]), c->frames[0], PLURAL(c->frames[0]),
-	        c->bytes[1], PLURAL(c->bytes[1]), c->frames[1], PLURAL(c->frames[1]));
+		fprintf(out, _("\nhistory %s\n"), c->history);
+	/* Four counts, each with its own plural: each is a message of its own. */
+	char cnt[4][48];
+	for (int i = 0; i < 2; i++) {
+		snprintf(cnt[2 * i], sizeof cnt[0], P_("%" PRIu64 " byte", "%" PRIu64 " bytes", c->bytes[i]), c->bytes[i]);
+		snprintf(cnt[2 * i + 1], sizeof cnt[0], P_("%" PRIu64 " frame", "%" PRIu64 " frames", c->frames[i]),
+		         c->frames[i]);
+	}
+	fprintf(out, _("client sent %s in %s, server %s in %s\n"), cnt[0], cnt[1], cnt[2], cnt[3]);
 }
 
 /* ---- Mermaid ------------------------------------------------------------------ */
@@ -343,7 +355,7 @@ static uint32_t *hash_link(struct ladder *ld, uint32_t id)
 /* Writes a conversation's diagram and gives its rows and slot back. */
 static void flush_conv(struct ladder *ld, uint32_t ci)
 {
-	struct lconv *lc = &ld->convs[ci - 1];
+	struct ladder_conv *lc = &ld->convs[ci - 1];
 	if (ld->written)
 		fputs(ld->mermaid ? "\n%% ----\n\n" : "\n\n", ld->out);
 	ld->written = true;
@@ -433,7 +445,7 @@ static bool conv_available(struct ladder *ld)
 	if (order == NULL)
 		return false;
 	ld->order = order;
-	struct lconv *convs = realloc(ld->convs, cap * sizeof *convs);
+	struct ladder_conv *convs = realloc(ld->convs, cap * sizeof *convs);
 	if (convs == NULL)
 		return false;
 	ld->convs = convs;
@@ -475,13 +487,13 @@ static void ladder_frame(void *state, const struct lsc_frame *f)
 	uint32_t ci = *link;
 	if (ci == 0) {
 		ci = take_conv(ld);
-		struct lconv *lc = &ld->convs[ci - 1];
+		struct ladder_conv *lc = &ld->convs[ci - 1];
 		memset(lc, 0, sizeof *lc);
 		lc->c.id = f->flow.id;
 		lc->continued = f->number != f->flow.conv->first_frame;
 		*link = ci;
 	}
-	struct lconv *lc = &ld->convs[ci - 1];
+	struct ladder_conv *lc = &ld->convs[ci - 1];
 	lc->c = *f->flow.conv;
 	lsc_ladder_revise(ld->rows, lc->head, &f->flow);
 
@@ -501,8 +513,10 @@ static int ladder_end(void *state)
 	struct ladder *ld = state;
 	flush_all(ld);
 	if (ld->untracked != 0)
-		fprintf(ld->out, "%s%s(%" PRIu64 " frame%s outside any TCP or UDP conversation not shown)\n",
-		        ld->written ? "\n" : "", ld->mermaid ? "%% " : "", ld->untracked, PLURAL(ld->untracked));
+		fprintf(ld->out, P_("%s%s(%" PRIu64 " frame outside any TCP or UDP conversation not shown)\n",
+		                    "%s%s(%" PRIu64 " frames outside any TCP or UDP conversation not shown)\n",
+		                    ld->untracked),
+		        ld->written ? "\n" : "", ld->mermaid ? "%% " : "", ld->untracked);
 	free(ld->rows);
 	free(ld->convs);
 	free(ld->order);

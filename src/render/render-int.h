@@ -12,6 +12,7 @@
 #include <layerscope/render.h>
 
 #include "../lib/clock.h"
+#include "../lib/i18n.h"
 
 extern const struct lsc_renderer lsc_render_json;
 extern const struct lsc_renderer lsc_render_line;
@@ -151,6 +152,8 @@ void lsc_text_u64(struct lsc_text *t, uint64_t v);
 /* `v` as lowercase hex, zero-padded to `digits`, with a 0x prefix. */
 void lsc_text_hex(struct lsc_text *t, uint64_t v, unsigned digits);
 void lsc_text_fixed(struct lsc_text *t, int64_t v, unsigned digits);
+/* A duration a person reads: lsc_text_fixed with the locale's decimal separator (never in JSON). */
+void lsc_text_secs(struct lsc_text *t, int64_t v, unsigned digits);
 void lsc_text_spaces(struct lsc_text *t, unsigned n);
 
 /* Writes an SGR escape: "\033[" sgr "m". */
@@ -303,6 +306,8 @@ struct lsc_flow_conv;
 struct lsc_flow_ann;
 /* Seconds with microseconds: "0.004395". */
 void lsc_render_duration(struct lsc_strbuf *b, int64_t ns);
+/* The same for a person: the locale's decimal separator ("0,000038" in pt_BR); never for JSON. */
+void lsc_render_secs(struct lsc_strbuf *b, int64_t ns);
 /* "Conversation 1: TCP  client 127.0.0.1:40950 -> server 127.0.0.1:33743". */
 void lsc_render_conv_heading(struct lsc_strbuf *b, const struct lsc_flow_conv *c);
 /* "[S.] seq=0 ack=1", "[P.] seq=1 ack=1 len=15", "UDP len=9". */

@@ -74,26 +74,38 @@ void lsc_conv_cells(const struct lsc_flow_conv *c, struct lsc_conv_cells *x)
 	lsc_sb_init(&b, x->server, sizeof x->server);
 	lsc_flow_endpoint_text(&b, c->family, &c->ep[1]);
 	lsc_sb_init(&b, x->dur, sizeof x->dur);
-	lsc_render_duration(&b, c->last_ns - c->first_ns);
+	lsc_render_secs(&b, c->last_ns - c->first_ns);
 	lsc_sb_init(&b, x->rtt, sizeof x->rtt);
 	if (c->handshake_rtt_ns >= 0)
-		lsc_render_duration(&b, c->handshake_rtt_ns);
+		lsc_render_secs(&b, c->handshake_rtt_ns);
 	else
 		lsc_sb_putc(&b, '-');
 	lsc_community_id_conv(c, x->cid);
 	lsc_sb_init(&b, x->notes, sizeof x->notes);
 	if (c->midstream)
-		lsc_sb_puts(&b, "mid-stream");
+		lsc_sb_puts(&b, _("mid-stream"));
 	if (c->refused)
-		lsc_sb_printf(&b, "%srefused", b.len ? "," : "");
+		lsc_sb_printf(&b, "%s%s", b.len ? "," : "", _("refused"));
 	if (c->port_reused)
-		lsc_sb_printf(&b, "%sport-reuse", b.len ? "," : "");
+		lsc_sb_printf(&b, "%s%s", b.len ? "," : "", _("port-reuse"));
 }
 
 static int width(int w, const char *s)
 {
-	int n = (int)strlen(s);
+	int n = (int)lsc_text_cols(s, strlen(s));
 	return n > w ? n : w;
+}
+
+/* A heading in `w` columns, right- or left-aligned: printf pads bytes, and a translation's "ç" is two. */
+static void head(FILE *out, const char *s, int w, bool left, const char *after)
+{
+	int pad = w - (int)lsc_text_cols(s, strlen(s));
+	for (int i = 0; !left && i < pad; i++)
+		fputc(' ', out);
+	fputs(s, out);
+	for (int i = 0; left && i < pad; i++)
+		fputc(' ', out);
+	fputs(after, out);
 }
 
 int lsc_stats_finish(struct lsc_stats *st)
@@ -142,7 +154,8 @@ int lsc_stats_write(struct lsc_stats *st, FILE *out)
 		return -1;
 
 	uint32_t ntcp = 0;
-	int wc = 6, ws = 6, wst = 5, wh = 7;
+	int wc = width(6, _("client")), ws = width(6, _("server")), wst = width(5, _("state")),
+	    wh = width(7, _("history"));
 	for (uint32_t i = 0; i < st->n; i++) {
 		struct lsc_conv_cells x;
 		const struct lsc_flow_conv *c = &st->rows[i];
@@ -153,30 +166,44 @@ int lsc_stats_write(struct lsc_stats *st, FILE *out)
 		wst = width(wst, lsc_tcp_state_name(c->state));
 		wh = width(wh, c->history);
 	}
-	fprintf(out, "Conversations: %" PRIu64 " (TCP %" PRIu32 ", UDP %" PRIu32 ")\n",
+	fprintf(out, _("Conversations: %" PRIu64 " (TCP %" PRIu32 ", UDP %" PRIu32 ")\n"),
 	        st->n + st->dropped, ntcp, st->n - ntcp);
 	if (st->n == 0)
 		return 0;
 	/* Wider than the terminal: the counts fold under each row (the community id stays in the wide table and JSON). */
 	int wide = 6 + 2 + 5 + 2 + wc + 2 + ws + 2 + wst + 2 + wh + 2 + 8 + 2 + 10 + 2 + 10 + 2 + 11 + 2 + 11 + 2 + 30;
 	if (st->width != 0 && wide > (int)st->width) {
-		fprintf(out, "%6s  %-5s  %-*s  %-*s  %-*s  %s\n", "#", "proto", wc, "client", ws, "server", wst,
-		        "state", "history");
+		head(out, "#", 6, false, "  ");
+		head(out, _("proto"), 5, true, "  ");
+		head(out, _("client"), wc, true, "  ");
+		head(out, _("server"), ws, true, "  ");
+		head(out, _("state"), wst, true, "  ");
+		head(out, _("history"), 0, true, "\n");
 		for (uint32_t i = 0; i < st->n; i++) {
 			struct lsc_conv_cells x;
 			const struct lsc_flow_conv *c = &st->rows[i];
 			lsc_conv_cells(c, &x);
 			fprintf(out, "%6" PRIu32 "  %-5s  %-*s  %-*s  %-*s  %s\n", c->id, c->ipproto == 6 ? "TCP" : "UDP",
 			        wc, x.client, ws, x.server, wst, lsc_tcp_state_name(c->state), c->history);
-			fprintf(out, "%8s%" PRIu64 " frames, bytes c>s %" PRIu64 " s>c %" PRIu64 ", %s s, hs rtt %s%s%s%s\n",
+			fprintf(out, _("%8s%" PRIu64 " frames, bytes c>s %" PRIu64 " s>c %" PRIu64 ", %s s, hs rtt %s%s%s%s\n"),
 			        "", c->frames[0] + c->frames[1], c->bytes[0], c->bytes[1], x.dur, x.rtt,
 			        x.rtt[0] == '-' ? "" : " s", x.notes[0] ? ", " : "", x.notes);
 		}
 		goto done;
 	}
-	fprintf(out, "%6s  %-5s  %-*s  %-*s  %-*s  %-*s  %8s  %10s  %10s  %11s  %11s  %-30s  %s\n", "#",
-	        "proto", wc, "client", ws, "server", wst, "state", wh, "history", "frames", "bytes c>s",
-	        "bytes s>c", "duration s", "hs rtt s", "community id", "notes");
+	head(out, "#", 6, false, "  ");
+	head(out, _("proto"), 5, true, "  ");
+	head(out, _("client"), wc, true, "  ");
+	head(out, _("server"), ws, true, "  ");
+	head(out, _("state"), wst, true, "  ");
+	head(out, _("history"), wh, true, "  ");
+	head(out, _("frames"), 8, false, "  ");
+	head(out, _("bytes c>s"), 10, false, "  ");
+	head(out, _("bytes s>c"), 10, false, "  ");
+	head(out, _("duration s"), 11, false, "  ");
+	head(out, _("hs rtt s"), 11, false, "  ");
+	head(out, _("community id"), 30, true, "  ");
+	head(out, _("notes"), 0, true, "\n");
 	for (uint32_t i = 0; i < st->n; i++) {
 		struct lsc_conv_cells x;
 		const struct lsc_flow_conv *c = &st->rows[i];
@@ -189,8 +216,9 @@ int lsc_stats_write(struct lsc_stats *st, FILE *out)
 	}
 done:
 	if (st->dropped != 0)
-		fprintf(out, "(%" PRIu64 " more conversation%s counted but not listed: the table keeps %" PRIu32
-		             " rows)\n", st->dropped, PLURAL(st->dropped), st->max);
+		fprintf(out, P_("(%" PRIu64 " more conversation counted but not listed: the table keeps %" PRIu32
+		                " rows)\n", "(%" PRIu64 " more conversations counted but not listed: the table keeps %"
+		                PRIu32 " rows)\n", st->dropped), st->dropped, st->max);
 	if (lsc_teach_is_on(st->explain))
 		explain_histories(st, out);
 	return 0;

@@ -48,6 +48,15 @@ void lsc_text_fixed(struct lsc_text *t, int64_t v, unsigned digits)
 	lsc_text_wrote(t, lsc_w_fixed(lsc_text_w(t, LSC_W_FIXED), v, digits));
 }
 
+void lsc_text_secs(struct lsc_text *t, int64_t v, unsigned digits)
+{
+	char *start = lsc_text_w(t, LSC_W_FIXED), *end = lsc_w_fixed(start, v, digits);
+	char *dot = memchr(start, '.', (size_t)(end - start));
+	if (dot != NULL && lsc_decimal_point()[0] == ',') /* "0,000038 s" in pt_BR; one byte either way */
+		*dot = ',';
+	lsc_text_wrote(t, end);
+}
+
 static const char hexd[] = "0123456789abcdef";
 
 void lsc_text_hex(struct lsc_text *t, uint64_t v, unsigned digits)
@@ -338,7 +347,7 @@ void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
 void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
 {
 	lsc_text_style(t, LSC_SGR_BOLD);
-	lsc_text_puts(t, "Frame ");
+	lsc_text_puts(t, _("Frame "));
 	lsc_text_u64(t, f->number);
 	lsc_text_end(t);
 	lsc_text_puts(t, " · ");
@@ -352,15 +361,15 @@ void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
 	}
 	lsc_text_puts(t, " · +");
 	unsigned d = ts_digits(f);
-	lsc_text_fixed(t, d == 9 ? f->rel_ns : f->rel_ns / 1000, d);
+	lsc_text_secs(t, d == 9 ? f->rel_ns : f->rel_ns / 1000, d);
 	lsc_text_puts(t, " s · ");
 	lsc_text_u64(t, f->caplen);
 	if (f->caplen != f->len) {
-		lsc_text_puts(t, " of ");
+		lsc_text_puts(t, _(" of "));
 		lsc_text_u64(t, f->len);
-		lsc_text_puts(t, " bytes captured");
+		lsc_text_puts(t, _(" bytes captured"));
 	} else {
-		lsc_text_puts(t, " bytes");
+		lsc_text_puts(t, _(" bytes"));
 	}
 	lsc_text_puts(t, " · ");
 	lsc_text_puts(t, lsc_linktype_name(f->linktype));
@@ -373,25 +382,25 @@ void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
 void lsc_text_range(struct lsc_text *t, const struct lsc_layer *l)
 {
 	if (l->cap_len == 0) {
-		lsc_text_puts(t, "at byte ");
+		lsc_text_puts(t, _("at byte "));
 		lsc_text_u64(t, l->offset);
-		lsc_text_puts(t, " (none of its ");
+		lsc_text_puts(t, _(" (none of its "));
 		lsc_text_u64(t, l->hdr_len);
-		lsc_text_puts(t, " bytes captured)");
+		lsc_text_puts(t, _(" bytes captured)"));
 		return;
 	}
-	lsc_text_puts(t, "bytes ");
+	lsc_text_puts(t, _("bytes "));
 	lsc_text_u64(t, l->offset);
 	lsc_text_puts(t, "–");
 	lsc_text_u64(t, (uint64_t)l->offset + l->cap_len - 1);
 	lsc_text_puts(t, " (");
 	lsc_text_u64(t, l->cap_len);
 	if (l->cap_len < l->hdr_len) {
-		lsc_text_puts(t, " of ");
+		lsc_text_puts(t, _(" of "));
 		lsc_text_u64(t, l->hdr_len);
-		lsc_text_puts(t, " captured)");
+		lsc_text_puts(t, _(" captured)"));
 	} else {
-		lsc_text_puts(t, l->cap_len == 1 ? " byte)" : " bytes)");
+		lsc_text_puts(t, P_(" byte)", " bytes)", l->cap_len));
 	}
 }
 

@@ -202,9 +202,28 @@ static void put_time(struct lsc_timeline *tl, int64_t sec, uint32_t nsec)
 
 static void put_padded(struct lsc_timeline *tl, const char *s, unsigned width)
 {
-	size_t n = strlen(s);
+	size_t n = lsc_text_cols(s, strlen(s));
 	lsc_text_puts(&tl->t, s);
 	lsc_text_spaces(&tl->t, n < width ? (unsigned)(width - n) : 1u);
+}
+
+/*
+ * A role as a person reads it. The demo names its programs and hosts in
+ * English ("client 2", "server host"), which its calls file and the matching
+ * of calls to frames rely on; only what is shown is translated.
+ */
+static const char *const role_words[] = { N_("client"), N_("server"), N_("client host"), N_("server host") };
+
+static const char *role_shown(const char *role, char *buf, size_t size)
+{
+	if (strncmp(role, "client ", 7) == 0 && role[7] >= '0' && role[7] <= '9') {
+		snprintf(buf, size, _("client %s"), role + 7);
+		return buf;
+	}
+	for (size_t i = 0; i < sizeof role_words / sizeof role_words[0]; i++)
+		if (strcmp(role, role_words[i]) == 0)
+			return _(role_words[i]);
+	return role;
 }
 
 static struct tl_reader *reader_find(struct lsc_timeline *tl, const char *role, bool make)
@@ -274,7 +293,8 @@ void lsc_timeline_call(struct lsc_timeline *tl, int64_t sec, uint32_t nsec, cons
 	lsc_text_flush(&tl->t);
 	put_time(tl, sec, nsec);
 	lsc_text_style(&tl->t, LSC_SGR_BOLD);
-	put_padded(tl, role, WHO_W + 1);
+	char shown[ROLE_MAX + 16];
+	put_padded(tl, role_shown(role, shown, sizeof shown), WHO_W + 1);
 	lsc_text_end(&tl->t);
 	lsc_text_puts(&tl->t, text);
 	lsc_text_putc(&tl->t, '\n');
@@ -341,8 +361,9 @@ static void end_name(struct lsc_timeline *tl, const struct lsc_frame *f, bool sr
 		n = name_find(tl, NAME_HOST, fam, src ? sa : da, 0);
 	if (n == NULL && f->has_flow && f->flow.dir != LSC_FLOW_DIR_NONE)
 		n = (f->flow.dir == LSC_FLOW_C2S) == src ? "client" : "server";
+	char shown[ROLE_MAX + 16];
 	if (n != NULL)
-		lsc_sb_puts(b, n);
+		lsc_sb_puts(b, role_shown(n, shown, sizeof shown));
 	else if (fam == 4)
 		lsc_sb_ipv4(b, src ? sa : da);
 	else if (fam == 6)
@@ -376,7 +397,7 @@ static void flow_text(struct lsc_strbuf *b, const struct lsc_frame *f)
 		lsc_flow_call_text(b, a->socket_call, a->call_source);
 	}
 	if (a->ref_frame != 0 && a->event == LSC_EV_DATAGRAM)
-		lsc_sb_printf(b, " · reply to frame %" PRIu64, a->ref_frame);
+		lsc_sb_printf(b, _(" · reply to frame %" PRIu64), a->ref_frame);
 }
 
 /* A frame outside any conversation (ARP, ICMP): its top layer's own summary. */
@@ -390,7 +411,7 @@ static void plain_text(struct lsc_strbuf *b, const struct lsc_frame *f)
 	}
 	const struct lsc_proto_info *pi = top != NULL ? lsc_proto_get(top->proto) : NULL;
 	if (pi == NULL) {
-		lsc_sb_printf(b, "%" PRIu32 " bytes", f->caplen);
+		lsc_sb_printf(b, P_("%" PRIu32 " byte", "%" PRIu32 " bytes", f->caplen), f->caplen);
 		return;
 	}
 	lsc_sb_puts(b, pi->abbrev);
@@ -494,7 +515,7 @@ void lsc_timeline_frame(struct lsc_timeline *tl, const struct lsc_frame *f)
 
 	lsc_text_flush(&tl->t); /* the frame alone in the buffer, to fold its lines */
 	put_time(tl, f->ts_sec, f->ts_nsec);
-	snprintf(label, sizeof label, "  frame %" PRIu64, f->number);
+	snprintf(label, sizeof label, _("  frame %" PRIu64), f->number);
 	put_padded(tl, label, WHO_W + 1);
 
 	lsc_sb_init(&wb, who, sizeof who);

@@ -78,9 +78,14 @@ static void start_line(struct tree_state *st, unsigned indent)
 }
 
 /* The spaces that bring a label of `width` columns to its value. */
+static unsigned label_cols(const char *label)
+{
+	return (unsigned)lsc_text_cols(label, strlen(label)); /* a translated label may hold "ç" */
+}
+
 static unsigned label_pad(const char *label, unsigned width)
 {
-	size_t n = strlen(label);
+	size_t n = label_cols(label);
 	return n + 2 <= width ? (unsigned)(width - n) : 2u;
 }
 
@@ -94,7 +99,7 @@ static void put_derived(struct tree_state *st, const char *s)
 {
 	lsc_text_style(&st->t, LSC_SGR_DIM);
 	lsc_text_putc(&st->t, '[');
-	lsc_text_puts(&st->t, s);
+	lsc_text_puts(&st->t, s[0] != '\0' ? _(s) : s); /* a name the catalogue knows (a checksum's verdict) is translated */
 	lsc_text_putc(&st->t, ']');
 	lsc_text_end(&st->t);
 }
@@ -118,7 +123,7 @@ static void begin_value(struct tree_state *st, const char *label, bool is_text)
 	case MODE_BLOCK:
 		start_line(st, lv->indent);
 		if (label != NULL)
-			put_label(st, label, st->depth == 0 ? st->label_w : (unsigned)strlen(label) + 2);
+			put_label(st, label, st->depth == 0 ? st->label_w : label_cols(label) + 2);
 		break;
 	case MODE_BLOCK_LIST:
 		if (!st->line_open) {
@@ -152,6 +157,7 @@ static void t_uint(struct lsc_sink *s, const char *key, const char *label, uint6
 {
 	struct tree_state *st = s->ctx;
 	(void)key;
+	label = label != NULL ? _(label) : NULL; /* the tables hold N_() labels */
 	begin_value(st, label, false);
 	if (hex_digits)
 		lsc_text_hex(&st->t, v, hex_digits);
@@ -168,13 +174,14 @@ static void t_bool(struct lsc_sink *s, const char *key, const char *label, int v
 {
 	struct tree_state *st = s->ctx;
 	(void)key;
+	label = label != NULL ? _(label) : NULL; /* the tables hold N_() labels */
 	begin_value(st, label, false);
 	if (name != NULL)
 		put_derived(st, name); /* a verdict reads better than true/false/null */
 	else if (v < 0)
-		put_derived(st, "unknown");
+		put_derived(st, _("unknown"));
 	else
-		lsc_text_puts(&st->t, v ? "yes" : "no");
+		lsc_text_puts(&st->t, v ? _("yes") : _("no"));
 	end_value(st);
 }
 
@@ -182,6 +189,7 @@ static void t_text(struct lsc_sink *s, const char *key, const char *label, const
 {
 	struct tree_state *st = s->ctx;
 	(void)key;
+	label = label != NULL ? _(label) : NULL; /* the tables hold N_() labels */
 	begin_value(st, label, true);
 	if (v == NULL) {
 		lsc_text_style(&st->t, LSC_SGR_DIM);
@@ -199,6 +207,7 @@ static void t_open(struct lsc_sink *s, const char *key, const char *label, bool 
 {
 	struct tree_state *st = s->ctx;
 	(void)key;
+	label = label != NULL ? _(label) : NULL; /* the tables hold N_() labels */
 	if (st->depth + 1 >= TREE_MAX_DEPTH) {
 		st->overflow++;
 		return;
@@ -215,7 +224,7 @@ static void t_open(struct lsc_sink *s, const char *key, const char *label, bool 
 		child->pad = 0;
 		if (label != NULL) {
 			lsc_text_puts(&st->t, label);
-			child->pad = label_pad(label, st->depth == 0 ? st->label_w : (unsigned)strlen(label) + 2);
+			child->pad = label_pad(label, st->depth == 0 ? st->label_w : label_cols(label) + 2);
 		}
 		if (list) {
 			child->mode = MODE_BLOCK_LIST;
@@ -264,7 +273,7 @@ static void t_close(struct lsc_sink *s, bool list)
 		if (child->n == 0) {
 			lsc_text_spaces(&st->t, child->pad);
 			lsc_text_style(&st->t, LSC_SGR_DIM);
-			lsc_text_puts(&st->t, "(none)");
+			lsc_text_puts(&st->t, _("(none)"));
 			lsc_text_end(&st->t);
 		}
 		end_line(st);
@@ -274,7 +283,7 @@ static void t_close(struct lsc_sink *s, bool list)
 		else if (!child->labelled)
 			lsc_text_putc(&st->t, ']');
 		else if (child->n == 0)
-			lsc_text_puts(&st->t, "(none)");
+			lsc_text_puts(&st->t, _("(none)"));
 	}
 	st->depth--;
 	if (st->depth == 0)
@@ -289,7 +298,7 @@ static unsigned label_width(const struct lsc_proto_info *pi)
 {
 	size_t w = 6;
 	for (size_t i = 0; i < pi->nfields; i++) {
-		size_t n = strlen(pi->fields[i].label);
+		size_t n = label_cols(_(pi->fields[i].label));
 		if (n > w)
 			w = n;
 	}
@@ -333,7 +342,7 @@ static void put_column(struct tree_state *st, const char *name, const char *sgr)
 	lsc_text_style(&st->t, sgr);
 	lsc_text_puts(&st->t, name);
 	lsc_text_end(&st->t);
-	size_t n = strlen(name);
+	size_t n = lsc_text_cols(name, strlen(name));
 	lsc_text_spaces(&st->t, n < TREE_COL ? (unsigned)(TREE_COL - n) : 1u);
 }
 
@@ -349,18 +358,18 @@ static void tree_layer(struct tree_state *st, const struct lsc_frame *f, const s
 	const struct lsc_proto_info *pi = lsc_proto_get(l->proto);
 	unsigned tcpip = lsc_layer_tcpip(f, l);
 
-	put_column(st, lsc_tcpip_title(tcpip), lsc_text_layer_sgr(tcpip, alt));
+	put_column(st, _(lsc_tcpip_title(tcpip)), lsc_text_layer_sgr(tcpip, alt));
 	lsc_text_style(&st->t, LSC_SGR_BOLD);
 	lsc_text_puts(&st->t, pi->title);
 	lsc_text_end(&st->t);
 	lsc_text_puts(&st->t, " · ");
 	lsc_text_range(&st->t, l);
 	if (l->flags & LSC_LF_QUOTED)
-		put_tag(st, "quoted inside the ICMP error");
+		put_tag(st, _("quoted inside the ICMP error"));
 	if (l->flags & LSC_LF_FRAGMENT)
-		put_tag(st, "a later fragment: what follows is fragment data");
+		put_tag(st, _("a later fragment: what follows is fragment data"));
 	if (l->flags & LSC_LF_CLIPPED)
-		put_tag(st, "claims more bytes than the capture holds");
+		put_tag(st, _("claims more bytes than the capture holds"));
 	end_line(st);
 	if (lsc_layer_damaged(l)) {
 		start_line(st, TREE_COL);
@@ -386,7 +395,7 @@ static void tree_flow(struct tree_state *st, const struct lsc_frame *f)
 		return;
 	start_line(st, 0);
 	lsc_text_style(&st->t, LSC_SGR_BOLD);
-	lsc_text_puts(&st->t, "Conversation");
+	lsc_text_puts(&st->t, _("Conversation"));
 	lsc_text_end(&st->t);
 	end_line(st);
 	fields_reset(st, FLOW_LABEL_W);
@@ -401,7 +410,7 @@ static void tree_process(struct tree_state *st, const struct lsc_frame *f)
 		return;
 	start_line(st, 0);
 	lsc_text_style(&st->t, LSC_SGR_BOLD);
-	lsc_text_puts(&st->t, "Process");
+	lsc_text_puts(&st->t, _("Process"));
 	lsc_text_end(&st->t);
 	end_line(st);
 	fields_reset(st, PROCESS_LABEL_W);
@@ -413,7 +422,7 @@ static void tree_notes(struct tree_state *st, const struct lsc_frame *f)
 {
 	for (unsigned i = 0; i < f->nnotes; i++) {
 		if (i == 0)
-			put_column(st, "Notes", LSC_SGR_BOLD);
+			put_column(st, _("Notes"), LSC_SGR_BOLD);
 		else
 			start_line(st, TREE_COL);
 		lsc_text_puts(&st->t, "• ");
@@ -433,17 +442,17 @@ static void tree_frame(void *state, const struct lsc_frame *f)
 	lsc_text_frame_heading(&st->t, f);
 	lsc_text_putc(&st->t, '\n');
 	if (f->link_unsupported) {
-		put_column(st, lsc_tcpip_title(LSC_TCPIP_LINK), LSC_SGR_DAMAGE);
+		put_column(st, _(lsc_tcpip_title(LSC_TCPIP_LINK)), LSC_SGR_DAMAGE);
 		lsc_text_style(&st->t, LSC_SGR_DAMAGE);
-		lsc_text_puts(&st->t, "link type ");
+		lsc_text_puts(&st->t, _("link type "));
 		lsc_text_puts(&st->t, lsc_linktype_name(f->linktype));
-		lsc_text_puts(&st->t, " is not decoded: its bytes follow undecoded");
+		lsc_text_puts(&st->t, _(" is not decoded: its bytes follow undecoded"));
 		lsc_text_end(&st->t);
 		end_line(st);
 	}
 	if (f->caplen == 0) {
 		start_line(st, TREE_COL);
-		lsc_text_puts(&st->t, "(no bytes captured)");
+		lsc_text_puts(&st->t, _("(no bytes captured)"));
 		end_line(st);
 	}
 	for (unsigned i = 0; i < f->nlayers; i++) {

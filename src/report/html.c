@@ -581,7 +581,7 @@ static void model_intro(struct lsc_report *r, FILE *o, bool link)
 static void model(struct lsc_report *r, FILE *o)
 {
 	const struct lsc_frame *f = r->model;
-	fputs("<section id=\"model\">\n<h2>The TCP/IP layer model</h2>\n", o);
+	fprintf(o, "<section id=\"model\">\n<h2>%s</h2>\n", _("The TCP/IP layer model"));
 	if (f == NULL) {
 		fputs("<p class=\"note\">The capture holds no frames.</p>\n</section>\n", o);
 		return;
@@ -634,7 +634,7 @@ static void conv_table(struct lsc_report *r, FILE *o)
 	uint32_t n;
 	uint64_t dropped;
 	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
-	fputs("<section id=\"conversations\">\n<h2>Conversations</h2>\n", o);
+	fprintf(o, "<section id=\"conversations\">\n<h2>%s</h2>\n", _("Conversations"));
 	para(o, NULL, lsc_report_conv_intro, r);
 	if (n != 0) {
 		fputs("<div class=\"scroll\"><table class=\"grid convs\">\n<thead><tr><th class=\"n\">#</th>"
@@ -823,7 +823,7 @@ static void ladders(struct lsc_report *r, FILE *o)
 	uint32_t n;
 	uint64_t dropped;
 	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
-	fputs("<section id=\"ladders\">\n<h2>Ladder diagrams</h2>\n", o);
+	fprintf(o, "<section id=\"ladders\">\n<h2>%s</h2>\n", _("Ladder diagrams"));
 	para(o, NULL, lsc_report_ladder_intro, r);
 	for (uint32_t i = 0; i < n; i++)
 		ladder_figure(r, o, &c[i]);
@@ -855,7 +855,9 @@ static void timeline(struct lsc_report *r, FILE *o)
 /* Everything up to <body>: the page's title says what it is. */
 static void page_start(struct lsc_report *r, FILE *o, const char *title, const char *body_class)
 {
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	/* TRANSLATORS: your language as HTML's lang attribute (BCP 47), e.g. pt-BR. */
+	fprintf(o, "<!DOCTYPE html>\n<html lang=\"%s\">\n", _("en"));
+	fputs("<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", o);
 	fputs("<meta name=\"generator\" content=\"layerscope ", o);
 	esc(o, r->o.version != NULL ? r->o.version : "");
@@ -969,7 +971,7 @@ static void html_head(struct lsc_report *r, FILE *o)
 	ladders(r, o);
 	timeline(r, o);
 	conv_table(r, o);
-	fputs("<section id=\"frames\">\n<h2>Frames</h2>\n", o);
+	fprintf(o, "<section id=\"frames\">\n<h2>%s</h2>\n", _("Frames"));
 	para(o, NULL, lsc_report_frames_intro, r);
 }
 

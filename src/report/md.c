@@ -312,7 +312,7 @@ static void mix_row(FILE *o, const struct lsc_report_mix_row *m)
 
 static void summary(struct lsc_report *r, FILE *o)
 {
-	fputs("## Capture summary <a id=\"summary\"></a>\n\n| | |\n|---|---|\n", o);
+	fprintf(o, "## %s <a id=\"summary\"></a>\n\n| | |\n|---|---|\n", _("Capture summary"));
 	lsc_report_summary(r, row, o);
 	fputs("\n### Protocol mix by layer\n\n| Layer | Protocol | Frames | % of frames | Bytes |\n"
 	      "|---|---|---:|---:|---:|\n", o);
@@ -337,7 +337,7 @@ static void model(struct lsc_report *r, FILE *o)
 	const struct lsc_frame *f = r->model;
 	char buf[160];
 	struct lsc_strbuf b;
-	fputs("## The TCP/IP layer model <a id=\"model\"></a>\n\n", o);
+	fprintf(o, "## %s <a id=\"model\"></a>\n\n", _("The TCP/IP layer model"));
 	if (f == NULL) {
 		fputs("The capture holds no frames.\n\n", o);
 		return;
@@ -377,7 +377,7 @@ static void conv_table(struct lsc_report *r, FILE *o)
 	uint32_t n;
 	uint64_t dropped;
 	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
-	fputs("## Conversations <a id=\"conversations\"></a>\n\n", o);
+	fprintf(o, "## %s <a id=\"conversations\"></a>\n\n", _("Conversations"));
 	para(o, lsc_report_conv_intro, r);
 	if (n != 0)
 		fputs("| # | Proto | Client | Server | Service | State reached | History | Frames | Bytes c→s | "
@@ -415,7 +415,7 @@ static void ladders(struct lsc_report *r, FILE *o)
 	uint32_t n;
 	uint64_t dropped;
 	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
-	fputs("## Ladder diagrams <a id=\"ladders\"></a>\n\n", o);
+	fprintf(o, "## %s <a id=\"ladders\"></a>\n\n", _("Ladder diagrams"));
 	para(o, lsc_report_ladder_intro, r);
 	for (uint32_t i = 0; i < n; i++) {
 		struct lsc_ladder_diagram d;
@@ -475,30 +475,32 @@ static void md_head(struct lsc_report *r, FILE *o)
 	char buf[96];
 	struct lsc_strbuf b;
 	lsc_report_convs(r, &n, &dropped);
-	fputs("# layerscope report: ", o);
+	fputs(_("# layerscope report: "), o);
 	code(o, r->o.source);
-	fprintf(o, "\n\n%" PRIu64 " frame%s · %" PRIu64 " conversation%s", r->frames, PLURAL(r->frames),
-	        n + dropped, PLURAL(n + dropped));
+	fputs("\n\n", o);
+	fprintf(o, P_("%" PRIu64 " frame", "%" PRIu64 " frames", r->frames), r->frames);
+	fputs(" · ", o);
+	fprintf(o, P_("%" PRIu64 " conversation", "%" PRIu64 " conversations", n + dropped), n + dropped);
 	if (r->frames != 0) {
 		lsc_sb_init(&b, buf, sizeof buf);
 		lsc_report_time(r, &b, r->first_ns, r->ts_digits);
-		fputs(" · from ", o);
+		fputs(_(" · from "), o);
 		esc(o, buf);
 	}
-	fputs("\n\nContents: [Capture summary](#summary) · [Layer model](#model) · "
-	      "[Conversations](#conversations) · [Ladder diagrams](#ladders) · ", o);
+	fprintf(o, _("\n\nContents: [%s](#summary) · [%s](#model) · [%s](#conversations) · [%s](#ladders) · "
+	             "[%s](#frames)\n\n"), _("Capture summary"), _("Layer model"), _("Conversations"),
+	        _("Ladder diagrams"), _("Frames"));
 	if (r->o.calls != NULL) {
 		fputc('[', o);
 		esc(o, _("Socket calls and frames"));
-		fputs("](#timeline) · ", o);
+		fputs("](#timeline)\n\n", o);
 	}
-	fputs("[Frames](#frames)\n\n", o);
 	summary(r, o);
 	model(r, o);
 	conv_table(r, o);
 	ladders(r, o);
 	timeline(r, o);
-	fputs("## Frames <a id=\"frames\"></a>\n\n", o);
+	fprintf(o, "## %s <a id=\"frames\"></a>\n\n", _("Frames"));
 	para(o, lsc_report_frames_intro, r);
 }
 

@@ -557,49 +557,49 @@ void lsc_report_summary(const struct lsc_report *r, lsc_report_row_fn row, FILE 
 	uint32_t nconv;
 	uint64_t dropped;
 	lsc_report_convs(r, &nconv, &dropped);
-	row(o, "File", r->o.source);
+	row(o, _("File"), r->o.source);
 	if (r->o.filter != NULL)
-		row(o, "Filter", r->o.filter);
+		row(o, _("Filter"), r->o.filter);
 	lsc_sb_init(&b, buf, sizeof buf);
 	for (unsigned i = 0; i < r->nlinktypes; i++)
 		lsc_sb_printf(&b, "%s%s", i ? ", " : "", lsc_linktype_name(r->linktypes[i]));
 	if (r->more_linktypes)
 		lsc_sb_puts(&b, ", …");
-	row(o, "Link type", r->nlinktypes ? buf : "—");
+	row(o, _("Link type"), r->nlinktypes ? buf : "—");
 	if (r->frames != 0) {
 		lsc_sb_init(&b, buf, sizeof buf);
 		lsc_report_time(r, &b, r->first_ns, r->ts_digits);
-		row(o, "First frame", buf);
+		row(o, _("First frame"), buf);
 		lsc_sb_init(&b, buf, sizeof buf);
 		lsc_report_time(r, &b, r->last_ns, r->ts_digits);
-		row(o, "Last frame", buf);
+		row(o, _("Last frame"), buf);
 		lsc_sb_init(&b, buf, sizeof buf);
 		lsc_render_duration(&b, r->last_ns - r->first_ns);
 		lsc_sb_puts(&b, " s");
-		row(o, "Time span", buf);
+		row(o, _("Time span"), buf);
 	}
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_sb_printf(&b, "%" PRIu64, r->frames);
 	if (r->o.filter != NULL)
 		lsc_sb_printf(&b, " matching the filter, of %" PRIu64 " read", r->frames_read);
-	row(o, "Frames", buf);
+	row(o, _("Frames"), buf);
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_sb_printf(&b, "%" PRIu64 " captured", r->bytes);
 	if (r->wire_bytes != r->bytes)
 		lsc_sb_printf(&b, ", %" PRIu64 " on the wire", r->wire_bytes);
-	row(o, "Bytes", buf);
+	row(o, _("Bytes"), buf);
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_sb_printf(&b, "%" PRIu64 " (%" PRIu32 " listed%s; %" PRIu64 " frame%s outside any)", nconv + dropped,
 	              nconv, dropped ? ", the rest counted" : "", r->untracked, PLURAL(r->untracked));
-	row(o, "Conversations", buf);
+	row(o, _("Conversations"), buf);
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_sb_printf(&b, "%" PRIu64 " damaged (truncated or malformed), %" PRIu64 " with notes", r->damaged,
 	              r->noted);
-	row(o, "Frames of note", buf);
+	row(o, _("Frames of note"), buf);
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_sb_printf(&b, "%" PRIu64 " of %" PRIu64 "%s", r->detailed, r->frames,
 	              r->detailed < r->frames ? " (raise --frames for more)" : "");
-	row(o, "Frames in detail", buf);
+	row(o, _("Frames in detail"), buf);
 }
 
 void lsc_report_mix(const struct lsc_report *r, lsc_report_mix_fn fn, FILE *o)

@@ -26,11 +26,12 @@ corpora=${CORPORA:-$top/../shared/corpora}
 list=$here/TESTLIST
 expdir=$here/expected
 
-# Same clock and bytes everywhere: times are shown in local time.
+# Same clock and bytes everywhere: times are shown in local time. The text is
+# English and UTF-8 (C.UTF-8); a case may name another locale (below).
 TZ=UTC
-LC_ALL=C
+LC_ALL=C.UTF-8
 export TZ LC_ALL
-unset NO_COLOR
+unset NO_COLOR LANGUAGE
 
 mode=check
 only=all
@@ -69,6 +70,20 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/lsc-golden.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 99' INT TERM
 
+# The catalogues of this tree, not an installed layerscope's: a case in
+# another language reads them (po/LINGUAS, compiled here).
+mkdir -p "$tmp/locale"
+LAYERSCOPE_LOCALEDIR=$tmp/locale
+# `demo --replay` shows the captures of this tree.
+LAYERSCOPE_CAPTURES=$top/captures
+export LAYERSCOPE_LOCALEDIR LAYERSCOPE_CAPTURES
+if command -v msgfmt >/dev/null; then
+	for lang in $(sed 's/#.*//' "$top/po/LINGUAS"); do
+		mkdir -p "$tmp/locale/$lang/LC_MESSAGES"
+		msgfmt -o "$tmp/locale/$lang/LC_MESSAGES/layerscope.mo" "$top/po/$lang.po" || exit 99
+	done
+fi
+
 esc=$(printf '\033')
 passed=0 failed=0 skipped=0 updated=0 unchanged=0 errors=0
 seen=" "
@@ -77,6 +92,7 @@ skip_note=
 # Replaces every occurrence of the capture's real path with its TESTLIST form,
 # so messages naming the file do not depend on where the tree lives.
 normalise() {
+	[ -n "$1" ] || { cat; return; }
 	awk -v a="$1" -v b="$2" '{
 		out = ""
 		while ((i = index($0, a)) > 0) {
@@ -88,15 +104,17 @@ normalise() {
 }
 
 # Runs one test into $tmp/actual: stdout, then stderr and the exit status if any.
+# $envs holds the case's VAR=VALUE words (its locale), given to env(1).
 run_one() {
 	name=$1 listed=$2 path=$3 format=$4 opts=$5 filter=$6
 	set -f
 	# shellcheck disable=SC2086 # options and filter are blank-separated words
 	case $format in
-	report:*) "$bin" report -f "${format#report:}" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
-	quiz:*) "$bin" quiz --answers -f "${format#quiz:}" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
-	follow) "$bin" read $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;; # --follow prints its own format
-	*) "$bin" read -f "$format" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
+	report:*) env $envs "$bin" report -f "${format#report:}" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
+	quiz:*) env $envs "$bin" quiz --answers -f "${format#quiz:}" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
+	follow) env $envs "$bin" read $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;; # --follow prints its own format
+	run) env $envs "$bin" $opts ${path:+"$path"} $filter >"$tmp/out" 2>"$tmp/err" ;; # any command line
+	*) env $envs "$bin" read -f "$format" $opts "$path" $filter >"$tmp/out" 2>"$tmp/err" ;;
 	esac
 	rc=$?
 	set +f
@@ -104,7 +122,9 @@ run_one() {
 		cat "$tmp/out"
 		if [ -s "$tmp/err" ]; then
 			echo "--- stderr"
-			normalise "$path" "$listed" <"$tmp/err"
+			# the capture as TESTLIST names it; the demo's bundled captures from the top of the tree
+			if [ -n "$path" ]; then normalise "$path" "$listed" <"$tmp/err"; else cat "$tmp/err"; fi |
+				normalise "$top/" ""
 		fi
 		if [ "$rc" -ne 0 ]; then
 			echo "--- exit $rc"
@@ -127,6 +147,15 @@ show_diff() {
 check_one() {
 	name=$1
 	if [ ! -f "$expdir/$name.out" ]; then
+		: # said below
+	elif [ "$ascii" = yes ] && [ "$(LC_ALL=C tr -d '\000-\177' <"$tmp/actual" | wc -c)" -gt 0 ]; then
+		# The C locale's character set is ASCII: not one byte above 0x7f, as tcpdump.
+		echo "FAIL $name: run in the C locale, it printed bytes that are not ASCII:"
+		LC_ALL=C grep -n "$(printf '[\200-\377]')" "$tmp/actual" | head -n 5
+		failed=$((failed + 1))
+		return
+	fi
+	if [ ! -f "$expdir/$name.out" ]; then
 		echo "FAIL $name: no expected/$name.out (a new test? run tests/golden/update.sh $name)"
 		failed=$((failed + 1))
 	elif cmp -s "$expdir/$name.out" "$tmp/actual"; then
@@ -135,6 +164,7 @@ check_one() {
 	else
 		case $2 in
 		report:*) echo "FAIL $name: layerscope report -f ${2#report:} $3 differs from expected/$name.out" ;;
+		run) echo "FAIL $name: layerscope $3 differs from expected/$name.out" ;;
 		quiz:*) echo "FAIL $name: layerscope quiz --answers -f ${2#quiz:} $3 differs from expected/$name.out" ;;
 		*) echo "FAIL $name: layerscope read -f $2 $3 differs from expected/$name.out" ;;
 		esac
@@ -149,6 +179,11 @@ update_one() {
 	if [ "$rc" -gt 2 ] || grep -q -e 'Sanitizer' -e 'runtime error:' "$tmp/actual"; then
 		echo "ERROR $name: layerscope crashed or a sanitizer spoke (exit $rc); not updated:"
 		sed -n '/--- stderr/,$p' "$tmp/actual" | head -n 20
+		errors=$((errors + 1))
+		return
+	fi
+	if [ "$ascii" = yes ] && [ "$(LC_ALL=C tr -d '\000-\177' <"$tmp/actual" | wc -c)" -gt 0 ]; then
+		echo "ERROR $name: run in the C locale, it printed bytes that are not ASCII; not updated"
 		errors=$((errors + 1))
 		return
 	fi
@@ -184,9 +219,14 @@ while IFS= read -r line || [ -n "$line" ]; do
 	seen="$seen$name "
 	case $names in "  ") ;; *" $name "*) ;; *) continue ;; esac
 
-	opts='' filter='' in_filter=no
+	opts='' filter='' in_filter=no envs='' ascii=no
 	for w in "$@"; do
-		if [ "$in_filter" = no ] && [ "$w" = "--" ]; then
+		is_env=no
+		case $w in [A-Z_]*=*) case ${w%%=*} in *[!A-Z_]*) ;; *) is_env=yes ;; esac ;; esac
+		if [ "$in_filter" = no ] && [ -z "$opts" ] && [ $is_env = yes ]; then
+			envs="$envs $w" # a VAR=VALUE before the options: the case's environment
+			case $w in LC_ALL=C | LC_ALL=POSIX) ascii=yes ;; esac
+		elif [ "$in_filter" = no ] && [ "$w" = "--" ]; then
 			in_filter=yes
 		elif [ "$in_filter" = yes ]; then
 			filter="$filter $w"
@@ -197,6 +237,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 
 	# shellcheck disable=SC2016 # $CORPORA is literal text in TESTLIST
 	case $listed in
+	-) path='' ;; # no capture: a `run` case's whole command line is its options
 	'$CORPORA/'*)
 		[ "$only" = tree ] && continue
 		path=$corpora/${listed#'$CORPORA/'}
@@ -209,7 +250,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	/*) [ "$only" = corpora ] && continue; path=$listed ;;
 	*) [ "$only" = corpora ] && continue; path=$top/$listed ;;
 	esac
-	if [ ! -r "$path" ]; then
+	if [ -n "$path" ] && [ ! -r "$path" ]; then
 		echo "FAIL $name: capture $path is missing"
 		failed=$((failed + 1)) errors=$((errors + 1))
 		continue
@@ -220,7 +261,10 @@ while IFS= read -r line || [ -n "$line" ]; do
 	if [ "$mode" = update ]; then
 		update_one "$name" "$rc"
 	else
-		check_one "$name" "$format$opts" "$listed$filter"
+		case $format in
+		run) check_one "$name" run "$envs$opts $listed$filter" ;;
+		*) check_one "$name" "$format$opts" "$listed$filter" ;;
+		esac
 	fi
 done <"$list"
 
