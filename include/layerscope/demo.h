@@ -62,6 +62,10 @@ void lsc_timeline_name_host(struct lsc_timeline *tl, unsigned family, const uint
 void lsc_timeline_call(struct lsc_timeline *tl, int64_t sec, uint32_t nsec, const char *role,
                        const char *text);
 
+/* A recorded call (calls.h): the names it gives first, then the call. */
+struct lsc_call;
+void lsc_timeline_show_call(struct lsc_timeline *tl, const struct lsc_call *c);
+
 /* One frame, decoded and (when has_flow) tracked. */
 void lsc_timeline_frame(struct lsc_timeline *tl, const struct lsc_frame *f);
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* pipeline.h: the read loop, on one thread: source → decode → annotate → track → pace → render → step. */
+/* pipeline.h: the read loop, on one thread: source → decode → annotate → track → observe → pace → render → step. */
 #ifndef LAYERSCOPE_PIPELINE_H
 #define LAYERSCOPE_PIPELINE_H
 
@@ -51,11 +51,15 @@ struct lsc_pipeline {
 	enum lsc_pipeline_verdict (*step)(void *ctx, const struct lsc_frame *f);
 	void *step_ctx;
 	unsigned long long count; /* frames to show, 0: all */
+	/* After track: what was seen replaces what track inferred (the socket calls recorded
+	 * beside a capture, lsc_calls_observe). */
+	void (*observe)(void *ctx, struct lsc_frame *f);
+	void *observe_ctx;
 };
 
 /*
  * The stages before render for one frame: read it, decode it, annotate
- * it, track it.  1 with *f filled; 0 at the end of the input; -1 with
+ * it, track it, observe it.  1 with *f filled; 0 at the end of the input; -1 with
  * `err` (LSC_ERRBUF_SIZE bytes) filled.  For a caller with a loop of its
  * own (report); lsc_pipeline_run() reads through it.
  */

@@ -58,11 +58,12 @@ void lsc_quiz_free(struct lsc_quiz *q);
 void lsc_quiz_frame(struct lsc_quiz *q, const struct lsc_frame *f);
 
 /*
- * Takes one line of a .calls file ("TIME ROLE CALL", as `server --explain`
- * writes them; captures/README.md): the server's accept() and recv() let a
- * question ask what recv() returned.  Other lines are ignored.
+ * Takes one call of a .calls file (calls.h, as lsc_calls_load() read it):
+ * the server's accept() and recv() let a question ask what recv()
+ * returned.  Other calls are ignored.
  */
-void lsc_quiz_call(struct lsc_quiz *q, const char *line);
+struct lsc_call;
+void lsc_quiz_call(struct lsc_quiz *q, const struct lsc_call *call);
 
 /*
  * Draws at most `n` questions into `out` (room for `n`), repeatably for a

@@ -47,6 +47,9 @@ struct lsc_report_opts {
 	const char *filter;     /* the filter expression, or NULL */
 	const char *version;    /* the generator's version, or NULL */
 	struct lsc_explainer *explain; /* "Why" beside the frames (teach.h), or NULL; the caller's */
+	struct lsc_calls *calls; /* the socket calls recorded with the capture (calls.h), or NULL; the
+	                            caller's, observed into the frames before lsc_report_frame() */
+	bool handout;           /* HTML: a lesson of one or two pages, not the whole reference */
 	bool utc;               /* HTML and Markdown times in UTC, not local time; JSON is always UTC */
 };
 

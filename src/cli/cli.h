@@ -159,6 +159,9 @@ struct lsc_pipeline_opts {
 	/* Called after decode, before track and render: live's process owners. */
 	void (*annotate)(void *ctx, struct lsc_frame *f);
 	void *annotate_ctx;
+	/* Called after track: the socket calls recorded beside the capture (read). */
+	void (*observe)(void *ctx, struct lsc_frame *f);
+	void *observe_ctx;
 };
 int lsc_show_frames(struct lsc_source *src, const struct lsc_pipeline_opts *o);
 
@@ -231,5 +234,34 @@ unsigned lsc_prose_width(FILE *out);
  * the lead.  The teaching formats' folding (src/render/teach.c).
  */
 void lsc_print_folded(FILE *out, unsigned indent, const char *lead, const char *text, unsigned width);
+
+/*
+ * The socket calls recorded beside a capture (calls.h), for read, report
+ * and quiz: CAPTURE.calls or NAME.calls when there is one, --calls FILE to
+ * name it, --no-calls to ignore it.  Getopt codes past any character.
+ */
+#define LSC_OPT_CALLS    1004
+#define LSC_OPT_NO_CALLS 1005
+#define LSC_CALLS_OPTIONS \
+	{ "calls", required_argument, NULL, LSC_OPT_CALLS }, \
+	{ "no-calls", no_argument, NULL, LSC_OPT_NO_CALLS }
+#define LSC_CALLS_HELP \
+	N_("      --calls FILE     the socket calls recorded with the capture (default:\n" \
+	   "                       CAPTURE.calls, or NAME.calls beside NAME.pcap)\n" \
+	   "      --no-calls       ignore such a file\n")
+struct lsc_calls;
+struct lsc_calls_opts {
+	const char *file; /* --calls, or NULL */
+	bool none;        /* --no-calls */
+};
+/* 1 when `opt` is not one of these; else 0. */
+int lsc_calls_option(int opt, const char *arg, struct lsc_calls_opts *c);
+/*
+ * After the options: the calls of `capture` (NULL: none, or '-'), in
+ * *out.  LSC_EXIT_OK, a usage error (both options), or a failure already
+ * printed (a file that cannot be read).
+ */
+int lsc_calls_resolve(const struct lsc_cmd *cmd, const struct lsc_calls_opts *c, const char *capture,
+                      struct lsc_calls **out);
 
 #endif

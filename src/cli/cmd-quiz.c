@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <layerscope/calls.h>
 #include <layerscope/flow.h>
 #include <layerscope/pipeline.h>
 #include <layerscope/quiz.h>
@@ -29,8 +30,7 @@ static const struct option quiz_opts[] = {
 	{ "seed", required_argument, NULL, 's' },
 	{ "answers", no_argument, NULL, 'a' },
 	{ "format", required_argument, NULL, 'f' },
-	{ "calls", required_argument, NULL, 'C' },
-	{ "no-calls", no_argument, NULL, 'N' },
+	LSC_CALLS_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -58,40 +58,6 @@ static void help(const struct lsc_cmd *cmd)
 		"Questions come from the capture's own conversations (any capture with a TCP or\n"
 		"UDP conversation); 'layerscope read -f json CAPTURE' shows each evidence field.\n"), NULL };
 	lsc_print_usage(stdout, cmd, text);
-}
-
-/* The .calls file beside a capture: CAPTURE.calls, else NAME.calls for NAME.pcap; NULL when none. */
-static char *calls_beside(const char *path)
-{
-	size_t n = strlen(path);
-	char *p = malloc(n + 8);
-	if (p == NULL)
-		return NULL;
-	snprintf(p, n + 8, "%s.calls", path);
-	if (access(p, R_OK) == 0)
-		return p;
-	const char *dot = strrchr(path, '.');
-	const char *slash = strrchr(path, '/');
-	if (dot != NULL && (slash == NULL || dot > slash)) {
-		snprintf(p, n + 8, "%.*s.calls", (int)(dot - path), path);
-		if (access(p, R_OK) == 0)
-			return p;
-	}
-	free(p);
-	return NULL;
-}
-
-static int read_calls(const struct lsc_cmd *cmd, struct lsc_quiz *q, const char *path)
-{
-	FILE *fp = fopen(path, "re");
-	if (fp == NULL)
-		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("cannot read the calls file %s: %s — name another "
-		                "with --calls, or use --no-calls"), path, strerror(errno));
-	char line[512];
-	while (fgets(line, sizeof line, fp) != NULL)
-		lsc_quiz_call(q, line);
-	fclose(fp);
-	return LSC_EXIT_OK;
 }
 
 /* Reads, decodes and tracks every frame into the quiz. */
@@ -245,8 +211,8 @@ static int run_quiz(int argc, char **argv)
 {
 	const struct lsc_cmd *cmd = &lsc_cmd_quiz;
 	unsigned long long count = LSC_QUIZ_DEFAULT_COUNT, seed = LSC_QUIZ_DEFAULT_SEED;
-	bool answers = false, json = false, no_calls = false;
-	const char *calls = NULL;
+	bool answers = false, json = false;
+	struct lsc_calls_opts co = { 0 };
 	int opt;
 
 	optind = 1;
@@ -271,16 +237,12 @@ static int run_quiz(int argc, char **argv)
 			else if (strcmp(optarg, "text") != 0)
 				return lsc_usage_error(cmd, _("unknown format '%s' (formats: text, json)"), optarg);
 			break;
-		case 'C':
-			calls = optarg;
-			break;
-		case 'N':
-			no_calls = true;
-			break;
 		case 'h':
 			help(cmd);
 			return LSC_EXIT_OK;
 		default:
+			if (lsc_calls_option(opt, optarg, &co) == 0)
+				break;
 			return lsc_option_error(cmd, argv, shorts, quiz_opts);
 		}
 	}
@@ -289,24 +251,22 @@ static int run_quiz(int argc, char **argv)
 	if (optind + 1 < argc)
 		return lsc_usage_error(cmd, _("one capture at a time: '%s' is one too many (quiz takes no filter)"),
 		                       argv[optind + 1]);
-	if (calls != NULL && no_calls)
-		return lsc_usage_error(cmd, _("--calls and --no-calls contradict each other: keep one"));
 	const char *path = argv[optind];
+	struct lsc_calls *calls = NULL;
+	int rc = lsc_calls_resolve(cmd, &co, path, &calls);
+	if (rc != LSC_EXIT_OK)
+		return rc;
 
 	struct lsc_quiz *q = lsc_quiz_new();
 	struct lsc_quiz_q *qs = calloc(count, sizeof *qs);
-	char *beside = NULL;
-	int rc;
 	if (q == NULL || qs == NULL) {
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("out of memory"));
 		goto out;
 	}
 	if ((rc = feed(cmd, path, q)) != LSC_EXIT_OK)
 		goto out;
-	if (calls == NULL && !no_calls && strcmp(path, "-") != 0)
-		calls = beside = calls_beside(path);
-	if (calls != NULL && (rc = read_calls(cmd, q, calls)) != LSC_EXIT_OK)
-		goto out;
+	for (size_t i = 0; calls != NULL && i < calls->n; i++)
+		lsc_quiz_call(q, &calls->v[i]);
 	/* JSON stays English whatever the locale: machine output (DESIGN.md). */
 	size_t n = lsc_quiz_draw(q, count, seed, !json, qs);
 	if (n == 0) {
@@ -334,7 +294,7 @@ static int run_quiz(int argc, char **argv)
 	if (rc == LSC_EXIT_OK)
 		rc = lsc_output_done(stdout, cmd->name, LSC_EXIT_OK);
 out:
-	free(beside);
+	lsc_calls_free(calls);
 	free(qs);
 	lsc_quiz_free(q);
 	return rc;

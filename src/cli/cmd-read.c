@@ -12,6 +12,8 @@
 #include <layerscope/flow.h>
 #include <layerscope/source.h>
 
+#include <layerscope/calls.h>
+
 #include "cli.h"
 
 /* Pieces of --help, each a message (N_): lsc_print_usage translates them. */
@@ -49,6 +51,7 @@ static const char *const read_help[] = {
 	   "      --pcapng         -w writes pcapng (several link types fit in one file)\n"
 	   "  -n                   accepted for tcpdump's habit: names are never looked up\n"),
 	LSC_TEACH_HELP,
+	LSC_CALLS_HELP,
 	N_("  -h, --help           this help\n"
 	   "\n"
 	   "FILE is a pcap or pcapng capture, '-' for standard input, plain or compressed\n"
@@ -88,6 +91,7 @@ static const struct option read_opts[] = {
 	{ "speed", required_argument, NULL, 'P' },
 	{ "step", no_argument, NULL, 's' },
 	LSC_TEACH_OPTIONS,
+	LSC_CALLS_OPTIONS,
 	{ "utc", no_argument, NULL, LSC_OPT_UTC },
 	{ NULL, 0, NULL, 0 },
 };
@@ -183,6 +187,7 @@ static int run_read(int argc, char **argv)
 	const struct lsc_cmd *cmd = &lsc_cmd_read;
 	struct lsc_pipeline_opts po = { 0 };
 	struct lsc_teach_opts teach = { 0 };
+	struct lsc_calls_opts co = { 0 };
 	enum lsc_color color = LSC_COLOR_AUTO;
 	char err[LSC_ERRBUF_SIZE];
 	int opt;
@@ -250,7 +255,7 @@ static int run_read(int argc, char **argv)
 			step = true;
 			break;
 		default: {
-			if (lsc_tcpdump_option(opt, &po))
+			if (lsc_tcpdump_option(opt, &po) || lsc_calls_option(opt, optarg, &co) == 0)
 				break;
 			int rc = opt == '?' ? lsc_option_error(cmd, argv, shorts, read_opts)
 			                    : lsc_teach_option(cmd, opt, optarg, &teach);
@@ -296,12 +301,23 @@ static int run_read(int argc, char **argv)
 		usage = check_step_options(cmd, &po, step);
 	if (usage != 0)
 		return usage;
-	if (lsc_teach_resolve(&teach, po.out, &po.ropts) != 0)
+	/* The calls beside the capture replace the calls track infers; several files have none of their own. */
+	struct lsc_calls *calls = NULL;
+	if (npaths > 1 && co.file == NULL)
+		co.none = true;
+	if (po.track && (usage = lsc_calls_resolve(cmd, &co, path, &calls)) != 0)
+		return usage;
+	po.observe = calls != NULL ? lsc_calls_observe : NULL;
+	po.observe_ctx = calls;
+	if (lsc_teach_resolve(&teach, po.out, &po.ropts) != 0) {
+		lsc_calls_free(calls);
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("out of memory"));
+	}
 
 	struct lsc_source *src = lsc_source_open_files(paths, npaths, err);
 	if (src == NULL) {
 		lsc_teach_free(po.ropts.explain);
+		lsc_calls_free(calls);
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	}
 	char *filter = lsc_filter_join(argc - optind, argv + optind);
@@ -309,12 +325,14 @@ static int run_read(int argc, char **argv)
 		free(filter);
 		lsc_source_close(src);
 		lsc_teach_free(po.ropts.explain);
+		lsc_calls_free(calls);
 		return lsc_usage_error(cmd, "%s", err);
 	}
 	free(filter);
 	if (write != NULL && lsc_source_keep_to(src, write, lsc_write_pcapng(write, pcapng), err) != 0) {
 		lsc_source_close(src);
 		lsc_teach_free(po.ropts.explain);
+		lsc_calls_free(calls);
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	}
 
@@ -324,6 +342,7 @@ static int run_read(int argc, char **argv)
 	if (step && (po.step = lsc_step_open(po.out, err)) == NULL) {
 		lsc_source_close(src);
 		lsc_teach_free(po.ropts.explain);
+		lsc_calls_free(calls);
 		return lsc_usage_error(cmd, "%s", err);
 	}
 	if (po.step != NULL)
@@ -334,5 +353,6 @@ static int run_read(int argc, char **argv)
 		rc = lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
 	lsc_source_close(src);
 	lsc_teach_free(po.ropts.explain);
+	lsc_calls_free(calls);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <layerscope/calls.h>
 #include <layerscope/decode.h>
 #include <layerscope/flow.h>
 #include <layerscope/report.h>
@@ -30,6 +31,9 @@ static const char *const report_help[] = {
 	   "      --explain[=WHEN] a \"Why\" list under the frames, in plain words: first (each\n"
 	   "                       situation the first time; alone), all, or none (default)\n"),
 	N_("      --utc            times in UTC (default: local time; -f json is always UTC)\n"),
+	N_("      --handout        HTML: a lesson to print (one or two A4 pages): what\n"
+	   "                       happened, the layers over one frame, the first ladder\n"),
+	LSC_CALLS_HELP,
 	N_("  -h, --help           this help\n"
 	   "\n"
 	   "FILE is a pcap or pcapng capture, '-' for standard input.  FILTER is a libpcap\n"
@@ -41,7 +45,8 @@ static const char *const report_help[] = {
 static int run_report(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_report = {
-	"report", "[-f html|md|json] [-o OUT] [--frames N] [--utc] FILE [FILTER...]",
+	"report", "[-f html|md|json] [-o OUT] [--frames N] [--utc] [--handout] [--calls FILE | --no-calls] "
+	"FILE [FILTER...]",
 	N_("explain a whole capture: summary, layer model, conversations, ladders, frames"),
 	run_report,
 };
@@ -52,6 +57,8 @@ static const struct option report_opts[] = {
 	{ "frames", required_argument, NULL, 'N' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "explain", optional_argument, NULL, LSC_OPT_EXPLAIN },
+	{ "handout", no_argument, NULL, 'H' },
+	LSC_CALLS_OPTIONS,
 	{ "utc", no_argument, NULL, LSC_OPT_UTC },
 	{ NULL, 0, NULL, 0 },
 };
@@ -67,11 +74,12 @@ static const char *shown_name(const char *path)
 
 /* Reads every frame into the report; LSC_EXIT_OK, or a failure already printed. */
 static int feed(const struct lsc_cmd *cmd, struct lsc_source *src, struct lsc_flow_tracker *t,
-                struct lsc_report *rep)
+                struct lsc_report *rep, struct lsc_calls *calls)
 {
 	static struct lsc_frame frame; /* large; one per process, reused */
 	char err[LSC_ERRBUF_SIZE];
-	const struct lsc_pipeline p = { .src = src, .flows = t };
+	const struct lsc_pipeline p = { .src = src, .flows = t, .observe = calls != NULL ? lsc_calls_observe : NULL,
+	                                .observe_ctx = calls };
 	int rc;
 	while ((rc = lsc_pipeline_next(&p, &frame, err)) > 0)
 		lsc_report_frame(rep, &frame);
@@ -235,6 +243,8 @@ static int run_report(int argc, char **argv)
 	unsigned long long frames = LSC_REPORT_DEFAULT_FRAMES;
 	char err[LSC_ERRBUF_SIZE];
 	struct lsc_teach_opts teach = { 0 };
+	struct lsc_calls_opts co = { 0 };
+	bool handout = false;
 	int opt, format, rc;
 
 	optind = 1;
@@ -259,27 +269,43 @@ static int run_report(int argc, char **argv)
 			if ((rc = lsc_teach_option(cmd, opt, optarg, &teach)) != 0)
 				return rc;
 			break;
+		case 'H':
+			handout = true;
+			break;
 		default:
+			if (lsc_calls_option(opt, optarg, &co) == 0)
+				break;
 			return lsc_option_error(cmd, argv, shorts, report_opts);
 		}
 	}
 	if (optind >= argc)
 		return lsc_usage_error(cmd, _("no capture file given"));
+	/* A handout is a page to print: HTML, wherever it goes. */
 	rc = pick_format(cmd, fmt, outpath, &format);
+	if (rc == 0 && handout && fmt == NULL && !is_file(outpath))
+		format = LSC_REPORT_HTML;
+	if (rc == 0 && handout && format != LSC_REPORT_HTML)
+		rc = lsc_usage_error(cmd, _("--handout is a page to print: HTML only (drop -f, or write a .html file)"));
 	if (rc != 0)
 		return rc;
 	const char *path = argv[optind++];
 	if (is_file(outpath) && is_capture(outpath, path))
 		return lsc_usage_error(cmd, _("OUT '%s' is the capture itself: writing it would destroy the capture — "
 		                       "choose another -o"), outpath);
+	struct lsc_calls *calls = NULL;
+	if ((rc = lsc_calls_resolve(cmd, &co, path, &calls)) != 0)
+		return rc;
 
 	struct lsc_source *src = lsc_source_open_file(path, err);
-	if (src == NULL)
+	if (src == NULL) {
+		lsc_calls_free(calls);
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, "%s", err);
+	}
 	char *filter = lsc_filter_join(argc - optind, argv + optind);
 	if (filter != NULL && lsc_source_set_filter(src, filter, err) != 0) {
 		free(filter);
 		lsc_source_close(src);
+		lsc_calls_free(calls);
 		return lsc_usage_error(cmd, "%s", err);
 	}
 
@@ -288,11 +314,14 @@ static int run_report(int argc, char **argv)
 	ro.source = shown_name(path);
 	ro.filter = filter;
 	ro.version = PACKAGE_VERSION;
+	ro.calls = calls;
+	ro.handout = handout;
 	ro.utc = teach.utc;
 	if (teach.explain_given && teach.explain != LSC_EXPLAIN_NONE &&
 	    (ro.explain = lsc_teach_new(teach.explain)) == NULL) {
 		free(filter);
 		lsc_source_close(src);
+		lsc_calls_free(calls);
 		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("out of memory"));
 	}
 	struct lsc_flow_tracker *t = lsc_flow_new(0);
@@ -308,7 +337,7 @@ static int run_report(int argc, char **argv)
 		              outpath, strerror(errno));
 	} else {
 		/* A capture cut short still gets its report, of the frames before the cut. */
-		rc = feed(cmd, src, t, rep);
+		rc = feed(cmd, src, t, rep, calls);
 		lsc_report_frames_read(rep, lsc_source_count(src));
 		if (is_file(outpath))
 			out = of.fp;
@@ -320,5 +349,7 @@ static int run_report(int argc, char **argv)
 			rc = LSC_EXIT_FAILURE;
 	}
 	lsc_teach_free(ro.explain);
-	return cleanup(rep, t, src, filter, rc);
+	rc = cleanup(rep, t, src, filter, rc);
+	lsc_calls_free(calls);
+	return rc;
 }

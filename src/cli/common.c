@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <layerscope/calls.h>
 #include <layerscope/strbuf.h>
 
 #include "cli.h"
@@ -233,6 +234,38 @@ int lsc_teach_option(const struct lsc_cmd *cmd, int opt, const char *arg, struct
 	default:
 		return 1;
 	}
+}
+
+int lsc_calls_option(int opt, const char *arg, struct lsc_calls_opts *c)
+{
+	if (opt == LSC_OPT_CALLS)
+		c->file = arg;
+	else if (opt == LSC_OPT_NO_CALLS)
+		c->none = true;
+	else
+		return 1;
+	return 0;
+}
+
+int lsc_calls_resolve(const struct lsc_cmd *cmd, const struct lsc_calls_opts *c, const char *capture,
+                      struct lsc_calls **out)
+{
+	char err[LSC_ERRBUF_SIZE];
+	*out = NULL;
+	if (c->file != NULL && c->none)
+		return lsc_usage_error(cmd, _("--calls and --no-calls contradict each other: keep one"));
+	if (c->none || (c->file == NULL && strcmp(capture, "-") == 0))
+		return LSC_EXIT_OK;
+	char *beside = c->file == NULL ? lsc_calls_beside(capture) : NULL;
+	const char *path = c->file != NULL ? c->file : beside;
+	if (path == NULL)
+		return LSC_EXIT_OK;
+	*out = lsc_calls_load(path, err);
+	free(beside);
+	if (*out == NULL)
+		return lsc_fail(LSC_EXIT_FAILURE, cmd->name, _("cannot read the calls file %s — name another with "
+		                "--calls, or use --no-calls"), err);
+	return LSC_EXIT_OK;
 }
 
 unsigned lsc_term_width(FILE *out)

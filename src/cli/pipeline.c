@@ -49,6 +49,8 @@ int lsc_show_frames(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 		.step = o->step != NULL ? lsc_step_frame : NULL,
 		.step_ctx = o->step,
 		.count = o->count,
+		.observe = o->observe,
+		.observe_ctx = o->observe_ctx,
 	};
 	int rc = lsc_pipeline_run(&p, NULL, err);
 	int status = LSC_EXIT_OK;

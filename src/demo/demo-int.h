@@ -10,6 +10,7 @@
 #include "../lib/i18n.h"
 #include <stdio.h>
 
+#include <layerscope/calls.h>
 #include <layerscope/demo.h>
 #include <layerscope/frame.h>
 #include <layerscope/source.h> /* LSC_ERRBUF_SIZE */
@@ -20,18 +21,7 @@
  * what passes between them is plain data.
  */
 
-#define DEMO_ROLE_MAX 24
-#define DEMO_TEXT_MAX 320
-#define DEMO_NAMES    3
-
-/* A name a socket call gives an end: its port, or its host, as `role`. */
-struct demo_name {
-	bool host;          /* by address (ARP frames); else by port */
-	uint8_t family;     /* 4 or 6, for a host */
-	uint16_t port;
-	uint8_t addr[16];
-	char role[DEMO_ROLE_MAX];
-};
+#define DEMO_ROLE_MAX LSC_CALL_ROLE_MAX
 
 /* A captured frame or a narrated socket call, waiting to be shown in time order. */
 struct demo_item {
@@ -40,11 +30,8 @@ struct demo_item {
 	/* a frame: what the source filled in, its data pointing to a copy of the bytes */
 	struct lsc_frame_source src;
 	uint8_t *data;
-	/* a call */
-	char role[DEMO_ROLE_MAX];
-	char text[DEMO_TEXT_MAX];
-	unsigned nnames;
-	struct demo_name names[DEMO_NAMES];
+	/* a call: its role, text and the names it gives (calls.h) */
+	struct lsc_call call;
 };
 
 /*
@@ -72,11 +59,21 @@ struct demo_item *demo_item_frame(const struct lsc_frame *f);
 /*
  * The output (show.c): shows items on the timeline through the read loop
  * (layerscope/pipeline.h), keeps the ladders for the end, then prints them
- * and the conversation table.
+ * and the conversation table.  With o->write, each call shown also goes to
+ * o->write + ".calls" (calls.h), so the capture keeps its calls beside it.
  */
 struct demo_show;
-/* The output for the demo of `o`: its out, color, explain and width. */
+/* The output for the demo of `o`: its out, color, explain and width, and the .calls file of -w. */
 struct demo_show *demo_show_new(const struct lsc_demo_opts *o, char *err);
+/*
+ * -w FILE: FILE.calls opened to write (as root, before the drop, as the
+ * capture is), or NULL with the cause in err; demo_show_calls_to() hands
+ * it to the output, which writes each call shown and closes it.
+ */
+FILE *demo_calls_open(const char *write, char *err);
+void demo_show_calls_to(struct demo_show *s, FILE *calls);
+/* After the demo: where the calls went, and who reads them. */
+void demo_calls_said(FILE *log, const char *write);
 /* With explanations on: what the demo will show, before the timeline (lsc_timeline_intro). */
 void demo_show_intro(struct demo_show *s, unsigned clients, bool udp, bool together, unsigned port);
 /*

@@ -64,6 +64,7 @@ struct demo {
 	pthread_t capture, server_tid, clients_tid;
 	bool capture_joined;
 	atomic_bool stopping;   /* a signal: no more clients */
+	FILE *calls;            /* -w FILE: FILE.calls, until the output takes it */
 	/*
 	 * How the run was set up (namespaces, the capture, the drop of
 	 * privileges): said at the end, after what it shows, unless --verbose
@@ -110,10 +111,10 @@ static void sleep_ms(unsigned ms)
 
 static void name_add(struct demo_item *it, const struct sockaddr_storage *ss, bool host, const char *role)
 {
-	struct demo_name *n;
-	if (it->nnames >= DEMO_NAMES || (ss->ss_family != AF_INET && ss->ss_family != AF_INET6))
+	struct lsc_call_name *n;
+	if (it->call.nnames >= LSC_CALL_NAMES || (ss->ss_family != AF_INET && ss->ss_family != AF_INET6))
 		return;
-	n = &it->names[it->nnames++];
+	n = &it->call.names[it->call.nnames++];
 	n->host = host;
 	snprintf(n->role, sizeof n->role, "%s", role);
 	if (ss->ss_family == AF_INET) {
@@ -156,9 +157,9 @@ static void on_call(void *ctx, const struct lsc_explain_event *ev)
 		atomic_store(&n->d->oom, true);
 		return;
 	}
-	it->ns = ev->sec * 1000000000LL + ev->nsec;
-	snprintf(it->role, sizeof it->role, "%s", n->role);
-	lsc_explain_call_text(ev, it->text, sizeof it->text);
+	it->ns = it->call.ns = ev->sec * 1000000000LL + ev->nsec;
+	snprintf(it->call.role, sizeof it->call.role, "%s", n->role);
+	lsc_explain_call_text(ev, it->call.text, sizeof it->call.text);
 	names_from(it, n, ev);
 	if (demo_queue_push(n->d->q, it) != 0)
 		atomic_store(&n->d->oom, true);
@@ -406,6 +407,13 @@ static int capture_open(struct demo *d, const char *iface, const char *path, int
 		return -1;
 	/* The file's mode stays as created (0600) or as the user had it: a capture holds others' traffic. */
 	give_to_sudo_user(path);
+	if (d->o->write != NULL) { /* the calls beside it, opened now: after the drop the folder may refuse */
+		char calls[4096 + 8];
+		if ((d->calls = demo_calls_open(path, err)) == NULL)
+			return -1;
+		snprintf(calls, sizeof calls, "%s.calls", path);
+		give_to_sudo_user(calls);
+	}
 	fprintf(d->said, _("layerscope demo: capturing on %s ('%s'), writing %s\n"), iface, filter, path);
 	return 0;
 }
@@ -540,6 +548,8 @@ static int report(struct demo *d, struct demo_show *s, const char *path, char *e
 	fprintf(d->o->log, _("layerscope demo: %u of %u clients got their echo back intact; %lld frames "
 	        "written to %s — replay them with: layerscope read %s\n"), d->clients_ok, d->o->clients,
 	        frames, path, path);
+	if (d->o->write != NULL)
+		demo_calls_said(d->o->log, path);
 	if (d->server_err[0] != '\0') {
 		snprintf(err, LSC_ERRBUF_SIZE, "the server: %.400s", d->server_err);
 		return -1;
@@ -621,6 +631,8 @@ static int run_live_demo(const struct lsc_demo_opts *o, bool userns, char *err)
 	}
 	if ((s = demo_show_new(o, err)) == NULL)
 		goto out;
+	demo_show_calls_to(s, d->calls);
+	d->calls = NULL;
 	demo_show_intro(s, o->clients, o->udp, o->together, d->port);
 	if (run_threads(d, s, err) == 0)
 		rc = report(d, s, path, err);
@@ -634,6 +646,8 @@ out:
 		if (d->src != NULL)
 			lsc_source_close(d->src);
 		demo_queue_free(d->q);
+		if (d->calls != NULL)
+			fclose(d->calls);
 		pthread_cond_destroy(&d->go_cond);
 		pthread_mutex_destroy(&d->lock);
 	}

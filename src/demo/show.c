@@ -24,6 +24,8 @@ struct demo_show {
 	FILE *ladder_out;     /* the ladders wait here until the timeline is done */
 	char *ladder_buf;
 	size_t ladder_len;
+	FILE *calls_out;      /* -w FILE: FILE.calls, or NULL */
+	struct lsc_calls calls; /* the calls shown so far: the frames they caused are observed */
 	long long frames;
 };
 
@@ -58,6 +60,28 @@ oom:
 	return NULL;
 }
 
+FILE *demo_calls_open(const char *write, char *err)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s.calls", write);
+	FILE *fp = fopen(path, "we");
+	if (fp == NULL)
+		snprintf(err, LSC_ERRBUF_SIZE, "cannot write %.300s: %s — choose a writable -w FILE", path,
+		         strerror(errno));
+	return fp;
+}
+
+void demo_show_calls_to(struct demo_show *s, FILE *calls)
+{
+	s->calls_out = calls;
+}
+
+void demo_calls_said(FILE *log, const char *write)
+{
+	fprintf(log, _("layerscope demo: the socket calls shown are in %s.calls, beside the capture: read, "
+	               "report and quiz of %s show them observed\n"), write, write);
+}
+
 void demo_show_intro(struct demo_show *s, unsigned clients, bool udp, bool together, unsigned port)
 {
 	lsc_timeline_intro(s->tl, clients, udp, together, port);
@@ -72,6 +96,9 @@ void demo_show_free(struct demo_show *s)
 	if (s->ladder_out != NULL)
 		fclose(s->ladder_out);
 	free(s->ladder_buf);
+	if (s->calls_out != NULL)
+		fclose(s->calls_out);
+	free(s->calls.v);
 	lsc_stats_free(s->stats);
 	lsc_flow_free(s->flows);
 	lsc_timeline_free(s->tl);
@@ -80,15 +107,11 @@ void demo_show_free(struct demo_show *s)
 
 static void show_call(struct demo_show *s, const struct demo_item *it)
 {
-	for (unsigned i = 0; i < it->nnames; i++) {
-		const struct demo_name *n = &it->names[i];
-		if (n->host)
-			lsc_timeline_name_host(s->tl, n->family, n->addr, n->role);
-		else
-			lsc_timeline_name_port(s->tl, n->port, n->role);
-	}
-	lsc_timeline_call(s->tl, it->ns / 1000000000LL, (uint32_t)(it->ns % 1000000000LL), it->role,
-	                  it->text);
+	lsc_timeline_show_call(s->tl, &it->call);
+	if (lsc_calls_add(&s->calls, &it->call) != 0)
+		s->calls.n = 0; /* out of memory: the calls are inferred from here on, as read does */
+	if (s->calls_out != NULL)
+		lsc_calls_write(s->calls_out, it->ns, it->call.role, it->call.text);
 }
 
 /* The render stage: the timeline now, the ladder for the end. */
@@ -216,6 +239,8 @@ int demo_show_run(struct demo_show *s, const struct lsc_demo_opts *o,
 		.render_state = s,
 		.out = s->out,
 		.flush_each = true, /* a live demo shows each frame as it settles */
+		.observe = lsc_calls_observe,
+		.observe_ctx = &s->calls,
 	};
 	err[0] = '\0';
 	int rc = lsc_pipeline_run(&p, NULL, err);
@@ -241,6 +266,14 @@ long long demo_show_finish(struct demo_show *s, char *err)
 	if (rc != 0 || fflush(s->ladder_out) != 0) {
 		snprintf(err, LSC_ERRBUF_SIZE, _("writing the ladder diagrams: %s"), strerror(errno));
 		return -1;
+	}
+	if (s->calls_out != NULL) {
+		FILE *calls = s->calls_out;
+		s->calls_out = NULL;
+		if (fclose(calls) != 0) {
+			snprintf(err, LSC_ERRBUF_SIZE, "writing the calls beside the capture: %s", strerror(errno));
+			return -1;
+		}
 	}
 	heading(s->out, _("each conversation as a ladder (client left, server right)"));
 	fwrite(s->ladder_buf, 1, s->ladder_len, s->out);

@@ -21,6 +21,8 @@ int lsc_pipeline_next(const struct lsc_pipeline *p, struct lsc_frame *f, char *e
 		p->annotate(p->annotate_ctx, f);
 	if (p->flows != NULL)
 		lsc_flow_track(p->flows, f);
+	if (p->observe != NULL)
+		p->observe(p->observe_ctx, f);
 	return 1;
 }
 

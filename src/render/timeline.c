@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <layerscope/calls.h>
 #include <layerscope/decode.h>
 #include <layerscope/demo.h>
 #include <layerscope/teach.h>
@@ -299,6 +300,18 @@ void lsc_timeline_call(struct lsc_timeline *tl, int64_t sec, uint32_t nsec, cons
 	lsc_text_putc(&tl->t, '\n');
 	lsc_text_fold_lines(&tl->t, 0, tl->width, TEXT_COL);
 	lsc_text_flush(&tl->t);
+}
+
+void lsc_timeline_show_call(struct lsc_timeline *tl, const struct lsc_call *c)
+{
+	for (unsigned i = 0; i < c->nnames; i++) {
+		const struct lsc_call_name *n = &c->names[i];
+		if (n->host)
+			lsc_timeline_name_host(tl, n->family, n->addr, n->role);
+		else
+			lsc_timeline_name_port(tl, n->port, n->role);
+	}
+	lsc_timeline_call(tl, c->ns / 1000000000LL, (uint32_t)(c->ns % 1000000000LL), c->role, c->text);
 }
 
 /* The frame's own network addresses (IPv4, IPv6, or ARP's protocol addresses); family 0 when none. */

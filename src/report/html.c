@@ -128,6 +128,13 @@ static const char css[] =
 	"svg.lad .g3 line{stroke:#e65100}svg.lad .g3 polygon{fill:#e65100}"
 	"svg.lad .rst line{stroke:#c62828}svg.lad .rst polygon{fill:#c62828}"
 	"svg.lad .rtx line{stroke-dasharray:6 4}\n"
+	"svg.lad .obs{fill:#0a3069;font-weight:600}\n"
+	"pre.tl{background:#fbfbfc;border:1px solid var(--rule);border-radius:6px;padding:8px 10px;"
+	"line-height:1.4;overflow-x:auto}\n"
+	"p.story{font-size:16px;max-width:60em}\n"
+	"div.first{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.15fr);gap:0 28px;align-items:start}\n"
+	"div.first h2{margin-top:10px}\n"
+	"@media (max-width:900px){div.first{display:block}}\n"
 	"p.after{margin:6px 0 0;color:var(--dim);font-size:14px}\n"
 	"p.note{color:var(--dim);font-style:italic}\n"
 	"section.frame{border-top:1px solid var(--rule);padding:6px 0 18px}\n"
@@ -154,7 +161,7 @@ static const char css[] =
 	".d{color:var(--dim);font-style:italic;font-family:system-ui,'DejaVu Sans',sans-serif}\n"
 	"ul.notes{margin:8px 0 0;padding-left:1.2em;font-size:14px}ul.notes li::marker{color:#bf8700}\n"
 	"table.crossing{border-collapse:collapse;font-size:13px;margin:6px 0}table.crossing td{padding:1px 8px}"
-	"table.crossing td.n{text-align:right}table.crossing tr.wire td{font-weight:bold;border-top:1px solid "
+	"table.crossing td.n{text-align:right;white-space:nowrap}table.crossing tr.wire td{font-weight:bold;border-top:1px solid "
 	"var(--rule);border-bottom:1px solid var(--rule)}table.crossing tr.who td{color:var(--dim);font-style:italic}\n"
 	"ul.why{margin:8px 0 0;padding-left:1.2em;font-size:14px;font-style:italic}ul.why li::marker{color:#0969da}\n"
 	"pre.hex{background:#fbfbfc;border:1px solid var(--rule);border-radius:6px;padding:8px 10px;margin:10px 0 0;"
@@ -164,6 +171,13 @@ static const char css[] =
 	"{color:var(--c);background:var(--bg)}\n"
 	"footer{max-width:1180px;margin:30px auto;padding:12px 24px;color:var(--dim);font-size:13px;"
 	"border-top:1px solid var(--rule)}\n"
+	"@page{size:A4;margin:12mm}\n"
+	"@media print{body.handout{font-size:9pt}body.handout h1{font-size:17pt}body.handout h2{font-size:12pt;"
+	"margin:8px 0 4px}body.handout p.story{font-size:9.5pt;margin:4px 0}body.handout div.first{display:block}"
+	"body.handout svg.lad{width:100%;max-height:235mm}body.handout .seg{font-size:8pt}"
+	"body.handout table.model th,body.handout table.model td{padding:3px 8px}"
+	"body.handout table.crossing{font-size:8.5pt}body.handout header.top{padding-top:0}"
+	"body.handout footer{margin:6px 0 0;padding:4px 0}}\n"
 	"@media print{body{font-size:10pt}nav.toc{display:none}header.top,main,footer{max-width:none;padding:0}"
 	"section.frame,figure.ladder,table.model{break-inside:avoid}h2{break-after:avoid}"
 	"a{color:inherit;text-decoration:none}.scroll{overflow:visible}pre.hex{overflow:visible;white-space:pre-wrap}"
@@ -329,13 +343,14 @@ static void layer_head(FILE *o, const struct lsc_frame *f, const struct lsc_laye
  * the wire, up the receiver's, each row with its group of the course
  * (application, operating system, drivers and hardware).
  */
-static void frame_crossing(FILE *o, const struct lsc_frame *f)
+static void frame_crossing(FILE *o, const struct lsc_frame *f, bool open)
 {
 	struct lsc_stack *s = malloc(sizeof *s);
 	if (s == NULL)
 		return; /* the boxes below say the same, less drawn */
 	lsc_stack_rows(s, f);
-	fputs("<details class=\"crossing\"><summary>The layers crossed</summary><table class=\"crossing\">", o);
+	fputs(open ? "<table class=\"crossing\">"
+	           : "<details class=\"crossing\"><summary>The layers crossed</summary><table class=\"crossing\">", o);
 	for (unsigned i = 0; i < s->n; i++) {
 		const struct lsc_stack_row *r = &s->rows[i];
 		if (i == 0 || s->rows[i - 1].dir != r->dir) {
@@ -354,7 +369,7 @@ static void frame_crossing(FILE *o, const struct lsc_frame *f)
 		esc(o, r->text);
 		fputs("</td></tr>", o);
 	}
-	fputs("</table></details>\n", o);
+	fputs(open ? "</table>\n" : "</table></details>\n", o);
 	free(s);
 }
 
@@ -418,6 +433,8 @@ static void html_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 {
 	char meta[160];
 	struct lsc_strbuf b;
+	if (r->o.handout)
+		return; /* a lesson, not the reference: no frame sections */
 	lsc_sb_init(&b, meta, sizeof meta);
 	lsc_report_frame_meta(r, &b, f);
 	fprintf(o, "<section class=\"frame\" id=\"f%" PRIu64 "\">\n<h3><a class=\"num\" href=\"#f%" PRIu64
@@ -431,7 +448,7 @@ static void html_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 		esc(o, lsc_linktype_name(f->linktype));
 		fputs(" is not decoded: its bytes follow undecoded</p>\n", o);
 	}
-	frame_crossing(o, f);
+	frame_crossing(o, f, false);
 	frame_boxes(o, f);
 	frame_flow(o, f);
 	if (f->nnotes != 0) {
@@ -491,7 +508,7 @@ static void summary(struct lsc_report *r, FILE *o)
 static void para(FILE *o, const char *cls, void (*words)(struct lsc_strbuf *b, const struct lsc_report *r),
                  const struct lsc_report *r)
 {
-	char buf[512];
+	char buf[1024];
 	struct lsc_strbuf b;
 	lsc_sb_init(&b, buf, sizeof buf);
 	words(&b, r);
@@ -504,26 +521,12 @@ static void para(FILE *o, const char *cls, void (*words)(struct lsc_strbuf *b, c
 
 /* ---- the layer model ------------------------------------------------------------------ */
 
-static void model(struct lsc_report *r, FILE *o)
+/* The model frame's bytes as one bar, a segment a layer, as wide as its share. */
+static void model_bar(FILE *o, const struct lsc_frame *f)
 {
-	const struct lsc_frame *f = r->model;
 	char cls[8], buf[160];
 	struct lsc_strbuf b;
-	fprintf(o, "<section id=\"model\">\n<h2>%s</h2>\n", _("The TCP/IP layer model"));
-	if (f == NULL) {
-		fputs("<p class=\"note\">The capture holds no frames.</p>\n</section>\n", o);
-		return;
-	}
-	fputs("<p>Every frame is a stack of headers, one inside the other: each layer adds its header in "
-	      "front of what the layer above handed it. Frame ", o);
-	if (f->number <= r->last_detailed)
-		fprintf(o, "<a href=\"#f%" PRIu64 "\">%" PRIu64 "</a>", f->number, f->number);
-	else
-		fprintf(o, "%" PRIu64, f->number);
-	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_report_model_intro(&b, r);
-	esc(o, buf);
-	fputs("</p>\n<div class=\"bytebar\">", o);
+	fputs("<div class=\"bytebar\">", o);
 	for (unsigned i = 0; i < f->nlayers; i++) {
 		const struct lsc_layer *l = &f->layers[i];
 		layer_class(cls, f, i);
@@ -536,7 +539,15 @@ static void model(struct lsc_report *r, FILE *o)
 		esc(o, buf);
 		fputs("</div>", o);
 	}
-	fputs("</div>\n<table class=\"model\">\n", o);
+	fputs("</div>\n", o);
+}
+
+/* What each TCP/IP layer does, and what of it the model frame holds. */
+static void model_table(FILE *o, const struct lsc_frame *f)
+{
+	char buf[160];
+	struct lsc_strbuf b;
+	fputs("<table class=\"model\">\n", o);
 	for (unsigned t = 4; t-- > 0;) {
 		fprintf(o, "<tr class=\"k%u\"><th>%u · %s</th><td>", t, t + 1, lsc_tcpip_title(t));
 		esc(o, lsc_report_model_text[t]);
@@ -549,6 +560,38 @@ static void model(struct lsc_report *r, FILE *o)
 		fputs("</td></tr>\n", o);
 	}
 	fputs("</table>\n", o);
+}
+
+/* "Frame N, the first that carries application data, shows which of its B bytes belong to which layer:" */
+static void model_intro(struct lsc_report *r, FILE *o, bool link)
+{
+	char buf[160];
+	struct lsc_strbuf b;
+	const struct lsc_frame *f = r->model;
+	fputs("Frame ", o);
+	if (link && f->number <= r->last_detailed)
+		fprintf(o, "<a href=\"#f%" PRIu64 "\">%" PRIu64 "</a>", f->number, f->number);
+	else
+		fprintf(o, "%" PRIu64, f->number);
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_report_model_intro(&b, r);
+	esc(o, buf);
+}
+
+static void model(struct lsc_report *r, FILE *o)
+{
+	const struct lsc_frame *f = r->model;
+	fprintf(o, "<section id=\"model\">\n<h2>%s</h2>\n", _("The TCP/IP layer model"));
+	if (f == NULL) {
+		fputs("<p class=\"note\">The capture holds no frames.</p>\n</section>\n", o);
+		return;
+	}
+	fputs("<p>Every frame is a stack of headers, one inside the other: each layer adds its header in "
+	      "front of what the layer above handed it. ", o);
+	model_intro(r, o, true);
+	fputs("</p>\n", o);
+	model_bar(o, f);
+	model_table(o, f);
 	hex_dump(o, f);
 	fputs("</section>\n", o);
 }
@@ -697,7 +740,8 @@ static void svg_arrow(FILE *o, const struct lsc_flow_conv *c, const struct lsc_l
 	        to + dx, y + 5);
 	svg_text(o, "lb", (SVG_CX + SVG_SX) / 2, y - 6, "middle", t.label);
 	if (t.notes[0])
-		svg_text(o, "nt", (SVG_CX + SVG_SX) / 2, y + 15, "middle", t.notes);
+		svg_text(o, r->a.call_source == LSC_CALL_OBSERVED ? "nt obs" : "nt", (SVG_CX + SVG_SX) / 2, y + 15,
+		         "middle", t.notes);
 	fputs("</g></a>\n", o);
 }
 
@@ -748,6 +792,32 @@ static void ladder_after(FILE *o, const struct lsc_flow_conv *c, uint32_t nrows)
 	}
 }
 
+static void ladder_figure(struct lsc_report *r, FILE *o, const struct lsc_flow_conv *c)
+{
+	struct lsc_ladder_diagram d;
+	struct lsc_ladder_names nm;
+	uint32_t nrows;
+	if (!lsc_report_diagram(r, c, &d, &nrows))
+		return;
+	lsc_ladder_names(&d, &nm);
+	fprintf(o, "<figure class=\"ladder\" id=\"c%" PRIu32 "\">\n<figcaption><b>Conversation %" PRIu32
+	           "</b> · %s · client <code>", c->id, c->id, c->ipproto == 6 ? "TCP" : "UDP");
+	esc(o, nm.client);
+	fputs("</code> → server <code>", o);
+	esc(o, nm.server);
+	fputs("</code>", o);
+	const char *svc = lsc_report_conv_service(c);
+	if (svc != NULL) {
+		fputs(" · ", o);
+		esc(o, svc);
+	}
+	fputs("</figcaption>\n<div class=\"scroll\">", o);
+	svg_ladder(o, &d, nrows);
+	fputs("</div>\n", o);
+	ladder_after(o, c, nrows);
+	fputs("</figure>\n", o);
+}
+
 static void ladders(struct lsc_report *r, FILE *o)
 {
 	uint32_t n;
@@ -755,34 +825,117 @@ static void ladders(struct lsc_report *r, FILE *o)
 	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
 	fprintf(o, "<section id=\"ladders\">\n<h2>%s</h2>\n", _("Ladder diagrams"));
 	para(o, NULL, lsc_report_ladder_intro, r);
-	for (uint32_t i = 0; i < n; i++) {
-		struct lsc_ladder_diagram d;
-		struct lsc_ladder_names nm;
-		uint32_t nrows;
-		if (!lsc_report_diagram(r, &c[i], &d, &nrows))
-			continue;
-		lsc_ladder_names(&d, &nm);
-		fprintf(o, "<figure class=\"ladder\" id=\"c%" PRIu32 "\">\n<figcaption><b>Conversation %" PRIu32
-		           "</b> · %s · client <code>", c[i].id, c[i].id, c[i].ipproto == 6 ? "TCP" : "UDP");
-		esc(o, nm.client);
-		fputs("</code> → server <code>", o);
-		esc(o, nm.server);
-		fputs("</code>", o);
-		const char *svc = lsc_report_conv_service(&c[i]);
-		if (svc != NULL) {
-			fputs(" · ", o);
-			esc(o, svc);
-		}
-		fputs("</figcaption>\n<div class=\"scroll\">", o);
-		svg_ladder(o, &d, nrows);
-		fputs("</div>\n", o);
-		ladder_after(o, &c[i], nrows);
-		fputs("</figure>\n", o);
-	}
+	for (uint32_t i = 0; i < n; i++)
+		ladder_figure(r, o, &c[i]);
 	fputs("</section>\n", o);
 }
 
+static void timeline_line(FILE *o, const char *s)
+{
+	esc(o, s);
+	fputc('\n', o);
+}
+
+/* The calls and the frames in time order, as the demo shows them: only with the calls recorded. */
+static void timeline(struct lsc_report *r, FILE *o)
+{
+	if (r->o.calls == NULL)
+		return;
+	fputs("<section id=\"timeline\">\n<h2>", o);
+	esc(o, _("Socket calls and frames"));
+	fputs("</h2>\n", o);
+	para(o, NULL, lsc_report_timeline_intro, r);
+	fputs("<pre class=\"tl\">", o);
+	lsc_report_timeline(r, o, timeline_line);
+	fputs("</pre>\n</section>\n", o);
+}
+
 /* ---- the document ---------------------------------------------------------------------- */
+
+/* Everything up to <body>: the page's title says what it is. */
+static void page_start(struct lsc_report *r, FILE *o, const char *title, const char *body_class)
+{
+	/* TRANSLATORS: your language as HTML's lang attribute (BCP 47), e.g. pt-BR. */
+	fprintf(o, "<!DOCTYPE html>\n<html lang=\"%s\">\n", _("en"));
+	fputs("<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", o);
+	fputs("<meta name=\"generator\" content=\"layerscope ", o);
+	esc(o, r->o.version != NULL ? r->o.version : "");
+	fputs("\">\n<title>", o);
+	esc(o, title);
+	fputs(": ", o);
+	esc(o, r->o.source);
+	fprintf(o, "</title>\n<style>\n%s</style>\n</head>\n<body%s%s%s>\n<header class=\"top\">\n<h1>", css,
+	        body_class ? " class=\"" : "", body_class ? body_class : "", body_class ? "\"" : "");
+	esc(o, title);
+	fputs("<span class=\"file\">", o);
+	esc(o, r->o.source);
+	fputs("</span></h1>\n", o);
+}
+
+/* The first conversation with a ladder, or NULL. */
+static const struct lsc_flow_conv *first_drawn(const struct lsc_report *r)
+{
+	uint32_t n, nrows;
+	uint64_t dropped;
+	struct lsc_ladder_diagram d;
+	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
+	for (uint32_t i = 0; i < n; i++)
+		if (lsc_report_diagram(r, &c[i], &d, &nrows))
+			return &c[i];
+	return NULL;
+}
+
+/*
+ * --handout: a lesson on one or two printed pages.  The first screen holds
+ * what happened in this capture in a few sentences, the layers drawn over
+ * one data frame (the -f stack view) and the first conversation's ladder
+ * with its calls; then what each layer does.  No frame sections: the full
+ * report is the reference.
+ */
+static void handout(struct lsc_report *r, FILE *o)
+{
+	char story[2048];
+	struct lsc_strbuf b;
+	page_start(r, o, _("What happened in this capture"), "handout");
+	fputs("</header>\n<main>\n<p class=\"story\">", o);
+	lsc_sb_init(&b, story, sizeof story);
+	lsc_report_story(&b, r);
+	esc(o, story);
+	fputs("</p>\n<div class=\"first\">\n<section id=\"model\">\n<h2>", o);
+	esc(o, _("The layers, over one frame"));
+	fputs("</h2>\n", o);
+	if (r->model != NULL) {
+		fputs("<p>", o);
+		model_intro(r, o, false);
+		fputs("</p>\n", o);
+		model_bar(o, r->model);
+		frame_crossing(o, r->model, true);
+	} else {
+		fputs("<p class=\"note\">The capture holds no frames.</p>\n", o);
+	}
+	fputs("</section>\n<section id=\"ladders\">\n<h2>", o);
+	esc(o, _("The first conversation, as a ladder"));
+	fputs("</h2>\n", o);
+	const struct lsc_flow_conv *c = first_drawn(r);
+	if (c != NULL)
+		ladder_figure(r, o, c);
+	else
+		fputs("<p class=\"note\">No TCP or UDP conversation to draw.</p>\n", o);
+	fputs("</section>\n</div>\n", o);
+	if (r->model != NULL) {
+		fputs("<section id=\"layers\">\n<h2>", o);
+		esc(o, _("What each layer does"));
+		fputs("</h2>\n", o);
+		model_table(o, r->model);
+		fputs("</section>\n", o);
+	}
+	fputs("<p class=\"after\">", o);
+	esc(o, _("In the ladder, a call without a question mark was observed (the programs' calls recorded beside "
+	         "the capture); one with a question mark (connect()?) is inferred from the wire. The full "
+	         "report, without --handout, has every frame."));
+	fputs("</p>\n", o);
+}
 
 static void html_head(struct lsc_report *r, FILE *o)
 {
@@ -790,19 +943,13 @@ static void html_head(struct lsc_report *r, FILE *o)
 	struct lsc_strbuf b;
 	uint32_t n;
 	uint64_t dropped;
+	if (r->o.handout) {
+		handout(r, o);
+		return;
+	}
 	lsc_report_convs(r, &n, &dropped);
-	/* TRANSLATORS: your language as HTML's lang attribute (BCP 47), e.g. pt-BR. */
-	fprintf(o, "<!DOCTYPE html>\n<html lang=\"%s\">\n", _("en"));
-	fputs("<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", o);
-	fputs("<meta name=\"generator\" content=\"layerscope ", o);
-	esc(o, r->o.version != NULL ? r->o.version : "");
-	fputs("\">\n<title>layerscope report: ", o);
-	esc(o, r->o.source);
-	fprintf(o, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header class=\"top\">\n"
-	           "<h1>layerscope report<span class=\"file\">", css);
-	esc(o, r->o.source);
-	fputs("</span></h1>\n<p class=\"sub\">", o);
+	page_start(r, o, "layerscope report", NULL);
+	fputs("<p class=\"sub\">", o);
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_sb_printf(&b, "%" PRIu64 " frame%s · %" PRIu64 " conversation%s", r->frames, PLURAL(r->frames),
 	              n + dropped, PLURAL(n + dropped));
@@ -811,20 +958,30 @@ static void html_head(struct lsc_report *r, FILE *o)
 		lsc_report_time(r, &b, r->first_ns, r->ts_digits);
 	}
 	esc(o, buf);
-	fputs("</p>\n<nav class=\"toc\"><a href=\"#summary\">Capture summary</a><a href=\"#model\">Layer model</a>"
-	      "<a href=\"#conversations\">Conversations</a><a href=\"#ladders\">Ladder diagrams</a>"
-	      "<a href=\"#frames\">Frames</a></nav>\n</header>\n<main>\n", o);
-	summary(r, o);
+	fputs("</p>\n<nav class=\"toc\"><a href=\"#model\">Layer model</a><a href=\"#ladders\">Ladder diagrams</a>", o);
+	if (r->o.calls != NULL) {
+		fputs("<a href=\"#timeline\">", o);
+		esc(o, _("Socket calls and frames"));
+		fputs("</a>", o);
+	}
+	fputs("<a href=\"#conversations\">Conversations</a><a href=\"#frames\">Frames</a>"
+	      "<a href=\"#summary\">Capture summary</a></nav>\n</header>\n<main>\n", o);
+	/* What a student looks at first (the layers, the ladders) comes first; the file's facts at the end. */
 	model(r, o);
-	conv_table(r, o);
 	ladders(r, o);
+	timeline(r, o);
+	conv_table(r, o);
 	fprintf(o, "<section id=\"frames\">\n<h2>%s</h2>\n", _("Frames"));
 	para(o, NULL, lsc_report_frames_intro, r);
 }
 
 static void html_tail(struct lsc_report *r, FILE *o)
 {
-	fputs("</section>\n</main>\n<footer>Written by layerscope ", o);
+	if (!r->o.handout) {
+		fputs("</section>\n", o);
+		summary(r, o);
+	}
+	fputs("</main>\n<footer>Written by layerscope ", o);
 	esc(o, r->o.version != NULL ? r->o.version : "");
 	fputs(" from ", o);
 	esc(o, r->o.source);

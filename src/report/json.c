@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include <layerscope/calls.h>
+
 #include "../render/jsonw.h"
 #include "report-int.h"
 
@@ -233,6 +235,28 @@ static void conversation(struct lsc_report *r, struct lsc_json *j, const struct 
 	lsc_json_close(j, '}');
 }
 
+/* The recorded socket calls (empty without a .calls file), each with the first frame it caused. */
+static void calls(struct lsc_report *r, struct lsc_json *j)
+{
+	const struct lsc_calls *cs = r->o.calls;
+	lsc_json_key(j, "calls");
+	lsc_json_open(j, '[');
+	for (size_t i = 0; cs != NULL && i < cs->n; i++) {
+		const struct lsc_call *c = &cs->v[i];
+		lsc_json_open(j, '{');
+		key_time(j, "time", c->ns, 6);
+		key_str(j, "role", c->role);
+		key_str(j, "call", c->text);
+		lsc_json_key(j, "frame");
+		if (c->frame != 0)
+			lsc_json_u64(j, c->frame);
+		else
+			lsc_json_null(j);
+		lsc_json_close(j, '}');
+	}
+	lsc_json_close(j, ']');
+}
+
 static void json_head(struct lsc_report *r, FILE *o)
 {
 	struct json_state *st = r->fs;
@@ -259,6 +283,7 @@ static void json_head(struct lsc_report *r, FILE *o)
 	}
 	lsc_json_close(j, ']');
 	key_u64(j, "conversations_not_listed", dropped);
+	calls(r, j);
 	lsc_json_key(j, "frames");
 	lsc_json_open(j, '[');
 	lsc_json_flush(j); /* before the frames, which are copied to `o` directly */

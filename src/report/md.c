@@ -324,7 +324,7 @@ static void summary(struct lsc_report *r, FILE *o)
 static void para(FILE *o, void (*words)(struct lsc_strbuf *b, const struct lsc_report *r),
                  const struct lsc_report *r)
 {
-	char buf[512];
+	char buf[1024];
 	struct lsc_strbuf b;
 	lsc_sb_init(&b, buf, sizeof buf);
 	words(&b, r);
@@ -445,6 +445,29 @@ static void ladders(struct lsc_report *r, FILE *o)
 	}
 }
 
+static void timeline_line(FILE *o, const char *s)
+{
+	put_text(o, s, false);
+	fputc('\n', o);
+}
+
+/* The calls and the frames in time order, as the demo shows them, in a fence no line of it closes. */
+static void timeline(struct lsc_report *r, FILE *o)
+{
+	if (r->o.calls == NULL)
+		return;
+	size_t fence = lsc_report_timeline(r, o, NULL) + 1;
+	fputs("## ", o);
+	esc(o, _("Socket calls and frames"));
+	fputs(" <a id=\"timeline\"></a>\n\n", o);
+	para(o, lsc_report_timeline_intro, r);
+	repeat(o, "`", fence < 3 ? 3 : fence);
+	fputs("text\n", o);
+	lsc_report_timeline(r, o, timeline_line);
+	repeat(o, "`", fence < 3 ? 3 : fence);
+	fputs("\n\n", o);
+}
+
 static void md_head(struct lsc_report *r, FILE *o)
 {
 	uint32_t n;
@@ -467,10 +490,16 @@ static void md_head(struct lsc_report *r, FILE *o)
 	fprintf(o, _("\n\nContents: [%s](#summary) · [%s](#model) · [%s](#conversations) · [%s](#ladders) · "
 	             "[%s](#frames)\n\n"), _("Capture summary"), _("Layer model"), _("Conversations"),
 	        _("Ladder diagrams"), _("Frames"));
+	if (r->o.calls != NULL) {
+		fputc('[', o);
+		esc(o, _("Socket calls and frames"));
+		fputs("](#timeline)\n\n", o);
+	}
 	summary(r, o);
 	model(r, o);
 	conv_table(r, o);
 	ladders(r, o);
+	timeline(r, o);
 	fprintf(o, "## %s <a id=\"frames\"></a>\n\n", _("Frames"));
 	para(o, lsc_report_frames_intro, r);
 }

@@ -87,6 +87,12 @@ struct lsc_report {
 	uint32_t nrows, cap_rows;
 	struct lsc_report_conv_rows *conv_rows; /* indexed by conversation number */
 	uint32_t cap_conv_rows;
+
+	/* With o.calls: the calls and the detailed frames in time order, as the demo shows them. */
+	struct lsc_timeline *tl;
+	FILE *tl_tmp;             /* its text, copied into the document at the end */
+	size_t next_call;         /* o.calls->v[next_call] is the next to show */
+	uint64_t observed;        /* detailed frames whose socket call was observed */
 };
 
 /* ---- helpers for the formats (report.c) ------------------------------------ */
@@ -124,6 +130,13 @@ unsigned lsc_report_utf8_len(const unsigned char *s);
 /* Percent of `part` in `whole` with one decimal: "92.3". */
 void lsc_report_percent(struct lsc_strbuf *b, uint64_t part, uint64_t whole);
 
+/*
+ * The timeline (r->tl_tmp) a line at a time through `line` (which escapes
+ * it); nothing without calls.  Returns the longest run of backticks seen
+ * when `line` is NULL (Markdown's fence must be longer).
+ */
+size_t lsc_report_timeline(const struct lsc_report *r, FILE *o, void (*line)(FILE *o, const char *s));
+
 /* ---- what every format says, each in its own markup (report.c) ------------- */
 
 /* The capture summary as rows of (label, value), in order. */
@@ -152,6 +165,9 @@ void lsc_report_model_intro(struct lsc_strbuf *b, const struct lsc_report *r);
 void lsc_report_conv_intro(struct lsc_strbuf *b, const struct lsc_report *r);
 void lsc_report_ladder_intro(struct lsc_strbuf *b, const struct lsc_report *r);
 void lsc_report_frames_intro(struct lsc_strbuf *b, const struct lsc_report *r);
+void lsc_report_timeline_intro(struct lsc_strbuf *b, const struct lsc_report *r);
+/* The handout's few sentences on what happened in this capture, with its own numbers. */
+void lsc_report_story(struct lsc_strbuf *b, const struct lsc_report *r);
 /* Under a ladder cut by --frames: how many of its frames are not drawn; nothing otherwise. */
 void lsc_report_ladder_rest(struct lsc_strbuf *b, const struct lsc_flow_conv *c, uint32_t nrows);
 

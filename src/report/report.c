@@ -9,8 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <layerscope/calls.h>
+#include <layerscope/demo.h> /* the timeline */
 #include <layerscope/source.h>
-
 #include <layerscope/teach.h>
 
 #include "../lib/i18n.h"
@@ -112,6 +113,14 @@ struct lsc_report *lsc_report_new(const struct lsc_report_opts *o, struct lsc_fl
 		lsc_report_free(r);
 		return NULL;
 	}
+	if (o->calls != NULL) {
+		if ((r->tl_tmp = open_tmp(errbuf)) == NULL) {
+			lsc_report_free(r);
+			return NULL;
+		}
+		if ((r->tl = lsc_timeline_new(r->tl_tmp, false, o->utc)) == NULL)
+			goto oom;
+	}
 	if (r->fmt->begin(r) != 0)
 		goto oom;
 	return r;
@@ -129,6 +138,9 @@ void lsc_report_free(struct lsc_report *r)
 		r->fmt->end(r); /* also after a failed begin(): end() copes with what is there */
 	if (r->tmp != NULL)
 		fclose(r->tmp);
+	lsc_timeline_free(r->tl);
+	if (r->tl_tmp != NULL)
+		fclose(r->tl_tmp);
 	lsc_stats_free(r->stats);
 	free(r->model);
 	free(r->model_data);
@@ -243,6 +255,14 @@ static bool keep_row(struct lsc_report *r, const struct lsc_frame *f)
 	return true;
 }
 
+/* The recorded calls stamped up to `ns` onto the timeline. */
+static void timeline_calls(struct lsc_report *r, int64_t ns)
+{
+	const struct lsc_calls *cs = r->o.calls;
+	for (; r->next_call < cs->n && cs->v[r->next_call].ns <= ns; r->next_call++)
+		lsc_timeline_show_call(r->tl, &cs->v[r->next_call]);
+}
+
 void lsc_report_frame(struct lsc_report *r, const struct lsc_frame *f)
 {
 	int64_t ns = lsc_time_ns(f->ts_sec, f->ts_nsec);
@@ -267,6 +287,11 @@ void lsc_report_frame(struct lsc_report *r, const struct lsc_frame *f)
 	r->last_detailed = f->number;
 	if (!keep_row(r, f))
 		r->oom = true;
+	if (r->tl != NULL) {
+		timeline_calls(r, ns);
+		lsc_timeline_frame(r->tl, f);
+	}
+	r->observed += f->has_flow && f->flow.call_source == LSC_CALL_OBSERVED;
 	r->fmt->frame(r, r->tmp, f);
 }
 
@@ -300,6 +325,14 @@ int lsc_report_write(struct lsc_report *r, FILE *out, char *errbuf)
 		         "space in TMPDIR (or /tmp), or show fewer frames with --frames", strerror(errno));
 		return -1;
 	}
+	if (r->tl != NULL) {
+		if (r->detailed == r->frames) /* the calls after the last frame: the last close() */
+			timeline_calls(r, INT64_MAX);
+		lsc_timeline_free(r->tl); /* writes out what it holds */
+		r->tl = NULL;
+		if (fflush(r->tl_tmp) != 0 || ferror(r->tl_tmp))
+			r->oom = true;
+	}
 	if (r->oom || lsc_stats_finish(r->stats) != 0) {
 		snprintf(errbuf, LSC_ERRBUF_SIZE, "out of memory — show fewer frames with --frames");
 		return -1;
@@ -319,6 +352,30 @@ int lsc_report_write(struct lsc_report *r, FILE *out, char *errbuf)
 }
 
 /* ---- helpers for the formats ------------------------------------------------------ */
+
+size_t lsc_report_timeline(const struct lsc_report *r, FILE *o, void (*line)(FILE *o, const char *s))
+{
+	char *buf = NULL;
+	size_t cap = 0, longest = 0;
+	ssize_t n;
+	if (r->tl_tmp == NULL)
+		return 0;
+	rewind(r->tl_tmp);
+	while ((n = getline(&buf, &cap, r->tl_tmp)) > 0) {
+		if (buf[n - 1] == '\n')
+			buf[n - 1] = '\0';
+		if (line != NULL) {
+			line(o, buf);
+			continue;
+		}
+		for (size_t i = 0, run = 0; buf[i] != '\0'; i++) {
+			run = buf[i] == '`' ? run + 1 : 0;
+			longest = run > longest ? run : longest;
+		}
+	}
+	free(buf);
+	return longest;
+}
 
 const struct lsc_flow_conv *lsc_report_convs(const struct lsc_report *r, uint32_t *n, uint64_t *dropped)
 {
@@ -621,6 +678,10 @@ void lsc_report_ladder_intro(struct lsc_strbuf *b, const struct lsc_report *r)
 	              "likely caused it. %" PRIu32 " of %" PRIu64 " conversation%s drawn%s.", drawn, n + dropped,
 	              PLURAL(n + dropped),
 	              drawn < n + dropped ? ": the others have no frame among those shown in detail" : "");
+	if (r->o.calls != NULL)
+		lsc_sb_printf(b, " %s", _("A call without a question mark was observed: the programs' calls were "
+		                          "recorded beside the capture. A call with one (connect()?) is inferred from "
+		                          "the wire."));
 }
 
 void lsc_report_ladder_rest(struct lsc_strbuf *b, const struct lsc_flow_conv *c, uint32_t nrows)
@@ -639,6 +700,101 @@ void lsc_report_frames_intro(struct lsc_strbuf *b, const struct lsc_report *r)
 	if (r->detailed < r->frames)
 		lsc_sb_printf(b, " The first %" PRIu64 " of %" PRIu64 " frames are shown (--frames); the summaries "
 		              "above count them all.", r->detailed, r->frames);
+}
+
+void lsc_report_timeline_intro(struct lsc_strbuf *b, const struct lsc_report *r)
+{
+	lsc_sb_printf(b, P_("The socket calls the programs made (recorded beside the capture, %zu call) and the "
+	                    "frames on the wire, in time order, as layerscope demo shows them: a call is one "
+	                    "line; a frame two, who sent it to whom and its layers. %" PRIu64 " of the frames "
+	                    "shown were caused by a call seen here.",
+	                    "The socket calls the programs made (recorded beside the capture, %zu calls) and the "
+	                    "frames on the wire, in time order, as layerscope demo shows them: a call is one "
+	                    "line; a frame two, who sent it to whom and its layers. %" PRIu64 " of the frames "
+	                    "shown were caused by a call seen here.", r->o.calls->n),
+	              r->o.calls->n, r->observed);
+}
+
+/* The first and last frames of one group (handshake, teardown) in a conversation's ladder; false when none. */
+static bool group_frames(const struct lsc_ladder_diagram *d, unsigned g, uint64_t *first, uint64_t *last)
+{
+	*first = *last = 0;
+	for (uint32_t i = d->head; i; i = d->rows[i - 1].next)
+		if (lsc_ladder_group(&d->rows[i - 1]) == g) {
+			*first = *first ? *first : d->rows[i - 1].frame;
+			*last = d->rows[i - 1].frame;
+		}
+	return *first != 0;
+}
+
+void lsc_report_story(struct lsc_strbuf *b, const struct lsc_report *r)
+{
+	char span[32];
+	struct lsc_strbuf sb;
+	uint32_t n;
+	uint64_t dropped;
+	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
+	lsc_sb_init(&sb, span, sizeof span);
+	lsc_render_duration(&sb, r->last_ns - r->first_ns);
+	lsc_sb_printf(b, P_("This capture holds %" PRIu64 " frame, over %s s.", "This capture holds %" PRIu64
+	                    " frames, over %s s.", r->frames), r->frames, span);
+	struct lsc_ladder_diagram d;
+	uint32_t nrows;
+	uint64_t h1, h2, t1, t2;
+	if (n > 0 && lsc_report_diagram(r, &c[0], &d, &nrows)) {
+		struct lsc_ladder_names nm;
+		lsc_ladder_names(&d, &nm);
+		bool tcp = c[0].ipproto == 6;
+		if (tcp && c[0].refused && group_frames(&d, LSC_LG_TEARDOWN, &t1, &t2))
+			lsc_sb_printf(b, _(" In conversation %u the client %s asks the server %s for a connection "
+			                   "(frame %" PRIu64 "); the server's host refuses it with a RST (frame %" PRIu64
+			                   "): nothing listens on that port."),
+			              (unsigned)c[0].id, nm.client, nm.server, c[0].first_frame, t2);
+		else if (tcp && c[0].handshake_rtt_ns >= 0 && group_frames(&d, LSC_LG_HANDSHAKE, &h1, &h2))
+			lsc_sb_printf(b, _(" In conversation %u the client %s opens a connection to the server %s with "
+			                   "the three-way handshake (frames %" PRIu64 "–%" PRIu64 "): SYN, SYN-ACK, ACK."),
+			              (unsigned)c[0].id, nm.client, nm.server, h1, h2);
+		else
+			lsc_sb_printf(b, _(" In conversation %u the client is %s and the server %s."), (unsigned)c[0].id,
+			              nm.client, nm.server);
+		if (c[0].bytes[0] + c[0].bytes[1] != 0) {
+			lsc_sb_printf(b, _(" The client sends %" PRIu64 " bytes of data and the server %" PRIu64 " back"),
+			              c[0].bytes[0], c[0].bytes[1]);
+			if (tcp && group_frames(&d, LSC_LG_TEARDOWN, &t1, &t2) && t1 != t2)
+				lsc_sb_printf(b, _("; then the connection closes (frames %" PRIu64 "–%" PRIu64 ")."), t1,
+				              t2);
+			else
+				lsc_sb_puts(b, ".");
+		}
+	}
+	uint64_t arp = r->mix[LSC_TCPIP_NETWORK][LSC_PROTO_ARP].frames;
+	if (arp != 0)
+		lsc_sb_printf(b, P_(" %" PRIu64 " frame is ARP: a host asks for the Ethernet address that goes with an "
+		                    "IP address before the first IP packet can leave.",
+		                    " %" PRIu64 " frames are ARP: a host asks for the Ethernet address that goes with "
+		                    "an IP address before the first IP packet can leave.", arp), arp);
+	uint64_t app = r->mix[LSC_TCPIP_APPLICATION][LSC_PROTO_PAYLOAD].frames;
+	uint64_t app_bytes = r->mix[LSC_TCPIP_APPLICATION][LSC_PROTO_PAYLOAD].bytes;
+	if (app == 0)
+		lsc_sb_puts(b, _(" No frame carries the programs' own bytes: every one is headers alone."));
+	else if (app == r->frames)
+		lsc_sb_printf(b, P_(" The frame carries the programs' own bytes (%" PRIu64 " bytes): no frame is "
+		                    "headers alone.",
+		                    " Every frame carries the programs' own bytes (%" PRIu64 " bytes in all): no "
+		                    "handshake, no acknowledgement, no teardown.", app), app_bytes);
+	else
+		lsc_sb_printf(b, P_(" Only %" PRIu64 " of the %" PRIu64 " frames carries the programs' own bytes "
+		                    "(%" PRIu64 " bytes); the others carry headers alone: handshakes, "
+		                    "acknowledgements, teardowns.",
+		                    " Only %" PRIu64 " of the %" PRIu64 " frames carry the programs' own bytes "
+		                    "(%" PRIu64 " bytes in all); the others carry headers alone: handshakes, "
+		                    "acknowledgements, teardowns.", app),
+		              app, r->frames, app_bytes);
+	if (r->o.calls != NULL)
+		lsc_sb_printf(b, P_(" The programs' socket calls were recorded beside the capture: %" PRIu64 " frame "
+		                    "is marked with the call that caused it.",
+		                    " The programs' socket calls were recorded beside the capture: %" PRIu64 " frames "
+		                    "are marked, each with the call that caused it.", r->observed), r->observed);
 }
 
 struct explain_list {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <layerscope/calls.h>
 #include <layerscope/flow.h>
 #include <layerscope/quiz.h>
 #include <layerscope/report.h>
@@ -264,28 +265,26 @@ void lsc_quiz_frame(struct lsc_quiz *q, const struct lsc_frame *f)
 
 /* ---- the .calls lines ------------------------------------------------------------ */
 
-/* "2026-...Z server accept(3) = 6 ← 10.1.1.5:43248" and "... server recv(6, 2048) = 40". */
-void lsc_quiz_call(struct lsc_quiz *q, const char *line)
+/* The server's "accept(3) = 6 ← 10.1.1.5:43248" and "recv(6, 2048) = 40", as calls.c read them. */
+void lsc_quiz_call(struct lsc_quiz *q, const struct lsc_call *call)
 {
-	const char *p = strstr(line, " server ");
-	if (p == NULL)
+	if (strcmp(call->role, "server") != 0)
 		return;
-	p += 8;
-	int lfd, fd, want;
-	unsigned got;
-	if (sscanf(p, "accept(%d) = %d", &lfd, &fd) == 2 && q->nacc < LSC_QUIZ_MAX_CONVS) {
-		const char *colon = strrchr(p, ':');
-		unsigned long port = colon != NULL ? strtoul(colon + 1, NULL, 10) : 0;
-		if (port > 0 && port <= 65535) {
+	int fd, want = (int)call->arg;
+	unsigned got = call->ret > 0 ? (unsigned)call->ret : 0;
+	if (strcmp(call->name, "accept") == 0 && q->nacc < LSC_QUIZ_MAX_CONVS) {
+		fd = (int)call->ret;
+		if (fd >= 0 && call->port != 0) {
 			/* the descriptor number is reused once closed: a new accept() starts afresh */
 			for (uint32_t i = 0; i < q->nacc; i++)
 				if (q->acc[i].fd == fd)
 					q->acc[i].done = true;
-			q->acc[q->nacc++] = (struct qaccept){ fd, (uint16_t)port, false };
+			q->acc[q->nacc++] = (struct qaccept){ fd, call->port, false };
 		}
 		return;
 	}
-	if (sscanf(p, "recv(%d, %d) = %u", &fd, &want, &got) == 3 && got > 0) {
+	fd = call->fd;
+	if (strcmp(call->name, "recv") == 0 && got > 0) {
 		for (uint32_t i = q->nacc; i-- > 0;) {
 			struct qaccept *a = &q->acc[i];
 			if (a->fd != fd || a->done)

@@ -86,6 +86,7 @@ for cmd in $cmds; do
 	longs=$(awk '/static const struct option/,/^};/' "$src" | sed -n 's/.*{ *"\([a-z0-9-]*\)",.*/--\1/p' | tr '\n' ' ')
 	# The shared tables of src/cli/cli.h: the teaching options and tcpdump's letters.
 	awk '/static const struct option/,/^};/' "$src" | grep -q LSC_TEACH_OPTIONS && longs="$longs --explain --width "
+	awk '/static const struct option/,/^};/' "$src" | grep -q LSC_CALLS_OPTIONS && longs="$longs --calls --no-calls "
 	shorts=$(sed -n 's/.*shorts\[\] = "\([^"]*\)".*/\1/p' "$src" | tr -d '+:' | sed 's/./-& /g')
 	grep -q 'shorts\[\] = ".*" LSC_TCPDUMP_SHORTS' "$src" && shorts="$shorts -n -t -e -l -q -U"
 	[ -n "$longs" ] || fail "no option table found in $src"

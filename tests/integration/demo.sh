@@ -27,11 +27,11 @@ tcp_timeline() { # OUT: three clients' TCP exchange
 	has "$1" 'server +accept\([0-9]+\) = [0-9]+ ←' "accept() narrated"
 	has "$1" 'client 1 +recv\([0-9]+, 16\) = 16' "the client reads 16 bytes per recv()"
 	has "$1" 'client 3 +close\([0-9]+\) = 0' "close() narrated"
-	[ "$(count "$1" 'client [0-9] → server +\[S\] seq=0 · syn · handshake 1/3 · connect\(\)')" -eq 3 ] &&
-		echo "ok   three SYNs, each from connect()" || fail "three SYNs from connect()"
+	[ "$(count "$1" 'client [0-9] → server +\[S\] seq=0 · syn · handshake 1/3 · connect\(\)$')" -eq 3 ] &&
+		echo "ok   three SYNs, each from connect(), observed" || fail "three SYNs from connect()"
 	has "$1" 'server → client 2 +\[S\.\] seq=0 ack=1 · syn-ack · handshake 2/3' "the SYN-ACK"
-	has "$1" 'client 3 → server +\[\.\] seq=1 ack=1 · handshake-ack · handshake 3/3 · kernel \(connect\(\) returns\)\?' "the handshake's ACK"
-	has "$1" 'len=40 · data · send\(\)' "the data, from send()"
+	has "$1" 'client 3 → server +\[\.\] seq=1 ack=1 · handshake-ack · handshake 3/3 · kernel \(connect\(\) returns\)$' "the handshake's ACK, as connect() returns (observed)"
+	has "$1" 'len=40 · data · send\(\)$' "the data, from send() (observed)"
 	has "$1" 'Hello from the layerscope echo exercise!' "the message in the payload"
 	has "$1" 'fin · teardown 1/4 · close\(\)' "the first FIN, from close()"
 	has "$1" 'teardown 4/4' "the teardown completes"
@@ -62,6 +62,12 @@ reread=$("$LS" read -f line "$tmp/lo.pcap" | wc -l)
 	fail "-w: $shown frames shown, $reread re-read"
 "$LS" read -f line "$tmp/lo.pcap" | grep -q 'syn · handshake 1/3 · connect()' && echo "ok   read tracks the written capture" ||
 	fail "read of the -w capture"
+# -w FILE writes FILE.calls beside it, the calls shown; read picks it up and the calls are observed.
+[ "$(grep -c '^[0-9T:.-]*Z client connect(' "$tmp/lo.pcap.calls" 2>/dev/null)" = 3 ] &&
+	[ "$(grep -c '^[0-9T:.-]*Z server accept(' "$tmp/lo.pcap.calls")" = 3 ] &&
+	echo "ok   -w writes FILE.calls: three connect() and three accept()" || fail "-w: FILE.calls"
+"$LS" read -f json "$tmp/lo.pcap" | grep -q '"socket_call":"connect()","socket_call_source":"observed"' &&
+	echo "ok   read of the -w capture: its connect() observed" || fail "read of the -w capture and its calls"
 
 # ---- how it was set up: at the end, or as it happens with -v --------------------------------
 "$LS" demo --clients 1 --color never >"$tmp/said.out" 2>&1 || fail "demo --clients 1: exit $?"
@@ -119,8 +125,8 @@ esac
 in_order "$tmp/udp.out"
 has "$tmp/udp.out" 'server +recvfrom\([0-9]+, 65536\) = 40 ←' "recvfrom() narrated"
 has "$tmp/udp.out" 'server +sendto\([0-9]+, 40, 127\.0\.0\.1:[0-9]+\) = 40' "sendto() narrated"
-has "$tmp/udp.out" 'client 1 → server +UDP len=40 · datagram · send\(\)/sendto\(\)\?' "the request datagram"
-has "$tmp/udp.out" 'server → client 1 +UDP len=40 · datagram · send\(\)/sendto\(\)\? · reply to frame 1' "the reply, paired"
+has "$tmp/udp.out" 'client 1 → server +UDP len=40 · datagram · send\(\)/sendto\(\)$' "the request datagram, observed"
+has "$tmp/udp.out" 'server → client 1 +UDP len=40 · datagram · send\(\)/sendto\(\) · reply to frame 1' "the reply, paired"
 has "$tmp/udp.out" '^Conversations: 3 \(TCP 0, UDP 3\)' "the UDP conversation table"
 
 # ---- without root: a user namespace, or the bundled capture -----------------------------
@@ -162,6 +168,8 @@ has "$tmp/replay.err" 'replaying .*exercise\.pcap' "--replay names the bundled c
 tcp_timeline "$tmp/replay.out"
 cmp -s "$tmp/replay.pcap" "$top/captures/exercise.pcap" && echo "ok   --replay -w writes the capture shown" ||
 	fail "--replay -w"
+cmp -s "$tmp/replay.pcap.calls" "$top/captures/exercise.calls" &&
+	echo "ok   --replay -w FILE writes FILE.calls, the bundled calls as they were" || fail "--replay -w: FILE.calls"
 "$LS" demo --replay --udp --color never >"$tmp/replay-udp.out" 2>/dev/null &&
 	has "$tmp/replay-udp.out" 'reply to frame 1' "--replay --udp shows the UDP exercise" || fail "--replay --udp"
 # -w naming the bundled capture itself, or a hard link to it, must not empty it (a copy).

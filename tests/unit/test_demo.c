@@ -3,10 +3,12 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "unit.h"
 
+#include <layerscope/calls.h>
 #include <layerscope/demo.h>
 #include <layerscope/flow.h>
 
@@ -17,8 +19,8 @@ static struct demo_item *call_at(int64_t ns, const char *text)
 	struct demo_item *it = calloc(1, sizeof *it);
 	assert_non_null(it);
 	it->ns = ns;
-	snprintf(it->role, sizeof it->role, "server");
-	snprintf(it->text, sizeof it->text, "%s", text);
+	snprintf(it->call.role, sizeof it->call.role, "server");
+	snprintf(it->call.text, sizeof it->call.text, "%s", text);
 	return it;
 }
 
@@ -50,8 +52,8 @@ static void test_queue_order(void **state)
 	/* Only what has settled: stamped at or before the cutoff. */
 	size_t n = demo_queue_take(q, 260, &v);
 	assert_int_equal(n, 4);
-	assert_string_equal(v[0]->text, "c50");
-	assert_string_equal(v[1]->text, "c100");
+	assert_string_equal(v[0]->call.text, "c50");
+	assert_string_equal(v[1]->call.text, "c100");
 	assert_true(v[2]->frame && v[2]->src.number == 1);
 	assert_true(v[3]->frame && v[3]->src.number == 2);
 	for (size_t i = 0; i < n; i++)
@@ -62,7 +64,7 @@ static void test_queue_order(void **state)
 	assert_null(v);
 	n = demo_queue_take(q, INT64_MAX, &v);
 	assert_int_equal(n, 2);
-	assert_string_equal(v[0]->text, "c300");
+	assert_string_equal(v[0]->call.text, "c300");
 	assert_true(v[1]->frame && v[1]->src.number == 3);
 	for (size_t i = 0; i < n; i++)
 		demo_item_free(v[i]);
@@ -121,11 +123,61 @@ static void test_timeline_lines(void **state)
 	test_frame_free(&f);
 }
 
+/* A .calls line read once into what every user of it asks: the call's name, numbers and the port it names. */
+static void test_call_parse(void **state)
+{
+	struct lsc_call c;
+	(void)state;
+	assert_true(lsc_call_parse("2026-11-25T13:05:13.111280Z client connect(3, 10.1.1.1:8082) = 0 from "
+	                           "10.1.1.5:43248\n", &c));
+	assert_string_equal(c.role, "client");
+	assert_string_equal(c.name, "connect");
+	assert_int_equal(c.fd, 3);
+	assert_int_equal(c.ret, 0);
+	assert_int_equal(c.port, 43248);
+	assert_true(c.ns == 1795611913111280000LL);
+	assert_true(lsc_call_parse("2026-11-25T13:05:13.1Z server accept(3) = 6 \xe2\x86\x90 [fd00::5]:43250", &c));
+	assert_int_equal(c.ret, 6);
+	assert_int_equal(c.port, 43250);
+	assert_true(lsc_call_parse("2026-11-25T13:05:13.1Z server recv(6, 2048) = 40", &c));
+	assert_int_equal(c.fd, 6);
+	assert_int_equal(c.arg, 2048);
+	assert_int_equal(c.ret, 40);
+	assert_int_equal(c.port, 0);
+	assert_true(lsc_call_parse("2026-11-25T13:05:13.1Z server sendto(3, 40, 10.1.1.5:35266) = 40", &c));
+	assert_int_equal(c.port, 35266);
+	assert_true(lsc_call_parse("2026-11-25T13:05:13.1Z server bind(3, [::]:8082) = 0", &c));
+	assert_int_equal(c.port, 8082);
+	assert_true(lsc_call_parse("2026-11-25T13:05:13.1Z server note: --max-conns 3 reached", &c));
+	assert_string_equal(c.name, "");
+	assert_false(lsc_call_parse("not a call", &c));
+	assert_false(lsc_call_parse("2026-13-99 server close(3) = 0", &c));
+}
+
+/* Written back as the file's format: the role's first word, microseconds. */
+static void test_call_write(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct lsc_call c;
+	(void)state;
+	assert_non_null(out);
+	lsc_calls_write(out, 1795611913111280123LL, "client 2", "close(3) = 0");
+	fclose(out);
+	assert_string_equal(buf, "2026-11-25T13:05:13.111280Z client close(3) = 0\n");
+	assert_true(lsc_call_parse(buf, &c));
+	assert_string_equal(c.name, "close");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queue_order),
 		cmocka_unit_test(test_timeline_lines),
+		cmocka_unit_test(test_call_parse),
+		cmocka_unit_test(test_call_write),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include <layerscope/flow.h>
+#include <layerscope/calls.h>
 #include <layerscope/quiz.h>
 
 #include "unit.h"
@@ -353,9 +354,16 @@ static void test_calls(void **state)
 	struct session s;
 	start(&s);
 	exchange(&s, 43030, 8082, 40);
-	lsc_quiz_call(s.q, "2026-11-25T13:05:13.1Z server accept(3) = 6 \xe2\x86\x90 10.1.1.5:43030\n");
-	lsc_quiz_call(s.q, "2026-11-25T13:05:13.2Z client recv(3, 16) = 16\n"); /* the client's: not this */
-	lsc_quiz_call(s.q, "2026-11-25T13:05:13.3Z server recv(6, 2048) = 40\n");
+	static const char *const lines[] = {
+		"2026-11-25T13:05:13.1Z server accept(3) = 6 \xe2\x86\x90 10.1.1.5:43030\n",
+		"2026-11-25T13:05:13.2Z client recv(3, 16) = 16\n", /* the client's: not this */
+		"2026-11-25T13:05:13.3Z server recv(6, 2048) = 40\n",
+	};
+	for (size_t i = 0; i < 3; i++) {
+		struct lsc_call c;
+		assert_true(lsc_call_parse(lines[i], &c));
+		lsc_quiz_call(s.q, &c);
+	}
 	size_t n = draw(&s);
 	const struct lsc_quiz_q *q = find(n, "recv-bytes");
 	assert_non_null(q);
