@@ -41,6 +41,31 @@ bool lsc_text_utf8(void)
 	return text_utf8;
 }
 
+/* A table of 512 addresses and their translations a thread: more labels than any renderer shows. */
+#define TR_SLOTS 512
+
+const char *lsc_tr_static(const char *msgid)
+{
+#ifdef ENABLE_NLS
+	static _Thread_local struct {
+		const char *id, *tr;
+	} slot[TR_SLOTS];
+	size_t h = (size_t)(((uintptr_t)msgid >> 3) * 0x9e3779b97f4a7c15ull >> 55) % TR_SLOTS;
+	for (size_t i = 0; i < 8; i++, h = (h + 1) % TR_SLOTS) {
+		if (slot[h].id == msgid)
+			return slot[h].tr;
+		if (slot[h].id == NULL) {
+			slot[h].id = msgid;
+			slot[h].tr = _(msgid);
+			return slot[h].tr;
+		}
+	}
+	return _(msgid); /* a crowded neighbourhood: asked each time, still right */
+#else
+	return msgid;
+#endif
+}
+
 const char *lsc_decimal_point(void)
 {
 	return decimal_point;

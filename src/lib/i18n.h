@@ -15,24 +15,17 @@
 #define _(s) (s)
 #define P_(one, many, n) ((n) == 1 ? (one) : (many))
 
-/*
- * lsc_ascii_fold: write n bytes of UTF-8 text to out in ASCII, each glyph by
- * the table in i18n.c ("->" for an arrow, '|' and '+' for box drawing, a
- * letter without its accent); returns how many bytes it took, fewer than n
- * when the last character is cut (the caller hands it over again).
- */
-size_t lsc_ascii_fold(FILE *out, const char *s, size_t n);
-
-/*
- * lsc_ascii_stream: f itself on a UTF-8 terminal; otherwise a stream that
- * folds everything written to it into f (fclose it to flush). Only for text
- * a person reads: never JSON, never a capture.
- */
-FILE *lsc_ascii_stream(FILE *f);
-
 #endif
 /* N_() marks a string a table holds; it is translated with _() where it is shown. */
 #define N_(s) (s)
+
+/*
+ * _() for a string of static storage that never changes (a field table's N_()
+ * label), remembered by its address: a renderer asks for the same forty labels
+ * every frame, and gettext's lookup (locks, environment, hashing) cost two
+ * thirds of -f tree.  Never for text built at run time.
+ */
+const char *lsc_tr_static(const char *msgid);
 
 /*
  * lsc_i18n_init: take the user's locale for messages, character set and the

@@ -347,7 +347,7 @@ void lsc_text_stack(struct lsc_text *t, const struct lsc_frame *f)
 void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
 {
 	lsc_text_style(t, LSC_SGR_BOLD);
-	lsc_text_puts(t, _("Frame "));
+	lsc_text_puts(t, lsc_tr_static("Frame "));
 	lsc_text_u64(t, f->number);
 	lsc_text_end(t);
 	lsc_text_puts(t, " · ");
@@ -365,11 +365,11 @@ void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
 	lsc_text_puts(t, " s · ");
 	lsc_text_u64(t, f->caplen);
 	if (f->caplen != f->len) {
-		lsc_text_puts(t, _(" of "));
+		lsc_text_puts(t, lsc_tr_static(" of "));
 		lsc_text_u64(t, f->len);
-		lsc_text_puts(t, _(" bytes captured"));
+		lsc_text_puts(t, lsc_tr_static(" bytes captured"));
 	} else {
-		lsc_text_puts(t, _(" bytes"));
+		lsc_text_puts(t, lsc_tr_static(" bytes"));
 	}
 	lsc_text_puts(t, " · ");
 	lsc_text_puts(t, lsc_linktype_name(f->linktype));
@@ -382,23 +382,23 @@ void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
 void lsc_text_range(struct lsc_text *t, const struct lsc_layer *l)
 {
 	if (l->cap_len == 0) {
-		lsc_text_puts(t, _("at byte "));
+		lsc_text_puts(t, lsc_tr_static("at byte "));
 		lsc_text_u64(t, l->offset);
-		lsc_text_puts(t, _(" (none of its "));
+		lsc_text_puts(t, lsc_tr_static(" (none of its "));
 		lsc_text_u64(t, l->hdr_len);
-		lsc_text_puts(t, _(" bytes captured)"));
+		lsc_text_puts(t, lsc_tr_static(" bytes captured)"));
 		return;
 	}
-	lsc_text_puts(t, _("bytes "));
+	lsc_text_puts(t, lsc_tr_static("bytes "));
 	lsc_text_u64(t, l->offset);
 	lsc_text_puts(t, "–");
 	lsc_text_u64(t, (uint64_t)l->offset + l->cap_len - 1);
 	lsc_text_puts(t, " (");
 	lsc_text_u64(t, l->cap_len);
 	if (l->cap_len < l->hdr_len) {
-		lsc_text_puts(t, _(" of "));
+		lsc_text_puts(t, lsc_tr_static(" of "));
 		lsc_text_u64(t, l->hdr_len);
-		lsc_text_puts(t, _(" captured)"));
+		lsc_text_puts(t, lsc_tr_static(" captured)"));
 	} else {
 		lsc_text_puts(t, P_(" byte)", " bytes)", l->cap_len));
 	}

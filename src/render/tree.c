@@ -157,7 +157,7 @@ static void t_uint(struct lsc_sink *s, const char *key, const char *label, uint6
 {
 	struct tree_state *st = s->ctx;
 	(void)key;
-	label = label != NULL ? _(label) : NULL; /* the tables hold N_() labels */
+	label = label != NULL ? lsc_tr_static(label) : NULL; /* the tables hold N_() labels */
 	begin_value(st, label, false);
 	if (hex_digits)
 		lsc_text_hex(&st->t, v, hex_digits);
@@ -174,14 +174,14 @@ static void t_bool(struct lsc_sink *s, const char *key, const char *label, int v
 {
 	struct tree_state *st = s->ctx;
 	(void)key;
-	label = label != NULL ? _(label) : NULL; /* the tables hold N_() labels */
+	label = label != NULL ? lsc_tr_static(label) : NULL; /* the tables hold N_() labels */
 	begin_value(st, label, false);
 	if (name != NULL)
 		put_derived(st, name); /* a verdict reads better than true/false/null */
 	else if (v < 0)
-		put_derived(st, _("unknown"));
+		put_derived(st, lsc_tr_static("unknown"));
 	else
-		lsc_text_puts(&st->t, v ? _("yes") : _("no"));
+		lsc_text_puts(&st->t, v ? lsc_tr_static("yes") : lsc_tr_static("no"));
 	end_value(st);
 }
 
@@ -189,7 +189,7 @@ static void t_text(struct lsc_sink *s, const char *key, const char *label, const
 {
 	struct tree_state *st = s->ctx;
 	(void)key;
-	label = label != NULL ? _(label) : NULL; /* the tables hold N_() labels */
+	label = label != NULL ? lsc_tr_static(label) : NULL; /* the tables hold N_() labels */
 	begin_value(st, label, true);
 	if (v == NULL) {
 		lsc_text_style(&st->t, LSC_SGR_DIM);
@@ -207,7 +207,7 @@ static void t_open(struct lsc_sink *s, const char *key, const char *label, bool 
 {
 	struct tree_state *st = s->ctx;
 	(void)key;
-	label = label != NULL ? _(label) : NULL; /* the tables hold N_() labels */
+	label = label != NULL ? lsc_tr_static(label) : NULL; /* the tables hold N_() labels */
 	if (st->depth + 1 >= TREE_MAX_DEPTH) {
 		st->overflow++;
 		return;
@@ -273,7 +273,7 @@ static void t_close(struct lsc_sink *s, bool list)
 		if (child->n == 0) {
 			lsc_text_spaces(&st->t, child->pad);
 			lsc_text_style(&st->t, LSC_SGR_DIM);
-			lsc_text_puts(&st->t, _("(none)"));
+			lsc_text_puts(&st->t, lsc_tr_static("(none)"));
 			lsc_text_end(&st->t);
 		}
 		end_line(st);
@@ -283,7 +283,7 @@ static void t_close(struct lsc_sink *s, bool list)
 		else if (!child->labelled)
 			lsc_text_putc(&st->t, ']');
 		else if (child->n == 0)
-			lsc_text_puts(&st->t, _("(none)"));
+			lsc_text_puts(&st->t, lsc_tr_static("(none)"));
 	}
 	st->depth--;
 	if (st->depth == 0)
@@ -298,7 +298,7 @@ static unsigned label_width(const struct lsc_proto_info *pi)
 {
 	size_t w = 6;
 	for (size_t i = 0; i < pi->nfields; i++) {
-		size_t n = label_cols(_(pi->fields[i].label));
+		size_t n = label_cols(lsc_tr_static(pi->fields[i].label));
 		if (n > w)
 			w = n;
 	}
@@ -358,18 +358,18 @@ static void tree_layer(struct tree_state *st, const struct lsc_frame *f, const s
 	const struct lsc_proto_info *pi = lsc_proto_get(l->proto);
 	unsigned tcpip = lsc_layer_tcpip(f, l);
 
-	put_column(st, _(lsc_tcpip_title(tcpip)), lsc_text_layer_sgr(tcpip, alt));
+	put_column(st, lsc_tr_static(lsc_tcpip_title(tcpip)), lsc_text_layer_sgr(tcpip, alt));
 	lsc_text_style(&st->t, LSC_SGR_BOLD);
 	lsc_text_puts(&st->t, pi->title);
 	lsc_text_end(&st->t);
 	lsc_text_puts(&st->t, " · ");
 	lsc_text_range(&st->t, l);
 	if (l->flags & LSC_LF_QUOTED)
-		put_tag(st, _("quoted inside the ICMP error"));
+		put_tag(st, lsc_tr_static("quoted inside the ICMP error"));
 	if (l->flags & LSC_LF_FRAGMENT)
-		put_tag(st, _("a later fragment: what follows is fragment data"));
+		put_tag(st, lsc_tr_static("a later fragment: what follows is fragment data"));
 	if (l->flags & LSC_LF_CLIPPED)
-		put_tag(st, _("claims more bytes than the capture holds"));
+		put_tag(st, lsc_tr_static("claims more bytes than the capture holds"));
 	end_line(st);
 	if (lsc_layer_damaged(l)) {
 		start_line(st, TREE_COL);
@@ -395,7 +395,7 @@ static void tree_flow(struct tree_state *st, const struct lsc_frame *f)
 		return;
 	start_line(st, 0);
 	lsc_text_style(&st->t, LSC_SGR_BOLD);
-	lsc_text_puts(&st->t, _("Conversation"));
+	lsc_text_puts(&st->t, lsc_tr_static("Conversation"));
 	lsc_text_end(&st->t);
 	end_line(st);
 	fields_reset(st, FLOW_LABEL_W);
@@ -410,7 +410,7 @@ static void tree_process(struct tree_state *st, const struct lsc_frame *f)
 		return;
 	start_line(st, 0);
 	lsc_text_style(&st->t, LSC_SGR_BOLD);
-	lsc_text_puts(&st->t, _("Process"));
+	lsc_text_puts(&st->t, lsc_tr_static("Process"));
 	lsc_text_end(&st->t);
 	end_line(st);
 	fields_reset(st, PROCESS_LABEL_W);
@@ -422,7 +422,7 @@ static void tree_notes(struct tree_state *st, const struct lsc_frame *f)
 {
 	for (unsigned i = 0; i < f->nnotes; i++) {
 		if (i == 0)
-			put_column(st, _("Notes"), LSC_SGR_BOLD);
+			put_column(st, lsc_tr_static("Notes"), LSC_SGR_BOLD);
 		else
 			start_line(st, TREE_COL);
 		lsc_text_puts(&st->t, "• ");
@@ -444,15 +444,15 @@ static void tree_frame(void *state, const struct lsc_frame *f)
 	if (f->link_unsupported) {
 		put_column(st, _(lsc_tcpip_title(LSC_TCPIP_LINK)), LSC_SGR_DAMAGE);
 		lsc_text_style(&st->t, LSC_SGR_DAMAGE);
-		lsc_text_puts(&st->t, _("link type "));
+		lsc_text_puts(&st->t, lsc_tr_static("link type "));
 		lsc_text_puts(&st->t, lsc_linktype_name(f->linktype));
-		lsc_text_puts(&st->t, _(" is not decoded: its bytes follow undecoded"));
+		lsc_text_puts(&st->t, lsc_tr_static(" is not decoded: its bytes follow undecoded"));
 		lsc_text_end(&st->t);
 		end_line(st);
 	}
 	if (f->caplen == 0) {
 		start_line(st, TREE_COL);
-		lsc_text_puts(&st->t, _("(no bytes captured)"));
+		lsc_text_puts(&st->t, lsc_tr_static("(no bytes captured)"));
 		end_line(st);
 	}
 	for (unsigned i = 0; i < f->nlayers; i++) {

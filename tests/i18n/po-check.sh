@@ -32,7 +32,7 @@ done < "$tmp/listed"
 [ -s "$tmp/bad" ] && fail=1
 
 # 2. The template is what the sources give today (same options as po/Makevars).
-(cd "$top" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 \
+(cd "$top" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 --keyword=lsc_tr_static \
 	--add-comments=TRANSLATORS: --package-name=layerscope -o "$tmp/fresh.pot" \
 	-f "$tmp/listed") || no "xgettext failed on the sources"
 if ! msgcmp --use-untranslated "$top/po/layerscope.pot" "$tmp/fresh.pot" 2> "$tmp/err" ||
