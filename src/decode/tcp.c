@@ -346,7 +346,7 @@ static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
 
 	p = lsc_w_u64(p, t->sport);
-	p = lsc_w_lit(p, " → ");
+	p = lsc_w_to(p, b->ascii);
 	p = lsc_w_u64(p, t->dport);
 	p = lsc_w_lit(p, " [");
 	p = flag_letters(p, t->flags);

@@ -60,7 +60,7 @@ static void udp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 	char tmp[4 * LSC_W_U64 + 32 + LSC_W_CSUM_BAD];
 	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
 	p = lsc_w_u64(p, u->sport);
-	p = lsc_w_lit(p, " → ");
+	p = lsc_w_to(p, b->ascii);
 	p = lsc_w_u64(p, u->dport);
 	p = lsc_w_lit(p, " len ");
 	p = lsc_w_u64(p, l->body_len);

@@ -166,11 +166,11 @@ static bool frame_key(const struct lsc_frame *f, struct flow_key *k, unsigned *s
 /* Tracking once the key is known. */
 static inline __attribute__((always_inline)) void track_key(struct lsc_flow_tracker *t, struct lsc_frame *f,
                                                             const struct lsc_layer *l4, const struct flow_key *k,
-                                                            uint32_t hash, unsigned side)
+                                                            unsigned side)
 {
 	struct flow_pkt p = { f, l4, frame_ns(f), payload_len(f, l4), side, 0 };
 	bool fresh;
-	struct conv *c = lsc_flow_table_get(t, k, hash, &fresh);
+	struct conv *c = lsc_flow_table_get(t, k, &fresh);
 	struct lsc_flow_ann *a = &f->flow;
 	memset(a, 0, sizeof *a);
 	a->rtt_ns = -1;
@@ -210,7 +210,7 @@ void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f)
 	const struct lsc_layer *l4;
 	f->has_flow = false;
 	if (frame_key(f, &k, &side, &l4))
-		track_key(t, f, l4, &k, lsc_flow_table_hash(t, &k), side);
+		track_key(t, f, l4, &k, side);
 }
 
 /* ---- text for renderers ---------------------------------------------------- */

@@ -52,6 +52,13 @@ const char *lsc_decimal_point(void);
 size_t lsc_ascii_fold(FILE *out, const char *s, size_t n);
 
 /*
+ * lsc_ascii_fold_in: the same fold, in place (no glyph's ASCII is longer
+ * than its UTF-8); *len is the text's new length.  Returns how many bytes it
+ * read: fewer than n when the last character is cut.
+ */
+size_t lsc_ascii_fold_in(char *s, size_t n, size_t *len);
+
+/*
  * lsc_ascii_stream: f itself on a UTF-8 terminal; otherwise a stream that
  * folds everything written to it into f (fclose it to flush). Only for text
  * a person reads: never JSON, never a capture.

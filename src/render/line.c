@@ -216,13 +216,13 @@ static void flow_tail(struct lsc_text *t, const struct lsc_flow_ann *a)
 	lsc_text_end(t);
 	lsc_text_puts(t, event != NULL ? event : "-");
 	if (b.len > 0) {
-		lsc_text_puts(t, " · ");
+		lsc_text_glyph(t, LSC_G_DOT);
 		lsc_text_puts(t, step);
 	}
 	lsc_sb_init(&cb, call, sizeof call);
 	lsc_flow_call_text(&cb, a->socket_call, a->call_source);
 	if (cb.len > 0) {
-		lsc_text_puts(t, " · ");
+		lsc_text_glyph(t, LSC_G_DOT);
 		lsc_text_puts(t, call);
 	}
 }
@@ -284,7 +284,7 @@ static void line_owner(struct line_state *st, const struct lsc_frame *f)
 	lsc_text_style(&st->t, LSC_SGR_DIM);
 	lsc_text_puts(&st->t, "  (");
 	line_owner_side(st, &f->src_owner);
-	lsc_text_puts(&st->t, " → ");
+	lsc_text_glyph(&st->t, LSC_G_TO);
 	line_owner_side(st, &f->dst_owner);
 	lsc_text_putc(&st->t, ')');
 	lsc_text_end(&st->t);
