@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "../lib/i18n.h"
 #include "report-int.h"
 
 /*
@@ -31,6 +32,7 @@ static void before(struct lsc_report_fields *rf, const char *label, bool opens_o
 	const struct lsc_report_markup *m = rf->m;
 	unsigned d = rf->depth;
 	unsigned *mode = &rf->lv[d].sub;
+	label = label != NULL ? lsc_tr_static(label) : NULL; /* the tables hold N_() labels */
 	if (d == 0) {
 		puts_o(rf, m->row_open);
 		m->esc(rf->o, label != NULL ? label : "");
@@ -81,7 +83,7 @@ static void f_uint(struct lsc_sink *s, const char *key, const char *label, uint6
 	rf->m->value(rf->o, buf);
 	if (name != NULL) {
 		puts_o(rf, " ");
-		rf->m->derived(rf->o, name);
+		rf->m->derived(rf->o, _(name)); /* a name the catalogue knows is translated, as the tree does */
 	}
 	after(rf);
 }
@@ -92,11 +94,11 @@ static void f_bool(struct lsc_sink *s, const char *key, const char *label, int v
 	(void)key;
 	before(rf, label, false, false);
 	if (name != NULL)
-		rf->m->derived(rf->o, name); /* a verdict reads better than true/false/null */
+		rf->m->derived(rf->o, _(name)); /* a verdict reads better than true/false/null */
 	else if (v < 0)
-		rf->m->derived(rf->o, "unknown");
+		rf->m->derived(rf->o, lsc_tr_static("unknown"));
 	else
-		rf->m->value(rf->o, v ? "yes" : "no");
+		rf->m->value(rf->o, v ? lsc_tr_static("yes") : lsc_tr_static("no"));
 	after(rf);
 }
 
@@ -108,7 +110,7 @@ static void f_text(struct lsc_sink *s, const char *key, const char *label, const
 	if (v == NULL)
 		rf->m->esc(rf->o, "—");
 	else if (derived)
-		rf->m->derived(rf->o, v);
+		rf->m->derived(rf->o, v[0] != '\0' ? _(v) : v);
 	else
 		rf->m->value(rf->o, v);
 	after(rf);
@@ -149,7 +151,7 @@ static void f_close(struct lsc_sink *s, bool list)
 		return;
 	unsigned d = rf->depth;
 	if (rf->lv[d].sub == PENDING)
-		rf->m->derived(rf->o, rf->m->none);
+		rf->m->derived(rf->o, _(rf->m->none));
 	else if (rf->lv[d].sub == SUB)
 		puts_o(rf, rf->m->sub_close);
 	if (rf->lv[d].bracket)
