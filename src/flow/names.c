@@ -30,7 +30,7 @@ static const char *const call_names[LSC_CALL_COUNT] = {
 	"close()", "shutdown()", N_("kernel"), "send()/sendto()", N_("raw socket"),
 };
 
-static const char *const call_source_names[] = { NULL, "observed", "inferred" };
+static const char *const call_source_names[] = { NULL, N_("observed"), N_("inferred") };
 
 static const char *const step_names[] = { NULL, N_("handshake"), N_("teardown") };
 
@@ -120,7 +120,7 @@ void lsc_flow_fields_emit(struct lsc_sink *s, const struct lsc_frame *f)
 	s->ops->text(s, "event", N_("Event"), lsc_flow_event_name(a->event), true);
 	/* The label says a guess is one; the source stands beside the call, never folded into it. */
 	bool guess = a->call_source == LSC_CALL_INFERRED;
-	s->ops->text(s, "socket_call", guess ? "Socket call (inferred)" : "Socket call",
+	s->ops->text(s, "socket_call", guess ? N_("Socket call (inferred)") : N_("Socket call"),
 	             lsc_sock_call_name(a->socket_call), true);
 	s->ops->text(s, "socket_call_source", N_("Socket call source"), lsc_call_source_name(a->call_source), true);
 	emit_extra(s, a);

@@ -744,6 +744,9 @@ static void svg_arrow(FILE *o, const struct lsc_flow_conv *c, const struct lsc_l
 {
 	struct lsc_ladder_texts t;
 	lsc_ladder_texts(&t, c, r, true);
+	char *dot = strchr(t.time, '.'); /* a person reads the locale's separator, as on the text ladder */
+	if (dot != NULL && lsc_decimal_point()[0] == ',')
+		*dot = ',';
 
 	int64_t top = row_y(k), y = top + 24;
 	bool c2s = r->a.dir == LSC_FLOW_C2S;

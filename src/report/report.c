@@ -576,7 +576,7 @@ void lsc_report_summary(const struct lsc_report *r, lsc_report_row_fn row, FILE 
 		lsc_report_time(r, &b, r->last_ns, r->ts_digits);
 		row(o, _("Last frame"), buf);
 		lsc_sb_init(&b, buf, sizeof buf);
-		lsc_render_duration(&b, r->last_ns - r->first_ns);
+		lsc_render_secs(&b, r->last_ns - r->first_ns); /* the locale's decimal separator */
 		lsc_sb_puts(&b, " s");
 		row(o, _("Time span"), buf);
 	}
@@ -745,7 +745,7 @@ void lsc_report_story(struct lsc_strbuf *b, const struct lsc_report *r)
 	uint64_t dropped;
 	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
 	lsc_sb_init(&sb, span, sizeof span);
-	lsc_render_duration(&sb, r->last_ns - r->first_ns);
+	lsc_render_secs(&sb, r->last_ns - r->first_ns);
 	lsc_sb_printf(b, P_("This capture holds %" PRIu64 " frame, over %s s.", "This capture holds %" PRIu64
 	                    " frames, over %s s.", r->frames), r->frames, span);
 	struct lsc_ladder_diagram d;
