@@ -364,9 +364,8 @@ static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 	p = lsc_w_u64(p, t->window);
 	p = lsc_w_lit(p, " len ");
 	p = lsc_w_u64(p, t->payload_length);
-	if (t->payload_captured != t->payload_length) {
+	if (t->payload_captured != t->payload_length)
 		p = lsc_w_captured(p, t->payload_captured);
-	}
 	if (t->csum == LSC_CSUM_BAD)
 		p = lsc_w_csum_bad(p, t->checksum, t->csum_calc);
 	lsc_sb_commit(b, tmp, start, p);

@@ -64,9 +64,8 @@ static void udp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 	p = lsc_w_u64(p, u->dport);
 	p = lsc_w_lit(p, " len ");
 	p = lsc_w_u64(p, l->body_len);
-	if (u->payload_captured != l->body_len) {
+	if (u->payload_captured != l->body_len)
 		p = lsc_w_captured(p, u->payload_captured);
-	}
 	if (u->csum == LSC_CSUM_BAD)
 		p = lsc_w_csum_bad(p, u->checksum, u->csum_calc);
 	lsc_sb_commit(b, tmp, start, p);
