@@ -6,6 +6,7 @@
 
 #include <layerscope/strbuf.h>
 
+#include "../lib/i18n.h"
 #include "flow-int.h"
 
 /* A non-first fragment carries no transport header; a first one only part of the segment. */
@@ -215,16 +216,26 @@ void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f)
 
 /* ---- text for renderers ---------------------------------------------------- */
 
-void lsc_flow_step_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a)
+static void step_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a, bool human)
 {
 	const char *kind = lsc_flow_step_name(a->step_kind);
 	if (kind == NULL || a->step == 0)
 		return;
-	lsc_sb_puts(b, kind);
+	lsc_sb_puts(b, human ? lsc_tr_static(kind) : kind);
 	lsc_sb_putc(b, ' ');
 	lsc_sb_u64(b, a->step);
 	lsc_sb_putc(b, '/');
 	lsc_sb_u64(b, a->step_total);
+}
+
+void lsc_flow_step_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a)
+{
+	step_text(b, a, false);
+}
+
+void lsc_flow_step_label(struct lsc_strbuf *b, const struct lsc_flow_ann *a)
+{
+	step_text(b, a, true);
 }
 
 void lsc_flow_ack_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a)

@@ -373,12 +373,14 @@ const char *lsc_ladder_group_name(unsigned g); /* "handshake", "data", "teardown
 /* The arrow's label: "[S.] seq=0 ack=1", "UDP len=9". */
 void lsc_ladder_label(struct lsc_strbuf *b, const struct lsc_ladder_row *r);
 /* What the arrow means: "connect(), handshake 1/3", "send()", "accept(), handshake 3/3, rtt 0.000029 s". */
-void lsc_ladder_notes(struct lsc_strbuf *b, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r);
-/* An arrow's label, its notes, and its time since the conversation began ("0.000073"). */
+void lsc_ladder_notes(struct lsc_strbuf *b, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r,
+                      bool human);
+/* An arrow's label, its notes, and its time since the conversation began ("0.000073"); notes as above. */
 struct lsc_ladder_texts {
 	char label[96], notes[160], time[32];
 };
-void lsc_ladder_texts(struct lsc_ladder_texts *t, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r);
+void lsc_ladder_texts(struct lsc_ladder_texts *t, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r,
+                      bool human);
 
 /* A diagram: the conversation's summary and its rows, from rows[head - 1] along `next`. */
 struct lsc_ladder_diagram {

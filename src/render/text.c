@@ -226,7 +226,7 @@ bool lsc_text_time(struct lsc_text *t, const struct lsc_frame *f, unsigned fmt, 
 const char *lsc_layer_damage_word(const struct lsc_layer *l)
 {
 	/* Cut short by the parent's length field is the packet's own fault. */
-	return (l->flags & LSC_LF_MALFORMED) ? "malformed" : "truncated";
+	return (l->flags & LSC_LF_MALFORMED) ? N_("malformed") : N_("truncated"); /* shown through _() */
 }
 
 void lsc_text_summary(struct lsc_text *t, const struct lsc_frame *f, const struct lsc_layer *l, size_t max)

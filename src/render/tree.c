@@ -375,7 +375,7 @@ static void tree_layer(struct tree_state *st, const struct lsc_frame *f, const s
 		start_line(st, TREE_COL);
 		lsc_text_style(&st->t, LSC_SGR_DAMAGE);
 		lsc_text_puts(&st->t, "! ");
-		lsc_text_puts(&st->t, lsc_layer_damage_word(l));
+		lsc_text_puts(&st->t, lsc_tr_static(lsc_layer_damage_word(l)));
 		if (l->reason != NULL) {
 			lsc_text_puts(&st->t, ": ");
 			lsc_text_puts(&st->t, l->reason);

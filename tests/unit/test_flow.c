@@ -311,6 +311,10 @@ static void test_close_four_steps(void **state)
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_flow_step_text(&b, &ann);
 	assert_string_equal(buf, "teardown 4/4");
+	/* The person's form: the same words in the C locale the tests run in. */
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_flow_step_label(&b, &ann);
+	assert_string_equal(buf, "teardown 4/4");
 	lsc_flow_free(t);
 }
 
@@ -1030,6 +1034,12 @@ static void test_names(void **state)
 	assert_string_equal(call, "connect()?");
 	lsc_sb_init(&cb, call, sizeof call);
 	lsc_flow_call_text(&cb, LSC_CALL_NONE, LSC_CALL_INFERRED);
+	assert_string_equal(call, "");
+	lsc_sb_init(&cb, call, sizeof call);
+	lsc_flow_call_label(&cb, LSC_CALL_LISTEN, LSC_CALL_INFERRED);
+	assert_string_equal(call, "kernel (listening socket)?");
+	lsc_sb_init(&cb, call, sizeof call);
+	lsc_flow_call_label(&cb, LSC_CALL_NONE, LSC_CALL_INFERRED);
 	assert_string_equal(call, "");
 	assert_string_equal(lsc_flow_step_name(LSC_STEP_TEARDOWN), "teardown");
 	assert_string_equal(lsc_flow_analysis_name(0), "retransmission");
