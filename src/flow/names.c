@@ -85,7 +85,10 @@ static void emit_extra(struct lsc_sink *s, const struct lsc_flow_ann *a)
 		char step[32];
 		struct lsc_strbuf b;
 		lsc_sb_init(&b, step, sizeof step);
-		lsc_flow_step_text(&b, a);
+		if (s->human)
+			lsc_flow_step_label(&b, a);
+		else
+			lsc_flow_step_text(&b, a);
 		s->ops->text(s, "step", N_("Step"), step, true);
 	}
 	if (a->analysis != 0) {

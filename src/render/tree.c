@@ -316,6 +316,7 @@ static void *tree_begin(FILE *out, const struct lsc_render_opts *o)
 	st->width = o->width;
 	st->sink.ops = &tree_ops;
 	st->sink.utf8 = lsc_text_utf8();
+	st->sink.human = true;
 	st->sink.ctx = st;
 	for (unsigned p = 0; p < LSC_PROTO_COUNT; p++) {
 		const struct lsc_proto_info *pi = lsc_proto_get(p);

@@ -173,6 +173,7 @@ void lsc_report_fields_init(struct lsc_report_fields *rf, FILE *o, const struct 
 	memset(rf, 0, sizeof *rf);
 	rf->sink.ops = &fields_ops;
 	rf->sink.ctx = rf;
+	rf->sink.human = true;
 	rf->o = o;
 	rf->m = m;
 }
