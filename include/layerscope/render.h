@@ -25,6 +25,17 @@ extern "C" {
  * NULL.  `name` is a derived reading of the value ("IPv4" for 0x0800),
  * shown apart from the wire value, or NULL.
  */
+/*
+ * Where a text value comes from; false and true, as the callers write them,
+ * are the first two.  A person sees a name in their language and the other
+ * derived texts as they are: a payload that reads "yes" is not "sim".
+ */
+enum lsc_text_kind {
+	LSC_TEXT_WIRE = 0, /* the wire's own value */
+	LSC_TEXT_NAME = 1, /* a name the program gives it ("correct", "SYN_SENT"): translated for a person */
+	LSC_TEXT_DATA = 2, /* made from bytes from outside (a payload's preview): derived, never translated */
+};
+
 struct lsc_sink;
 struct lsc_sink_ops {
 	void (*uint)(struct lsc_sink *s, const char *key, const char *label,
@@ -32,9 +43,9 @@ struct lsc_sink_ops {
 	/* v: 1 true, 0 false, -1 null */
 	void (*boolean)(struct lsc_sink *s, const char *key, const char *label,
 	                int v, const char *name);
-	/* v NULL is JSON null; `derived` marks text the wire does not carry */
+	/* v NULL is JSON null; `derived` (enum lsc_text_kind) says where the text comes from */
 	void (*text)(struct lsc_sink *s, const char *key, const char *label,
-	             const char *v, bool derived);
+	             const char *v, unsigned derived);
 	void (*open)(struct lsc_sink *s, const char *key, const char *label, bool list);
 	void (*close)(struct lsc_sink *s, bool list);
 };

@@ -31,7 +31,7 @@ static void emit_text(struct lsc_sink *s, const struct lsc_frame *f, const struc
 	                      s->utf8 ? LSC_ESC_UTF8 : 0);
 	if (n > LSC_PREVIEW_BYTES)
 		memcpy(buf + o, "...", 4);
-	s->ops->text(s, fd->key, fd->label, buf, true);
+	s->ops->text(s, fd->key, fd->label, buf, LSC_TEXT_DATA);
 }
 
 static const struct lsc_field payload_fields[] = {

@@ -69,6 +69,43 @@ const char *lsc_tr_static(const char *msgid)
 #endif
 }
 
+/* Texts up to this long are remembered, in pairs of slots (the newer first), per thread. */
+#define TR_TEXT_MAX 48
+#define TR_TEXT_PAIRS 512
+
+struct tr_text {
+	uint8_t len;
+	char id[TR_TEXT_MAX];
+	const char *tr; /* NULL: not translated, the caller's own text */
+};
+
+const char *lsc_tr_text(const char *msgid)
+{
+#ifdef ENABLE_NLS
+	size_t n = strlen(msgid);
+	if (n == 0)
+		return msgid; /* _("") is the catalogue's header */
+	if (n >= TR_TEXT_MAX)
+		return _(msgid);
+	static _Thread_local struct tr_text pair[TR_TEXT_PAIRS][2];
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)msgid[i]) * 0x100000001b3ull;
+	struct tr_text *e = pair[(h ^ h >> 32) % TR_TEXT_PAIRS];
+	for (int k = 0; k < 2; k++)
+		if (e[k].len == n && memcmp(e[k].id, msgid, n) == 0)
+			return e[k].tr != NULL ? e[k].tr : msgid;
+	const char *tr = _(msgid);
+	e[1] = e[0];
+	e[0].len = (uint8_t)n;
+	memcpy(e[0].id, msgid, n);
+	e[0].tr = tr != msgid ? tr : NULL; /* a translation lives in the catalogue, for good */
+	return tr;
+#else
+	return msgid;
+#endif
+}
+
 const char *lsc_decimal_point(void)
 {
 	return decimal_point;

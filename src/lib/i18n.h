@@ -29,6 +29,12 @@
 const char *lsc_tr_static(const char *msgid) __attribute__((format_arg(1)));
 
 /*
+ * _() for a short text that may be built at run time (a field's derived
+ * value: "correct", "12 bytes"), remembered by its content; "" stays "".
+ */
+const char *lsc_tr_text(const char *msgid);
+
+/*
  * lsc_i18n_init: take the user's locale for messages, character set and the
  * decimal point of human-readable numbers, and bind the catalogue. Numbers the
  * C library formats (printf, strtod) stay in the C locale, so JSON, option

@@ -301,7 +301,7 @@ static void s_bool(struct lsc_sink *s, const char *key, const char *label, int v
 		lsc_json_bool(s->ctx, v != 0);
 }
 
-static void s_text(struct lsc_sink *s, const char *key, const char *label, const char *v, bool derived)
+static void s_text(struct lsc_sink *s, const char *key, const char *label, const char *v, unsigned derived)
 {
 	(void)label, (void)derived;
 	sink_key(s->ctx, key);

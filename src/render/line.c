@@ -76,7 +76,7 @@ static void kv_bool(struct lsc_sink *s, const char *key, const char *label, int 
 	lsc_text_puts(&st->t, v < 0 ? "null" : v ? "true" : "false");
 }
 
-static void kv_text(struct lsc_sink *s, const char *key, const char *label, const char *v, bool derived)
+static void kv_text(struct lsc_sink *s, const char *key, const char *label, const char *v, unsigned derived)
 {
 	struct line_state *st = s->ctx;
 	(void)label, (void)derived;

@@ -99,7 +99,7 @@ static void put_derived(struct tree_state *st, const char *s)
 {
 	lsc_text_style(&st->t, LSC_SGR_DIM);
 	lsc_text_putc(&st->t, '[');
-	lsc_text_puts(&st->t, s[0] != '\0' ? _(s) : s); /* a name the catalogue knows (a checksum's verdict) is translated */
+	lsc_text_puts(&st->t, s);
 	lsc_text_putc(&st->t, ']');
 	lsc_text_end(&st->t);
 }
@@ -165,7 +165,7 @@ static void t_uint(struct lsc_sink *s, const char *key, const char *label, uint6
 		lsc_text_u64(&st->t, v);
 	if (name != NULL) {
 		lsc_text_putc(&st->t, ' ');
-		put_derived(st, name);
+		put_derived(st, lsc_tr_text(name));
 	}
 	end_value(st);
 }
@@ -177,7 +177,7 @@ static void t_bool(struct lsc_sink *s, const char *key, const char *label, int v
 	label = label != NULL ? lsc_tr_static(label) : NULL; /* the tables hold N_() labels */
 	begin_value(st, label, false);
 	if (name != NULL)
-		put_derived(st, name); /* a verdict reads better than true/false/null */
+		put_derived(st, lsc_tr_text(name)); /* a verdict reads better than true/false/null */
 	else if (v < 0)
 		put_derived(st, lsc_tr_static("unknown"));
 	else
@@ -185,7 +185,7 @@ static void t_bool(struct lsc_sink *s, const char *key, const char *label, int v
 	end_value(st);
 }
 
-static void t_text(struct lsc_sink *s, const char *key, const char *label, const char *v, bool derived)
+static void t_text(struct lsc_sink *s, const char *key, const char *label, const char *v, unsigned derived)
 {
 	struct tree_state *st = s->ctx;
 	(void)key;
@@ -195,8 +195,8 @@ static void t_text(struct lsc_sink *s, const char *key, const char *label, const
 		lsc_text_style(&st->t, LSC_SGR_DIM);
 		lsc_text_puts(&st->t, "—");
 		lsc_text_end(&st->t);
-	} else if (derived) {
-		put_derived(st, v);
+	} else if (derived != LSC_TEXT_WIRE) {
+		put_derived(st, derived == LSC_TEXT_NAME ? lsc_tr_text(v) : v);
 	} else {
 		lsc_text_puts(&st->t, v);
 	}

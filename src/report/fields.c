@@ -21,12 +21,6 @@
 
 enum { PLAIN = 0, PENDING, SUB }; /* how a level's children are laid out */
 
-/* A derived name in the user's language when the catalogue knows it (as the tree shows it); "" stays "". */
-static const char *tr(const char *s)
-{
-	return s[0] != '\0' ? _(s) : s; /* _("") would be the catalogue's header */
-}
-
 static void puts_o(struct lsc_report_fields *rf, const char *s)
 {
 	fputs(s, rf->o);
@@ -89,7 +83,7 @@ static void f_uint(struct lsc_sink *s, const char *key, const char *label, uint6
 	rf->m->value(rf->o, buf);
 	if (name != NULL) {
 		puts_o(rf, " ");
-		rf->m->derived(rf->o, tr(name));
+		rf->m->derived(rf->o, lsc_tr_text(name));
 	}
 	after(rf);
 }
@@ -100,7 +94,7 @@ static void f_bool(struct lsc_sink *s, const char *key, const char *label, int v
 	(void)key;
 	before(rf, label, false, false);
 	if (name != NULL)
-		rf->m->derived(rf->o, tr(name)); /* a verdict reads better than true/false/null */
+		rf->m->derived(rf->o, lsc_tr_text(name)); /* a verdict reads better than true/false/null */
 	else if (v < 0)
 		rf->m->derived(rf->o, lsc_tr_static("unknown"));
 	else
@@ -108,15 +102,15 @@ static void f_bool(struct lsc_sink *s, const char *key, const char *label, int v
 	after(rf);
 }
 
-static void f_text(struct lsc_sink *s, const char *key, const char *label, const char *v, bool derived)
+static void f_text(struct lsc_sink *s, const char *key, const char *label, const char *v, unsigned derived)
 {
 	struct lsc_report_fields *rf = s->ctx;
 	(void)key;
 	before(rf, label, false, true);
 	if (v == NULL)
 		rf->m->esc(rf->o, "—");
-	else if (derived)
-		rf->m->derived(rf->o, tr(v));
+	else if (derived != LSC_TEXT_WIRE)
+		rf->m->derived(rf->o, derived == LSC_TEXT_NAME ? lsc_tr_text(v) : v);
 	else
 		rf->m->value(rf->o, v);
 	after(rf);

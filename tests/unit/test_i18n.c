@@ -145,6 +145,20 @@ static void test_note_source(void **state)
 	assert_null(f.note_src[5].fmt);
 }
 
+/* Text built at run time is remembered by what it says, never by where it lies. */
+static void test_tr_text(void **state)
+{
+	(void)state;
+	char buf[64] = "12 bytes";
+	assert_ptr_equal(lsc_tr_text(buf), buf); /* no catalogue here: the text itself */
+	strcpy(buf, "13 bytes");
+	assert_string_equal(lsc_tr_text(buf), "13 bytes");
+	assert_string_equal(lsc_tr_text(""), "");
+	memset(buf, 'x', sizeof buf - 1);
+	buf[sizeof buf - 1] = '\0';
+	assert_ptr_equal(lsc_tr_text(buf), buf); /* too long to remember: asked each time */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_arrow),
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_note_source),
+		cmocka_unit_test(test_tr_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
