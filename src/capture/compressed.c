@@ -202,7 +202,7 @@ FILE *lsc_decomp_open(FILE *under, bool close_under, const unsigned char *head, 
 	if (d == NULL || kind == NULL || (d->in = malloc(IN_SIZE)) == NULL || n > IN_SIZE) {
 		free(d != NULL ? d->in : NULL);
 		free(d);
-		snprintf(errbuf, LSC_DECOMP_ERRSIZE, "out of memory");
+		snprintf(errbuf, LSC_DECOMP_ERRSIZE, _("out of memory"));
 		return NULL;
 	}
 	d->kind = strcmp(kind, "gzip") == 0 ? GZIP : ZSTD;
@@ -211,14 +211,14 @@ FILE *lsc_decomp_open(FILE *under, bool close_under, const unsigned char *head, 
 		if (inflateInit2(&d->z, 16 + MAX_WBITS) != Z_OK) {
 			free(d->in);
 			free(d);
-			snprintf(errbuf, LSC_DECOMP_ERRSIZE, "zlib cannot start: out of memory");
+			snprintf(errbuf, LSC_DECOMP_ERRSIZE, _("zlib cannot start: out of memory"));
 			return NULL;
 		}
 	} else if ((d->zs = ZSTD_createDStream()) == NULL || ZSTD_isError(ZSTD_initDStream(d->zs))) {
 		ZSTD_freeDStream(d->zs);
 		free(d->in);
 		free(d);
-		snprintf(errbuf, LSC_DECOMP_ERRSIZE, "libzstd cannot start: out of memory");
+		snprintf(errbuf, LSC_DECOMP_ERRSIZE, _("libzstd cannot start: out of memory"));
 		return NULL;
 	}
 	d->under = under;

@@ -58,7 +58,9 @@ static const char *const craft_help[] = {
 static int run_craft(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_craft = {
-	"craft", "tcp|udp|icmp echo|arp who-has ADDR [--to ADDR[:PORT]] [OPTIONS]",
+	"craft",
+	/* TRANSLATORS: option names stay; metavariables as in the help below. */
+	N_("tcp|udp|icmp echo|arp who-has ADDR [--to ADDR[:PORT]] [OPTIONS]"),
 	N_("build a frame field by field with libnet, send it or write it, and show its layers"),
 	run_craft,
 };

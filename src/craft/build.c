@@ -106,7 +106,7 @@ int lsc_craft_add_layers(libnet_t *l, const struct lsc_craft *c, char *err)
 		rc = add_arp(l, c, err);
 		break;
 	default:
-		snprintf(err, LSC_ERRBUF_SIZE, "unknown kind of frame %u", c->kind);
+		snprintf(err, LSC_ERRBUF_SIZE, _("unknown kind of frame %u"), c->kind);
 		return -1;
 	}
 	if (rc == 0 && c->kind != LSC_CRAFT_ARP)
@@ -146,7 +146,7 @@ int lsc_craft_build(const struct lsc_craft *c, uint8_t *buf, size_t cap, size_t 
 		goto out;
 	}
 	if (n > cap) {
-		snprintf(err, LSC_ERRBUF_SIZE, "the frame is %u bytes, more than the %zu-byte buffer", n, cap);
+		snprintf(err, LSC_ERRBUF_SIZE, _("the frame is %u bytes, more than the %zu-byte buffer"), n, cap);
 		goto out;
 	}
 	memcpy(buf, pkt, n);

@@ -346,8 +346,8 @@ static void pause_accept(struct lsc_echo_server *s, int e)
 			accept_errors_count(s, "");
 	} else {
 		accept_errors_count(s, "; then another error");
-		announce(s, "accept: %s — %llu connections open; trying again every %d ms until one "
-		         "closes (raise ulimit -n)", strerror(e), (unsigned long long)s->st.active, ACCEPT_PAUSE_MS);
+		announce(s, _("accept: %s — %llu connections open; trying again every %d ms until one "
+		         "closes (raise ulimit -n)"), strerror(e), (unsigned long long)s->st.active, ACCEPT_PAUSE_MS);
 		s->accept_errno = e;
 		s->accept_since_ms = lsc_ev_now_ms();
 	}
@@ -362,7 +362,7 @@ static void conn_open(struct lsc_echo_server *s, int fd, const struct sockaddr_s
 	char err[LSC_ERRBUF_SIZE], a[LSC_ADDR_TEXT], b[LSC_ADDR_TEXT];
 	struct conn *c = calloc(1, sizeof *c);
 	if (c == NULL) {
-		say(s, "out of memory for a connection: closing it");
+		say(s, "%s", _("out of memory for a connection: closing it"));
 		lsc_sock_close(s->o.explain, fd);
 		return;
 	}
@@ -524,7 +524,7 @@ static int listen_named(struct lsc_echo_server *s, char *err)
 	}
 	freeaddrinfo(ai);
 	if (rc == 0 && s->nls == 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "'%s' has no IPv4 or IPv6 address to listen on", s->o.bind);
+		snprintf(err, LSC_ERRBUF_SIZE, _("'%s' has no IPv4 or IPv6 address to listen on"), s->o.bind);
 		rc = -1;
 	}
 	return rc;
@@ -550,7 +550,7 @@ struct lsc_echo_server *lsc_echo_server_new(const struct lsc_echo_server_opts *o
 {
 	struct lsc_echo_server *s = calloc(1, sizeof *s);
 	if (s == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 		return NULL;
 	}
 	s->o = *opts;
@@ -568,7 +568,7 @@ struct lsc_echo_server *lsc_echo_server_new(const struct lsc_echo_server_opts *o
 	s->scratch_cap = s->o.udp ? DGRAM_MAX : s->o.read_size;
 	s->scratch = malloc(s->scratch_cap);
 	if (s->scratch == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 		goto fail;
 	}
 	/* Thousands of clients need thousands of descriptors; a low limit only lowers the ceiling. */
