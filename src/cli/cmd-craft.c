@@ -268,7 +268,7 @@ static int apply_addresses(const struct craft_args *a, struct lsc_craft *c, cons
 	const char *to = arp_target != NULL ? arp_target : a->to;
 
 	if (to == NULL)
-		return lsc_usage_error(cmd, _("--to %s is required"), ports ? "ADDR:PORT" : "ADDR");
+		return lsc_usage_error(cmd, _("--to %s is required"), ports ? _("ADDR:PORT") : _("ADDR"));
 	if (lsc_craft_parse_endpoint(to, &c->family, c->dst, &c->dport, &has_port, err))
 		return lsc_usage_error(cmd, "%s %s", arp_target ? "who-has" : "--to", err);
 	if (ports && !has_port)

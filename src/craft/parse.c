@@ -32,7 +32,7 @@ static const struct {
 };
 #define NFLAGS (sizeof tcp_flags / sizeof tcp_flags[0])
 
-#define FLAG_HELP "tcpdump's letters S F R P . U E W, names like syn,ack, or a number up to 0xff"
+#define FLAG_HELP N_("tcpdump's letters S F R P . U E W, names like syn,ack, or a number up to 0xff")
 
 void lsc_craft_init(struct lsc_craft *c, enum lsc_craft_kind kind)
 {
@@ -66,7 +66,7 @@ static int parse_flag_names(const char *s, uint16_t *flags, char *err)
 		uint16_t bit = flag_by_name(p, n);
 		if (bit == 0) {
 			snprintf(err, LSC_ERRBUF_SIZE, _("unknown TCP flag name '%.*s' in '%s' (%s)"),
-			         (int)n, p, s, FLAG_HELP);
+			         (int)n, p, s, _(FLAG_HELP));
 			return -1;
 		}
 		v |= bit;
@@ -88,7 +88,7 @@ static int parse_flag_letters(const char *s, uint16_t *flags, char *err)
 			if (*p == tcp_flags[i].letter || (tcp_flags[i].alt && *p == tcp_flags[i].alt))
 				break;
 		if (i == NFLAGS) {
-			snprintf(err, LSC_ERRBUF_SIZE, _("unknown TCP flag '%c' in '%s' (%s)"), *p, s, FLAG_HELP);
+			snprintf(err, LSC_ERRBUF_SIZE, _("unknown TCP flag '%c' in '%s' (%s)"), *p, s, _(FLAG_HELP));
 			return -1;
 		}
 		v |= tcp_flags[i].bit;
@@ -100,7 +100,7 @@ static int parse_flag_letters(const char *s, uint16_t *flags, char *err)
 int lsc_craft_parse_flags(const char *s, uint16_t *flags, char *err)
 {
 	if (s == NULL || *s == '\0') {
-		snprintf(err, LSC_ERRBUF_SIZE, _("empty TCP flags (%s)"), FLAG_HELP);
+		snprintf(err, LSC_ERRBUF_SIZE, _("empty TCP flags (%s)"), _(FLAG_HELP));
 		return -1;
 	}
 	if (strcasecmp(s, "none") == 0) {
