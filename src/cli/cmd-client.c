@@ -297,7 +297,7 @@ static int run_load(struct client_args *a, FILE *out)
 		a->l.seed = 1;
 	struct lsc_echo_load *ld = lsc_echo_load_new(&a->l, err);
 	if (ld == NULL)
-		return lsc_fail(LSC_EXIT_FAILURE, _("client"), "%s", err);
+		return lsc_fail(LSC_EXIT_FAILURE, "client", "%s", err);
 	running_load = ld;
 	lsc_catch_stop(on_signal);
 	int rc = lsc_echo_load_run(ld, &r, err);
@@ -318,7 +318,8 @@ static int run_load(struct client_args *a, FILE *out)
 	        (unsigned long long)r.bytes, rc == 0 ? "every byte intact" : "NOT all intact",
 	        (unsigned long long)r.finished_late);
 	if (rc != 0)
-		return lsc_fail(LSC_EXIT_FAILURE, _("client"), "%s (%llu connections failed)", err,
+		return lsc_fail(LSC_EXIT_FAILURE, "client",
+		                P_("%s (%llu connection failed)", "%s (%llu connections failed)", r.failures), err,
 		                (unsigned long long)r.failures);
 	return lsc_output_done(stdout, "client", LSC_EXIT_OK);
 }
@@ -345,12 +346,12 @@ static int run_client(int argc, char **argv)
 	size_t len;
 	char *msg = read_message(argc - optind, argv + optind, &len, err);
 	if (msg == NULL)
-		return lsc_fail(LSC_EXIT_FAILURE, _("client"), "%s", err);
+		return lsc_fail(LSC_EXIT_FAILURE, "client", "%s", err);
 	a.c.log = a.quiet ? NULL : people;
 	struct lsc_echo_client_result res;
 	rc = lsc_echo_client_run(&a.c, msg, len, &res, err);
 	free(msg);
 	if (rc != 0)
-		return lsc_fail(LSC_EXIT_FAILURE, _("client"), "%s", err);
+		return lsc_fail(LSC_EXIT_FAILURE, "client", "%s", err);
 	return lsc_output_done(stdout, "client", LSC_EXIT_OK);
 }

@@ -60,15 +60,15 @@ static int open_context(struct lsc_craft_out *o, const struct lsc_craft *c, char
 
 	if (c->ifname != NULL) {
 		type = LIBNET_LINK;
-		o->how = "link-layer (packet) socket";
+		o->how = _("link-layer (packet) socket");
 		e = probe_raw(AF_PACKET, SOCK_RAW, 0);
 	} else if (c->family == 6) {
 		type = LIBNET_RAW6;
-		o->how = "raw IPv6 socket";
+		o->how = _("raw IPv6 socket");
 		e = probe_raw(AF_INET6, SOCK_RAW, IPPROTO_RAW);
 	} else {
 		type = LIBNET_RAW4;
-		o->how = "raw IPv4 socket";
+		o->how = _("raw IPv4 socket");
 		e = probe_raw(AF_INET, SOCK_RAW, IPPROTO_RAW);
 	}
 	if (e == EPERM || e == EACCES) {
