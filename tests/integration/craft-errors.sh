@@ -139,7 +139,6 @@ else
 	unpriv 1 "CAP_NET_RAW" arp who-has 127.0.0.2 -i lo
 	unpriv 0 "nothing was sent" tcp --to 127.0.0.1:9 -w "$work/unpriv.pcap" -f json
 	if [ "$PTBR" = yes ]; then
-		chmod -R a+rX "$PTBR_LOCALEDIR" # the unprivileged user reads the catalogue
 		pt_fix="e abri-lo precisa da capacidade CAP_NET_RAW, que este processo não tem — execute como root (sudo), seja membro do grupo que uma instalação com grupo de captura autoriza (sudo make install-capture-group), ou grave o quadro num arquivo com -w ARQUIVO, o que não precisa de privilégio"
 		# shellcheck disable=SC2086 # $as_user is a command and its options
 		pt_want 1 "layerscope craft: enviar precisa de um socket IPv4 bruto (raw), $pt_fix" \

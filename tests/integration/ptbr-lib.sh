@@ -17,6 +17,7 @@ ptbr_setup() {
 	fi
 	mkdir -p "$1/locale/pt_BR/LC_MESSAGES"
 	msgfmt -o "$1/locale/pt_BR/LC_MESSAGES/layerscope.mo" "$ptbr_top/po/pt_BR.po" || exit 99
+	chmod -R a+rX "$1/locale" # a command that drops to nobody reads it after the drop
 	PTBR_LOCALEDIR=$1/locale
 	PTBR=yes
 }
