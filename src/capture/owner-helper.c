@@ -130,7 +130,7 @@ static void __attribute__((noreturn)) helper_main(int fd, pid_t parent, const st
 	struct lsc_owner_table *table = lsc_owner_table_new();
 	if (table == NULL) {
 		hello.status = -1;
-		snprintf(hello.msg, sizeof hello.msg, "out of memory");
+		snprintf(hello.msg, sizeof hello.msg, _("out of memory"));
 		(void)send(fd, &hello, sizeof hello, MSG_NOSIGNAL);
 		_exit(1);
 	}
@@ -205,9 +205,9 @@ int lsc_owners_kept(const struct lsc_owners *o, char *out)
 	 * alone /proc/PID/fd lists but its links do not read (the ptrace access
 	 * check); with CAP_SYS_PTRACE alone the directory (0500) does not open.
 	 */
-	snprintf(out, LSC_ERRBUF_SIZE, "the process-owner helper (pid %ld) keeps CAP_SYS_PTRACE and "
+	snprintf(out, LSC_ERRBUF_SIZE, _("the process-owner helper (pid %ld) keeps CAP_SYS_PTRACE and "
 	         "CAP_DAC_READ_SEARCH as %s: with them it reads other users' /proc/PID/fd, to say which "
-	         "process holds a socket; it never sees a frame (--no-process runs without it)",
+	         "process holds a socket; it never sees a frame (--no-process runs without it)"),
 	         (long)o->pid, o->user);
 	return 1;
 }

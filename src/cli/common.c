@@ -511,7 +511,7 @@ int lsc_output_done(FILE *out, const char *cmd, int status)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd, _("standard output is closed, so nothing could be shown — "
 		                "run it with an output (a terminal, '> FILE' or '| less')"));
 	return lsc_fail(LSC_EXIT_FAILURE, cmd, _("writing the output: %s — check the disk or device it "
-	                "goes to"), e != 0 ? strerror(e) : "a write failed");
+	                "goes to"), e != 0 ? strerror(e) : _("a write failed"));
 }
 
 void lsc_catch_stop(void (*fn)(int sig))

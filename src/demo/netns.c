@@ -43,26 +43,26 @@ int demo_userns_enter(char *why)
 		int on = fgetc(fp);
 		fclose(fp);
 		if (on == '0') {
-			snprintf(why, LSC_ERRBUF_SIZE, "this system forbids unprivileged user namespaces "
-			         "(kernel.unprivileged_userns_clone = 0)");
+			snprintf(why, LSC_ERRBUF_SIZE, _("this system forbids unprivileged user namespaces "
+			         "(kernel.unprivileged_userns_clone = 0)"));
 			return -1;
 		}
 	}
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
-		snprintf(why, LSC_ERRBUF_SIZE, "a user namespace is not allowed here "
-		         "(unshare(CLONE_NEWUSER|CLONE_NEWNET): %s)", strerror(errno));
+		snprintf(why, LSC_ERRBUF_SIZE, _("a user namespace is not allowed here "
+		         "(unshare(CLONE_NEWUSER|CLONE_NEWNET): %s)"), strerror(errno));
 		return -1;
 	}
 	/* Map this user to itself: the ids stay what they were, the capabilities are the namespace's. */
 	snprintf(map, sizeof map, "%u %u 1\n", uid, uid);
 	if (write_file("/proc/self/setgroups", "deny") != 0 ||
 	    write_file("/proc/self/uid_map", map) != 0) {
-		snprintf(why, LSC_ERRBUF_SIZE, "writing the user namespace's id map: %s", strerror(errno));
+		snprintf(why, LSC_ERRBUF_SIZE, _("writing the user namespace's id map: %s"), strerror(errno));
 		return -1;
 	}
 	snprintf(map, sizeof map, "%u %u 1\n", gid, gid);
 	if (write_file("/proc/self/gid_map", map) != 0) {
-		snprintf(why, LSC_ERRBUF_SIZE, "writing the user namespace's group map: %s", strerror(errno));
+		snprintf(why, LSC_ERRBUF_SIZE, _("writing the user namespace's group map: %s"), strerror(errno));
 		return -1;
 	}
 	return demo_lo_up(why);
