@@ -516,3 +516,13 @@ unsigned lsc_layer_tcpip(const struct lsc_frame *f, const struct lsc_layer *l)
 	unsigned below = proto_table[(l - 1)->proto]->tcpip;
 	return below < LSC_TCPIP_APPLICATION ? below + 1 : LSC_TCPIP_APPLICATION;
 }
+
+char *lsc_w_captured(char *p, uint64_t n)
+{
+	const char *word = lsc_tr_static(" captured)"); /* per frame: remembered by address */
+	size_t len = strnlen(word, LSC_W_CAPTURED - LSC_W_U64 - 2);
+	p = lsc_w_lit(p, " (");
+	p = lsc_w_u64(p, n);
+	memcpy(p, word, len);
+	return p + len;
+}

@@ -59,7 +59,7 @@ static void eth_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 {
 	(void)f;
 	lsc_sb_mac(b, l->u.eth.src);
-	lsc_sb_puts(b, " → ");
+	lsc_sb_puts(b, b->ascii ? " -> " : " → ");
 	lsc_sb_mac(b, l->u.eth.dst);
 }
 

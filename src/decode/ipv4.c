@@ -268,7 +268,7 @@ static void ipv4_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 	char tmp[2 * LSC_W_ADDR4 + 3 * LSC_W_U64 + 24 + LSC_W_CSUM_BAD];
 	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
 	p = lsc_w_ipv4(p, ip->src);
-	p = lsc_w_lit(p, " → ");
+	p = lsc_w_to(p, b->ascii);
 	p = lsc_w_ipv4(p, ip->dst);
 	p = lsc_w_lit(p, " ttl ");
 	p = lsc_w_u64(p, ip->ttl);

@@ -390,11 +390,11 @@ static void flow_text(struct lsc_strbuf *b, const struct lsc_frame *f)
 		lsc_sb_printf(b, " · %s", event);
 	if (a->step != 0) {
 		lsc_sb_puts(b, " · ");
-		lsc_flow_step_text(b, a);
+		lsc_flow_step_label(b, a);
 	}
 	if (a->socket_call != LSC_CALL_NONE) {
 		lsc_sb_puts(b, " · ");
-		lsc_flow_call_text(b, a->socket_call, a->call_source);
+		lsc_flow_call_label(b, a->socket_call, a->call_source);
 	}
 	if (a->ref_frame != 0 && a->event == LSC_EV_DATAGRAM)
 		lsc_sb_printf(b, _(" · reply to frame %" PRIu64), a->ref_frame);

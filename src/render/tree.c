@@ -362,7 +362,7 @@ static void tree_layer(struct tree_state *st, const struct lsc_frame *f, const s
 	lsc_text_style(&st->t, LSC_SGR_BOLD);
 	lsc_text_puts(&st->t, pi->title);
 	lsc_text_end(&st->t);
-	lsc_text_puts(&st->t, " · ");
+	lsc_text_glyph(&st->t, LSC_G_DOT);
 	lsc_text_range(&st->t, l);
 	if (l->flags & LSC_LF_QUOTED)
 		put_tag(st, lsc_tr_static("quoted inside the ICMP error"));
@@ -375,7 +375,7 @@ static void tree_layer(struct tree_state *st, const struct lsc_frame *f, const s
 		start_line(st, TREE_COL);
 		lsc_text_style(&st->t, LSC_SGR_DAMAGE);
 		lsc_text_puts(&st->t, "! ");
-		lsc_text_puts(&st->t, lsc_layer_damage_word(l));
+		lsc_text_puts(&st->t, lsc_tr_static(lsc_layer_damage_word(l)));
 		if (l->reason != NULL) {
 			lsc_text_puts(&st->t, ": ");
 			lsc_text_puts(&st->t, l->reason);
