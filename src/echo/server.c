@@ -323,9 +323,9 @@ static int64_t resume_accept(struct lsc_evloop *l, void *data)
 static void accept_errors_count(struct lsc_echo_server *s, const char *now)
 {
 	if (s->accept_errno != 0 && s->accept_repeats > 0)
-		announce(s, "accept: %s %llu more time%s in %.1f s (not shown one by one)%s",
+		announce(s, P_("accept: %s %llu more time in %.1f s (not shown one by one)%s",
+		               "accept: %s %llu more times in %.1f s (not shown one by one)%s", s->accept_repeats),
 		         strerror(s->accept_errno), (unsigned long long)s->accept_repeats,
-		         s->accept_repeats == 1 ? "" : "s",
 		         (double)(lsc_ev_now_ms() - s->accept_since_ms) / 1000.0, now);
 	s->accept_repeats = 0;
 	s->accept_since_ms = lsc_ev_now_ms();
@@ -345,7 +345,7 @@ static void pause_accept(struct lsc_echo_server *s, int e)
 		if (lsc_ev_now_ms() - s->accept_since_ms >= ACCEPT_COUNT_MS)
 			accept_errors_count(s, "");
 	} else {
-		accept_errors_count(s, "; then another error");
+		accept_errors_count(s, _("; then another error"));
 		announce(s, _("accept: %s — %llu connections open; trying again every %d ms until one "
 		         "closes (raise ulimit -n)"), strerror(e), (unsigned long long)s->st.active, ACCEPT_PAUSE_MS);
 		s->accept_errno = e;
@@ -446,7 +446,7 @@ static void on_datagram(struct lsc_evloop *l, int fd, void *data, int mask)
 		} else {
 			/* UDP promises nothing: a reply the socket cannot take now is dropped, not queued. */
 			s->st.dropped++;
-			say(s, "#%llu echo dropped: sendto: %s", (unsigned long long)id, strerror(errno));
+			say(s, _("#%llu echo dropped: sendto: %s"), (unsigned long long)id, strerror(errno));
 		}
 		check_done(s);
 	}
