@@ -308,9 +308,14 @@ static void line_damage(struct line_state *st, const struct lsc_frame *f)
 static void line_notes(struct line_state *st, const struct lsc_frame *f)
 {
 	for (unsigned i = 0; i < f->nnotes; i++) {
+		char shown[LSC_NOTE_SHOWN];
+		const char *note = lsc_frame_note_text(f, i, shown, sizeof shown);
 		lsc_text_style(&st->t, LSC_SGR_DIM);
 		lsc_text_puts(&st->t, "  [");
-		lsc_text_putb(&st->t, f->notes[i], strnlen(f->notes[i], LSC_NOTE_LEN), LSC_NOTE_LEN);
+		if (note == f->notes[i]) /* English: the note's whole block copied, as the other kept texts */
+			lsc_text_putb(&st->t, note, strnlen(note, LSC_NOTE_LEN), LSC_NOTE_LEN);
+		else
+			lsc_text_puts(&st->t, note);
 		lsc_text_putc(&st->t, ']');
 		lsc_text_end(&st->t);
 	}

@@ -537,10 +537,11 @@ void lsc_timeline_frame(struct lsc_timeline *tl, const struct lsc_frame *f)
 
 	put_layers(tl, f);
 	for (unsigned i = 0; i < f->nnotes; i++) {
+		char shown[LSC_NOTE_SHOWN];
 		lsc_text_spaces(&tl->t, TEXT_COL);
 		lsc_text_style(&tl->t, LSC_SGR_DIM);
 		lsc_text_putc(&tl->t, '[');
-		lsc_text_puts(&tl->t, f->notes[i]);
+		lsc_text_puts(&tl->t, lsc_frame_note_text(f, i, shown, sizeof shown));
 		lsc_text_putc(&tl->t, ']');
 		lsc_text_end(&tl->t);
 		lsc_text_putc(&tl->t, '\n');

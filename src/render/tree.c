@@ -425,8 +425,9 @@ static void tree_notes(struct tree_state *st, const struct lsc_frame *f)
 			put_column(st, lsc_tr_static("Notes"), LSC_SGR_BOLD);
 		else
 			start_line(st, TREE_COL);
+		char shown[LSC_NOTE_SHOWN];
 		lsc_text_puts(&st->t, "• ");
-		lsc_text_puts(&st->t, f->notes[i]);
+		lsc_text_puts(&st->t, lsc_frame_note_text(f, i, shown, sizeof shown));
 		end_line(st);
 	}
 }

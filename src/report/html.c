@@ -468,7 +468,8 @@ static void html_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 		fputs("<ul class=\"notes\">", o);
 		for (unsigned i = 0; i < f->nnotes; i++) {
 			fputs("<li>", o);
-			esc(o, f->notes[i]);
+			char shown[LSC_NOTE_SHOWN];
+			esc(o, lsc_frame_note_text(f, i, shown, sizeof shown));
 			fputs("</li>", o);
 		}
 		fputs("</ul>\n", o);

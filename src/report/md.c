@@ -278,7 +278,8 @@ static void md_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 		fprintf(o, "**%s**\n\n", _("Notes"));
 		for (unsigned i = 0; i < f->nnotes; i++) {
 			fputs("- ", o);
-			esc(o, f->notes[i]);
+			char shown[LSC_NOTE_SHOWN];
+			esc(o, lsc_frame_note_text(f, i, shown, sizeof shown));
 			fputc('\n', o);
 		}
 		fputc('\n', o);

@@ -93,6 +93,14 @@ static bool track_bytes(struct lsc_flow_tracker *t, const uint8_t *bytes, size_t
 	ann = frame.flow;
 	nnotes = frame.nnotes;
 	memcpy(notes, frame.notes, sizeof notes);
+	/* Every note's source says what its English text says: a translation is made from it. */
+	for (unsigned i = 0; i < nnotes; i++) {
+		char again[LSC_NOTE_LEN];
+		if (frame.note_src[i].fmt == NULL)
+			continue;
+		lsc_note_format(again, sizeof again, frame.note_src[i].fmt, &frame.note_src[i]);
+		assert_string_equal(again, notes[i]);
+	}
 	test_frame_free(&frame);
 	return has;
 }

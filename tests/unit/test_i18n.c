@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include <layerscope/frame.h>
 #include <layerscope/strbuf.h>
 
 #include "unit.h"
@@ -107,6 +108,43 @@ static void test_cut(void **state)
 	free(got);
 }
 
+/* A note is kept as English text and as its source; one formatter makes the text from the source. */
+static void test_note_source(void **state)
+{
+	(void)state;
+	static struct lsc_frame f;
+	char shown[LSC_NOTE_SHOWN];
+	f.nnotes = 0;
+	lsc_frame_note(&f, "%s checksum 0x%04x is incorrect: it should be 0x%04x", "TCP", 0x12, 0xbeef);
+	lsc_frame_note(&f, "frame %llu, round trip %lld.%06lld ms, %d%%", 7ull, 0ll, 41000ll, -3);
+	lsc_frame_note(&f, "%c %-4u|%5s|", 'x', 9u, "ab");
+	lsc_frame_note(&f, "no conversion at all");
+	assert_int_equal(f.nnotes, 4);
+	assert_string_equal(f.notes[0], "TCP checksum 0x0012 is incorrect: it should be 0xbeef");
+	assert_string_equal(f.notes[1], "frame 7, round trip 0.041000 ms, -3%");
+	assert_string_equal(f.notes[2], "x 9   |   ab|");
+	assert_string_equal(f.notes[3], "no conversion at all");
+	assert_int_equal(f.note_src[1].nargs, 4);
+	assert_int_equal(f.note_src[3].nargs, 0);
+	/* Untranslated (no catalogue here): the English text itself, not a copy. */
+	for (unsigned i = 0; i < f.nnotes; i++)
+		assert_ptr_equal(lsc_frame_note_text(&f, i, shown, sizeof shown), f.notes[i]);
+	assert_string_equal(lsc_frame_note_text(&f, 5, shown, sizeof shown), "");
+	/* Another format of the same conversions, as a translation is: the values in order. */
+	lsc_note_format(shown, sizeof shown, "a soma %s 0x%04x deveria ser 0x%04x", &f.note_src[0]);
+	assert_string_equal(shown, "a soma TCP 0x0012 deveria ser 0xbeef");
+	/* Cut to the room given, never past it. */
+	lsc_note_format(shown, 12, "a soma %s 0x%04x deveria ser 0x%04x", &f.note_src[0]);
+	assert_string_equal(shown, "a soma TCP ");
+	/* A format that is not a note's (a '*' width, more values than kept) is English only. */
+	lsc_frame_note(&f, "%*d", 3, 5);
+	lsc_frame_note(&f, "%d %d %d %d %d", 1, 2, 3, 4, 5);
+	assert_string_equal(f.notes[4], "  5");
+	assert_null(f.note_src[4].fmt);
+	assert_string_equal(f.notes[5], "1 2 3 4 5");
+	assert_null(f.note_src[5].fmt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_glyphs),
 		cmocka_unit_test(test_arrow),
 		cmocka_unit_test(test_cut),
+		cmocka_unit_test(test_note_source),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
