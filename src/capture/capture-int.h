@@ -11,6 +11,8 @@
 
 #include <layerscope/source.h>
 
+#include "../lib/i18n.h"
+
 struct lsc_source {
 	pcap_t *pcap;
 	char *name;             /* file path or interface, for messages */

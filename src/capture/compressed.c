@@ -59,7 +59,7 @@ static bool refill(struct lsc_decomp *d)
 	d->in_pos = 0;
 	if (d->in_len == 0) {
 		if (ferror(d->under))
-			snprintf(d->err, sizeof d->err, "reading the %s data: %s",
+			snprintf(d->err, sizeof d->err, _("reading the %s data: %s"),
 			         d->kind == GZIP ? "gzip" : "zstd", strerror(errno));
 		d->under_eof = true;
 		return false;
@@ -70,8 +70,8 @@ static bool refill(struct lsc_decomp *d)
 static void cut_short(struct lsc_decomp *d)
 {
 	snprintf(d->err, sizeof d->err,
-	         "the %s data ends before its end mark: the compressed file was cut short "
-	         "(an interrupted copy or download)", d->kind == GZIP ? "gzip" : "zstd");
+	         _("the %s data ends before its end mark: the compressed file was cut short "
+	         "(an interrupted copy or download)"), d->kind == GZIP ? "gzip" : "zstd");
 }
 
 /* Inflates up to n bytes; 0 at the clean end, -1 with d->err set on a corrupt or cut stream. */
@@ -105,8 +105,8 @@ static ssize_t gz_read(struct lsc_decomp *d, unsigned char *out, size_t n)
 			/* Another member follows; anything else after a member is not gzip. */
 			if (d->in[d->in_pos] != 0x1f) {
 				snprintf(d->err, sizeof d->err,
-				         "bytes that are not gzip follow the compressed data (a file "
-				         "glued to its end?)");
+				         _("bytes that are not gzip follow the compressed data (a file "
+				         "glued to its end?)"));
 				return -1;
 			}
 			inflateReset(&d->z);
@@ -119,7 +119,7 @@ static ssize_t gz_read(struct lsc_decomp *d, unsigned char *out, size_t n)
 		if (rc == Z_STREAM_END) {
 			d->in_member = false;
 		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			snprintf(d->err, sizeof d->err, "the gzip data is corrupt (zlib: %s)",
+			snprintf(d->err, sizeof d->err, _("the gzip data is corrupt (zlib: %s)"),
 			         d->z.msg != NULL ? d->z.msg : zError(rc));
 			return -1;
 		}
@@ -151,7 +151,7 @@ static ssize_t zstd_read(struct lsc_decomp *d, unsigned char *out, size_t n)
 		size_t rc = ZSTD_decompressStream(d->zs, &ob, &ib);
 		d->in_pos = ib.pos;
 		if (ZSTD_isError(rc)) {
-			snprintf(d->err, sizeof d->err, "the zstd data is corrupt (libzstd: %s)",
+			snprintf(d->err, sizeof d->err, _("the zstd data is corrupt (libzstd: %s)"),
 			         ZSTD_getErrorName(rc));
 			return -1;
 		}
@@ -202,7 +202,7 @@ FILE *lsc_decomp_open(FILE *under, bool close_under, const unsigned char *head, 
 	if (d == NULL || kind == NULL || (d->in = malloc(IN_SIZE)) == NULL || n > IN_SIZE) {
 		free(d != NULL ? d->in : NULL);
 		free(d);
-		snprintf(errbuf, LSC_DECOMP_ERRSIZE, "out of memory");
+		snprintf(errbuf, LSC_DECOMP_ERRSIZE, _("out of memory"));
 		return NULL;
 	}
 	d->kind = strcmp(kind, "gzip") == 0 ? GZIP : ZSTD;
@@ -211,14 +211,14 @@ FILE *lsc_decomp_open(FILE *under, bool close_under, const unsigned char *head, 
 		if (inflateInit2(&d->z, 16 + MAX_WBITS) != Z_OK) {
 			free(d->in);
 			free(d);
-			snprintf(errbuf, LSC_DECOMP_ERRSIZE, "zlib cannot start: out of memory");
+			snprintf(errbuf, LSC_DECOMP_ERRSIZE, _("zlib cannot start: out of memory"));
 			return NULL;
 		}
 	} else if ((d->zs = ZSTD_createDStream()) == NULL || ZSTD_isError(ZSTD_initDStream(d->zs))) {
 		ZSTD_freeDStream(d->zs);
 		free(d->in);
 		free(d);
-		snprintf(errbuf, LSC_DECOMP_ERRSIZE, "libzstd cannot start: out of memory");
+		snprintf(errbuf, LSC_DECOMP_ERRSIZE, _("libzstd cannot start: out of memory"));
 		return NULL;
 	}
 	d->under = under;

@@ -32,9 +32,9 @@
 #define LIVE_IMMEDIATE_MS    200
 
 /* The fix that goes with every "not permitted": the same words in the docs and the tests. */
-#define PERM_FIX "run as root, or grant CAP_NET_RAW,CAP_NET_ADMIN to one group only: " \
+#define PERM_FIX N_("run as root, or grant CAP_NET_RAW,CAP_NET_ADMIN to one group only: " \
 	"sudo make install-capture-group, then join the group layerscope (a plain " \
-	"'setcap cap_net_raw,cap_net_admin=eip' on the binary lets every local user capture and spoof)"
+	"'setcap cap_net_raw,cap_net_admin=eip' on the binary lets every local user capture and spoof)")
 
 /* Turns pcap_activate's error into the cause and the fix. */
 static void activate_error(char *errbuf, const char *iface, int rc, const char *pcaperr)
@@ -42,29 +42,29 @@ static void activate_error(char *errbuf, const char *iface, int rc, const char *
 	switch (rc) {
 	case PCAP_ERROR_NO_SUCH_DEVICE:
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: no such interface — list them with 'layerscope live -L'", iface);
+		         _("%s: no such interface — list them with 'layerscope live -L'"), iface);
 		break;
 	case PCAP_ERROR_PERM_DENIED:
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%.64s: permission denied (%.120s) — " PERM_FIX,
-		         iface, pcaperr);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%.64s: permission denied (%.120s) — %s"),
+		         iface, pcaperr, _(PERM_FIX));
 		break;
 	case PCAP_ERROR_PROMISC_PERM_DENIED:
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%.64s: promiscuous mode not permitted (%.120s) — leave out --promisc, or " PERM_FIX,
-		         iface, pcaperr);
+		         _("%.64s: promiscuous mode not permitted (%.120s) — leave out --promisc, or %s"),
+		         iface, pcaperr, _(PERM_FIX));
 		break;
 	case PCAP_ERROR_IFACE_NOT_UP:
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "%s: the interface is down — bring it up with 'ip link set %s up'",
+		         _("%s: the interface is down — bring it up with 'ip link set %s up'"),
 		         iface, iface);
 		break;
 	case PCAP_ERROR_RFMON_NOTSUP:
 	case PCAP_ERROR_NOT_RFMON:
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: monitor mode is not supported (%s)",
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: monitor mode is not supported (%s)"),
 		         iface, pcaperr);
 		break;
 	default:
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: cannot start the capture: %s%s%s", iface,
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: cannot start the capture: %s%s%s"), iface,
 		         pcap_statustostr(rc), *pcaperr ? ": " : "", pcaperr);
 		break;
 	}
@@ -76,12 +76,12 @@ static void activate_warning(char *warning, const char *iface, int rc, const cha
 	switch (rc) {
 	case PCAP_WARNING_PROMISC_NOTSUP:
 		snprintf(warning, LSC_ERRBUF_SIZE,
-		         "%s: promiscuous mode is not supported here (%s); capturing without it",
+		         _("%s: promiscuous mode is not supported here (%s); capturing without it"),
 		         iface, pcaperr);
 		break;
 	case PCAP_WARNING_TSTAMP_TYPE_NOTSUP:
 		snprintf(warning, LSC_ERRBUF_SIZE,
-		         "%s: the time stamp type asked for is not supported; using the default", iface);
+		         _("%s: the time stamp type asked for is not supported; using the default"), iface);
 		break;
 	default:
 		snprintf(warning, LSC_ERRBUF_SIZE, "%s: %s%s%s", iface, pcap_statustostr(rc),
@@ -105,7 +105,7 @@ static int configure(pcap_t *p, const struct lsc_live_opts *o, const char *iface
 	if (rc == 0)
 		rc = pcap_set_buffer_size(p, (int)(kib * 1024u));
 	if (rc != 0) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: cannot configure the capture: %s", iface,
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: cannot configure the capture: %s"), iface,
 		         pcap_statustostr(rc));
 		return -1;
 	}
@@ -122,7 +122,7 @@ struct lsc_source *lsc_source_open_live(const struct lsc_live_opts *o, char *war
 	warning[0] = '\0';
 	pcap_t *p = pcap_create(iface, perr);
 	if (p == NULL) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: cannot create the capture: %s", iface, perr);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: cannot create the capture: %s"), iface, perr);
 		return NULL;
 	}
 	if (configure(p, o, iface, errbuf) != 0) {
@@ -151,16 +151,16 @@ int lsc_source_write_fd(struct lsc_source *s, int fd, const char *path, char *er
 {
 	FILE *fp = NULL;
 	if (s->dumper != NULL) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: the capture is already written to a file", path);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: the capture is already written to a file"), path);
 		goto fail;
 	}
 	if ((s->write_path = strdup(path)) == NULL || (fp = fdopen(fd, "wb")) == NULL) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the capture to %s: %s", path, strerror(errno));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("writing the capture to %s: %s"), path, strerror(errno));
 		goto fail;
 	}
 	s->dumper = pcap_dump_fopen(s->pcap, fp);
 	if (s->dumper == NULL) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the capture to %s: %s", path, pcap_geterr(s->pcap));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("writing the capture to %s: %s"), path, pcap_geterr(s->pcap));
 		fclose(fp);
 		return -1;
 	}
@@ -182,8 +182,8 @@ int lsc_source_write_to(struct lsc_source *s, const char *path, char *errbuf)
 	 */
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd < 0) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "cannot write the capture to %s: %s — check the path "
-		         "and that its directory is writable", path, strerror(errno));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("cannot write the capture to %s: %s — check the path "
+		         "and that its directory is writable"), path, strerror(errno));
 		return -1;
 	}
 	return lsc_source_write_fd(s, fd, path, errbuf);
@@ -201,7 +201,7 @@ int lsc_source_stats(struct lsc_source *s, struct lsc_live_stats *st, char *errb
 	memset(st, 0, sizeof *st);
 	st->read = s->count;
 	if (!s->live) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s: a capture file has no kernel counts", s->name);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s: a capture file has no kernel counts"), s->name);
 		return -1;
 	}
 	if (pcap_stats(s->pcap, &ps) != 0) {
@@ -276,7 +276,7 @@ int lsc_live_list(FILE *out, char *errbuf)
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	pcap_if_t *all;
 	if (pcap_findalldevs(&all, perr) != 0) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "cannot list the interfaces: %s", perr);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("cannot list the interfaces: %s"), perr);
 		return -1;
 	}
 	for (const pcap_if_t *d = all; d != NULL; d = d->next) {

@@ -22,14 +22,14 @@ struct lsc_source *lsc_source_open_files(const char *const *paths, unsigned n, c
 	if (n == 1)
 		return lsc_source_open_file(paths[0], errbuf);
 	if (n == 0 || n > LSC_MAX_FILES) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "%u capture files: give 1 to %u", n, LSC_MAX_FILES);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("%u capture files: give 1 to %u"), n, LSC_MAX_FILES);
 		return NULL;
 	}
 	unsigned stdin_uses = 0;
 	for (unsigned i = 0; i < n; i++)
 		stdin_uses += strcmp(paths[i], "-") == 0;
 	if (stdin_uses > 1) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "standard input ('-') named %u times: it holds one capture",
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("standard input ('-') named %u times: it holds one capture"),
 		         stdin_uses);
 		return NULL;
 	}
@@ -37,7 +37,7 @@ struct lsc_source *lsc_source_open_files(const char *const *paths, unsigned n, c
 	if (s == NULL || (s->name = strdup(paths[0])) == NULL || (s->parts = calloc(n, sizeof *s->parts)) == NULL ||
 	    (s->pend = calloc(n, sizeof *s->pend)) == NULL || (s->pend_rc = calloc(n, sizeof *s->pend_rc)) == NULL) {
 		lsc_source_close(s);
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("out of memory"));
 		return NULL;
 	}
 	s->nparts = n;
@@ -68,9 +68,9 @@ int lsc_merge_set_filter(struct lsc_source *s, const char *expr, char *errbuf)
 		if (expr == NULL || *expr == '\0')
 			continue;
 		if (pcap_compile(p->pcap, &p->merge_filter, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-			snprintf(errbuf, LSC_ERRBUF_SIZE, "bad filter '%s' for %s (%s): %s (see pcap-filter(7))", expr,
+			snprintf(errbuf, LSC_ERRBUF_SIZE, _("bad filter '%s' for %s (%s): %s (see pcap-filter(7))"), expr,
 			         p->name, pcap_datalink_val_to_name(p->linktype) ? pcap_datalink_val_to_name(p->linktype)
-			                                                        : "its link type",
+			                                                        : _("its link type"),
 			         pcap_geterr(p->pcap));
 			return -1;
 		}

@@ -130,7 +130,7 @@ static void __attribute__((noreturn)) helper_main(int fd, pid_t parent, const st
 	struct lsc_owner_table *table = lsc_owner_table_new();
 	if (table == NULL) {
 		hello.status = -1;
-		snprintf(hello.msg, sizeof hello.msg, "out of memory");
+		snprintf(hello.msg, sizeof hello.msg, _("out of memory"));
 		(void)send(fd, &hello, sizeof hello, MSG_NOSIGNAL);
 		_exit(1);
 	}
@@ -165,14 +165,14 @@ static int start_helper(struct lsc_owners *o, const struct lsc_priv_target *t, c
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "owner lookup: socketpair: %s", strerror(errno));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("owner lookup: socketpair: %s"), strerror(errno));
 		return -1;
 	}
 	pid_t parent = getpid();
 	fflush(NULL); /* the child must not write the parent's buffered output again */
 	pid_t pid = fork();
 	if (pid < 0) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "owner lookup: fork: %s", strerror(errno));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("owner lookup: fork: %s"), strerror(errno));
 		close(sv[0]);
 		close(sv[1]);
 		return -1;
@@ -189,8 +189,8 @@ static int start_helper(struct lsc_owners *o, const struct lsc_priv_target *t, c
 	ssize_t n = recv_within(o->fd, &hello, sizeof hello, HELPER_START_MS);
 	if (n != (ssize_t)sizeof hello || hello.status != 0) {
 		hello.msg[sizeof hello.msg - 1] = '\0';
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "owner lookup helper: %.400s",
-		         n == (ssize_t)sizeof hello ? hello.msg : "did not start");
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("owner lookup helper: %.400s"),
+		         n == (ssize_t)sizeof hello ? hello.msg : _("did not start"));
 		return -1;
 	}
 	return 0;
@@ -205,9 +205,9 @@ int lsc_owners_kept(const struct lsc_owners *o, char *out)
 	 * alone /proc/PID/fd lists but its links do not read (the ptrace access
 	 * check); with CAP_SYS_PTRACE alone the directory (0500) does not open.
 	 */
-	snprintf(out, LSC_ERRBUF_SIZE, "the process-owner helper (pid %ld) keeps CAP_SYS_PTRACE and "
+	snprintf(out, LSC_ERRBUF_SIZE, _("the process-owner helper (pid %ld) keeps CAP_SYS_PTRACE and "
 	         "CAP_DAC_READ_SEARCH as %s: with them it reads other users' /proc/PID/fd, to say which "
-	         "process holds a socket; it never sees a frame (--no-process runs without it)",
+	         "process holds a socket; it never sees a frame (--no-process runs without it)"),
 	         (long)o->pid, o->user);
 	return 1;
 }
@@ -216,7 +216,7 @@ struct lsc_owners *lsc_owners_open(const struct lsc_priv_target *t, char *errbuf
 {
 	struct lsc_owners *o = calloc(1, sizeof *o);
 	if (o == NULL) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "owner lookup: out of memory");
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("owner lookup: out of memory"));
 		return NULL;
 	}
 	o->fd = -1;
@@ -231,7 +231,7 @@ struct lsc_owners *lsc_owners_open(const struct lsc_priv_target *t, char *errbuf
 	/* Not root: the helper could see no more than this process will. */
 	o->table = lsc_owner_table_new();
 	if (o->table == NULL) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "owner lookup: out of memory");
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("owner lookup: out of memory"));
 		free(o);
 		return NULL;
 	}

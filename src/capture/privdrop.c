@@ -127,11 +127,11 @@ int lsc_priv_verify(uint32_t uid, uint32_t gid, uint64_t caps, char *errbuf)
 	uid_t r, e, s;
 	gid_t rg, eg, sg;
 	if (getresuid(&r, &e, &s) != 0 || r != uid || e != uid || s != uid) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "the user ids are not all %" PRIu32 " after the drop", uid);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("the user ids are not all %lu after the drop"), (unsigned long)uid);
 		return -1;
 	}
 	if (getresgid(&rg, &eg, &sg) != 0 || rg != gid || eg != gid || sg != gid) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "the group ids are not all %" PRIu32 " after the drop", gid);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("the group ids are not all %lu after the drop"), (unsigned long)gid);
 		return -1;
 	}
 	static const char *const sets[] = { "CapEff", "CapPrm", "CapInh", "CapAmb" };
@@ -142,23 +142,23 @@ int lsc_priv_verify(uint32_t uid, uint32_t gid, uint64_t caps, char *errbuf)
 		if (status_hex(sets[i], &v) != 0) {
 			if (i == 3)
 				continue;
-			snprintf(errbuf, LSC_ERRBUF_SIZE, "cannot read %s from /proc/self/status", sets[i]);
+			snprintf(errbuf, LSC_ERRBUF_SIZE, _("cannot read %s from /proc/self/status"), sets[i]);
 			return -1;
 		}
 		if (v != want) {
-			snprintf(errbuf, LSC_ERRBUF_SIZE, "%s is %016" PRIx64 " after the drop, not %016" PRIx64,
-			         sets[i], v, want);
+			snprintf(errbuf, LSC_ERRBUF_SIZE, _("%s is %016llx after the drop, not %016llx"),
+			         sets[i], (unsigned long long)v, (unsigned long long)want);
 			return -1;
 		}
 	}
 	uint64_t nnp;
 	if (status_hex("NoNewPrivs", &nnp) == 0 && nnp != 1) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "no_new_privs is not set after the drop");
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("no_new_privs is not set after the drop"));
 		return -1;
 	}
 	/* The proof OpenBSD's privsep asks for: root cannot be taken back. */
 	if (uid != 0 && (setuid(0) == 0 || setgid(0) == 0)) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "setuid(0) still works after the drop");
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("setuid(0) still works after the drop"));
 		return -1;
 	}
 	return 0;
@@ -176,7 +176,7 @@ int lsc_priv_drop_keep(const struct lsc_priv_target *t, uint64_t keep, char *err
 		return -1;
 	/* Not root: a binary with file capabilities runs as its user; the caps are all it has. */
 	if (!root && (setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0)) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "giving up a set-user or set-group id: %s", strerror(errno));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("giving up a set-user or set-group id: %s"), strerror(errno));
 		return -1;
 	}
 	if (caps_set(keep) != 0) {
@@ -205,18 +205,18 @@ int lsc_priv_drop(const struct lsc_priv_target *t, char *report, char *errbuf)
 	char why[LSC_ERRBUF_SIZE];
 	bool root = geteuid() == 0;
 	if (lsc_priv_drop_keep(t, 0, why) != 0) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "dropping privileges failed: %.300s — refusing to decode "
-		         "frames with privileges; report this with your distribution and kernel", why);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("dropping privileges failed: %.300s — refusing to decode "
+		         "frames with privileges; report this with your distribution and kernel"), why);
 		return -1;
 	}
 	if (root) {
 		snprintf(report, LSC_ERRBUF_SIZE,
-		         "dropped privileges to %s (uid %" PRIu32 ", gid %" PRIu32 "), capabilities cleared",
-		         t->user, t->uid, t->gid);
+		         _("dropped privileges to %s (uid %lu, gid %lu), capabilities cleared"),
+		         t->user, (unsigned long)t->uid, (unsigned long)t->gid);
 	} else {
 		struct passwd *pw = getpwuid(getuid());
-		snprintf(report, LSC_ERRBUF_SIZE, "capabilities cleared, staying %s (uid %u): "
-		         "switching to another user needs root", pw != NULL ? pw->pw_name : "this user",
+		snprintf(report, LSC_ERRBUF_SIZE, _("capabilities cleared, staying %s (uid %u): "
+		         "switching to another user needs root"), pw != NULL ? pw->pw_name : _("this user"),
 		         (unsigned)getuid());
 	}
 	return 0;
@@ -233,17 +233,17 @@ int lsc_priv_resolve(const char *user, struct lsc_priv_target *t, char *errbuf)
 	errno = 0;
 	struct passwd *pw = getpwnam(user);
 	if (pw == NULL) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "-Z %s: %s — name an existing account, e.g. -Z nobody",
-		         user, errno != 0 ? strerror(errno) : "no such user");
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("-Z %s: %s — name an existing account, e.g. -Z nobody"),
+		         user, errno != 0 ? strerror(errno) : _("no such user"));
 		return -1;
 	}
 	if (pw->pw_uid == 0) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "-Z %s: that is root, which would drop nothing — "
-		         "name an unprivileged account, e.g. -Z nobody", user);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("-Z %s: that is root, which would drop nothing — "
+		         "name an unprivileged account, e.g. -Z nobody"), user);
 		return -1;
 	}
 	if (strlen(user) >= sizeof t->user) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "-Z %s: the user name is too long", user);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("-Z %s: the user name is too long"), user);
 		return -1;
 	}
 	strcpy(t->user, user);

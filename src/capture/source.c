@@ -233,9 +233,9 @@ uint64_t lsc_source_count(const struct lsc_source *s)
 void lsc_source_write_error(const struct lsc_source *s, int e, char *errbuf)
 {
 	snprintf(errbuf, LSC_ERRBUF_SIZE, _("writing the capture to %s: %s — %s"), s->write_path,
-	         e != 0 ? strerror(e) : "a write failed",
-	         e == ENOSPC || e == EDQUOT ? "make room on its disk, or choose another -w FILE"
-	                                    : "check the disk or device it goes to, or choose another -w FILE");
+	         e != 0 ? strerror(e) : _("a write failed"),
+	         e == ENOSPC || e == EDQUOT ? _("make room on its disk, or choose another -w FILE")
+	                                    : _("check the disk or device it goes to, or choose another -w FILE"));
 }
 
 int lsc_source_write_end(struct lsc_source *s, char *errbuf)

@@ -52,7 +52,7 @@ static bool put16(struct lsc_writer *w, uint16_t v)
 
 static void write_error(const struct lsc_writer *w, char *errbuf, int e)
 {
-	snprintf(errbuf, LSC_ERRBUF_SIZE, "-w %s: %s — check the free space and that the file is writable",
+	snprintf(errbuf, LSC_ERRBUF_SIZE, _("-w %s: %s — check the free space and that the file is writable"),
 	         w->path, strerror(e));
 }
 
@@ -62,7 +62,7 @@ static int pcap_start(struct lsc_writer *w, int linktype, char *errbuf)
 		linktype, 262144, w->digits == 9 ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
 	if (w->dead == NULL || (w->dumper = pcap_dump_fopen(w->dead, w->fp)) == NULL) {
 		snprintf(errbuf, LSC_ERRBUF_SIZE, "-w %s: %s", w->path,
-		         w->dead != NULL ? pcap_geterr(w->dead) : "out of memory");
+		         w->dead != NULL ? pcap_geterr(w->dead) : _("out of memory"));
 		return -1;
 	}
 	w->pcap_linktype = linktype;
@@ -74,7 +74,7 @@ struct lsc_writer *lsc_writer_open(const char *path, bool pcapng, int linktype, 
 	struct lsc_writer *w = calloc(1, sizeof *w);
 	if (w == NULL || (w->path = strdup(path)) == NULL) {
 		free(w);
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "-w %s: out of memory", path);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("-w %s: out of memory"), path);
 		return NULL;
 	}
 	w->pcapng = pcapng;
@@ -95,7 +95,7 @@ struct lsc_writer *lsc_writer_open(const char *path, bool pcapng, int linktype, 
 	if (w->fp == NULL) {
 		int e = errno;
 		snprintf(errbuf, LSC_ERRBUF_SIZE, "-w %s: %s — %s", path, strerror(e),
-		         e == ENOENT ? "its directory does not exist" : "write it where you may (a directory you own)");
+		         e == ENOENT ? _("its directory does not exist") : _("write it where you may (a directory you own)"));
 		free(w->path);
 		free(w);
 		return NULL;
@@ -124,7 +124,7 @@ static int iface_of(struct lsc_writer *w, int lt, char *errbuf)
 		if (w->iface_link[i] == lt)
 			return (int)i;
 	if (w->nifaces == MAX_IFACES) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "-w %s: more than %d link types", w->path, MAX_IFACES);
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("-w %s: more than %d link types"), w->path, MAX_IFACES);
 		return -1;
 	}
 	/* IDB: link type, reserved, snaplen 0 (no limit); option if_tsresol = 9, end of options. */
@@ -162,8 +162,8 @@ static int write_pcap(struct lsc_writer *w, const struct lsc_frame *f, char *err
 {
 	if (f->linktype != w->pcap_linktype) {
 		snprintf(errbuf, LSC_ERRBUF_SIZE,
-		         "-w %s: frame %llu is %s, the file so far %s, and a pcap file holds one link type — "
-		         "write pcapng (a name ending in .pcapng, or --pcapng)", w->path,
+		         _("-w %s: frame %llu is %s, the file so far %s, and a pcap file holds one link type — "
+		         "write pcapng (a name ending in .pcapng, or --pcapng)"), w->path,
 		         (unsigned long long)f->number, lsc_linktype_name(f->linktype),
 		         lsc_linktype_name(w->pcap_linktype));
 		return -1;

@@ -47,9 +47,11 @@ static const char *const client_help[] = {
 static int run_client(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_client = {
-	"client", "[--udp] [--host H] [--port N] [--chunk N] [--timeout S] [--quiet] [--half-close] "
+	"client",
+	/* TRANSLATORS: option names stay; metavariables as in the help below. */
+	N_("[--udp] [--host H] [--port N] [--chunk N] [--timeout S] [--quiet] [--half-close] "
 	          "[--explain[=FMT] [--utc]] [MESSAGE...]\n"
-	          "       layerscope client --load C [--duration S] [--size B|MIN-MAX] [--host H] [--port N]",
+	          "       layerscope client --load C [--duration S] [--size B|MIN-MAX] [--host H] [--port N]"),
 	N_("send a message to the echo server and check the echo (or measure it under load)"),
 	run_client,
 };
@@ -230,7 +232,7 @@ static char *read_message(int argc, char **argv, size_t *len, char *err)
 		return m;
 	}
 	if (isatty(STDIN_FILENO))
-		fprintf(stderr, "layerscope client: reading the message from the terminal; end it with Ctrl-D\n");
+		fprintf(stderr, _("layerscope client: reading the message from the terminal; end it with Ctrl-D\n"));
 	cap = 4096;
 	m = malloc(cap);
 	if (m == NULL)
@@ -238,8 +240,8 @@ static char *read_message(int argc, char **argv, size_t *len, char *err)
 	for (;;) {
 		if (n == cap) {
 			if (cap >= STDIN_MAX) {
-				snprintf(err, LSC_ERRBUF_SIZE, "standard input holds more than %u MiB — send less, "
-				         "or use --load to measure big transfers", STDIN_MAX >> 20);
+				snprintf(err, LSC_ERRBUF_SIZE, _("standard input holds more than %u MiB — send less, "
+				         "or use --load to measure big transfers"), STDIN_MAX >> 20);
 				free(m);
 				return NULL;
 			}
@@ -255,7 +257,7 @@ static char *read_message(int argc, char **argv, size_t *len, char *err)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			snprintf(err, LSC_ERRBUF_SIZE, "reading standard input: %s", strerror(errno));
+			snprintf(err, LSC_ERRBUF_SIZE, _("reading standard input: %s"), strerror(errno));
 			free(m);
 			return NULL;
 		}
@@ -265,7 +267,7 @@ static char *read_message(int argc, char **argv, size_t *len, char *err)
 	return m;
 nomem:
 	free(m);
-	snprintf(err, LSC_ERRBUF_SIZE, "out of memory for the message");
+	snprintf(err, LSC_ERRBUF_SIZE, _("out of memory for the message"));
 	return NULL;
 }
 
@@ -295,7 +297,7 @@ static int run_load(struct client_args *a, FILE *out)
 		a->l.seed = 1;
 	struct lsc_echo_load *ld = lsc_echo_load_new(&a->l, err);
 	if (ld == NULL)
-		return lsc_fail(LSC_EXIT_FAILURE, _("client"), "%s", err);
+		return lsc_fail(LSC_EXIT_FAILURE, "client", "%s", err);
 	running_load = ld;
 	lsc_catch_stop(on_signal);
 	int rc = lsc_echo_load_run(ld, &r, err);
@@ -316,7 +318,8 @@ static int run_load(struct client_args *a, FILE *out)
 	        (unsigned long long)r.bytes, rc == 0 ? "every byte intact" : "NOT all intact",
 	        (unsigned long long)r.finished_late);
 	if (rc != 0)
-		return lsc_fail(LSC_EXIT_FAILURE, _("client"), "%s (%llu connections failed)", err,
+		return lsc_fail(LSC_EXIT_FAILURE, "client",
+		                P_("%s (%llu connection failed)", "%s (%llu connections failed)", r.failures), err,
 		                (unsigned long long)r.failures);
 	return lsc_output_done(stdout, "client", LSC_EXIT_OK);
 }
@@ -343,12 +346,12 @@ static int run_client(int argc, char **argv)
 	size_t len;
 	char *msg = read_message(argc - optind, argv + optind, &len, err);
 	if (msg == NULL)
-		return lsc_fail(LSC_EXIT_FAILURE, _("client"), "%s", err);
+		return lsc_fail(LSC_EXIT_FAILURE, "client", "%s", err);
 	a.c.log = a.quiet ? NULL : people;
 	struct lsc_echo_client_result res;
 	rc = lsc_echo_client_run(&a.c, msg, len, &res, err);
 	free(msg);
 	if (rc != 0)
-		return lsc_fail(LSC_EXIT_FAILURE, _("client"), "%s", err);
+		return lsc_fail(LSC_EXIT_FAILURE, "client", "%s", err);
 	return lsc_output_done(stdout, "client", LSC_EXIT_OK);
 }

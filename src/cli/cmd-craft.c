@@ -58,7 +58,9 @@ static const char *const craft_help[] = {
 static int run_craft(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_craft = {
-	"craft", "tcp|udp|icmp echo|arp who-has ADDR [--to ADDR[:PORT]] [OPTIONS]",
+	"craft",
+	/* TRANSLATORS: option names stay; metavariables as in the help below. */
+	N_("tcp|udp|icmp echo|arp who-has ADDR [--to ADDR[:PORT]] [OPTIONS]"),
 	N_("build a frame field by field with libnet, send it or write it, and show its layers"),
 	run_craft,
 };
@@ -266,7 +268,7 @@ static int apply_addresses(const struct craft_args *a, struct lsc_craft *c, cons
 	const char *to = arp_target != NULL ? arp_target : a->to;
 
 	if (to == NULL)
-		return lsc_usage_error(cmd, _("--to %s is required"), ports ? "ADDR:PORT" : "ADDR");
+		return lsc_usage_error(cmd, _("--to %s is required"), ports ? _("ADDR:PORT") : _("ADDR"));
 	if (lsc_craft_parse_endpoint(to, &c->family, c->dst, &c->dport, &has_port, err))
 		return lsc_usage_error(cmd, "%s %s", arp_target ? "who-has" : "--to", err);
 	if (ports && !has_port)
@@ -427,21 +429,23 @@ static void tell(const struct craft_args *a, const struct lsc_craft *c, size_t l
 {
 	static char text[2048];
 	struct lsc_strbuf b;
-	const char *s = a->count == 1 ? "" : "s";
-	const char *sep = apart ? "" : "\n";
-
+	fputs(apart ? "" : "\n", talk);
 	if (a->write != NULL) {
-		fprintf(talk, "%sWrote %llu frame%s of %zu bytes to %s; nothing was sent.\n", sep,
-		        a->count, s, len, strcmp(a->write, "-") == 0 ? "standard output" : a->write);
+		fprintf(talk, P_("Wrote %llu frame of %zu bytes to %s; nothing was sent.\n",
+		                 "Wrote %llu frames of %zu bytes to %s; nothing was sent.\n", a->count),
+		        a->count, len, strcmp(a->write, "-") == 0 ? _("standard output") : a->write);
 		return;
 	}
 	if (c->ifname != NULL)
-		fprintf(talk, "%sSent %llu frame%s of %zu bytes through the link layer of %s.\n",
-		        sep, a->count, s, len, c->ifname);
+		fprintf(talk, P_("Sent %llu frame of %zu bytes through the link layer of %s.\n",
+		                 "Sent %llu frames of %zu bytes through the link layer of %s.\n", a->count),
+		        a->count, len, c->ifname);
 	else
-		fprintf(talk, "%sSent %llu datagram%s of %zu bytes through a raw IPv%u socket; the "
-		        "kernel adds the\nlink-layer header when it routes %s (-i IFACE builds it here).\n",
-		        sep, a->count, s, len, c->family, a->count == 1 ? "it" : "them");
+		fprintf(talk, P_("Sent %llu datagram of %zu bytes through a raw IPv%u socket; the kernel adds the\n"
+		                 "link-layer header when it routes it (-i IFACE builds it here).\n",
+		                 "Sent %llu datagrams of %zu bytes through a raw IPv%u socket; the kernel adds the\n"
+		                 "link-layer header when it routes them (-i IFACE builds it here).\n", a->count),
+		        a->count, len, c->family);
 	lsc_sb_init(&b, text, sizeof text);
 	lsc_craft_explain(c, &b);
 	fprintf(talk, "\n%s", text);

@@ -52,8 +52,10 @@ static const char *const demo_help[] = {
 static int run_demo(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_demo = {
-	"demo", "[--hosts] [--udp] [--clients N [--together]] [--message TEXT] [-w FILE] [--replay [--speed F]] "
-	        "[--step] [-v]",
+	"demo",
+	/* TRANSLATORS: option names stay; metavariables as in the help below. */
+	N_("[--hosts] [--udp] [--clients N [--together]] [--message TEXT] [-w FILE] [--replay [--speed F]] "
+	        "[--step] [-v]"),
 	N_("run the echo exercise and show its socket calls and frames on one timeline"),
 	run_demo,
 };

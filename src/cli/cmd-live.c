@@ -55,7 +55,9 @@ static const char *const live_help[] = {
 static int run_live(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_live = {
-	"live", "[-i IFACE] [-f FORMAT] [-c N] [-w FILE] [-s SNAPLEN] [-B KiB] [-Z USER] [-L] [FILTER...]",
+	"live",
+	/* TRANSLATORS: option names stay; metavariables as in the help below. */
+	N_("[-i IFACE] [-f FORMAT] [-c N] [-w FILE] [-s SNAPLEN] [-B KiB] [-Z USER] [-L] [FILTER...]"),
 	N_("capture from an interface and show every frame as its layers, with its process"),
 	run_live,
 };
@@ -245,13 +247,13 @@ static void print_stats(struct lsc_source *src, const char *iface)
 		return;
 	}
 	fflush(stdout);
-	fprintf(stderr, "layerscope live: %s: %llu frames read; %llu received by the filter, "
-	        "%llu dropped by the kernel, %llu dropped by the interface\n", iface, (unsigned long long)st.read,
+	fprintf(stderr, _("layerscope live: %s: %llu frames read; %llu received by the filter, "
+	        "%llu dropped by the kernel, %llu dropped by the interface\n"), iface, (unsigned long long)st.read,
 	        (unsigned long long)st.received, (unsigned long long)st.dropped_kernel,
 	        (unsigned long long)st.dropped_iface);
 	if (st.dropped_kernel > 0)
-		fprintf(stderr, "layerscope live: frames were dropped: raise the buffer with -B, "
-		        "write with -w and read later, or narrow the FILTER\n");
+		fprintf(stderr, _("layerscope live: frames were dropped: raise the buffer with -B, "
+		        "write with -w and read later, or narrow the FILTER\n"));
 }
 
 /* Opens the capture, the filter and -w, still privileged; 0, or the exit status. */

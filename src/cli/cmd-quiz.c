@@ -20,7 +20,9 @@
 static int run_quiz(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_quiz = {
-	"quiz", "[-n N] [--seed S] [--answers] [-f text|json] [--calls FILE | --no-calls] CAPTURE",
+	"quiz",
+	/* TRANSLATORS: option names stay; metavariables as in the help below. */
+	N_("[-n N] [--seed S] [--answers] [-f text|json] [--calls FILE | --no-calls] CAPTURE"),
 	N_("ask questions about a capture: its conversations, ports, layers, handshake and teardown"),
 	run_quiz,
 };

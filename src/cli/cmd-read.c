@@ -64,7 +64,9 @@ static const char *const read_help[] = {
 static int run_read(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_read = {
-	"read", "[-f FORMAT] [-c N] [--stats] [--follow N [--chunk B]] [--step | --speed F] {FILE | -r FILE...} [FILTER...]",
+	"read",
+	/* TRANSLATORS: option names stay; metavariables as in the help below. */
+	N_("[-f FORMAT] [-c N] [--stats] [--follow N [--chunk B]] [--step | --speed F] {FILE | -r FILE...} [FILTER...]"),
 	N_("decode a capture file and show every frame as its layers"),
 	run_read,
 };

@@ -45,8 +45,10 @@ static const char *const report_help[] = {
 static int run_report(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_report = {
-	"report", "[-f html|md|json] [-o OUT] [--frames N] [--utc] [--handout] [--calls FILE | --no-calls] "
-	"FILE [FILTER...]",
+	"report",
+	/* TRANSLATORS: option names stay; metavariables as in the help below. */
+	N_("[-f html|md|json] [-o OUT] [--frames N] [--utc] [--handout] [--calls FILE | --no-calls] "
+	"FILE [FILTER...]"),
 	N_("explain a whole capture: summary, layer model, conversations, ladders, frames"),
 	run_report,
 };

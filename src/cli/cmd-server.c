@@ -41,7 +41,9 @@ static const char *const server_help[] = {
 static int run_server(int argc, char **argv);
 
 const struct lsc_cmd lsc_cmd_server = {
-	"server", "[--udp] [--port N] [--bind ADDR] [--max-conns N] [--quiet] [--explain[=FMT] [--utc]]",
+	"server",
+	/* TRANSLATORS: option names stay; metavariables as in the help below. */
+	N_("[--udp] [--port N] [--bind ADDR] [--max-conns N] [--quiet] [--explain[=FMT] [--utc]]"),
 	N_("run the echo server: accept clients and echo what they send"),
 	run_server,
 };

@@ -52,7 +52,7 @@ int lsc_usage_error(const struct lsc_cmd *cmd, const char *fmt, ...)
 	vmsg(cmd->name, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, _("usage: layerscope %s %s\n(see 'layerscope %s --help')\n"),
-	        cmd->name, cmd->synopsis, cmd->name);
+	        cmd->name, _(cmd->synopsis), cmd->name);
 	return LSC_EXIT_USAGE;
 }
 
@@ -79,18 +79,20 @@ static void print_synopsis(FILE *out, const struct lsc_cmd *cmd, unsigned width)
 {
 	char lead[64], *folded = NULL;
 	size_t n = 0;
+	const char *synopsis = _(cmd->synopsis);
 	FILE *m = open_memstream(&folded, &n);
 	if (m == NULL) {
-		fprintf(out, "usage: layerscope %s %s\n", cmd->name, cmd->synopsis);
+		fprintf(out, _("usage: layerscope %s "), cmd->name);
+		fprintf(out, "%s\n", synopsis);
 		return;
 	}
 	snprintf(lead, sizeof lead, _("usage: layerscope %s "), cmd->name);
-	for (const char *p = cmd->synopsis; *p != '\0';) {
+	for (const char *p = synopsis; *p != '\0';) {
 		/* A line after the first is another form, "layerscope CMD ...": it folds under its arguments too. */
-		size_t len = strcspn(p, "\n"), blanks = p == cmd->synopsis ? 0 : strspn(p, " "), skip = 0;
+		size_t len = strcspn(p, "\n"), blanks = p == synopsis ? 0 : strspn(p, " "), skip = 0;
 		char line[512];
 		int depth = 0;
-		if (p != cmd->synopsis) {
+		if (p != synopsis) {
 			snprintf(lead, sizeof lead, "layerscope %s ", cmd->name);
 			if (strncmp(p + blanks, lead, strlen(lead)) == 0)
 				skip = strlen(lead);
@@ -509,7 +511,7 @@ int lsc_output_done(FILE *out, const char *cmd, int status)
 		return lsc_fail(LSC_EXIT_FAILURE, cmd, _("standard output is closed, so nothing could be shown — "
 		                "run it with an output (a terminal, '> FILE' or '| less')"));
 	return lsc_fail(LSC_EXIT_FAILURE, cmd, _("writing the output: %s — check the disk or device it "
-	                "goes to"), e != 0 ? strerror(e) : "a write failed");
+	                "goes to"), e != 0 ? strerror(e) : _("a write failed"));
 }
 
 void lsc_catch_stop(void (*fn)(int sig))

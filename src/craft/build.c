@@ -23,12 +23,12 @@ static int add_tcp(libnet_t *l, const struct lsc_craft *c, char *err)
 	if (c->given & LSC_CG_MSS) {
 		const uint8_t mss[4] = { 2, 4, (uint8_t)(c->mss >> 8), (uint8_t)c->mss };
 		if (libnet_build_tcp_options(mss, sizeof mss, l, 0) == -1)
-			return libnet_fail(l, "building the TCP MSS option", err);
+			return libnet_fail(l, _("building the TCP MSS option"), err);
 	}
 	/* libnet computes the data offset from the options block built just before. */
 	if (libnet_build_tcp(c->sport, c->dport, c->seq, c->ack, (uint8_t)c->tcp_flags, c->window,
 	                     0, 0, hlen + c->payload_len, c->payload, c->payload_len, l, 0) == -1)
-		return libnet_fail(l, "building the TCP header", err);
+		return libnet_fail(l, _("building the TCP header"), err);
 	return 0;
 }
 
@@ -36,7 +36,7 @@ static int add_udp(libnet_t *l, const struct lsc_craft *c, char *err)
 {
 	if (libnet_build_udp(c->sport, c->dport, (uint16_t)(LIBNET_UDP_H + c->payload_len), 0,
 	                     c->payload, c->payload_len, l, 0) == -1)
-		return libnet_fail(l, "building the UDP header", err);
+		return libnet_fail(l, _("building the UDP header"), err);
 	return 0;
 }
 
@@ -51,7 +51,7 @@ static int add_icmp_echo(libnet_t *l, const struct lsc_craft *c, char *err)
 		t = libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, c->id, (uint16_t)c->seq,
 		                             c->payload, c->payload_len, l, 0);
 	if (t == -1)
-		return libnet_fail(l, "building the ICMP echo request", err);
+		return libnet_fail(l, _("building the ICMP echo request"), err);
 	return 0;
 }
 
@@ -60,7 +60,7 @@ static int add_arp(libnet_t *l, const struct lsc_craft *c, char *err)
 	static const uint8_t unknown[6] = { 0 }; /* the target's address is the question */
 	if (libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, c->src_mac, c->src,
 	                     unknown, c->dst, NULL, 0, l, 0) == -1)
-		return libnet_fail(l, "building the ARP request", err);
+		return libnet_fail(l, _("building the ARP request"), err);
 	return 0;
 }
 
@@ -72,7 +72,7 @@ static int add_ip(libnet_t *l, const struct lsc_craft *c, uint8_t proto, char *e
 		memcpy(&s, c->src, 16);
 		memcpy(&d, c->dst, 16);
 		if (libnet_build_ipv6(0, 0, (uint16_t)body, proto, c->ttl, s, d, NULL, 0, l, 0) == -1)
-			return libnet_fail(l, "building the IPv6 header", err);
+			return libnet_fail(l, _("building the IPv6 header"), err);
 		return 0;
 	}
 	uint32_t s, d;
@@ -80,7 +80,7 @@ static int add_ip(libnet_t *l, const struct lsc_craft *c, uint8_t proto, char *e
 	memcpy(&d, c->dst, 4);
 	if (libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H + body), 0, c->ip_id, 0, c->ttl, proto, 0,
 	                      s, d, NULL, 0, l, 0) == -1)
-		return libnet_fail(l, "building the IPv4 header", err);
+		return libnet_fail(l, _("building the IPv4 header"), err);
 	return 0;
 }
 
@@ -106,7 +106,7 @@ int lsc_craft_add_layers(libnet_t *l, const struct lsc_craft *c, char *err)
 		rc = add_arp(l, c, err);
 		break;
 	default:
-		snprintf(err, LSC_ERRBUF_SIZE, "unknown kind of frame %u", c->kind);
+		snprintf(err, LSC_ERRBUF_SIZE, _("unknown kind of frame %u"), c->kind);
 		return -1;
 	}
 	if (rc == 0 && c->kind != LSC_CRAFT_ARP)
@@ -116,7 +116,7 @@ int lsc_craft_add_layers(libnet_t *l, const struct lsc_craft *c, char *err)
 	uint16_t type = c->kind == LSC_CRAFT_ARP ? ETHERTYPE_ARP
 	              : c->family == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP;
 	if (libnet_build_ethernet(c->dst_mac, c->src_mac, type, NULL, 0, l, 0) == -1)
-		return libnet_fail(l, "building the Ethernet header", err);
+		return libnet_fail(l, _("building the Ethernet header"), err);
 	return 0;
 }
 
@@ -142,11 +142,11 @@ int lsc_craft_build(const struct lsc_craft *c, uint8_t *buf, size_t cap, size_t 
 	if (lsc_craft_add_layers(l, c, err) != 0)
 		goto out;
 	if (libnet_pblock_coalesce(l, &pkt, &n) == -1) {
-		libnet_fail(l, "assembling the frame", err);
+		libnet_fail(l, _("assembling the frame"), err);
 		goto out;
 	}
 	if (n > cap) {
-		snprintf(err, LSC_ERRBUF_SIZE, "the frame is %u bytes, more than the %zu-byte buffer", n, cap);
+		snprintf(err, LSC_ERRBUF_SIZE, _("the frame is %u bytes, more than the %zu-byte buffer"), n, cap);
 		goto out;
 	}
 	memcpy(buf, pkt, n);

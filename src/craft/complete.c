@@ -57,7 +57,7 @@ static int route_source(struct lsc_craft *c, char *err)
 	inet_ntop(c->family == 6 ? AF_INET6 : AF_INET, c->dst, dst, sizeof dst);
 	int fd = socket(c->family == 6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "socket(): %s — give the source with --from ADDR",
+		snprintf(err, LSC_ERRBUF_SIZE, _("socket(): %s — give the source with --from ADDR"),
 		         strerror(errno));
 		return -1;
 	}
@@ -65,7 +65,7 @@ static int route_source(struct lsc_craft *c, char *err)
 	fill_sockaddr(&ss, &len, c->family, c->dst, c->dport ? c->dport : 9);
 	if (connect(fd, (struct sockaddr *)&ss, len) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &len) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "no route to %s (%s) — give the source with --from ADDR",
+		snprintf(err, LSC_ERRBUF_SIZE, _("no route to %s (%s) — give the source with --from ADDR"),
 		         dst, strerror(errno));
 		close(fd);
 		return -1;
@@ -85,7 +85,7 @@ static int link_info(const char *ifname, uint8_t mac[6], bool *loopback, uint8_t
 	int rc = -1;
 
 	if (strlen(ifname) >= sizeof ifr.ifr_name || if_nametoindex(ifname) == 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "no interface named '%s' — 'ip link' lists them", ifname);
+		snprintf(err, LSC_ERRBUF_SIZE, _("no interface named '%s' — 'ip link' lists them"), ifname);
 		return -1;
 	}
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -96,19 +96,19 @@ static int link_info(const char *ifname, uint8_t mac[6], bool *loopback, uint8_t
 	memset(&ifr, 0, sizeof ifr);
 	memcpy(ifr.ifr_name, ifname, strlen(ifname));
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "%s: reading its hardware address (SIOCGIFHWADDR): %s",
+		snprintf(err, LSC_ERRBUF_SIZE, _("%s: reading its hardware address (SIOCGIFHWADDR): %s"),
 		         ifname, strerror(errno));
 		goto out;
 	}
 	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER && ifr.ifr_hwaddr.sa_family != ARPHRD_LOOPBACK) {
-		snprintf(err, LSC_ERRBUF_SIZE, "%s is not an Ethernet interface (ARP hardware type %u): "
-		         "craft builds Ethernet frames — leave out -i to send through a raw IP socket",
+		snprintf(err, LSC_ERRBUF_SIZE, _("%s is not an Ethernet interface (ARP hardware type %u): "
+		         "craft builds Ethernet frames — leave out -i to send through a raw IP socket"),
 		         ifname, ifr.ifr_hwaddr.sa_family);
 		goto out;
 	}
 	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "%s: reading its flags (SIOCGIFFLAGS): %s",
+		snprintf(err, LSC_ERRBUF_SIZE, _("%s: reading its flags (SIOCGIFFLAGS): %s"),
 		         ifname, strerror(errno));
 		goto out;
 	}
@@ -145,8 +145,8 @@ static int complete_link(struct lsc_craft *c, char *err)
 		return 0;
 	}
 	inet_ntop(c->family == 6 ? AF_INET6 : AF_INET, c->dst, dst, sizeof dst);
-	snprintf(err, LSC_ERRBUF_SIZE, "which Ethernet address should the frame to %s on %s go to? "
-	         "give it with --dst-mac MAC ('ip neigh show dev %s' lists the ones the kernel knows)",
+	snprintf(err, LSC_ERRBUF_SIZE, _("which Ethernet address should the frame to %s on %s go to? "
+	         "give it with --dst-mac MAC ('ip neigh show dev %s' lists the ones the kernel knows)"),
 	         dst, c->ifname, c->ifname);
 	return -1;
 }

@@ -7,6 +7,8 @@
 
 #include <layerscope/craft.h>
 
+#include "../lib/i18n.h"
+
 /*
  * Adds the frame's layers to libnet context `l`, innermost first as libnet
  * wants them (options, transport, IP, then Ethernet when c->ifname is set).

@@ -23,18 +23,18 @@ struct lsc_craft_out *lsc_craft_open_file(const struct lsc_craft *c, const char 
 {
 	struct lsc_craft_out *o = calloc(1, sizeof *o);
 	if (o == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 		return NULL;
 	}
 	o->dead = pcap_open_dead(lsc_craft_linktype(c), 262144);
 	if (o->dead == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "pcap_open_dead: out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("pcap_open_dead: out of memory"));
 		free(o);
 		return NULL;
 	}
 	o->dumper = pcap_dump_open(o->dead, path);
 	if (o->dumper == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "%s — check the directory exists and is writable",
+		snprintf(err, LSC_ERRBUF_SIZE, _("%s — check the directory exists and is writable"),
 		         pcap_geterr(o->dead));
 		pcap_close(o->dead);
 		free(o);
@@ -60,27 +60,27 @@ static int open_context(struct lsc_craft_out *o, const struct lsc_craft *c, char
 
 	if (c->ifname != NULL) {
 		type = LIBNET_LINK;
-		o->how = "link-layer (packet) socket";
+		o->how = _("link-layer (packet) socket");
 		e = probe_raw(AF_PACKET, SOCK_RAW, 0);
 	} else if (c->family == 6) {
 		type = LIBNET_RAW6;
-		o->how = "raw IPv6 socket";
+		o->how = _("raw IPv6 socket");
 		e = probe_raw(AF_INET6, SOCK_RAW, IPPROTO_RAW);
 	} else {
 		type = LIBNET_RAW4;
-		o->how = "raw IPv4 socket";
+		o->how = _("raw IPv4 socket");
 		e = probe_raw(AF_INET, SOCK_RAW, IPPROTO_RAW);
 	}
 	if (e == EPERM || e == EACCES) {
-		snprintf(err, LSC_ERRBUF_SIZE, "sending needs a %s, and opening one needs the CAP_NET_RAW "
+		snprintf(err, LSC_ERRBUF_SIZE, _("sending needs a %s, and opening one needs the CAP_NET_RAW "
 		         "capability, which this process lacks — run as root (sudo), be a member of the group "
 		         "a capture-group install allows (sudo make install-capture-group), or write the frame "
-		         "to a file with -w FILE, which needs no privilege", o->how);
+		         "to a file with -w FILE, which needs no privilege"), o->how);
 		return -1;
 	}
 	o->net = libnet_init(type, c->ifname, lerr);
 	if (o->net == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "opening the %s (libnet_init): %.*s", o->how,
+		snprintf(err, LSC_ERRBUF_SIZE, _("opening the %s (libnet_init): %.*s"), o->how,
 		         (int)strcspn(lerr, "\n"), lerr);
 		return -1;
 	}
@@ -91,7 +91,7 @@ struct lsc_craft_out *lsc_craft_open_net(const struct lsc_craft *c, char *err)
 {
 	struct lsc_craft_out *o = calloc(1, sizeof *o);
 	if (o == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 		return NULL;
 	}
 	if (open_context(o, c, err) != 0 || lsc_craft_add_layers(o->net, c, err) != 0) {
@@ -112,10 +112,10 @@ static int send_frame(struct lsc_craft_out *o, char *err)
 	const char *why = libnet_geterror(o->net);
 	int n = (int)strcspn(why, "\n");
 	if (e == EMSGSIZE)
-		snprintf(err, LSC_ERRBUF_SIZE, "sending through the %s: the frame is larger than the "
-		         "interface's MTU — send a shorter payload (%.*s)", o->how, n, why);
+		snprintf(err, LSC_ERRBUF_SIZE, _("sending through the %s: the frame is larger than the "
+		         "interface's MTU — send a shorter payload (%.*s)"), o->how, n, why);
 	else
-		snprintf(err, LSC_ERRBUF_SIZE, "sending through the %s: %.*s", o->how, n, why);
+		snprintf(err, LSC_ERRBUF_SIZE, _("sending through the %s: %.*s"), o->how, n, why);
 	return -1;
 }
 
@@ -141,8 +141,8 @@ int lsc_craft_close(struct lsc_craft_out *o, char *err)
 	if (o->dumper != NULL) {
 		if (pcap_dump_flush(o->dumper) != 0 || ferror(pcap_dump_file(o->dumper))) {
 			rc = errno == EPIPE ? 1 : -1;
-			snprintf(err, LSC_ERRBUF_SIZE, "writing the capture file: %s — check the disk or device "
-			         "it goes to", strerror(errno));
+			snprintf(err, LSC_ERRBUF_SIZE, _("writing the capture file: %s — check the disk or device "
+			         "it goes to"), strerror(errno));
 		}
 		pcap_dump_close(o->dumper);
 		pcap_close(o->dead);

@@ -32,7 +32,7 @@ static const struct {
 };
 #define NFLAGS (sizeof tcp_flags / sizeof tcp_flags[0])
 
-#define FLAG_HELP "tcpdump's letters S F R P . U E W, names like syn,ack, or a number up to 0xff"
+#define FLAG_HELP N_("tcpdump's letters S F R P . U E W, names like syn,ack, or a number up to 0xff")
 
 void lsc_craft_init(struct lsc_craft *c, enum lsc_craft_kind kind)
 {
@@ -65,8 +65,8 @@ static int parse_flag_names(const char *s, uint16_t *flags, char *err)
 		size_t n = strcspn(p, ",+|");
 		uint16_t bit = flag_by_name(p, n);
 		if (bit == 0) {
-			snprintf(err, LSC_ERRBUF_SIZE, "unknown TCP flag name '%.*s' in '%s' (%s)",
-			         (int)n, p, s, FLAG_HELP);
+			snprintf(err, LSC_ERRBUF_SIZE, _("unknown TCP flag name '%.*s' in '%s' (%s)"),
+			         (int)n, p, s, _(FLAG_HELP));
 			return -1;
 		}
 		v |= bit;
@@ -88,7 +88,7 @@ static int parse_flag_letters(const char *s, uint16_t *flags, char *err)
 			if (*p == tcp_flags[i].letter || (tcp_flags[i].alt && *p == tcp_flags[i].alt))
 				break;
 		if (i == NFLAGS) {
-			snprintf(err, LSC_ERRBUF_SIZE, "unknown TCP flag '%c' in '%s' (%s)", *p, s, FLAG_HELP);
+			snprintf(err, LSC_ERRBUF_SIZE, _("unknown TCP flag '%c' in '%s' (%s)"), *p, s, _(FLAG_HELP));
 			return -1;
 		}
 		v |= tcp_flags[i].bit;
@@ -100,7 +100,7 @@ static int parse_flag_letters(const char *s, uint16_t *flags, char *err)
 int lsc_craft_parse_flags(const char *s, uint16_t *flags, char *err)
 {
 	if (s == NULL || *s == '\0') {
-		snprintf(err, LSC_ERRBUF_SIZE, "empty TCP flags (%s)", FLAG_HELP);
+		snprintf(err, LSC_ERRBUF_SIZE, _("empty TCP flags (%s)"), _(FLAG_HELP));
 		return -1;
 	}
 	if (strcasecmp(s, "none") == 0) {
@@ -112,8 +112,8 @@ int lsc_craft_parse_flags(const char *s, uint16_t *flags, char *err)
 		errno = 0;
 		unsigned long v = strtoul(s, &end, 0);
 		if (errno != 0 || *end != '\0' || v > 0xff) {
-			snprintf(err, LSC_ERRBUF_SIZE, "TCP flags '%s': a number must be 0 to 0xff "
-			         "(libnet's TCP builder sets the 8 classic flag bits)", s);
+			snprintf(err, LSC_ERRBUF_SIZE, _("TCP flags '%s': a number must be 0 to 0xff "
+			         "(libnet's TCP builder sets the 8 classic flag bits)"), s);
 			return -1;
 		}
 		*flags = (uint16_t)v;
@@ -130,13 +130,13 @@ static int parse_port(const char *s, const char *whole, uint16_t *port, char *er
 {
 	char *end;
 	if (*s < '0' || *s > '9') {
-		snprintf(err, LSC_ERRBUF_SIZE, "'%s': the port must be a number from 0 to 65535", whole);
+		snprintf(err, LSC_ERRBUF_SIZE, _("'%s': the port must be a number from 0 to 65535"), whole);
 		return -1;
 	}
 	errno = 0;
 	unsigned long v = strtoul(s, &end, 10);
 	if (errno != 0 || *end != '\0' || v > 65535) {
-		snprintf(err, LSC_ERRBUF_SIZE, "'%s': the port must be a number from 0 to 65535", whole);
+		snprintf(err, LSC_ERRBUF_SIZE, _("'%s': the port must be a number from 0 to 65535"), whole);
 		return -1;
 	}
 	*port = (uint16_t)v;
@@ -149,7 +149,7 @@ static int parse_addr(const char *s, size_t n, const char *whole, uint8_t *famil
 {
 	char text[INET6_ADDRSTRLEN + 1];
 	if (n == 0 || n >= sizeof text) {
-		snprintf(err, LSC_ERRBUF_SIZE, "'%s' is not a numeric IPv4 or IPv6 address", whole);
+		snprintf(err, LSC_ERRBUF_SIZE, _("'%s' is not a numeric IPv4 or IPv6 address"), whole);
 		return -1;
 	}
 	memcpy(text, s, n);
@@ -163,8 +163,8 @@ static int parse_addr(const char *s, size_t n, const char *whole, uint8_t *famil
 		*family = 6;
 		return 0;
 	}
-	snprintf(err, LSC_ERRBUF_SIZE, "'%s' is not a numeric IPv4 or IPv6 address "
-	         "(names are not looked up; IPv6 with a port is written [ADDR]:PORT)", whole);
+	snprintf(err, LSC_ERRBUF_SIZE, _("'%s' is not a numeric IPv4 or IPv6 address "
+	         "(names are not looked up; IPv6 with a port is written [ADDR]:PORT)"), whole);
 	return -1;
 }
 
@@ -175,19 +175,19 @@ int lsc_craft_parse_endpoint(const char *s, uint8_t *family, uint8_t addr[16],
 	if (s[0] == '[') {
 		const char *close = strchr(s, ']');
 		if (close == NULL) {
-			snprintf(err, LSC_ERRBUF_SIZE, "'%s': missing ']' after the IPv6 address", s);
+			snprintf(err, LSC_ERRBUF_SIZE, _("'%s': missing ']' after the IPv6 address"), s);
 			return -1;
 		}
 		if (parse_addr(s + 1, (size_t)(close - s - 1), s, family, addr, err))
 			return -1;
 		if (*family != 6) {
-			snprintf(err, LSC_ERRBUF_SIZE, "'%s': brackets are for IPv6 addresses", s);
+			snprintf(err, LSC_ERRBUF_SIZE, _("'%s': brackets are for IPv6 addresses"), s);
 			return -1;
 		}
 		if (close[1] == '\0')
 			return 0;
 		if (close[1] != ':') {
-			snprintf(err, LSC_ERRBUF_SIZE, "'%s': expected ':PORT' after ']'", s);
+			snprintf(err, LSC_ERRBUF_SIZE, _("'%s': expected ':PORT' after ']'"), s);
 			return -1;
 		}
 		*has_port = true;

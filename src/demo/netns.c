@@ -43,26 +43,26 @@ int demo_userns_enter(char *why)
 		int on = fgetc(fp);
 		fclose(fp);
 		if (on == '0') {
-			snprintf(why, LSC_ERRBUF_SIZE, "this system forbids unprivileged user namespaces "
-			         "(kernel.unprivileged_userns_clone = 0)");
+			snprintf(why, LSC_ERRBUF_SIZE, _("this system forbids unprivileged user namespaces "
+			         "(kernel.unprivileged_userns_clone = 0)"));
 			return -1;
 		}
 	}
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
-		snprintf(why, LSC_ERRBUF_SIZE, "a user namespace is not allowed here "
-		         "(unshare(CLONE_NEWUSER|CLONE_NEWNET): %s)", strerror(errno));
+		snprintf(why, LSC_ERRBUF_SIZE, _("a user namespace is not allowed here "
+		         "(unshare(CLONE_NEWUSER|CLONE_NEWNET): %s)"), strerror(errno));
 		return -1;
 	}
 	/* Map this user to itself: the ids stay what they were, the capabilities are the namespace's. */
 	snprintf(map, sizeof map, "%u %u 1\n", uid, uid);
 	if (write_file("/proc/self/setgroups", "deny") != 0 ||
 	    write_file("/proc/self/uid_map", map) != 0) {
-		snprintf(why, LSC_ERRBUF_SIZE, "writing the user namespace's id map: %s", strerror(errno));
+		snprintf(why, LSC_ERRBUF_SIZE, _("writing the user namespace's id map: %s"), strerror(errno));
 		return -1;
 	}
 	snprintf(map, sizeof map, "%u %u 1\n", gid, gid);
 	if (write_file("/proc/self/gid_map", map) != 0) {
-		snprintf(why, LSC_ERRBUF_SIZE, "writing the user namespace's group map: %s", strerror(errno));
+		snprintf(why, LSC_ERRBUF_SIZE, _("writing the user namespace's group map: %s"), strerror(errno));
 		return -1;
 	}
 	return demo_lo_up(why);
@@ -98,8 +98,10 @@ static int if_up(const char *ifname, const char *addr, char *err)
 	close(s);
 	return 0;
 fail:
-	snprintf(err, LSC_ERRBUF_SIZE, "setting up %s%s%s: %s", ifname, addr ? " with " : "",
-	         addr ? addr : "", strerror(errno));
+	if (addr != NULL)
+		snprintf(err, LSC_ERRBUF_SIZE, _("setting up %s with %s: %s"), ifname, addr, strerror(errno));
+	else
+		snprintf(err, LSC_ERRBUF_SIZE, _("setting up %s: %s"), ifname, strerror(errno));
 	close(s);
 	return -1;
 }
@@ -205,8 +207,8 @@ static int veth_create(const char *a, int a_ns, const char *b, int b_ns, char *e
 	nest_end(&r, data);
 	nest_end(&r, info);
 	if (rtnl_talk(&r) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "creating the veth pair %s–%s (rtnetlink RTM_NEWLINK): %s%s",
-		         a, b, strerror(errno), errno == EOPNOTSUPP ? " — this kernel has no veth (CONFIG_VETH)" : "");
+		snprintf(err, LSC_ERRBUF_SIZE, _("creating the veth pair %s–%s (rtnetlink RTM_NEWLINK): %s%s"),
+		         a, b, strerror(errno), errno == EOPNOTSUPP ? _(" — this kernel has no veth (CONFIG_VETH)") : "");
 		return -1;
 	}
 	return 0;
@@ -217,7 +219,7 @@ static int veth_create(const char *a, int a_ns, const char *b, int b_ns, char *e
 int demo_net_enter(int fd, const char *which, char *err)
 {
 	if (setns(fd, CLONE_NEWNET) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "entering the %s's network namespace (setns): %s", which,
+		snprintf(err, LSC_ERRBUF_SIZE, _("entering the %s's network namespace (setns): %s"), which,
 		         strerror(errno));
 		return -1;
 	}
@@ -228,13 +230,13 @@ int demo_net_enter(int fd, const char *which, char *err)
 static int new_netns(int home, char *err)
 {
 	if (unshare(CLONE_NEWNET) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "creating a network namespace (unshare(CLONE_NEWNET)): %s%s",
-		         strerror(errno), errno == EPERM ? " — run as root (sudo)" : "");
+		snprintf(err, LSC_ERRBUF_SIZE, _("creating a network namespace (unshare(CLONE_NEWNET)): %s%s"),
+		         strerror(errno), errno == EPERM ? _(" — run as root (sudo)") : "");
 		return -1;
 	}
 	int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		snprintf(err, LSC_ERRBUF_SIZE, "opening /proc/thread-self/ns/net: %s", strerror(errno));
+		snprintf(err, LSC_ERRBUF_SIZE, _("opening /proc/thread-self/ns/net: %s"), strerror(errno));
 	if (demo_net_enter(home, "demo", err) != 0) {
 		if (fd >= 0)
 			close(fd);
@@ -259,7 +261,7 @@ int demo_net_hosts(struct demo_net *n, char *err)
 	n->server_fd = n->client_fd = -1;
 	n->home_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (n->home_fd < 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "opening /proc/thread-self/ns/net: %s", strerror(errno));
+		snprintf(err, LSC_ERRBUF_SIZE, _("opening /proc/thread-self/ns/net: %s"), strerror(errno));
 		return -1;
 	}
 	/* New namespaces start with an empty neighbour cache: ARP has to ask before the first SYN. */

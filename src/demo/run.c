@@ -551,7 +551,7 @@ static int report(struct demo *d, struct demo_show *s, const char *path, char *e
 	if (d->o->write != NULL)
 		demo_calls_said(d->o->log, path);
 	if (d->server_err[0] != '\0') {
-		snprintf(err, LSC_ERRBUF_SIZE, "the server: %.400s", d->server_err);
+		snprintf(err, LSC_ERRBUF_SIZE, _("the server: %.400s"), d->server_err);
 		return -1;
 	}
 	if (d->clients_ok != d->o->clients) {

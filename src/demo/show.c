@@ -66,7 +66,7 @@ FILE *demo_calls_open(const char *write, char *err)
 	snprintf(path, sizeof path, "%s.calls", write);
 	FILE *fp = fopen(path, "we");
 	if (fp == NULL)
-		snprintf(err, LSC_ERRBUF_SIZE, "cannot write %.300s: %s — choose a writable -w FILE", path,
+		snprintf(err, LSC_ERRBUF_SIZE, _("cannot write %.300s: %s — choose a writable -w FILE"), path,
 		         strerror(errno));
 	return fp;
 }
@@ -271,7 +271,7 @@ long long demo_show_finish(struct demo_show *s, char *err)
 		FILE *calls = s->calls_out;
 		s->calls_out = NULL;
 		if (fclose(calls) != 0) {
-			snprintf(err, LSC_ERRBUF_SIZE, "writing the calls beside the capture: %s", strerror(errno));
+			snprintf(err, LSC_ERRBUF_SIZE, _("writing the calls beside the capture: %s"), strerror(errno));
 			return -1;
 		}
 	}

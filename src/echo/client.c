@@ -69,13 +69,13 @@ static int verify(const struct client *c, const uint8_t *msg, size_t len, uint64
 	for (size_t i = 0; i < n; i++) {
 		if (off + i >= len) {
 			snprintf(err, LSC_ERRBUF_SIZE,
-			         "%s sent %llu bytes more than the %zu sent to it — it is not an echo server",
+			         _("%s sent %llu bytes more than the %zu sent to it — it is not an echo server"),
 			         c->at, (unsigned long long)(off + n - len), len);
 			return -1;
 		}
 		if (got[i] != msg[off + i]) {
 			snprintf(err, LSC_ERRBUF_SIZE,
-			         "the echo from %s differs at byte %llu: sent 0x%02x, got 0x%02x", c->at,
+			         _("the echo from %s differs at byte %llu: sent 0x%02x, got 0x%02x"), c->at,
 			         (unsigned long long)(off + i), msg[off + i], got[i]);
 			return -1;
 		}
@@ -91,7 +91,7 @@ static int tcp_send_some(struct client *c, int fd, const uint8_t *msg, size_t le
 	if (w < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return 0;
-		snprintf(err, LSC_ERRBUF_SIZE, "send to %s: %s after %llu of %zu bytes", c->at,
+		snprintf(err, LSC_ERRBUF_SIZE, _("send to %s: %s after %llu of %zu bytes"), c->at,
 		         strerror(errno), (unsigned long long)res->sent, len);
 		return -1;
 	}
@@ -108,14 +108,14 @@ static int tcp_recv_some(struct client *c, int fd, uint8_t *buf, const uint8_t *
 	if (r < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return 0;
-		snprintf(err, LSC_ERRBUF_SIZE, "recv from %s: %s after %llu of %zu bytes of echo%s", c->at,
+		snprintf(err, LSC_ERRBUF_SIZE, _("recv from %s: %s after %llu of %zu bytes of echo%s"), c->at,
 		         strerror(errno), (unsigned long long)res->received, len,
-		         errno == ECONNRESET ? " — the server reset the connection" : "");
+		         errno == ECONNRESET ? _(" — the server reset the connection") : "");
 		return -1;
 	}
 	if (r == 0) {
 		snprintf(err, LSC_ERRBUF_SIZE,
-		         "%s closed the connection after %llu of %zu bytes of echo — is it an echo server?",
+		         _("%s closed the connection after %llu of %zu bytes of echo — is it an echo server?"),
 		         c->at, (unsigned long long)res->received, len);
 		return -1;
 	}
@@ -138,7 +138,7 @@ static int tcp_exchange(struct client *c, int fd, const uint8_t *msg, size_t len
 	bool shut = false;
 	int rc = -1;
 	if (buf == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory for a %zu-byte chunk", c->chunk);
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory for a %zu-byte chunk"), c->chunk);
 		return -1;
 	}
 	while (res->received < len) {
@@ -147,8 +147,8 @@ static int tcp_exchange(struct client *c, int fd, const uint8_t *msg, size_t len
 		if (n <= 0) {
 			if (n == 0)
 				snprintf(err, LSC_ERRBUF_SIZE,
-				         "no echo from %s within %d ms (%llu of %zu bytes came back) — is it an "
-				         "echo server? (--timeout sets the wait)",
+				         _("no echo from %s within %d ms (%llu of %zu bytes came back) — is it an "
+				         "echo server? (--timeout sets the wait)"),
 				         c->at, c->timeout_ms, (unsigned long long)res->received, len);
 			else
 				snprintf(err, LSC_ERRBUF_SIZE, "poll: %s", strerror(errno));
@@ -209,12 +209,12 @@ static int udp_try(struct client *c, const struct addrinfo *a, const uint8_t *ms
 	lsc_net_addr_text((const struct sockaddr *)&c->peer, c->at, sizeof c->at);
 	int fd = lsc_sock_socket(ex, a->ai_family, SOCK_DGRAM);
 	if (fd < 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "socket for %s: %s", c->at, strerror(errno));
+		snprintf(err, LSC_ERRBUF_SIZE, _("socket for %s: %s"), c->at, strerror(errno));
 		return -1;
 	}
 	/* A connected UDP socket hears the ICMP "port unreachable" as ECONNREFUSED. */
 	if (lsc_sock_connect(ex, fd, a->ai_addr, a->ai_addrlen, c->timeout_ms) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "connect (UDP) to %s: %s", c->at, strerror(errno));
+		snprintf(err, LSC_ERRBUF_SIZE, _("connect (UDP) to %s: %s"), c->at, strerror(errno));
 		goto out;
 	}
 	if (c->o->connected != NULL && !c->connected_told) {
@@ -227,10 +227,10 @@ static int udp_try(struct client *c, const struct addrinfo *a, const uint8_t *ms
 			rc = 0;
 		else if (errno == EMSGSIZE)
 			snprintf(err, LSC_ERRBUF_SIZE,
-			         "%zu bytes do not fit in one UDP datagram (at most 65507 over IPv4, 65527 "
-			         "over IPv6) — send less, or use TCP", len);
+			         _("%zu bytes do not fit in one UDP datagram (at most 65507 over IPv4, 65527 "
+			         "over IPv6) — send less, or use TCP"), len);
 		else
-			snprintf(err, LSC_ERRBUF_SIZE, "send to %s: %s", c->at, strerror(errno));
+			snprintf(err, LSC_ERRBUF_SIZE, _("send to %s: %s"), c->at, strerror(errno));
 		goto out;
 	}
 	res->sent = (uint64_t)w;
@@ -240,9 +240,9 @@ static int udp_try(struct client *c, const struct addrinfo *a, const uint8_t *ms
 	if (n <= 0) {
 		if (n == 0)
 			snprintf(err, LSC_ERRBUF_SIZE,
-			         "no reply from %s (UDP) within %d ms — UDP has no connection to refuse, so "
+			         _("no reply from %s (UDP) within %d ms — UDP has no connection to refuse, so "
 			         "silence is all a client sees: check that `layerscope server --udp` runs "
-			         "there (--timeout sets the wait)", c->at, c->timeout_ms);
+			         "there (--timeout sets the wait)"), c->at, c->timeout_ms);
 		else
 			snprintf(err, LSC_ERRBUF_SIZE, "poll: %s", strerror(errno));
 		goto out;
@@ -253,7 +253,7 @@ static int udp_try(struct client *c, const struct addrinfo *a, const uint8_t *ms
 		if (errno == ECONNREFUSED)
 			rc = 0;
 		else
-			snprintf(err, LSC_ERRBUF_SIZE, "recv from %s: %s", c->at, strerror(errno));
+			snprintf(err, LSC_ERRBUF_SIZE, _("recv from %s: %s"), c->at, strerror(errno));
 		goto out;
 	}
 	say_chunk(c, buf, (size_t)r);
@@ -262,7 +262,7 @@ static int udp_try(struct client *c, const struct addrinfo *a, const uint8_t *ms
 	if (verify(c, msg, len, 0, buf, (size_t)r, err) != 0)
 		goto out;
 	if ((size_t)r < len) {
-		snprintf(err, LSC_ERRBUF_SIZE, "the reply from %s has %zd of the %zu bytes sent", c->at, r, len);
+		snprintf(err, LSC_ERRBUF_SIZE, _("the reply from %s has %zd of the %zu bytes sent"), c->at, r, len);
 		goto out;
 	}
 	rc = 1;
@@ -277,7 +277,7 @@ static int udp_client(struct client *c, const struct addrinfo *ai, const uint8_t
 	uint8_t *buf = malloc(DGRAM_MAX);
 	int rc = 0;
 	if (buf == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 		return -1;
 	}
 	for (const struct addrinfo *a = ai; a != NULL && rc == 0; a = a->ai_next)

@@ -12,6 +12,8 @@
 
 #include <layerscope/echo.h>
 
+#include "../lib/i18n.h"
+
 /* ---- sock.c: each socket call, EINTR retried, narrated when `ex` is set --- */
 /* They return what the call returns, with errno kept for the caller. */
 

@@ -11,6 +11,7 @@
 
 #include <layerscope/source.h>
 
+#include "../lib/i18n.h"
 #include "evloop.h"
 
 #define EVB_MAX 1024 /* events taken per epoll_wait; more wait for the next round */
@@ -24,12 +25,12 @@ struct lsc_evb *lsc_evb_new(char *err)
 {
 	struct lsc_evb *b = malloc(sizeof *b);
 	if (b == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "event loop: out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("event loop: out of memory"));
 		return NULL;
 	}
 	b->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (b->epfd < 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "epoll_create1: %s — raise the open-file limit (ulimit -n)",
+		snprintf(err, LSC_ERRBUF_SIZE, _("epoll_create1: %s — raise the open-file limit (ulimit -n)"),
 		         strerror(errno));
 		free(b);
 		return NULL;

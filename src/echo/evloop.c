@@ -12,6 +12,7 @@
 
 #include <layerscope/source.h>
 
+#include "../lib/i18n.h"
 #include "evloop.h"
 
 struct file_ev {
@@ -63,7 +64,7 @@ struct lsc_evloop *lsc_ev_new(char *err)
 {
 	struct lsc_evloop *l = calloc(1, sizeof *l);
 	if (l == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "event loop: out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("event loop: out of memory"));
 		return NULL;
 	}
 	l->wakefd = -1;
@@ -73,7 +74,7 @@ struct lsc_evloop *lsc_ev_new(char *err)
 		goto fail;
 	l->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (l->wakefd < 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "eventfd: %s — raise the open-file limit (ulimit -n)",
+		snprintf(err, LSC_ERRBUF_SIZE, _("eventfd: %s — raise the open-file limit (ulimit -n)"),
 		         strerror(errno));
 		goto fail;
 	}
@@ -120,7 +121,7 @@ static int grow(struct lsc_evloop *l, int fd)
 int lsc_ev_add(struct lsc_evloop *l, int fd, int mask, lsc_ev_file_fn *fn, void *data, char *err)
 {
 	if (fd < 0 || grow(l, fd) != 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "event loop: cannot watch descriptor %d: out of memory", fd);
+		snprintf(err, LSC_ERRBUF_SIZE, _("event loop: cannot watch descriptor %d: out of memory"), fd);
 		return -1;
 	}
 	struct file_ev *f = &l->files[fd];

@@ -119,7 +119,7 @@ static int lconn_send(struct lconn *c)
 	if (w < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return 0;
-		lconn_fail(c, "send: %s in round %llu", strerror(errno), (unsigned long long)c->rounds + 1);
+		lconn_fail(c, _("send: %s in round %llu"), strerror(errno), (unsigned long long)c->rounds + 1);
 		return -1;
 	}
 	c->sent += (size_t)w;
@@ -176,23 +176,23 @@ static void lconn_recv(struct lconn *c)
 	ssize_t r = lsc_sock_recv(ld->o.explain, c->fd, ld->rbuf, want, 0);
 	if (r < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			lconn_fail(c, "recv: %s after %zu of %zu bytes of round %llu", strerror(errno), c->got,
+			lconn_fail(c, _("recv: %s after %zu of %zu bytes of round %llu"), strerror(errno), c->got,
 			           c->len, (unsigned long long)c->rounds + 1);
 		return;
 	}
 	if (r == 0) {
-		lconn_fail(c, "the server closed the connection after %zu of %zu bytes of round %llu",
+		lconn_fail(c, _("the server closed the connection after %zu of %zu bytes of round %llu"),
 		           c->got, c->len, (unsigned long long)c->rounds + 1);
 		return;
 	}
 	if (c->got + (size_t)r > c->len) {
-		lconn_fail(c, "%zu bytes more than were sent came back", c->got + (size_t)r - c->len);
+		lconn_fail(c, _("%zu bytes more than were sent came back"), c->got + (size_t)r - c->len);
 		return;
 	}
 	const uint8_t *exp = ld->pattern + c->off + c->got;
 	if (memcmp(ld->rbuf, exp, (size_t)r) != 0) {
 		size_t i = first_diff(ld->rbuf, exp, (size_t)r);
-		lconn_fail(c, "the echo differs at byte %zu of round %llu: sent 0x%02x, got 0x%02x",
+		lconn_fail(c, _("the echo differs at byte %zu of round %llu: sent 0x%02x, got 0x%02x"),
 		           c->got + i, (unsigned long long)c->rounds + 1, exp[i], ld->rbuf[i]);
 		return;
 	}
@@ -262,8 +262,8 @@ static void open_rest(struct lsc_echo_load *ld)
 		struct lconn *c = &ld->c[i];
 		int fd = lsc_sock_socket(ld->o.explain, ld->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK);
 		if (fd < 0) {
-			snprintf(ld->err, sizeof ld->err, "socket for connection %u: %s%s", i + 1, strerror(errno),
-			         errno == EMFILE ? " — raise the open-file limit (ulimit -n) or use fewer --load" : "");
+			snprintf(ld->err, sizeof ld->err, _("socket for connection %u: %s%s"), i + 1, strerror(errno),
+			         errno == EMFILE ? _(" — raise the open-file limit (ulimit -n) or use fewer --load") : "");
 			ld->r.failures += ld->o.conns - i;
 			return;
 		}
@@ -271,7 +271,7 @@ static void open_rest(struct lsc_echo_load *ld)
 		int rc = lsc_sock_connect(ld->o.explain, fd, (struct sockaddr *)&ld->addr, ld->alen, 0);
 		if (rc != 0 && errno != EINPROGRESS) {
 			lconn_fail(c, "connect: %s%s", strerror(errno),
-			           errno == EADDRNOTAVAIL ? " — out of local ports: use fewer connections" : "");
+			           errno == EADDRNOTAVAIL ? _(" — out of local ports: use fewer connections") : "");
 			continue;
 		}
 		if (rc == 0) {
@@ -324,10 +324,10 @@ static int64_t on_watch(struct lsc_evloop *l, void *data)
 		if (c->closed || now - c->last_ns <= limit)
 			continue;
 		if (c->connecting)
-			lconn_fail(c, "no answer to the handshake within %d ms — the server's listen "
-			           "queue may be full", ld->o.timeout_ms);
+			lconn_fail(c, _("no answer to the handshake within %d ms — the server's listen "
+			           "queue may be full"), ld->o.timeout_ms);
 		else
-			lconn_fail(c, "no progress for %d ms (%zu of %zu bytes of round %llu back)",
+			lconn_fail(c, _("no progress for %d ms (%zu of %zu bytes of round %llu back)"),
 			           ld->o.timeout_ms, c->got, c->len, (unsigned long long)c->rounds + 1);
 	}
 	return WATCH_MS;
@@ -348,7 +348,7 @@ struct lsc_echo_load *lsc_echo_load_new(const struct lsc_echo_load_opts *opts, c
 	struct lsc_echo_load *ld = calloc(1, sizeof *ld);
 	struct addrinfo *ai = NULL;
 	if (ld == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 		return NULL;
 	}
 	ld->o = *opts;
@@ -368,7 +368,7 @@ struct lsc_echo_load *lsc_echo_load_new(const struct lsc_echo_load_opts *opts, c
 	ld->pattern = malloc(ld->o.size_max + SPREAD);
 	ld->rbuf = malloc(RECV_MAX);
 	if (ld->c == NULL || ld->pattern == NULL || ld->rbuf == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory for %u connections", ld->o.conns);
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory for %u connections"), ld->o.conns);
 		goto fail;
 	}
 	fill_pattern(ld->pattern, ld->o.size_max + SPREAD, ld->o.seed ^ 0xA5A5A5A5u);
@@ -418,7 +418,7 @@ int lsc_echo_load_run(struct lsc_echo_load *ld, struct lsc_echo_load_result *res
 	int rc = 0;
 	open_rest(ld);
 	if (lsc_ev_timer_add(ld->loop, WATCH_MS, on_watch, ld) == 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 		rc = -1;
 	}
 	if (ld->connecting == 0)
@@ -434,8 +434,8 @@ int lsc_echo_load_run(struct lsc_echo_load *ld, struct lsc_echo_load_result *res
 		snprintf(err, LSC_ERRBUF_SIZE, "%s", ld->err);
 		rc = -1;
 	} else if (rc == 0 && res->starved > 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "%u of %u connections completed no round trip — "
-		         "make --duration longer", res->starved, ld->o.conns);
+		snprintf(err, LSC_ERRBUF_SIZE, _("%u of %u connections completed no round trip — "
+		         "make --duration longer"), res->starved, ld->o.conns);
 		rc = -1;
 	}
 	return rc;

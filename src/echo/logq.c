@@ -14,6 +14,8 @@
 
 #include <layerscope/echo.h>
 
+#include "../lib/i18n.h"
+
 /*
  * A server whose log goes to a pipe nobody reads (`server | sleep 25`) must
  * go on echoing: every write to the stream lands in a queue of LOGQ_CAP
@@ -53,8 +55,8 @@ static ssize_t logq_write(void *cookie, const char *p, size_t n)
 	pthread_mutex_lock(&q->mu);
 	if (q->dropped > 0) {
 		char note[160];
-		int k = snprintf(note, sizeof note, "[log: %llu bytes in %llu writes dropped: the output "
-		                 "was not being read]\n", (unsigned long long)q->dropped,
+		int k = snprintf(note, sizeof note, _("[log: %llu bytes in %llu writes dropped: the output "
+		                 "was not being read]\n"), (unsigned long long)q->dropped,
 		                 (unsigned long long)q->drops);
 		if (k > 0 && q->len + (size_t)k + n <= LOGQ_CAP) {
 			put_locked(q, note, (size_t)k);

@@ -126,22 +126,22 @@ static void bind_error(char *err, const struct sockaddr *sa, bool udp, int e)
 	switch (e) {
 	case EADDRINUSE:
 		snprintf(err, LSC_ERRBUF_SIZE,
-		         "%s port %u is in use (bind %s: address already in use) — another server "
-		         "listens there: stop it, or choose another port with --port N",
+		         _("%s port %u is in use (bind %s: address already in use) — another server "
+		         "listens there: stop it, or choose another port with --port N"),
 		         proto, port, at);
 		break;
 	case EACCES:
 	case EPERM:
 		snprintf(err, LSC_ERRBUF_SIZE,
-		         "port %u is below 1024 and needs privilege (bind %s: %s) — run as root, "
+		         _("port %u is below 1024 and needs privilege (bind %s: %s) — run as root, "
 		         "grant CAP_NET_BIND_SERVICE (setcap cap_net_bind_service=ep), "
-		         "or use --port 1024 or above",
+		         "or use --port 1024 or above"),
 		         port, at, strerror(e));
 		break;
 	case EADDRNOTAVAIL:
 		snprintf(err, LSC_ERRBUF_SIZE,
-		         "%s is not an address of this host (bind %s: cannot assign requested address) — "
-		         "use one of this host's addresses (ip address), or leave out --bind to listen on all",
+		         _("%s is not an address of this host (bind %s: cannot assign requested address) — "
+		         "use one of this host's addresses (ip address), or leave out --bind to listen on all"),
 		         ip, at);
 		break;
 	default:
@@ -158,8 +158,8 @@ int lsc_net_listen(struct lsc_explain *ex, const struct sockaddr *sa, socklen_t 
 	int e, fd = lsc_sock_socket(ex, sa->sa_family, type);
 	if (fd < 0) {
 		e = errno;
-		snprintf(err, LSC_ERRBUF_SIZE, "socket for %s: %s%s", at, strerror(e),
-		         e == EAFNOSUPPORT ? " — this host has no such protocol: use --bind 0.0.0.0" : "");
+		snprintf(err, LSC_ERRBUF_SIZE, _("socket for %s: %s%s"), at, strerror(e),
+		         e == EAFNOSUPPORT ? _(" — this host has no such protocol: use --bind 0.0.0.0") : "");
 		errno = e;
 		return -1;
 	}
@@ -179,13 +179,13 @@ int lsc_net_listen(struct lsc_explain *ex, const struct sockaddr *sa, socklen_t 
 		if (e == EADDRINUSE)
 			bind_error(err, sa, udp, e);
 		else
-			snprintf(err, LSC_ERRBUF_SIZE, "listen on %s: %s", at, strerror(e));
+			snprintf(err, LSC_ERRBUF_SIZE, _("listen on %s: %s"), at, strerror(e));
 		goto fail;
 	}
 	return fd;
 fail_opt:
 	e = errno;
-	snprintf(err, LSC_ERRBUF_SIZE, "setsockopt on %s: %s", at, strerror(e));
+	snprintf(err, LSC_ERRBUF_SIZE, _("setsockopt on %s: %s"), at, strerror(e));
 fail:
 	lsc_sock_close(ex, fd);
 	errno = e; /* the caller may try another family on EAFNOSUPPORT */
@@ -199,9 +199,9 @@ void lsc_net_refused(char *err, const char *host, uint16_t port, bool udp)
 	if (port != LSC_ECHO_PORT)
 		snprintf(portopt, sizeof portopt, " --port %u", (unsigned)port);
 	snprintf(err, LSC_ERRBUF_SIZE,
-	         "nothing listens on %s%s%s:%u%s — start `layerscope server%s%s`, or check --host and --port",
+	         _("nothing listens on %s%s%s:%u%s — start `layerscope server%s%s`, or check --host and --port"),
 	         v6 ? "[" : "", host, v6 ? "]" : "", (unsigned)port,
-	         udp ? " (UDP: the host answered port unreachable)" : "", udp ? " --udp" : "", portopt);
+	         udp ? _(" (UDP: the host answered port unreachable)") : "", udp ? " --udp" : "", portopt);
 }
 
 /* One address: socket, connect; the fd or -1 with errno. */
@@ -246,14 +246,14 @@ int lsc_net_connect(struct lsc_explain *ex, const struct addrinfo *ai, const cha
 		lsc_net_refused(err, host, port, udp);
 	else if (last == ETIMEDOUT)
 		snprintf(err, LSC_ERRBUF_SIZE,
-		         "connecting to %s timed out after %d ms — is the host up and the port open "
-		         "(a firewall may drop the handshake)?", at, timeout_ms);
+		         _("connecting to %s timed out after %d ms — is the host up and the port open "
+		         "(a firewall may drop the handshake)?"), at, timeout_ms);
 	else if (last == ENETUNREACH || last == EHOSTUNREACH)
-		snprintf(err, LSC_ERRBUF_SIZE, "cannot reach %s: %s — check the address and the routes (ip route)",
+		snprintf(err, LSC_ERRBUF_SIZE, _("cannot reach %s: %s — check the address and the routes (ip route)"),
 		         at, strerror(last));
 	else
-		snprintf(err, LSC_ERRBUF_SIZE, "connect to %s: %s", tried ? at : host,
-		         tried ? strerror(last) : "no address to try");
+		snprintf(err, LSC_ERRBUF_SIZE, _("connect to %s: %s"), tried ? at : host,
+		         tried ? strerror(last) : _("no address to try"));
 	return -1;
 }
 
@@ -273,8 +273,8 @@ long long lsc_echo_raise_nofile(uint64_t need, char *err)
 	long long have = rl.rlim_cur == RLIM_INFINITY ? (long long)1 << 40 : (long long)rl.rlim_cur;
 	if (need > 0 && (uint64_t)have < need) {
 		snprintf(err, LSC_ERRBUF_SIZE,
-		         "%llu open files are needed but the limit is %lld — raise it (ulimit -Hn as "
-		         "root, or LimitNOFILE= in a service) or use fewer connections",
+		         _("%llu open files are needed but the limit is %lld — raise it (ulimit -Hn as "
+		         "root, or LimitNOFILE= in a service) or use fewer connections"),
 		         (unsigned long long)need, have);
 		return -1;
 	}

@@ -323,9 +323,9 @@ static int64_t resume_accept(struct lsc_evloop *l, void *data)
 static void accept_errors_count(struct lsc_echo_server *s, const char *now)
 {
 	if (s->accept_errno != 0 && s->accept_repeats > 0)
-		announce(s, "accept: %s %llu more time%s in %.1f s (not shown one by one)%s",
+		announce(s, P_("accept: %s %llu more time in %.1f s (not shown one by one)%s",
+		               "accept: %s %llu more times in %.1f s (not shown one by one)%s", s->accept_repeats),
 		         strerror(s->accept_errno), (unsigned long long)s->accept_repeats,
-		         s->accept_repeats == 1 ? "" : "s",
 		         (double)(lsc_ev_now_ms() - s->accept_since_ms) / 1000.0, now);
 	s->accept_repeats = 0;
 	s->accept_since_ms = lsc_ev_now_ms();
@@ -345,9 +345,9 @@ static void pause_accept(struct lsc_echo_server *s, int e)
 		if (lsc_ev_now_ms() - s->accept_since_ms >= ACCEPT_COUNT_MS)
 			accept_errors_count(s, "");
 	} else {
-		accept_errors_count(s, "; then another error");
-		announce(s, "accept: %s — %llu connections open; trying again every %d ms until one "
-		         "closes (raise ulimit -n)", strerror(e), (unsigned long long)s->st.active, ACCEPT_PAUSE_MS);
+		accept_errors_count(s, _("; then another error"));
+		announce(s, _("accept: %s — %llu connections open; trying again every %d ms until one "
+		         "closes (raise ulimit -n)"), strerror(e), (unsigned long long)s->st.active, ACCEPT_PAUSE_MS);
 		s->accept_errno = e;
 		s->accept_since_ms = lsc_ev_now_ms();
 	}
@@ -362,7 +362,7 @@ static void conn_open(struct lsc_echo_server *s, int fd, const struct sockaddr_s
 	char err[LSC_ERRBUF_SIZE], a[LSC_ADDR_TEXT], b[LSC_ADDR_TEXT];
 	struct conn *c = calloc(1, sizeof *c);
 	if (c == NULL) {
-		say(s, "out of memory for a connection: closing it");
+		say(s, "%s", _("out of memory for a connection: closing it"));
 		lsc_sock_close(s->o.explain, fd);
 		return;
 	}
@@ -446,7 +446,7 @@ static void on_datagram(struct lsc_evloop *l, int fd, void *data, int mask)
 		} else {
 			/* UDP promises nothing: a reply the socket cannot take now is dropped, not queued. */
 			s->st.dropped++;
-			say(s, "#%llu echo dropped: sendto: %s", (unsigned long long)id, strerror(errno));
+			say(s, _("#%llu echo dropped: sendto: %s"), (unsigned long long)id, strerror(errno));
 		}
 		check_done(s);
 	}
@@ -524,7 +524,7 @@ static int listen_named(struct lsc_echo_server *s, char *err)
 	}
 	freeaddrinfo(ai);
 	if (rc == 0 && s->nls == 0) {
-		snprintf(err, LSC_ERRBUF_SIZE, "'%s' has no IPv4 or IPv6 address to listen on", s->o.bind);
+		snprintf(err, LSC_ERRBUF_SIZE, _("'%s' has no IPv4 or IPv6 address to listen on"), s->o.bind);
 		rc = -1;
 	}
 	return rc;
@@ -550,7 +550,7 @@ struct lsc_echo_server *lsc_echo_server_new(const struct lsc_echo_server_opts *o
 {
 	struct lsc_echo_server *s = calloc(1, sizeof *s);
 	if (s == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 		return NULL;
 	}
 	s->o = *opts;
@@ -568,7 +568,7 @@ struct lsc_echo_server *lsc_echo_server_new(const struct lsc_echo_server_opts *o
 	s->scratch_cap = s->o.udp ? DGRAM_MAX : s->o.read_size;
 	s->scratch = malloc(s->scratch_cap);
 	if (s->scratch == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 		goto fail;
 	}
 	/* Thousands of clients need thousands of descriptors; a low limit only lowers the ceiling. */

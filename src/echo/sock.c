@@ -257,15 +257,15 @@ static const char *resolve_hint(int rc)
 {
 	switch (rc) {
 	case EAI_NONAME:
-		return "check the spelling, or give an address such as 127.0.0.1 or ::1";
+		return _("check the spelling, or give an address such as 127.0.0.1 or ::1");
 	case EAI_AGAIN:
-		return "the name server did not answer: check the network and /etc/resolv.conf, "
-		       "or give an address such as 127.0.0.1";
+		return _("the name server did not answer: check the network and /etc/resolv.conf, "
+		         "or give an address such as 127.0.0.1");
 	case EAI_FAMILY:
 	case EAI_ADDRFAMILY:
-		return "the name has no address this program can use";
+		return _("the name has no address this program can use");
 	default:
-		return "give an address such as 127.0.0.1 or ::1 instead";
+		return _("give an address such as 127.0.0.1 or ::1 instead");
 	}
 }
 
@@ -295,7 +295,7 @@ int lsc_sock_resolve(struct lsc_explain *ex, const char *host, uint16_t port, bo
 	}
 	if (rc != 0) {
 		const char *cause = rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc);
-		snprintf(err, LSC_ERRBUF_SIZE, "cannot resolve '%s': %s — %s", host ? host : "", cause,
+		snprintf(err, LSC_ERRBUF_SIZE, _("cannot resolve '%s': %s — %s"), host ? host : "", cause,
 		         resolve_hint(rc));
 		*res = NULL;
 		return -1;

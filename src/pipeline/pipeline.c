@@ -10,6 +10,7 @@
 #include <layerscope/decode.h>
 #include <layerscope/flow.h>
 #include <layerscope/pipeline.h>
+#include "../lib/i18n.h"
 
 int lsc_pipeline_next(const struct lsc_pipeline *p, struct lsc_frame *f, char *err)
 {
@@ -33,7 +34,7 @@ int lsc_pipeline_run(const struct lsc_pipeline *p, unsigned long long *shown, ch
 	unsigned long long n = 0;
 	int rc = 0;
 	if (f == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory for a frame");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory for a frame"));
 		rc = -1;
 	}
 	while (rc == 0 && (p->count == 0 || n < p->count)) {

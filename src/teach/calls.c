@@ -15,6 +15,7 @@
 #include <layerscope/source.h>
 
 #include "../render/jsonw.h" /* lsc_format_rfc3339 */
+#include "../lib/i18n.h"
 
 /* "2026-11-25T11:03:06.155023Z" (RFC 3339, UTC, as --explain writes it) to nanoseconds; -1 if not one. */
 static int64_t parse_stamp(const char *s)
@@ -268,7 +269,7 @@ struct lsc_calls *lsc_calls_load(const char *path, char *err)
 	struct lsc_calls *cs = calloc(1, sizeof *cs);
 	FILE *fp = cs != NULL ? fopen(path, "re") : NULL;
 	if (cs == NULL) {
-		snprintf(err, LSC_ERRBUF_SIZE, "out of memory");
+		snprintf(err, LSC_ERRBUF_SIZE, _("out of memory"));
 		return NULL;
 	}
 	if (fp == NULL) {
@@ -282,7 +283,7 @@ struct lsc_calls *lsc_calls_load(const char *path, char *err)
 			continue;
 		number_client(&c, &clients);
 		if (grow(cs) != 0) {
-			snprintf(err, LSC_ERRBUF_SIZE, "out of memory reading %.400s", path);
+			snprintf(err, LSC_ERRBUF_SIZE, _("out of memory reading %.400s"), path);
 			fclose(fp);
 			lsc_calls_free(cs);
 			return NULL;

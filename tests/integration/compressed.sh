@@ -112,5 +112,24 @@ tail -c +1001 "$ex" | gzip >> "$tmp/two.gz"
 "$LAYERSCOPE" read -f line - < "$tmp/cut.gz" > /dev/null 2> "$tmp/err"
 grep -q "stdin: the gzip data ends" "$tmp/err" || fail "cut gzip on stdin: $(cat "$tmp/err")"
 
+# The same causes in Portuguese, each with the file named (ptbr-lib.sh).
+. "$(dirname "$0")/ptbr-lib.sh"
+ptbr_setup "$tmp"
+if [ "$PTBR" = yes ]; then
+	pt_error() { # FILE TEXT: exit 1 and the line "layerscope read: FILE: TEXT..."
+		ptbr "$LAYERSCOPE" read -f line "$1" > /dev/null 2> "$tmp/err"
+		rc=$?
+		[ $rc -eq 1 ] && grep -qF "layerscope read: $1: $2" "$tmp/err" ||
+			fail "$(basename "$1") in pt_BR: exit $rc, $(cat "$tmp/err") — want: $2"
+	}
+	cut="o arquivo comprimido foi cortado (uma cópia ou um download interrompido)"
+	pt_error "$tmp/cut.gz" "os dados gzip terminam antes da marca de fim: $cut; parou antes do quadro "
+	pt_error "$tmp/cut.zst" "os dados zstd terminam antes da marca de fim: $cut"
+	pt_error "$tmp/corrupt.gz" "os dados gzip estão corrompidos (zlib: "
+	pt_error "$tmp/corrupt.zst" "os dados zstd estão corrompidos (libzstd: "
+	pt_error "$tmp/empty.gz" "os dados gzip descomprimidos não dão nada, não são uma captura — comprima um arquivo pcap ou pcapng"
+	pt_error "$tmp/junk.gz" "bytes que não são gzip vêm depois dos dados comprimidos (um arquivo colado no fim?)"
+fi
+
 [ $fails -eq 0 ] || { echo "compressed: $fails failures"; exit 1; }
 echo "compressed: all checks passed"

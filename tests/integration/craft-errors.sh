@@ -9,6 +9,23 @@ set -u
 fails=0
 work=$(mktemp -d "$top_builddir/craft-errors.XXXXXX") || exit 99
 trap 'rm -rf "$work"' EXIT INT TERM
+. "$(dirname "$0")/ptbr-lib.sh"
+ptbr_setup "$work"
+
+# pt_want STATUS TEXT CMD...: CMD exits with STATUS and its stderr holds TEXT, in Portuguese (ptbr-lib.sh).
+pt_want() {
+	want=$1 needle=$2
+	shift 2
+	env LC_ALL=pt_BR.UTF-8 LANGUAGE= LAYERSCOPE_LOCALEDIR="$PTBR_LOCALEDIR" "$@" >"$work/out" 2>"$work/err"
+	got=$?
+	if [ "$got" -ne "$want" ] || ! grep -qF -- "$needle" "$work/err"; then
+		echo "FAIL: (pt_BR) $* -> exit $got (want $want), stderr lacks '$needle':"
+		sed 's/^/    /' "$work/err"
+		fails=$((fails + 1))
+	else
+		echo "ok: (pt_BR) $(grep -m1 . "$work/err" | cut -c1-100)"
+	fi
+}
 
 # run_as WHO STATUS NEEDLE ARGS...: `craft ARGS` run by WHO ("" for this process)
 # must exit with STATUS and say NEEDLE on stderr.
@@ -80,6 +97,10 @@ big6=$(head -c 65528 /dev/zero | tr '\0' b)
 expect 2 "carry at most 65527" udp --to '[::1]:80' --payload "$big6"
 expect 0 "nothing was sent" udp --to '[::1]:80' --payload "$(printf '%s' "$big6" | cut -c2-)" \
 	-w "$work/max6.pcap" -f json
+if [ "$PTBR" = yes ]; then
+	pt_want 2 "layerscope craft: a carga útil tem 65496 bytes, mas quadros TCP sobre IPv4 levam no máximo 65495 (o campo de comprimento do IP tem 16 bits)" \
+		"$LAYERSCOPE" craft tcp --to 127.0.0.1:80 --payload "$big"
+fi
 
 # runtime errors: exit 1
 expect 1 "no interface named 'nosuch0'" tcp --to 127.0.0.1:80 -i nosuch0 -w "$work/x.pcap"
@@ -117,6 +138,18 @@ else
 	unpriv 1 "raw IPv6 socket" udp --to '[::1]:9'
 	unpriv 1 "CAP_NET_RAW" arp who-has 127.0.0.2 -i lo
 	unpriv 0 "nothing was sent" tcp --to 127.0.0.1:9 -w "$work/unpriv.pcap" -f json
+	if [ "$PTBR" = yes ]; then
+		pt_fix="e abri-lo precisa da capacidade CAP_NET_RAW, que este processo não tem — execute como root (sudo), seja membro do grupo que uma instalação com grupo de captura autoriza (sudo make install-capture-group), ou grave o quadro num arquivo com -w ARQUIVO, o que não precisa de privilégio"
+		# shellcheck disable=SC2086 # $as_user is a command and its options
+		pt_want 1 "layerscope craft: enviar precisa de um socket IPv4 bruto (raw), $pt_fix" \
+			$as_user "$work/layerscope" craft tcp --to 127.0.0.1:9 --flags S
+		# shellcheck disable=SC2086
+		pt_want 1 "layerscope craft: enviar precisa de um socket IPv6 bruto (raw), $pt_fix" \
+			$as_user "$work/layerscope" craft udp --to '[::1]:9'
+		# shellcheck disable=SC2086
+		pt_want 1 "layerscope craft: enviar precisa de um socket de enlace (packet), $pt_fix" \
+			$as_user "$work/layerscope" craft arp who-has 127.0.0.2 -i lo
+	fi
 	if [ -s "$work/unpriv.pcap" ] && "$LAYERSCOPE" read -f json "$work/unpriv.pcap" | grep -q '"dport":9'; then
 		echo "ok: the unprivileged -w file decodes"
 	else
@@ -151,6 +184,18 @@ to_closed_pipe() {
 to_full tcp --to 127.0.0.1:9 -f hex -c 50 -w "$work/full.pcap"
 to_full tcp --to 127.0.0.1:9 -f none -w "$work/full.pcap" # the closing words are output too
 to_closed_pipe tcp --to 127.0.0.1:9 -f hex -c 3000 -w "$work/pipe.pcap"
+if [ "$PTBR" = yes ]; then
+	env LC_ALL=pt_BR.UTF-8 LANGUAGE= LAYERSCOPE_LOCALEDIR="$PTBR_LOCALEDIR" "$LAYERSCOPE" craft tcp --to 127.0.0.1:9 -f hex \
+		-w "$work/full.pcap" >/dev/full 2>"$work/err"
+	got=$?
+	if [ "$got" -eq 1 ] && grep -qF "layerscope craft: ao gravar a saída: " "$work/err" &&
+		grep -qF " — verifique o disco ou o dispositivo de destino" "$work/err"; then
+		echo "ok: (pt_BR) craft >/dev/full names the cause"
+	else
+		echo "FAIL: (pt_BR) craft >/dev/full -> exit $got: $(cat "$work/err")"
+		fails=$((fails + 1))
+	fi
+fi
 to_closed_pipe tcp --to 127.0.0.1:9 -f none -c 3000 -w - # the capture itself on the pipe
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }

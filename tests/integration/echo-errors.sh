@@ -3,6 +3,8 @@
 # echo-errors.sh: the echo pair's failures say what failed and what to do, with exit 1 (runtime) or 2 (usage).
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/echo-lib.sh"
+. "$(dirname "$0")/ptbr-lib.sh"
+ptbr_setup "$T"
 
 # run_expect STATUS TEXT CMD...: CMD exits with STATUS and its stderr holds TEXT.
 run_expect() {
@@ -20,6 +22,11 @@ run_expect 1 "layerscope server: TCP port $PORT is in use" "$L" server --bind 12
 grep -qF -- "choose another port with --port N" "$T/run.err" || fail "no --port hint: $(cat "$T/run.err")"
 run_expect 1 "TCP port $PORT is in use" "$L" server --port "$PORT"
 pass "port in use: exit 1, names the port, suggests --port"
+if [ "$PTBR" = yes ]; then
+	run_expect 1 "layerscope server: a porta TCP $PORT está em uso (bind 127.0.0.1:$PORT: endereço já em uso) — outro servidor escuta nela: pare-o, ou escolha outra porta com --port N" \
+		ptbr "$L" server --bind 127.0.0.1 --port "$PORT"
+	pass "port in use, in pt_BR"
+fi
 kill "$SPID"
 wait_exit "$SPID" 10
 
@@ -29,6 +36,13 @@ run_expect 1 "layerscope client: nothing listens on 127.0.0.1:$P — start \`lay
 	"$L" client -H 127.0.0.1 -p "$P" hello
 run_expect 1 "nothing listens on localhost:$P" "$L" client -p "$P" hello
 pass "connection refused: exit 1, says to start the server"
+if [ "$PTBR" = yes ]; then
+	run_expect 1 "layerscope client: nada escuta em 127.0.0.1:$P — inicie \`layerscope server --port $P\`, ou confira --host e --port" \
+		ptbr "$L" client -H 127.0.0.1 -p "$P" hello
+	run_expect 1 "layerscope client: nada escuta em 127.0.0.1:$P (UDP: o hospedeiro respondeu porta inalcançável) — inicie \`layerscope server --udp --port $P\`" \
+		ptbr "$L" client --udp -H 127.0.0.1 -p "$P" --timeout 5 hello
+	pass "connection refused (TCP, UDP), in pt_BR"
+fi
 
 # ---- UDP: refused, and a silent peer that never answers ----------------------------------
 run_expect 1 "nothing listens on 127.0.0.1:$P (UDP" "$L" client --udp -H 127.0.0.1 -p "$P" --timeout 5 hello
@@ -45,6 +59,11 @@ for _ in $(seq 1 100); do [ -s "$T/silent.port" ] && break; sleep 0.05; done
 run_expect 1 "no reply from 127.0.0.1:$(cat "$T/silent.port") (UDP) within 300 ms" \
 	"$L" client --udp -H 127.0.0.1 -p "$(cat "$T/silent.port")" --timeout 0.3 hello
 pass "UDP: refusal and timeout each have their message"
+if [ "$PTBR" = yes ]; then
+	run_expect 1 "layerscope client: nenhuma resposta de 127.0.0.1:$(cat "$T/silent.port") (UDP) em 300 ms — o UDP não tem conexão a recusar, então o silêncio é tudo o que um cliente vê: verifique se \`layerscope server --udp\` está rodando lá (--timeout define a espera)" \
+		ptbr "$L" client --udp -H 127.0.0.1 -p "$(cat "$T/silent.port")" --timeout 0.3 hello
+	pass "UDP timeout, in pt_BR"
+fi
 
 # ---- TCP timeouts: a listener whose queue is full drops the handshake; one that never echoes --
 python3 - "$T/full.port" <<'PY' &
@@ -72,6 +91,14 @@ rc=$?
 grep -Eq "connecting to 127\.0\.0\.1:[0-9]+ timed out after 500 ms|no echo from 127\.0\.0\.1:[0-9]+ within 500 ms" "$T/run.err" ||
 	fail "no timeout message: $(cat "$T/run.err")"
 pass "TCP: a dropped handshake or a silent server ends in a timeout, exit 1"
+if [ "$PTBR" = yes ]; then
+	ptbr "$L" client -H 127.0.0.1 -p "$(cat "$T/full.port")" --timeout 0.5 hello >"$T/run.out" 2>"$T/run.err"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "pt_BR client to a full listen queue: exit $rc, want 1"
+	grep -Eq "^layerscope client: (tempo esgotado ao conectar a 127\.0\.0\.1:[0-9]+ depois de 500 ms — o hospedeiro está ligado e a porta aberta \(um firewall pode descartar a apresentação de três vias\)\?|nenhum eco de 127\.0\.0\.1:[0-9]+ em 500 ms \(voltaram 0 de 5 bytes\) — é um servidor de eco\? \(--timeout define a espera\))$" "$T/run.err" ||
+		fail "no pt_BR timeout message: $(cat "$T/run.err")"
+	pass "TCP timeout, in pt_BR"
+fi
 
 # ---- names and addresses ---------------------------------------------------------------
 # Resolution fails in a network namespace of our own with nothing in it: no query leaves the host.
@@ -79,6 +106,13 @@ if unshare -n true 2>/dev/null; then
 	run_expect 1 "layerscope client: cannot resolve 'no-such-host.invalid'" \
 		unshare -n "$L" client -H no-such-host.invalid hello
 	pass "unresolvable host: exit 1"
+	if [ "$PTBR" = yes ]; then
+		run_expect 1 "layerscope client: não é possível resolver 'no-such-host.invalid': " \
+			unshare -n env LC_ALL=pt_BR.UTF-8 LANGUAGE= LAYERSCOPE_LOCALEDIR="$PTBR_LOCALEDIR" "$L" client -H no-such-host.invalid hello
+		grep -Eq " — (confira a grafia|o servidor de nomes não respondeu|indique um endereço)" "$T/run.err" ||
+			fail "no pt_BR hint for an unresolvable host: $(cat "$T/run.err")"
+		pass "unresolvable host, in pt_BR"
+	fi
 else
 	echo "skip: unresolvable host (cannot create a network namespace)"
 fi
@@ -94,6 +128,15 @@ if [ "$(id -u)" -eq 0 ] && [ "$start" -gt 80 ] && command -v setpriv >/dev/null 
 		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$L" server --bind 127.0.0.1 --port 80
 	grep -qF -- "use --port 1024 or above" "$T/run.err" || fail "no --port hint for port 80"
 	pass "port 80 as nobody: exit 1, suggests privilege or a higher port"
+	if [ "$PTBR" = yes ]; then
+		chmod a+x "$T" # nobody reads the catalogue under it
+		run_expect 1 "layerscope server: a porta 80 está abaixo de 1024 e precisa de privilégio (bind 127.0.0.1:80: " \
+			setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+			env LC_ALL=pt_BR.UTF-8 LANGUAGE= LAYERSCOPE_LOCALEDIR="$PTBR_LOCALEDIR" "$L" server --bind 127.0.0.1 --port 80
+		grep -qF -- ") — execute como root (sudo), conceda CAP_NET_BIND_SERVICE (setcap cap_net_bind_service=ep), ou use --port 1024 ou acima" "$T/run.err" ||
+			fail "no pt_BR fix for port 80: $(cat "$T/run.err")"
+		pass "port 80 as nobody, in pt_BR"
+	fi
 else
 	echo "skip: privileged port (needs root to drop to nobody, and ports below $start privileged)"
 fi
@@ -120,6 +163,12 @@ start_server full2 --bind 127.0.0.1
 rc=$?
 [ "$rc" -eq 1 ] && grep -qF "layerscope client: writing the output: No space left on device" "$T/full.err" ||
 	fail "client >/dev/full: exit $rc, said: $(cat "$T/full.err")"
+if [ "$PTBR" = yes ]; then
+	ptbr "$L" client -H 127.0.0.1 -p "$PORT" hi >/dev/full 2>"$T/full.err"
+	rc=$?
+	[ "$rc" -eq 1 ] && grep -qF "layerscope client: ao gravar a saída: " "$T/full.err" ||
+		fail "pt_BR client >/dev/full: exit $rc, said: $(cat "$T/full.err")"
+fi
 kill "$SPID"
 wait_exit "$SPID" 10
 pass "stdout full: server and client exit 1 naming the cause"

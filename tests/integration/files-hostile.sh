@@ -28,6 +28,8 @@ trap 'exit 1' INT TERM HUP
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 pass() { echo "ok: $*"; }
+. "$(dirname "$0")/ptbr-lib.sh"
+ptbr_setup "$tmp"
 has() { # FILE PATTERN WHAT
 	if grep -Eq -- "$2" "$1"; then pass "$3"; else fail "$3 (no /$2/ in:)"; sed -n 1,20p "$1"; fi
 }
@@ -77,6 +79,16 @@ status $? 2 "read -c '5 '"
 status $? 1 "read with stdout closed"
 has "$tmp/closed.err" 'standard output is closed' "a closed stdout is named"
 lacks "$tmp/closed.err" 'disk' "a closed stdout does not blame the disk"
+if [ "$PTBR" = yes ]; then
+	ptbr "$LS" read --help >/dev/full 2>"$tmp/help.err"
+	status $? 1 "read --help >/dev/full in pt_BR"
+	has "$tmp/help.err" '^layerscope read: ao gravar a saída: .* — verifique o disco ou o dispositivo de destino$' \
+		"--help >/dev/full names the cause in pt_BR"
+	ptbr "$LS" read "$cap" >&- 2>"$tmp/closed.err"
+	status $? 1 "read with stdout closed in pt_BR"
+	has "$tmp/closed.err" "^layerscope read: a saída padrão está fechada, então nada pôde ser mostrado — rode com uma saída \(um terminal, '> ARQUIVO' ou '\| less'\)$" \
+		"a closed stdout is named in pt_BR"
+fi
 for n in 4 5 6 7; do
 	printf '\n\r\r\n\034\000\000\000' | head -c $n > "$tmp/cut$n.pcapng"
 	"$LS" read "$tmp/cut$n.pcapng" >/dev/null 2>"$tmp/cut.err"
@@ -126,6 +138,17 @@ udp_burst 18561 5
 wait "$pid"; rc=$?; bg=""
 status $rc 1 "live -c 3 -w /dev/full"
 has "$tmp/full.err" 'No space left' "live -w /dev/full names the cause"
+if [ "$PTBR" = yes ]; then
+	chmod a+x "$tmp" # the catalogue is read after the drop to nobody
+	ptbr "$LS" live -c 3 -w /dev/full udp port 18564 >/dev/null 2>"$tmp/full.err" &
+	pid=$!; bg="$pid"
+	wait_for "$tmp/full.err" 'escutando em\|listening on' || fail "live -w /dev/full in pt_BR did not start"
+	udp_burst 18564 5
+	wait "$pid"; rc=$?; bg=""
+	status $rc 1 "live -c 3 -w /dev/full in pt_BR"
+	has "$tmp/full.err" '^layerscope live: ao gravar a captura em /dev/full: .* — libere espaço no disco dele, ou escolha outro -w ARQUIVO; o arquivo' \
+		"live -w /dev/full names the cause in pt_BR"
+fi
 
 
 if [ -n "$mounted" ]; then
@@ -156,6 +179,12 @@ full_mode=$(mode /dev/full)
 "$LS" demo --color never -w /dev/full >/dev/null 2>"$tmp/demo-full.err"
 status $? 1 "demo -w /dev/full"
 has "$tmp/demo-full.err" 'No space left' "demo -w /dev/full names the cause"
+if [ "$PTBR" = yes ]; then
+	ptbr "$LS" demo --color never -w /dev/full >/dev/null 2>"$tmp/demo-full.err"
+	status $? 1 "demo -w /dev/full in pt_BR"
+	has "$tmp/demo-full.err" '^layerscope demo: ao gravar a captura em /dev/full: .* — libere espaço no disco dele, ou escolha outro -w ARQUIVO$' \
+		"demo -w /dev/full names the cause in pt_BR"
+fi
 [ "$(mode /dev/full)" = "$full_mode" ] && pass "demo -w /dev/full leaves its mode" ||
 	{ fail "demo changed /dev/full to $(mode /dev/full)"; chmod "$full_mode" /dev/full; }
 

@@ -33,6 +33,8 @@ trap 'exit 1' INT TERM HUP
 
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/ptbr-lib.sh"
+ptbr_setup "$tmp"
 pass() { echo "ok: $*"; }
 
 # Starts a background command and remembers it for the cleanup.
@@ -205,6 +207,15 @@ if command -v setpriv >/dev/null; then
 	[ $rc -eq 1 ] && grep -q "permission denied .*CAP_NET_RAW,CAP_NET_ADMIN.*setcap cap_net_raw,cap_net_admin=eip" "$tmp/err" &&
 		pass "no privilege: exit 1, names CAP_NET_RAW and setcap" ||
 		fail "no privilege: exit $rc; $(cat "$tmp/err")"
+	if [ "$PTBR" = yes ]; then
+		setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+			env LC_ALL=pt_BR.UTF-8 LANGUAGE= LAYERSCOPE_LOCALEDIR="$PTBR_LOCALEDIR" \
+			"$tmp/layerscope" live -i lo -c 1 >/dev/null 2>"$tmp/err"
+		rc=$?
+		[ $rc -eq 1 ] && grep -q "^layerscope live: lo: permissão negada (.*) — execute como root (sudo), ou conceda CAP_NET_RAW,CAP_NET_ADMIN a um único grupo: sudo make install-capture-group, depois entre no grupo layerscope (um simples 'setcap cap_net_raw,cap_net_admin=eip' no binário deixa todo usuário local capturar e forjar quadros)$" "$tmp/err" &&
+			pass "no privilege, in pt_BR: permissão negada, execute como root" ||
+			fail "no privilege in pt_BR: exit $rc; $(cat "$tmp/err")"
+	fi
 
 	# With the two file capabilities, nobody captures and then clears them.
 	if command -v setcap >/dev/null && setcap cap_net_raw,cap_net_admin=eip "$tmp/layerscope" 2>/dev/null &&
@@ -240,6 +251,13 @@ if ip netns add "$ns" 2>/dev/null; then
 	[ $rc -eq 1 ] && grep -q "lo: the interface is down .*ip link set lo up" "$tmp/err" &&
 		pass "interface down: exit 1, says how to bring it up" ||
 		fail "interface down: exit $rc; $(cat "$tmp/err")"
+	if [ "$PTBR" = yes ]; then
+		ip netns exec "$ns" env LC_ALL=pt_BR.UTF-8 LANGUAGE= LAYERSCOPE_LOCALEDIR="$PTBR_LOCALEDIR" \
+			"$LAYERSCOPE" live -i lo -c 1 >/dev/null 2>"$tmp/err"
+		rc=$?
+		[ $rc -eq 1 ] && grep -qx "layerscope live: lo: a interface está desativada (down) — ative-a com 'ip link set lo up'" "$tmp/err" &&
+			pass "interface down, in pt_BR" || fail "interface down in pt_BR: exit $rc; $(cat "$tmp/err")"
+	fi
 	ip netns del "$ns"
 	netns=""
 fi

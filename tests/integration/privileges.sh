@@ -34,6 +34,8 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 fails=0
+. "$(dirname "$0")/ptbr-lib.sh"
+ptbr_setup "$tmp"
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 pass() { echo "ok: $*"; }
 has() { # FILE PATTERN WHAT
@@ -61,7 +63,7 @@ live_as() {
 	port=$1; shift
 	"$@" "$bin" live -c 1 -f line udp port "$port" > "$tmp/live.out" 2> "$tmp/live.err" &
 	lpid=$!; bg="$lpid"
-	wait_for "$tmp/live.err" 'listening on' && udp_send "$port"
+	wait_for "$tmp/live.err" 'listening on\|escutando em' && udp_send "$port"
 	wait "$lpid"; rc=$?; bg=""
 	return $rc
 }
@@ -72,6 +74,11 @@ live_as 18581
 has "$tmp/live.err" 'helper \(pid [0-9]+\) keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH as nobody' \
 	"root's live says what the process-owner helper keeps"
 has "$tmp/live.err" 'dropped privileges to nobody .*capabilities cleared' "root's live drops to nobody"
+if [ "$PTBR" = yes ]; then
+	live_as 18587 ptbr
+	has "$tmp/live.err" '^layerscope live: privilégios largados para nobody \(uid [0-9]+, gid [0-9]+\), capacidades removidas' \
+		"root's live says it drops to nobody, in pt_BR"
+fi
 "$bin" live -c 1 --no-process -f line udp port 18582 > /dev/null 2> "$tmp/np.err" &
 lpid=$!; bg="$lpid"
 wait_for "$tmp/np.err" 'listening on' && udp_send 18582
@@ -120,6 +127,8 @@ if live_as 18584 as_member; then pass "a member of $grp captures on lo without s
 	fail "a member could not capture: exit $rc"; cat "$tmp/live.err"; fi
 has "$tmp/live.out" 'UDP' "the member's capture shows the datagram"
 has "$tmp/live.err" 'capabilities cleared, staying .*uid 61234' "the member's live clears its capabilities"
+# (Not in pt_BR: a binary with file capabilities runs in secure mode and ignores
+# LAYERSCOPE_LOCALEDIR, so only an installed catalogue would translate it.)
 
 # Anyone else cannot run it: no capture, no spoofed datagram.
 as_other "$bin" live -c 1 udp port 18585 > /dev/null 2> "$tmp/other.err"

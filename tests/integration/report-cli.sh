@@ -12,6 +12,8 @@ fi
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 fail=0
+. "$(dirname "$0")/ptbr-lib.sh"
+ptbr_setup "$tmp"
 
 bad() {
 	echo "FAIL: $*"
@@ -77,6 +79,14 @@ ln "$tmp/same.pcap" "$tmp/same.html"
 run 2 'is the capture itself' -f html -o "$tmp/same.pcap" "$tmp/same.pcap"
 run 2 'is the capture itself' -o "$tmp/same.html" "$tmp/same.pcap"
 cmp -s "$cap" "$tmp/same.pcap" || bad "report -o CAPTURE CAPTURE damaged the capture"
+# The other errors are pt_BR goldens (ptbr-err-report-*); this one needs a file and its hard link.
+if [ "$PTBR" = yes ]; then
+	ptbr "$bin" report -o "$tmp/same.html" "$tmp/same.pcap" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 2 ] && grep -qF "layerscope report: SAÍDA '$tmp/same.html' é a própria captura: gravar nela destruiria a captura — escolha outro -o" "$tmp/err" ||
+		bad "report -o LINK CAPTURE in pt_BR: exit $rc, $(cat "$tmp/err")"
+	cmp -s "$cap" "$tmp/same.pcap" || bad "report -o LINK CAPTURE in pt_BR damaged the capture"
+fi
 # A full disk: exit 1 naming the cause and what to do, to a file or to standard output.
 # A device that fails is left in place: only an incomplete regular file is removed.
 if mknod "$tmp/full" c 1 7 2>/dev/null; then

@@ -26,6 +26,8 @@ trap 'exit 1' INT TERM HUP
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 pass() { echo "ok: $*"; }
+. "$(dirname "$0")/ptbr-lib.sh"
+ptbr_setup "$tmp"
 # FILE WHAT: no ESC, BEL, CSI (0x9b) or other C0/C1 control but newline and tab in FILE.
 clean() {
 	if LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177\233]')" "$1"; then
@@ -64,6 +66,22 @@ if [ "$(id -u)" -eq 0 ]; then
 	clean "$tmp/e6" "live -i with escapes: the error"
 	"$LS" live -Z "$(printf 'u\033[2Jser')" >/dev/null 2>"$tmp/e7"
 	clean "$tmp/e7" "live -Z with escapes: the error"
+fi
+# The same errors in Portuguese: escaped the same way, with their cause and fix translated.
+if [ "$PTBR" = yes ]; then
+	ptbr "$LS" read "$evil" >/dev/null 2>"$tmp/p1"
+	clean "$tmp/p1" "read of a file named with escapes: the error in pt_BR"
+	has "$tmp/p1" 'layerscope read: x\x1b[2J\x1b]0;owned\x07\x9b.pcap: ' "the file name is shown escaped in pt_BR"
+	has "$tmp/p1" ' — confira o caminho; as capturas que acompanham o programa estão em captures/' "the missing file's fix in pt_BR"
+	ptbr "$LS" client -H "$(printf 'h\033[2Jost')" -p 1 hi >/dev/null 2>"$tmp/p2"
+	clean "$tmp/p2" "client -H with escapes: the error in pt_BR"
+	has "$tmp/p2" "layerscope client: não é possível resolver 'h\x1b[2Jost': " "client -H with escapes: the cause in pt_BR"
+	if [ "$(id -u)" -eq 0 ]; then
+		ptbr "$LS" live -i "$(printf 'i\033[2Jf')" >/dev/null 2>"$tmp/p6"
+		clean "$tmp/p6" "live -i with escapes: the error in pt_BR"
+		has "$tmp/p6" "layerscope live: i\x1b[2Jf: interface inexistente — liste as interfaces com 'layerscope live -L'" \
+			"live -i with escapes: the cause and fix in pt_BR"
+	fi
 fi
 # Accented names are text, not control: they stay readable.
 "$LS" read "$tmp/captura-ção.pcap" >/dev/null 2>"$tmp/e8"
