@@ -84,7 +84,7 @@ const char *lsc_tr_text(const char *msgid)
 #ifdef ENABLE_NLS
 	size_t n = strlen(msgid);
 	if (n == 0)
-		return msgid; /* _("") is the catalogue's header */
+		return msgid; /* the empty msgid is the catalogue's header */
 	if (n >= TR_TEXT_MAX)
 		return _(msgid);
 	static _Thread_local struct tr_text pair[TR_TEXT_PAIRS][2];
