@@ -78,14 +78,14 @@ static FILE *open_tmp(char *errbuf)
 	}
 	int fd = mkstemp(path);
 	if (fd < 0) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "cannot create a temporary file in %s: %s — set TMPDIR "
-		         "to a writable directory", dir, strerror(errno));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("cannot create a temporary file in %s: %s — set TMPDIR "
+		         "to a writable directory"), dir, strerror(errno));
 		return NULL;
 	}
 	unlink(path);
 	FILE *fp = fdopen(fd, "w+");
 	if (fp == NULL) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "fdopen of the temporary file: %s", strerror(errno));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("opening the temporary file: %s — set TMPDIR to a writable directory"), strerror(errno));
 		close(fd);
 	}
 	return fp;
@@ -126,7 +126,7 @@ struct lsc_report *lsc_report_new(const struct lsc_report_opts *o, struct lsc_fl
 	return r;
 oom:
 	lsc_report_free(r);
-	snprintf(errbuf, LSC_ERRBUF_SIZE, "out of memory starting the report");
+	snprintf(errbuf, LSC_ERRBUF_SIZE, "%s", _("out of memory starting the report — show fewer frames with --frames"));
 	return NULL;
 }
 
@@ -316,13 +316,13 @@ static int copy_tmp(FILE *from, FILE *to)
 int lsc_report_write(struct lsc_report *r, FILE *out, char *errbuf)
 {
 	if (r->written) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "the report was already written");
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s", _("the report was already written"));
 		return -1;
 	}
 	r->written = true;
 	if (fflush(r->tmp) != 0 || ferror(r->tmp)) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the frame sections to the temporary file: %s — free "
-		         "space in TMPDIR (or /tmp), or show fewer frames with --frames", strerror(errno));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("writing the frame sections to the temporary file: %s — free "
+		         "space in TMPDIR (or /tmp), or show fewer frames with --frames"), strerror(errno));
 		return -1;
 	}
 	if (r->tl != NULL) {
@@ -334,18 +334,18 @@ int lsc_report_write(struct lsc_report *r, FILE *out, char *errbuf)
 			r->oom = true;
 	}
 	if (r->oom || lsc_stats_finish(r->stats) != 0) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "out of memory — show fewer frames with --frames");
+		snprintf(errbuf, LSC_ERRBUF_SIZE, "%s", _("out of memory — show fewer frames with --frames"));
 		return -1;
 	}
 	r->fmt->head(r, out);
 	if (copy_tmp(r->tmp, out) != 0 && !ferror(out)) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "reading back the temporary file: %s", strerror(errno));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("reading back the temporary file: %s — free space in TMPDIR (or /tmp)"), strerror(errno));
 		return -1;
 	}
 	r->fmt->tail(r, out);
 	if (fflush(out) != 0 || ferror(out)) {
-		snprintf(errbuf, LSC_ERRBUF_SIZE, "writing the report: %s — make room on the output's disk, or "
-		         "write it elsewhere with -o", strerror(errno));
+		snprintf(errbuf, LSC_ERRBUF_SIZE, _("writing the report: %s — make room on the output's disk, or "
+		         "write it elsewhere with -o"), strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -97,6 +97,12 @@ fi
 rc=$?
 [ "$rc" -eq 1 ] || bad "report >/dev/full exited $rc, wanted 1"
 grep -q 'No space left on device — ' "$tmp/err" || bad "report >/dev/full: $(cat "$tmp/err")"
+if [ "$PTBR" = yes ]; then
+	ptbr "$bin" report -f md "$cap" >/dev/full 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 1 ] && grep -q '^layerscope report: ao gravar o relatório: .* — libere espaço no disco de saída, ou grave-o em outro lugar com -o$' "$tmp/err" ||
+		bad "report >/dev/full in pt_BR: exit $rc, $(cat "$tmp/err")"
+fi
 # A directory is no OUT.
 run 1 'cannot write' -f md -o "$tmp" "$cap"
 # A capture cut short still gets its report, of the frames before the cut, and exits 1.
