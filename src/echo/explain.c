@@ -154,12 +154,12 @@ static void sb_call(struct lsc_strbuf *b, const struct lsc_explain_event *ev)
 static const char *result_meaning(const struct lsc_explain_event *ev)
 {
 	if (ev->result < 0)
-		return ev->err == EAGAIN ? "would block: try again when ready" :
-		       ev->err == EINPROGRESS ? "handshake under way" : strerror(ev->err);
+		return ev->err == EAGAIN ? _("would block: try again when ready") :
+		       ev->err == EINPROGRESS ? _("handshake under way") : strerror(ev->err);
 	if (ev->call == LSC_ECHO_CALL_RECV && ev->result == 0)
-		return ev->len > 0 ? "peer closed" : NULL;
+		return ev->len > 0 ? _("peer closed") : NULL;
 	if ((ev->call == LSC_ECHO_CALL_SEND || ev->call == LSC_ECHO_CALL_SENDTO) && (size_t)ev->result < ev->len)
-		return "partial: the rest waits";
+		return _("partial: the rest waits");
 	return NULL;
 }
 
@@ -167,9 +167,9 @@ static void sb_result(struct lsc_strbuf *b, const struct lsc_explain_event *ev)
 {
 	if (ev->call == LSC_ECHO_CALL_GETADDRINFO) {
 		if (ev->result < 0)
-			lsc_sb_puts(b, " = error");
+			lsc_sb_puts(b, _(" = error"));
 		else
-			lsc_sb_printf(b, " = %lld address%s", ev->result, ev->result == 1 ? "" : "es");
+			lsc_sb_printf(b, P_(" = %lld address", " = %lld addresses", (unsigned long)ev->result), ev->result);
 	} else if (ev->result < 0) {
 		lsc_sb_printf(b, " = %lld %s", ev->result, lsc_net_errno_name(ev->err));
 	} else {
@@ -181,12 +181,12 @@ static void sb_result(struct lsc_strbuf *b, const struct lsc_explain_event *ev)
 		sb_addr(b, &ev->addr);
 	}
 	if (ev->result >= 0 && ev->call == LSC_ECHO_CALL_CONNECT && has_addr(&ev->local)) {
-		lsc_sb_puts(b, " from ");
+		lsc_sb_puts(b, _(" from "));
 		sb_addr(b, &ev->local);
 	}
 	if (ev->result >= 0 && ev->call == LSC_ECHO_CALL_BIND && has_addr(&ev->local) &&
 	    lsc_net_port((const struct sockaddr *)&ev->addr) == 0)
-		lsc_sb_printf(b, " (port %u chosen)", (unsigned)lsc_net_port((const struct sockaddr *)&ev->local));
+		lsc_sb_printf(b, _(" (port %u chosen)"), (unsigned)lsc_net_port((const struct sockaddr *)&ev->local));
 	const char *m = result_meaning(ev);
 	if (ev->call == LSC_ECHO_CALL_GETADDRINFO)
 		m = NULL; /* its error text comes as the note */
@@ -201,7 +201,7 @@ size_t lsc_explain_call_text(const struct lsc_explain_event *ev, char *buf, size
 	struct lsc_strbuf b;
 	lsc_sb_init(&b, buf, cap);
 	if (ev->call == LSC_ECHO_CALL_NOTE) {
-		lsc_sb_printf(&b, "note: %s", ev->note ? ev->note : "");
+		lsc_sb_printf(&b, _("note: %s"), ev->note ? ev->note : "");
 		return b.len;
 	}
 	sb_call(&b, ev);
