@@ -20,7 +20,7 @@ static const char *const state_names[LSC_TCPS_COUNT] = {
 static const char *const event_names[LSC_EV_COUNT] = {
 	NULL, "syn", "syn-ack", "handshake-ack", "data", "ack", "fin", "rst",
 	"retransmission", "out-of-order", "duplicate-ack", "zero-window",
-	"window-update", "keep-alive", "datagram",
+	"window-update", "keep-alive", "datagram", "no-ack",
 };
 
 static const char *const call_names[LSC_CALL_COUNT] = {

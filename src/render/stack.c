@@ -126,10 +126,13 @@ static void header_text(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 		lsc_sb_init(&fb, flags, sizeof flags);
 		lsc_tcp_flag_letters(&fb, l->u.tcp.flags);
 		lsc_sb_printf(b, _(" ports %u → %u, [%s]"), l->u.tcp.sport, l->u.tcp.dport, flags);
-		if (f->has_flow && f->flow.tcp)
-			lsc_sb_printf(b, _(" seq %" PRIu32 " ack %" PRIu32), f->flow.rel_seq, f->flow.rel_ack);
+		bool rel = f->has_flow && f->flow.tcp;
+		/* Without the ACK flag the acknowledgment field means nothing: not shown, as on the line. */
+		if (l->u.tcp.flags & LSC_TCP_ACK)
+			lsc_sb_printf(b, _(" seq %" PRIu32 " ack %" PRIu32), rel ? f->flow.rel_seq : l->u.tcp.seq,
+			              rel ? f->flow.rel_ack : l->u.tcp.ack);
 		else
-			lsc_sb_printf(b, _(" seq %" PRIu32 " ack %" PRIu32), l->u.tcp.seq, l->u.tcp.ack);
+			lsc_sb_printf(b, _(" seq %" PRIu32), rel ? f->flow.rel_seq : l->u.tcp.seq);
 		break;
 	}
 	case LSC_PROTO_UDP:
