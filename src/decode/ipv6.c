@@ -295,6 +295,13 @@ static const struct lsc_field ipv6_fields[] = {
 	LSC_FIELD_CUSTOM("extras", N_("Extension header fields"), 40, emit_extras),
 };
 
+static void ipv6_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
+{
+	lsc_sb_ipv6(b, l->u.ipv6.src);
+	lsc_sb_puts(b, " → ");
+	lsc_sb_ipv6(b, l->u.ipv6.dst);
+}
+
 static void ipv6_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	const struct lsc_ipv6 *ip = &l->u.ipv6;
@@ -322,5 +329,5 @@ static void ipv6_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 
 const struct lsc_proto_info lsc_proto_ipv6 = {
 	LSC_PROTO_IPV6, LSC_TCPIP_NETWORK, "ipv6", "IPv6", "Internet Protocol version 6",
-	decode_ipv6, ipv6_fields, LSC_NELEM(ipv6_fields), ipv6_summary,
+	decode_ipv6, ipv6_fields, LSC_NELEM(ipv6_fields), ipv6_summary, ipv6_addrs,
 };

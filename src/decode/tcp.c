@@ -354,6 +354,11 @@ void lsc_tcp_flag_letters(struct lsc_strbuf *b, uint16_t flags)
 	lsc_sb_commit(b, tmp, start, flag_letters(start, flags));
 }
 
+static void tcp_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
+{
+	lsc_sb_printf(b, "%u → %u", l->u.tcp.sport, l->u.tcp.dport);
+}
+
 static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	const struct lsc_tcp *t = &l->u.tcp;
@@ -395,5 +400,5 @@ static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 
 const struct lsc_proto_info lsc_proto_tcp = {
 	LSC_PROTO_TCP, LSC_TCPIP_TRANSPORT, "tcp", "TCP", "Transmission Control Protocol",
-	decode_tcp, tcp_fields, LSC_NELEM(tcp_fields), tcp_summary,
+	decode_tcp, tcp_fields, LSC_NELEM(tcp_fields), tcp_summary, tcp_addrs,
 };
