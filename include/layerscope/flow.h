@@ -225,6 +225,8 @@ struct lsc_strbuf;
 
 /* "handshake 2/3", "teardown 3/4"; nothing when the frame has no step. */
 LSC_API void lsc_flow_step_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a);
+/* The same in the user's language, for a person ("apresentação 2/3"); JSON keeps lsc_flow_step_text. */
+LSC_API void lsc_flow_step_label(struct lsc_strbuf *b, const struct lsc_flow_ann *a);
 
 /*
  * The frame's socket call as the text formats show it: "connect()" when
@@ -233,6 +235,8 @@ LSC_API void lsc_flow_step_text(struct lsc_strbuf *b, const struct lsc_flow_ann 
  */
 #define LSC_CALL_INFERRED_MARK "?"
 LSC_API void lsc_flow_call_text(struct lsc_strbuf *b, unsigned call, unsigned source);
+/* The same in the user's language, for a person ("núcleo?"); JSON keeps the English names. */
+LSC_API void lsc_flow_call_label(struct lsc_strbuf *b, unsigned call, unsigned source);
 
 /* "ack 16 = peer seq 1 + 15 bytes (frame 4)"; nothing when acks_frame is 0. */
 LSC_API void lsc_flow_ack_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a);

@@ -26,6 +26,26 @@ extern "C" {
 #define LSC_MAX_IP4_OPTS 20
 #define LSC_MAX_NOTES    8
 #define LSC_NOTE_LEN     112
+#define LSC_NOTE_ARGS    4   /* the most arguments a note's format takes */
+#define LSC_NOTE_SHOWN   256 /* room for a note in a person's language (lsc_frame_note_text) */
+
+/*
+ * A note's source: its printf format (static text, a catalogue message) and
+ * the values of its conversions in order; integers are widened to 64 bits
+ * and %s arguments are static text too, translated in turn when shown.
+ * fmt is NULL for a note written by hand without one: it stays English.
+ */
+union lsc_note_arg {
+	long long i;
+	unsigned long long u;
+	const char *s;
+};
+
+struct lsc_note_src {
+	const char *fmt;
+	uint8_t nargs;
+	union lsc_note_arg args[LSC_NOTE_ARGS];
+};
 
 /* Protocols the decoders know.  The order is the order of lsc_proto_table. */
 enum lsc_proto {
@@ -365,9 +385,11 @@ struct lsc_frame {
 	struct lsc_owner src_owner; /* the socket that sent the frame */
 	struct lsc_owner dst_owner; /* the socket it is for */
 
-	/* Notes from any stage, rendered in order. */
+	/* Notes from any stage, rendered in order, in English (JSON's text). */
 	uint8_t nnotes;
 	char notes[LSC_MAX_NOTES][LSC_NOTE_LEN];
+	/* What each note was made of, for a person's language (lsc_frame_note_text). */
+	struct lsc_note_src note_src[LSC_MAX_NOTES];
 };
 
 /*
@@ -380,10 +402,22 @@ LSC_API void lsc_frame_note(struct lsc_frame *f, const char *fmt, ...)
 /*
  * The next note as a strbuf to build by hand, for notes written on every
  * frame (vsnprintf costs more than the rest of the track stage); false when
- * the frame's notes are full.
+ * the frame's notes are full.  lsc_frame_note_source() then gives the note
+ * the format and arguments that read the same, for translations.
  */
 struct lsc_strbuf;
 LSC_API bool lsc_frame_note_buf(struct lsc_frame *f, struct lsc_strbuf *b);
+LSC_API void lsc_frame_note_source(struct lsc_frame *f, const char *fmt, unsigned nargs,
+                                   const union lsc_note_arg *args);
+
+/*
+ * Note i as a person reads it: in English (f->notes[i] itself) or, when the
+ * catalogue translates its format, the translation formatted into buf.
+ */
+LSC_API const char *lsc_frame_note_text(const struct lsc_frame *f, unsigned i, char *buf, size_t cap);
+
+/* A note formatted from its source, fmt given (the English one, or its translation): as printf would. */
+LSC_API void lsc_note_format(char *buf, size_t cap, const char *fmt, const struct lsc_note_src *src);
 
 /* The first layer of `proto` that is not a quoted one, or NULL. */
 LSC_API const struct lsc_layer *lsc_frame_find(const struct lsc_frame *f, enum lsc_proto proto);

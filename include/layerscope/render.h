@@ -42,6 +42,7 @@ struct lsc_sink {
 	const struct lsc_sink_ops *ops;
 	void *ctx;
 	bool utf8; /* a terminal that speaks UTF-8: payload text may show it (lsc_sb_text) */
+	bool human; /* a person reads it: words built at run time come in their language (lsc_flow_step_label) */
 };
 
 /* Emits every field of `l` that was captured, in table order. */

@@ -16,12 +16,15 @@ extern "C" {
 /*
  * Appends to a caller-owned buffer of `cap` bytes, always NUL-terminated.
  * Text that does not fit is cut and `cut` is set; nothing is allocated.
+ * `ascii` says the text is for a terminal that is not UTF-8: writers of
+ * glyphs (lsc_w_to) then write the ASCII a person would type instead.
  */
 struct lsc_strbuf {
 	char *buf;
 	size_t cap;
 	size_t len;
 	int cut;
+	bool ascii;
 };
 
 /* Inline: every summary starts one, several a frame. */
@@ -31,6 +34,7 @@ static inline void lsc_sb_init(struct lsc_strbuf *b, char *buf, size_t cap)
 	b->cap = cap;
 	b->len = 0;
 	b->cut = 0;
+	b->ascii = false;
 	if (cap > 0)
 		buf[0] = '\0';
 }
@@ -85,6 +89,12 @@ static inline char *lsc_w_lit(char *p, const char *s)
 	size_t n = strlen(s); /* a constant, once inlined with a literal */
 	memcpy(p, s, n);
 	return p + n;
+}
+
+/* From one end to the other: " → ", or " -> " in ASCII (a strbuf's `ascii`). */
+static inline char *lsc_w_to(char *p, bool ascii)
+{
+	return ascii ? lsc_w_lit(p, " -> ") : lsc_w_lit(p, " → ");
 }
 
 LSC_API char *lsc_w_u64(char *p, uint64_t v);

@@ -145,7 +145,7 @@ static void arp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 		lsc_sb_puts(b, " tell ");
 		format_addr(b, a, ARP_SPA);
 		if (a->plen <= LSC_ARP_ADDR_MAX && memcmp(a->spa, a->tpa, a->plen) == 0)
-			lsc_sb_puts(b, " (gratuitous)");
+			lsc_sb_puts(b, lsc_tr_static(" (gratuitous)")); /* prose; who-has and tell are tcpdump's */
 		break;
 	case 2:
 		format_addr(b, a, ARP_SPA);

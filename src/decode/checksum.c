@@ -187,6 +187,7 @@ void lsc_csum_note(struct lsc_frame *f, const struct lsc_layer *l, const char *w
 {
 	if (csum != LSC_CSUM_BAD || (l->flags & LSC_LF_QUOTED))
 		return;
+	/* TRANSLATORS: %s is "TCP", "UDP", "ICMP", "ICMPv6" or "IPv4 header" (translated apart). */
 	lsc_frame_note(f, "%s checksum 0x%04x is incorrect: it should be 0x%04x (changed on the way, or built "
 	                  "by hand)", what, field, calc);
 }

@@ -65,6 +65,13 @@ uint8_t lsc_csum_plain(const struct lsc_frame *f, const struct lsc_layer *l,
 char *lsc_w_csum_bad(char *p, uint16_t field, uint16_t calc);
 
 /*
+ * " (15 captured)": what of a payload the snapshot kept, in the user's
+ * words, for TCP's and UDP's summaries; at most LSC_W_CAPTURED bytes.
+ */
+#define LSC_W_CAPTURED (LSC_W_U64 + 42)
+char *lsc_w_captured(char *p, uint64_t n);
+
+/*
  * When `csum` is BAD and `l` is the frame's own (not quoted in an ICMP
  * error), notes "TCP checksum 0x1a2b is incorrect: it should be 0xb9f9 ...".
  */

@@ -270,30 +270,6 @@ bool lsc_frame_damaged(const struct lsc_frame *f)
 	return false;
 }
 
-bool lsc_frame_note_buf(struct lsc_frame *f, struct lsc_strbuf *b)
-{
-	if (f->nnotes >= LSC_MAX_NOTES)
-		return false;
-	lsc_sb_init(b, f->notes[f->nnotes++], LSC_NOTE_LEN);
-	return true;
-}
-
-void lsc_frame_note(struct lsc_frame *f, const char *fmt, ...)
-{
-	struct lsc_strbuf b;
-	if (!lsc_frame_note_buf(f, &b))
-		return;
-	/* Most notes are fixed text: a copy costs a tenth of vsnprintf(). */
-	if (strchr(fmt, '%') == NULL) {
-		lsc_sb_puts(&b, fmt);
-		return;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(b.buf, b.cap, fmt, ap);
-	va_end(ap);
-}
-
 const struct lsc_layer *lsc_frame_find(const struct lsc_frame *f, enum lsc_proto proto)
 {
 	for (unsigned i = 0; i < f->nlayers; i++) {
@@ -515,4 +491,14 @@ unsigned lsc_layer_tcpip(const struct lsc_frame *f, const struct lsc_layer *l)
 		return LSC_TCPIP_LINK;
 	unsigned below = proto_table[(l - 1)->proto]->tcpip;
 	return below < LSC_TCPIP_APPLICATION ? below + 1 : LSC_TCPIP_APPLICATION;
+}
+
+char *lsc_w_captured(char *p, uint64_t n)
+{
+	const char *word = lsc_tr_static(" captured)"); /* per frame: remembered by address */
+	size_t len = strnlen(word, LSC_W_CAPTURED - LSC_W_U64 - 2);
+	p = lsc_w_lit(p, " (");
+	p = lsc_w_u64(p, n);
+	memcpy(p, word, len);
+	return p + len;
 }

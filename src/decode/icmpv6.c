@@ -178,11 +178,11 @@ static void emit_option(struct lsc_sink *s, uint8_t type, struct lsc_cur *c)
 		s->ops->boolean(s, "autonomous", N_("Autonomous address configuration (A)"), (u8 & 0x40) != 0, NULL);
 		if (lsc_cur_be32(c, &u32))
 			return;
-		s->ops->uint(s, "valid_lifetime", N_("Valid lifetime (s)"), u32, 0, u32 == 0xffffffffu ? "infinity" : NULL);
+		s->ops->uint(s, "valid_lifetime", N_("Valid lifetime (s)"), u32, 0, u32 == 0xffffffffu ? N_("infinity") : NULL);
 		if (lsc_cur_be32(c, &u32))
 			return;
 		s->ops->uint(s, "preferred_lifetime", N_("Preferred lifetime (s)"), u32, 0,
-		             u32 == 0xffffffffu ? "infinity" : NULL);
+		             u32 == 0xffffffffu ? N_("infinity") : NULL);
 		if (lsc_cur_be32(c, &u32) || lsc_cur_bytes(c, a, 16))
 			return;
 		emit_ipv6(s, "prefix", N_("Prefix"), a);
@@ -217,14 +217,14 @@ static void emit_options(struct lsc_sink *s, struct lsc_cur *c)
 		s->ops->open(s, NULL, NULL, false);
 		s->ops->uint(s, "type", N_("Type"), type, 0, NULL);
 		char bytes[16];
-		snprintf(bytes, sizeof bytes, "%u bytes", len * 8u);
+		snprintf(bytes, sizeof bytes, lsc_tr_static("%u bytes"), len * 8u); /* a name, never in JSON */
 		s->ops->uint(s, "length", N_("Length"), len, 0, bytes); /* on the wire in units of 8 bytes */
 		if (opt_name(type) != NULL)
 			s->ops->text(s, "name", N_("Name"), opt_name(type), false);
 		size_t body = len * 8u >= 2 ? len * 8u - 2 : 0;
 		if (len == 0 || body > lsc_cur_left(c)) {
 			/* RFC 4861 4.6: a length of 0 makes the whole message invalid. */
-			s->ops->text(s, "error", N_("Error"), len == 0 ? "option length 0" : "option runs past the message",
+			s->ops->text(s, "error", N_("Error"), len == 0 ? N_("option length 0") : N_("option runs past the message"),
 			             true);
 			s->ops->close(s, false);
 			break;
@@ -251,7 +251,7 @@ static void emit_nd(struct lsc_sink *s, const struct lsc_frame *f, const struct 
 		s->ops->boolean(s, "managed", N_("Managed address configuration (M)"), (ic->rest >> 23) & 1, NULL);
 		s->ops->boolean(s, "other", N_("Other configuration (O)"), (ic->rest >> 22) & 1, NULL);
 		s->ops->uint(s, "router_lifetime", N_("Router lifetime (s)"), ic->rest & 0xffffu, 0,
-		             (ic->rest & 0xffffu) == 0 ? "not a default router" : NULL);
+		             (ic->rest & 0xffffu) == 0 ? N_("not a default router") : NULL);
 		if (lsc_cur_be32(&c, &reach))
 			return;
 		s->ops->uint(s, "reachable_time", N_("Reachable time (ms)"), reach, 0, NULL);
@@ -293,7 +293,11 @@ static void emit_rest(struct lsc_sink *s, const struct lsc_frame *f, const struc
 		emit_nd(s, f, l);
 }
 
-/* "neighbor solicitation, who has fe80::1", as tcpdump says it. */
+/*
+ * "neighbor solicitation, who has fe80::1", as tcpdump says it; the words
+ * between the message's name and its addresses are prose, in the user's
+ * language (summaries are for people: JSON never carries them).
+ */
 static void summary_rest(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	const struct lsc_icmp *ic = &l->u.icmp;
@@ -311,9 +315,9 @@ static void summary_rest(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 		/* "redirect, 2001:db8:2::9 via fe80::2": the destination, then the better first hop */
 		lsc_sb_puts(b, ", ");
 		lsc_sb_ipv6(b, dst);
-		lsc_sb_puts(b, " via ");
+		lsc_sb_puts(b, lsc_tr_static(" via "));
 	} else {
-		lsc_sb_puts(b, ic->type == 135 ? ", who has " : ", target ");
+		lsc_sb_puts(b, ic->type == 135 ? lsc_tr_static(", who has ") : lsc_tr_static(", target "));
 	}
 	lsc_sb_ipv6(b, a);
 }

@@ -82,7 +82,7 @@ static void decode_ipv4(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur
 	ip->csum_calc = (uint16_t)~lsc_csum_fold(lsc_csum_add(0, f->data + l->offset, 10) +
 	                                         lsc_csum_add(0, f->data + l->offset + 12, ip->ihl - 12u));
 	ip->csum = ip->csum_calc == ip->checksum ? LSC_CSUM_GOOD : LSC_CSUM_BAD;
-	lsc_csum_note(f, l, "IPv4 header", ip->csum, ip->checksum, ip->csum_calc);
+	lsc_csum_note(f, l, N_("IPv4 header"), ip->csum, ip->checksum, ip->csum_calc);
 
 	l->body_len = total - ip->ihl;
 	next->limit = l->body_len;
@@ -275,7 +275,7 @@ static void ipv4_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 	char tmp[2 * LSC_W_ADDR4 + 3 * LSC_W_U64 + 24 + LSC_W_CSUM_BAD];
 	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
 	p = lsc_w_ipv4(p, ip->src);
-	p = lsc_w_lit(p, " → ");
+	p = lsc_w_to(p, b->ascii);
 	p = lsc_w_ipv4(p, ip->dst);
 	p = lsc_w_lit(p, " ttl ");
 	p = lsc_w_u64(p, ip->ttl);

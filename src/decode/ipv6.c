@@ -310,7 +310,7 @@ static void ipv6_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 	char tmp[2 * LSC_W_ADDR6 + 3 * LSC_W_U64 + 28];
 	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
 	p = lsc_w_ipv6(p, ip->src);
-	p = lsc_w_lit(p, " → ");
+	p = lsc_w_to(p, b->ascii);
 	p = lsc_w_ipv6(p, ip->dst);
 	p = lsc_w_lit(p, " hlim ");
 	p = lsc_w_u64(p, ip->hop_limit);

@@ -366,11 +366,11 @@ static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 	bool rel = f->has_flow && f->flow.tcp && !(l->flags & LSC_LF_QUOTED);
 	uint32_t seq = rel ? f->flow.rel_seq : t->seq;
 	/* Room checked once for the longest such line (numbers of 20 digits, to be plain about it). */
-	char tmp[6 * LSC_W_U64 + 2 * 5 + FLAG_LETTERS_MAX + 52 + LSC_W_CSUM_BAD];
+	char tmp[6 * LSC_W_U64 + 2 * 5 + FLAG_LETTERS_MAX + 52 + LSC_W_CAPTURED + LSC_W_CSUM_BAD];
 	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
 
 	p = lsc_w_u64(p, t->sport);
-	p = lsc_w_lit(p, " → ");
+	p = lsc_w_to(p, b->ascii);
 	p = lsc_w_u64(p, t->dport);
 	p = lsc_w_lit(p, " [");
 	p = flag_letters(p, t->flags);
@@ -388,11 +388,8 @@ static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 	p = lsc_w_u64(p, t->window);
 	p = lsc_w_lit(p, " len ");
 	p = lsc_w_u64(p, t->payload_length);
-	if (t->payload_captured != t->payload_length) {
-		p = lsc_w_lit(p, " (");
-		p = lsc_w_u64(p, t->payload_captured);
-		p = lsc_w_lit(p, " captured)");
-	}
+	if (t->payload_captured != t->payload_length)
+		p = lsc_w_captured(p, t->payload_captured);
 	if (t->csum == LSC_CSUM_BAD)
 		p = lsc_w_csum_bad(p, t->checksum, t->csum_calc);
 	lsc_sb_commit(b, tmp, start, p);

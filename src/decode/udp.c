@@ -62,18 +62,15 @@ static void udp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 {
 	(void)f;
 	const struct lsc_udp *u = &l->u.udp;
-	char tmp[4 * LSC_W_U64 + 32 + LSC_W_CSUM_BAD];
+	char tmp[4 * LSC_W_U64 + 32 + LSC_W_CAPTURED + LSC_W_CSUM_BAD];
 	char *start = lsc_sb_reserve(b, sizeof tmp, tmp), *p = start;
 	p = lsc_w_u64(p, u->sport);
-	p = lsc_w_lit(p, " → ");
+	p = lsc_w_to(p, b->ascii);
 	p = lsc_w_u64(p, u->dport);
 	p = lsc_w_lit(p, " len ");
 	p = lsc_w_u64(p, l->body_len);
-	if (u->payload_captured != l->body_len) {
-		p = lsc_w_lit(p, " (");
-		p = lsc_w_u64(p, u->payload_captured);
-		p = lsc_w_lit(p, " captured)");
-	}
+	if (u->payload_captured != l->body_len)
+		p = lsc_w_captured(p, u->payload_captured);
 	if (u->csum == LSC_CSUM_BAD)
 		p = lsc_w_csum_bad(p, u->checksum, u->csum_calc);
 	lsc_sb_commit(b, tmp, start, p);

@@ -671,7 +671,7 @@ int lsc_demo_run(const struct lsc_demo_opts *in, char *err)
 	if (o.log == NULL)
 		o.log = stderr;
 	if (o.replay)
-		return demo_replay(&o, "replaying the bundled capture, as asked (--replay)", err);
+		return demo_replay(&o, _("replaying the bundled capture, as asked (--replay)"), err);
 	bool userns = geteuid() != 0; /* inside it, this process may be root: asked before */
 	if (userns) {
 		if (demo_userns_enter(why) != 0) {

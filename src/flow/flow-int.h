@@ -130,8 +130,8 @@ struct flow_pkt {
 /* table.c */
 /* The key's bucket hash, keyed by the tracker's secret (SipHash-1-3). */
 uint32_t lsc_flow_table_hash(const struct lsc_flow_tracker *t, const struct flow_key *k);
-/* The conversation of key `k` (hashing to `hash`), found or made; `fresh` says which. */
-struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_key *k, uint32_t hash, bool *fresh);
+/* The conversation of key `k`, found or made; `fresh` says which. */
+struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_key *k, bool *fresh);
 /* Retires `c` and starts a new conversation (a new id) on the same key. */
 void lsc_flow_table_renew(struct lsc_flow_tracker *t, struct conv *c);
 /* The most conversations in one bucket: how well the key hash spreads them (a test's check). */

@@ -17,20 +17,22 @@ static const char *const state_names[LSC_TCPS_COUNT] = {
 	"CLOSE_WAIT", "LAST_ACK",
 };
 
+/* JSON's "event" values; the ladder's notes show the translations of the expert ones (N_). */
 static const char *const event_names[LSC_EV_COUNT] = {
 	NULL, "syn", "syn-ack", "handshake-ack", "data", "ack", "fin", "rst",
-	"retransmission", "out-of-order", "duplicate-ack", "zero-window",
-	"window-update", "keep-alive", "datagram", "no-ack",
+	N_("retransmission"), N_("out-of-order"), N_("duplicate-ack"), N_("zero-window"),
+	N_("window-update"), N_("keep-alive"), "datagram", "no-ack",
 };
 
+/* JSON's "socket_call" values; the text formats show their translations (lsc_flow_call_label). */
 static const char *const call_names[LSC_CALL_COUNT] = {
-	NULL, "connect()", "kernel (listening socket)", "kernel (connect() returns)", "send()", "recv()",
-	"close()", "shutdown()", "kernel", "send()/sendto()", "raw socket",
+	NULL, "connect()", N_("kernel (listening socket)"), N_("kernel (connect() returns)"), "send()", "recv()",
+	"close()", "shutdown()", N_("kernel"), "send()/sendto()", N_("raw socket"),
 };
 
-static const char *const call_source_names[] = { NULL, "observed", "inferred" };
+static const char *const call_source_names[] = { NULL, N_("observed"), N_("inferred") };
 
-static const char *const step_names[] = { NULL, "handshake", "teardown" };
+static const char *const step_names[] = { NULL, N_("handshake"), N_("teardown") };
 
 /* Indexed by bit number of the LSC_FA_* flags. */
 static const char *const analysis_names[LSC_FA_COUNT] = {
@@ -56,6 +58,16 @@ void lsc_flow_call_text(struct lsc_strbuf *b, unsigned call, unsigned source)
 	if (source == LSC_CALL_INFERRED)
 		lsc_sb_puts(b, LSC_CALL_INFERRED_MARK);
 }
+
+void lsc_flow_call_label(struct lsc_strbuf *b, unsigned call, unsigned source)
+{
+	const char *name = lsc_sock_call_name(call);
+	if (name == NULL)
+		return;
+	lsc_sb_puts(b, lsc_tr_static(name)); /* per frame: remembered by address */
+	if (source == LSC_CALL_INFERRED)
+		lsc_sb_puts(b, LSC_CALL_INFERRED_MARK);
+}
 const char *lsc_flow_step_name(unsigned kind) { return NAME(step_names, kind); }
 const char *lsc_flow_analysis_name(unsigned bit) { return NAME(analysis_names, bit); }
 
@@ -73,7 +85,10 @@ static void emit_extra(struct lsc_sink *s, const struct lsc_flow_ann *a)
 		char step[32];
 		struct lsc_strbuf b;
 		lsc_sb_init(&b, step, sizeof step);
-		lsc_flow_step_text(&b, a);
+		if (s->human)
+			lsc_flow_step_label(&b, a);
+		else
+			lsc_flow_step_text(&b, a);
 		s->ops->text(s, "step", N_("Step"), step, true);
 	}
 	if (a->analysis != 0) {
@@ -108,7 +123,7 @@ void lsc_flow_fields_emit(struct lsc_sink *s, const struct lsc_frame *f)
 	s->ops->text(s, "event", N_("Event"), lsc_flow_event_name(a->event), true);
 	/* The label says a guess is one; the source stands beside the call, never folded into it. */
 	bool guess = a->call_source == LSC_CALL_INFERRED;
-	s->ops->text(s, "socket_call", guess ? "Socket call (inferred)" : "Socket call",
+	s->ops->text(s, "socket_call", guess ? N_("Socket call (inferred)") : N_("Socket call"),
 	             lsc_sock_call_name(a->socket_call), true);
 	s->ops->text(s, "socket_call_source", N_("Socket call source"), lsc_call_source_name(a->call_source), true);
 	emit_extra(s, a);

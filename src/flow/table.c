@@ -30,6 +30,7 @@ struct lsc_flow_tracker {
 	lsc_flow_conv_fn retire;
 	void *retire_ctx;
 	uint64_t hash_key[2];    /* SipHash's key, from getrandom(): unknown to whoever chooses the traffic */
+	uint32_t recent;         /* the slot of the last lookup (0: none), tried before hashing */
 };
 
 #define HUGE_PAGE ((size_t)2 << 20)
@@ -268,18 +269,34 @@ static __attribute__((noinline)) struct conv *insert(struct lsc_flow_tracker *t,
 	return c;
 }
 
-struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_key *k, uint32_t hash, bool *fresh)
+/*
+ * A conversation's frames come in runs, so the last lookup's slot is tried
+ * first: one key compare instead of a SipHash.  A slot always holds a live
+ * conversation (eviction hands it straight to the next), so a slot whose key
+ * matches is the conversation the bucket walk would find.
+ */
+struct conv *lsc_flow_table_get(struct lsc_flow_tracker *t, const struct flow_key *k, bool *fresh)
 {
+	struct conv *c;
+	if (t->recent && key_eq(&(c = slot(t, t->recent))->key, k)) {
+		touch(t, c);
+		*fresh = false;
+		return c;
+	}
+	uint32_t hash = lsc_flow_table_hash(t, k);
 	for (uint32_t i = t->bucket[hash & t->mask]; i; i = slot(t, i)->hnext) {
-		struct conv *c = slot(t, i);
+		c = slot(t, i);
 		if (key_eq(&c->key, k)) {
 			touch(t, c);
 			*fresh = false;
+			t->recent = i;
 			return c;
 		}
 	}
 	*fresh = true;
-	return insert(t, k, hash);
+	c = insert(t, k, hash);
+	t->recent = index1(t, c);
+	return c;
 }
 
 void lsc_flow_table_renew(struct lsc_flow_tracker *t, struct conv *c)

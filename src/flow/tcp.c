@@ -6,6 +6,7 @@
 
 #include <layerscope/strbuf.h>
 
+#include "../lib/i18n.h"
 #include "flow-int.h"
 
 #define MS 1000000LL
@@ -644,6 +645,9 @@ static void shutdown_rule(struct conv *c, unsigned r, const struct seg *s, struc
 	                  "shutdown(SHUT_WR), not close()", (unsigned long long)me->fin_frame);
 }
 
+/* xgettext:c-format */
+static const char *const reuse_fmt = N_("port reuse: a new SYN on the ports of conversation %u starts conversation %u");
+
 /* By hand, not printf: a load test reuses ports on every few frames. */
 static void reuse_note(struct lsc_frame *f, uint32_t old, uint32_t now)
 {
@@ -654,6 +658,8 @@ static void reuse_note(struct lsc_frame *f, uint32_t old, uint32_t now)
 	lsc_sb_u64(&b, old);
 	lsc_sb_puts(&b, " starts conversation ");
 	lsc_sb_u64(&b, now);
+	const union lsc_note_arg args[2] = { { .u = old }, { .u = now } };
+	lsc_frame_note_source(f, reuse_fmt, 2, args);
 }
 
 /* ---- one segment ------------------------------------------------------------ */

@@ -6,6 +6,7 @@
 
 #include <layerscope/strbuf.h>
 
+#include "../lib/i18n.h"
 #include "flow-int.h"
 
 /* A non-first fragment carries no transport header; a first one only part of the segment. */
@@ -166,11 +167,11 @@ static bool frame_key(const struct lsc_frame *f, struct flow_key *k, unsigned *s
 /* Tracking once the key is known. */
 static inline __attribute__((always_inline)) void track_key(struct lsc_flow_tracker *t, struct lsc_frame *f,
                                                             const struct lsc_layer *l4, const struct flow_key *k,
-                                                            uint32_t hash, unsigned side)
+                                                            unsigned side)
 {
 	struct flow_pkt p = { f, l4, frame_ns(f), payload_len(f, l4), side, 0 };
 	bool fresh;
-	struct conv *c = lsc_flow_table_get(t, k, hash, &fresh);
+	struct conv *c = lsc_flow_table_get(t, k, &fresh);
 	struct lsc_flow_ann *a = &f->flow;
 	memset(a, 0, sizeof *a);
 	a->rtt_ns = -1;
@@ -210,21 +211,31 @@ void lsc_flow_track(struct lsc_flow_tracker *t, struct lsc_frame *f)
 	const struct lsc_layer *l4;
 	f->has_flow = false;
 	if (frame_key(f, &k, &side, &l4))
-		track_key(t, f, l4, &k, lsc_flow_table_hash(t, &k), side);
+		track_key(t, f, l4, &k, side);
 }
 
 /* ---- text for renderers ---------------------------------------------------- */
 
-void lsc_flow_step_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a)
+static void step_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a, bool human)
 {
 	const char *kind = lsc_flow_step_name(a->step_kind);
 	if (kind == NULL || a->step == 0)
 		return;
-	lsc_sb_puts(b, kind);
+	lsc_sb_puts(b, human ? lsc_tr_static(kind) : kind);
 	lsc_sb_putc(b, ' ');
 	lsc_sb_u64(b, a->step);
 	lsc_sb_putc(b, '/');
 	lsc_sb_u64(b, a->step_total);
+}
+
+void lsc_flow_step_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a)
+{
+	step_text(b, a, false);
+}
+
+void lsc_flow_step_label(struct lsc_strbuf *b, const struct lsc_flow_ann *a)
+{
+	step_text(b, a, true);
 }
 
 void lsc_flow_ack_text(struct lsc_strbuf *b, const struct lsc_flow_ann *a)

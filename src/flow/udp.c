@@ -6,6 +6,7 @@
 
 #include <layerscope/strbuf.h>
 
+#include "../lib/i18n.h"
 #include "flow-int.h"
 
 void lsc_flow_udp_start(struct conv *c, struct flow_pkt *p)
@@ -14,16 +15,15 @@ void lsc_flow_udp_start(struct conv *c, struct flow_pkt *p)
 	c->pub.state = LSC_TCPS_UDP;
 }
 
-/* "heuristic: echo reply to frame 7, round trip 0.041000 ms", on every reply: by hand. */
+/* xgettext:c-format */
+static const char *const reply_fmt = N_("heuristic: reply to frame %llu, round trip %lld.%06lld ms");
+/* xgettext:c-format */
+static const char *const echo_reply_fmt = N_("heuristic: echo reply to frame %llu, round trip %lld.%06lld ms");
+
+/* "heuristic: echo reply to frame 7, round trip 0.041000 ms", on every reply: by hand, not printf. */
 static void reply_note(struct lsc_frame *f, bool echo, uint64_t req, int64_t rtt_ns)
 {
 	struct lsc_strbuf b;
-	if (rtt_ns < 0) { /* time ran backwards: keep printf's text for it */
-		lsc_frame_note(f, "heuristic: %s frame %llu, round trip %lld.%06lld ms",
-		               echo ? "echo reply to" : "reply to", (unsigned long long)req,
-		               (long long)(rtt_ns / 1000000), (long long)(rtt_ns % 1000000));
-		return;
-	}
 	if (!lsc_frame_note_buf(f, &b))
 		return;
 	char tmp[32 + LSC_W_U64 + 16 + LSC_W_FIXED]; /* the longest such note */
@@ -35,6 +35,10 @@ static void reply_note(struct lsc_frame *f, bool echo, uint64_t req, int64_t rtt
 	p = lsc_w_fixed(p, rtt_ns, 6);
 	p = lsc_w_lit(p, " ms");
 	lsc_sb_commit(&b, tmp, start, p);
+	if (rtt_ns < 0)
+		return; /* time ran backwards: the format's two numbers cannot say it, the English can */
+	const union lsc_note_arg args[3] = { { .u = req }, { .i = rtt_ns / 1000000 }, { .i = rtt_ns % 1000000 } };
+	lsc_frame_note_source(f, echo ? echo_reply_fmt : reply_fmt, 3, args);
 }
 
 /*

@@ -8,11 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/types.h>
 
 #include "i18n.h"
 
-static bool text_utf8;
+static int text_utf8 = -1; /* -1: lsc_i18n_init() was not called: the program's own locale says */
 static char decimal_point[8] = ".";
 
 void lsc_i18n_init(void)
@@ -38,6 +39,8 @@ void lsc_i18n_init(void)
 
 bool lsc_text_utf8(void)
 {
+	if (text_utf8 < 0) /* a program that links the library and chose its locale itself */
+		return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	return text_utf8;
 }
 
@@ -101,6 +104,11 @@ static const char latin1[] = "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTs"
 
 static const char *fold_cp(uint32_t cp, char one[2])
 {
+	/* A text repeats its few glyphs ("→" twice a line): the last one is remembered. */
+	static _Thread_local uint32_t last_cp;
+	static _Thread_local const char *last_ascii;
+	if (cp == last_cp && last_ascii != NULL)
+		return last_ascii;
 	if (cp >= 0xc0 && cp <= 0xff && cp != 0xd7 && cp != 0xf7) {
 		one[0] = latin1[cp - 0xc0];
 		one[1] = '\0';
@@ -109,8 +117,10 @@ static const char *fold_cp(uint32_t cp, char one[2])
 	size_t lo = 0, hi = sizeof glyphs / sizeof glyphs[0];
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (glyphs[mid].cp == cp)
-			return glyphs[mid].ascii;
+		if (glyphs[mid].cp == cp) {
+			last_cp = cp;
+			return last_ascii = glyphs[mid].ascii;
+		}
 		if (glyphs[mid].cp < cp)
 			lo = mid + 1;
 		else
@@ -119,34 +129,89 @@ static const char *fold_cp(uint32_t cp, char one[2])
 	return "?";
 }
 
-size_t lsc_ascii_fold(FILE *out, const char *s, size_t n)
+/* True when none of the 8 bytes at p has its top bit set. */
+static inline bool ascii8(const unsigned char *p)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	while (p < end) {
-		const unsigned char *run = p;
-		while (p < end && *p < 0x80)
-			p++;
-		if (p > run)
-			fwrite_unlocked(run, 1, (size_t)(p - run), out);
-		if (p == end)
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	return (w & 0x8080808080808080ull) == 0;
+}
+
+/* How many bytes at the start of s[0..n) are ASCII: 32, then 8 at a time, as most text is. */
+static size_t ascii_prefix(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	for (; n - i >= 32; i += 32) {
+		uint64_t w[4];
+		memcpy(w, s + i, sizeof w);
+		if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull) != 0)
 			break;
-		size_t len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
-		if ((size_t)(end - p) < len)
-			return (size_t)(p - (const unsigned char *)s); /* the rest comes with the next write */
-		uint32_t cp = len == 1 ? 0xfffd : (uint32_t)(*p & (0x7f >> len));
-		for (size_t i = 1; i < len; i++) {
+	}
+	while (n - i >= 8 && ascii8(s + i))
+		i += 8;
+	while (i < n && s[i] < 0x80)
+		i++;
+	return i;
+}
+
+size_t lsc_ascii_fold_in(char *s, size_t n, size_t *len)
+{
+	unsigned char *p = (unsigned char *)s, *end = p + n;
+	size_t k = ascii_prefix(p, n);
+	char *o = s + k;
+	p += k;
+	while (p < end) {
+		if (*p < 0x80) { /* o is behind p: each 8 bytes are read before they are written */
+			for (; end - p >= 8 && ascii8(p); p += 8, o += 8) {
+				uint64_t w;
+				memcpy(&w, p, sizeof w);
+				memcpy(o, &w, sizeof w);
+			}
+			while (p < end && *p < 0x80)
+				*o++ = (char)*p++;
+			continue;
+		}
+		size_t clen = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
+		if ((size_t)(end - p) < clen)
+			break; /* cut: the caller has the rest, or shows '?' */
+		uint32_t cp = clen == 1 ? 0xfffd : (uint32_t)(*p & (0x7f >> clen));
+		for (size_t i = 1; i < clen; i++) {
 			if ((p[i] & 0xc0) != 0x80) {
 				cp = 0xfffd; /* not UTF-8: one '?' for the lead byte */
-				len = 1;
+				clen = 1;
 				break;
 			}
 			cp = cp << 6 | (p[i] & 0x3f);
 		}
 		char one[2];
-		fputs_unlocked(fold_cp(cp, one), out);
-		p += len;
+		const char *a = fold_cp(cp, one);
+		p += clen;
+		/* The table's ASCII is never longer than the UTF-8 it replaces, so o stays behind p. */
+		while (*a != '\0')
+			*o++ = *a++;
 	}
-	return n;
+	*len = (size_t)(o - s);
+	return (size_t)(p - (unsigned char *)s);
+}
+
+size_t lsc_ascii_fold(FILE *out, const char *s, size_t n)
+{
+	if (ascii_prefix((const unsigned char *)s, n) == n) { /* nothing to fold: as it is */
+		fwrite_unlocked(s, 1, n, out);
+		return n;
+	}
+	char buf[4096];
+	size_t done = 0;
+	while (done < n) {
+		size_t k = n - done < sizeof buf ? n - done : sizeof buf, len;
+		memcpy(buf, s + done, k);
+		size_t used = lsc_ascii_fold_in(buf, k, &len);
+		fwrite_unlocked(buf, 1, len, out);
+		done += used;
+		if (used < k && done + 4 > n)
+			break; /* the input's last character is cut: the rest comes with the next write */
+	}
+	return done;
 }
 
 /* A stream that folds what is written to it into the stream under it. */
@@ -198,7 +263,7 @@ static int ascii_close(void *c)
 
 FILE *lsc_ascii_stream(FILE *f)
 {
-	if (text_utf8 || f == NULL)
+	if (lsc_text_utf8() || f == NULL)
 		return f;
 	struct ascii_cookie *a = NULL;
 	for (size_t i = 0; i < sizeof cookies / sizeof cookies[0] && a == NULL; i++)
@@ -212,7 +277,10 @@ FILE *lsc_ascii_stream(FILE *f)
 		a->used = false;
 		return f;
 	}
-	/* Line-buffered as a terminal is, so an error and a frame keep their order. */
-	setvbuf(s, NULL, _IOLBF, 0);
+	/*
+	 * Line-buffered on a terminal and for stderr, so an error and a frame keep
+	 * their order; a file or a pipe gets whole buffers, as stdio gives it.
+	 */
+	setvbuf(s, NULL, f == stderr || isatty(fileno(f)) ? _IOLBF : _IOFBF, 0);
 	return s;
 }

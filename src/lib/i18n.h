@@ -23,9 +23,10 @@
  * _() for a string of static storage that never changes (a field table's N_()
  * label), remembered by its address: a renderer asks for the same labels every
  * frame, and each gettext lookup takes locks, reads the environment and
- * hashes the string again.  Never for text built at run time.
+ * hashes the string again.  Never for text built at run time.  A format
+ * stays checked through it (format_arg), as through _().
  */
-const char *lsc_tr_static(const char *msgid);
+const char *lsc_tr_static(const char *msgid) __attribute__((format_arg(1)));
 
 /*
  * lsc_i18n_init: take the user's locale for messages, character set and the
@@ -50,6 +51,13 @@ const char *lsc_decimal_point(void);
  * when the last character is cut (the caller hands it over again).
  */
 size_t lsc_ascii_fold(FILE *out, const char *s, size_t n);
+
+/*
+ * lsc_ascii_fold_in: the same fold, in place (no glyph's ASCII is longer
+ * than its UTF-8); *len is the text's new length.  Returns how many bytes it
+ * read: fewer than n when the last character is cut.
+ */
+size_t lsc_ascii_fold_in(char *s, size_t n, size_t *len);
 
 /*
  * lsc_ascii_stream: f itself on a UTF-8 terminal; otherwise a stream that

@@ -96,32 +96,34 @@ static void legend(struct hex_state *st, const struct lsc_frame *f)
 	}
 	if (f->link_unsupported) {
 		lsc_text_style(t, LSC_SGR_DAMAGE);
-		lsc_text_puts(t, "  link type ");
+		lsc_text_puts(t, "  ");
+		lsc_text_puts(t, lsc_tr_static("link type "));
 		lsc_text_puts(t, lsc_linktype_name(f->linktype));
-		lsc_text_puts(t, " is not decoded: its bytes follow undecoded");
+		lsc_text_puts(t, lsc_tr_static(" is not decoded: its bytes follow undecoded"));
 		lsc_text_end(t);
 		lsc_text_putc(t, '\n');
 	}
 	for (unsigned i = 0; i < f->nlayers; i++) {
 		const struct lsc_layer *l = &f->layers[i];
 		const struct lsc_proto_info *pi = lsc_proto_get(l->proto);
-		const char *tcpip = lsc_tcpip_title(lsc_layer_tcpip(f, l));
+		const char *tcpip = lsc_tr_static(lsc_tcpip_title(lsc_layer_tcpip(f, l)));
 		lsc_text_puts(t, "  ");
 		lsc_text_style(t, st->sgr[i]);
 		lsc_text_putc(t, st->letter[i]);
 		lsc_text_puts(t, "  ");
 		lsc_text_puts(t, tcpip);
 		lsc_text_end(t);
-		lsc_text_spaces(t, (unsigned)(13 - strlen(tcpip)));
+		size_t tw = lsc_text_cols(tcpip, strlen(tcpip)); /* columns: a translation may have accents */
+		lsc_text_spaces(t, tw < 12 ? (unsigned)(13 - tw) : 1);
 		lsc_text_puts(t, pi->title);
 		lsc_text_spaces(t, (unsigned)(title_w - strlen(pi->title) + 2));
 		lsc_text_range(t, l);
 		if (l->flags & LSC_LF_QUOTED)
-			lsc_text_puts(t, " [quoted]");
+			lsc_text_puts(t, lsc_tr_static(" [quoted]"));
 		if (lsc_layer_damaged(l)) {
 			lsc_text_style(t, LSC_SGR_DAMAGE);
 			lsc_text_puts(t, "  ! ");
-			lsc_text_puts(t, lsc_layer_damage_word(l));
+			lsc_text_puts(t, lsc_tr_static(lsc_layer_damage_word(l)));
 			if (l->reason != NULL) {
 				lsc_text_puts(t, ": ");
 				lsc_text_puts(t, l->reason);
@@ -132,12 +134,13 @@ static void legend(struct hex_state *st, const struct lsc_frame *f)
 	}
 	if (claimed < f->caplen) {
 		lsc_text_style(t, LSC_SGR_DIM);
-		lsc_text_puts(t, "  .  bytes no layer claims (padding, a trailer)");
+		lsc_text_puts(t, "  .  ");
+		lsc_text_puts(t, lsc_tr_static("bytes no layer claims (padding, a trailer)"));
 		lsc_text_end(t);
 		lsc_text_putc(t, '\n');
 	}
 	if (f->caplen == 0)
-		lsc_text_puts(t, "  (no bytes captured)\n");
+		lsc_text_puts(t, lsc_tr_static("  (no bytes captured)\n"));
 }
 
 /* Switches colour to `sgr` (NULL: plain) when it differs from *cur. */

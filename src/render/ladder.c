@@ -111,41 +111,58 @@ void lsc_ladder_label(struct lsc_strbuf *b, const struct lsc_ladder_row *r)
 	lsc_render_segment_label(b, r->flags, &r->a, r->len);
 }
 
-/* What the arrow means: the socket call, the step, and events the flags do not show. */
-void lsc_ladder_notes(struct lsc_strbuf *b, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r)
+/*
+ * What the arrow means: the socket call, the step, and events the flags do
+ * not show.  For a person (`human`) in the user's language, with the
+ * locale's decimal separator; the report's JSON keeps the English.
+ */
+void lsc_ladder_notes(struct lsc_strbuf *b, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r,
+                      bool human)
 {
-	lsc_flow_call_text(b, r->a.socket_call, r->a.call_source);
+	if (human)
+		lsc_flow_call_label(b, r->a.socket_call, r->a.call_source);
+	else
+		lsc_flow_call_text(b, r->a.socket_call, r->a.call_source);
 	if (r->a.event == LSC_EV_RST && c->refused && r->a.dir == LSC_FLOW_S2C)
-		lsc_sb_puts(b, ": connection refused");
+		lsc_sb_puts(b, human ? _(": connection refused") : ": connection refused");
 	if (r->a.step != 0) {
 		lsc_sb_puts(b, b->len ? ", " : "");
-		lsc_flow_step_text(b, &r->a);
+		if (human)
+			lsc_flow_step_label(b, &r->a);
+		else
+			lsc_flow_step_text(b, &r->a);
 	}
 	switch (r->a.event) {
 	case LSC_EV_RETRANSMISSION: case LSC_EV_OUT_OF_ORDER: case LSC_EV_DUP_ACK:
-	case LSC_EV_ZERO_WINDOW: case LSC_EV_WINDOW_UPDATE: case LSC_EV_KEEP_ALIVE:
-		lsc_sb_printf(b, "%s%s", b->len ? ", " : "", lsc_flow_event_name(r->a.event));
+	case LSC_EV_ZERO_WINDOW: case LSC_EV_WINDOW_UPDATE: case LSC_EV_KEEP_ALIVE: {
+		const char *ev = lsc_flow_event_name(r->a.event);
+		lsc_sb_printf(b, "%s%s", b->len ? ", " : "", human ? lsc_tr_static(ev) : ev);
 		break;
+	}
 	default:
 		break;
 	}
 	if (r->a.rtt_ns >= 0) {
 		lsc_sb_puts(b, b->len ? ", " : "");
 		if (r->a.event != LSC_EV_HANDSHAKE_ACK)
-			lsc_sb_printf(b, "reply to %" PRIu64 ", ", r->a.ref_frame);
+			lsc_sb_printf(b, human ? _("reply to %" PRIu64 ", ") : "reply to %" PRIu64 ", ", r->a.ref_frame);
 		lsc_sb_puts(b, "rtt ");
-		lsc_render_duration(b, r->a.rtt_ns);
+		if (human)
+			lsc_render_secs(b, r->a.rtt_ns);
+		else
+			lsc_render_duration(b, r->a.rtt_ns);
 		lsc_sb_puts(b, " s");
 	}
 }
 
-void lsc_ladder_texts(struct lsc_ladder_texts *t, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r)
+void lsc_ladder_texts(struct lsc_ladder_texts *t, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r,
+                      bool human)
 {
 	struct lsc_strbuf b;
 	lsc_sb_init(&b, t->label, sizeof t->label);
 	lsc_ladder_label(&b, r);
 	lsc_sb_init(&b, t->notes, sizeof t->notes);
-	lsc_ladder_notes(&b, c, r);
+	lsc_ladder_notes(&b, c, r, human);
 	lsc_sb_init(&b, t->time, sizeof t->time);
 	lsc_render_duration(&b, r->ns - c->first_ns);
 }
@@ -193,7 +210,7 @@ static void text_row(FILE *out, const struct lsc_flow_conv *c, const struct lsc_
                      unsigned width)
 {
 	struct lsc_ladder_texts t;
-	lsc_ladder_texts(&t, c, r);
+	lsc_ladder_texts(&t, c, r, true);
 	char *dot = strchr(t.time, '.'); /* the report's JSON has '.'; a person reads the locale's separator */
 	if (dot != NULL && lsc_decimal_point()[0] == ',')
 		*dot = ',';
@@ -312,18 +329,19 @@ void lsc_ladder_mermaid(FILE *out, const struct lsc_ladder_diagram *d)
 	lsc_ladder_names(d, &n);
 
 	fprintf(out, "sequenceDiagram\n    %%%% %s\n", n.head);
-	fprintf(out, "    participant C as client %s\n    participant S as server %s\n", n.client, n.server);
+	fprintf(out, "    participant C as %s %s\n    participant S as %s %s\n", _("client"), n.client, _("server"),
+	        n.server);
 	unsigned g = LSC_LG_NONE;
 	for (uint32_t i = d->head; i; i = d->rows[i - 1].next) {
 		const struct lsc_ladder_row *r = &d->rows[i - 1];
 		struct lsc_ladder_texts t;
-		lsc_ladder_texts(&t, c, r);
+		lsc_ladder_texts(&t, c, r, true);
 		if (lsc_ladder_group(r) != g && lsc_ladder_group(r) != LSC_LG_NONE) {
 			if (g != LSC_LG_NONE)
 				fputs("    end\n", out);
 			g = lsc_ladder_group(r);
 			fprintf(out, "    rect rgb(%s)\n    Note over C,S: %s\n",
-			        g == LSC_LG_DATA ? "240, 240, 240" : "225, 238, 255", lsc_ladder_group_name(g));
+			        g == LSC_LG_DATA ? "240, 240, 240" : "225, 238, 255", _(lsc_ladder_group_name(g)));
 		}
 		bool c2s = r->a.dir == LSC_FLOW_C2S;
 		fprintf(out, "    %s%s%s: %" PRIu64 ". ", c2s ? "C" : "S", mermaid_arrow(r), c2s ? "S" : "C",
@@ -337,9 +355,9 @@ void lsc_ladder_mermaid(FILE *out, const struct lsc_ladder_diagram *d)
 	}
 	if (g != LSC_LG_NONE)
 		fputs("    end\n", out);
-	fprintf(out, "    Note over C,S: %s%s history %s\n",
+	fprintf(out, "    Note over C,S: %s%s %s %s\n",
 	        c->ipproto == 6 ? lsc_tcp_state_name(c->state) : "", c->ipproto == 6 ? "," : "",
-	        c->history);
+	        _("history"), c->history);
 }
 
 /* ---- keeping rows ------------------------------------------------------------- */

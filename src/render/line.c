@@ -207,7 +207,7 @@ static void flow_tail(struct lsc_text *t, const struct lsc_flow_ann *a)
 	struct lsc_strbuf b, cb;
 
 	lsc_sb_init(&b, step, sizeof step);
-	lsc_flow_step_text(&b, a);
+	lsc_flow_step_label(&b, a); /* the user's words, each remembered by address (lsc_tr_static) */
 	if (dir != NULL) {
 		lsc_text_putc(t, ' ');
 		lsc_text_puts(t, dir);
@@ -216,13 +216,13 @@ static void flow_tail(struct lsc_text *t, const struct lsc_flow_ann *a)
 	lsc_text_end(t);
 	lsc_text_puts(t, event != NULL ? event : "-");
 	if (b.len > 0) {
-		lsc_text_puts(t, " · ");
+		lsc_text_glyph(t, LSC_G_DOT);
 		lsc_text_puts(t, step);
 	}
 	lsc_sb_init(&cb, call, sizeof call);
-	lsc_flow_call_text(&cb, a->socket_call, a->call_source);
+	lsc_flow_call_label(&cb, a->socket_call, a->call_source);
 	if (cb.len > 0) {
-		lsc_text_puts(t, " · ");
+		lsc_text_glyph(t, LSC_G_DOT);
 		lsc_text_puts(t, call);
 	}
 }
@@ -284,7 +284,7 @@ static void line_owner(struct line_state *st, const struct lsc_frame *f)
 	lsc_text_style(&st->t, LSC_SGR_DIM);
 	lsc_text_puts(&st->t, "  (");
 	line_owner_side(st, &f->src_owner);
-	lsc_text_puts(&st->t, " → ");
+	lsc_text_glyph(&st->t, LSC_G_TO);
 	line_owner_side(st, &f->dst_owner);
 	lsc_text_putc(&st->t, ')');
 	lsc_text_end(&st->t);
@@ -298,7 +298,7 @@ static void line_damage(struct line_state *st, const struct lsc_frame *f)
 			continue;
 		lsc_text_style(&st->t, LSC_SGR_DAMAGE);
 		lsc_text_puts(&st->t, "  ! ");
-		lsc_text_puts(&st->t, lsc_layer_damage_word(l));
+		lsc_text_puts(&st->t, lsc_tr_static(lsc_layer_damage_word(l)));
 		lsc_text_puts(&st->t, ": ");
 		lsc_text_puts(&st->t, l->reason != NULL ? l->reason : lsc_proto_get(l->proto)->abbrev);
 		lsc_text_end(&st->t);
@@ -308,9 +308,14 @@ static void line_damage(struct line_state *st, const struct lsc_frame *f)
 static void line_notes(struct line_state *st, const struct lsc_frame *f)
 {
 	for (unsigned i = 0; i < f->nnotes; i++) {
+		char shown[LSC_NOTE_SHOWN];
+		const char *note = lsc_frame_note_text(f, i, shown, sizeof shown);
 		lsc_text_style(&st->t, LSC_SGR_DIM);
 		lsc_text_puts(&st->t, "  [");
-		lsc_text_putb(&st->t, f->notes[i], strnlen(f->notes[i], LSC_NOTE_LEN), LSC_NOTE_LEN);
+		if (note == f->notes[i]) /* English: the note's whole block copied, as the other kept texts */
+			lsc_text_putb(&st->t, note, strnlen(note, LSC_NOTE_LEN), LSC_NOTE_LEN);
+		else
+			lsc_text_puts(&st->t, note);
 		lsc_text_putc(&st->t, ']');
 		lsc_text_end(&st->t);
 	}

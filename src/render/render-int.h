@@ -51,6 +51,19 @@ struct lsc_text_memo {
 };
 
 /*
+ * The glyphs the text formats put between pieces.  On a terminal that is not
+ * UTF-8 they are kept as the ASCII lsc_ascii_fold makes of them, so that the
+ * common line reaches the folding stream with nothing left to fold.
+ */
+enum lsc_glyph {
+	LSC_G_NEXT, /* " › ": the next layer */
+	LSC_G_TO,   /* " → ": from one end to the other */
+	LSC_G_DOT,  /* " · ": between the pieces of a heading or a tag */
+	LSC_G_CUT,  /* "…": cut short */
+	LSC_NGLYPHS
+};
+
+/*
  * A text renderer's output.  Text gathers in `buf` and goes to the FILE in
  * one write a frame (lsc_text_flush): one bounds check and a memcpy per
  * piece instead of a stdio call per piece.  The clock holds the
@@ -65,6 +78,9 @@ struct lsc_text {
 	unsigned nfiles;
 	/* The stack text of recent frames' layers before their payload (lsc_text_stack). */
 	struct lsc_text_memo stack[LSC_STACK_MEMOS];
+	bool ascii;    /* the terminal is not UTF-8: glyphs and summaries are written in ASCII */
+	uint8_t glyph_len[LSC_NGLYPHS];
+	char glyph[LSC_NGLYPHS][8];
 	size_t n;      /* bytes waiting in buf */
 	char buf[LSC_TEXT_BUF];
 };
@@ -124,6 +140,11 @@ static inline char *lsc_text_w(struct lsc_text *t, size_t max)
 static inline void lsc_text_wrote(struct lsc_text *t, const char *end)
 {
 	t->n = (size_t)(end - t->buf);
+}
+
+static inline void lsc_text_glyph(struct lsc_text *t, enum lsc_glyph g)
+{
+	lsc_text_putn(t, t->glyph[g], t->glyph_len[g]);
 }
 
 static inline void lsc_text_puts(struct lsc_text *t, const char *s)
@@ -352,12 +373,14 @@ const char *lsc_ladder_group_name(unsigned g); /* "handshake", "data", "teardown
 /* The arrow's label: "[S.] seq=0 ack=1", "UDP len=9". */
 void lsc_ladder_label(struct lsc_strbuf *b, const struct lsc_ladder_row *r);
 /* What the arrow means: "connect(), handshake 1/3", "send()", "accept(), handshake 3/3, rtt 0.000029 s". */
-void lsc_ladder_notes(struct lsc_strbuf *b, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r);
-/* An arrow's label, its notes, and its time since the conversation began ("0.000073"). */
+void lsc_ladder_notes(struct lsc_strbuf *b, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r,
+                      bool human);
+/* An arrow's label, its notes, and its time since the conversation began ("0.000073"); notes as above. */
 struct lsc_ladder_texts {
 	char label[96], notes[160], time[32];
 };
-void lsc_ladder_texts(struct lsc_ladder_texts *t, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r);
+void lsc_ladder_texts(struct lsc_ladder_texts *t, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r,
+                      bool human);
 
 /* A diagram: the conversation's summary and its rows, from rows[head - 1] along `next`. */
 struct lsc_ladder_diagram {

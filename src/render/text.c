@@ -97,9 +97,20 @@ void lsc_text_flush(struct lsc_text *t)
 
 void lsc_text_init(struct lsc_text *t, FILE *out, bool color)
 {
+	static const char *const glyphs[LSC_NGLYPHS] = {
+		[LSC_G_NEXT] = " › ", [LSC_G_TO] = " → ", [LSC_G_DOT] = " · ", [LSC_G_CUT] = "…",
+	};
 	memset(t, 0, sizeof *t);
 	t->out = out;
 	t->color = color;
+	t->ascii = !lsc_text_utf8();
+	for (unsigned g = 0; g < LSC_NGLYPHS; g++) {
+		size_t len = strlen(glyphs[g]);
+		memcpy(t->glyph[g], glyphs[g], len);
+		if (t->ascii)
+			lsc_ascii_fold_in(t->glyph[g], len, &len);
+		t->glyph_len[g] = (uint8_t)len;
+	}
 	lsc_clock_init(&t->clock, false);
 }
 
@@ -215,7 +226,7 @@ bool lsc_text_time(struct lsc_text *t, const struct lsc_frame *f, unsigned fmt, 
 const char *lsc_layer_damage_word(const struct lsc_layer *l)
 {
 	/* Cut short by the parent's length field is the packet's own fault. */
-	return (l->flags & LSC_LF_MALFORMED) ? "malformed" : "truncated";
+	return (l->flags & LSC_LF_MALFORMED) ? N_("malformed") : N_("truncated"); /* shown through _() */
 }
 
 void lsc_text_summary(struct lsc_text *t, const struct lsc_frame *f, const struct lsc_layer *l, size_t max)
@@ -225,6 +236,7 @@ void lsc_text_summary(struct lsc_text *t, const struct lsc_frame *f, const struc
 	if (pi->summary == NULL)
 		return;
 	text_room(t, &b, max);
+	b.ascii = t->ascii;
 	pi->summary(&b, f, l);
 	text_keep(t, &b);
 }
@@ -237,7 +249,7 @@ static void stack_layers(struct lsc_text *t, const struct lsc_frame *f, unsigned
 		const struct lsc_layer *l = &f->layers[i];
 		if (!*first) {
 			lsc_text_style(t, LSC_SGR_DIM);
-			lsc_text_puts(t, " › ");
+			lsc_text_glyph(t, LSC_G_NEXT);
 			lsc_text_end(t);
 		}
 		*first = false;
@@ -255,7 +267,7 @@ static void stack_layers(struct lsc_text *t, const struct lsc_frame *f, unsigned
 			if (bad)
 				lsc_text_putc(t, '!');
 			else if (l->flags & LSC_LF_CLIPPED)
-				lsc_text_puts(t, "…");
+				lsc_text_glyph(t, LSC_G_CUT);
 		}
 		lsc_text_end(t);
 	}
@@ -350,7 +362,7 @@ void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
 	lsc_text_puts(t, lsc_tr_static("Frame "));
 	lsc_text_u64(t, f->number);
 	lsc_text_end(t);
-	lsc_text_puts(t, " · ");
+	lsc_text_glyph(t, LSC_G_DOT);
 	lsc_clock_at(&t->clock, f->ts_sec);
 	lsc_text_puts(t, t->clock.date);
 	lsc_text_putc(t, ' ');
@@ -359,10 +371,12 @@ void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
 		lsc_text_putc(t, ' ');
 		lsc_text_puts(t, t->clock.zone);
 	}
-	lsc_text_puts(t, " · +");
+	lsc_text_glyph(t, LSC_G_DOT);
+	lsc_text_putc(t, '+');
 	unsigned d = ts_digits(f);
 	lsc_text_secs(t, d == 9 ? f->rel_ns : f->rel_ns / 1000, d);
-	lsc_text_puts(t, " s · ");
+	lsc_text_puts(t, " s");
+	lsc_text_glyph(t, LSC_G_DOT);
 	lsc_text_u64(t, f->caplen);
 	if (f->caplen != f->len) {
 		lsc_text_puts(t, lsc_tr_static(" of "));
@@ -371,10 +385,10 @@ void lsc_text_frame_heading(struct lsc_text *t, const struct lsc_frame *f)
 	} else {
 		lsc_text_puts(t, lsc_tr_static(" bytes"));
 	}
-	lsc_text_puts(t, " · ");
+	lsc_text_glyph(t, LSC_G_DOT);
 	lsc_text_puts(t, lsc_linktype_name(f->linktype));
 	if (t->files != NULL) {
-		lsc_text_puts(t, " · ");
+		lsc_text_glyph(t, LSC_G_DOT);
 		lsc_text_file(t, f);
 	}
 }

@@ -390,11 +390,11 @@ static void flow_text(struct lsc_strbuf *b, const struct lsc_frame *f)
 		lsc_sb_printf(b, " · %s", event);
 	if (a->step != 0) {
 		lsc_sb_puts(b, " · ");
-		lsc_flow_step_text(b, a);
+		lsc_flow_step_label(b, a);
 	}
 	if (a->socket_call != LSC_CALL_NONE) {
 		lsc_sb_puts(b, " · ");
-		lsc_flow_call_text(b, a->socket_call, a->call_source);
+		lsc_flow_call_label(b, a->socket_call, a->call_source);
 	}
 	if (a->ref_frame != 0 && a->event == LSC_EV_DATAGRAM)
 		lsc_sb_printf(b, _(" · reply to frame %" PRIu64), a->ref_frame);
@@ -508,10 +508,11 @@ void lsc_timeline_frame(struct lsc_timeline *tl, const struct lsc_frame *f)
 
 	put_layers(tl, f);
 	for (unsigned i = 0; i < f->nnotes; i++) {
+		char shown[LSC_NOTE_SHOWN];
 		lsc_text_spaces(&tl->t, TEXT_COL);
 		lsc_text_style(&tl->t, LSC_SGR_DIM);
 		lsc_text_putc(&tl->t, '[');
-		lsc_text_puts(&tl->t, f->notes[i]);
+		lsc_text_puts(&tl->t, lsc_frame_note_text(f, i, shown, sizeof shown));
 		lsc_text_putc(&tl->t, ']');
 		lsc_text_end(&tl->t);
 		lsc_text_putc(&tl->t, '\n');

@@ -316,6 +316,7 @@ static void *tree_begin(FILE *out, const struct lsc_render_opts *o)
 	st->width = o->width;
 	st->sink.ops = &tree_ops;
 	st->sink.utf8 = lsc_text_utf8();
+	st->sink.human = true;
 	st->sink.ctx = st;
 	for (unsigned p = 0; p < LSC_PROTO_COUNT; p++) {
 		const struct lsc_proto_info *pi = lsc_proto_get(p);
@@ -362,7 +363,7 @@ static void tree_layer(struct tree_state *st, const struct lsc_frame *f, const s
 	lsc_text_style(&st->t, LSC_SGR_BOLD);
 	lsc_text_puts(&st->t, pi->title);
 	lsc_text_end(&st->t);
-	lsc_text_puts(&st->t, " · ");
+	lsc_text_glyph(&st->t, LSC_G_DOT);
 	lsc_text_range(&st->t, l);
 	if (l->flags & LSC_LF_QUOTED)
 		put_tag(st, lsc_tr_static("quoted inside the ICMP error"));
@@ -375,7 +376,7 @@ static void tree_layer(struct tree_state *st, const struct lsc_frame *f, const s
 		start_line(st, TREE_COL);
 		lsc_text_style(&st->t, LSC_SGR_DAMAGE);
 		lsc_text_puts(&st->t, "! ");
-		lsc_text_puts(&st->t, lsc_layer_damage_word(l));
+		lsc_text_puts(&st->t, lsc_tr_static(lsc_layer_damage_word(l)));
 		if (l->reason != NULL) {
 			lsc_text_puts(&st->t, ": ");
 			lsc_text_puts(&st->t, l->reason);
@@ -425,8 +426,9 @@ static void tree_notes(struct tree_state *st, const struct lsc_frame *f)
 			put_column(st, lsc_tr_static("Notes"), LSC_SGR_BOLD);
 		else
 			start_line(st, TREE_COL);
+		char shown[LSC_NOTE_SHOWN];
 		lsc_text_puts(&st->t, "• ");
-		lsc_text_puts(&st->t, f->notes[i]);
+		lsc_text_puts(&st->t, lsc_frame_note_text(f, i, shown, sizeof shown));
 		end_line(st);
 	}
 }

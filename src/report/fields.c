@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "../lib/i18n.h"
 #include "report-int.h"
 
 /*
@@ -20,6 +21,12 @@
 
 enum { PLAIN = 0, PENDING, SUB }; /* how a level's children are laid out */
 
+/* A derived name in the user's language when the catalogue knows it (as the tree shows it); "" stays "". */
+static const char *tr(const char *s)
+{
+	return s[0] != '\0' ? _(s) : s; /* _("") would be the catalogue's header */
+}
+
 static void puts_o(struct lsc_report_fields *rf, const char *s)
 {
 	fputs(s, rf->o);
@@ -31,6 +38,7 @@ static void before(struct lsc_report_fields *rf, const char *label, bool opens_o
 	const struct lsc_report_markup *m = rf->m;
 	unsigned d = rf->depth;
 	unsigned *mode = &rf->lv[d].sub;
+	label = label != NULL ? lsc_tr_static(label) : NULL; /* the tables hold N_() labels */
 	if (d == 0) {
 		puts_o(rf, m->row_open);
 		m->esc(rf->o, label != NULL ? label : "");
@@ -81,7 +89,7 @@ static void f_uint(struct lsc_sink *s, const char *key, const char *label, uint6
 	rf->m->value(rf->o, buf);
 	if (name != NULL) {
 		puts_o(rf, " ");
-		rf->m->derived(rf->o, name);
+		rf->m->derived(rf->o, tr(name));
 	}
 	after(rf);
 }
@@ -92,11 +100,11 @@ static void f_bool(struct lsc_sink *s, const char *key, const char *label, int v
 	(void)key;
 	before(rf, label, false, false);
 	if (name != NULL)
-		rf->m->derived(rf->o, name); /* a verdict reads better than true/false/null */
+		rf->m->derived(rf->o, tr(name)); /* a verdict reads better than true/false/null */
 	else if (v < 0)
-		rf->m->derived(rf->o, "unknown");
+		rf->m->derived(rf->o, lsc_tr_static("unknown"));
 	else
-		rf->m->value(rf->o, v ? "yes" : "no");
+		rf->m->value(rf->o, v ? lsc_tr_static("yes") : lsc_tr_static("no"));
 	after(rf);
 }
 
@@ -108,7 +116,7 @@ static void f_text(struct lsc_sink *s, const char *key, const char *label, const
 	if (v == NULL)
 		rf->m->esc(rf->o, "—");
 	else if (derived)
-		rf->m->derived(rf->o, v);
+		rf->m->derived(rf->o, tr(v));
 	else
 		rf->m->value(rf->o, v);
 	after(rf);
@@ -149,7 +157,7 @@ static void f_close(struct lsc_sink *s, bool list)
 		return;
 	unsigned d = rf->depth;
 	if (rf->lv[d].sub == PENDING)
-		rf->m->derived(rf->o, rf->m->none);
+		rf->m->derived(rf->o, _(rf->m->none));
 	else if (rf->lv[d].sub == SUB)
 		puts_o(rf, rf->m->sub_close);
 	if (rf->lv[d].bracket)
@@ -165,6 +173,7 @@ void lsc_report_fields_init(struct lsc_report_fields *rf, FILE *o, const struct 
 	memset(rf, 0, sizeof *rf);
 	rf->sink.ops = &fields_ops;
 	rf->sink.ctx = rf;
+	rf->sink.human = true;
 	rf->o = o;
 	rf->m = m;
 }

@@ -61,7 +61,7 @@ static const struct lsc_report_markup markup = {
 	esc, esc, derived,
 	"<tr><th>", "</th><td>", "</td></tr>\n",
 	"<ul>", "<li>", "</li>", "</ul>",
-	"none",
+	N_("none"),
 };
 
 /* ---- the style sheet ------------------------------------------------------------ */
@@ -261,8 +261,11 @@ static void hex_dump(FILE *o, const struct lsc_frame *f)
 		}
 		fputc('\n', o);
 	}
-	if (f->caplen > shown)
-		fprintf(o, "<span class=\"o\">… %" PRIu32 " more bytes not shown</span>\n", f->caplen - shown);
+	if (f->caplen > shown) {
+		fputs("<span class=\"o\">… ", o);
+		fprintf(o, _("%" PRIu32 " more bytes not shown"), f->caplen - shown);
+		fputs("</span>\n", o);
+	}
 	fputs("</pre>\n", o);
 }
 
@@ -301,7 +304,7 @@ static void frame_stack(FILE *o, const struct lsc_frame *f)
 	if (quoting)
 		fputs("<span class=\"sep\">]</span>", o);
 	if (f->nlayers == 0 && !f->link_unsupported)
-		fputs("<span class=\"d\">no bytes captured</span>", o);
+		fprintf(o, "<span class=\"d\">%s</span>", _("no bytes captured"));
 	fputs("</p>\n", o);
 }
 
@@ -310,26 +313,26 @@ static void layer_head(FILE *o, const struct lsc_frame *f, const struct lsc_laye
 	char buf[128];
 	struct lsc_strbuf b;
 	fputs("<div class=\"bh\"><span class=\"tl\">", o);
-	esc(o, lsc_tcpip_title(lsc_layer_tcpip(f, l)));
+	esc(o, lsc_tr_static(lsc_tcpip_title(lsc_layer_tcpip(f, l))));
 	fputs("</span><b>", o);
 	esc(o, lsc_proto_get(l->proto)->title);
 	fputs("</b><span class=\"sp\">", o);
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_report_layer_span(&b, l);
 	if (l->body_len != 0 && l->proto != LSC_PROTO_PAYLOAD)
-		lsc_sb_printf(&b, " · carries %" PRIu32 " B", l->body_len);
+		lsc_sb_printf(&b, _(" · carries %" PRIu32 " B"), l->body_len);
 	esc(o, buf);
 	fputs("</span>", o);
 	if (l->flags & LSC_LF_QUOTED)
-		fputs("<span class=\"tag\">quoted inside the ICMP error</span>", o);
+		fprintf(o, "<span class=\"tag\">%s</span>", _("quoted inside the ICMP error"));
 	if (l->flags & LSC_LF_FRAGMENT)
-		fputs("<span class=\"tag\">a later fragment: what follows is fragment data</span>", o);
+		fprintf(o, "<span class=\"tag\">%s</span>", _("a later fragment: what follows is fragment data"));
 	if (l->flags & LSC_LF_CLIPPED)
-		fputs("<span class=\"tag\">claims more bytes than the capture holds</span>", o);
+		fprintf(o, "<span class=\"tag\">%s</span>", _("claims more bytes than the capture holds"));
 	fputs("</div>\n", o);
 	if (lsc_layer_damaged(l)) {
 		fputs("<div class=\"dmg\">", o);
-		esc(o, lsc_layer_damage_word(l));
+		esc(o, _(lsc_layer_damage_word(l)));
 		if (l->reason != NULL) {
 			fputs(": ", o);
 			esc(o, l->reason);
@@ -349,15 +352,21 @@ static void frame_crossing(FILE *o, const struct lsc_frame *f, bool open)
 	if (s == NULL)
 		return; /* the boxes below say the same, less drawn */
 	lsc_stack_rows(s, f);
-	fputs(open ? "<table class=\"crossing\">"
-	           : "<details class=\"crossing\"><summary>The layers crossed</summary><table class=\"crossing\">", o);
+	if (open)
+		fputs("<table class=\"crossing\">", o);
+	else
+		fprintf(o, "<details class=\"crossing\"><summary>%s</summary><table class=\"crossing\">",
+		        _("The layers crossed"));
 	for (unsigned i = 0; i < s->n; i++) {
 		const struct lsc_stack_row *r = &s->rows[i];
 		if (i == 0 || s->rows[i - 1].dir != r->dir) {
-			if (r->dir == LSC_STACK_UP)
-				fprintf(o, "<tr class=\"wire\"><td colspan=\"5\">the wire: %" PRIu32 " bytes</td></tr>", s->wire);
+			if (r->dir == LSC_STACK_UP) {
+				fputs("<tr class=\"wire\"><td colspan=\"5\">", o);
+				fprintf(o, _("the wire: %" PRIu32 " bytes"), s->wire);
+				fputs("</td></tr>", o);
+			}
 			fputs("<tr class=\"who\"><td colspan=\"5\">", o);
-			fputs(r->dir == LSC_STACK_DOWN ? "sender: " : "receiver: ", o);
+			fputs(r->dir == LSC_STACK_DOWN ? _("sender: ") : _("receiver: "), o);
 			esc(o, r->dir == LSC_STACK_DOWN ? s->from : s->to);
 			fputs("</td></tr>", o);
 		}
@@ -411,7 +420,7 @@ static void frame_flow_line(FILE *o, const struct lsc_frame *f)
 	lsc_report_flow_line(&b, f);
 	if (b.len == 0)
 		return;
-	fprintf(o, "<p class=\"flow\">Conversation <a href=\"#c%" PRIu32 "\">%" PRIu32 "</a> · ",
+	fprintf(o, "<p class=\"flow\">%s <a href=\"#c%" PRIu32 "\">%" PRIu32 "</a> · ", _("Conversation"),
 	        f->flow.id, f->flow.id);
 	esc(o, line);
 	fputs("</p>\n", o);
@@ -422,8 +431,9 @@ static void frame_flow(FILE *o, const struct lsc_frame *f)
 	struct lsc_report_fields rf;
 	if (!f->has_flow)
 		return;
-	fputs("<div class=\"box conv\"><div class=\"bh\"><span class=\"tl\">Conversation</span>"
-	      "<b>what the track stage reads into the frame</b></div>\n<table class=\"f\">\n", o);
+	fprintf(o, "<div class=\"box conv\"><div class=\"bh\"><span class=\"tl\">%s</span>"
+	        "<b>%s</b></div>\n<table class=\"f\">\n", _("Conversation"),
+	        _("what the track stage reads into the frame"));
 	lsc_report_fields_init(&rf, o, &markup);
 	lsc_flow_fields_emit(&rf.sink, f);
 	fputs("</table></div>\n", o);
@@ -438,15 +448,18 @@ static void html_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 	lsc_sb_init(&b, meta, sizeof meta);
 	lsc_report_frame_meta(r, &b, f);
 	fprintf(o, "<section class=\"frame\" id=\"f%" PRIu64 "\">\n<h3><a class=\"num\" href=\"#f%" PRIu64
-	           "\">Frame %" PRIu64 "</a><span class=\"meta\">", f->number, f->number, f->number);
+	           "\">%s %" PRIu64 "</a><span class=\"meta\">", f->number, f->number, _("Frame"), f->number);
 	esc(o, meta);
 	fputs("</span></h3>\n", o);
 	frame_stack(o, f);
 	frame_flow_line(o, f);
 	if (f->link_unsupported) {
-		fputs("<p class=\"dmg\">link type ", o);
-		esc(o, lsc_linktype_name(f->linktype));
-		fputs(" is not decoded: its bytes follow undecoded</p>\n", o);
+		char msg[160];
+		snprintf(msg, sizeof msg, _("link type %s is not decoded: its bytes follow undecoded"),
+		         lsc_linktype_name(f->linktype));
+		fputs("<p class=\"dmg\">", o);
+		esc(o, msg);
+		fputs("</p>\n", o);
 	}
 	frame_crossing(o, f, false);
 	frame_boxes(o, f);
@@ -455,7 +468,8 @@ static void html_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 		fputs("<ul class=\"notes\">", o);
 		for (unsigned i = 0; i < f->nnotes; i++) {
 			fputs("<li>", o);
-			esc(o, f->notes[i]);
+			char shown[LSC_NOTE_SHOWN];
+			esc(o, lsc_frame_note_text(f, i, shown, sizeof shown));
 			fputs("</li>", o);
 		}
 		fputs("</ul>\n", o);
@@ -471,11 +485,11 @@ static void mix_row(FILE *o, const struct lsc_report_mix_row *m)
 {
 	if (m->first)
 		fprintf(o, "%s<tbody class=\"k%u\"><tr><th class=\"lay\" rowspan=\"%u\">%s</th>",
-		        m->layer ? "</tbody>\n" : "", m->layer, m->rows, lsc_tcpip_title(m->layer));
+		        m->layer ? "</tbody>\n" : "", m->layer, m->rows, _(lsc_tcpip_title(m->layer)));
 	else
 		fputs("<tr>", o);
 	if (m->proto == NULL) {
-		fputs("<td><span class=\"d\">none at this layer</span></td>", o);
+		fprintf(o, "<td><span class=\"d\">%s</span></td>", _("none at this layer"));
 	} else {
 		fputs("<td>", o);
 		esc(o, m->proto->title);
@@ -495,11 +509,14 @@ static void mix_row(FILE *o, const struct lsc_report_mix_row *m)
 
 static void summary(struct lsc_report *r, FILE *o)
 {
-	fputs("<section id=\"summary\">\n<h2>Capture summary</h2>\n<table class=\"kv\">\n", o);
+	fprintf(o, "<section id=\"summary\">\n<h2>%s</h2>\n<table class=\"kv\">\n", _("Capture summary"));
 	lsc_report_summary(r, kv, o);
-	fputs("</table>\n<h3>Protocol mix by layer</h3>\n<div class=\"scroll\"><table class=\"grid mix\">\n"
-	      "<thead><tr><th>Layer</th><th>Protocol</th><th class=\"n\">Frames</th><th class=\"n\">% of frames"
-	      "</th><th class=\"n\">Bytes</th><th style=\"width:30%\"></th></tr></thead>\n", o);
+	fprintf(o, "</table>\n<h3>%s</h3>\n<div class=\"scroll\"><table class=\"grid mix\">\n"
+	        "<thead><tr><th>%s</th><th>%s</th><th class=\"n\">%s</th><th class=\"n\">%s"
+	        "</th><th class=\"n\">%s</th><th style=\"width:30%%\"></th></tr></thead>\n",
+	        _("Protocol mix by layer"), _("Layer"), _("Protocol"), _("Frames"),
+	        /* xgettext:no-c-format */
+	        _("% of frames"), _("Bytes"));
 	lsc_report_mix(r, mix_row, o);
 	fputs(r->frames ? "</tbody></table></div>\n</section>\n" : "</table></div>\n</section>\n", o);
 }
@@ -549,14 +566,14 @@ static void model_table(FILE *o, const struct lsc_frame *f)
 	struct lsc_strbuf b;
 	fputs("<table class=\"model\">\n", o);
 	for (unsigned t = 4; t-- > 0;) {
-		fprintf(o, "<tr class=\"k%u\"><th>%u · %s</th><td>", t, t + 1, lsc_tcpip_title(t));
-		esc(o, lsc_report_model_text[t]);
+		fprintf(o, "<tr class=\"k%u\"><th>%u · %s</th><td>", t, t + 1, _(lsc_tcpip_title(t)));
+		esc(o, _(lsc_report_model_text[t]));
 		fputs("</td><td>", o);
 		lsc_sb_init(&b, buf, sizeof buf);
 		if (lsc_report_model_cell(&b, f, t))
 			esc(o, buf);
 		else
-			fputs("<span class=\"d\">not in this frame</span>", o);
+			fprintf(o, "<span class=\"d\">%s</span>", _("not in this frame"));
 		fputs("</td></tr>\n", o);
 	}
 	fputs("</table>\n", o);
@@ -568,7 +585,7 @@ static void model_intro(struct lsc_report *r, FILE *o, bool link)
 	char buf[160];
 	struct lsc_strbuf b;
 	const struct lsc_frame *f = r->model;
-	fputs("Frame ", o);
+	fprintf(o, "%s ", _("Frame"));
 	if (link && f->number <= r->last_detailed)
 		fprintf(o, "<a href=\"#f%" PRIu64 "\">%" PRIu64 "</a>", f->number, f->number);
 	else
@@ -583,11 +600,13 @@ static void model(struct lsc_report *r, FILE *o)
 	const struct lsc_frame *f = r->model;
 	fprintf(o, "<section id=\"model\">\n<h2>%s</h2>\n", _("The TCP/IP layer model"));
 	if (f == NULL) {
-		fputs("<p class=\"note\">The capture holds no frames.</p>\n</section>\n", o);
+		fprintf(o, "<p class=\"note\">%s</p>\n</section>\n", _("The capture holds no frames."));
 		return;
 	}
-	fputs("<p>Every frame is a stack of headers, one inside the other: each layer adds its header in "
-	      "front of what the layer above handed it. ", o);
+	fputs("<p>", o);
+	esc(o, _("Every frame is a stack of headers, one inside the other: each layer adds its header in front of "
+	         "what the layer above handed it."));
+	fputc(' ', o);
 	model_intro(r, o, true);
 	fputs("</p>\n", o);
 	model_bar(o, f);
@@ -613,10 +632,12 @@ static void conv_row(struct lsc_report *r, FILE *o, const struct lsc_flow_conv *
 	td_text(o, "m", x.server);
 	const char *svc = lsc_report_conv_service(c);
 	td_text(o, NULL, svc != NULL ? svc : "");
-	if (c->ipproto == 6)
-		fprintf(o, "<td class=\"m\">%s<br><span class=\"d\">client %s, server %s</span></td>",
-		        lsc_tcp_state_name(c->state), lsc_tcp_state_name(c->end_state[0]),
+	if (c->ipproto == 6) {
+		fprintf(o, "<td class=\"m\">%s<br><span class=\"d\">", lsc_tcp_state_name(c->state));
+		fprintf(o, _("client %s, server %s"), lsc_tcp_state_name(c->end_state[0]),
 		        lsc_tcp_state_name(c->end_state[1]));
+		fputs("</span></td>", o);
+	}
 	else
 		fputs("<td class=\"m\">UDP</td>", o);
 	td_text(o, "m", c->history);
@@ -637,18 +658,23 @@ static void conv_table(struct lsc_report *r, FILE *o)
 	fprintf(o, "<section id=\"conversations\">\n<h2>%s</h2>\n", _("Conversations"));
 	para(o, NULL, lsc_report_conv_intro, r);
 	if (n != 0) {
-		fputs("<div class=\"scroll\"><table class=\"grid convs\">\n<thead><tr><th class=\"n\">#</th>"
-		      "<th>Proto</th><th>Client</th><th>Server</th><th>Service</th><th>State reached</th>"
-		      "<th>History</th><th class=\"n\">Frames</th><th class=\"n\">Bytes c→s</th>"
-		      "<th class=\"n\">Bytes s→c</th><th class=\"n\">Duration s</th>"
-		      "<th class=\"n\">Handshake RTT s</th><th>Notes</th></tr></thead>\n<tbody>\n", o);
+		fprintf(o, "<div class=\"scroll\"><table class=\"grid convs\">\n<thead><tr><th class=\"n\">#</th>"
+		        "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+		        "<th>%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th>"
+		        "<th class=\"n\">%s</th><th class=\"n\">%s</th>"
+		        "<th class=\"n\">%s</th><th>%s</th></tr></thead>\n<tbody>\n", _("Proto"), _("Client"),
+		        _("Server"), _("Service"), _("State reached"), _("History"), _("Frames"), _("Bytes c→s"),
+		        _("Bytes s→c"), _("Duration s"), _("Handshake RTT s"), _("Notes"));
 		for (uint32_t i = 0; i < n; i++)
 			conv_row(r, o, &c[i]);
 		fputs("</tbody></table></div>\n", o);
 	}
-	if (dropped != 0)
-		fprintf(o, "<p class=\"note\">%" PRIu64 " more conversation%s counted but not listed.</p>\n",
-		        dropped, PLURAL(dropped));
+	if (dropped != 0) {
+		fputs("<p class=\"note\">", o);
+		fprintf(o, P_("%" PRIu64 " more conversation counted but not listed.",
+		              "%" PRIu64 " more conversations counted but not listed.", dropped), dropped);
+		fputs("</p>\n", o);
+	}
 	fputs("</section>\n", o);
 }
 
@@ -680,7 +706,7 @@ static void svg_band(FILE *o, unsigned g, uint32_t first, uint32_t end)
 	int64_t y = row_y(first);
 	fprintf(o, "<rect class=\"band-%s\" x=\"1\" y=\"%" PRId64 "\" width=\"%d\" height=\"%" PRId64 "\"/>",
 	        lsc_ladder_group_name(g), y, SVG_W - 2, row_y(end) - y);
-	svg_text(o, "gl", SVG_W - 12, y + 16, "end", lsc_ladder_group_name(g));
+	svg_text(o, "gl", SVG_W - 12, y + 16, "end", _(lsc_ladder_group_name(g)));
 	fputc('\n', o);
 }
 
@@ -718,12 +744,15 @@ static void svg_participant(FILE *o, int x, const char *role, const char *addr, 
 static void svg_arrow(FILE *o, const struct lsc_flow_conv *c, const struct lsc_ladder_row *r, uint32_t k)
 {
 	struct lsc_ladder_texts t;
-	lsc_ladder_texts(&t, c, r);
+	lsc_ladder_texts(&t, c, r, true);
+	char *dot = strchr(t.time, '.'); /* a person reads the locale's separator, as on the text ladder */
+	if (dot != NULL && lsc_decimal_point()[0] == ',')
+		*dot = ',';
 
 	int64_t top = row_y(k), y = top + 24;
 	bool c2s = r->a.dir == LSC_FLOW_C2S;
 	int from = c2s ? SVG_CX : SVG_SX, to = c2s ? SVG_SX : SVG_CX, dx = c2s ? -10 : 10;
-	fprintf(o, "<a href=\"#f%" PRIu64 "\"><title>Frame %" PRIu64 ": ", r->frame, r->frame);
+	fprintf(o, "<a href=\"#f%" PRIu64 "\"><title>%s %" PRIu64 ": ", r->frame, _("Frame"), r->frame);
 	esc(o, t.label);
 	if (t.notes[0]) {
 		fputs(" — ", o);
@@ -752,15 +781,16 @@ static void svg_ladder(FILE *o, const struct lsc_ladder_diagram *d, uint32_t nro
 	int64_t h = row_y(nrows) + 18;
 	lsc_ladder_names(d, &n);
 	fprintf(o, "<svg class=\"lad\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %" PRId64 "\" "
-	           "width=\"%d\" height=\"%" PRId64 "\" role=\"img\" aria-label=\"ladder diagram of conversation %" PRIu32 "\">\n",
-	        SVG_W, h, SVG_W, h, c->id);
+	           "width=\"%d\" height=\"%" PRId64 "\" role=\"img\" aria-label=\"", SVG_W, h, SVG_W, h);
+	fprintf(o, _("ladder diagram of conversation %" PRIu32), c->id);
+	fputs("\">\n", o);
 	svg_bands(o, d);
 	for (int x = SVG_CX; x <= SVG_SX; x += SVG_SX - SVG_CX)
 		fprintf(o, "<line class=\"life\" x1=\"%d\" y1=\"56\" x2=\"%d\" y2=\"%" PRId64 "\"/>", x, x, h - 8);
 	fputc('\n', o);
-	svg_participant(o, SVG_CX, "client", n.client, lsc_report_service(c->ipproto, c->ep[0].port));
-	svg_participant(o, SVG_SX, "server", n.server, lsc_report_service(c->ipproto, c->ep[1].port));
-	svg_text(o, "gl", 14, 46, NULL, "frame · s");
+	svg_participant(o, SVG_CX, _("client"), n.client, lsc_report_service(c->ipproto, c->ep[0].port));
+	svg_participant(o, SVG_SX, _("server"), n.server, lsc_report_service(c->ipproto, c->ep[1].port));
+	svg_text(o, "gl", 14, 46, NULL, _("frame · s"));
 	fputc('\n', o);
 	uint32_t k = 0;
 	for (uint32_t i = d->head; i; i = d->rows[i - 1].next)
@@ -774,15 +804,24 @@ static void ladder_after(FILE *o, const struct lsc_flow_conv *c, uint32_t nrows)
 	char buf[160];
 	struct lsc_strbuf b;
 	fputs("<p class=\"after\">", o);
-	if (c->ipproto == 6)
-		fprintf(o, "State %s (client %s, server %s) · ", lsc_tcp_state_name(c->state),
+	if (c->ipproto == 6) {
+		fprintf(o, _("State %s (client %s, server %s)"), lsc_tcp_state_name(c->state),
 		        lsc_tcp_state_name(c->end_state[0]), lsc_tcp_state_name(c->end_state[1]));
-	fputs("history <code>", o);
+		fputs(" · ", o);
+	}
+	fprintf(o, "%s <code>", _("history"));
 	esc(o, c->history);
-	fprintf(o, "</code> · client sent %" PRIu64 " byte%s in %" PRIu64 " frame%s, server %" PRIu64
-	           " byte%s in %" PRIu64 " frame%s</p>\n",
-	        c->bytes[0], PLURAL(c->bytes[0]), c->frames[0], PLURAL(c->frames[0]),
-	        c->bytes[1], PLURAL(c->bytes[1]), c->frames[1], PLURAL(c->frames[1]));
+	/* Four counts, each with its own plural, as the text ladder's last line. */
+	char cnt[4][48];
+	for (int i = 0; i < 2; i++) {
+		snprintf(cnt[2 * i], sizeof cnt[0], P_("%" PRIu64 " byte", "%" PRIu64 " bytes", c->bytes[i]),
+		         c->bytes[i]);
+		snprintf(cnt[2 * i + 1], sizeof cnt[0], P_("%" PRIu64 " frame", "%" PRIu64 " frames", c->frames[i]),
+		         c->frames[i]);
+	}
+	fputs("</code> · ", o);
+	fprintf(o, _("client sent %s in %s, server %s in %s"), cnt[0], cnt[1], cnt[2], cnt[3]);
+	fputs("</p>\n", o);
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_report_ladder_rest(&b, c, nrows);
 	if (b.len != 0) {
@@ -800,10 +839,11 @@ static void ladder_figure(struct lsc_report *r, FILE *o, const struct lsc_flow_c
 	if (!lsc_report_diagram(r, c, &d, &nrows))
 		return;
 	lsc_ladder_names(&d, &nm);
-	fprintf(o, "<figure class=\"ladder\" id=\"c%" PRIu32 "\">\n<figcaption><b>Conversation %" PRIu32
-	           "</b> · %s · client <code>", c->id, c->id, c->ipproto == 6 ? "TCP" : "UDP");
+	fprintf(o, "<figure class=\"ladder\" id=\"c%" PRIu32 "\">\n<figcaption><b>%s %" PRIu32
+	           "</b> · %s · %s <code>", c->id, _("Conversation"), c->id, c->ipproto == 6 ? "TCP" : "UDP",
+	        _("client"));
 	esc(o, nm.client);
-	fputs("</code> → server <code>", o);
+	fprintf(o, "</code> → %s <code>", _("server"));
 	esc(o, nm.server);
 	fputs("</code>", o);
 	const char *svc = lsc_report_conv_service(c);
@@ -912,7 +952,7 @@ static void handout(struct lsc_report *r, FILE *o)
 		model_bar(o, r->model);
 		frame_crossing(o, r->model, true);
 	} else {
-		fputs("<p class=\"note\">The capture holds no frames.</p>\n", o);
+		fprintf(o, "<p class=\"note\">%s</p>\n", _("The capture holds no frames."));
 	}
 	fputs("</section>\n<section id=\"ladders\">\n<h2>", o);
 	esc(o, _("The first conversation, as a ladder"));
@@ -921,7 +961,7 @@ static void handout(struct lsc_report *r, FILE *o)
 	if (c != NULL)
 		ladder_figure(r, o, c);
 	else
-		fputs("<p class=\"note\">No TCP or UDP conversation to draw.</p>\n", o);
+		fprintf(o, "<p class=\"note\">%s</p>\n", _("No TCP or UDP conversation to draw."));
 	fputs("</section>\n</div>\n", o);
 	if (r->model != NULL) {
 		fputs("<section id=\"layers\">\n<h2>", o);
@@ -948,24 +988,27 @@ static void html_head(struct lsc_report *r, FILE *o)
 		return;
 	}
 	lsc_report_convs(r, &n, &dropped);
-	page_start(r, o, "layerscope report", NULL);
+	page_start(r, o, _("layerscope report"), NULL);
 	fputs("<p class=\"sub\">", o);
 	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64 " frame%s · %" PRIu64 " conversation%s", r->frames, PLURAL(r->frames),
-	              n + dropped, PLURAL(n + dropped));
+	lsc_sb_printf(&b, P_("%" PRIu64 " frame", "%" PRIu64 " frames", r->frames), r->frames);
+	lsc_sb_puts(&b, " · ");
+	lsc_sb_printf(&b, P_("%" PRIu64 " conversation", "%" PRIu64 " conversations", n + dropped), n + dropped);
 	if (r->frames != 0) {
-		lsc_sb_puts(&b, " · from ");
+		lsc_sb_puts(&b, _(" · from "));
 		lsc_report_time(r, &b, r->first_ns, r->ts_digits);
 	}
 	esc(o, buf);
-	fputs("</p>\n<nav class=\"toc\"><a href=\"#model\">Layer model</a><a href=\"#ladders\">Ladder diagrams</a>", o);
+	fprintf(o, "</p>\n<nav class=\"toc\"><a href=\"#model\">%s</a><a href=\"#ladders\">%s</a>", _("Layer model"),
+	        _("Ladder diagrams"));
 	if (r->o.calls != NULL) {
 		fputs("<a href=\"#timeline\">", o);
 		esc(o, _("Socket calls and frames"));
 		fputs("</a>", o);
 	}
-	fputs("<a href=\"#conversations\">Conversations</a><a href=\"#frames\">Frames</a>"
-	      "<a href=\"#summary\">Capture summary</a></nav>\n</header>\n<main>\n", o);
+	fprintf(o, "<a href=\"#conversations\">%s</a><a href=\"#frames\">%s</a>"
+	        "<a href=\"#summary\">%s</a></nav>\n</header>\n<main>\n", _("Conversations"), _("Frames"),
+	        _("Capture summary"));
 	/* What a student looks at first (the layers, the ladders) comes first; the file's facts at the end. */
 	model(r, o);
 	ladders(r, o);
@@ -981,12 +1024,16 @@ static void html_tail(struct lsc_report *r, FILE *o)
 		fputs("</section>\n", o);
 		summary(r, o);
 	}
-	fputs("</main>\n<footer>Written by layerscope ", o);
-	esc(o, r->o.version != NULL ? r->o.version : "");
-	fputs(" from ", o);
-	esc(o, r->o.source);
-	fputs(". Derived values (names, verdicts, previews) are in <span class=\"d\">grey italics</span>; "
-	      "everything else is read from the wire.</footer>\n</body>\n</html>\n", o);
+	fputs("</main>\n<footer>", o);
+	char who[512];
+	snprintf(who, sizeof who, _("Written by layerscope %s from %s."), r->o.version != NULL ? r->o.version : "",
+	         r->o.source);
+	esc(o, who);
+	fputc(' ', o);
+	/* TRANSLATORS: HTML; keep the <span> around the words "grey italics". */
+	fputs(_("Derived values (names, verdicts, previews) are in <span class=\"d\">grey italics</span>; "
+	        "everything else is read from the wire."), o);
+	fputs("</footer>\n</body>\n</html>\n", o);
 }
 
 static int html_begin(struct lsc_report *r)

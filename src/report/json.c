@@ -181,7 +181,7 @@ static void ladder(struct lsc_report *r, struct lsc_json *j, const struct lsc_fl
 	for (uint32_t i = nrows ? d.head : 0; i; i = d.rows[i - 1].next) {
 		const struct lsc_ladder_row *row = &d.rows[i - 1];
 		struct lsc_ladder_texts t;
-		lsc_ladder_texts(&t, c, row);
+		lsc_ladder_texts(&t, c, row, false); /* JSON: English, the same in every locale */
 		lsc_json_open(j, '{');
 		key_u64(j, "frame", row->frame);
 		key_str(j, "dir", lsc_flow_dir_name(row->a.dir));

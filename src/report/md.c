@@ -105,7 +105,7 @@ static const struct lsc_report_markup markup = {
 	esc, code, derived,
 	"- **", "**: ", "\n",
 	"", "\n  - ", "", "",
-	"none",
+	N_("none"),
 };
 
 /* ---- nested boxes as text ---------------------------------------------------------- */
@@ -136,12 +136,13 @@ static void box_texts(const struct lsc_frame *f, unsigned i, struct box_text *t)
 	const struct lsc_layer *l = &f->layers[i];
 	struct lsc_strbuf b;
 	lsc_sb_init(&b, t->head, sizeof t->head);
-	lsc_sb_printf(&b, "%s · %s · ", lsc_tcpip_title(lsc_layer_tcpip(f, l)), lsc_proto_get(l->proto)->title);
+	lsc_sb_printf(&b, "%s · %s · ", lsc_tr_static(lsc_tcpip_title(lsc_layer_tcpip(f, l))),
+	              lsc_proto_get(l->proto)->title);
 	lsc_report_layer_span(&b, l);
 	if (lsc_layer_damaged(l))
-		lsc_sb_printf(&b, " · %s!", lsc_layer_damage_word(l));
+		lsc_sb_printf(&b, " · %s!", _(lsc_layer_damage_word(l)));
 	if (l->flags & LSC_LF_QUOTED)
-		lsc_sb_puts(&b, " · quoted");
+		lsc_sb_printf(&b, " · %s", _("quoted"));
 	lsc_sb_init(&b, t->sum, sizeof t->sum);
 	if (l->proto != LSC_PROTO_PAYLOAD) /* its summary is its size, already in the heading */
 		lsc_report_layer_summary(&b, f, l);
@@ -213,7 +214,7 @@ static void layer_fields(FILE *o, const struct lsc_frame *f, const struct lsc_la
 	char buf[160];
 	struct lsc_strbuf b;
 	fputs("**", o);
-	esc(o, lsc_tcpip_title(lsc_layer_tcpip(f, l)));
+	esc(o, lsc_tr_static(lsc_tcpip_title(lsc_layer_tcpip(f, l))));
 	fputs(" — ", o);
 	esc(o, lsc_proto_get(l->proto)->title);
 	fputs("** · ", o);
@@ -222,7 +223,7 @@ static void layer_fields(FILE *o, const struct lsc_frame *f, const struct lsc_la
 	esc(o, buf);
 	if (lsc_layer_damaged(l)) {
 		fputs(" · **", o);
-		esc(o, lsc_layer_damage_word(l));
+		esc(o, _(lsc_layer_damage_word(l)));
 		fputs("**", o);
 		if (l->reason != NULL) {
 			fputs(": ", o);
@@ -233,7 +234,7 @@ static void layer_fields(FILE *o, const struct lsc_frame *f, const struct lsc_la
 	lsc_report_fields_init(&rf, o, &markup);
 	lsc_fields_emit(&rf.sink, f, l);
 	if (rf.lv[0].n == 0)
-		fputs("_no fields captured_\n", o);
+		fprintf(o, "_%s_\n", _("no fields captured"));
 	fputc('\n', o);
 }
 
@@ -242,20 +243,22 @@ static void md_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 	struct md_state *st = r->fs;
 	char buf[256];
 	struct lsc_strbuf b;
-	fprintf(o, "### Frame %" PRIu64 " <a id=\"f%" PRIu64 "\"></a>\n\n", f->number, f->number);
+	fprintf(o, "### %s %" PRIu64 " <a id=\"f%" PRIu64 "\"></a>\n\n", _("Frame"), f->number, f->number);
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_report_frame_meta(r, &b, f);
 	esc(o, buf);
 	fputs("\n\n", o);
 	if (f->link_unsupported) {
-		fputs("Link type ", o);
-		esc(o, lsc_linktype_name(f->linktype));
-		fputs(" is not decoded: its bytes follow undecoded.\n\n", o);
+		char msg[160];
+		snprintf(msg, sizeof msg, _("Link type %s is not decoded: its bytes follow undecoded."),
+		         lsc_linktype_name(f->linktype));
+		esc(o, msg);
+		fputs("\n\n", o);
 	}
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_report_flow_line(&b, f);
 	if (b.len != 0) {
-		fprintf(o, "Conversation [%" PRIu32 "](#c%" PRIu32 ") · ", f->flow.id, f->flow.id);
+		fprintf(o, "%s [%" PRIu32 "](#c%" PRIu32 ") · ", _("Conversation"), f->flow.id, f->flow.id);
 		esc(o, buf);
 		fputs("\n\n", o);
 	}
@@ -264,21 +267,26 @@ static void md_frame(struct lsc_report *r, FILE *o, const struct lsc_frame *f)
 		layer_fields(o, f, &f->layers[i]);
 	if (f->has_flow) {
 		struct lsc_report_fields rf;
-		fputs("**Conversation** — what the track stage reads into the frame\n\n", o);
+		fprintf(o, "**%s** — ", _("Conversation"));
+		esc(o, _("what the track stage reads into the frame"));
+		fputs("\n\n", o);
 		lsc_report_fields_init(&rf, o, &markup);
 		lsc_flow_fields_emit(&rf.sink, f);
 		fputc('\n', o);
 	}
 	if (f->nnotes != 0) {
-		fputs("**Notes**\n\n", o);
+		fprintf(o, "**%s**\n\n", _("Notes"));
 		for (unsigned i = 0; i < f->nnotes; i++) {
 			fputs("- ", o);
-			esc(o, f->notes[i]);
+			char shown[LSC_NOTE_SHOWN];
+			esc(o, lsc_frame_note_text(f, i, shown, sizeof shown));
 			fputc('\n', o);
 		}
 		fputc('\n', o);
 	}
-	lsc_report_explain(o, r->o.explain, f, "**Why**\n\n", "- ", "\n", "\n", esc);
+	char why[64];
+	snprintf(why, sizeof why, "**%s**\n\n", _("Why"));
+	lsc_report_explain(o, r->o.explain, f, why, "- ", "\n", "\n", esc);
 	hex_block(o, st->hex, st->hex_tmp, f);
 }
 
@@ -295,9 +303,9 @@ static void row(FILE *o, const char *k, const char *v)
 
 static void mix_row(FILE *o, const struct lsc_report_mix_row *m)
 {
-	fprintf(o, "| %s | ", m->first ? lsc_tcpip_title(m->layer) : "");
+	fprintf(o, "| %s | ", m->first ? lsc_tr_static(lsc_tcpip_title(m->layer)) : "");
 	if (m->proto == NULL) {
-		fputs("_none at this layer_", o);
+		fprintf(o, "_%s_", _("none at this layer"));
 	} else {
 		esc(o, m->proto->title);
 		fputs(" (", o);
@@ -314,8 +322,10 @@ static void summary(struct lsc_report *r, FILE *o)
 {
 	fprintf(o, "## %s <a id=\"summary\"></a>\n\n| | |\n|---|---|\n", _("Capture summary"));
 	lsc_report_summary(r, row, o);
-	fputs("\n### Protocol mix by layer\n\n| Layer | Protocol | Frames | % of frames | Bytes |\n"
-	      "|---|---|---:|---:|---:|\n", o);
+	fprintf(o, "\n### %s\n\n| %s | %s | %s | %s | %s |\n|---|---|---:|---:|---:|\n",
+	        _("Protocol mix by layer"), _("Layer"), _("Protocol"), _("Frames"),
+	        /* xgettext:no-c-format */
+	        _("% of frames"), _("Bytes"));
 	lsc_report_mix(r, mix_row, o);
 	fputc('\n', o);
 }
@@ -339,27 +349,30 @@ static void model(struct lsc_report *r, FILE *o)
 	struct lsc_strbuf b;
 	fprintf(o, "## %s <a id=\"model\"></a>\n\n", _("The TCP/IP layer model"));
 	if (f == NULL) {
-		fputs("The capture holds no frames.\n\n", o);
+		fprintf(o, "%s\n\n", _("The capture holds no frames."));
 		return;
 	}
-	fputs("Every frame is a stack of headers, one inside the other: each layer adds its header in front of "
-	      "what the layer above handed it. Frame ", o);
+	esc(o, _("Every frame is a stack of headers, one inside the other: each layer adds its header in front of "
+	         "what the layer above handed it."));
+	fprintf(o, " %s ", _("Frame"));
 	if (f->number <= r->last_detailed)
 		fprintf(o, "[%" PRIu64 "](#f%" PRIu64 ")", f->number, f->number);
 	else
 		fprintf(o, "%" PRIu64, f->number);
 	para(o, lsc_report_model_intro, r);
 	boxes(o, f);
-	fprintf(o, "| Layer | What it does | In frame %" PRIu64 " |\n|---|---|---|\n", f->number);
+	fprintf(o, "| %s | %s | ", _("Layer"), _("What it does"));
+	fprintf(o, _("In frame %" PRIu64), f->number);
+	fputs(" |\n|---|---|---|\n", o);
 	for (unsigned t = 4; t-- > 0;) {
-		fprintf(o, "| %u · %s | ", t + 1, lsc_tcpip_title(t));
-		esc(o, lsc_report_model_text[t]);
+		fprintf(o, "| %u · %s | ", t + 1, _(lsc_tcpip_title(t)));
+		esc(o, _(lsc_report_model_text[t]));
 		fputs(" | ", o);
 		lsc_sb_init(&b, buf, sizeof buf);
 		if (lsc_report_model_cell(&b, f, t))
 			esc(o, buf);
 		else
-			fputs("_not in this frame_", o);
+			fprintf(o, "_%s_", _("not in this frame"));
 		fputs(" |\n", o);
 	}
 	fputc('\n', o);
@@ -380,9 +393,10 @@ static void conv_table(struct lsc_report *r, FILE *o)
 	fprintf(o, "## %s <a id=\"conversations\"></a>\n\n", _("Conversations"));
 	para(o, lsc_report_conv_intro, r);
 	if (n != 0)
-		fputs("| # | Proto | Client | Server | Service | State reached | History | Frames | Bytes c→s | "
-		      "Bytes s→c | Duration s | Handshake RTT s | Notes |\n"
-		      "|---:|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|\n", o);
+		fprintf(o, "| # | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n"
+		        "|---:|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|\n", _("Proto"), _("Client"),
+		        _("Server"), _("Service"), _("State reached"), _("History"), _("Frames"), _("Bytes c→s"),
+		        _("Bytes s→c"), _("Duration s"), _("Handshake RTT s"), _("Notes"));
 	for (uint32_t i = 0; i < n; i++) {
 		struct lsc_conv_cells x;
 		struct lsc_ladder_diagram d;
@@ -405,8 +419,12 @@ static void conv_table(struct lsc_report *r, FILE *o)
 		esc(o, x.notes);
 		fputs(" |\n", o);
 	}
-	if (dropped != 0)
-		fprintf(o, "\n%" PRIu64 " more conversation%s counted but not listed.\n", dropped, PLURAL(dropped));
+	if (dropped != 0) {
+		fputc('\n', o);
+		fprintf(o, P_("%" PRIu64 " more conversation counted but not listed.",
+		              "%" PRIu64 " more conversations counted but not listed.", dropped), dropped);
+		fputc('\n', o);
+	}
 	fputc('\n', o);
 }
 
@@ -425,9 +443,9 @@ static void ladders(struct lsc_report *r, FILE *o)
 		if (!lsc_report_diagram(r, &c[i], &d, &nrows))
 			continue;
 		const char *svc = lsc_report_conv_service(&c[i]);
-		fprintf(o, "### Conversation %" PRIu32 " <a id=\"c%" PRIu32 "\"></a>\n\n", c[i].id, c[i].id);
+		fprintf(o, "### %s %" PRIu32 " <a id=\"c%" PRIu32 "\"></a>\n\n", _("Conversation"), c[i].id, c[i].id);
 		if (svc != NULL) {
-			fputs("Service: ", o);
+			fprintf(o, "%s: ", _("Service"));
 			esc(o, svc);
 			fputs("\n\n", o);
 		}
@@ -507,8 +525,8 @@ static void md_head(struct lsc_report *r, FILE *o)
 static void md_tail(struct lsc_report *r, FILE *o)
 {
 	(void)r;
-	fputs("---\n\nWritten by layerscope. Derived values (names, verdicts, previews) are in _italics_; values read from the wire are in "
-	      "`code`.\n", o);
+	fprintf(o, "---\n\n%s\n", _("Written by layerscope. Derived values (names, verdicts, previews) are in _italics_; "
+	                          "values read from the wire are in `code`."));
 }
 
 static int md_begin(struct lsc_report *r)

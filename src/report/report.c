@@ -483,25 +483,27 @@ void lsc_report_frame_meta(const struct lsc_report *r, struct lsc_strbuf *b, con
 	int64_t rel = d == 9 ? f->rel_ns : f->rel_ns / 1000;
 	int64_t scale = d == 9 ? 1000000000 : 1000000;
 	lsc_report_time(r, b, lsc_time_ns(f->ts_sec, f->ts_nsec), d);
-	lsc_sb_printf(b, " · +%" PRId64 ".%0*" PRId64 " s · ", rel / scale, (int)d, rel % scale);
+	lsc_sb_printf(b, " · +%" PRId64 "%s%0*" PRId64 " s · ", rel / scale, lsc_decimal_point(), (int)d,
+	              rel % scale);
 	if (f->caplen != f->len)
-		lsc_sb_printf(b, "%" PRIu32 " of %" PRIu32 " bytes captured", f->caplen, f->len);
+		lsc_sb_printf(b, _("%" PRIu32 " of %" PRIu32 " bytes captured"), f->caplen, f->len);
 	else
-		lsc_sb_printf(b, "%" PRIu32 " bytes", f->caplen);
+		lsc_sb_printf(b, _("%" PRIu32 " bytes"), f->caplen); /* as the text formats' heading */
 	lsc_sb_printf(b, " · %s", lsc_linktype_name(f->linktype));
 }
 
 void lsc_report_layer_span(struct lsc_strbuf *b, const struct lsc_layer *l)
 {
 	bool payload = l->proto == LSC_PROTO_PAYLOAD;
-	lsc_sb_printf(b, "%s%" PRIu32 " B", payload ? "" : "header ", l->hdr_len);
+	lsc_sb_printf(b, "%s%" PRIu32 " B", payload ? "" : lsc_tr_static("header "), l->hdr_len);
 	if (l->cap_len == 0) {
-		lsc_sb_printf(b, ", none captured · at byte %" PRIu32, l->offset);
+		lsc_sb_printf(b, lsc_tr_static(", none captured · at byte %" PRIu32), l->offset);
 		return;
 	}
 	if (l->cap_len < l->hdr_len)
-		lsc_sb_printf(b, ", %" PRIu32 " captured", l->cap_len);
-	lsc_sb_printf(b, " · bytes %" PRIu32 "–%" PRIu64, l->offset, (uint64_t)l->offset + l->cap_len - 1);
+		lsc_sb_printf(b, lsc_tr_static(", %" PRIu32 " captured"), l->cap_len);
+	lsc_sb_printf(b, lsc_tr_static(" · bytes %" PRIu32 "–%" PRIu64), l->offset,
+	              (uint64_t)l->offset + l->cap_len - 1);
 }
 
 void lsc_report_flow_line(struct lsc_strbuf *b, const struct lsc_frame *f)
@@ -512,11 +514,11 @@ void lsc_report_flow_line(struct lsc_strbuf *b, const struct lsc_frame *f)
 	lsc_sb_printf(b, "%s · %s", lsc_flow_dir_name(f->flow.dir), lsc_flow_event_name(f->flow.event));
 	if (f->flow.step != 0) {
 		lsc_sb_puts(b, " · ");
-		lsc_flow_step_text(b, &f->flow);
+		lsc_flow_step_label(b, &f->flow);
 	}
 	if (f->flow.socket_call != LSC_CALL_NONE) {
 		lsc_sb_puts(b, " · ");
-		lsc_flow_call_text(b, f->flow.socket_call, f->flow.call_source);
+		lsc_flow_call_label(b, f->flow.socket_call, f->flow.call_source);
 	}
 	lsc_sb_puts(b, " · ");
 	lsc_ladder_label(b, &row);
@@ -574,31 +576,33 @@ void lsc_report_summary(const struct lsc_report *r, lsc_report_row_fn row, FILE 
 		lsc_report_time(r, &b, r->last_ns, r->ts_digits);
 		row(o, _("Last frame"), buf);
 		lsc_sb_init(&b, buf, sizeof buf);
-		lsc_render_duration(&b, r->last_ns - r->first_ns);
+		lsc_render_secs(&b, r->last_ns - r->first_ns); /* the locale's decimal separator */
 		lsc_sb_puts(&b, " s");
 		row(o, _("Time span"), buf);
 	}
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_sb_printf(&b, "%" PRIu64, r->frames);
 	if (r->o.filter != NULL)
-		lsc_sb_printf(&b, " matching the filter, of %" PRIu64 " read", r->frames_read);
+		lsc_sb_printf(&b, _(" matching the filter, of %" PRIu64 " read"), r->frames_read);
 	row(o, _("Frames"), buf);
 	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64 " captured", r->bytes);
+	lsc_sb_printf(&b, _("%" PRIu64 " captured"), r->bytes);
 	if (r->wire_bytes != r->bytes)
-		lsc_sb_printf(&b, ", %" PRIu64 " on the wire", r->wire_bytes);
+		lsc_sb_printf(&b, _(", %" PRIu64 " on the wire"), r->wire_bytes);
 	row(o, _("Bytes"), buf);
 	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64 " (%" PRIu32 " listed%s; %" PRIu64 " frame%s outside any)", nconv + dropped,
-	              nconv, dropped ? ", the rest counted" : "", r->untracked, PLURAL(r->untracked));
+	lsc_sb_printf(&b, _("%" PRIu64 " (%" PRIu32 " listed%s; "), nconv + dropped, nconv,
+	              dropped ? _(", the rest counted") : "");
+	lsc_sb_printf(&b, P_("%" PRIu64 " frame outside any)", "%" PRIu64 " frames outside any)", r->untracked),
+	              r->untracked);
 	row(o, _("Conversations"), buf);
 	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64 " damaged (truncated or malformed), %" PRIu64 " with notes", r->damaged,
+	lsc_sb_printf(&b, _("%" PRIu64 " damaged (truncated or malformed), %" PRIu64 " with notes"), r->damaged,
 	              r->noted);
 	row(o, _("Frames of note"), buf);
 	lsc_sb_init(&b, buf, sizeof buf);
-	lsc_sb_printf(&b, "%" PRIu64 " of %" PRIu64 "%s", r->detailed, r->frames,
-	              r->detailed < r->frames ? " (raise --frames for more)" : "");
+	lsc_sb_printf(&b, _("%" PRIu64 " of %" PRIu64 "%s"), r->detailed, r->frames,
+	              r->detailed < r->frames ? _(" (raise --frames for more)") : "");
 	row(o, _("Frames in detail"), buf);
 }
 
@@ -625,12 +629,13 @@ void lsc_report_mix(const struct lsc_report *r, lsc_report_mix_fn fn, FILE *o)
 	}
 }
 
+/* N_(): the formats show them through _(). */
 const char *const lsc_report_model_text[4] = {
-	"One hop on one medium: MAC addresses, and a type field naming what the frame carries.",
-	"Host to host across routers: IP addresses, the time to live, fragments.",
-	("Process to process: ports pick the socket; TCP adds sequence numbers, acknowledgements, "
-	 "the handshake and the teardown (UDP sends datagrams as they come)."),
-	"What the programs say: the bytes send() hands to the kernel and recv() returns.",
+	N_("One hop on one medium: MAC addresses, and a type field naming what the frame carries."),
+	N_("Host to host across routers: IP addresses, the time to live, fragments."),
+	N_("Process to process: ports pick the socket; TCP adds sequence numbers, acknowledgements, "
+	   "the handshake and the teardown (UDP sends datagrams as they come)."),
+	N_("What the programs say: the bytes send() hands to the kernel and recv() returns."),
 };
 
 bool lsc_report_model_cell(struct lsc_strbuf *b, const struct lsc_frame *f, unsigned tcpip)
@@ -649,8 +654,8 @@ bool lsc_report_model_cell(struct lsc_strbuf *b, const struct lsc_frame *f, unsi
 
 void lsc_report_model_intro(struct lsc_strbuf *b, const struct lsc_report *r)
 {
-	lsc_sb_printf(b, ", %s, shows which of its %" PRIu32 " bytes belong to which layer:",
-	              r->model_app ? "the first that carries application data" : "the first of the capture",
+	lsc_sb_printf(b, _(", %s, shows which of its %" PRIu32 " bytes belong to which layer:"),
+	              r->model_app ? _("the first that carries application data") : _("the first of the capture"),
 	              r->model->caplen);
 }
 
@@ -661,10 +666,12 @@ void lsc_report_conv_intro(struct lsc_strbuf *b, const struct lsc_report *r)
 	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
 	for (uint32_t i = 0; i < n; i++)
 		ntcp += c[i].ipproto == 6;
-	lsc_sb_printf(b, "%" PRIu64 " conversation%s: %" PRIu32 " TCP, %" PRIu32 " UDP. The client is the side "
-	              "that sent the first SYN (UDP: the first sender). The history has a letter per event, "
-	              "upper case from the client, lower case from the server (docs/flow.md).",
-	              n + dropped, PLURAL(n + dropped), ntcp, n - ntcp);
+	lsc_sb_printf(b, P_("%" PRIu64 " conversation: %" PRIu32 " TCP, %" PRIu32 " UDP.",
+	                    "%" PRIu64 " conversations: %" PRIu32 " TCP, %" PRIu32 " UDP.", n + dropped),
+	              n + dropped, ntcp, n - ntcp);
+	lsc_sb_puts(b, _(" The client is the side that sent the first SYN (UDP: the first sender). The history has "
+	                 "a letter per event, upper case from the client, lower case from the server "
+	                 "(docs/flow.md)."));
 }
 
 void lsc_report_ladder_intro(struct lsc_strbuf *b, const struct lsc_report *r)
@@ -673,11 +680,12 @@ void lsc_report_ladder_intro(struct lsc_strbuf *b, const struct lsc_report *r)
 	uint64_t dropped;
 	lsc_report_convs(r, &n, &dropped);
 	uint32_t drawn = lsc_report_ndiagrams(r);
-	lsc_sb_printf(b, "Time runs down; each arrow is one frame, labelled as tcpdump writes it (flags, relative "
-	              "sequence and acknowledgement numbers, payload length) with the socket call that most "
-	              "likely caused it. %" PRIu32 " of %" PRIu64 " conversation%s drawn%s.", drawn, n + dropped,
-	              PLURAL(n + dropped),
-	              drawn < n + dropped ? ": the others have no frame among those shown in detail" : "");
+	lsc_sb_puts(b, _("Time runs down; each arrow is one frame, labelled as tcpdump writes it (flags, relative "
+	                 "sequence and acknowledgement numbers, payload length) with the socket call that most "
+	                 "likely caused it. "));
+	lsc_sb_printf(b, P_("%" PRIu32 " of %" PRIu64 " conversation drawn%s.",
+	                    "%" PRIu32 " of %" PRIu64 " conversations drawn%s.", n + dropped), drawn, n + dropped,
+	              drawn < n + dropped ? _(": the others have no frame among those shown in detail") : "");
 	if (r->o.calls != NULL)
 		lsc_sb_printf(b, " %s", _("A call without a question mark was observed: the programs' calls were "
 		                          "recorded beside the capture. A call with one (connect()?) is inferred from "
@@ -688,18 +696,20 @@ void lsc_report_ladder_rest(struct lsc_strbuf *b, const struct lsc_flow_conv *c,
 {
 	uint64_t total = c->frames[0] + c->frames[1];
 	if (total > nrows)
-		lsc_sb_printf(b, "%" PRIu64 " later frame%s of this conversation are past the frames shown in detail "
-		              "and not drawn.", total - nrows, PLURAL(total - nrows));
+		lsc_sb_printf(b, P_("%" PRIu64 " later frame of this conversation is past the frames shown in detail "
+		                    "and not drawn.",
+		                    "%" PRIu64 " later frames of this conversation are past the frames shown in detail "
+		                    "and not drawn.", total - nrows), total - nrows);
 }
 
 void lsc_report_frames_intro(struct lsc_strbuf *b, const struct lsc_report *r)
 {
-	lsc_sb_puts(b, "Each frame as its layers, outermost first: every box holds a header's fields and, inside "
-	            "it, what the header carries; below them, the frame's bytes marked by the layer they belong "
-	            "to.");
+	lsc_sb_puts(b, _("Each frame as its layers, outermost first: every box holds a header's fields and, inside "
+	                 "it, what the header carries; below them, the frame's bytes marked by the layer they belong "
+	                 "to."));
 	if (r->detailed < r->frames)
-		lsc_sb_printf(b, " The first %" PRIu64 " of %" PRIu64 " frames are shown (--frames); the summaries "
-		              "above count them all.", r->detailed, r->frames);
+		lsc_sb_printf(b, _(" The first %" PRIu64 " of %" PRIu64 " frames are shown (--frames); the summaries "
+		                   "above count them all."), r->detailed, r->frames);
 }
 
 void lsc_report_timeline_intro(struct lsc_strbuf *b, const struct lsc_report *r)
@@ -735,7 +745,7 @@ void lsc_report_story(struct lsc_strbuf *b, const struct lsc_report *r)
 	uint64_t dropped;
 	const struct lsc_flow_conv *c = lsc_report_convs(r, &n, &dropped);
 	lsc_sb_init(&sb, span, sizeof span);
-	lsc_render_duration(&sb, r->last_ns - r->first_ns);
+	lsc_render_secs(&sb, r->last_ns - r->first_ns);
 	lsc_sb_printf(b, P_("This capture holds %" PRIu64 " frame, over %s s.", "This capture holds %" PRIu64
 	                    " frames, over %s s.", r->frames), r->frames, span);
 	struct lsc_ladder_diagram d;

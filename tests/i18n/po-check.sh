@@ -21,7 +21,7 @@ done
 
 # 1. POTFILES.in names every file that marks strings, and only files that exist.
 grep -v '^#' "$top/po/POTFILES.in" | sed '/^$/d' | sort > "$tmp/listed"
-(cd "$top" && grep -rlE '(^|[^A-Za-z0-9_])[NP]?_\("' src include --include='*.c' --include='*.h') |
+(cd "$top" && grep -rlE '(^|[^A-Za-z0-9_])([NP]?_\("|lsc_frame_note\([^,]*, *")' src include --include='*.c' --include='*.h') |
 	sort > "$tmp/marked"
 comm -13 "$tmp/listed" "$tmp/marked" | while read -r f; do
 	echo "FAIL: $f has translatable strings but is not in po/POTFILES.in"; echo x >> "$tmp/bad"
@@ -32,9 +32,10 @@ done < "$tmp/listed"
 [ -s "$tmp/bad" ] && fail=1
 
 # 2. The template is what the sources give today (same options as po/Makevars).
-(cd "$top" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 --keyword=lsc_tr_static \
-	--add-comments=TRANSLATORS: --package-name=layerscope -o "$tmp/fresh.pot" \
-	-f "$tmp/listed") || no "xgettext failed on the sources"
+opts=$(sed -n '/^XGETTEXT_OPTIONS/,/[^\\]$/p' "$top/po/Makevars" | sed 's/^XGETTEXT_OPTIONS *= *//; s/\\$//' | tr '\n\t' '  ')
+[ -n "$opts" ] || no "po/Makevars has no XGETTEXT_OPTIONS"
+# shellcheck disable=SC2086 # the options are words
+(cd "$top" && xgettext $opts -o "$tmp/fresh.pot" -f "$tmp/listed") || no "xgettext failed on the sources"
 if ! msgcmp --use-untranslated "$top/po/layerscope.pot" "$tmp/fresh.pot" 2> "$tmp/err" ||
    ! msgcmp --use-untranslated "$tmp/fresh.pot" "$top/po/layerscope.pot" 2>> "$tmp/err"; then
 	head -20 "$tmp/err"

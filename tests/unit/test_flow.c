@@ -93,6 +93,14 @@ static bool track_bytes(struct lsc_flow_tracker *t, const uint8_t *bytes, size_t
 	ann = frame.flow;
 	nnotes = frame.nnotes;
 	memcpy(notes, frame.notes, sizeof notes);
+	/* Every note's source says what its English text says: a translation is made from it. */
+	for (unsigned i = 0; i < nnotes; i++) {
+		char again[LSC_NOTE_LEN];
+		if (frame.note_src[i].fmt == NULL)
+			continue;
+		lsc_note_format(again, sizeof again, frame.note_src[i].fmt, &frame.note_src[i]);
+		assert_string_equal(again, notes[i]);
+	}
 	test_frame_free(&frame);
 	return has;
 }
@@ -310,6 +318,10 @@ static void test_close_four_steps(void **state)
 	struct lsc_strbuf b;
 	lsc_sb_init(&b, buf, sizeof buf);
 	lsc_flow_step_text(&b, &ann);
+	assert_string_equal(buf, "teardown 4/4");
+	/* The person's form: the same words in the C locale the tests run in. */
+	lsc_sb_init(&b, buf, sizeof buf);
+	lsc_flow_step_label(&b, &ann);
 	assert_string_equal(buf, "teardown 4/4");
 	lsc_flow_free(t);
 }
@@ -755,6 +767,14 @@ static void test_lru_eviction(void **state)
 	tcp_from(t, CLIENT, 1002, SERVER, 80, 1, 0, S, 1000, 0);   /* comes back new */
 	assert_int_equal(ann.id, 4);
 	assert_int_equal(retired[1], 3);
+	/* The last lookup's slot, tried before hashing, is the same conversation... */
+	tcp_from(t, SERVER, 80, CLIENT, 1002, 9, 2, S | A, 1000, 0);
+	assert_int_equal(ann.id, 4);
+	/* ...and a key whose slot went to another conversation is new again. */
+	tcp_from(t, third, 1003, SERVER, 80, 1, 0, S, 1000, 0);
+	assert_int_equal(ann.id, 5);
+	tcp_from(t, CLIENT, 1001, SERVER, 80, 3, 10, A, 1000, 0);
+	assert_int_equal(ann.id, 6);
 	lsc_flow_free(t);
 }
 
@@ -962,7 +982,7 @@ static void test_hash_flood(void **state)
 			h = old_step(h, kw_of(k, i));
 		assert_int_equal((uint32_t)h, 0x5a5a5a5au); /* they collide under the old hash */
 		bool fresh;
-		lsc_flow_table_get(t, k, lsc_flow_table_hash(t, k), &fresh);
+		lsc_flow_table_get(t, k, &fresh);
 		assert_true(fresh);
 	}
 	assert_int_equal(lsc_flow_count(t), N);
@@ -972,7 +992,7 @@ static void test_hash_flood(void **state)
 	/* Every key is found again, each within the longest chain. */
 	for (unsigned j = 0; j < N; j++) {
 		bool fresh;
-		lsc_flow_table_get(t, &keys[j], lsc_flow_table_hash(t, &keys[j]), &fresh);
+		lsc_flow_table_get(t, &keys[j], &fresh);
 		assert_false(fresh);
 	}
 	lsc_flow_free(t);
@@ -1037,6 +1057,12 @@ static void test_names(void **state)
 	assert_string_equal(call, "connect()?");
 	lsc_sb_init(&cb, call, sizeof call);
 	lsc_flow_call_text(&cb, LSC_CALL_NONE, LSC_CALL_INFERRED);
+	assert_string_equal(call, "");
+	lsc_sb_init(&cb, call, sizeof call);
+	lsc_flow_call_label(&cb, LSC_CALL_LISTEN, LSC_CALL_INFERRED);
+	assert_string_equal(call, "kernel (listening socket)?");
+	lsc_sb_init(&cb, call, sizeof call);
+	lsc_flow_call_label(&cb, LSC_CALL_NONE, LSC_CALL_INFERRED);
 	assert_string_equal(call, "");
 	assert_string_equal(lsc_flow_step_name(LSC_STEP_TEARDOWN), "teardown");
 	assert_string_equal(lsc_flow_analysis_name(0), "retransmission");

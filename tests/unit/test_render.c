@@ -2,6 +2,7 @@
 /* test_render.c: the line, tree and hex renderers, rendered into memory and read back as text. */
 #include <config.h>
 
+#include <locale.h>
 #include <stdio.h>
 
 #include <pcap/dlt.h>
@@ -290,6 +291,21 @@ static void test_line_syn(void **state)
 	         summary_of(&f, LSC_PROTO_TCP, tcp, sizeof tcp));
 	assert_string_equal(out, want);
 	assert_lacks(out, "\033[");
+	free(out);
+	test_frame_free(&f);
+}
+
+/* A terminal that is not UTF-8 gets the glyphs and the summaries' arrows in ASCII, written so. */
+static void test_line_ascii(void **state)
+{
+	static struct lsc_frame f;
+	(void)state;
+	decode_at(&f, DLT_EN10MB, syn_frame, sizeof syn_frame, 6);
+	assert_non_null(setlocale(LC_CTYPE, "C"));
+	char *out = render("line", false, &f);
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	assert_string_equal(out, "1  22:13:20.123456  ETH > IPv4 > TCP  10.0.0.1 -> 10.0.0.2 ttl 64 id 4660  "
+	                         "40950 -> 8082 [S] seq 1000 win 64240 len 0\n");
 	free(out);
 	test_frame_free(&f);
 }
@@ -598,12 +614,18 @@ int main(void)
 {
 	/* Times are shown in local time: make it the same everywhere. */
 	setenv("TZ", "UTC", 1);
+	/* The glyphs are UTF-8 under a UTF-8 locale; test_line_ascii tries the other. */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL) {
+		fprintf(stderr, "test_render: the C.UTF-8 locale is missing\n");
+		return 1;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_buffer_overflow),
 		cmocka_unit_test(test_summaries_cut),
 		cmocka_unit_test(test_line_syn),
+		cmocka_unit_test(test_line_ascii),
 		cmocka_unit_test(test_line_nanoseconds_and_payload),
 		cmocka_unit_test(test_line_color),
 		cmocka_unit_test(test_line_malformed),
