@@ -25,29 +25,23 @@ fi
 mkdir -p "$tmp/locale/pt_BR/LC_MESSAGES"
 msgfmt -o "$tmp/locale/pt_BR/LC_MESSAGES/layerscope.mo" "$top/po/pt_BR.po" || exit 99
 
-# Three Ethernet/IPv4/TCP frames, checksums right, each with one word as its payload.
-python3 - "$tmp/words.pcap" <<'EOF' || exit 99
+# Three Ethernet/IPv4/TCP frames, checksums right, each with one word as its payload
+# (pcapgen.py: the capture generators' checksum and writer).
+python3 -B - "$tmp/words.pcap" "$top/tests/golden/captures" <<'EOF' || exit 99
 import struct, sys
-def csum(b):
-    if len(b) % 2:
-        b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
+sys.path.insert(0, sys.argv[2])
+import pcapgen
 src, dst = bytes([10, 1, 1, 5]), bytes([10, 1, 1, 1])
-out = [struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)]
-seq = 1
+frames, seq = [], 1
 for i, word in enumerate([b'yes', b'correct', b'unknown']):
     tcp = struct.pack('!HHIIBBHHH', 43248, 8082, seq, 1, 5 << 4, 0x18, 502, 0, 0) + word
     pseudo = src + dst + struct.pack('!BBH', 0, 6, len(tcp))
-    tcp = tcp[:16] + struct.pack('!H', csum(pseudo + tcp)) + tcp[18:]
+    tcp = tcp[:16] + struct.pack('!H', pcapgen.csum(pseudo + tcp)) + tcp[18:]
     ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp), i + 1, 0x4000, 64, 6, 0, src, dst)
-    ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
-    frame = b'\x02\0\0\0\0\x01' + b'\x02\0\0\0\0\x05' + b'\x08\x00' + ip + tcp
-    out.append(struct.pack('<IIII', 1700000000 + i, 0, len(frame), len(frame)) + frame)
+    ip = ip[:10] + struct.pack('!H', pcapgen.csum(ip)) + ip[12:]
+    frames.append(b'\x02\0\0\0\0\x01' + b'\x02\0\0\0\0\x05' + b'\x08\x00' + ip + tcp)
     seq += len(word)
-open(sys.argv[1], 'wb').write(b''.join(out))
+pcapgen.write_pcap(sys.argv[1], pcapgen.LINKTYPE_EN10MB, pcapgen.numbered(frames))
 EOF
 
 pt() { env LC_ALL=pt_BR.UTF-8 LANGUAGE= LAYERSCOPE_LOCALEDIR="$tmp/locale" TZ=UTC "$bin" "$@"; }
