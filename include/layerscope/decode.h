@@ -97,6 +97,12 @@ struct lsc_proto_info {
 	/* One-line summary of the layer for the line and tree formats. */
 	void (*summary)(struct lsc_strbuf *b, const struct lsc_frame *f,
 	                const struct lsc_layer *l);
+	/*
+	 * Where the layer says the frame goes, for the views that name only that
+	 * (-f stack, the demo's timeline): its two ends, "src → dst" (addresses,
+	 * or ports), or a VLAN's id; NULL for a protocol that names none.
+	 */
+	void (*addrs)(struct lsc_strbuf *b, const struct lsc_layer *l);
 };
 
 /* The protocol table, indexed by enum lsc_proto. */

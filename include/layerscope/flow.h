@@ -59,6 +59,7 @@ enum lsc_flow_event {
 	LSC_EV_WINDOW_UPDATE,
 	LSC_EV_KEEP_ALIVE,
 	LSC_EV_DATAGRAM,
+	LSC_EV_NO_ACK, /* neither SYN, RST nor ACK: no TCP stack sends it (a raw socket's probe) */
 	LSC_EV_COUNT
 };
 

@@ -169,6 +169,7 @@ struct lsc_ipv4 {
 struct lsc_ip6ext {
 	uint8_t type;   /* the header's own type (the previous next-header value) */
 	uint16_t length; /* bytes */
+	bool cut;        /* the capture ends inside it: listed, not walked (ext_count leaves it out) */
 };
 
 struct lsc_ipv6 {

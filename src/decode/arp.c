@@ -171,5 +171,5 @@ static void arp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 
 const struct lsc_proto_info lsc_proto_arp = {
 	LSC_PROTO_ARP, LSC_TCPIP_NETWORK, "arp", "ARP", "Address Resolution Protocol",
-	decode_arp, arp_fields, LSC_NELEM(arp_fields), arp_summary,
+	decode_arp, arp_fields, LSC_NELEM(arp_fields), arp_summary, NULL,
 };

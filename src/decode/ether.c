@@ -55,15 +55,20 @@ static const struct lsc_field eth_fields[] = {
 	LSC_FIELD("type", N_("Type"), LSC_FT_HEX, eth.type, 14, lsc_field_ethertype_or_length),
 };
 
-static void eth_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
+static void eth_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
 {
-	(void)f;
 	lsc_sb_mac(b, l->u.eth.src);
 	lsc_sb_puts(b, b->ascii ? " -> " : " → ");
 	lsc_sb_mac(b, l->u.eth.dst);
 }
 
+static void eth_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
+{
+	(void)f;
+	eth_addrs(b, l);
+}
+
 const struct lsc_proto_info lsc_proto_eth = {
 	LSC_PROTO_ETH, LSC_TCPIP_LINK, "eth", "ETH", "Ethernet II",
-	decode_eth, eth_fields, LSC_NELEM(eth_fields), eth_summary,
+	decode_eth, eth_fields, LSC_NELEM(eth_fields), eth_summary, eth_addrs,
 };

@@ -214,5 +214,5 @@ void lsc_icmp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const str
 
 const struct lsc_proto_info lsc_proto_icmp = {
 	LSC_PROTO_ICMP, LSC_TCPIP_TRANSPORT, "icmp", "ICMP", "Internet Control Message Protocol",
-	lsc_icmp_decode, lsc_icmp_fields, LSC_ICMP_NFIELDS, lsc_icmp_summary,
+	lsc_icmp_decode, lsc_icmp_fields, LSC_ICMP_NFIELDS, lsc_icmp_summary, NULL,
 };

@@ -329,5 +329,5 @@ const struct lsc_icmp_kind lsc_icmpv6_kind = {
 
 const struct lsc_proto_info lsc_proto_icmpv6 = {
 	LSC_PROTO_ICMPV6, LSC_TCPIP_TRANSPORT, "icmpv6", "ICMPv6", "Internet Control Message Protocol for IPv6",
-	lsc_icmp_decode, lsc_icmp_fields, LSC_ICMP_NFIELDS, lsc_icmp_summary,
+	lsc_icmp_decode, lsc_icmp_fields, LSC_ICMP_NFIELDS, lsc_icmp_summary, NULL,
 };

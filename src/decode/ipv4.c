@@ -260,6 +260,13 @@ static const struct lsc_field ipv4_fields[] = {
 	LSC_FIELD_CUSTOM("final_dst", N_("Route ends at"), 20, emit_final_dst),
 };
 
+static void ipv4_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
+{
+	lsc_sb_ipv4(b, l->u.ipv4.src);
+	lsc_sb_puts(b, " → ");
+	lsc_sb_ipv4(b, l->u.ipv4.dst);
+}
+
 static void ipv4_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	const struct lsc_ipv4 *ip = &l->u.ipv4;
@@ -287,5 +294,5 @@ static void ipv4_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 
 const struct lsc_proto_info lsc_proto_ipv4 = {
 	LSC_PROTO_IPV4, LSC_TCPIP_NETWORK, "ipv4", "IPv4", "Internet Protocol version 4",
-	decode_ipv4, ipv4_fields, LSC_NELEM(ipv4_fields), ipv4_summary,
+	decode_ipv4, ipv4_fields, LSC_NELEM(ipv4_fields), ipv4_summary, ipv4_addrs,
 };

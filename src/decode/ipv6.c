@@ -103,6 +103,22 @@ static void record_ext(struct lsc_ipv6 *ip, uint8_t type, uint32_t len)
 }
 
 /*
+ * A header the capture ends inside is listed too, marked cut, so every format
+ * names what was there (tcpdump's [|hbhopt]); it is not counted as walked.
+ * Its length is its own byte's, or the least any header is (8) when the
+ * capture ends before that byte.
+ */
+static void record_cut(struct lsc_ipv6 *ip, uint8_t type, uint32_t len)
+{
+	if (ip->next_ext < LSC_MAX_IP6_EXT) {
+		ip->ext[ip->next_ext].type = type;
+		ip->ext[ip->next_ext].length = (uint16_t)len;
+		ip->ext[ip->next_ext].cut = true;
+		ip->next_ext++;
+	}
+}
+
+/*
  * Walks the extension headers inside the first `claim` payload bytes.
  * Returns the header type that follows them; on an impossible or cut
  * header the layer is marked and the walk stops.
@@ -127,6 +143,7 @@ static uint8_t walk_ext(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur
 			break;
 		}
 		if (lsc_cur_u8(&body, &nxt) || lsc_cur_u8(&body, &len_byte)) {
+			record_cut(ip, nh, ext_len(nh, 0));
 			lsc_layer_truncated(l, "IPv6 extension header cut short");
 			break;
 		}
@@ -137,6 +154,7 @@ static uint8_t walk_ext(struct lsc_frame *f, struct lsc_layer *l, struct lsc_cur
 			break;
 		}
 		if (len - 2 > lsc_cur_left(&body)) {
+			record_cut(ip, nh, len);
 			lsc_layer_truncated(l, "IPv6 extension header cut short");
 			break;
 		}
@@ -232,6 +250,8 @@ static void emit_ext(struct lsc_sink *s, const struct lsc_frame *f, const struct
 		s->ops->open(s, NULL, NULL, false);
 		s->ops->uint(s, "type", N_("Type"), ip->ext[i].type, 0, lsc_ipproto_name(ip->ext[i].type));
 		s->ops->uint(s, "length", N_("Length"), ip->ext[i].length, 0, NULL);
+		if (ip->ext[i].cut)
+			s->ops->boolean(s, "truncated", N_("Truncated"), 1, NULL);
 		s->ops->close(s, false);
 	}
 	s->ops->close(s, true);
@@ -275,6 +295,13 @@ static const struct lsc_field ipv6_fields[] = {
 	LSC_FIELD_CUSTOM("extras", N_("Extension header fields"), 40, emit_extras),
 };
 
+static void ipv6_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
+{
+	lsc_sb_ipv6(b, l->u.ipv6.src);
+	lsc_sb_puts(b, " → ");
+	lsc_sb_ipv6(b, l->u.ipv6.dst);
+}
+
 static void ipv6_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	const struct lsc_ipv6 *ip = &l->u.ipv6;
@@ -302,5 +329,5 @@ static void ipv6_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 
 const struct lsc_proto_info lsc_proto_ipv6 = {
 	LSC_PROTO_IPV6, LSC_TCPIP_NETWORK, "ipv6", "IPv6", "Internet Protocol version 6",
-	decode_ipv6, ipv6_fields, LSC_NELEM(ipv6_fields), ipv6_summary,
+	decode_ipv6, ipv6_fields, LSC_NELEM(ipv6_fields), ipv6_summary, ipv6_addrs,
 };

@@ -161,5 +161,5 @@ static void llc_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 
 const struct lsc_proto_info lsc_proto_llc = {
 	LSC_PROTO_LLC, LSC_TCPIP_LINK, "llc", "LLC", "IEEE 802.2 Logical Link Control",
-	decode_llc, llc_fields, LSC_NELEM(llc_fields), llc_summary,
+	decode_llc, llc_fields, LSC_NELEM(llc_fields), llc_summary, NULL,
 };

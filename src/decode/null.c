@@ -99,5 +99,5 @@ static void null_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 
 const struct lsc_proto_info lsc_proto_null = {
 	LSC_PROTO_NULL, LSC_TCPIP_LINK, "null", "NULL", "BSD loopback",
-	decode_null, null_fields, LSC_NELEM(null_fields), null_summary,
+	decode_null, null_fields, LSC_NELEM(null_fields), null_summary, NULL,
 };

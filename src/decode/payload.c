@@ -49,5 +49,5 @@ static void payload_summary(struct lsc_strbuf *b, const struct lsc_frame *f, con
 
 const struct lsc_proto_info lsc_proto_payload = {
 	LSC_PROTO_PAYLOAD, LSC_TCPIP_APPLICATION, "payload", "Payload", "Payload",
-	decode_payload, payload_fields, LSC_NELEM(payload_fields), payload_summary,
+	decode_payload, payload_fields, LSC_NELEM(payload_fields), payload_summary, NULL,
 };

@@ -165,5 +165,5 @@ static const struct lsc_field sll_fields[] = {
 
 const struct lsc_proto_info lsc_proto_sll = {
 	LSC_PROTO_SLL, LSC_TCPIP_LINK, "sll", "SLL", "Linux cooked capture v1",
-	decode_sll, sll_fields, LSC_NELEM(sll_fields), lsc_sll_summary,
+	decode_sll, sll_fields, LSC_NELEM(sll_fields), lsc_sll_summary, NULL,
 };

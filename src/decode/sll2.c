@@ -35,5 +35,5 @@ static const struct lsc_field sll2_fields[] = {
 
 const struct lsc_proto_info lsc_proto_sll2 = {
 	LSC_PROTO_SLL2, LSC_TCPIP_LINK, "sll2", "SLL2", "Linux cooked capture v2",
-	decode_sll2, sll2_fields, LSC_NELEM(sll2_fields), lsc_sll_summary,
+	decode_sll2, sll2_fields, LSC_NELEM(sll2_fields), lsc_sll_summary, NULL,
 };

@@ -191,6 +191,19 @@ static void emit_flags(struct lsc_sink *s, const struct lsc_frame *f, const stru
 	s->ops->close(s, true);
 }
 
+/*
+ * AE (RFC 9768's Accurate ECN bit, RFC 3540's NS before it) is not one of the
+ * eight names the contract's "flags" list holds, so it is a field of its own,
+ * there only when set (tshark's tcp.flags.ae).
+ */
+static void emit_ae(struct lsc_sink *s, const struct lsc_frame *f, const struct lsc_layer *l,
+                    const struct lsc_field *fd)
+{
+	(void)f;
+	if (l->u.tcp.flags & LSC_TCP_AE)
+		s->ops->boolean(s, fd->key, fd->label, 1, NULL);
+}
+
 static const char *opt_key(uint8_t kind)
 {
 	switch (kind) {
@@ -300,6 +313,7 @@ static const struct lsc_field tcp_fields[] = {
 	LSC_FIELD("ack", N_("Acknowledgment number (raw)"), LSC_FT_UINT, tcp.ack, 12, NULL),
 	LSC_FIELD("data_offset", N_("Header length"), LSC_FT_UINT, tcp.data_offset, 13, NULL),
 	LSC_FIELD_CUSTOM("flags", N_("Flags"), 14, emit_flags),
+	LSC_FIELD_CUSTOM("ae", N_("Accurate ECN (AE)"), 13, emit_ae),
 	LSC_FIELD("flags_raw", N_("Flag bits"), LSC_FT_HEX, tcp.flags, 14, NULL),
 	LSC_FIELD("window", N_("Window"), LSC_FT_UINT, tcp.window, 16, NULL),
 	LSC_FIELD("checksum", N_("Checksum"), LSC_FT_HEX, tcp.checksum, 18, NULL),
@@ -311,16 +325,21 @@ static const struct lsc_field tcp_fields[] = {
 	LSC_FIELD_CUSTOM("payload_captured", N_("Payload captured"), 20, emit_captured),
 };
 
-/* tcpdump's flag letters: S F R P . (ACK) U E W. */
-/* The letters at p (at most FLAG_LETTERS_MAX bytes); returns the end. */
-#define FLAG_LETTERS_MAX 8
+/*
+ * tcpdump's flag letters, in its order: F S R P . (ACK) U E W, and e for AE
+ * (as tcpdump releases after 4.99.3 print it); "none" when none of the nine
+ * is set, the reserved bits aside.  The letters at p (at most
+ * FLAG_LETTERS_MAX bytes); returns the end.
+ */
+#define FLAG_LETTERS_MAX 9
 static char *flag_letters(char *p, uint16_t flags)
 {
 	static const struct { uint16_t bit; char ch; } letters[] = {
-		{ LSC_TCP_SYN, 'S' }, { LSC_TCP_FIN, 'F' }, { LSC_TCP_RST, 'R' }, { LSC_TCP_PSH, 'P' },
+		{ LSC_TCP_FIN, 'F' }, { LSC_TCP_SYN, 'S' }, { LSC_TCP_RST, 'R' }, { LSC_TCP_PSH, 'P' },
 		{ LSC_TCP_ACK, '.' }, { LSC_TCP_URG, 'U' }, { LSC_TCP_ECE, 'E' }, { LSC_TCP_CWR, 'W' },
+		{ LSC_TCP_AE, 'e' },
 	};
-	if ((flags & 0xff) == 0)
+	if ((flags & 0x1ff) == 0)
 		return lsc_w_lit(p, "none");
 	for (size_t i = 0; i < LSC_NELEM(letters); i++)
 		if (flags & letters[i].bit)
@@ -333,6 +352,11 @@ void lsc_tcp_flag_letters(struct lsc_strbuf *b, uint16_t flags)
 	char tmp[FLAG_LETTERS_MAX];
 	char *start = lsc_sb_reserve(b, sizeof tmp, tmp);
 	lsc_sb_commit(b, tmp, start, flag_letters(start, flags));
+}
+
+static void tcp_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
+{
+	lsc_sb_printf(b, "%u → %u", l->u.tcp.sport, l->u.tcp.dport);
 }
 
 static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
@@ -373,5 +397,5 @@ static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 
 const struct lsc_proto_info lsc_proto_tcp = {
 	LSC_PROTO_TCP, LSC_TCPIP_TRANSPORT, "tcp", "TCP", "Transmission Control Protocol",
-	decode_tcp, tcp_fields, LSC_NELEM(tcp_fields), tcp_summary,
+	decode_tcp, tcp_fields, LSC_NELEM(tcp_fields), tcp_summary, tcp_addrs,
 };

@@ -53,6 +53,11 @@ static const struct lsc_field udp_fields[] = {
 	LSC_FIELD_CUSTOM("payload_captured", N_("Payload captured"), 8, emit_captured),
 };
 
+static void udp_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
+{
+	lsc_sb_printf(b, "%u → %u", l->u.udp.sport, l->u.udp.dport);
+}
+
 static void udp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	(void)f;
@@ -73,5 +78,5 @@ static void udp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 
 const struct lsc_proto_info lsc_proto_udp = {
 	LSC_PROTO_UDP, LSC_TCPIP_TRANSPORT, "udp", "UDP", "User Datagram Protocol",
-	decode_udp, udp_fields, LSC_NELEM(udp_fields), udp_summary,
+	decode_udp, udp_fields, LSC_NELEM(udp_fields), udp_summary, udp_addrs,
 };

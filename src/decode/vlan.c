@@ -78,6 +78,11 @@ static const struct lsc_field vlan_fields[] = {
 	LSC_FIELD("type", N_("Type"), LSC_FT_HEX, vlan.type, 4, lsc_field_ethertype_or_length),
 };
 
+static void vlan_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
+{
+	lsc_sb_printf(b, "%u", l->u.vlan.id);
+}
+
 static void vlan_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)
 {
 	const struct lsc_vlan *v = &l->u.vlan;
@@ -89,5 +94,5 @@ static void vlan_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 
 const struct lsc_proto_info lsc_proto_vlan = {
 	LSC_PROTO_VLAN, LSC_TCPIP_LINK, "vlan", "VLAN", "IEEE 802.1Q Virtual LAN tag",
-	decode_vlan, vlan_fields, LSC_NELEM(vlan_fields), vlan_summary,
+	decode_vlan, vlan_fields, LSC_NELEM(vlan_fields), vlan_summary, vlan_addrs,
 };

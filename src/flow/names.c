@@ -21,7 +21,7 @@ static const char *const state_names[LSC_TCPS_COUNT] = {
 static const char *const event_names[LSC_EV_COUNT] = {
 	NULL, "syn", "syn-ack", "handshake-ack", "data", "ack", "fin", "rst",
 	N_("retransmission"), N_("out-of-order"), N_("duplicate-ack"), N_("zero-window"),
-	N_("window-update"), N_("keep-alive"), "datagram",
+	N_("window-update"), N_("keep-alive"), "datagram", "no-ack",
 };
 
 /* JSON's "socket_call" values; the text formats show their translations (lsc_flow_call_label). */

@@ -476,10 +476,28 @@ static void rst_segment(struct conv *c, unsigned r, struct lsc_frame *f)
 	tc->reset = true;
 }
 
+/*
+ * Rule: a segment with neither SYN, RST nor ACK (no flag at all, tcpdump's
+ * "[none]", or only PSH, URG, ECE, CWR, AE) came from a raw socket: every
+ * segment after the SYN carries ACK (RFC 9293 3.4), so no TCP stack sends
+ * one, and the receiver drops it (3.10.7.4).  A port scan's NULL probe is
+ * one.  It is no ACK, whatever its data or the heuristics say.
+ */
+static bool no_ack_rule(struct lsc_flow_ann *a, const struct seg *s)
+{
+	if (a->event != LSC_EV_NONE || (s->fl & (SYN | RST | ACK)))
+		return false;
+	a->event = LSC_EV_NO_ACK;
+	a->socket_call = LSC_CALL_RAW;
+	return true;
+}
+
 /* Data, plain ACKs, and what the expert flags make of them. */
 static void settle_event(struct lsc_flow_ann *a, const struct seg *s)
 {
 	uint32_t an = a->analysis;
+	if (no_ack_rule(a, s))
+		return;
 	if (s->len > 0 && (a->event == LSC_EV_NONE || a->event == LSC_EV_HANDSHAKE_ACK)) {
 		a->event = LSC_EV_DATA;
 		a->socket_call = LSC_CALL_SEND;

@@ -21,10 +21,10 @@
 
 /*
  * _() for a string of static storage that never changes (a field table's N_()
- * label), remembered by its address: a renderer asks for the same forty labels
- * every frame, and gettext's lookup (locks, environment, hashing) cost two
- * thirds of -f tree.  Never for text built at run time.  A format stays
- * checked through it (format_arg), as through _().
+ * label), remembered by its address: a renderer asks for the same labels every
+ * frame, and each gettext lookup takes locks, reads the environment and
+ * hashes the string again.  Never for text built at run time.  A format
+ * stays checked through it (format_arg), as through _().
  */
 const char *lsc_tr_static(const char *msgid) __attribute__((format_arg(1)));
 

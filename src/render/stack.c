@@ -92,51 +92,37 @@ static void header_text(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 		lsc_sb_puts(b, _(" (cut short in the capture)"));
 		return;
 	}
+	/* Where it goes, in the protocol's own words (the timeline's too), then what the crossing adds. */
+	if (pi->addrs != NULL) {
+		lsc_sb_puts(b, pi->tcpip == LSC_TCPIP_TRANSPORT ? _(" ports ") : " ");
+		pi->addrs(b, l);
+	}
 	switch (l->proto) {
-	case LSC_PROTO_ETH:
-		lsc_sb_putc(b, ' ');
-		lsc_sb_mac(b, l->u.eth.src);
-		lsc_sb_puts(b, " → ");
-		lsc_sb_mac(b, l->u.eth.dst);
-		break;
-	case LSC_PROTO_VLAN:
-		lsc_sb_printf(b, _(" tag: VLAN %u"), l->u.vlan.id);
-		break;
 	case LSC_PROTO_SLL:
 	case LSC_PROTO_SLL2:
 		lsc_sb_puts(b, _(": written by the capture, not sent"));
 		break;
 	case LSC_PROTO_IPV4:
-		lsc_sb_putc(b, ' ');
-		lsc_sb_ipv4(b, l->u.ipv4.src);
-		lsc_sb_puts(b, " → ");
-		lsc_sb_ipv4(b, l->u.ipv4.dst);
 		lsc_sb_printf(b, ", TTL %u", l->u.ipv4.ttl);
 		break;
 	case LSC_PROTO_IPV6:
-		lsc_sb_putc(b, ' ');
-		lsc_sb_ipv6(b, l->u.ipv6.src);
-		lsc_sb_puts(b, " → ");
-		lsc_sb_ipv6(b, l->u.ipv6.dst);
 		lsc_sb_printf(b, _(", hop limit %u"), l->u.ipv6.hop_limit);
 		break;
 	case LSC_PROTO_TCP: {
-		char flags[16];
-		struct lsc_strbuf fb;
-		lsc_sb_init(&fb, flags, sizeof flags);
-		lsc_tcp_flag_letters(&fb, l->u.tcp.flags);
-		lsc_sb_printf(b, _(" ports %u → %u, [%s]"), l->u.tcp.sport, l->u.tcp.dport, flags);
-		if (f->has_flow && f->flow.tcp)
-			lsc_sb_printf(b, _(" seq %" PRIu32 " ack %" PRIu32), f->flow.rel_seq, f->flow.rel_ack);
+		lsc_sb_puts(b, ", [");
+		lsc_tcp_flag_letters(b, l->u.tcp.flags);
+		lsc_sb_putc(b, ']');
+		bool rel = f->has_flow && f->flow.tcp;
+		/* Without the ACK flag the acknowledgment field means nothing: not shown, as on the line. */
+		if (l->u.tcp.flags & LSC_TCP_ACK)
+			lsc_sb_printf(b, _(" seq %" PRIu32 " ack %" PRIu32), rel ? f->flow.rel_seq : l->u.tcp.seq,
+			              rel ? f->flow.rel_ack : l->u.tcp.ack);
 		else
-			lsc_sb_printf(b, _(" seq %" PRIu32 " ack %" PRIu32), l->u.tcp.seq, l->u.tcp.ack);
+			lsc_sb_printf(b, _(" seq %" PRIu32), rel ? f->flow.rel_seq : l->u.tcp.seq);
 		break;
 	}
-	case LSC_PROTO_UDP:
-		lsc_sb_printf(b, _(" ports %u → %u"), l->u.udp.sport, l->u.udp.dport);
-		break;
 	default:
-		if (pi->summary != NULL) {
+		if (pi->addrs == NULL && pi->summary != NULL) {
 			lsc_sb_puts(b, ": ");
 			pi->summary(b, f, l);
 		}

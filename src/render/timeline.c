@@ -445,39 +445,10 @@ static void layer_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
 		return;
 	}
 	lsc_sb_puts(b, pi->abbrev);
-	if (l->cap_len < l->hdr_len || (l->flags & LSC_LF_QUOTED))
+	if (l->cap_len < l->hdr_len || (l->flags & LSC_LF_QUOTED) || pi->addrs == NULL)
 		return;
-	switch (l->proto) {
-	case LSC_PROTO_ETH:
-		lsc_sb_putc(b, ' ');
-		lsc_sb_mac(b, l->u.eth.src);
-		lsc_sb_puts(b, " → ");
-		lsc_sb_mac(b, l->u.eth.dst);
-		break;
-	case LSC_PROTO_VLAN:
-		lsc_sb_printf(b, " %u", l->u.vlan.id);
-		break;
-	case LSC_PROTO_IPV4:
-		lsc_sb_putc(b, ' ');
-		lsc_sb_ipv4(b, l->u.ipv4.src);
-		lsc_sb_puts(b, " → ");
-		lsc_sb_ipv4(b, l->u.ipv4.dst);
-		break;
-	case LSC_PROTO_IPV6:
-		lsc_sb_putc(b, ' ');
-		lsc_sb_ipv6(b, l->u.ipv6.src);
-		lsc_sb_puts(b, " → ");
-		lsc_sb_ipv6(b, l->u.ipv6.dst);
-		break;
-	case LSC_PROTO_TCP:
-		lsc_sb_printf(b, " %u → %u", l->u.tcp.sport, l->u.tcp.dport);
-		break;
-	case LSC_PROTO_UDP:
-		lsc_sb_printf(b, " %u → %u", l->u.udp.sport, l->u.udp.dport);
-		break;
-	default:
-		break;
-	}
+	lsc_sb_putc(b, ' ');
+	pi->addrs(b, l);
 }
 
 static void put_layers(struct lsc_timeline *tl, const struct lsc_frame *f)

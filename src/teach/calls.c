@@ -33,7 +33,11 @@ static int64_t parse_stamp(const char *s)
 	size_t digits = strlen(frac);
 	for (size_t i = 0; i < 9; i++)
 		ns = ns * 10 + (i < digits ? frac[i] - '0' : 0);
-	return (int64_t)timegm(&tm) * 1000000000LL + ns;
+	/* Before 1970 or past 2262 the nanoseconds do not fit the int64_t every time here is: not a time. */
+	time_t sec = timegm(&tm);
+	if (sec < 0 || (int64_t)sec > (INT64_MAX - ns) / 1000000000LL)
+		return -1;
+	return (int64_t)sec * 1000000000LL + ns;
 }
 
 /* "10.1.1.5:41994" or "[fd00::5]:41994" (up to a ')' or the end) into a name for `role`; false when neither. */

@@ -123,6 +123,10 @@ static const struct ex_entry catalogue[LSC_EX_COUNT] = {
 	[LSC_EX_RST] = { "rst", N_(
 		"A RST ends the connection at once, without the four-step teardown: bytes not yet read are "
 		"lost, and the other program's next call fails with ECONNRESET. RFC 9293 §3.5.2.") },
+	[LSC_EX_NO_ACK] = { "no-ack", N_(
+		"A segment without the ACK flag, and no SYN or RST either: no kernel's TCP sends one, since "
+		"every segment after the SYN carries ACK. A program built it on a raw socket, as a port "
+		"scan's probe is built, and the receiving kernel drops it. RFC 9293 §3.4, §3.10.7.4.") },
 	[LSC_EX_RETRANSMISSION] = { "retransmission", N_(
 		"Frame {frame} sends again the bytes of frame {ref}: no ACK for them came back within the "
 		"retransmission timeout (RTO, 200 ms at least on Linux), so the {from}'s kernel sends them "
@@ -597,6 +601,9 @@ static unsigned explain_tcp(struct lsc_explainer *e, const struct lsc_frame *f, 
 			n += say(e, LSC_EX_TIME_WAIT, v, fn, ctx);
 		else if (t->payload_length == 0)
 			n += say(e, LSC_EX_PURE_ACK, v, fn, ctx);
+		break;
+	case LSC_EV_NO_ACK:
+		n += say(e, LSC_EX_NO_ACK, v, fn, ctx);
 		break;
 	case LSC_EV_FIN:
 		n += say(e, c->first_fin_dir == a->dir ? LSC_EX_FIN : LSC_EX_SECOND_FIN, v, fn, ctx);

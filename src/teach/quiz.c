@@ -326,7 +326,15 @@ static void fmt(char *buf, size_t cap, const char *f, va_list ap)
 	vsnprintf(buf, cap, f, ap);
 }
 
-static struct lsc_quiz_q *add(struct gen *g, enum kind k, uint64_t frame, const char *path, const char *value)
+/*
+ * Every question starts here: its kind, the frame that proves the answer, and
+ * the `read -f json` key there ("LAYER.FIELD") with the value it must hold,
+ * written by vfmt.  NULL when the list is full: the caller asks nothing.
+ */
+static struct lsc_quiz_q *ask_at(struct gen *g, enum kind k, uint64_t frame, const char *layer, const char *field,
+                                 const char *vfmt, ...) __attribute__((format(printf, 6, 7)));
+static struct lsc_quiz_q *ask_at(struct gen *g, enum kind k, uint64_t frame, const char *layer, const char *field,
+                                 const char *vfmt, ...)
 {
 	if (g->n == g->cap)
 		return NULL;
@@ -334,8 +342,11 @@ static struct lsc_quiz_q *add(struct gen *g, enum kind k, uint64_t frame, const 
 	memset(qq, 0, sizeof *qq);
 	qq->kind = kind_names[k];
 	qq->frame = frame;
-	snprintf(qq->path, sizeof qq->path, "%s", path);
-	snprintf(qq->value, sizeof qq->value, "%s", value);
+	snprintf(qq->path, sizeof qq->path, "%s.%s", layer, field);
+	va_list ap;
+	va_start(ap, vfmt);
+	fmt(qq->value, sizeof qq->value, vfmt, ap);
+	va_end(ap);
 	g->kind_count[k]++;
 	return qq;
 }
@@ -368,11 +379,6 @@ static void number_answer(struct lsc_quiz_q *qq, uint64_t n, bool is_frame, cons
 		snprintf(qq->answer, sizeof qq->answer, "%llu", (unsigned long long)n);
 }
 
-static void quoted(char *buf, size_t cap, const char *s)
-{
-	snprintf(buf, cap, "\"%s\"", s);
-}
-
 static const char *net_key(unsigned family)
 {
 	return family == 4 ? "layers[ipv4]" : "layers[ipv6]";
@@ -381,6 +387,12 @@ static const char *net_key(unsigned family)
 static const char *l4_key(unsigned ipproto)
 {
 	return ipproto == 6 ? "layers[tcp]" : "layers[udp]";
+}
+
+/* The frame that opens a conversation: its SYN, or a UDP conversation's first datagram. */
+static uint64_t opening_frame(const struct qconv *c)
+{
+	return c->ipproto == 6 ? c->syn : c->first_frame;
 }
 
 static const char *const client_words[] = { "client", "cliente", NULL };
@@ -394,11 +406,8 @@ static void words(const char **dst, const char *const *src)
 
 static void ask_client(struct gen *g, const struct qconv *c)
 {
-	char path[LSC_QUIZ_PATH], v[LSC_QUIZ_VALUE];
-	snprintf(path, sizeof path, "%s.src", net_key(c->family));
-	quoted(v, sizeof v, c->client);
-	uint64_t fr = c->ipproto == 6 ? c->syn : c->first_frame;
-	struct lsc_quiz_q *qq = add(g, K_CLIENT_ADDRESS, fr, path, v);
+	struct lsc_quiz_q *qq = ask_at(g, K_CLIENT_ADDRESS, opening_frame(c), net_key(c->family), "src", "\"%s\"",
+	                               c->client);
 	if (qq == NULL)
 		return;
 	/* the two in text order, so where the client stands says nothing */
@@ -414,20 +423,17 @@ static void ask_client(struct gen *g, const struct qconv *c)
 		explain(g, qq, N_("The client is the side that sends the first SYN: frame %llu goes from %s to "
 		                  "%s, port %u, where the server waits in accept(). The client starts; the "
 		                  "server waits for it. RFC 9293 §3.5."),
-		        (unsigned long long)fr, c->client, c->server, c->sport);
+		        (unsigned long long)qq->frame, c->client, c->server, c->sport);
 	else
 		explain(g, qq, N_("The client is the side that sends first: the datagram of frame %llu goes "
 		                  "from %s to port %u of %s. UDP has no handshake: the first datagram starts the conversation. RFC 768."),
-		        (unsigned long long)fr, c->client, c->sport, c->server);
+		        (unsigned long long)qq->frame, c->client, c->sport, c->server);
 }
 
 static void ask_port(struct gen *g, const struct qconv *c)
 {
-	char path[LSC_QUIZ_PATH], v[LSC_QUIZ_VALUE];
-	snprintf(path, sizeof path, "%s.sport", l4_key(c->ipproto));
-	snprintf(v, sizeof v, "%u", c->cport);
-	uint64_t fr = c->ipproto == 6 ? c->syn : c->first_frame;
-	struct lsc_quiz_q *qq = add(g, K_EPHEMERAL_PORT, fr, path, v);
+	struct lsc_quiz_q *qq = ask_at(g, K_EPHEMERAL_PORT, opening_frame(c), l4_key(c->ipproto), "sport", "%u",
+	                               c->cport);
 	if (qq == NULL)
 		return;
 	question(g, qq, N_("The client %s talks to port %u of %s (conversation %u). Which port did the "
@@ -436,18 +442,16 @@ static void ask_port(struct gen *g, const struct qconv *c)
 	if (c->ipproto == 6)
 		explain(g, qq, N_("Port %u, the source port of the SYN in frame %llu: an ephemeral port, which "
 		                  "the client's kernel picks from a range (on Linux 32768-60999) when connect() "
-		                  "runs without bind(). RFC 6335 §6."), c->cport, (unsigned long long)fr);
+		                  "runs without bind(). RFC 6335 §6."), c->cport, (unsigned long long)qq->frame);
 	else
 		explain(g, qq, N_("Port %u, the source port of the datagram in frame %llu: an ephemeral port, "
 		                  "which the client's kernel picks from a range (on Linux 32768-60999) at the "
-		                  "first send without bind(). RFC 6335 §6."), c->cport, (unsigned long long)fr);
+		                  "first send without bind(). RFC 6335 §6."), c->cport, (unsigned long long)qq->frame);
 }
 
 static void ask_conversations(struct gen *g, const struct lsc_quiz *q)
 {
-	char v[LSC_QUIZ_VALUE];
-	snprintf(v, sizeof v, "%u", q->max_id);
-	struct lsc_quiz_q *qq = add(g, K_CONVERSATIONS, q->max_id_frame, "flow.id", v);
+	struct lsc_quiz_q *qq = ask_at(g, K_CONVERSATIONS, q->max_id_frame, "flow", "id", "%u", q->max_id);
 	if (qq == NULL)
 		return;
 	question(g, qq, N_("How many conversations (TCP or UDP) does this capture hold?"));
@@ -467,7 +471,7 @@ static const char *const not_network[] = { "link", "enlace", "transport", "trans
 
 static void ask_mac(struct gen *g, const struct lsc_quiz *q)
 {
-	struct lsc_quiz_q *qq = add(g, K_MAC_LAYER, q->eth_frame, "layers[eth].layer", "\"link\"");
+	struct lsc_quiz_q *qq = ask_at(g, K_MAC_LAYER, q->eth_frame, "layers[eth]", "layer", "\"link\"");
 	if (qq == NULL)
 		return;
 	question(g, qq, N_("Frame %llu goes from Ethernet address %s to %s. Which layer of the TCP/IP model "
@@ -483,9 +487,7 @@ static void ask_mac(struct gen *g, const struct lsc_quiz *q)
 
 static void ask_ip(struct gen *g, const struct lsc_quiz *q)
 {
-	char path[LSC_QUIZ_PATH];
-	snprintf(path, sizeof path, "%s.layer", net_key(q->ip_family));
-	struct lsc_quiz_q *qq = add(g, K_IP_LAYER, q->ip_frame, path, "\"network\"");
+	struct lsc_quiz_q *qq = ask_at(g, K_IP_LAYER, q->ip_frame, net_key(q->ip_family), "layer", "\"network\"");
 	if (qq == NULL)
 		return;
 	question(g, qq, N_("Frame %llu is for the host %s. Which layer of the TCP/IP model carries the "
@@ -514,11 +516,8 @@ static void ask_service(struct gen *g, const struct qconv *c)
 	const char *svc = c->sport < 1024 ? lsc_report_service(c->ipproto, c->sport) : NULL;
 	if (svc == NULL)
 		return;
-	char path[LSC_QUIZ_PATH], v[LSC_QUIZ_VALUE];
-	snprintf(path, sizeof path, "%s.dport", l4_key(c->ipproto));
-	snprintf(v, sizeof v, "%u", c->sport);
-	uint64_t fr = c->ipproto == 6 ? c->syn : c->first_frame;
-	struct lsc_quiz_q *qq = add(g, K_SERVICE_PORT, fr, path, v);
+	uint64_t fr = opening_frame(c);
+	struct lsc_quiz_q *qq = ask_at(g, K_SERVICE_PORT, fr, l4_key(c->ipproto), "dport", "%u", c->sport);
 	if (qq == NULL)
 		return;
 	question(g, qq, N_("Conversation %u goes to port %u of %s (frame %llu). Which service usually "
@@ -545,7 +544,7 @@ static void ask_service(struct gen *g, const struct qconv *c)
 
 static void ask_syn_ack(struct gen *g, const struct qconv *c)
 {
-	struct lsc_quiz_q *qq = add(g, K_SYN_ACK, c->syn_ack, "flow.event", "\"syn-ack\"");
+	struct lsc_quiz_q *qq = ask_at(g, K_SYN_ACK, c->syn_ack, "flow", "event", "\"syn-ack\"");
 	if (qq == NULL)
 		return;
 	question(g, qq, N_("In conversation %u the server's program waits in accept(). Which frame did the "
@@ -559,7 +558,7 @@ static void ask_syn_ack(struct gen *g, const struct qconv *c)
 
 static void ask_handshake(struct gen *g, const struct qconv *c)
 {
-	struct lsc_quiz_q *qq = add(g, K_HANDSHAKE, c->hs_ack, "flow.event", "\"handshake-ack\"");
+	struct lsc_quiz_q *qq = ask_at(g, K_HANDSHAKE, c->hs_ack, "flow", "event", "\"handshake-ack\"");
 	if (qq == NULL)
 		return;
 	question(g, qq, N_("Conversation %u starts with the client's SYN in frame %llu. Which frame completes "
@@ -573,11 +572,9 @@ static void ask_handshake(struct gen *g, const struct qconv *c)
 
 static void ask_recv(struct gen *g, const struct qconv *c)
 {
-	char v[LSC_QUIZ_VALUE];
-	snprintf(v, sizeof v, "%u", c->data_len);
 	bool tcp = c->ipproto == 6;
-	struct lsc_quiz_q *qq = add(g, K_RECV_BYTES, c->data, tcp ? "layers[tcp].payload_length" :
-	                            "layers[payload].length", v);
+	struct lsc_quiz_q *qq = ask_at(g, K_RECV_BYTES, c->data, tcp ? "layers[tcp]" : "layers[payload]",
+	                               tcp ? "payload_length" : "length", "%u", c->data_len);
 	if (qq == NULL)
 		return;
 	number_answer(qq, c->data_len, false, g);
@@ -607,7 +604,7 @@ static void ask_recv(struct gen *g, const struct qconv *c)
 
 static void ask_refused(struct gen *g, const struct qconv *c)
 {
-	struct lsc_quiz_q *qq = add(g, K_REFUSED, c->rst, "flow.event", "\"rst\"");
+	struct lsc_quiz_q *qq = ask_at(g, K_REFUSED, c->rst, "flow", "event", "\"rst\"");
 	if (qq == NULL)
 		return;
 	question(g, qq, N_("The client's SYN in frame %llu asks for port %u of %s. Which frame refuses the "
@@ -621,7 +618,7 @@ static void ask_refused(struct gen *g, const struct qconv *c)
 
 static void ask_retrans(struct gen *g, const struct qconv *c)
 {
-	struct lsc_quiz_q *qq = add(g, K_RETRANSMISSION, c->retrans, "flow.event", "\"retransmission\"");
+	struct lsc_quiz_q *qq = ask_at(g, K_RETRANSMISSION, c->retrans, "flow", "event", "\"retransmission\"");
 	if (qq == NULL)
 		return;
 	question(g, qq, N_("Was a segment of conversation %u sent twice? If so, which frame is the "
@@ -655,7 +652,7 @@ static void ask_unanswered(struct gen *g, const struct lsc_quiz *q)
 	}
 	if (first == NULL)
 		return;
-	struct lsc_quiz_q *qq = add(g, K_UDP_UNANSWERED, first->frame, "flow.event", "\"datagram\"");
+	struct lsc_quiz_q *qq = ask_at(g, K_UDP_UNANSWERED, first->frame, "flow", "event", "\"datagram\"");
 	if (qq == NULL)
 		return;
 	if (unanswered == 1)
@@ -672,7 +669,7 @@ static void ask_unanswered(struct gen *g, const struct lsc_quiz *q)
 static void ask_teardown(struct gen *g, const struct qconv *c)
 {
 	bool by_client = c->fin_dir == LSC_FLOW_C2S;
-	struct lsc_quiz_q *qq = add(g, K_TEARDOWN, c->fin, "flow.dir", by_client ? "\"c2s\"" : "\"s2c\"");
+	struct lsc_quiz_q *qq = ask_at(g, K_TEARDOWN, c->fin, "flow", "dir", "\"%s\"", by_client ? "c2s" : "s2c");
 	if (qq == NULL)
 		return;
 	question(g, qq, N_("Which frame starts the teardown of conversation %u, and who sent it: the client "

@@ -158,6 +158,7 @@ FIELDS = [
     (("tcp",), "ack", ["tcp.ack_raw"], conv_int),
     (("tcp",), "data_offset", ["tcp.hdr_len"], conv_int),
     (("tcp",), "flags_raw", ["tcp.flags"], conv_int),
+    (("tcp",), "ae", ["tcp.flags.ae", "tcp.flags.ns"], conv_bool),
     (("tcp",), "window", ["tcp.window_size_value"], conv_int),
     (("tcp",), "urgent", ["tcp.urgent_pointer"], conv_int),
     (("tcp",), "payload_length", ["tcp.len"], conv_int),
@@ -169,6 +170,9 @@ FIELDS = [
 # Fields the contract asks for only sometimes (ICMP id and seq: echo only);
 # tshark shows them for more types.  Compared when both have them.
 OPTIONAL = {("icmp", "id"), ("icmp", "seq"), ("icmpv6", "id"), ("icmpv6", "seq")}
+
+# Flags we write only when set (tcp "ae"): absent is false, and compared so.
+ABSENT_IS_FALSE = {("tcp", "ae")}
 
 # Our checksum verdict and where tshark keeps its own.  tshark's status:
 # 0 bad, 1 good, 2 unverified, 3 not present, 4 illegal; only 0 and 1 are
@@ -654,6 +658,9 @@ def compare_layer(ctx, layer, ts, occ, enclosing_ip, frame_len):
             continue
         _, tval = ts.first(tnames)
         if truncated and key in TRUNCATED_SKIP:
+            continue
+        if key not in layer and (layer["proto"], key) in ABSENT_IS_FALSE and tval is not None and not truncated:
+            ctx.check(where + "." + key, False, conv(tval), tval)
             continue
         if key not in layer:
             if tval is not None and not truncated and (layer["proto"], key) not in OPTIONAL:

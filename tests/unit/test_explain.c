@@ -254,6 +254,20 @@ static void test_resets(void **state)
 	lsc_teach_free(e);
 }
 
+/* A segment with no flag at all (tcpdump's "[none]") is no ACK: it is said to be a raw socket's. */
+static void test_no_flags(void **state)
+{
+	struct lsc_explainer *e = lsc_teach_new(LSC_EXPLAIN_ALL);
+	struct lsc_frame f;
+	struct said s;
+	(void)state;
+	tcp_frame(&f, 1, LSC_FLOW_C2S, LSC_EV_NO_ACK, 0, 0);
+	explain(e, &f, &s);
+	assert_null(said_text(&s, LSC_EX_PURE_ACK));
+	assert_non_null(strstr(said_text(&s, LSC_EX_NO_ACK), "raw socket"));
+	lsc_teach_free(e);
+}
+
 /* Loss and flow control: retransmission, duplicate ACK, zero window, window update. */
 static void test_loss_and_windows(void **state)
 {
@@ -329,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_exercise_first),
 		cmocka_unit_test(test_all_and_off),
 		cmocka_unit_test(test_resets),
+		cmocka_unit_test(test_no_flags),
 		cmocka_unit_test(test_loss_and_windows),
 		cmocka_unit_test(test_well_known_ports),
 		cmocka_unit_test(test_reads_and_history),

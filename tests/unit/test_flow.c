@@ -608,6 +608,21 @@ static void test_midstream(void **state)
 	lsc_flow_free(t);
 }
 
+/* No SYN, RST or ACK (tcpdump's "[none]"): not an ACK, and no kernel's segment. */
+static void test_no_ack(void **state)
+{
+	(void)state;
+	struct lsc_flow_tracker *t = tracker(0);
+	handshake(t);
+	c2s(t, CISN + 1, SISN + 1, 0, 0);
+	assert_int_equal(ann.event, LSC_EV_NO_ACK);
+	assert_string_equal(lsc_flow_event_name(ann.event), "no-ack");
+	assert_int_equal(ann.socket_call, LSC_CALL_RAW);
+	c2s(t, CISN + 1, SISN + 1, P, 5);        /* data, still without ACK */
+	assert_int_equal(ann.event, LSC_EV_NO_ACK);
+	lsc_flow_free(t);
+}
+
 static void test_synack_first(void **state)
 {
 	(void)state;
@@ -1249,6 +1264,7 @@ int main(void)
 		cmocka_unit_test(test_retransmitted_syn),
 		cmocka_unit_test(test_port_reuse),
 		cmocka_unit_test(test_midstream),
+		cmocka_unit_test(test_no_ack),
 		cmocka_unit_test(test_synack_first),
 		cmocka_unit_test(test_seq_wraparound),
 		cmocka_unit_test(test_duplicate_acks),

@@ -377,6 +377,32 @@ static void test_truncation(void **state)
 	                   "IPv6 extension header cut short");
 }
 
+/* A header the capture ends inside is listed, marked cut, not walked: its own length, or 8 before that byte. */
+static void test_cut_ext_listed(void **state)
+{
+	struct lsc_frame f;
+	(void)state;
+	test_decode(&f, DLT_EN10MB, rh_frame, 60); /* 6 of the routing header's 24 bytes */
+	const struct lsc_ipv6 *ip = &test_layer(&f, LSC_PROTO_IPV6)->u.ipv6;
+	assert_int_equal(ip->next_ext, 1);
+	assert_int_equal(ip->ext_count, 0);
+	assert_int_equal(ip->ext[0].type, 43);
+	assert_int_equal(ip->ext[0].length, 24);
+	assert_true(ip->ext[0].cut);
+	test_frame_free(&f);
+	test_decode(&f, DLT_EN10MB, rh_frame, 55); /* its next-header byte only */
+	ip = &test_layer(&f, LSC_PROTO_IPV6)->u.ipv6;
+	assert_int_equal(ip->next_ext, 1);
+	assert_int_equal(ip->ext[0].length, 8);
+	assert_true(ip->ext[0].cut);
+	test_frame_free(&f);
+	test_decode(&f, DLT_EN10MB, rh_frame, sizeof rh_frame); /* whole: walked, not cut */
+	ip = &test_layer(&f, LSC_PROTO_IPV6)->u.ipv6;
+	assert_int_equal(ip->ext_count, 1);
+	assert_false(ip->ext[0].cut);
+	test_frame_free(&f);
+}
+
 static void test_impossible(void **state)
 {
 	uint8_t *p = test_copy(rh_frame, sizeof rh_frame);
@@ -416,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_ah_length),
 		cmocka_unit_test(test_jumbo_and_zero_length),
 		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_cut_ext_listed),
 		cmocka_unit_test(test_impossible),
 	};
 	return cmocka_run_group_tests_name("ipv6", tests, NULL, NULL);

@@ -20,22 +20,13 @@ offload leaves, or to UDP's "none"), so the decoder must tell each case apart:
 import struct
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the captures
+from pcapgen import LINKTYPE_EN10MB, csum, numbered, word_sum, write_pcap  # noqa: E402
+
 CLIENT4, SERVER4 = bytes([10, 1, 1, 5]), bytes([10, 1, 1, 1])
 CLIENT6 = bytes.fromhex("fd000000000000000000000000000005")
 SERVER6 = bytes.fromhex("fd000000000000000000000000000001")
 MAC_C, MAC_S = bytes.fromhex("020000000005"), bytes.fromhex("020000000001")
-
-
-def fold(s):
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return s
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    return ~fold(sum(struct.unpack("!%dH" % (len(data) // 2), data))) & 0xFFFF
 
 
 def pseudo4(proto, n):
@@ -84,7 +75,7 @@ def wrong(ph, data):
 
 
 def offload(ph, data):
-    return fold(sum(struct.unpack("!%dH" % (len(ph) // 2), ph)))  # the pseudo-header sum alone
+    return word_sum(ph)  # the pseudo-header sum alone
 
 
 def icmp_echo(typ, pseudo=None):
@@ -106,7 +97,4 @@ frames = [
     ipv6(17, udp(pseudo6, MSG, wrong)),
 ]
 
-with open(sys.argv[1], "wb") as out:
-    out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-    for i, f in enumerate(frames):
-        out.write(struct.pack("<IIII", 1700000000 + i, 0, len(f), len(f)) + f)
+write_pcap(sys.argv[1], LINKTYPE_EN10MB, numbered(frames), snaplen=65535)

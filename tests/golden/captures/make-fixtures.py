@@ -14,6 +14,10 @@ import os
 import struct
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the captures
+from pcapgen import (LINKTYPE_DBUS, LINKTYPE_EN10MB, LINKTYPE_NULL, LINKTYPE_RAW, LINKTYPE_SLL,  # noqa: E402
+                     LINKTYPE_SLL2, csum, write_pcap, write_pcapng)
+
 LO4 = bytes([127, 0, 0, 1])
 A4, B4 = bytes([192, 0, 2, 10]), bytes([192, 0, 2, 20])          # RFC 5737 documentation addresses
 A6 = bytes.fromhex("20010db8000000000000000000000010")            # RFC 3849 documentation prefix
@@ -22,20 +26,7 @@ R6 = bytes.fromhex("20010db8000000000000000000000099")
 MAC_A, MAC_B = bytes.fromhex("020000000a0a"), bytes.fromhex("020000001414")
 ZERO_MAC = bytes(6)
 
-LINKTYPE_NULL, LINKTYPE_EN10MB, LINKTYPE_RAW, LINKTYPE_SLL, LINKTYPE_DBUS, LINKTYPE_SLL2 = 0, 1, 101, 113, 231, 276
 T0 = 1767225600  # 2026-01-01 00:00:00 UTC
-
-
-def fold(s):
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return s
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    return ~fold(sum(struct.unpack("!%dH" % (len(data) // 2), data))) & 0xFFFF
 
 
 # --- link layers -----------------------------------------------------------
@@ -152,36 +143,6 @@ def tcp_exchange(src, dst, sport, dport, request, reply, isn_c=1000, isn_s=5000)
 def frames_at(packets, step_us=1000):
     """(seconds, fraction in µs, bytes) for each packet, step_us apart."""
     return [(T0 + i * step_us // 1000000, i * step_us % 1000000, p) for i, p in enumerate(packets)]
-
-
-def write_pcap(path, linktype, frames, nsec=False, snaplen=262144, version=(2, 4)):
-    """frames: (sec, µs, bytes[, wire length]); nsec writes the nanosecond magic (a1b23c4d)."""
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B23C4D if nsec else 0xA1B2C3D4, version[0], version[1],
-                            0, 0, snaplen, linktype))
-        for fr in frames:
-            sec, usec, data = fr[:3]
-            wire = fr[3] if len(fr) > 3 else len(data)
-            data = data[:snaplen]
-            frac = usec * 1000 + 123 if nsec else usec
-            f.write(struct.pack("<IIII", sec, frac, len(data), wire) + data)
-
-
-def block(btype, body):
-    body += b"\0" * (-len(body) % 4)
-    n = 12 + len(body)
-    return struct.pack("<II", btype, n) + body + struct.pack("<I", n)
-
-
-def write_pcapng(path, linktype, frames):
-    shb = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
-    idb = block(1, struct.pack("<HHI", linktype, 0, 262144))
-    out = shb + idb
-    for sec, usec, data in frames:
-        ts = sec * 1000000 + usec   # if_tsresol absent: microseconds
-        out += block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(data), len(data)) + data)
-    with open(path, "wb") as f:
-        f.write(out)
 
 
 # --- the situations --------------------------------------------------------

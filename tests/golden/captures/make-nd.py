@@ -17,6 +17,9 @@
 import struct
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the captures
+from pcapgen import LINKTYPE_EN10MB, csum, numbered, write_pcap  # noqa: E402
+
 HOST_MAC, ROUTER_MAC, OTHER_MAC = (bytes.fromhex(x) for x in ("020000000005", "020000000001", "020000000002"))
 HOST_LL = bytes.fromhex("fe800000000000000000000000000005")
 ROUTER_LL = bytes.fromhex("fe800000000000000000000000000001")
@@ -33,15 +36,6 @@ def solicited_node(a):
 
 def mcast_mac(a):
     return b"\x33\x33" + a[12:]
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def icmpv6(src, dst, typ, rest, body):
@@ -83,10 +77,7 @@ def main():
         frame(HOST_MAC, mcast_mac(solicited_node(ROUTER_LL)), HOST_LL, solicited_node(ROUTER_LL), short),
         frame(HOST_MAC, mcast_mac(solicited_node(ROUTER_LL)), HOST_LL, solicited_node(ROUTER_LL), zero),
     ]
-    with open(sys.argv[1], "wb") as out:
-        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for i, f in enumerate(frames):
-            out.write(struct.pack("<IIII", 1700000000 + i, 0, len(f), len(f)) + f)
+    write_pcap(sys.argv[1], LINKTYPE_EN10MB, numbered(frames), snaplen=65535)
 
 
 if __name__ == "__main__":

@@ -19,18 +19,12 @@
 import struct
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the captures
+from pcapgen import LINKTYPE_EN10MB, csum, numbered, write_pcap  # noqa: E402
+
 A, B = bytes([10, 1, 1, 5]), bytes([10, 1, 1, 1])
 HOPS = [bytes([10, 2, 0, 1]), bytes([10, 3, 0, 1]), bytes([10, 4, 0, 1])]
 MAC_A, MAC_B = bytes.fromhex("020000000005"), bytes.fromhex("020000000001")
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def ipv4(proto, body, opts=b"", ident=1):
@@ -74,10 +68,7 @@ def main():
         ipv4(6, tcp(0x10, struct.pack("!BBBB", 30, 8, 0x20, 0x01) + struct.pack("!I", 4242), 40010, ack=1), ident=10),
         ipv4(6, tcp(0x02, mss + struct.pack("!BBH", 253, 4, 0x1234), 40011), ident=11),
     ]
-    with open(sys.argv[1], "wb") as out:
-        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for i, f in enumerate(frames):
-            out.write(struct.pack("<IIII", 1700000000 + i, 0, len(f), len(f)) + f)
+    write_pcap(sys.argv[1], LINKTYPE_EN10MB, numbered(frames), snaplen=65535)
 
 
 if __name__ == "__main__":
