@@ -180,6 +180,14 @@ if [ "$PTBR" = yes ]; then
 	ptbr "$L" client -p "$PORT" --chunk 1 ok >"$T/ptc1.out" 2>&1 || fail "pt_BR client --chunk 1: exit $?"
 	expect_line "$T/ptc1.out" 'recebido 1 byte: "o"'
 	expect_line "$T/ptc1.out" "eco intacto: 2 bytes enviados e recebidos de volta em 2 chamadas de recv()"
+	# --explain's result words in Portuguese; its NDJSON keeps English in every locale.
+	ptbr "$L" client -p "$PORT" --explain oi >"$T/ptx.out" 2>&1 || fail "pt_BR --explain: exit $?"
+	grep -Eq " client getaddrinfo\(\"localhost\", \"$PORT\"\) = [12] endereços?$" "$T/ptx.out" ||
+		fail "pt_BR --explain: no getaddrinfo line in Portuguese"
+	grep -Eq " client connect\(3, [^)]*\) = 0 a partir de " "$T/ptx.out" || fail "pt_BR --explain: no connect line"
+	ptbr "$L" client -p "$PORT" --explain=json oi >"$T/ptj.out" 2>/dev/null || fail "pt_BR --explain=json: exit $?"
+	grep -Eq '"text":"getaddrinfo\(.*\) = [12] address(es)?"' "$T/ptj.out" ||
+		fail "pt_BR --explain=json: the text is not English"
 	kill -TERM "$SPID"
 	wait_exit "$SPID" 10
 	[ "$RC" -eq 0 ] || fail "pt_BR server exit $RC after SIGTERM"
@@ -187,7 +195,7 @@ if [ "$PTBR" = yes ]; then
 		fail "pt_BR server: no connected line"
 	expect_line "$T/pt.out" '#1 recebidos 10 bytes: "oi mundo!!"'
 	expect_line "$T/pt.out" "#1 fechada (a outra ponta fechou): 10 bytes recebidos, 10 enviados"
-	expect_line "$T/pt.out" "parado por SIGTERM; resumo: 2 conexões (no máximo 1 ao mesmo tempo), 12 bytes recebidos, 12 bytes enviados"
+	expect_line "$T/pt.out" "parado por SIGTERM; resumo: 4 conexões (no máximo 1 ao mesmo tempo), 16 bytes recebidos, 16 bytes enviados"
 	pass "pt_BR: the server's and the client's lines in Portuguese"
 fi
 exit 0
