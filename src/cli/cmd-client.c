@@ -304,18 +304,18 @@ static int run_load(struct client_args *a, FILE *out)
 	running_load = NULL;
 	lsc_echo_load_free(ld);
 	if (a->l.size_min == a->l.size_max)
-		fprintf(out, "load: %u connections to %s port %u, %zu-byte messages\n", a->l.conns,
+		fprintf(out, _("load: %u connections to %s port %u, %zu-byte messages\n"), a->l.conns,
 		        a->l.host ? a->l.host : "localhost", a->l.port ? a->l.port : LSC_ECHO_PORT, a->l.size_min);
 	else
-		fprintf(out, "load: %u connections to %s port %u, messages of %zu-%zu bytes\n", a->l.conns,
+		fprintf(out, _("load: %u connections to %s port %u, messages of %zu-%zu bytes\n"), a->l.conns,
 		        a->l.host ? a->l.host : "localhost", a->l.port ? a->l.port : LSC_ECHO_PORT,
 		        a->l.size_min, a->l.size_max);
-	fprintf(out, "round trips: %llu in %.2f s = %.0f round trips/s\n",
+	fprintf(out, _("round trips: %llu in %.2f s = %.0f round trips/s\n"),
 	        (unsigned long long)r.round_trips, r.seconds, r.per_second);
-	fprintf(out, "latency: p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", ms(r.p50_ns), ms(r.p99_ns),
+	fprintf(out, _("latency: p50 %.3f ms, p99 %.3f ms, max %.3f ms\n"), ms(r.p50_ns), ms(r.p99_ns),
 	        ms(r.max_ns));
-	fprintf(out, "verified: %llu bytes of echo, %s (%llu round trips finished after the end)\n",
-	        (unsigned long long)r.bytes, rc == 0 ? "every byte intact" : "NOT all intact",
+	fprintf(out, _("verified: %llu bytes of echo, %s (%llu round trips finished after the end)\n"),
+	        (unsigned long long)r.bytes, rc == 0 ? _("every byte intact") : _("NOT all intact"),
 	        (unsigned long long)r.finished_late);
 	if (rc != 0)
 		return lsc_fail(LSC_EXIT_FAILURE, "client",

@@ -73,20 +73,23 @@ static void on_signal(int sig)
 static void summary(FILE *out, const struct lsc_echo_stats *st, bool udp)
 {
 	if (stop_signal != 0)
-		fprintf(out, "stopped by %s; ", stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
-	fprintf(out, "summary: %llu %s", (unsigned long long)st->connections,
-	        udp ? (st->connections == 1 ? "datagram" : "datagrams")
-	            : (st->connections == 1 ? "connection" : "connections"));
+		fprintf(out, _("stopped by %s; "), stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+	if (udp)
+		fprintf(out, P_("summary: %llu datagram", "summary: %llu datagrams", st->connections),
+		        (unsigned long long)st->connections);
+	else
+		fprintf(out, P_("summary: %llu connection", "summary: %llu connections", st->connections),
+		        (unsigned long long)st->connections);
 	if (!udp)
-		fprintf(out, " (at most %llu at once)", (unsigned long long)st->peak);
-	fprintf(out, ", %llu bytes received, %llu bytes sent", (unsigned long long)st->bytes_in,
+		fprintf(out, _(" (at most %llu at once)"), (unsigned long long)st->peak);
+	fprintf(out, _(", %llu bytes received, %llu bytes sent"), (unsigned long long)st->bytes_in,
 	        (unsigned long long)st->bytes_out);
 	if (st->pauses > 0)
-		fprintf(out, ", reading paused %llu times for back-pressure", (unsigned long long)st->pauses);
+		fprintf(out, _(", reading paused %llu times for back-pressure"), (unsigned long long)st->pauses);
 	if (st->unsent > 0)
-		fprintf(out, ", %llu bytes of echo unsent at close", (unsigned long long)st->unsent);
+		fprintf(out, _(", %llu bytes of echo unsent at close"), (unsigned long long)st->unsent);
 	if (st->dropped > 0)
-		fprintf(out, ", %llu echoes dropped", (unsigned long long)st->dropped);
+		fprintf(out, _(", %llu echoes dropped"), (unsigned long long)st->dropped);
 	fputc('\n', out);
 	fflush(out);
 }

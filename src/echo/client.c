@@ -47,7 +47,7 @@ static void say_chunk(const struct client *c, const uint8_t *p, size_t n)
 		return;
 	lsc_sb_init(&b, text, sizeof text);
 	lsc_echo_escape(&b, p, n, SHOW_MAX);
-	say(c, "received %zu byte%s: \"%s\"", n, n == 1 ? "" : "s", text);
+	say(c, P_("received %zu byte: \"%s\"", "received %zu bytes: \"%s\"", n), n, text);
 }
 
 /* Waits for `events` on fd; 1 ready, 0 timed out, -1 error. */
@@ -96,7 +96,7 @@ static int tcp_send_some(struct client *c, int fd, const uint8_t *msg, size_t le
 		return -1;
 	}
 	res->sent += (uint64_t)w;
-	say(c, "sent %zd byte%s", w, w == 1 ? "" : "s");
+	say(c, P_("sent %zd byte", "sent %zd bytes", (unsigned long)w), w);
 	return 0;
 }
 
@@ -188,7 +188,7 @@ static int tcp_client(struct client *c, const struct addrinfo *ai, const uint8_t
 		char from[LSC_ADDR_TEXT];
 		lsc_net_local(fd, &local);
 		lsc_net_addr_text((const struct sockaddr *)&local, from, sizeof from);
-		say(c, "connected to %s from %s (TCP)", c->at, from);
+		say(c, _("connected to %s from %s (TCP)"), c->at, from);
 	}
 	if (c->o->connected != NULL)
 		c->o->connected(c->o->connected_ctx);
@@ -234,7 +234,8 @@ static int udp_try(struct client *c, const struct addrinfo *a, const uint8_t *ms
 		goto out;
 	}
 	res->sent = (uint64_t)w;
-	say(c, "sent %zd byte%s to %s (UDP, one datagram)", w, w == 1 ? "" : "s", c->at);
+	say(c, P_("sent %zd byte to %s (UDP, one datagram)", "sent %zd bytes to %s (UDP, one datagram)", (unsigned long)w),
+	    w, c->at);
 	short rev;
 	int n = wait_for(fd, POLLIN, c->timeout_ms, &rev);
 	if (n <= 0) {
@@ -305,9 +306,14 @@ int lsc_echo_client_run(const struct lsc_echo_client_opts *opts, const void *msg
 	freeaddrinfo(ai);
 	if (rc == 0) {
 		res->intact = true;
-		say(&c, "echo intact: %llu byte%s sent and received back in %llu recv() call%s",
-		    (unsigned long long)res->sent, res->sent == 1 ? "" : "s",
-		    (unsigned long long)res->recvs, res->recvs == 1 ? "" : "s");
+		/* Two counts, each its own plural: the recv() calls first, then the bytes around them. */
+		char calls[64];
+		snprintf(calls, sizeof calls, P_(" in %llu recv() call", " in %llu recv() calls", res->recvs),
+		         (unsigned long long)res->recvs);
+		/* TRANSLATORS: the last %s is " in 3 recv() calls". */
+		say(&c, P_("echo intact: %llu byte sent and received back%s",
+		           "echo intact: %llu bytes sent and received back%s", res->sent),
+		    (unsigned long long)res->sent, calls);
 	}
 	return rc;
 }

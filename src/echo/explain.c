@@ -150,26 +150,35 @@ static void sb_call(struct lsc_strbuf *b, const struct lsc_explain_event *ev)
 	lsc_sb_putc(b, ')');
 }
 
+/* A word of a call's text: translated for people; NDJSON keeps English in every locale. */
+__attribute__((format_arg(2)))
+static const char *tr(bool people, const char *s)
+{
+	return people ? _(s) : s;
+}
+
 /* What a result means, where the number alone does not say it. */
-static const char *result_meaning(const struct lsc_explain_event *ev)
+static const char *result_meaning(const struct lsc_explain_event *ev, bool people)
 {
 	if (ev->result < 0)
-		return ev->err == EAGAIN ? "would block: try again when ready" :
-		       ev->err == EINPROGRESS ? "handshake under way" : strerror(ev->err);
+		return ev->err == EAGAIN ? tr(people, N_("would block: try again when ready")) :
+		       ev->err == EINPROGRESS ? tr(people, N_("handshake under way")) : strerror(ev->err);
 	if (ev->call == LSC_ECHO_CALL_RECV && ev->result == 0)
-		return ev->len > 0 ? "peer closed" : NULL;
+		return ev->len > 0 ? tr(people, N_("peer closed")) : NULL;
 	if ((ev->call == LSC_ECHO_CALL_SEND || ev->call == LSC_ECHO_CALL_SENDTO) && (size_t)ev->result < ev->len)
-		return "partial: the rest waits";
+		return tr(people, N_("partial: the rest waits"));
 	return NULL;
 }
 
-static void sb_result(struct lsc_strbuf *b, const struct lsc_explain_event *ev)
+static void sb_result(struct lsc_strbuf *b, const struct lsc_explain_event *ev, bool people)
 {
 	if (ev->call == LSC_ECHO_CALL_GETADDRINFO) {
 		if (ev->result < 0)
-			lsc_sb_puts(b, " = error");
+			lsc_sb_puts(b, tr(people, N_(" = error")));
+		else if (people)
+			lsc_sb_printf(b, P_(" = %lld address", " = %lld addresses", (unsigned long)ev->result), ev->result);
 		else
-			lsc_sb_printf(b, " = %lld address%s", ev->result, ev->result == 1 ? "" : "es");
+			lsc_sb_printf(b, ev->result == 1 ? " = %lld address" : " = %lld addresses", ev->result);
 	} else if (ev->result < 0) {
 		lsc_sb_printf(b, " = %lld %s", ev->result, lsc_net_errno_name(ev->err));
 	} else {
@@ -181,13 +190,13 @@ static void sb_result(struct lsc_strbuf *b, const struct lsc_explain_event *ev)
 		sb_addr(b, &ev->addr);
 	}
 	if (ev->result >= 0 && ev->call == LSC_ECHO_CALL_CONNECT && has_addr(&ev->local)) {
-		lsc_sb_puts(b, " from ");
+		lsc_sb_puts(b, tr(people, N_(" from ")));
 		sb_addr(b, &ev->local);
 	}
 	if (ev->result >= 0 && ev->call == LSC_ECHO_CALL_BIND && has_addr(&ev->local) &&
 	    lsc_net_port((const struct sockaddr *)&ev->addr) == 0)
-		lsc_sb_printf(b, " (port %u chosen)", (unsigned)lsc_net_port((const struct sockaddr *)&ev->local));
-	const char *m = result_meaning(ev);
+		lsc_sb_printf(b, tr(people, N_(" (port %u chosen)")), (unsigned)lsc_net_port((const struct sockaddr *)&ev->local));
+	const char *m = result_meaning(ev, people);
 	if (ev->call == LSC_ECHO_CALL_GETADDRINFO)
 		m = NULL; /* its error text comes as the note */
 	if (m != NULL)
@@ -196,17 +205,22 @@ static void sb_result(struct lsc_strbuf *b, const struct lsc_explain_event *ev)
 		lsc_sb_printf(b, " (%s)", ev->note);
 }
 
-size_t lsc_explain_call_text(const struct lsc_explain_event *ev, char *buf, size_t cap)
+static size_t call_text(const struct lsc_explain_event *ev, char *buf, size_t cap, bool people)
 {
 	struct lsc_strbuf b;
 	lsc_sb_init(&b, buf, cap);
 	if (ev->call == LSC_ECHO_CALL_NOTE) {
-		lsc_sb_printf(&b, "note: %s", ev->note ? ev->note : "");
+		lsc_sb_printf(&b, tr(people, N_("note: %s")), ev->note ? ev->note : "");
 		return b.len;
 	}
 	sb_call(&b, ev);
-	sb_result(&b, ev);
+	sb_result(&b, ev, people);
 	return b.len;
+}
+
+size_t lsc_explain_call_text(const struct lsc_explain_event *ev, char *buf, size_t cap)
+{
+	return call_text(ev, buf, cap, true);
 }
 
 static void json_addr(struct lsc_json *j, const char *key, const struct sockaddr_storage *ss)
@@ -315,7 +329,7 @@ void lsc_explain_write(FILE *out, enum lsc_explain_format format, const char *ro
                        const struct lsc_explain_event *ev)
 {
 	char ts[48], text[512];
-	lsc_explain_call_text(ev, text, sizeof text);
+	call_text(ev, text, sizeof text, format != LSC_EXPLAIN_JSON);
 	if (role == NULL)
 		role = "";
 	if (format == LSC_EXPLAIN_JSON) {

@@ -89,7 +89,7 @@ static void lconn_fail(struct lconn *c, const char *fmt, ...)
 {
 	struct lsc_echo_load *ld = c->ld;
 	if (ld->err[0] == '\0') {
-		int n = snprintf(ld->err, sizeof ld->err, "connection %u: ", c->idx + 1);
+		int n = snprintf(ld->err, sizeof ld->err, _("connection %u: "), c->idx + 1);
 		va_list ap;
 		va_start(ap, fmt);
 		vsnprintf(ld->err + n, sizeof ld->err - (size_t)n, fmt, ap);

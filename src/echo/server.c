@@ -95,8 +95,11 @@ static const char *proto(const struct lsc_echo_server *s)
 	return s->o.udp ? "UDP" : "TCP";
 }
 
-/* "#3 received 5 bytes: "hello"" — what the exercise's server prints. */
-static void say_message(const struct lsc_echo_server *s, const char *what, uint64_t id,
+/*
+ * "#3 received 5 bytes: "hello"" — what the exercise's server prints; a
+ * datagram names its sender ("#3 datagram from 10.0.0.2:40000: 5 bytes: ...").
+ */
+static void say_message(const struct lsc_echo_server *s, uint64_t id,
                         const struct sockaddr_storage *from, const uint8_t *p, size_t n)
 {
 	char text[PREVIEW * 4 + 8], at[LSC_ADDR_TEXT] = "";
@@ -105,10 +108,14 @@ static void say_message(const struct lsc_echo_server *s, const char *what, uint6
 		return;
 	lsc_sb_init(&b, text, sizeof text);
 	lsc_echo_escape(&b, p, n, PREVIEW);
-	if (from != NULL)
-		lsc_net_addr_text((const struct sockaddr *)from, at, sizeof at);
-	say(s, "#%llu %s%s%s%s %zu byte%s: \"%s\"", (unsigned long long)id, what, from ? " from " : "", at,
-	    from ? ":" : "", n, n == 1 ? "" : "s", text);
+	if (from == NULL) {
+		say(s, P_("#%llu received %zu byte: \"%s\"", "#%llu received %zu bytes: \"%s\"", n),
+		    (unsigned long long)id, n, text);
+		return;
+	}
+	lsc_net_addr_text((const struct sockaddr *)from, at, sizeof at);
+	say(s, P_("#%llu datagram from %s: %zu byte: \"%s\"", "#%llu datagram from %s: %zu bytes: \"%s\"", n),
+	    (unsigned long long)id, at, n, text);
 }
 
 /* ---- connections ----------------------------------------------------------- */
@@ -126,10 +133,10 @@ static void conn_close(struct conn *c, const char *why)
 	lsc_ev_del(s->loop, c->fd, LSC_EV_READ | LSC_EV_WRITE);
 	lsc_sock_close(s->o.explain, c->fd);
 	if (unsent > 0)
-		say(s, "#%llu closed (%s): %llu bytes in, %llu out, %zu unsent", (unsigned long long)c->id,
+		say(s, _("#%llu closed (%s): %llu bytes in, %llu out, %zu unsent"), (unsigned long long)c->id,
 		    why, (unsigned long long)c->in, (unsigned long long)c->sent, unsent);
 	else
-		say(s, "#%llu closed (%s): %llu bytes in, %llu out", (unsigned long long)c->id, why,
+		say(s, _("#%llu closed (%s): %llu bytes in, %llu out"), (unsigned long long)c->id, why,
 		    (unsigned long long)c->in, (unsigned long long)c->sent);
 	s->st.unsent += unsent;
 	s->st.active--;
@@ -149,7 +156,7 @@ static void on_conn(struct lsc_evloop *l, int fd, void *data, int mask);
 /* Why a send or recv error ends a connection, in the words of the close line. */
 static const char *io_error(int e)
 {
-	return e == ECONNRESET ? "reset by peer" : e == EPIPE ? "peer gone: broken pipe" : strerror(e);
+	return e == ECONNRESET ? _("reset by peer") : e == EPIPE ? _("peer gone: broken pipe") : strerror(e);
 }
 
 /*
@@ -169,11 +176,11 @@ static int conn_update(struct conn *c)
 		if (!rd) {
 			s->st.pauses++;
 			lsc_sock_note(s->o.explain, c->fd,
-			              "%zu bytes of echo wait for the peer to read: stop reading fd %d "
-			              "(back-pressure; its sends will block)", pending, c->fd);
+			              _("%zu bytes of echo wait for the peer to read: stop reading fd %d "
+			              "(back-pressure; its sends will block)"), pending, c->fd);
 		} else {
 			lsc_sock_note(s->o.explain, c->fd,
-			              "echo drained to %zu bytes: read fd %d again", pending, c->fd);
+			              _("echo drained to %zu bytes: read fd %d again"), pending, c->fd);
 		}
 	}
 	c->reading = rd;
@@ -181,11 +188,11 @@ static int conn_update(struct conn *c)
 		lsc_ev_del(s->loop, c->fd, have & ~want);
 	if ((want & ~have) && lsc_ev_add(s->loop, c->fd, want & ~have, on_conn, c, err) != 0) {
 		say(s, "#%llu %s", (unsigned long long)c->id, err);
-		conn_close(c, "cannot watch it");
+		conn_close(c, _("cannot watch it"));
 		return -1;
 	}
 	if (c->eof && pending == 0) {
-		conn_close(c, "peer closed");
+		conn_close(c, _("peer closed"));
 		return -1;
 	}
 	return 0;
@@ -228,7 +235,7 @@ static int conn_echo_direct(struct conn *c, size_t n)
 	c->sent += (uint64_t)w;
 	s->st.bytes_out += (uint64_t)w;
 	if ((size_t)w < n && lsc_ebuf_append(&c->out, s->scratch + w, n - (size_t)w) != 0) {
-		conn_close(c, "out of memory for its echo");
+		conn_close(c, _("out of memory for its echo"));
 		return -1;
 	}
 	return 0;
@@ -243,7 +250,7 @@ static int conn_read(struct conn *c)
 	/* While reading, the rule guarantees room for a whole read. */
 	uint8_t *dst = direct ? s->scratch : lsc_ebuf_tail(&c->out, n);
 	if (dst == NULL) {
-		conn_close(c, "out of memory for its echo");
+		conn_close(c, _("out of memory for its echo"));
 		return -1;
 	}
 	ssize_t r = lsc_sock_recv(s->o.explain, c->fd, dst, n, 0);
@@ -256,13 +263,13 @@ static int conn_read(struct conn *c)
 	if (r == 0) {
 		c->eof = true;
 		if (lsc_ebuf_pending(&c->out) > 0)
-			say(s, "#%llu peer finished sending; %zu bytes of echo still to go",
+			say(s, _("#%llu peer finished sending; %zu bytes of echo still to go"),
 			    (unsigned long long)c->id, lsc_ebuf_pending(&c->out));
 		return 0;
 	}
 	c->in += (uint64_t)r;
 	s->st.bytes_in += (uint64_t)r;
-	say_message(s, "received", c->id, NULL, dst, (size_t)r);
+	say_message(s, c->id, NULL, dst, (size_t)r);
 	if (direct)
 		return conn_echo_direct(c, (size_t)r);
 	lsc_ebuf_commit(&c->out, (size_t)r);
@@ -385,11 +392,11 @@ static void conn_open(struct lsc_echo_server *s, int fd, const struct sockaddr_s
 		lsc_net_local(fd, &local);
 		lsc_net_addr_text((const struct sockaddr *)peer, a, sizeof a);
 		lsc_net_addr_text((const struct sockaddr *)&local, b, sizeof b);
-		say(s, "#%llu connected: %s → %s (TCP)", (unsigned long long)c->id, a, b);
+		say(s, _("#%llu connected: %s → %s (TCP)"), (unsigned long long)c->id, a, b);
 	}
 	if (lsc_ev_add(s->loop, fd, LSC_EV_READ, on_conn, c, err) != 0) {
 		say(s, "#%llu %s", (unsigned long long)c->id, err);
-		conn_close(c, "cannot watch it");
+		conn_close(c, _("cannot watch it"));
 	}
 }
 
@@ -412,7 +419,7 @@ static void on_accept(struct lsc_evloop *l, int fd, void *data, int mask)
 		conn_open(s, cfd, &peer);
 		if (s->o.max_conns > 0 && s->st.connections >= s->o.max_conns) {
 			lsc_sock_note(s->o.explain, -1,
-			              "--max-conns %llu reached: stop listening, exit when the clients have gone",
+			              _("--max-conns %llu reached: stop listening, exit when the clients have gone"),
 			              (unsigned long long)s->o.max_conns);
 			listeners_close(s);
 			check_done(s);
@@ -438,7 +445,7 @@ static void on_datagram(struct lsc_evloop *l, int fd, void *data, int mask)
 		s->st.bytes_in += (uint64_t)r;
 		struct sockaddr_storage to = peer;
 		lsc_net_unmap(&peer);
-		say_message(s, "datagram", id, &peer, s->scratch, (size_t)r);
+		say_message(s, id, &peer, s->scratch, (size_t)r);
 		socklen_t tolen = to.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 		ssize_t w = lsc_sock_sendto(s->o.explain, fd, s->scratch, (size_t)r, (struct sockaddr *)&to, tolen);
 		if (w >= 0) {
@@ -542,8 +549,10 @@ static void say_listening(struct lsc_echo_server *s)
 		lsc_sb_printf(&b, "%s%s", i ? ", " : "", a);
 		dual |= s->ls[i].dual;
 	}
-	announce(s, "listening on %s (%s%s)%s", list, proto(s), dual ? ", IPv4 and IPv6" : "",
-	    s->o.max_conns ? "" : " — stop with Ctrl-C");
+	/* TRANSLATORS: "listening on [::]:8082 (TCP, IPv4 and IPv6) — stop with Ctrl-C"; the
+	   second %s is ", IPv4 and IPv6" or nothing, the last " — stop with Ctrl-C" or nothing. */
+	announce(s, _("listening on %s (%s%s)%s"), list, proto(s), dual ? _(", IPv4 and IPv6") : "",
+	    s->o.max_conns ? "" : _(" — stop with Ctrl-C"));
 }
 
 struct lsc_echo_server *lsc_echo_server_new(const struct lsc_echo_server_opts *opts, char *err)
@@ -599,7 +608,7 @@ uint16_t lsc_echo_server_port(const struct lsc_echo_server *s)
 static void close_all(struct lsc_echo_server *s)
 {
 	while (s->conns != NULL)
-		conn_close(s->conns, "server stopping");
+		conn_close(s->conns, _("server stopping"));
 	listeners_close(s);
 	if (s->pause_timer != 0) {
 		lsc_ev_timer_del(s->loop, s->pause_timer);

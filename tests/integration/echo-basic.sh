@@ -149,4 +149,53 @@ assert sorted(srv, key=lambda e: e["ts"]) == srv, "server lines out of time orde
 PY
 expect_in "$T/exjc.err" 'received 3 bytes: "abc"'
 pass "--explain=json: NDJSON, accept.peer == connect.local, people's lines on stderr"
+# ---- pt_BR: the narration a student reads, in Portuguese (ptbr-lib.sh) ----------------
+. "$(dirname "$0")/ptbr-lib.sh"
+ptbr_setup "$T"
+if [ "$PTBR" = yes ]; then
+	# expect_line FILE LINE: FILE holds LINE as a whole line (a fixed string).
+	expect_line() {
+		grep -qxF -- "$2" "$1" || fail "$(basename "$1") lacks the line: $2"
+	}
+	# start_server waits for the English line; this one waits for the Portuguese.  ptbr's
+	# environment without the function: a function in the background is a subshell, and
+	# the SIGTERM below would stop that subshell instead of the server.
+	PORT=$(free_port)
+	env LC_ALL=pt_BR.UTF-8 LANGUAGE= LAYERSCOPE_LOCALEDIR="$PTBR_LOCALEDIR" "$L" server --port "$PORT" \
+		>"$T/pt.out" 2>"$T/pt.err" &
+	SPID=$!
+	track "$SPID"
+	for _ in $(seq 1 200); do
+		grep -q '^escutando em ' "$T/pt.out" && break
+		kill -0 "$SPID" 2>/dev/null || fail "pt_BR server exited before listening"
+		sleep 0.05
+	done
+	expect_line "$T/pt.out" "escutando em [::]:$PORT (TCP, IPv4 e IPv6) — pare com Ctrl-C"
+	ptbr "$L" client -H 127.0.0.1 -p "$PORT" "oi mundo!!" >"$T/ptc.out" 2>&1 || fail "pt_BR client: exit $?"
+	grep -Eqx "conectado a 127\.0\.0\.1:$PORT a partir de 127\.0\.0\.1:[0-9]+ \(TCP\)" "$T/ptc.out" ||
+		fail "pt_BR client: no connected line"
+	expect_line "$T/ptc.out" "enviados 10 bytes"
+	expect_line "$T/ptc.out" 'recebidos 10 bytes: "oi mundo!!"'
+	expect_line "$T/ptc.out" "eco intacto: 10 bytes enviados e recebidos de volta em 1 chamada de recv()"
+	ptbr "$L" client -p "$PORT" --chunk 1 ok >"$T/ptc1.out" 2>&1 || fail "pt_BR client --chunk 1: exit $?"
+	expect_line "$T/ptc1.out" 'recebido 1 byte: "o"'
+	expect_line "$T/ptc1.out" "eco intacto: 2 bytes enviados e recebidos de volta em 2 chamadas de recv()"
+	# --explain's result words in Portuguese; its NDJSON keeps English in every locale.
+	ptbr "$L" client -p "$PORT" --explain oi >"$T/ptx.out" 2>&1 || fail "pt_BR --explain: exit $?"
+	grep -Eq " client getaddrinfo\(\"localhost\", \"$PORT\"\) = [12] endereços?$" "$T/ptx.out" ||
+		fail "pt_BR --explain: no getaddrinfo line in Portuguese"
+	grep -Eq " client connect\(3, [^)]*\) = 0 a partir de " "$T/ptx.out" || fail "pt_BR --explain: no connect line"
+	ptbr "$L" client -p "$PORT" --explain=json oi >"$T/ptj.out" 2>/dev/null || fail "pt_BR --explain=json: exit $?"
+	grep -Eq '"text":"getaddrinfo\(.*\) = [12] address(es)?"' "$T/ptj.out" ||
+		fail "pt_BR --explain=json: the text is not English"
+	kill -TERM "$SPID"
+	wait_exit "$SPID" 10
+	[ "$RC" -eq 0 ] || fail "pt_BR server exit $RC after SIGTERM"
+	grep -Eqx "#1 conectada: 127\.0\.0\.1:[0-9]+ → 127\.0\.0\.1:$PORT \(TCP\)" "$T/pt.out" ||
+		fail "pt_BR server: no connected line"
+	expect_line "$T/pt.out" '#1 recebidos 10 bytes: "oi mundo!!"'
+	expect_line "$T/pt.out" "#1 fechada (a outra ponta fechou): 10 bytes recebidos, 10 enviados"
+	expect_line "$T/pt.out" "parado por SIGTERM; resumo: 4 conexões (no máximo 1 ao mesmo tempo), 16 bytes recebidos, 16 bytes enviados"
+	pass "pt_BR: the server's and the client's lines in Portuguese"
+fi
 exit 0

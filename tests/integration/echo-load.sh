@@ -70,4 +70,24 @@ wait_exit "$SPID" 20
 [ "$RC" -eq 0 ] || fail "server exit $RC"
 grep -Eq "summary: 2000 connections " "$T/load.out" || fail "server summary: $(tail -n 1 "$T/load.out")"
 pass "server: $(grep -o '2000 connections (at most [0-9]* at once)' "$T/load.out")"
+
+# The load client's results in Portuguese (ptbr-lib.sh).
+. "$(dirname "$0")/ptbr-lib.sh"
+ptbr_setup "$T"
+if [ "$PTBR" = yes ]; then
+	start_server ptload --quiet
+	ptbr "$L" client -H 127.0.0.1 -p "$PORT" --load 2 --duration 0.3 >"$T/lcpt.out" 2>&1 ||
+		fail "pt_BR load client: exit $?"
+	grep -qxF "carga: 2 conexões com 127.0.0.1 porta $PORT, mensagens de 64 bytes" "$T/lcpt.out" ||
+		fail "pt_BR: no load line"
+	grep -Eqx "idas e voltas: [0-9]+ em [0-9.]+ s = [0-9]+ idas e voltas/s" "$T/lcpt.out" ||
+		fail "pt_BR: no round-trip line"
+	grep -Eqx "latência: p50 [0-9.]+ ms, p99 [0-9.]+ ms, máx\. [0-9.]+ ms" "$T/lcpt.out" ||
+		fail "pt_BR: no latency line"
+	grep -Eqx "verificado: [0-9]+ bytes de eco, todos os bytes intactos \([0-9]+ idas e voltas terminaram depois do fim\)" \
+		"$T/lcpt.out" || fail "pt_BR: no verified line"
+	kill -TERM "$SPID"
+	wait_exit "$SPID" 20
+	pass "load client in pt_BR: carga, idas e voltas, latência, verificado"
+fi
 exit 0
