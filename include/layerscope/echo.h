@@ -60,6 +60,7 @@ struct lsc_explain_event {
 	struct sockaddr_storage addr;  /* bind, connect, sendto: the target; accept, recvfrom: the peer */
 	struct sockaddr_storage local; /* bind, listen, accept, connect: this end once known */
 	const char *note;              /* an explanation after the result, or the whole NOTE */
+	const char *note_shown;        /* the note in the reader's language; NULL: `note` as it is */
 };
 
 typedef void lsc_explain_hook(void *ctx, const struct lsc_explain_event *ev);

@@ -158,6 +158,12 @@ static const char *tr(bool people, const char *s)
 }
 
 /* What a result means, where the number alone does not say it. */
+/* The event's note for people (its translation when it has one) or for NDJSON (English). */
+static const char *note_text(const struct lsc_explain_event *ev, bool people)
+{
+	return people && ev->note_shown != NULL ? ev->note_shown : ev->note;
+}
+
 static const char *result_meaning(const struct lsc_explain_event *ev, bool people)
 {
 	if (ev->result < 0)
@@ -202,7 +208,7 @@ static void sb_result(struct lsc_strbuf *b, const struct lsc_explain_event *ev, 
 	if (m != NULL)
 		lsc_sb_printf(b, " (%s)", m);
 	if (ev->note != NULL)
-		lsc_sb_printf(b, " (%s)", ev->note);
+		lsc_sb_printf(b, " (%s)", note_text(ev, people));
 }
 
 static size_t call_text(const struct lsc_explain_event *ev, char *buf, size_t cap, bool people)
@@ -210,7 +216,7 @@ static size_t call_text(const struct lsc_explain_event *ev, char *buf, size_t ca
 	struct lsc_strbuf b;
 	lsc_sb_init(&b, buf, cap);
 	if (ev->call == LSC_ECHO_CALL_NOTE) {
-		lsc_sb_printf(&b, tr(people, N_("note: %s")), ev->note ? ev->note : "");
+		lsc_sb_printf(&b, tr(people, N_("note: %s")), ev->note ? note_text(ev, people) : "");
 		return b.len;
 	}
 	sb_call(&b, ev);

@@ -176,11 +176,11 @@ static int conn_update(struct conn *c)
 		if (!rd) {
 			s->st.pauses++;
 			lsc_sock_note(s->o.explain, c->fd,
-			              _("%zu bytes of echo wait for the peer to read: stop reading fd %d "
+			              N_("%zu bytes of echo wait for the peer to read: stop reading fd %d "
 			              "(back-pressure; its sends will block)"), pending, c->fd);
 		} else {
 			lsc_sock_note(s->o.explain, c->fd,
-			              _("echo drained to %zu bytes: read fd %d again"), pending, c->fd);
+			              N_("echo drained to %zu bytes: read fd %d again"), pending, c->fd);
 		}
 	}
 	c->reading = rd;
@@ -419,7 +419,7 @@ static void on_accept(struct lsc_evloop *l, int fd, void *data, int mask)
 		conn_open(s, cfd, &peer);
 		if (s->o.max_conns > 0 && s->st.connections >= s->o.max_conns) {
 			lsc_sock_note(s->o.explain, -1,
-			              _("--max-conns %llu reached: stop listening, exit when the clients have gone"),
+			              N_("--max-conns %llu reached: stop listening, exit when the clients have gone"),
 			              (unsigned long long)s->o.max_conns);
 			listeners_close(s);
 			check_done(s);

@@ -305,15 +305,20 @@ int lsc_sock_resolve(struct lsc_explain *ex, const char *host, uint16_t port, bo
 
 void lsc_sock_note(struct lsc_explain *ex, int fd, const char *fmt, ...)
 {
-	char text[256];
+	char text[256], shown[256];
 	struct lsc_explain_event ev;
 	va_list ap;
 	if (ex == NULL)
 		return;
+	/* English for NDJSON, the same in every locale; the translation for the text a person reads. */
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	va_start(ap, fmt);
+	vsnprintf(shown, sizeof shown, _(fmt), ap);
+	va_end(ap);
 	ev_init(ex, &ev, LSC_ECHO_CALL_NOTE, fd);
 	ev.note = text;
+	ev.note_shown = shown;
 	lsc_explain_emit(ex, &ev);
 }
