@@ -103,6 +103,9 @@ struct lsc_renderer {
 	/* frame() shows nothing (-f none): --stats follows without a blank line,
 	 * and --step has nothing to wait on. */
 	bool shows_nothing;
+	/* On a terminal that is not UTF-8 it writes ASCII itself (every byte
+	 * through lsc_text, which folds what it holds): no folding stream. */
+	bool folds_itself;
 };
 
 /*

@@ -17,8 +17,13 @@ int lsc_show_frames(struct lsc_source *src, const struct lsc_pipeline_opts *o)
 	struct lsc_flow_tracker *flows = NULL;
 	struct lsc_stats *stats = NULL;
 	FILE *under = o->step != NULL ? lsc_step_stream(o->step) : o->out;
-	/* Text for people is ASCII on a terminal that is not UTF-8; JSON is the same bytes everywhere. */
-	FILE *out = strcmp(o->renderer->name, "json") == 0 ? under : lsc_ascii_stream(under);
+	/*
+	 * Text for people is ASCII on a terminal that is not UTF-8; JSON is the
+	 * same bytes everywhere.  A renderer that folds its own text needs no
+	 * folding stream, unless the conversation table follows it.
+	 */
+	bool as_is = strcmp(o->renderer->name, "json") == 0 || (o->renderer->folds_itself && !o->stats);
+	FILE *out = as_is ? under : lsc_ascii_stream(under);
 	if (o->track && ((flows = lsc_flow_new(o->max_flows)) == NULL ||
 	                 (o->stats && (stats = lsc_stats_new(flows, 0)) == NULL))) {
 		lsc_flow_free(flows);

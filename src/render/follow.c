@@ -316,5 +316,5 @@ static int follow_end(void *state)
 
 const struct lsc_renderer lsc_render_follow = {
 	"follow", "conversation N's bytes in order (read --follow N [--chunk B])",
-	follow_begin, follow_frame, follow_end, false,
+	follow_begin, follow_frame, follow_end, false, false,
 };

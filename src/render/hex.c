@@ -247,5 +247,5 @@ static int hex_end(void *state)
 
 const struct lsc_renderer lsc_render_hex = {
 	"hex", "the frame's bytes in hex and ASCII, each byte marked with its layer",
-	hex_begin, hex_frame, hex_end, false,
+	hex_begin, hex_frame, hex_end, false, true,
 };

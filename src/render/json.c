@@ -194,5 +194,5 @@ static int json_end(void *state)
 
 const struct lsc_renderer lsc_render_json = {
 	"json", "one JSON object per frame (NDJSON), the stable machine format",
-	json_begin, json_frame, json_end, false,
+	json_begin, json_frame, json_end, false, false,
 };

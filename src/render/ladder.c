@@ -544,5 +544,5 @@ static int ladder_end(void *state)
 
 const struct lsc_renderer lsc_render_ladder = {
 	"ladder", "a sequence diagram per conversation (--mermaid for Mermaid)",
-	ladder_begin, ladder_frame, ladder_end, false,
+	ladder_begin, ladder_frame, ladder_end, false, false,
 };

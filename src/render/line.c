@@ -366,5 +366,5 @@ static int line_end(void *state)
 
 const struct lsc_renderer lsc_render_line = {
 	"line", "one line per frame: number, time, the stack of layers, each layer's summary",
-	line_begin, line_frame, line_end, false,
+	line_begin, line_frame, line_end, false, true,
 };

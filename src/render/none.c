@@ -30,5 +30,5 @@ static int none_end(void *state)
 
 const struct lsc_renderer lsc_render_none = {
 	"none", "no frames: only what --stats prints (and a way to time decoding)",
-	none_begin, none_frame, none_end, true,
+	none_begin, none_frame, none_end, true, false,
 };

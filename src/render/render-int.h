@@ -101,8 +101,17 @@ static inline void lsc_text_putn(struct lsc_text *t, const char *s, size_t n)
 {
 	if (n > LSC_TEXT_BUF - t->n) {
 		lsc_text_flush(t);
-		if (n > LSC_TEXT_BUF) {
-			fwrite_unlocked(s, 1, n, t->out);
+		if (n > LSC_TEXT_BUF) { /* more than the buffer holds: in pieces of whole characters */
+			while (n > 0) {
+				size_t k = n < LSC_TEXT_BUF ? n : LSC_TEXT_BUF;
+				while (k < n && k > LSC_TEXT_BUF - 4 && ((unsigned char)s[k] & 0xc0) == 0x80)
+					k--;
+				memcpy(t->buf, s, k);
+				t->n = k;
+				s += k;
+				n -= k;
+				lsc_text_flush(t);
+			}
 			return;
 		}
 	}

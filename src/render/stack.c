@@ -365,5 +365,5 @@ static int stack_end(void *state)
 
 const struct lsc_renderer lsc_render_stack = {
 	"stack", "each frame crossing the layers: down the sender's, the wire, up the receiver's",
-	stack_begin, stack_frame, stack_end, false,
+	stack_begin, stack_frame, stack_end, false, true,
 };

@@ -90,8 +90,18 @@ void lsc_text_spaces(struct lsc_text *t, unsigned n)
 
 void lsc_text_flush(struct lsc_text *t)
 {
-	if (t->n > 0)
+	if (t->n == 0)
+		return;
+	if (!t->ascii) {
 		fwrite_unlocked(t->buf, 1, t->n, t->out);
+		t->n = 0;
+		return;
+	}
+	/* Not UTF-8: what is left to fold (a translation, a file name) is folded
+	 * here.  The buffer holds whole pieces, so a character cut at its end is
+	 * not UTF-8, and gets a '?' as any such byte does. */
+	if (lsc_ascii_fold(t->out, t->buf, t->n) < t->n)
+		fputc_unlocked('?', t->out);
 	t->n = 0;
 }
 

@@ -481,5 +481,5 @@ static int tree_end(void *state)
 
 const struct lsc_renderer lsc_render_tree = {
 	"tree", "each frame as its stack of layers, field by field (the default on a terminal)",
-	tree_begin, tree_frame, tree_end, false,
+	tree_begin, tree_frame, tree_end, false, true,
 };

@@ -295,6 +295,34 @@ static void test_line_syn(void **state)
 	test_frame_free(&f);
 }
 
+/* Not UTF-8: lsc_text folds what it holds, whole or in pieces larger than its buffer. */
+static void test_text_folds(void **state)
+{
+	(void)state;
+	static char big[3 * LSC_TEXT_BUF + 7];
+	char *got = NULL;
+	size_t gotlen = 0, n = 0;
+	while (n + 3 <= sizeof big) { /* "→" again and again: cut wherever a buffer's end falls */
+		memcpy(big + n, "\xe2\x86\x92", 3);
+		n += 3;
+	}
+	FILE *m = open_memstream(&got, &gotlen);
+	assert_non_null(m);
+	assert_non_null(setlocale(LC_CTYPE, "C"));
+	static struct lsc_text t;
+	lsc_text_init(&t, m, false);
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	lsc_text_puts(&t, "ação · ok\n");
+	lsc_text_putn(&t, big, n);
+	lsc_text_puts(&t, "a\xe2"); /* cut short: not UTF-8 */
+	lsc_text_flush(&t);
+	assert_int_equal(fclose(m), 0);
+	assert_int_equal(gotlen, strlen("acao - ok\n") + 2 * (n / 3) + 2);
+	assert_memory_equal(got, "acao - ok\n->->", 14);
+	assert_memory_equal(got + gotlen - 4, "->a?", 4);
+	free(got);
+}
+
 /* A terminal that is not UTF-8 gets the glyphs and the summaries' arrows in ASCII, written so. */
 static void test_line_ascii(void **state)
 {
@@ -626,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_summaries_cut),
 		cmocka_unit_test(test_line_syn),
 		cmocka_unit_test(test_line_ascii),
+		cmocka_unit_test(test_text_folds),
 		cmocka_unit_test(test_line_nanoseconds_and_payload),
 		cmocka_unit_test(test_line_color),
 		cmocka_unit_test(test_line_malformed),
