@@ -275,7 +275,7 @@ struct lsc_layer {
 	uint32_t hdr_len;     /* header bytes, as the header claims them */
 	uint32_t body_len;    /* bytes after the header that this layer claims */
 	uint32_t cap_len;     /* header bytes the decoder could read: min(hdr_len, window) */
-	const char *reason;   /* static text when TRUNCATED or MALFORMED */
+	const char *reason;   /* static text when TRUNCATED or MALFORMED: English, a catalogue message (lsc_tr_static) */
 	union {
 		struct lsc_eth eth;
 		struct lsc_llc llc;

@@ -122,10 +122,10 @@ static const struct lsc_field arp_fields[] = {
 	LSC_FIELD("hlen", N_("Hardware address length"), LSC_FT_UINT, arp.hlen, 5, NULL),
 	LSC_FIELD("plen", N_("Protocol address length"), LSC_FT_UINT, arp.plen, 6, NULL),
 	LSC_FIELD("op", N_("Operation"), LSC_FT_UINT, arp.op, 8, field_op),
-	ARP_ADDR_FIELD("sha", "Sender hardware address", ARP_SHA),
-	ARP_ADDR_FIELD("spa", "Sender protocol address", ARP_SPA),
-	ARP_ADDR_FIELD("tha", "Target hardware address", ARP_THA),
-	ARP_ADDR_FIELD("tpa", "Target protocol address", ARP_TPA),
+	ARP_ADDR_FIELD("sha", N_("Sender hardware address"), ARP_SHA),
+	ARP_ADDR_FIELD("spa", N_("Sender protocol address"), ARP_SPA),
+	ARP_ADDR_FIELD("tha", N_("Target hardware address"), ARP_THA),
+	ARP_ADDR_FIELD("tpa", N_("Target protocol address"), ARP_TPA),
 };
 
 /* tcpdump's wording: "who-has B tell A", "A is-at M". */

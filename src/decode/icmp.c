@@ -136,7 +136,7 @@ static void emit_rest(struct lsc_sink *s, const struct lsc_frame *f, const struc
 }
 
 static const struct lsc_icmp_kind icmp_kind = {
-	"ICMP header cut short (needs 8 bytes)", 8, 0, LSC_PROTO_IPV4,
+	N_("ICMP header cut short (needs 8 bytes)"), 8, 0, LSC_PROTO_IPV4,
 	is_error, checksum, type_name, code_name, NULL, emit_rest, NULL,
 };
 

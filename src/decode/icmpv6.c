@@ -323,7 +323,7 @@ static void summary_rest(struct lsc_strbuf *b, const struct lsc_frame *f, const 
 }
 
 const struct lsc_icmp_kind lsc_icmpv6_kind = {
-	"ICMPv6 header cut short (needs 8 bytes)", 128, 129, LSC_PROTO_IPV6,
+	N_("ICMPv6 header cut short (needs 8 bytes)"), 128, 129, LSC_PROTO_IPV6,
 	is_error, checksum, type_name, code_name, header_len, emit_rest, summary_rest,
 };
 

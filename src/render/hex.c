@@ -126,7 +126,7 @@ static void legend(struct hex_state *st, const struct lsc_frame *f)
 			lsc_text_puts(t, lsc_tr_static(lsc_layer_damage_word(l)));
 			if (l->reason != NULL) {
 				lsc_text_puts(t, ": ");
-				lsc_text_puts(t, l->reason);
+				lsc_text_puts(t, lsc_tr_static(l->reason));
 			}
 			lsc_text_end(t);
 		}

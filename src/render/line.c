@@ -300,7 +300,7 @@ static void line_damage(struct line_state *st, const struct lsc_frame *f)
 		lsc_text_puts(&st->t, "  ! ");
 		lsc_text_puts(&st->t, lsc_tr_static(lsc_layer_damage_word(l)));
 		lsc_text_puts(&st->t, ": ");
-		lsc_text_puts(&st->t, l->reason != NULL ? l->reason : lsc_proto_get(l->proto)->abbrev);
+		lsc_text_puts(&st->t, l->reason != NULL ? lsc_tr_static(l->reason) : lsc_proto_get(l->proto)->abbrev);
 		lsc_text_end(&st->t);
 	}
 }

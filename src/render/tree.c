@@ -379,7 +379,7 @@ static void tree_layer(struct tree_state *st, const struct lsc_frame *f, const s
 		lsc_text_puts(&st->t, lsc_tr_static(lsc_layer_damage_word(l)));
 		if (l->reason != NULL) {
 			lsc_text_puts(&st->t, ": ");
-			lsc_text_puts(&st->t, l->reason);
+			lsc_text_puts(&st->t, lsc_tr_static(l->reason));
 		}
 		lsc_text_end(&st->t);
 		end_line(st);

@@ -335,7 +335,7 @@ static void layer_head(FILE *o, const struct lsc_frame *f, const struct lsc_laye
 		esc(o, _(lsc_layer_damage_word(l)));
 		if (l->reason != NULL) {
 			fputs(": ", o);
-			esc(o, l->reason);
+			esc(o, lsc_tr_static(l->reason));
 		}
 		fputs("</div>\n", o);
 	}

@@ -227,7 +227,7 @@ static void layer_fields(FILE *o, const struct lsc_frame *f, const struct lsc_la
 		fputs("**", o);
 		if (l->reason != NULL) {
 			fputs(": ", o);
-			esc(o, l->reason);
+			esc(o, lsc_tr_static(l->reason));
 		}
 	}
 	fputs("\n\n", o);

@@ -21,7 +21,7 @@ done
 
 # 1. POTFILES.in names every file that marks strings, and only files that exist.
 grep -v '^#' "$top/po/POTFILES.in" | sed '/^$/d' | sort > "$tmp/listed"
-(cd "$top" && grep -rlE '(^|[^A-Za-z0-9_])([NP]?_\("|lsc_frame_note\([^,]*, *")' src include --include='*.c' --include='*.h') |
+(cd "$top" && grep -rlE '(^|[^A-Za-z0-9_])([NP]?_\("|(lsc_frame_note|lsc_layer_truncated|lsc_layer_malformed)\([^,]*, *")' src include --include='*.c' --include='*.h') |
 	sort > "$tmp/marked"
 comm -13 "$tmp/listed" "$tmp/marked" | while read -r f; do
 	echo "FAIL: $f has translatable strings but is not in po/POTFILES.in"; echo x >> "$tmp/bad"
