@@ -17,11 +17,14 @@ static const char *const state_names[LSC_TCPS_COUNT] = {
 	"CLOSE_WAIT", "LAST_ACK",
 };
 
-/* JSON's "event" values; the ladder's notes show the translations of the expert ones (N_). */
+/*
+ * JSON's "event" values; people read the translations of the words (N_),
+ * while the flags' own names (syn, ack, fin, rst) stay as the wire has them.
+ */
 static const char *const event_names[LSC_EV_COUNT] = {
-	NULL, "syn", "syn-ack", "handshake-ack", "data", "ack", "fin", "rst",
+	NULL, "syn", "syn-ack", N_("handshake-ack"), N_("data"), "ack", "fin", "rst",
 	N_("retransmission"), N_("out-of-order"), N_("duplicate-ack"), N_("zero-window"),
-	N_("window-update"), N_("keep-alive"), "datagram", "no-ack",
+	N_("window-update"), N_("keep-alive"), N_("datagram"), N_("no-ack"),
 };
 
 /* JSON's "socket_call" values; the text formats show their translations (lsc_flow_call_label). */

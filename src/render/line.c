@@ -214,7 +214,7 @@ static void flow_tail(struct lsc_text *t, const struct lsc_flow_ann *a)
 	}
 	lsc_text_puts(t, "] ");
 	lsc_text_end(t);
-	lsc_text_puts(t, event != NULL ? event : "-");
+	lsc_text_puts(t, event != NULL ? lsc_tr_static(event) : "-");
 	if (b.len > 0) {
 		lsc_text_glyph(t, LSC_G_DOT);
 		lsc_text_puts(t, step);

@@ -387,7 +387,7 @@ static void flow_text(struct lsc_strbuf *b, const struct lsc_frame *f)
 	const char *event = lsc_flow_event_name(a->event);
 	lsc_render_segment_label(b, flags, a, transport_len(f));
 	if (event != NULL)
-		lsc_sb_printf(b, " · %s", event);
+		lsc_sb_printf(b, " · %s", lsc_tr_static(event));
 	if (a->step != 0) {
 		lsc_sb_puts(b, " · ");
 		lsc_flow_step_label(b, a);

@@ -511,7 +511,8 @@ void lsc_report_flow_line(struct lsc_strbuf *b, const struct lsc_frame *f)
 	struct lsc_ladder_row row;
 	if (!lsc_ladder_row_set(&row, f))
 		return;
-	lsc_sb_printf(b, "%s · %s", lsc_flow_dir_name(f->flow.dir), lsc_flow_event_name(f->flow.event));
+	const char *event = lsc_flow_event_name(f->flow.event);
+	lsc_sb_printf(b, "%s · %s", lsc_flow_dir_name(f->flow.dir), event != NULL ? lsc_tr_static(event) : "-");
 	if (f->flow.step != 0) {
 		lsc_sb_puts(b, " · ");
 		lsc_flow_step_label(b, &f->flow);
