@@ -2,6 +2,7 @@
 /* test_demo.c: the demo's queue (frames and calls merged in time order) and its timeline lines. */
 #include <config.h>
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -177,6 +178,11 @@ static void test_call_write(void **state)
 
 int main(void)
 {
+	/* The timeline writes its glyphs in UTF-8 under a UTF-8 locale (ASCII otherwise). */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL) {
+		fprintf(stderr, "test_demo: the C.UTF-8 locale is missing\n");
+		return 1;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queue_order),
 		cmocka_unit_test(test_timeline_lines),
