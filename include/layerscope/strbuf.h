@@ -97,6 +97,12 @@ static inline char *lsc_w_to(char *p, bool ascii)
 	return ascii ? lsc_w_lit(p, " -> ") : lsc_w_lit(p, " → ");
 }
 
+/* lsc_w_to() as a checked append: " → ", or " -> " when b is for ASCII. */
+static inline void lsc_sb_to(struct lsc_strbuf *b)
+{
+	lsc_sb_puts(b, b->ascii ? " -> " : " → ");
+}
+
 LSC_API char *lsc_w_u64(char *p, uint64_t v);
 /* v / 10^digits with exactly `digits` (at most 18) decimals, as lsc_sb_fixed(). */
 LSC_API char *lsc_w_fixed(char *p, int64_t v, unsigned digits);

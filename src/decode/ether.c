@@ -58,7 +58,7 @@ static const struct lsc_field eth_fields[] = {
 static void eth_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
 {
 	lsc_sb_mac(b, l->u.eth.src);
-	lsc_sb_puts(b, b->ascii ? " -> " : " → ");
+	lsc_sb_to(b);
 	lsc_sb_mac(b, l->u.eth.dst);
 }
 

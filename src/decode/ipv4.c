@@ -263,7 +263,7 @@ static const struct lsc_field ipv4_fields[] = {
 static void ipv4_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
 {
 	lsc_sb_ipv4(b, l->u.ipv4.src);
-	lsc_sb_puts(b, " → ");
+	lsc_sb_to(b);
 	lsc_sb_ipv4(b, l->u.ipv4.dst);
 }
 

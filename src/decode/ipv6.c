@@ -298,7 +298,7 @@ static const struct lsc_field ipv6_fields[] = {
 static void ipv6_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
 {
 	lsc_sb_ipv6(b, l->u.ipv6.src);
-	lsc_sb_puts(b, " → ");
+	lsc_sb_to(b);
 	lsc_sb_ipv6(b, l->u.ipv6.dst);
 }
 

@@ -356,7 +356,9 @@ void lsc_tcp_flag_letters(struct lsc_strbuf *b, uint16_t flags)
 
 static void tcp_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
 {
-	lsc_sb_printf(b, "%u → %u", l->u.tcp.sport, l->u.tcp.dport);
+	lsc_sb_u64(b, l->u.tcp.sport);
+	lsc_sb_to(b);
+	lsc_sb_u64(b, l->u.tcp.dport);
 }
 
 static void tcp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)

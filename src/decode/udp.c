@@ -55,7 +55,9 @@ static const struct lsc_field udp_fields[] = {
 
 static void udp_addrs(struct lsc_strbuf *b, const struct lsc_layer *l)
 {
-	lsc_sb_printf(b, "%u → %u", l->u.udp.sport, l->u.udp.dport);
+	lsc_sb_u64(b, l->u.udp.sport);
+	lsc_sb_to(b);
+	lsc_sb_u64(b, l->u.udp.dport);
 }
 
 static void udp_summary(struct lsc_strbuf *b, const struct lsc_frame *f, const struct lsc_layer *l)

@@ -74,6 +74,16 @@ static void test_arrow(void **state)
 	fold_str(u, folded, sizeof folded);
 	assert_string_equal(a, folded);
 	assert_string_not_equal(a, u);
+	/* The checked append writes the same two. */
+	char sb[16];
+	struct lsc_strbuf b;
+	lsc_sb_init(&b, sb, sizeof sb);
+	b.ascii = true;
+	lsc_sb_to(&b);
+	assert_string_equal(sb, a);
+	lsc_sb_init(&b, sb, sizeof sb);
+	lsc_sb_to(&b);
+	assert_string_equal(sb, u);
 }
 
 /* A character cut at the end is left for the next write; one cut by a pass's end is not. */
