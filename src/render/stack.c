@@ -32,18 +32,18 @@ static const char *group_name(unsigned tcpip)
 {
 	switch (tcpip) {
 	case LSC_TCPIP_APPLICATION:
-		return _("application");
+		return lsc_tr_static("application");
 	case LSC_TCPIP_LINK:
-		return _("drivers, hardware");
+		return lsc_tr_static("drivers, hardware");
 	default:
-		return _("operating system");
+		return lsc_tr_static("operating system");
 	}
 }
 
 static const char *layer_name(unsigned tcpip)
 {
 	static const char *const names[] = { N_("Link"), N_("Network"), N_("Transport"), N_("Application") };
-	return tcpip <= LSC_TCPIP_APPLICATION ? _(names[tcpip]) : "?";
+	return tcpip <= LSC_TCPIP_APPLICATION ? lsc_tr_static(names[tcpip]) : "?";
 }
 
 static struct lsc_stack_row *row_add(struct lsc_stack *s, enum lsc_stack_dir dir, unsigned tcpip)
@@ -265,17 +265,30 @@ void lsc_stack_rows(struct lsc_stack *s, const struct lsc_frame *f)
 
 /* ---- the text format ----------------------------------------------------------- */
 
-#define GROUP_W 18
+#define GROUP_W 18 /* at least; wider when a translation of a group or layer name is */
 #define LAYER_W 12
 #define BYTES_W 7
-#define TEXT_COL (3 + GROUP_W + LAYER_W + BYTES_W + 2)
 
 struct stack_state {
 	struct lsc_text t;
 	struct lsc_explainer *explain;
 	unsigned width;
+	unsigned group_w, layer_w, text_col; /* the columns, fitted to the names in the reader's language */
 	struct lsc_stack s;
 };
+
+/* The widest of the names a column shows, and a space after it. */
+static unsigned column_width(const char *(*name)(unsigned), unsigned least)
+{
+	unsigned w = least;
+	for (unsigned tcpip = LSC_TCPIP_LINK; tcpip <= LSC_TCPIP_APPLICATION; tcpip++) {
+		const char *n = name(tcpip);
+		size_t cols = lsc_text_cols(n, strlen(n)) + 1;
+		if (cols > w)
+			w = (unsigned)cols;
+	}
+	return w;
+}
 
 static void *stack_begin(FILE *out, const struct lsc_render_opts *o)
 {
@@ -285,6 +298,9 @@ static void *stack_begin(FILE *out, const struct lsc_render_opts *o)
 	lsc_text_init(&st->t, out, o->color);
 	st->explain = o->explain;
 	st->width = o->width;
+	st->group_w = column_width(group_name, GROUP_W);
+	st->layer_w = column_width(layer_name, LAYER_W);
+	st->text_col = 3 + st->group_w + st->layer_w + BYTES_W + 2;
 	return st;
 }
 
@@ -301,16 +317,16 @@ static void put_row(struct stack_state *st, const struct lsc_stack_row *r, bool 
 	char bytes[24];
 	lsc_text_puts(t, r->dir == LSC_STACK_DOWN ? " ▼ " : " ▲ ");
 	lsc_text_style(t, LSC_SGR_DIM);
-	put_padded(t, first_of_group ? r->group : "", GROUP_W);
+	put_padded(t, first_of_group ? r->group : "", st->group_w);
 	lsc_text_end(t);
 	lsc_text_style(t, lsc_text_layer_sgr(r->tcpip, false));
-	put_padded(t, r->layer, LAYER_W);
+	put_padded(t, r->layer, st->layer_w);
 	lsc_text_end(t);
 	snprintf(bytes, sizeof bytes, "%" PRIu32 " B", r->bytes);
 	lsc_text_spaces(t, (unsigned)(strlen(bytes) < BYTES_W ? BYTES_W - strlen(bytes) : 0));
 	lsc_text_puts(t, bytes);
 	lsc_text_puts(t, "  ");
-	lsc_text_para(t, r->text, TEXT_COL, st->width);
+	lsc_text_para(t, r->text, st->text_col, st->width);
 }
 
 static void stack_frame(void *state, const struct lsc_frame *f)
