@@ -154,7 +154,7 @@ static void emit_contents(struct lsc_sink *s, const struct lsc_frame *f, const s
 	case 131:
 	case 137:
 		if (o->length < 3 || (o->length - 3u) % 4 != 0) {
-			s->ops->text(s, "error", N_("Error"), "length impossible for this kind", true);
+			s->ops->text(s, "error", N_("Error"), N_("length impossible for this kind"), true);
 			return;
 		}
 		(void)lsc_cur_u8(&c, &ptr);
@@ -166,7 +166,7 @@ static void emit_contents(struct lsc_sink *s, const struct lsc_frame *f, const s
 		break;
 	case 68:
 		if (o->length < 4) {
-			s->ops->text(s, "error", N_("Error"), "length impossible for this kind", true);
+			s->ops->text(s, "error", N_("Error"), N_("length impossible for this kind"), true);
 			return;
 		}
 		(void)lsc_cur_u8(&c, &ptr);
@@ -195,7 +195,7 @@ static void emit_contents(struct lsc_sink *s, const struct lsc_frame *f, const s
 		break;
 	case 148:
 		if (o->length != 4) {
-			s->ops->text(s, "error", N_("Error"), "length impossible for this kind", true);
+			s->ops->text(s, "error", N_("Error"), N_("length impossible for this kind"), true);
 			return;
 		}
 		(void)lsc_cur_be16(&c, &v16);

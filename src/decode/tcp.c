@@ -236,7 +236,7 @@ static void emit_one_option(struct lsc_sink *s, const struct lsc_tcp_opt *o)
 		s->ops->uint(s, "kind", N_("Kind"), o->kind, 0, NULL);
 		s->ops->uint(s, "length", N_("Length"), o->length, 0, NULL);
 		if (o->bad)
-			s->ops->text(s, "error", N_("Error"), "length impossible for this kind", true);
+			s->ops->text(s, "error", N_("Error"), N_("length impossible for this kind"), true);
 		s->ops->close(s, false);
 		return;
 	}

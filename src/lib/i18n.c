@@ -191,6 +191,15 @@ static size_t ascii_prefix(const unsigned char *s, size_t n)
 	return i;
 }
 
+/* True when every byte of [p, end) can continue a character: the lead before them may be cut. */
+static bool continues(const unsigned char *p, const unsigned char *end)
+{
+	for (; p < end; p++)
+		if ((*p & 0xc0) != 0x80)
+			return false;
+	return true;
+}
+
 size_t lsc_ascii_fold_in(char *s, size_t n, size_t *len)
 {
 	unsigned char *p = (unsigned char *)s, *end = p + n;
@@ -209,7 +218,7 @@ size_t lsc_ascii_fold_in(char *s, size_t n, size_t *len)
 			continue;
 		}
 		size_t clen = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
-		if ((size_t)(end - p) < clen)
+		if ((size_t)(end - p) < clen && continues(p + 1, end))
 			break; /* cut: the caller has the rest, or shows '?' */
 		uint32_t cp = clen == 1 ? 0xfffd : (uint32_t)(*p & (0x7f >> clen));
 		for (size_t i = 1; i < clen; i++) {

@@ -87,26 +87,26 @@ static void header_text(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 	uint32_t quoted = layer_bytes(f, l) - l->hdr_len;
 	lsc_sb_printf(b, "%s %" PRIu32 " B %s", down ? "+" : "−", l->hdr_len, pi->abbrev);
 	if (quoted != 0)
-		lsc_sb_printf(b, _(" (and %" PRIu32 " B quoted)"), quoted);
+		lsc_sb_printf(b, lsc_tr_static(" (and %" PRIu32 " B quoted)"), quoted);
 	if (l->cap_len < l->hdr_len) {
-		lsc_sb_puts(b, _(" (cut short in the capture)"));
+		lsc_sb_puts(b, lsc_tr_static(" (cut short in the capture)"));
 		return;
 	}
 	/* Where it goes, in the protocol's own words (the timeline's too), then what the crossing adds. */
 	if (pi->addrs != NULL) {
-		lsc_sb_puts(b, pi->tcpip == LSC_TCPIP_TRANSPORT ? _(" ports ") : " ");
+		lsc_sb_puts(b, pi->tcpip == LSC_TCPIP_TRANSPORT ? lsc_tr_static(" ports ") : " ");
 		pi->addrs(b, l);
 	}
 	switch (l->proto) {
 	case LSC_PROTO_SLL:
 	case LSC_PROTO_SLL2:
-		lsc_sb_puts(b, _(": written by the capture, not sent"));
+		lsc_sb_puts(b, lsc_tr_static(": written by the capture, not sent"));
 		break;
 	case LSC_PROTO_IPV4:
 		lsc_sb_printf(b, ", TTL %u", l->u.ipv4.ttl);
 		break;
 	case LSC_PROTO_IPV6:
-		lsc_sb_printf(b, _(", hop limit %u"), l->u.ipv6.hop_limit);
+		lsc_sb_printf(b, lsc_tr_static(", hop limit %u"), l->u.ipv6.hop_limit);
 		break;
 	case LSC_PROTO_TCP: {
 		lsc_sb_puts(b, ", [");
@@ -115,10 +115,10 @@ static void header_text(struct lsc_strbuf *b, const struct lsc_frame *f, const s
 		bool rel = f->has_flow && f->flow.tcp;
 		/* Without the ACK flag the acknowledgment field means nothing: not shown, as on the line. */
 		if (l->u.tcp.flags & LSC_TCP_ACK)
-			lsc_sb_printf(b, _(" seq %" PRIu32 " ack %" PRIu32), rel ? f->flow.rel_seq : l->u.tcp.seq,
+			lsc_sb_printf(b, lsc_tr_static(" seq %" PRIu32 " ack %" PRIu32), rel ? f->flow.rel_seq : l->u.tcp.seq,
 			              rel ? f->flow.rel_ack : l->u.tcp.ack);
 		else
-			lsc_sb_printf(b, _(" seq %" PRIu32), rel ? f->flow.rel_seq : l->u.tcp.seq);
+			lsc_sb_printf(b, lsc_tr_static(" seq %" PRIu32), rel ? f->flow.rel_seq : l->u.tcp.seq);
 		break;
 	}
 	default:
@@ -140,11 +140,11 @@ static void ends_text(const struct lsc_frame *f, char *from, char *to, size_t ca
 	lsc_sb_init(&b, to, cap);
 	if (f->has_flow && f->flow.dir != LSC_FLOW_DIR_NONE) {
 		bool c2s = f->flow.dir == LSC_FLOW_C2S;
-		lsc_sb_puts(&a, c2s ? _("client, host ") : _("server, host "));
-		lsc_sb_puts(&b, c2s ? _("server, host ") : _("client, host "));
+		lsc_sb_puts(&a, c2s ? lsc_tr_static("client, host ") : lsc_tr_static("server, host "));
+		lsc_sb_puts(&b, c2s ? lsc_tr_static("server, host ") : lsc_tr_static("client, host "));
 	} else {
-		lsc_sb_puts(&a, _("host "));
-		lsc_sb_puts(&b, _("host "));
+		lsc_sb_puts(&a, lsc_tr_static("host "));
+		lsc_sb_puts(&b, lsc_tr_static("host "));
 	}
 	if (net != NULL && net->cap_len >= net->hdr_len && net->proto == LSC_PROTO_IPV4) {
 		lsc_sb_ipv4(&a, net->u.ipv4.src);
@@ -171,24 +171,24 @@ static void app_down(struct lsc_strbuf *b, const struct lsc_frame *f, uint32_t d
 	const char *name = lsc_sock_call_name(call);
 	if (data > 0) {
 		lsc_sb_puts(b, udp ? "sendto(" : "send(");
-		lsc_sb_printf(b, _("%" PRIu32 " bytes)"), data);
+		lsc_sb_printf(b, lsc_tr_static("%" PRIu32 " bytes)"), data);
 		preview(b, f);
 	} else if (call == LSC_CALL_RAW) {
-		lsc_sb_puts(b, _("a raw socket: the program wrote the headers itself"));
+		lsc_sb_puts(b, lsc_tr_static("a raw socket: the program wrote the headers itself"));
 	} else if (call == LSC_CALL_CONNECT || call == LSC_CALL_CLOSE || call == LSC_CALL_SHUTDOWN) {
-		lsc_sb_printf(b, _("%s: no data; the kernel sends a header alone"), name);
+		lsc_sb_printf(b, lsc_tr_static("%s: no data; the kernel sends a header alone"), name);
 	} else {
-		lsc_sb_puts(b, _("no call: the kernel sends this on its own"));
+		lsc_sb_puts(b, lsc_tr_static("no call: the kernel sends this on its own"));
 	}
 }
 
 static void app_up(struct lsc_strbuf *b, uint32_t data, bool udp)
 {
 	if (data > 0)
-		lsc_sb_printf(b, udp ? _("recvfrom() gets the %" PRIu32 "-byte datagram")
-		                     : _("recv() gets the %" PRIu32 " bytes (in one call or several)"), data);
+		lsc_sb_printf(b, udp ? lsc_tr_static("recvfrom() gets the %" PRIu32 "-byte datagram")
+		                     : lsc_tr_static("recv() gets the %" PRIu32 " bytes (in one call or several)"), data);
 	else
-		lsc_sb_puts(b, _("nothing for the program: the kernel handles it"));
+		lsc_sb_puts(b, lsc_tr_static("nothing for the program: the kernel handles it"));
 }
 
 void lsc_stack_rows(struct lsc_stack *s, const struct lsc_frame *f)
@@ -231,7 +231,7 @@ void lsc_stack_rows(struct lsc_stack *s, const struct lsc_frame *f)
 	if (sockets)
 		app_down(&b, f, data, udp);
 	else
-		lsc_sb_puts(&b, _("no program: the kernel's own message"));
+		lsc_sb_puts(&b, lsc_tr_static("no program: the kernel's own message"));
 	total = data;
 	r->bytes = total;
 	for (unsigned i = n; i-- > 0;) {
@@ -259,7 +259,7 @@ void lsc_stack_rows(struct lsc_stack *s, const struct lsc_frame *f)
 		if (sockets)
 			app_up(&b, data, udp);
 		else
-			lsc_sb_puts(&b, _("no program: the kernel reads it"));
+			lsc_sb_puts(&b, lsc_tr_static("no program: the kernel reads it"));
 	}
 }
 
@@ -337,7 +337,7 @@ static void stack_frame(void *state, const struct lsc_frame *f)
 	char head[160];
 	lsc_stack_rows(s, f);
 
-	snprintf(head, sizeof head, _("Frame %" PRIu64 " · %" PRIu32 " bytes captured"), f->number, f->caplen);
+	snprintf(head, sizeof head, lsc_tr_static("Frame %" PRIu64 " · %" PRIu32 " bytes captured"), f->number, f->caplen);
 	lsc_text_style(t, LSC_SGR_BOLD);
 	lsc_text_puts(t, head);
 	lsc_text_end(t);
@@ -349,18 +349,18 @@ static void stack_frame(void *state, const struct lsc_frame *f)
 		if (i == 0 || s->rows[i - 1].dir != r->dir) {
 			if (r->dir == LSC_STACK_UP) {
 				if (s->cooked != 0)
-					snprintf(head, sizeof head, _(" ═══ the wire: %" PRIu32 " bytes (the %" PRIu32
+					snprintf(head, sizeof head, lsc_tr_static(" ═══ the wire: %" PRIu32 " bytes (the %" PRIu32
 					                              " B cooked header is the capture's) ═══"), s->wire, s->cooked);
 				else
-					snprintf(head, sizeof head, _(" ═══ the wire: %" PRIu32 " bytes ═══"), s->wire);
+					snprintf(head, sizeof head, lsc_tr_static(" ═══ the wire: %" PRIu32 " bytes ═══"), s->wire);
 				lsc_text_style(t, LSC_SGR_BOLD);
 				lsc_text_puts(t, head);
 				lsc_text_end(t);
 				lsc_text_putc(t, '\n');
 			}
 			snprintf(head, sizeof head,
-			         r->dir == LSC_STACK_DOWN ? _(" sender: %s — down its layers, each adding its header")
-			                                  : _(" receiver: %s — up its layers, each taking its header off"),
+			         r->dir == LSC_STACK_DOWN ? lsc_tr_static(" sender: %s — down its layers, each adding its header")
+			                                  : lsc_tr_static(" receiver: %s — up its layers, each taking its header off"),
 			         r->dir == LSC_STACK_DOWN ? s->from : s->to);
 			lsc_text_para(t, head, 0, st->width);
 		}

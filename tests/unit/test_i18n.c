@@ -94,6 +94,11 @@ static void test_cut(void **state)
 	size_t len;
 	assert_int_equal(lsc_ascii_fold_in(buf, 4, &len), 2);
 	assert_int_equal(len, 2);
+	/* A lead byte followed by what cannot continue it is not cut: a '?', and the rest is kept. */
+	memcpy(buf, "x\xe2" "a", 3);
+	assert_int_equal(lsc_ascii_fold_in(buf, 3, &len), 3);
+	assert_memory_equal(buf, "x?a", 3);
+	assert_int_equal(len, 3);
 
 	static char big[9000], want[9000];
 	size_t n = 0, w = 0;
