@@ -4,8 +4,9 @@
 #
 # Writes a capture whose TCP payloads read as words the catalogue knows
 # ("yes", "correct", "unknown") and reads it in Brazilian Portuguese: the
-# tree, the Markdown report and the line show the payloads as sent, while
-# the program's own words around them ("Texto", "correta") are Portuguese.
+# tree and the Markdown report show the payloads as sent, and the line has
+# no translated word of them, while the program's own words around them
+# ("Texto", "correta") are Portuguese.
 set -u
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 bin=${LAYERSCOPE:-./layerscope}
@@ -14,16 +15,15 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 
-for t in msgfmt python3; do
-	command -v "$t" > /dev/null || { echo "SKIP: $t not installed"; exit 77; }
-done
-if ! locale -a 2> /dev/null | grep -qiE '^pt_BR\.utf-?8$'; then
-	[ "${CI:-}" = true ] && { echo "FAIL: the pt_BR.UTF-8 locale is not installed (.ci/deps generates it)"; exit 1; }
-	echo "SKIP: the pt_BR.UTF-8 locale is not installed"
+if ! command -v python3 > /dev/null; then
+	[ "${CI:-}" = true ] && { echo "FAIL: python3 is not installed (.ci/deps installs it)"; exit 1; }
+	echo "SKIP: python3 is not installed"
 	exit 77
 fi
-mkdir -p "$tmp/locale/pt_BR/LC_MESSAGES"
-msgfmt -o "$tmp/locale/pt_BR/LC_MESSAGES/layerscope.mo" "$top/po/pt_BR.po" || exit 99
+# shellcheck source=../integration/ptbr-lib.sh
+. "$top/tests/integration/ptbr-lib.sh"
+ptbr_setup "$tmp" # fails under CI=true when it cannot
+[ "$PTBR" = yes ] || { echo "SKIP: msgfmt or the pt_BR.UTF-8 locale is missing"; exit 77; }
 
 # Three Ethernet/IPv4/TCP frames, checksums right, each with one word as its payload
 # (pcapgen.py: the capture generators' checksum and writer).
@@ -44,17 +44,22 @@ for i, word in enumerate([b'yes', b'correct', b'unknown']):
 pcapgen.write_pcap(sys.argv[1], pcapgen.LINKTYPE_EN10MB, pcapgen.numbered(frames))
 EOF
 
-pt() { env LC_ALL=pt_BR.UTF-8 LANGUAGE= LAYERSCOPE_LOCALEDIR="$tmp/locale" TZ=UTC "$bin" "$@"; }
-
-pt read -f tree "$tmp/words.pcap" > "$tmp/tree" 2>&1 || bad "read -f tree failed: $(cat "$tmp/tree")"
+ptbr "$bin" read -f tree "$tmp/words.pcap" > "$tmp/tree" 2>&1 || bad "read -f tree failed: $(cat "$tmp/tree")"
 for w in yes correct unknown; do
 	grep -q "^ *Texto *\[$w\]" "$tmp/tree" || bad "the tree does not show the payload '$w' as sent"
 done
 grep -q '\[correta\]' "$tmp/tree" || bad "the tree's own verdicts are not Portuguese (no [correta])"
 grep -E '^ *Texto ' "$tmp/tree" | grep -qE 'sim|correta|desconhecid' && bad "a payload was translated: $(grep -E '^ *Texto ' "$tmp/tree")"
 
-pt report -f md "$tmp/words.pcap" > "$tmp/md" 2>&1 || bad "report -f md failed"
-grep -qF 'yes' "$tmp/md" || bad "the Markdown report lacks the payload 'yes'"
+ptbr "$bin" report -f md "$tmp/words.pcap" > "$tmp/md" 2>&1 || bad "report -f md failed"
+for w in yes correct unknown; do
+	grep -q "^- \*\*Texto\*\*: _${w}_\$" "$tmp/md" || bad "the Markdown report does not show the payload '$w' as sent"
+done
 grep -E 'Texto' "$tmp/md" | grep -qE 'sim|correta|desconhecid' && bad "the Markdown report translated a payload: $(grep Texto "$tmp/md")"
+
+# The line shows the payload's size, never its words: nothing of it is translated there either.
+ptbr "$bin" read -f line "$tmp/words.pcap" > "$tmp/line" 2>&1 || bad "read -f line failed"
+[ "$(grep -c ' › 3 B \| › 7 B ' "$tmp/line")" -eq 3 ] || bad "the line does not show the payloads: $(cat "$tmp/line")"
+grep -qE 'sim|correta|desconhecid' "$tmp/line" && bad "the line translated a payload: $(cat "$tmp/line")"
 
 exit $fail

@@ -1191,7 +1191,7 @@ static void test_follow_utf8(void **state)
 	setenv("LC_ALL", "C.UTF-8", 1);
 	lsc_i18n_init();
 	if (!lsc_text_utf8())
-		skip(); /* no UTF-8 locale here */
+		fail_msg("the C.UTF-8 locale is missing"); /* as test_render and test_demo: never a silent pass */
 	char *shown = follow_text(text, cut);
 	/* The newline shows as \n and ends the line, as in every follow. */
 	assert_non_null(strstr(shown, "\nOl\xc3\xa1, Introdu\xc3\xa7\xc3\xa3o\\n\n"));
